@@ -1,0 +1,176 @@
+use crate::builtin::{mask_middle, strip_digit_groups};
+use crate::validate::luhn_valid;
+use crate::{CategoryInfo, Classifier};
+
+macro_rules! doc_text {
+    () => {
+        r#"Bank card number (银行卡号).
+
+## What it detects
+
+Payment card numbers of 16 to 19 digits, written together or in groups
+separated by single spaces or hyphens. A number that passes the Luhn check
+(ISO/IEC 7812) confirms with weight 1.0. A UnionPay-style number that
+starts with `62` and has a valid length but fails Luhn confirms with weight
+0.5, because some older domestic cards were issued without a valid check
+digit.
+
+Because about one random digit string in ten passes Luhn, a column needs
+80 % of its values to confirm (50 % when the column name suggests a card).
+
+## Why it matters
+
+Bank and payment accounts are financial-account information, which PIPL
+Art. 28 lists as sensitive personal information: processing needs separate
+consent and stronger protection, and volumes count towards the lower
+sensitive-PI thresholds for export assessments.
+
+## Examples
+
+* `6222021234567890128`, `6222 0212 3456 7890 128`, `4111-1111-1111-1111`
+* `6222021234567890123` (62 prefix, fails Luhn): weight 0.5.
+* Rejected: `4111111111111112` (fails Luhn, no 62 prefix),
+  `411111111111111` (15 digits).
+* Evidence is masked as `622202*********0128`.
+
+## Known false positives
+
+* Any Luhn-valid 16–19 digit identifier, such as some order, waybill or
+  device numbers (IMEI is 15 digits and does not collide).
+* An 18-digit resident ID can pass Luhn; such values are claimed by the
+  resident-ID classifier first and are not counted here.
+"#
+    };
+}
+
+#[doc = doc_text!()]
+#[derive(Debug, Clone, Copy, Default)]
+pub struct BankCard;
+
+impl BankCard {
+    /// The digits of a well-formed card number, or `None`.
+    fn digits(value: &str) -> Option<String> {
+        let mut buf = String::with_capacity(19);
+        if !strip_digit_groups(value, &mut buf) || !(16..=19).contains(&buf.len()) {
+            return None;
+        }
+        Some(buf)
+    }
+}
+
+impl Classifier for BankCard {
+    fn info(&self) -> CategoryInfo {
+        CategoryInfo {
+            id: "pi.bank_card",
+            name_zh: "银行卡号",
+            name_en: "Bank card number",
+            is_pi: true,
+            is_sensitive: true,
+        }
+    }
+
+    fn value_pattern(&self) -> Option<&str> {
+        Some("[0-9](?:[ -]?[0-9]){15,18}")
+    }
+
+    fn confirm(&self, value: &str) -> Option<f64> {
+        let digits = Self::digits(value)?;
+        if luhn_valid(&digits) {
+            Some(1.0)
+        } else if digits.starts_with("62") {
+            Some(0.5)
+        } else {
+            None
+        }
+    }
+
+    fn column_hint(&self) -> Option<&str> {
+        Some(concat!(
+            "yhk|yhkh|yhzh|kahao|card_?no|card_num|card_number|bank_card(?:_no)?",
+            "|bank_account(?:_no)?|bank_acct|account_no|acct_no|pan",
+            "|银行卡|卡号|银行账号|银行账户",
+        ))
+    }
+
+    fn min_ratio(&self) -> (f64, f64) {
+        (0.8, 0.5)
+    }
+
+    fn mask(&self, value: &str) -> String {
+        match Self::digits(value) {
+            Some(d) => mask_middle(&d, 6, 4),
+            None => mask_middle(value, 6, 4),
+        }
+    }
+
+    fn docs(&self) -> &'static str {
+        doc_text!()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Appends the Luhn check digit to `body`.
+    fn with_luhn(body: &str) -> String {
+        (0..10)
+            .map(|d| format!("{body}{d}"))
+            .find(|s| luhn_valid(s))
+            .unwrap()
+    }
+
+    #[test]
+    fn accepts_luhn_valid_cards() {
+        let c19 = with_luhn("622202123456789012");
+        assert_eq!(c19.len(), 19);
+        let c16 = with_luhn("622848001234567");
+        for v in [
+            c19.clone(),
+            c16.clone(),
+            "4111111111111111".to_owned(),
+            "4111-1111-1111-1111".to_owned(),
+            format!(
+                "{} {} {} {}",
+                &c16[..4],
+                &c16[4..8],
+                &c16[8..12],
+                &c16[12..]
+            ),
+        ] {
+            assert_eq!(BankCard.confirm(&v), Some(1.0), "{v}");
+        }
+    }
+
+    #[test]
+    fn unionpay_prefix_without_luhn_is_half() {
+        let good = with_luhn("622202123456789012");
+        let last = good.as_bytes()[18] - b'0';
+        let bad = format!("{}{}", &good[..18], (last + 1) % 10);
+        assert!(!luhn_valid(&bad));
+        assert_eq!(BankCard.confirm(&bad), Some(0.5));
+    }
+
+    #[test]
+    fn rejects_non_cards() {
+        for v in [
+            "4111111111111112",     // fails Luhn, not 62
+            "411111111111111",      // 15 digits
+            "41111111111111111111", // 20 digits
+            "4111  1111 1111 1111", // double separator
+            "4111 1111 1111 111a",
+            "6222021234567", // 13 digits
+        ] {
+            assert_eq!(BankCard.confirm(v), None, "{v}");
+        }
+    }
+
+    #[test]
+    fn masks() {
+        let c = with_luhn("622202123456789012");
+        let m = BankCard.mask(&c);
+        assert_eq!(m, format!("622202*********{}", &c[15..]));
+        assert!(!m.contains(&c[6..15]));
+        assert_eq!(BankCard.mask("4111 1111 1111 1111"), "411111******1111");
+    }
+}

@@ -1,0 +1,164 @@
+use crate::{CategoryInfo, Classifier};
+
+macro_rules! doc_text {
+    () => {
+        r#"E-mail address (电子邮箱).
+
+## What it detects
+
+Addresses of the form `local@domain.tld`: a local part of 1–64 characters
+(letters, digits and ``.!#$%&'*+/=?^_`{|}~-``, no leading, trailing or
+doubled dot), a domain of at least two dot-separated labels (letters,
+digits and inner hyphens, at most 63 characters each, 253 in total) and an
+alphabetic top-level domain of two or more letters (or a `xn--` IDN label).
+Non-ASCII letters are accepted in both parts.
+
+## Why it matters
+
+Personal mailboxes identify and reach a person and are listed among network
+identifiers in the PI examples of GB/T 35273, so they are personal
+information under the PIPL.
+
+## Examples
+
+* `zhang.san@example.com`, `li_si+news@mail.example.cn`
+* Rejected: `user@localhost`, `a@b.c`, `.x@example.com`,
+  `x..y@example.com`, `name@-bad-.com`.
+* Evidence is masked as `z***@example.com`.
+
+## Known false positives
+
+* Role and system mailboxes (`noreply@…`, `admin@…`) are not personal but
+  are detected all the same.
+* Strings that merely look like addresses, such as `user@host.local` in
+  configuration values or some package identifiers.
+"#
+    };
+}
+
+#[doc = doc_text!()]
+#[derive(Debug, Clone, Copy, Default)]
+pub struct EmailAddress;
+
+fn local_ok(local: &str) -> bool {
+    let n = local.chars().count();
+    if n == 0 || n > 64 || local.starts_with('.') || local.ends_with('.') || local.contains("..") {
+        return false;
+    }
+    local.chars().all(|c| {
+        c.is_ascii_alphanumeric()
+            || ".!#$%&'*+/=?^_`{|}~-".contains(c)
+            || (!c.is_ascii() && c.is_alphanumeric())
+    })
+}
+
+fn domain_ok(domain: &str) -> bool {
+    if domain.len() > 253 {
+        return false;
+    }
+    let mut labels = 0;
+    let mut last = "";
+    for label in domain.split('.') {
+        let n = label.chars().count();
+        if n == 0 || n > 63 || label.starts_with('-') || label.ends_with('-') {
+            return false;
+        }
+        if !label.chars().all(|c| c.is_alphanumeric() || c == '-') {
+            return false;
+        }
+        labels += 1;
+        last = label;
+    }
+    let tld_ok = last.starts_with("xn--")
+        || (last.chars().count() >= 2 && last.chars().all(char::is_alphabetic));
+    labels >= 2 && tld_ok
+}
+
+impl Classifier for EmailAddress {
+    fn info(&self) -> CategoryInfo {
+        CategoryInfo {
+            id: "pi.email",
+            name_zh: "电子邮箱",
+            name_en: "E-mail address",
+            is_pi: true,
+            is_sensitive: false,
+        }
+    }
+
+    fn value_pattern(&self) -> Option<&str> {
+        Some(r"[^\s@]+@[^\s@]+\.[^\s@]+")
+    }
+
+    fn confirm(&self, value: &str) -> Option<f64> {
+        let (local, domain) = value.split_once('@')?;
+        (local_ok(local) && domain_ok(domain)).then_some(1.0)
+    }
+
+    fn column_hint(&self) -> Option<&str> {
+        Some("e_?mail(?:_addr|_address)?|mail|mail_addr|mail_address|youxiang|dzyx|邮箱|电子邮件|邮件地址")
+    }
+
+    fn mask(&self, value: &str) -> String {
+        match value.split_once('@') {
+            Some((local, domain)) => {
+                let first: String = local.chars().take(1).collect();
+                format!("{first}***@{domain}")
+            }
+            None => "***".to_owned(),
+        }
+    }
+
+    fn docs(&self) -> &'static str {
+        doc_text!()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accepts_addresses() {
+        for v in [
+            "zhang.san@example.com",
+            "li_si+news@mail.example.cn",
+            "a1@example.org",
+            "o'brien@example.co.uk",
+            "用户@例子.中国",
+            "x@xn--fiqs8s.xn--fiqs8s",
+        ] {
+            assert_eq!(EmailAddress.confirm(v), Some(1.0), "{v}");
+        }
+    }
+
+    #[test]
+    fn rejects_non_addresses() {
+        for v in [
+            "user@localhost",
+            "a@b.c",
+            ".x@example.com",
+            "x.@example.com",
+            "x..y@example.com",
+            "name@-bad-.com",
+            "name@example..com",
+            "name@example.c0m",
+            "@example.com",
+            "name@",
+            "name example@example.com",
+            "a@b@example.com",
+        ] {
+            assert_eq!(EmailAddress.confirm(v), None, "{v}");
+        }
+        let long_local = format!("{}@example.com", "a".repeat(65));
+        assert_eq!(EmailAddress.confirm(&long_local), None);
+    }
+
+    #[test]
+    fn masks() {
+        assert_eq!(
+            EmailAddress.mask("zhang.san@example.com"),
+            "z***@example.com"
+        );
+        assert_eq!(EmailAddress.mask("用户@例子.中国"), "用***@例子.中国");
+    }
+}

@@ -1,0 +1,219 @@
+use crate::builtin::mask_middle;
+use crate::{CategoryInfo, Classifier};
+
+macro_rules! doc_text {
+    () => {
+        r#"Mainland China mobile phone number (手机号码).
+
+## What it detects
+
+Eleven-digit numbers of the form `1[3-9]` followed by nine digits, with an
+optional country prefix (`+86`, `86`, `0086`, also written `(+86)`) and
+optional single spaces or hyphens between digit groups. Numbers in a
+segment known to be allocated to mobile networks (13x, 145–149, 150–153,
+155–159, 162/165/166/167, 170–178, 18x, 190–193, 195–199) confirm with
+weight 1.0; other `1[3-9]` segments with 0.8, because the segment list
+changes over time.
+
+## Why it matters
+
+A mobile number is registered to a real name in China and reaches one
+person directly, so it is personal information under the PIPL. Together
+with a name it is the most common key for contacting or profiling people.
+
+## Examples
+
+* `13800138000`, `138 0013 8000`, `138-0013-8000`
+* `+86 138-0013-8000`, `0086 13800138000`, `8613800138000`
+* Rejected: `10012345678`, `11012345678`, `12012345678` (service and
+  internal codes, not mobile numbers), `1380013800` (ten digits).
+* Evidence is masked as `138****8000`.
+
+## Known false positives
+
+* Any eleven-digit code that happens to start with 13–19, such as some
+  internal customer or order numbers. Column verdicts need a majority.
+* Thirteen-digit numbers starting with `86` followed by a mobile-looking
+  number.
+"#
+    };
+}
+
+#[doc = doc_text!()]
+#[derive(Debug, Clone, Copy, Default)]
+pub struct MobilePhone;
+
+impl MobilePhone {
+    /// Extracts the eleven national digits, or `None` if the value is not a
+    /// well-formed mobile number.
+    fn national(value: &str) -> Option<[u8; 11]> {
+        let rest = strip_country_prefix(value);
+        let mut digits = [0u8; 11];
+        let mut n = 0;
+        let mut prev_sep = true;
+        for &b in rest.as_bytes() {
+            match b {
+                b'0'..=b'9' => {
+                    if n == 11 {
+                        return None;
+                    }
+                    digits[n] = b;
+                    n += 1;
+                    prev_sep = false;
+                }
+                b' ' | b'-' if !prev_sep => prev_sep = true,
+                _ => return None,
+            }
+        }
+        if n != 11 || prev_sep || digits[0] != b'1' || !(b'3'..=b'9').contains(&digits[1]) {
+            return None;
+        }
+        Some(digits)
+    }
+}
+
+/// Removes a leading `+86`, `(+86)`, `0086` or `86` (and one following
+/// space or hyphen). A bare `86` is only removed when what follows could be
+/// a mobile number, so `8613800138000` works but no other digits are eaten.
+fn strip_country_prefix(v: &str) -> &str {
+    let rest = ["(+86)", "(86)", "+86", "0086"]
+        .iter()
+        .find_map(|p| v.strip_prefix(p))
+        .or_else(|| {
+            let r = v.strip_prefix("86")?;
+            let r2 = r.strip_prefix([' ', '-']).unwrap_or(r);
+            (r2.len() >= 11 && r2.starts_with('1')).then_some(r)
+        });
+    match rest {
+        Some(r) => r.strip_prefix([' ', '-']).unwrap_or(r),
+        None => v,
+    }
+}
+
+/// Whether the three-digit segment is a known mobile allocation.
+fn known_segment(d: &[u8; 11]) -> bool {
+    match (d[1], d[2]) {
+        (b'3' | b'8', _) => true,
+        (b'4', c) => (b'5'..=b'9').contains(&c),
+        (b'5', c) => c != b'4',
+        (b'6', c) => matches!(c, b'2' | b'5' | b'6' | b'7'),
+        (b'7', c) => (b'0'..=b'8').contains(&c),
+        (b'9', c) => c != b'4',
+        _ => false,
+    }
+}
+
+impl Classifier for MobilePhone {
+    fn info(&self) -> CategoryInfo {
+        CategoryInfo {
+            id: "pi.mobile_phone",
+            name_zh: "手机号码",
+            name_en: "Mobile phone number",
+            is_pi: true,
+            is_sensitive: false,
+        }
+    }
+
+    fn value_pattern(&self) -> Option<&str> {
+        Some(r"(?:(?:\(\+?86\)|\+86|0086|86)[ -]?)?1[3-9](?:[ -]?[0-9]){9}")
+    }
+
+    fn confirm(&self, value: &str) -> Option<f64> {
+        let d = Self::national(value)?;
+        Some(if known_segment(&d) { 1.0 } else { 0.8 })
+    }
+
+    fn column_hint(&self) -> Option<&str> {
+        Some(concat!(
+            "shouji|shoujihao|sjh|sjhm|lxdh|lxfs|dhhm",
+            "|mobile(?:_no|_num|_number|_phone)?|cellphone|cell_phone|phone(?:_no|_num|_number)?",
+            "|tel|telephone|tel_no|msisdn",
+            "|手机|电话|联系方式",
+        ))
+    }
+
+    fn mask(&self, value: &str) -> String {
+        match Self::national(value) {
+            Some(d) => {
+                let s = std::str::from_utf8(&d).unwrap_or_default();
+                mask_middle(s, 3, 4)
+            }
+            None => mask_middle(value, 3, 4),
+        }
+    }
+
+    fn docs(&self) -> &'static str {
+        doc_text!()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use regex::Regex;
+
+    #[test]
+    fn accepts_formats() {
+        for v in [
+            "13800138000",
+            "138 0013 8000",
+            "138-0013-8000",
+            "+86 138-0013-8000",
+            "+8613800138000",
+            "(+86)13800138000",
+            "0086 13800138000",
+            "008613800138000",
+            "8613800138000",
+            "86-13800138000",
+            "19912345678",
+            "14712345678",
+        ] {
+            assert_eq!(MobilePhone.confirm(v), Some(1.0), "{v}");
+        }
+        // Unknown segment: lower weight.
+        assert_eq!(MobilePhone.confirm("14012345678"), Some(0.8));
+        assert_eq!(MobilePhone.confirm("19412345678"), Some(0.8));
+    }
+
+    #[test]
+    fn rejects_non_phones() {
+        for v in [
+            "10012345678",
+            "11012345678",
+            "12012345678",
+            "1380013800",
+            "138001380001",
+            "138--0013-8000",
+            "138 0013 8000 ",
+            "-13800138000",
+            "+87 13800138000",
+            "1700000000000",
+            "23800138000",
+            "1380013800a",
+        ] {
+            assert_eq!(MobilePhone.confirm(v), None, "{v}");
+        }
+    }
+
+    /// Everything `confirm` accepts must pass the prefilter.
+    #[test]
+    fn prefilter_has_no_false_negatives() {
+        let re = Regex::new(&format!("^(?:{})$", MobilePhone.value_pattern().unwrap())).unwrap();
+        for v in [
+            "13800138000",
+            "+86 138-0013-8000",
+            "(+86)13800138000",
+            "0086 13800138000",
+            "8613800138000",
+            "138 0013 8000",
+        ] {
+            assert!(re.is_match(v), "{v}");
+        }
+    }
+
+    #[test]
+    fn masks() {
+        assert_eq!(MobilePhone.mask("13800138000"), "138****8000");
+        assert_eq!(MobilePhone.mask("+86 138-0013-8000"), "138****8000");
+    }
+}

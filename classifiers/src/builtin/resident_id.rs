@@ -1,0 +1,205 @@
+use crate::builtin::mask_middle;
+use crate::validate::{
+    is_cn_province_code, is_valid_date, mod11_2_valid, parse_digits, today_yyyymmdd,
+};
+use crate::{CategoryInfo, Classifier};
+
+macro_rules! doc_text {
+    () => {
+        r#"Chinese resident identity number (居民身份证号).
+
+## What it detects
+
+* The 18-character citizen number of GB 11643: a six-digit address code,
+  an eight-digit birth date, a three-digit sequence and an ISO 7064
+  MOD 11-2 check character (`0`–`9` or `X`; a lower-case `x` is accepted).
+  The address code must start with a province-level code (11–65, or 71, 81,
+  82, 83 for Taiwan, Hong Kong and Macau, which also covers the
+  residence-permit numbers 810000…/820000…/830000…). The birth date must be
+  a real calendar date between 1900-01-01 and today.
+* The older 15-digit form (six-digit address code, `YYMMDD` birth date in
+  the 1900s, three-digit sequence, no check character). Without a check
+  character it is confirmed with a weight of 0.9 only.
+* The 2023 foreign permanent-resident ID: 18 characters starting with `9`,
+  validated with the same MOD 11-2 check.
+
+## Why it matters
+
+An identity number names exactly one person and is the key most often used
+to join records about them, so it is personal information under the PIPL
+and the main key for counting distinct persons against volume thresholds.
+On its own the number is general (not sensitive) PI under the TC260 guide;
+a copy of the card is sensitive, and so is any PI of a person under 14,
+which the birth date reveals.
+
+## Examples
+
+* `11010519491231002X`, `11010519491231002x` (lower-case check letter)
+* `440524188001010014` is rejected: born before 1900.
+* `110105491231002` (15-digit form)
+* Evidence is masked as `110105********002X`.
+
+## Known false positives
+
+* About one in eleven random 18-digit numbers passes the check character;
+  the province and date rules remove most of them, but a column of random
+  18-digit numbers starting with a province code and a plausible date will
+  still confirm now and then. Column verdicts need a majority of values.
+* 15-digit numbers (for example some device identifiers) that happen to
+  start with a province code and contain a valid `YYMMDD` date.
+"#
+    };
+}
+
+#[doc = doc_text!()]
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ResidentId;
+
+impl ResidentId {
+    fn confirm_18(b: &[u8]) -> Option<f64> {
+        if !mod11_2_valid(std::str::from_utf8(b).ok()?) {
+            return None;
+        }
+        if b[0] == b'9' {
+            // Foreign permanent-resident ID (2023 format).
+            return Some(1.0);
+        }
+        if !is_cn_province_code(parse_digits(&b[..2])?) {
+            return None;
+        }
+        let date = parse_digits(&b[6..14])?;
+        let (y, m, d) = (date / 10_000, date / 100 % 100, date % 100);
+        if y < 1900 || !is_valid_date(y, m, d) || date > today_yyyymmdd() {
+            return None;
+        }
+        Some(1.0)
+    }
+
+    fn confirm_15(b: &[u8]) -> Option<f64> {
+        if !is_cn_province_code(parse_digits(&b[..2])?) {
+            return None;
+        }
+        let date = parse_digits(&b[6..12])?;
+        let (y, m, d) = (1900 + date / 10_000, date / 100 % 100, date % 100);
+        if !is_valid_date(y, m, d) {
+            return None;
+        }
+        parse_digits(&b[12..15])?;
+        Some(0.9)
+    }
+}
+
+impl Classifier for ResidentId {
+    fn info(&self) -> CategoryInfo {
+        CategoryInfo {
+            id: "pi.cn_resident_id",
+            name_zh: "居民身份证号",
+            name_en: "Resident identity card number",
+            is_pi: true,
+            is_sensitive: false,
+        }
+    }
+
+    fn value_pattern(&self) -> Option<&str> {
+        Some("[0-9]{17}[0-9Xx]|[0-9]{15}")
+    }
+
+    fn confirm(&self, value: &str) -> Option<f64> {
+        let b = value.as_bytes();
+        match b.len() {
+            18 => Self::confirm_18(b),
+            15 => Self::confirm_15(b),
+            _ => None,
+        }
+    }
+
+    fn column_hint(&self) -> Option<&str> {
+        Some(concat!(
+            "sfz|sfzh|sfzhm|sfzjhm|zjhm|gmsfhm|shenfenzheng",
+            "|id_?card(?:_no|_num|_number)?|id_?no|id_number|identity(?:_no|_card|_number)?",
+            "|cert_?no|cert_num|cert_number|citizen_id|resident_id",
+            "|身份证|证件号|身份号码",
+        ))
+    }
+
+    fn mask(&self, value: &str) -> String {
+        mask_middle(value, 6, 4)
+    }
+
+    fn docs(&self) -> &'static str {
+        doc_text!()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::validate::mod11_2_check_char;
+
+    /// Appends the correct check character to a 17-digit body.
+    fn with_check(body: &str) -> String {
+        let c = mod11_2_check_char(body.as_bytes()).unwrap() as char;
+        format!("{body}{c}")
+    }
+
+    #[test]
+    fn accepts_valid_numbers() {
+        let ok = [
+            "11010519491231002X".to_owned(),
+            "11010519491231002x".to_owned(),
+            "810000199408230021".to_owned(),
+            "830000199201300022".to_owned(),
+            with_check("31010420000229123"), // leap day
+            with_check("65010219000101001"), // earliest year
+            with_check("71000019851111002"),
+            with_check("82000019851111002"),
+        ];
+        for v in &ok {
+            assert_eq!(ResidentId.confirm(v), Some(1.0), "{v}");
+        }
+    }
+
+    #[test]
+    fn foreign_permanent_resident() {
+        let v = with_check("93115619880808001");
+        assert_eq!(ResidentId.confirm(&v), Some(1.0));
+        let mut bad = v.into_bytes();
+        bad[17] = if bad[17] == b'1' { b'2' } else { b'1' };
+        assert_eq!(ResidentId.confirm(std::str::from_utf8(&bad).unwrap()), None);
+    }
+
+    #[test]
+    fn fifteen_digit_form() {
+        assert_eq!(ResidentId.confirm("110105491231002"), Some(0.9));
+        assert_eq!(ResidentId.confirm("110105491331002"), None); // month 13
+        assert_eq!(ResidentId.confirm("110105490230002"), None); // 30 Feb
+        assert_eq!(ResidentId.confirm("990105491231002"), None); // province
+    }
+
+    #[test]
+    fn rejects_bad_numbers() {
+        let bad = [
+            "110105194912310021".to_owned(), // wrong check digit
+            "440524188001010014".to_owned(), // valid check, born 1880
+            with_check("11010520231301001"), // month 13
+            with_check("11010520230230001"), // 30 February
+            with_check("11010520230229001"), // 2023 is not a leap year
+            with_check("11010529990101001"), // born in the future
+            with_check("20240501123456789"), // order number, "province" 20
+            with_check("00000019900101001"), // province 00
+            with_check("91010519491231002")[..17].to_owned() + "Y", // junk check
+            "1700000000000".to_owned(),      // ms timestamp
+            "1101051949123100".to_owned(),   // 16 digits
+            "11010519491231002X1".to_owned(), // 19 chars
+        ];
+        for v in &bad {
+            assert_eq!(ResidentId.confirm(v), None, "{v}");
+        }
+    }
+
+    #[test]
+    fn masks() {
+        assert_eq!(ResidentId.mask("11010519491231002X"), "110105********002X");
+        assert_eq!(ResidentId.mask("110105491231002"), "110105*****1002");
+    }
+}

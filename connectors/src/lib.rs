@@ -1,0 +1,122 @@
+//! Data sources for mulu.
+//!
+//! A [`Connector`] lists the data assets of one source (tables of a database, files and
+//! datasets of a folder or bucket) and reads a bounded sample of an asset as Arrow
+//! [`RecordBatch`]es. Connectors never write to a source and never read more than a sample
+//! needs; the scanner decides what to do with the rows.
+//!
+//! Connectors do not know about classification: `connectors` does not depend on
+//! `classifiers`. Every backend maps its own failures into [`Error`], whose messages name the
+//! asset and the cause so a data officer can act on them.
+
+#![warn(missing_docs)]
+
+mod error;
+mod lake;
+mod parquet_reader;
+mod source;
+mod sqlite;
+mod text;
+
+use std::sync::Arc;
+
+use arrow_array::RecordBatch;
+use arrow_schema::SchemaRef;
+use async_trait::async_trait;
+
+pub use error::{Error, Result};
+pub use lake::LakeConnector;
+pub use source::{open_source, redact_url, OpenedSource};
+pub use sqlite::SqliteConnector;
+
+/// What sort of thing an asset is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AssetKind {
+    /// A database table or view.
+    Table,
+    /// A single file (CSV, JSON lines, parquet).
+    File,
+    /// A folder of files read as one table (hive-partitioned or Spark-style parquet).
+    Dataset,
+}
+
+impl AssetKind {
+    /// The lower-case name used in reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AssetKind::Table => "table",
+            AssetKind::File => "file",
+            AssetKind::Dataset => "dataset",
+        }
+    }
+}
+
+/// File formats the lake connector reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileFormat {
+    /// Apache Parquet.
+    Parquet,
+    /// Comma-separated values with a header row (UTF-8 or GB18030/GBK).
+    Csv,
+    /// One JSON object per line.
+    JsonLines,
+}
+
+/// One data asset as listed by its connector, before any rows are read.
+#[derive(Debug, Clone)]
+pub struct AssetInfo {
+    /// Table name, or path relative to the source root.
+    pub name: String,
+    /// Table, file or dataset.
+    pub kind: AssetKind,
+    /// Row count, when the listing knows it cheaply.
+    pub row_count: Option<u64>,
+    /// Stored size in bytes, when known.
+    pub bytes: Option<u64>,
+    /// Partition columns of a hive-partitioned dataset (`dt=…/`), in path order.
+    pub partition_columns: Vec<String>,
+}
+
+/// A bounded sample of one asset.
+#[derive(Debug, Clone)]
+pub struct Sample {
+    /// Column names and the source's own types, in source order.
+    pub schema: SchemaRef,
+    /// Sampled rows. Column `i` of every batch holds the values of `schema.field(i)`; a
+    /// connector may convert values to strings for classification, so the batch types can
+    /// differ from the declared types.
+    pub batches: Vec<RecordBatch>,
+    /// Exact row count, when reading the sample revealed it (parquet footers, a whole CSV).
+    pub row_count: Option<u64>,
+    /// Non-fatal problems met while sampling (skipped lines, a guessed encoding).
+    pub warnings: Vec<String>,
+}
+
+impl Sample {
+    /// Number of sampled rows.
+    pub fn num_rows(&self) -> usize {
+        self.batches.iter().map(RecordBatch::num_rows).sum()
+    }
+}
+
+/// A source of data assets.
+///
+/// # Contract
+/// - `list_assets` returns every asset the connector can read, cheaply: from catalogs,
+///   listings and statistics, never by reading the data.
+/// - `sample` reads at most `limit` rows of one listed asset and never writes to the source.
+/// - Errors name the asset and the cause; one asset's error never stops the others.
+#[async_trait]
+pub trait Connector: Send + Sync {
+    /// The source's URL with any credentials redacted, safe to print.
+    fn display_url(&self) -> &str;
+
+    /// Lists the assets of the source.
+    async fn list_assets(&self) -> Result<Vec<AssetInfo>>;
+
+    /// Reads up to `limit` rows of `asset`.
+    async fn sample(&self, asset: &AssetInfo, limit: usize) -> Result<Sample>;
+}
+
+/// A shareable connector.
+pub type SharedConnector = Arc<dyn Connector>;

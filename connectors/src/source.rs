@@ -1,0 +1,188 @@
+//! Turning a user's SOURCE argument into connectors.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::{Error, LakeConnector, Result, SharedConnector, SqliteConnector};
+
+/// The connectors one SOURCE argument expanded to.
+///
+/// A folder expands to a lake connector over its files plus one SQLite connector per database
+/// file found in it, so `mulu scan sample-data` covers everything in the folder.
+pub struct OpenedSource {
+    /// The SOURCE as the user gave it, credentials redacted.
+    pub display_url: String,
+    /// The connectors, each its own source in the report.
+    pub connectors: Vec<SharedConnector>,
+}
+
+const SQLITE_EXTENSIONS: &[&str] = &["db", "sqlite", "sqlite3"];
+
+/// Whether a file name looks like an SQLite database.
+pub(crate) fn is_sqlite_file(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| SQLITE_EXTENSIONS.iter().any(|x| e.eq_ignore_ascii_case(x)))
+}
+
+/// Opens a SOURCE: `sqlite://PATH`, `file://DIR`, or a bare path to a folder or file.
+///
+/// # Errors
+/// Fails when the scheme is not supported or a local path does not exist.
+pub async fn open_source(spec: &str) -> Result<OpenedSource> {
+    let display_url = redact_url(spec);
+    if let Some(rest) = spec.strip_prefix("sqlite://") {
+        let path = PathBuf::from(rest.split('?').next().unwrap_or(rest));
+        let conn = SqliteConnector::open(&path, display_url.clone()).await?;
+        return Ok(OpenedSource {
+            display_url,
+            connectors: vec![Arc::new(conn)],
+        });
+    }
+    let path = if let Some(rest) = spec.strip_prefix("file://") {
+        PathBuf::from(rest)
+    } else if spec.contains("://") {
+        let scheme = spec.split("://").next().unwrap_or_default();
+        return Err(Error::UnsupportedSource {
+            source_url: display_url,
+            reason: format!(
+                "the '{scheme}' scheme is not supported yet; use sqlite://PATH, file://DIR or a local path"
+            ),
+        });
+    } else {
+        PathBuf::from(spec)
+    };
+    open_local_path(&path, display_url).await
+}
+
+async fn open_local_path(path: &Path, display_url: String) -> Result<OpenedSource> {
+    let meta = tokio::fs::metadata(path)
+        .await
+        .map_err(|e| Error::NotFound {
+            asset: display_url.clone(),
+            detail: format!("{e}; check the path"),
+        })?;
+    if meta.is_file() && is_sqlite_file(path) {
+        let url = format!("sqlite://{}", path.display());
+        let conn = SqliteConnector::open(path, url).await?;
+        return Ok(OpenedSource {
+            display_url,
+            connectors: vec![Arc::new(conn)],
+        });
+    }
+    let mut connectors: Vec<SharedConnector> =
+        vec![Arc::new(LakeConnector::local(path, display_url.clone())?)];
+    if meta.is_dir() {
+        let root = path.to_path_buf();
+        let databases = tokio::task::spawn_blocking(move || find_sqlite_files(&root))
+            .await
+            .map_err(|e| Error::backend("lake", &display_url, e))?;
+        for db in databases {
+            let url = format!("sqlite://{}", db.display());
+            connectors.push(Arc::new(SqliteConnector::open(&db, url).await?));
+        }
+    }
+    Ok(OpenedSource {
+        display_url,
+        connectors,
+    })
+}
+
+/// Database files below `root`, skipping hidden folders, sorted for stable reports.
+fn find_sqlite_files(root: &Path) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let hidden = entry.file_name().to_string_lossy().starts_with('.');
+            let Ok(kind) = entry.file_type() else {
+                continue;
+            };
+            if hidden {
+                continue;
+            }
+            if kind.is_dir() {
+                stack.push(path);
+            } else if kind.is_file() && is_sqlite_file(&path) {
+                found.push(path);
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
+/// Replaces the password (and any `password=`/`token=` query values) of a URL with `***`.
+///
+/// Paths without a scheme are returned unchanged.
+pub fn redact_url(spec: &str) -> String {
+    let Ok(mut url) = url::Url::parse(spec) else {
+        return spec.to_string();
+    };
+    if url.password().is_some() {
+        let _ = url.set_password(Some("***"));
+    }
+    let secret_keys = [
+        "password",
+        "pass",
+        "pwd",
+        "token",
+        "secret",
+        "secret_access_key",
+    ];
+    if url.query().is_some() {
+        let pairs: Vec<(String, String)> = url
+            .query_pairs()
+            .map(|(k, v)| {
+                let hide = secret_keys.iter().any(|s| k.eq_ignore_ascii_case(s));
+                (
+                    k.into_owned(),
+                    if hide { "***".into() } else { v.into_owned() },
+                )
+            })
+            .collect();
+        url.query_pairs_mut().clear().extend_pairs(pairs);
+    }
+    url.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redacts_password_and_secret_query_values() {
+        let r = redact_url(
+            "postgres://scanner:hunter2@db.internal:5432/crm?sslmode=require&password=x1",
+        );
+        assert_eq!(
+            r,
+            "postgres://scanner:***@db.internal:5432/crm?sslmode=require&password=***"
+        );
+        assert!(!r.contains("hunter2"));
+    }
+
+    #[test]
+    fn leaves_plain_paths_alone() {
+        assert_eq!(redact_url("sample-data/lake"), "sample-data/lake");
+        assert_eq!(redact_url("sqlite://crm.db"), "sqlite://crm.db");
+    }
+
+    #[tokio::test]
+    async fn unknown_scheme_is_a_clear_error() {
+        let err = open_source("ftp://user:pw@host/x").await.err().unwrap();
+        let msg = err.to_string();
+        assert!(msg.contains("'ftp' scheme is not supported"), "{msg}");
+        assert!(!msg.contains(":pw@"), "{msg}");
+    }
+
+    #[tokio::test]
+    async fn missing_path_names_the_path() {
+        let err = open_source("no/such/folder").await.err().unwrap();
+        assert!(err.to_string().contains("no/such/folder"), "{err}");
+    }
+}

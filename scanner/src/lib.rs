@@ -1,0 +1,15 @@
+//! Scan orchestration for mulu.
+//!
+//! A scan opens every source, lists its assets, samples them with bounded concurrency on tokio
+//! (I/O), classifies the samples on rayon (CPU), and folds the per-column verdicts into a
+//! [`catalog_export::ScanReport`]. One asset's failure is recorded in the report and never
+//! stops the others.
+
+#![warn(missing_docs)]
+
+pub mod classify;
+pub mod config;
+pub mod scan;
+pub mod summary;
+
+pub use scan::{scan, ScanOptions};

@@ -1,0 +1,210 @@
+//! The scan pipeline: open → list → sample (tokio) → classify (rayon) → report.
+
+use std::sync::Arc;
+
+use catalog_export::{AssetReport, ScanReport, SourceReport, Status, SCAN_REPORT_SCHEMA};
+use classifiers::ClassifierSet;
+use connectors::{AssetInfo, Sample, SharedConnector};
+use futures::StreamExt;
+use indicatif::ProgressBar;
+use tokio::sync::Semaphore;
+
+use crate::classify::classify_sample;
+
+/// How a scan reads its sources.
+#[derive(Debug, Clone)]
+pub struct ScanOptions {
+    /// Rows read per asset.
+    pub sample_rows: usize,
+    /// Assets sampled at once, across all sources.
+    pub concurrency: usize,
+    /// Assets sampled at once within one source, so no single database gets all the load.
+    pub per_source_concurrency: usize,
+}
+
+impl Default for ScanOptions {
+    fn default() -> Self {
+        Self {
+            sample_rows: 1000,
+            concurrency: 8,
+            per_source_concurrency: 4,
+        }
+    }
+}
+
+/// One listed asset, waiting to be sampled.
+struct Job {
+    connector: SharedConnector,
+    limiter: Arc<Semaphore>,
+    asset: AssetInfo,
+}
+
+/// Scans `sources` (SOURCE arguments) and returns the report. Never fails as a whole: every
+/// source or asset problem is recorded in the report.
+pub async fn scan(
+    sources: &[String],
+    options: &ScanOptions,
+    classifiers: Arc<ClassifierSet>,
+    progress: &ProgressBar,
+) -> ScanReport {
+    let started_at = now();
+    let mut source_reports = Vec::new();
+    let mut jobs = Vec::new();
+
+    let opened = futures::stream::iter(sources.iter().cloned())
+        .map(|spec| async move {
+            (
+                connectors::redact_url(&spec),
+                connectors::open_source(&spec).await,
+            )
+        })
+        .buffered(options.concurrency)
+        .collect::<Vec<_>>()
+        .await;
+    let mut connectors: Vec<SharedConnector> = Vec::new();
+    for (url, result) in opened {
+        match result {
+            Ok(source) => connectors.extend(source.connectors),
+            Err(e) => {
+                tracing::warn!(source = %url, error = %e, "source could not be opened");
+                source_reports.push(SourceReport {
+                    url,
+                    status: Status::Error,
+                    error: Some(e.to_string()),
+                });
+            }
+        }
+    }
+
+    let listed = futures::stream::iter(connectors)
+        .map(|c| async move {
+            let result = c.list_assets().await;
+            (c, result)
+        })
+        .buffered(options.concurrency)
+        .collect::<Vec<_>>()
+        .await;
+    for (connector, result) in listed {
+        let url = connector.display_url().to_string();
+        match result {
+            Ok(assets) => {
+                let limiter = Arc::new(Semaphore::new(options.per_source_concurrency.max(1)));
+                jobs.extend(assets.into_iter().map(|asset| Job {
+                    connector: connector.clone(),
+                    limiter: limiter.clone(),
+                    asset,
+                }));
+                source_reports.push(SourceReport {
+                    url,
+                    status: Status::Ok,
+                    error: None,
+                });
+            }
+            Err(e) => {
+                tracing::warn!(source = %url, error = %e, "assets could not be listed");
+                source_reports.push(SourceReport {
+                    url,
+                    status: Status::Error,
+                    error: Some(e.to_string()),
+                });
+            }
+        }
+    }
+
+    progress.set_length(jobs.len() as u64);
+    let sample_rows = options.sample_rows;
+    let mut assets: Vec<AssetReport> = futures::stream::iter(jobs)
+        .map(|job| {
+            let classifiers = classifiers.clone();
+            async move {
+                let report = scan_asset(job, sample_rows, classifiers).await;
+                progress.inc(1);
+                report
+            }
+        })
+        .buffer_unordered(options.concurrency.max(1))
+        .collect()
+        .await;
+    progress.finish_and_clear();
+
+    assets.sort_by(|a, b| (&a.source, &a.name).cmp(&(&b.source, &b.name)));
+    source_reports.sort_by(|a, b| a.url.cmp(&b.url));
+    ScanReport {
+        schema: SCAN_REPORT_SCHEMA.to_string(),
+        started_at,
+        finished_at: now(),
+        sources: source_reports,
+        assets,
+    }
+}
+
+async fn scan_asset(job: Job, sample_rows: usize, classifiers: Arc<ClassifierSet>) -> AssetReport {
+    let Job {
+        connector,
+        limiter,
+        asset,
+    } = job;
+    let mut report = AssetReport {
+        source: connector.display_url().to_string(),
+        name: asset.name.clone(),
+        kind: asset.kind.as_str().to_string(),
+        row_count: asset.row_count,
+        bytes: asset.bytes,
+        sampled_rows: 0,
+        status: Status::Ok,
+        error: None,
+        warnings: Vec::new(),
+        partition_columns: asset.partition_columns.clone(),
+        columns: Vec::new(),
+    };
+    let sample = {
+        let _permit = limiter
+            .acquire()
+            .await
+            .expect("the semaphore is never closed");
+        connector.sample(&asset, sample_rows).await
+    };
+    let sample = match sample {
+        Ok(sample) => sample,
+        Err(e) => {
+            tracing::warn!(source = %report.source, asset = %report.name, error = %e, "asset could not be read");
+            report.status = Status::Error;
+            report.error = Some(e.to_string());
+            return report;
+        }
+    };
+    report.sampled_rows = sample.num_rows() as u64;
+    report.row_count = sample.row_count.or(report.row_count);
+    let Sample {
+        schema,
+        batches,
+        warnings,
+        ..
+    } = sample;
+    report.warnings = warnings;
+    match on_rayon(move || classify_sample(&classifiers, &schema, &batches)).await {
+        Some(columns) => report.columns = columns,
+        None => {
+            report.status = Status::Error;
+            report.error = Some(
+                "internal error: classification panicked; please report this as a mulu bug".into(),
+            );
+        }
+    }
+    report
+}
+
+/// Runs CPU-bound work on the rayon pool, keeping tokio's threads free for I/O.
+/// `None` when the work panicked.
+async fn on_rayon<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Option<T> {
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    rayon::spawn(move || {
+        // rayon aborts the process on an uncaught panic; one bad asset must not do that.
+        let _ = tx.send(std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)).ok());
+    });
+    rx.await.ok().flatten()
+}
+
+fn now() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}

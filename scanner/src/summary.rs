@@ -1,0 +1,118 @@
+//! The human summary printed when no `--json` file is asked for. Failures go to stderr
+//! separately, so the summary is only findings and totals.
+
+use catalog_export::{ScanReport, Status};
+use comfy_table::{presets::UTF8_FULL_CONDENSED, Cell, ContentArrangement, Table};
+
+/// Renders the findings table, the failures and a totals line.
+pub fn render(report: &ScanReport) -> String {
+    let mut table = Table::new();
+    table
+        .load_preset(UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Dynamic)
+        .set_header(vec![
+            "asset",
+            "column",
+            "category",
+            "confidence",
+            "matched/sampled",
+        ]);
+    let mut findings = 0usize;
+    for asset in &report.assets {
+        for column in &asset.columns {
+            for cat in &column.categories {
+                findings += 1;
+                table.add_row(vec![
+                    Cell::new(format!("{} {}", short_source(&asset.source), asset.name)),
+                    Cell::new(&column.name),
+                    Cell::new(&cat.id),
+                    Cell::new(format!("{:.2}", cat.confidence)),
+                    Cell::new(format!("{}/{}", cat.matched, cat.sampled)),
+                ]);
+            }
+        }
+    }
+    let mut out = String::new();
+    if findings > 0 {
+        out.push_str(&table.to_string());
+        out.push('\n');
+    } else {
+        out.push_str("No personal information or vehicle data found.\n");
+    }
+    let failed = report.failed_assets().count();
+    let sources_ok = report
+        .sources
+        .iter()
+        .filter(|s| s.status == Status::Ok)
+        .count();
+    out.push_str(&format!(
+        "{} assets in {} sources scanned ({} failed); {} column findings.\n",
+        report.assets.len(),
+        sources_ok,
+        failed,
+        findings
+    ));
+    out
+}
+
+/// The last path segment of a source, enough to tell sources apart in a table.
+fn short_source(url: &str) -> &str {
+    url.trim_end_matches('/').rsplit('/').next().unwrap_or(url)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use catalog_export::{AssetReport, CategoryReport, ColumnReport, SourceReport};
+
+    #[test]
+    fn lists_findings_and_failures() {
+        let asset = |name: &str, status, error: Option<&str>| AssetReport {
+            source: "sqlite://data/crm.db".into(),
+            name: name.into(),
+            kind: "table".into(),
+            row_count: None,
+            bytes: None,
+            sampled_rows: 0,
+            status,
+            error: error.map(str::to_string),
+            warnings: vec![],
+            partition_columns: vec![],
+            columns: vec![ColumnReport {
+                name: "sfzh".into(),
+                data_type: "Utf8".into(),
+                categories: vec![CategoryReport {
+                    id: "pi.cn_resident_id".into(),
+                    confidence: 0.97,
+                    matched: 97,
+                    sampled: 100,
+                    by: vec!["value".into()],
+                    evidence: vec![],
+                }],
+            }],
+        };
+        let report = ScanReport {
+            schema: "mulu.scan-report/v1".into(),
+            started_at: String::new(),
+            finished_at: String::new(),
+            sources: vec![SourceReport {
+                url: "sqlite://data/crm.db".into(),
+                status: Status::Ok,
+                error: None,
+            }],
+            assets: vec![
+                asset("customers", Status::Ok, None),
+                asset("broken", Status::Error, Some("corrupt footer")),
+            ],
+        };
+        let text = render(&report);
+        assert!(text.contains("crm.db customers"), "{text}");
+        assert!(
+            text.contains("pi.cn_resident_id") && text.contains("0.97") && text.contains("97/100")
+        );
+        assert!(
+            text.contains("2 assets in 1 sources scanned (1 failed); 2 column findings."),
+            "{text}"
+        );
+    }
+}
