@@ -259,10 +259,16 @@ fn dataset_root(path: &Path) -> Option<(String, Vec<String>)> {
         return Some((dirs[..first].join("/"), partitions));
     }
     let file = file[0];
-    if !dirs.is_empty() && (file.starts_with("part-") || file.starts_with("part_")) {
+    if !dirs.is_empty() && is_spark_part_file(file) {
         return Some((dirs.join("/"), Vec::new()));
     }
     None
+}
+
+/// Spark/Hive writer output: `part-00000…`, a `part-` prefix followed by digits.
+fn is_spark_part_file(file: &str) -> bool {
+    file.strip_prefix("part-")
+        .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_digit()))
 }
 
 fn is_partition_segment(segment: &str) -> bool {
@@ -359,6 +365,16 @@ mod tests {
         ]);
         assert_eq!(assets.len(), 1);
         assert_eq!(assets["out/orders"].0.kind, AssetKind::Dataset);
+    }
+
+    #[test]
+    fn a_file_merely_named_part_is_not_a_dataset() {
+        let assets = group_assets(vec![
+            meta("lake/part_catalog.parquet", 1),
+            meta("lake/parts.parquet", 1),
+        ]);
+        assert_eq!(assets.len(), 2);
+        assert_eq!(assets["lake/part_catalog.parquet"].0.kind, AssetKind::File);
     }
 
     #[test]
