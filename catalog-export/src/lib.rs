@@ -1,200 +1,21 @@
-//! The scan report (`mulu.scan-report/v1`) and its writers.
+//! Scan reports and the important-data catalogue (重要数据目录).
 //!
-//! The report is the contract between a scan and everything after it (the filing catalogue,
-//! history, diffs). Fields may be added; none is ever renamed. The report never holds a raw
-//! identifier: evidence is masked by the classifiers before it gets here, and URLs are
-//! redacted by the connectors.
+//! - [`report`]: the scan report (`mulu.scan-report/v1`), the contract between a scan and
+//!   everything after it. Fields may be added; none is ever renamed.
+//! - [`catalog`]: turns a report plus the organisation's configuration into the filing
+//!   catalogue: items per category of data, importance decided by [`rules`].
+//! - [`xlsx`] and [`csv`]: the files a DPO opens and files.
+//!
+//! Neither the report nor the catalogue ever holds a raw identifier: evidence is masked by the
+//! classifiers, URLs are redacted by the connectors, and the catalogue carries no data content
+//! at all (no evidence, no hashes).
 
 #![warn(missing_docs)]
 
-use std::io::Write;
-use std::path::Path;
+pub mod catalog;
+pub mod csv;
+pub mod report;
+pub mod rules;
+pub mod xlsx;
 
-use serde::{Deserialize, Serialize};
-
-/// The schema tag written into every report.
-pub const SCAN_REPORT_SCHEMA: &str = "mulu.scan-report/v1";
-
-/// Whether something was read successfully.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Status {
-    /// Read and classified.
-    Ok,
-    /// Could not be read; `error` says why.
-    Error,
-}
-
-/// One full scan.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct ScanReport {
-    /// Always [`SCAN_REPORT_SCHEMA`].
-    pub schema: String,
-    /// RFC 3339 start time.
-    pub started_at: String,
-    /// RFC 3339 end time.
-    pub finished_at: String,
-    /// Every source the scan was asked to read, including ones that failed.
-    pub sources: Vec<SourceReport>,
-    /// Every asset found, including ones that failed.
-    pub assets: Vec<AssetReport>,
-}
-
-/// One source (a database, a folder, a bucket).
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct SourceReport {
-    /// The source URL, credentials redacted.
-    pub url: String,
-    /// Whether its assets could be listed.
-    pub status: Status,
-    /// Why not, when `status` is `error`.
-    pub error: Option<String>,
-}
-
-/// One asset: a table, a file or a dataset.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct AssetReport {
-    /// The redacted URL of the source the asset belongs to.
-    pub source: String,
-    /// Table name, or path relative to the source root.
-    pub name: String,
-    /// `table`, `file` or `dataset`.
-    pub kind: String,
-    /// Rows in the asset, when known.
-    pub row_count: Option<u64>,
-    /// Stored bytes, when known.
-    pub bytes: Option<u64>,
-    /// Rows read for classification.
-    pub sampled_rows: u64,
-    /// Whether the asset could be read.
-    pub status: Status,
-    /// Why not, when `status` is `error`.
-    pub error: Option<String>,
-    /// Non-fatal notes (a guessed encoding, skipped lines).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub warnings: Vec<String>,
-    /// Partition columns of a hive-partitioned dataset.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub partition_columns: Vec<String>,
-    /// Columns in source order.
-    pub columns: Vec<ColumnReport>,
-}
-
-/// One column and what it holds.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct ColumnReport {
-    /// Column name as in the source.
-    pub name: String,
-    /// The source's type, in Arrow's notation.
-    pub data_type: String,
-    /// Categories found, most confident first; empty when none.
-    pub categories: Vec<CategoryReport>,
-}
-
-/// One category found in a column.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct CategoryReport {
-    /// Stable category id, e.g. `pi.cn_resident_id`.
-    pub id: String,
-    /// Confidence in `[0, 1]`.
-    pub confidence: f64,
-    /// Sampled non-null values that confirmed.
-    pub matched: u64,
-    /// Sampled non-null values examined.
-    pub sampled: u64,
-    /// What the verdict rests on: `value`, `column_name`.
-    pub by: Vec<String>,
-    /// At most three masked examples; never a raw value.
-    pub evidence: Vec<String>,
-}
-
-impl ScanReport {
-    /// Assets that could not be read.
-    pub fn failed_assets(&self) -> impl Iterator<Item = &AssetReport> {
-        self.assets.iter().filter(|a| a.status == Status::Error)
-    }
-
-    /// Whether any source or asset failed, which makes the scan partial.
-    pub fn is_partial(&self) -> bool {
-        self.sources.iter().any(|s| s.status == Status::Error)
-            || self.failed_assets().next().is_some()
-    }
-}
-
-/// Writes the report as pretty JSON, atomically: a reader never sees half a file.
-///
-/// # Errors
-/// Fails when the file cannot be written.
-pub fn write_json(report: &ScanReport, path: &Path) -> std::io::Result<()> {
-    if let Some(dir) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)?;
-    }
-    let tmp = path.with_extension("json.tmp");
-    {
-        let mut file = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
-        serde_json::to_writer_pretty(&mut file, report)?;
-        file.write_all(b"\n")?;
-        file.flush()?;
-    }
-    std::fs::rename(&tmp, path)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn sample_report() -> ScanReport {
-        ScanReport {
-            schema: SCAN_REPORT_SCHEMA.into(),
-            started_at: "2026-11-23T00:00:00Z".into(),
-            finished_at: "2026-11-23T00:00:01Z".into(),
-            sources: vec![SourceReport {
-                url: "sample-data".into(),
-                status: Status::Ok,
-                error: None,
-            }],
-            assets: vec![AssetReport {
-                source: "sample-data".into(),
-                name: "exports/a.csv".into(),
-                kind: "file".into(),
-                row_count: Some(3),
-                bytes: Some(40),
-                sampled_rows: 3,
-                status: Status::Error,
-                error: Some("bad".into()),
-                warnings: vec![],
-                partition_columns: vec![],
-                columns: vec![],
-            }],
-        }
-    }
-
-    #[test]
-    fn json_uses_the_documented_field_names() {
-        let v = serde_json::to_value(sample_report()).unwrap();
-        assert_eq!(v["schema"], "mulu.scan-report/v1");
-        assert_eq!(v["sources"][0]["status"], "ok");
-        assert_eq!(v["assets"][0]["status"], "error");
-        assert_eq!(v["assets"][0]["sampled_rows"], 3);
-        assert!(v["assets"][0].get("warnings").is_none());
-    }
-
-    #[test]
-    fn a_failed_asset_makes_the_scan_partial() {
-        let mut r = sample_report();
-        assert!(r.is_partial());
-        r.assets[0].status = Status::Ok;
-        assert!(!r.is_partial());
-    }
-
-    #[test]
-    fn write_json_round_trips() {
-        let dir = std::env::temp_dir().join(format!("mulu-export-{}", std::process::id()));
-        let path = dir.join("r.json");
-        write_json(&sample_report(), &path).unwrap();
-        let back: ScanReport =
-            serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
-        assert_eq!(back.assets[0].name, "exports/a.csv");
-        std::fs::remove_dir_all(dir).unwrap();
-    }
-}
+pub use report::*;

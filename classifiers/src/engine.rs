@@ -4,7 +4,7 @@ use std::fmt;
 
 use regex::{Regex, RegexSet};
 
-use crate::builtin;
+use crate::builtin::{self, type_family, TypeFamily};
 use crate::normalize::normalize_column_name;
 use crate::Classifier;
 
@@ -12,8 +12,37 @@ use crate::Classifier;
 const MAX_EVIDENCE: usize = 3;
 /// Confidence of a finding based on the column name alone.
 const HINT_ONLY_CONFIDENCE: f64 = 0.3;
+/// Ceiling for verdicts of categories whose values cannot be checked.
+const NAME_ONLY_MAX_CONFIDENCE: f64 = 0.6;
 /// Confidence bonus when both values and the column name agree.
 const HINT_BONUS: f64 = 0.05;
+/// A value longer than this (in characters) counts as free text.
+const FREE_TEXT_MIN_CHARS: usize = 40;
+/// Free-text candidates shorter than this (in bytes) are not checked.
+const MIN_TOKEN_BYTES: usize = 6;
+/// Digit groups of one token tried as separate candidates at most.
+const MAX_TOKEN_GROUPS: usize = 12;
+
+/// Candidate tokens in free text, found in one pass per value. The
+/// alternatives are ordered so that, at one start position, the more
+/// specific shape wins; every alternative is maximal, so a match never ends
+/// inside a longer run of letters and digits. Boundaries are checked after
+/// the match (the regex crate has no look-around).
+const TOKEN_PATTERN: &str = concat!(
+    // E-mail address.
+    r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+",
+    // Licence plate.
+    r"|[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼使领][A-Za-z][·•]?[A-Za-z0-9]{5,6}[挂学警港澳]?",
+    // Dotted IPv4.
+    r"|[0-9]{1,3}(?:\.[0-9]{1,3}){3}",
+    // Colon-separated hex: IPv6, MAC.
+    r"|[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}",
+    // Hyphen-separated MAC.
+    r"|[0-9A-Fa-f]{2}(?:-[0-9A-Fa-f]{2}){5}",
+    // A run of letters and digits, optionally after +86 and followed by
+    // digit groups (`138 0013 8000`, `4111-1111-1111-1111`, `…002X`).
+    r"|(?:\+86[ \-]?)?[A-Za-z0-9]+(?:[ \-][0-9]+[Xx]?)*",
+);
 
 /// Error raised while building a [`ClassifierSet`]. Classification itself
 /// never fails.
@@ -180,19 +209,22 @@ impl ClassifierSetBuilder {
             RegexSet::new(&value_patterns).map_err(|source| BuildError::PatternSet { source })?;
         let hint_set =
             RegexSet::new(&hint_patterns).map_err(|source| BuildError::PatternSet { source })?;
+        let token =
+            Regex::new(TOKEN_PATTERN).map_err(|source| BuildError::PatternSet { source })?;
 
         // Confirmation order: the exclusive group first, in priority order,
-        // then everything else in registration order.
+        // then everything else in registration order. Only the first 64
+        // entries of `EXCLUSIVE` can take part (one bit each).
         let rank = |i: usize| {
             builtin::EXCLUSIVE
                 .iter()
+                .take(64)
                 .position(|&e| e == classifiers[i].id())
         };
-        let mut exclusive = vec![false; classifiers.len()];
+        let exclusive: Vec<Option<u32>> = (0..classifiers.len())
+            .map(|i| rank(i).map(|r| r as u32))
+            .collect();
         let mut order: Vec<usize> = (0..classifiers.len()).collect();
-        for (i, e) in exclusive.iter_mut().enumerate() {
-            *e = rank(i).is_some();
-        }
         order.sort_by_key(|&i| (rank(i).unwrap_or(usize::MAX), i));
         // Map classifier index -> prefilter pattern index.
         let mut value_slot = vec![None; classifiers.len()];
@@ -208,6 +240,7 @@ impl ClassifierSetBuilder {
             hint_owner,
             exclusive,
             order,
+            token,
         })
     }
 }
@@ -224,10 +257,12 @@ pub struct ClassifierSet {
     hint_set: RegexSet,
     /// Pattern index in `hint_set` -> classifier index.
     hint_owner: Vec<usize>,
-    /// Whether the classifier belongs to the exclusive group.
-    exclusive: Vec<bool>,
+    /// Priority (bit number) within the exclusive group, if a member.
+    exclusive: Vec<Option<u32>>,
     /// Classifier indices in confirmation order.
     order: Vec<usize>,
+    /// Free-text candidate tokens ([`TOKEN_PATTERN`]).
+    token: Regex,
 }
 
 impl fmt::Debug for ClassifierSet {
@@ -269,11 +304,26 @@ impl ClassifierSet {
         self.classifiers().find(|c| c.id() == id)
     }
 
-    /// Starts classifying one column. The column-name hints are evaluated
-    /// once here, on [`normalize_column_name`]`(column_name)`.
+    /// Starts classifying one column of unknown type. The column-name hints
+    /// are evaluated once here, on [`normalize_column_name`]`(column_name)`.
+    /// Same as [`column_typed`](Self::column_typed) with an empty type.
     pub fn column<'s>(&'s self, column_name: &str) -> ColumnScan<'s> {
+        self.column_typed(column_name, "")
+    }
+
+    /// Starts classifying one column whose source type is known.
+    ///
+    /// `data_type_hint` is the Arrow type name as printed by `DataType`'s
+    /// `Display` (`Utf8`, `Binary`, `Float64`, `Date32`, …; SQL names such
+    /// as `TEXT` or `BLOB` are understood too), or `""` when unknown. The
+    /// type decides two things: whether name-driven categories (biometric
+    /// templates, health data) may be reported and how confidently (see
+    /// [`Classifier::name_only_confidence`]), and whether values are searched
+    /// as free text (only text and unknown types are).
+    pub fn column_typed<'s>(&'s self, column_name: &str, data_type_hint: &str) -> ColumnScan<'s> {
         let normalized = normalize_column_name(column_name);
-        let mut hinted = vec![false; self.classifiers.len()];
+        let n = self.classifiers.len();
+        let mut hinted = vec![false; n];
         if !normalized.is_empty() {
             for p in self.hint_set.matches(&normalized).iter() {
                 hinted[self.hint_owner[p]] = true;
@@ -282,12 +332,22 @@ impl ClassifierSet {
         ColumnScan {
             set: self,
             hinted,
+            data_type: data_type_hint.trim().to_owned(),
+            kind: type_family(data_type_hint),
             sampled: 0,
-            stats: (0..self.classifiers.len())
-                .map(|_| Stat::default())
-                .collect(),
+            total_chars: 0,
+            texty: 0,
+            stats: (0..n).map(|_| Stat::default()).collect(),
+            buckets: Vec::new(),
+            whole_mark: vec![u64::MAX; n],
+            ft: (0..n).map(|_| FreeTextStat::default()).collect(),
         }
     }
+}
+
+/// Whether values of a column of this type can carry free text.
+fn may_be_text(family: TypeFamily) -> bool {
+    matches!(family, TypeFamily::Unknown | TypeFamily::Text)
 }
 
 #[derive(Default)]
@@ -297,14 +357,57 @@ struct Stat {
     evidence: Vec<String>,
 }
 
+impl Stat {
+    fn add(&mut self, weight: f64, masked: impl FnOnce() -> String) {
+        self.weight += weight;
+        self.matched += 1;
+        if self.evidence.len() < MAX_EVIDENCE {
+            let m = masked();
+            if !self.evidence.contains(&m) {
+                self.evidence.push(m);
+            }
+        }
+    }
+}
+
+/// Values that several members of the exclusive group confirmed, with the
+/// same set of members. Resolved in [`ColumnScan::finish`] in favour of the
+/// member the rest of the column supports.
+struct Bucket {
+    mask: u64,
+    count: u64,
+    /// `(classifier index, weight sum, masked evidence)` per member.
+    members: Vec<(usize, f64, Vec<String>)>,
+}
+
+#[derive(Default)]
+struct FreeTextStat {
+    /// Rows with at least one confirmed token.
+    rows: u64,
+    /// Row number of the last hit, so a row counts once.
+    last_row: Option<u64>,
+    evidence: Vec<String>,
+}
+
 /// Accumulates the values of one column. Create with
-/// [`ClassifierSet::column`], feed with [`push`](ColumnScan::push), and
-/// collect the verdicts with [`finish`](ColumnScan::finish).
+/// [`ClassifierSet::column`] or [`ClassifierSet::column_typed`], feed with
+/// [`push`](ColumnScan::push), and collect the verdicts with
+/// [`finish`](ColumnScan::finish).
 pub struct ColumnScan<'s> {
     set: &'s ClassifierSet,
     hinted: Vec<bool>,
+    data_type: String,
+    kind: TypeFamily,
     sampled: u64,
+    /// Characters in all non-null values (for the free-text test).
+    total_chars: u64,
+    /// Values that look like prose rather than a single field.
+    texty: u64,
     stats: Vec<Stat>,
+    buckets: Vec<Bucket>,
+    /// Per classifier, the last row it confirmed as a whole value.
+    whole_mark: Vec<u64>,
+    ft: Vec<FreeTextStat>,
 }
 
 impl fmt::Debug for ColumnScan<'_> {
@@ -316,6 +419,53 @@ impl fmt::Debug for ColumnScan<'_> {
     }
 }
 
+/// Shape facts about one value, gathered in a single pass over its chars.
+struct Shape {
+    chars: usize,
+    texty: bool,
+    /// Worth a free-text search at all.
+    searchable: bool,
+}
+
+fn is_cjk_punct(c: char) -> bool {
+    matches!(c,
+        '\u{3000}'..='\u{303F}'
+        | '\u{FF01}'..='\u{FF0F}'
+        | '\u{FF1A}'..='\u{FF20}'
+        | '\u{FF3B}'..='\u{FF40}'
+        | '\u{FF5B}'..='\u{FF65}'
+        | '\u{2014}'..='\u{2026}')
+}
+
+fn shape(value: &str) -> Shape {
+    let (mut chars, mut alnum) = (0usize, 0usize);
+    let (mut ws, mut punct, mut han, mut at) = (false, false, false, false);
+    for c in value.chars() {
+        chars += 1;
+        if c.is_ascii_alphanumeric() {
+            alnum += 1;
+        } else if c.is_whitespace() {
+            ws = true;
+        } else if c == '@' {
+            at = true;
+        } else if matches!(
+            c,
+            ',' | ';' | '!' | '?' | '"' | '\'' | '{' | '}' | '[' | ']' | '(' | ')' | '=' | '<' | '>' | '|'
+        ) || is_cjk_punct(c)
+        {
+            punct = true;
+        } else if !c.is_ascii() && c.is_alphabetic() {
+            han = true;
+        }
+    }
+    let texty = chars > FREE_TEXT_MIN_CHARS || ws || punct || (han && alnum > 0);
+    Shape {
+        chars,
+        texty,
+        searchable: texty && (alnum >= 5 || at),
+    }
+}
+
 impl ColumnScan<'_> {
     /// Adds one sampled value. `None` is SQL NULL; empty and whitespace-only
     /// strings are treated as null too and do not count as sampled.
@@ -323,13 +473,31 @@ impl ColumnScan<'_> {
         let Some(value) = value.map(str::trim).filter(|v| !v.is_empty()) else {
             return;
         };
+        let row = self.sampled;
         self.sampled += 1;
         let set = self.set;
-        let hits = set.value_set.matches(value);
-        if !hits.matched_any() {
-            return;
+        let sh = shape(value);
+        self.total_chars += sh.chars as u64;
+        if sh.texty {
+            self.texty += 1;
         }
-        let mut claimed = false;
+
+        let hits = set.value_set.matches(value);
+        if hits.matched_any() {
+            self.confirm_whole(value, row, &hits);
+        }
+        if sh.searchable && may_be_text(self.kind) {
+            self.search_free_text(value, row);
+        }
+    }
+
+    /// Whole-value confirmation of a value that passed the prefilter.
+    fn confirm_whole(&mut self, value: &str, row: u64, hits: &regex::SetMatches) {
+        let set = self.set;
+        // Exclusive-group members that confirmed: (index, weight). A fixed
+        // array: no allocation per value.
+        let mut group = [(0usize, 0.0f64); 8];
+        let mut n_group = 0;
         for &i in &set.order {
             let Some(slot) = set.value_slot[i] else {
                 continue;
@@ -337,28 +505,164 @@ impl ColumnScan<'_> {
             if !hits.matched(slot) {
                 continue;
             }
-            let exclusive = set.exclusive[i];
+            let classifier = &set.classifiers[i];
+            let weight = if self.hinted[i] {
+                classifier.confirm_hinted(value)
+            } else {
+                classifier.confirm(value)
+            };
+            let Some(weight) = weight.filter(|w| *w > 0.0) else {
+                continue;
+            };
+            let weight = weight.min(1.0);
+            self.whole_mark[i] = row;
+            if set.exclusive[i].is_some() {
+                if n_group < group.len() {
+                    group[n_group] = (i, weight);
+                    n_group += 1;
+                }
+            } else {
+                self.stats[i].add(weight, || classifier.mask(value));
+            }
+        }
+        match &group[..n_group] {
+            [] => {}
+            &[(i, w)] => {
+                let c = &set.classifiers[i];
+                self.stats[i].add(w, || c.mask(value));
+            }
+            members => {
+                let mask = members
+                    .iter()
+                    .fold(0u64, |m, &(i, _)| m | 1 << set.exclusive[i].unwrap_or(0));
+                let pos = match self.buckets.iter().position(|b| b.mask == mask) {
+                    Some(p) => p,
+                    None => {
+                        self.buckets.push(Bucket {
+                            mask,
+                            count: 0,
+                            members: members.iter().map(|&(i, _)| (i, 0.0, Vec::new())).collect(),
+                        });
+                        self.buckets.len() - 1
+                    }
+                };
+                let bucket = &mut self.buckets[pos];
+                bucket.count += 1;
+                for (&(i, w), member) in members.iter().zip(bucket.members.iter_mut()) {
+                    member.1 += w;
+                    if member.2.len() < MAX_EVIDENCE {
+                        let m = set.classifiers[i].mask(value);
+                        if !member.2.contains(&m) {
+                            member.2.push(m);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Searches one value for embedded identifiers: one token pass, then the
+    /// shared prefilter and [`Classifier::confirm_free_text`] per token.
+    fn search_free_text(&mut self, value: &str, row: u64) {
+        let set = self.set;
+        let bytes = value.as_bytes();
+        for m in set.token.find_iter(value) {
+            let (start, end) = (m.start(), m.end());
+            let before = value[..start].chars().next_back();
+            let after = value[end..].chars().next();
+            let dotted = m.as_str().contains('.') && !m.as_str().contains('@');
+            let bad_neighbour = |c: Option<char>, beyond: Option<u8>| match c {
+                Some(c) if c.is_ascii_alphanumeric() => true,
+                // `1.2.3.4.5` is not an address.
+                Some('.') if dotted => beyond.is_some_and(|b| b.is_ascii_digit()),
+                _ => false,
+            };
+            let beyond_before = start.checked_sub(2).map(|p| bytes[p]);
+            let beyond_after = bytes.get(end + 1).copied();
+            // A plate starts with a Han character; anything may precede it.
+            let plate = !m.as_str().starts_with(|c: char| c.is_ascii());
+            if (!plate && bad_neighbour(before, beyond_before))
+                || bad_neighbour(after, beyond_after)
+            {
+                continue;
+            }
+            let token = m.as_str();
+            if self.try_token(token, row) {
+                continue;
+            }
+            // Digit groups written apart (`订单 2024 13800138000`): try the
+            // longest runs of adjacent groups, left to right.
+            let groups: Vec<(usize, usize)> = group_spans(token);
+            if groups.len() < 2 || groups.len() > MAX_TOKEN_GROUPS {
+                continue;
+            }
+            let mut g = 0;
+            while g < groups.len() {
+                let mut next = g + 1;
+                for h in (g..groups.len()).rev() {
+                    if g == 0 && h == groups.len() - 1 {
+                        continue; // the whole token, tried above
+                    }
+                    let cand = &token[groups[g].0..groups[h].1];
+                    if self.try_token(cand, row) {
+                        next = h + 1;
+                        break;
+                    }
+                }
+                g = next;
+            }
+        }
+    }
+
+    /// Checks one free-text candidate. Returns whether anything confirmed.
+    fn try_token(&mut self, token: &str, row: u64) -> bool {
+        if token.len() < MIN_TOKEN_BYTES {
+            return false;
+        }
+        let set = self.set;
+        let hits = set.value_set.matches(token);
+        if !hits.matched_any() {
+            return false;
+        }
+        let mut claimed = false;
+        let mut any = false;
+        for &i in &set.order {
+            let Some(slot) = set.value_slot[i] else {
+                continue;
+            };
+            if !hits.matched(slot) {
+                continue;
+            }
+            let exclusive = set.exclusive[i].is_some();
             if exclusive && claimed {
                 continue;
             }
             let classifier = &set.classifiers[i];
-            let Some(weight) = classifier.confirm(value) else {
-                continue;
-            };
-            if weight.is_nan() || weight <= 0.0 {
+            if !classifier
+                .confirm_free_text(token)
+                .is_some_and(|w| w > 0.0)
+            {
                 continue;
             }
             claimed |= exclusive;
-            let stat = &mut self.stats[i];
-            stat.weight += weight.min(1.0);
-            stat.matched += 1;
-            if stat.evidence.len() < MAX_EVIDENCE {
-                let masked = classifier.mask(value);
-                if !stat.evidence.contains(&masked) {
-                    stat.evidence.push(masked);
+            any = true;
+            // The whole value already counted for this classifier.
+            if self.whole_mark[i] == row {
+                continue;
+            }
+            let ft = &mut self.ft[i];
+            if ft.last_row != Some(row) {
+                ft.last_row = Some(row);
+                ft.rows += 1;
+            }
+            if ft.evidence.len() < MAX_EVIDENCE {
+                let masked = classifier.mask(token);
+                if !ft.evidence.contains(&masked) {
+                    ft.evidence.push(masked);
                 }
             }
         }
+        any
     }
 
     /// Number of non-null values pushed so far.
@@ -366,49 +670,138 @@ impl ColumnScan<'_> {
         self.sampled
     }
 
+    /// Gives values that several exclusive classifiers confirmed to the one
+    /// with the most unambiguous support in this column (then the one whose
+    /// column hint matched, then the one first in `EXCLUSIVE`).
+    fn resolve_buckets(&mut self) {
+        let support: Vec<u64> = self.stats.iter().map(|s| s.matched).collect();
+        let set = self.set;
+        for bucket in std::mem::take(&mut self.buckets) {
+            let Some(winner) = bucket.members.iter().max_by(|a, b| {
+                let key = |i: usize| {
+                    (
+                        support[i],
+                        self.hinted[i],
+                        std::cmp::Reverse(set.exclusive[i].unwrap_or(u32::MAX)),
+                    )
+                };
+                key(a.0).cmp(&key(b.0))
+            }) else {
+                continue;
+            };
+            let stat = &mut self.stats[winner.0];
+            stat.weight += winner.1;
+            stat.matched += bucket.count;
+            for e in &winner.2 {
+                if stat.evidence.len() < MAX_EVIDENCE && !stat.evidence.contains(e) {
+                    stat.evidence.push(e.clone());
+                }
+            }
+        }
+    }
+
     /// Produces the column's findings, sorted by confidence (descending),
     /// then by category id.
-    pub fn finish(self) -> Vec<ColumnFinding> {
+    pub fn finish(mut self) -> Vec<ColumnFinding> {
+        self.resolve_buckets();
+        let sampled = self.sampled;
+        let text_like = may_be_text(self.kind)
+            && sampled > 0
+            && (self.total_chars > FREE_TEXT_MIN_CHARS as u64 * sampled
+                || self.texty * 10 >= sampled * 3);
         let mut out = Vec::new();
-        for (i, stat) in self.stats.into_iter().enumerate() {
+        let stats = std::mem::take(&mut self.stats);
+        let ft = std::mem::take(&mut self.ft);
+        for (i, (stat, ft)) in stats.into_iter().zip(ft).enumerate() {
             let classifier = &self.set.classifiers[i];
             let hinted = self.hinted[i];
-            if self.sampled == 0 {
-                if hinted {
+
+            // Categories whose values cannot be checked: the name decides,
+            // values can only veto.
+            if hinted {
+                if let Some(c) = classifier.name_only_confidence(&self.data_type) {
+                    let (_, min) = classifier.min_ratio();
+                    let consistent = sampled == 0
+                        || classifier.value_pattern().is_none()
+                        || stat.weight / sampled as f64 >= min;
+                    if consistent {
+                        let mut by = vec!["column_name"];
+                        if !self.data_type.is_empty() {
+                            by.push("data_type");
+                        }
+                        out.push(ColumnFinding {
+                            category: classifier.id().to_owned(),
+                            confidence: round2(c.clamp(0.0, NAME_ONLY_MAX_CONFIDENCE)),
+                            matched: stat.matched,
+                            sampled,
+                            by,
+                            evidence: stat.evidence,
+                        });
+                    }
+                    continue;
+                }
+            }
+
+            let whole = if sampled == 0 {
+                hinted.then(|| ColumnFinding {
+                    category: classifier.id().to_owned(),
+                    confidence: HINT_ONLY_CONFIDENCE,
+                    matched: 0,
+                    sampled: 0,
+                    by: vec!["column_name"],
+                    evidence: Vec::new(),
+                })
+            } else {
+                let ratio = stat.weight / sampled as f64;
+                let (plain, with_hint) = classifier.min_ratio();
+                let min = if hinted { with_hint } else { plain };
+                (stat.matched > 0 && ratio >= min).then(|| {
+                    let bonus = if hinted { HINT_BONUS } else { 0.0 };
+                    ColumnFinding {
+                        category: classifier.id().to_owned(),
+                        confidence: round2((0.5 + 0.5 * ratio + bonus).clamp(0.0, 1.0)),
+                        matched: stat.matched,
+                        sampled,
+                        by: if hinted {
+                            vec!["value", "column_name"]
+                        } else {
+                            vec!["value"]
+                        },
+                        evidence: stat.evidence,
+                    }
+                })
+            };
+
+            match whole {
+                Some(mut f) => {
+                    if ft.rows > 0 {
+                        f.matched += ft.rows;
+                        f.by.push("free_text");
+                        for e in ft.evidence {
+                            if f.evidence.len() < MAX_EVIDENCE && !f.evidence.contains(&e) {
+                                f.evidence.push(e);
+                            }
+                        }
+                    }
+                    out.push(f);
+                }
+                None if text_like && (ft.rows >= 2 || ft.rows * 5 >= sampled.max(1)) => {
+                    let ratio = ft.rows as f64 / sampled as f64;
+                    let mut by = vec!["free_text"];
+                    if hinted {
+                        by.push("column_name");
+                    }
                     out.push(ColumnFinding {
                         category: classifier.id().to_owned(),
-                        confidence: HINT_ONLY_CONFIDENCE,
-                        matched: 0,
-                        sampled: 0,
-                        by: vec!["column_name"],
-                        evidence: Vec::new(),
+                        confidence: round2((0.6 + 0.3 * ratio).clamp(0.0, 0.9)),
+                        matched: ft.rows,
+                        sampled,
+                        by,
+                        evidence: ft.evidence,
                     });
                 }
-                continue;
+                None => {}
             }
-            if stat.matched == 0 {
-                continue;
-            }
-            let ratio = stat.weight / self.sampled as f64;
-            let (plain, with_hint) = classifier.min_ratio();
-            let min = if hinted { with_hint } else { plain };
-            if ratio < min {
-                continue;
-            }
-            let bonus = if hinted { HINT_BONUS } else { 0.0 };
-            let confidence = round2((0.5 + 0.5 * ratio + bonus).clamp(0.0, 1.0));
-            out.push(ColumnFinding {
-                category: classifier.id().to_owned(),
-                confidence,
-                matched: stat.matched,
-                sampled: self.sampled,
-                by: if hinted {
-                    vec!["value", "column_name"]
-                } else {
-                    vec!["value"]
-                },
-                evidence: stat.evidence,
-            });
         }
         out.sort_by(|a, b| {
             b.confidence
@@ -417,6 +810,26 @@ impl ColumnScan<'_> {
         });
         out
     }
+}
+
+/// Byte spans of the letter/digit groups of a token, split at spaces and
+/// hyphens (a leading `+86` stays with its group).
+fn group_spans(token: &str) -> Vec<(usize, usize)> {
+    let mut spans = Vec::new();
+    let mut start = None;
+    for (p, b) in token.bytes().enumerate() {
+        if b == b' ' || b == b'-' {
+            if let Some(s) = start.take() {
+                spans.push((s, p));
+            }
+        } else if start.is_none() {
+            start = Some(p);
+        }
+    }
+    if let Some(s) = start {
+        spans.push((s, token.len()));
+    }
+    spans
 }
 
 fn round2(x: f64) -> f64 {
@@ -430,11 +843,15 @@ pub struct ColumnFinding {
     pub category: String,
     /// Confidence in `[0, 1]`, rounded to two decimals.
     pub confidence: f64,
-    /// Non-null values that confirmed.
+    /// Non-null values that confirmed: whole values, plus rows in which
+    /// free-text search found the category (those count once per row).
     pub matched: u64,
     /// Non-null values examined.
     pub sampled: u64,
-    /// What the verdict rests on: a subset of `["value", "column_name"]`.
+    /// What the verdict rests on: a subset of `["value", "column_name",
+    /// "data_type", "free_text"]`. `free_text` means identifiers were found
+    /// inside longer text; `matched / sampled` is then the share of rows
+    /// that contain one.
     pub by: Vec<&'static str>,
     /// At most three distinct *masked* examples; never raw values.
     pub evidence: Vec<String>,
@@ -755,13 +1172,7 @@ mod tests {
     struct Dummy(&'static str, &'static str);
     impl Classifier for Dummy {
         fn info(&self) -> CategoryInfo {
-            CategoryInfo {
-                id: self.0,
-                name_zh: "测试",
-                name_en: "Test",
-                is_pi: false,
-                is_sensitive: false,
-            }
+            CategoryInfo::new(self.0, "测试", "Test")
         }
         fn value_pattern(&self) -> Option<&str> {
             Some(self.1)
@@ -809,11 +1220,126 @@ mod tests {
     }
 
     #[test]
+    fn free_text_finds_embedded_identifiers() {
+        let set = ClassifierSet::builtin();
+        let mut rng = Rng(11);
+        let id = synthetic_id(&mut rng);
+        let notes = [
+            "请联系13812345678谢谢".to_owned(),
+            "客户说明：周末送货，电话 139-0013-9000，邮箱 zhang.san@example.com".to_owned(),
+            format!("{{\"sfzh\":\"{id}\",\"remark\":\"已核验\"}}"),
+            "订单号2024050112345678901已发货，请注意查收".to_owned(),
+            "编号A13812345678不是电话".to_owned(),
+            "没有任何个人信息的备注，只是一段很长的说明文字而已。".to_owned(),
+        ];
+        let refs: Vec<&str> = notes.iter().map(String::as_str).collect();
+        let f = scan(&set, "remark", &refs);
+        let phone = f.iter().find(|f| f.category == "pi.mobile_phone").unwrap();
+        assert_eq!(phone.by, vec!["free_text"]);
+        assert_eq!((phone.matched, phone.sampled), (2, 6));
+        assert!(phone.evidence.iter().all(|e| e.contains('*')));
+        let email = f.iter().find(|f| f.category == "pi.email").unwrap();
+        assert_eq!(email.matched, 1);
+        let rid = f.iter().find(|f| f.category == "pi.cn_resident_id").unwrap();
+        assert_eq!(rid.matched, 1);
+        assert!(!rid.evidence.contains(&id));
+        assert!(f.iter().all(|f| f.by == vec!["free_text"]), "{f:?}");
+        assert_eq!(f.len(), 3, "{f:?}");
+    }
+
+    #[test]
+    fn digits_inside_longer_runs_are_not_phones() {
+        let set = ClassifierSet::builtin();
+        let values = [
+            "流水号9913812345678000已处理",
+            "订单20241381234567890完成",
+            "code:X13812345678Y",
+        ];
+        assert!(scan(&set, "remark", &values).is_empty());
+    }
+
+    #[test]
+    fn numeric_columns_are_not_free_text() {
+        let set = ClassifierSet::builtin();
+        let mut s = set.column_typed("note", "Int64");
+        for _ in 0..5 {
+            s.push(Some("请联系13812345678谢谢"));
+        }
+        assert!(s.finish().is_empty());
+    }
+
+    #[test]
+    fn ambiguous_values_follow_the_column() {
+        let set = ClassifierSet::builtin();
+        let mut rng = Rng(3);
+        // Luhn-valid IDs among plain IDs: all go to the resident ID.
+        let ids: Vec<String> = (0..40).map(|_| synthetic_id(&mut rng)).collect();
+        let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
+        let f = scan(&set, "c1", &refs);
+        assert_eq!(categories(&f), vec!["pi.cn_resident_id"]);
+        assert_eq!(f[0].matched, 40);
+    }
+
+    #[test]
+    fn name_driven_categories() {
+        let set = ClassifierSet::builtin();
+        // Binary template column: no values reach the engine.
+        let f = set.column_typed("face_feature", "Binary").finish();
+        assert_eq!(categories(&f), vec!["pi.biometric"]);
+        assert_eq!(f[0].confidence, 0.6);
+        assert_eq!(f[0].by, vec!["column_name", "data_type"]);
+        // Hash digests in a fingerprint column veto the verdict.
+        let sha = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+        assert!(scan(&set, "fingerprint", &[sha, sha, sha]).is_empty());
+        // Health from the name alone, with values, at 0.6.
+        let f = scan(&set, "过敏史", &["青霉素", "无", "海鲜"]);
+        assert_eq!(categories(&f), vec!["pi.health"]);
+        assert_eq!(f[0].confidence, 0.6);
+        assert_eq!(f[0].by, vec!["column_name"]);
+        // Not for a count.
+        assert!(set.column_typed("fingerprint_count", "Int64").finish().is_empty()
+            || set.column_typed("fingerprint_count", "Int64").finish()[0].confidence <= 0.3);
+    }
+
+    #[test]
+    fn hint_gated_values() {
+        let set = ClassifierSet::builtin();
+        let dates = ["1990-05-17", "1985-11-02", "2001-01-30"];
+        assert!(scan(&set, "order_date", &dates).is_empty());
+        assert_eq!(
+            categories(&scan(&set, "birthday", &dates)),
+            vec!["pi.birth_date"]
+        );
+        let codes = ["1", "2", "2", "1"];
+        assert!(scan(&set, "status", &codes).is_empty());
+        assert_eq!(categories(&scan(&set, "xb", &codes)), vec!["pi.gender"]);
+        let mut s = set.column_typed("lat", "Float64");
+        for v in ["31.230416", "31.2291", "31.1987"] {
+            s.push(Some(v));
+        }
+        let f = s.finish();
+        assert_eq!(categories(&f), vec!["geo.coordinate"]);
+        assert!(scan(&set, "price", &["31.230416", "31.2291", "31.1987"]).is_empty());
+    }
+
+    #[test]
     fn empty_set_works() {
         let set = ClassifierSet::builder().build().unwrap();
         let mut s = set.column("phone");
         s.push(Some("13800138000"));
         assert_eq!(s.sampled(), 1);
         assert!(s.finish().is_empty());
+    }
+}
+#[cfg(test)]
+mod debug_tmp {
+    #[test]
+    fn dbg_free_text() {
+        let set = super::ClassifierSet::builtin();
+        let mut s = set.column("remark");
+        for v in ["请联系13812345678谢谢", "客户说明：周末送货，电话 139-0013-9000，邮箱 zhang.san@example.com", "没有任何个人信息的备注，只是一段很长的说明文字而已。"] {
+            s.push(Some(v));
+        }
+        eprintln!("{:?}", s.finish());
     }
 }

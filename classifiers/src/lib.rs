@@ -76,15 +76,49 @@
 #![warn(missing_docs)]
 
 mod builtin;
+mod custom;
 mod engine;
 mod normalize;
+mod tables;
 pub mod validate;
 
-pub use builtin::{BankCard, EmailAddress, LicensePlate, MobilePhone, PersonName, ResidentId, Vin};
+pub use builtin::{
+    Address, BankCard, Biometric, BirthDate, Coordinate, DeviceId, EmailAddress, Ethnicity, Gender,
+    Health, IpAddress, LicensePlate, MobilePhone, Passport, PersonName, ResidentId, TravelPermit,
+    Uscc, Vin,
+};
+pub use custom::{
+    load_custom_classifiers, load_custom_classifiers_with, CustomClassifierError, CustomErrorKind,
+    VALIDATORS,
+};
 pub use engine::{BuildError, ClassifierSet, ClassifierSetBuilder, ColumnFinding, ColumnScan};
 pub use normalize::normalize_column_name;
+pub use tables::{classify_table, table_categories, TableCategoryInfo, TableColumn, TableFinding};
 
 /// Stable metadata describing the category a classifier detects.
+///
+/// Build it with [`CategoryInfo::new`] and the `const` setters, or with a
+/// struct literal ending in `..CategoryInfo::DEFAULT`, so that code outside
+/// this crate keeps compiling when fields are added:
+///
+/// ```
+/// use classifiers::CategoryInfo;
+///
+/// const WORK_PERMIT: CategoryInfo = CategoryInfo::new("acme.work_permit", "工作许可证号", "Work permit number")
+///     .personal("个人身份信息");
+/// assert!(WORK_PERMIT.is_pi && !WORK_PERMIT.is_sensitive);
+///
+/// let track = CategoryInfo {
+///     id: "acme.track",
+///     name_zh: "行驶轨迹",
+///     name_en: "Vehicle track",
+///     ..CategoryInfo::DEFAULT
+/// }
+/// .sensitive("个人位置信息")
+/// .vehicle("第三条第（一）项");
+/// assert!(track.is_pi && track.is_sensitive);
+/// assert_eq!(track.vehicle_item, Some("第三条第（一）项"));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
 pub struct CategoryInfo {
     /// Stable id, `family.snake_name`, e.g. `pi.cn_resident_id`. Never reused.
@@ -96,9 +130,79 @@ pub struct CategoryInfo {
     /// Whether values of this category are personal information.
     pub is_pi: bool,
     /// Whether values of this category are *sensitive* personal information
-    /// (PIPL Art. 28, e.g. financial accounts).
+    /// (PIPL Art. 28: biometrics, medical and health, financial accounts,
+    /// tracks and precise location, …). An identity-document number on its
+    /// own is general PI.
     pub is_sensitive: bool,
+    /// The first-level PI class of GB/T 43697-2024 Appendix B the category
+    /// belongs to (`个人基本资料`, `个人身份信息`, `个人生物识别信息`,
+    /// `网络身份标识信息`, `个人健康生理信息`, `个人财产信息`,
+    /// `个人设备信息`, `个人位置信息`, …); empty when the category is not PI.
+    pub gbt43697_class: &'static str,
+    /// The item of Art. 3 of 《汽车数据安全管理若干规定（试行）》 that a
+    /// column of this category helps to establish in vehicle data, e.g.
+    /// `第三条第（五）项` (PI of more than 100 000 persons) for identifiers
+    /// that count persons, `第三条第（一）项` for coordinates. `None` when
+    /// the category plays no direct part in those items.
+    pub vehicle_item: Option<&'static str>,
 }
+
+impl CategoryInfo {
+    /// All fields empty, `false` or `None`; the base for struct literals
+    /// (`CategoryInfo { id: …, ..CategoryInfo::DEFAULT }`).
+    pub const DEFAULT: CategoryInfo = CategoryInfo {
+        id: "",
+        name_zh: "",
+        name_en: "",
+        is_pi: false,
+        is_sensitive: false,
+        gbt43697_class: "",
+        vehicle_item: None,
+    };
+
+    /// A category that is not personal information (until
+    /// [`personal`](Self::personal) or [`sensitive`](Self::sensitive) says
+    /// otherwise).
+    pub const fn new(id: &'static str, name_zh: &'static str, name_en: &'static str) -> Self {
+        CategoryInfo {
+            id,
+            name_zh,
+            name_en,
+            ..Self::DEFAULT
+        }
+    }
+
+    /// Marks the category as general personal information of the given
+    /// GB/T 43697 Appendix B class.
+    pub const fn personal(mut self, gbt43697_class: &'static str) -> Self {
+        self.is_pi = true;
+        self.is_sensitive = false;
+        self.gbt43697_class = gbt43697_class;
+        self
+    }
+
+    /// Marks the category as sensitive personal information of the given
+    /// GB/T 43697 Appendix B class.
+    pub const fn sensitive(mut self, gbt43697_class: &'static str) -> Self {
+        self.is_pi = true;
+        self.is_sensitive = true;
+        self.gbt43697_class = gbt43697_class;
+        self
+    }
+
+    /// Records the vehicle-data Art. 3 item the category supports.
+    pub const fn vehicle(mut self, item: &'static str) -> Self {
+        self.vehicle_item = Some(item);
+        self
+    }
+}
+
+/// 《汽车数据安全管理若干规定（试行）》 Art. 3 item (一): geographic
+/// information and people or vehicle flow of important sensitive areas.
+pub const VEHICLE_ART3_ITEM_1: &str = "第三条第（一）项";
+/// 《汽车数据安全管理若干规定（试行）》 Art. 3 item (五): personal
+/// information of more than 100 000 persons.
+pub const VEHICLE_ART3_ITEM_5: &str = "第三条第（五）项";
 
 /// A detector for one category of data.
 ///
@@ -127,8 +231,7 @@ pub struct CategoryInfo {
 /// struct EmployeeNo;
 /// impl Classifier for EmployeeNo {
 ///     fn info(&self) -> CategoryInfo {
-///         CategoryInfo { id: "acme.employee_no", name_zh: "工号", name_en: "Employee number",
-///                        is_pi: true, is_sensitive: false }
+///         CategoryInfo::new("acme.employee_no", "工号", "Employee number").personal("个人教育工作信息")
 ///     }
 ///     fn value_pattern(&self) -> Option<&str> { Some("EMP[0-9]{6}") }
 ///     fn confirm(&self, _value: &str) -> Option<f64> { Some(1.0) }
@@ -168,6 +271,45 @@ pub trait Classifier: Send + Sync {
     /// so short hints such as `xm` do not fire inside longer words.
     fn column_hint(&self) -> Option<&str>;
 
+    /// Confirms a candidate when the column name matched
+    /// [`column_hint`](Classifier::column_hint); the engine calls it *instead
+    /// of* [`confirm`](Classifier::confirm) for such columns. Defaults to
+    /// `confirm`. Override it for values that only mean something in
+    /// context: `1`/`2` in a `gender` column, a date in a `birthday` column,
+    /// a bare number in a `lat` column. The prefilter contract covers it
+    /// too: whatever it accepts must match the value pattern.
+    fn confirm_hinted(&self, value: &str) -> Option<f64> {
+        self.confirm(value)
+    }
+
+    /// Confirms a token cut out of free text (a remark, a JSON string). The
+    /// engine finds tokens with boundary-aware matching (a token never
+    /// starts or ends next to another ASCII letter or digit), runs the shared
+    /// prefilter on each token and calls this for the classifiers whose
+    /// pattern matched. The default, `None`, keeps the classifier out of
+    /// free-text search; opt in only when the value check is strong enough
+    /// to be trusted without column context.
+    fn confirm_free_text(&self, token: &str) -> Option<f64> {
+        let _ = token;
+        None
+    }
+
+    /// For categories whose values cannot be checked (biometric templates,
+    /// diagnoses): the confidence of a verdict resting on a matching column
+    /// name, given the column's data type (an Arrow type name such as
+    /// `Binary` or `Utf8`, or `""` when unknown). `None`, the default, means
+    /// a name alone gives only the engine's low hint-only confidence, and
+    /// only for a column without values. The engine caps the returned value
+    /// at 0.6, and still drops the verdict when the column has values and
+    /// fewer than the hinted [`min_ratio`](Classifier::min_ratio) of them
+    /// pass [`confirm_hinted`](Classifier::confirm_hinted) (a value check
+    /// that rules values *out*, for example hash digests in a `fingerprint`
+    /// column).
+    fn name_only_confidence(&self, data_type: &str) -> Option<f64> {
+        let _ = data_type;
+        None
+    }
+
     /// Minimum share of non-null values that must confirm for a value-based
     /// verdict, `(without column hint, with column hint)`.
     fn min_ratio(&self) -> (f64, f64) {
@@ -202,6 +344,15 @@ impl<T: Classifier + ?Sized> Classifier for &T {
     }
     fn column_hint(&self) -> Option<&str> {
         (**self).column_hint()
+    }
+    fn confirm_hinted(&self, value: &str) -> Option<f64> {
+        (**self).confirm_hinted(value)
+    }
+    fn confirm_free_text(&self, token: &str) -> Option<f64> {
+        (**self).confirm_free_text(token)
+    }
+    fn name_only_confidence(&self, data_type: &str) -> Option<f64> {
+        (**self).name_only_confidence(data_type)
     }
     fn min_ratio(&self) -> (f64, f64) {
         (**self).min_ratio()

@@ -198,6 +198,123 @@ pub fn is_cn_province_code(code: u32) -> bool {
     matches!(code, 11..=15 | 21..=23 | 31..=37 | 41..=46 | 50..=54 | 61..=65 | 71 | 81..=83)
 }
 
+
+/// GB 32100 value of one character of a unified social credit code
+/// (`0`–`9`, then `A`=10 … `Y`=30 without I, O, S, V, Z). Upper-case input
+/// expected.
+fn uscc_value(c: u8) -> Option<u32> {
+    const LETTERS: &[u8; 21] = b"ABCDEFGHJKLMNPQRTUWXY";
+    match c {
+        b'0'..=b'9' => Some(u32::from(c - b'0')),
+        _ => LETTERS
+            .iter()
+            .position(|&l| l == c)
+            .map(|p| 10 + p as u32),
+    }
+}
+
+/// Weights of the GB 32100 check (`3^(i-1) mod 31`).
+const USCC_WEIGHTS: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+
+/// Computes the GB 32100 check character (position 18) of a unified social
+/// credit code from its first 17 characters. Case-insensitive. `None` if
+/// `body` is not 17 characters of the code alphabet.
+///
+/// ```
+/// assert_eq!(classifiers::validate::uscc_check_char(b"91350100M000100Y4"), Some(b'3'));
+/// ```
+pub fn uscc_check_char(body: &[u8]) -> Option<u8> {
+    if body.len() != 17 {
+        return None;
+    }
+    let mut sum = 0u32;
+    for (&c, &w) in body.iter().zip(USCC_WEIGHTS.iter()) {
+        sum += uscc_value(c.to_ascii_uppercase())? * w;
+    }
+    let c = (31 - sum % 31) % 31;
+    const ALPHABET: &[u8; 31] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
+    Some(ALPHABET[c as usize])
+}
+
+/// Whether an 18-character unified social credit code has a correct GB 32100
+/// check character. Case-insensitive.
+///
+/// ```
+/// assert!(classifiers::validate::uscc_valid("91350100M000100Y43"));
+/// assert!(!classifiers::validate::uscc_valid("91350100M000100Y44"));
+/// ```
+pub fn uscc_valid(code: &str) -> bool {
+    let b = code.as_bytes();
+    if b.len() != 18 {
+        return false;
+    }
+    match uscc_check_char(&b[..17]) {
+        Some(c) => c == b[17].to_ascii_uppercase(),
+        None => false,
+    }
+}
+
+/// Parses a calendar date written as `YYYY-MM-DD`, `YYYY/MM/DD`,
+/// `YYYY.MM.DD`, `YYYYMMDD` or `YYYY年M月D日` (one-digit month and day
+/// allowed except in the eight-digit form), optionally followed by a time
+/// (`T…` or ` …`). Returns `(year, month, day)` for a real date, `None`
+/// otherwise.
+///
+/// ```
+/// use classifiers::validate::parse_date;
+/// assert_eq!(parse_date("1990-05-17"), Some((1990, 5, 17)));
+/// assert_eq!(parse_date("1990年5月7日"), Some((1990, 5, 7)));
+/// assert_eq!(parse_date("19900230"), None);
+/// ```
+pub fn parse_date(value: &str) -> Option<(u32, u32, u32)> {
+    let v = value.trim();
+    // Drop a time part.
+    let v = match v.find(['T', ' ']) {
+        Some(p) if p >= 8 => &v[..p],
+        _ => v,
+    };
+    let b = v.as_bytes();
+    let (y, m, d) = if b.len() == 8 && b.iter().all(u8::is_ascii_digit) {
+        (
+            parse_digits(&b[..4])?,
+            parse_digits(&b[4..6])?,
+            parse_digits(&b[6..])?,
+        )
+    } else {
+        let mut parts = v
+            .split(['-', '/', '.', '年', '月', '日'])
+            .filter(|p| !p.is_empty());
+        let y = parts.next()?;
+        let m = parts.next()?;
+        let d = parts.next()?;
+        if parts.next().is_some()
+            || y.len() != 4
+            || !(1..=2).contains(&m.len())
+            || !(1..=2).contains(&d.len())
+            || (v.contains('年') && !v.ends_with('日'))
+        {
+            return None;
+        }
+        (
+            parse_digits(y.as_bytes())?,
+            parse_digits(m.as_bytes())?,
+            parse_digits(d.as_bytes())?,
+        )
+    };
+    is_valid_date(y, m, d).then_some((y, m, d))
+}
+
+/// The box around China used for coordinate checks, `(lon_min, lon_max,
+/// lat_min, lat_max)`: the tighter of the boxes in common coordinate
+/// transform libraries. It also covers parts of neighbouring countries.
+pub const CHINA_BOX: (f64, f64, f64, f64) = (73.66, 135.05, 3.86, 53.55);
+
+/// Whether `(lon, lat)` lies inside [`CHINA_BOX`].
+pub fn in_china_box(lon: f64, lat: f64) -> bool {
+    let (x0, x1, y0, y1) = CHINA_BOX;
+    (x0..=x1).contains(&lon) && (y0..=y1).contains(&lat)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -254,6 +371,53 @@ mod tests {
         assert_eq!(civil_from_days(19_782), (2024, 2, 29));
         assert_eq!(civil_from_days(-1), (1969, 12, 31));
         assert!(today_yyyymmdd() > 20_240_101);
+    }
+
+    #[test]
+    fn uscc() {
+        assert!(uscc_valid("91350100M000100Y43"));
+        assert!(uscc_valid("91350100m000100y43"));
+        assert!(!uscc_valid("91350100M000100Y4"));
+        // I, O, S, V, Z are not in the alphabet.
+        assert_eq!(uscc_check_char(b"91350100M000100O4"), None);
+        assert_eq!(uscc_check_char(b"9135010"), None);
+    }
+
+    #[test]
+    fn date_forms() {
+        for (v, want) in [
+            ("1990-05-17", (1990, 5, 17)),
+            ("1990/5/7", (1990, 5, 7)),
+            ("1990.05.17", (1990, 5, 17)),
+            ("19900517", (1990, 5, 17)),
+            ("1990年5月17日", (1990, 5, 17)),
+            ("1990-05-17T00:00:00", (1990, 5, 17)),
+            ("1990-05-17 00:00:00", (1990, 5, 17)),
+            ("2000-02-29", (2000, 2, 29)),
+        ] {
+            assert_eq!(parse_date(v), Some(want), "{v}");
+        }
+        for v in [
+            "1990-13-01",
+            "1990-02-30",
+            "90-05-17",
+            "1990-05",
+            "1990年5月",
+            "199005171",
+            "1990-05-17-01",
+            "abc",
+            "",
+        ] {
+            assert_eq!(parse_date(v), None, "{v}");
+        }
+    }
+
+    #[test]
+    fn china_box() {
+        assert!(in_china_box(121.47, 31.23));
+        assert!(in_china_box(87.6, 43.8));
+        assert!(!in_china_box(31.23, 121.47));
+        assert!(!in_china_box(-0.12, 51.5));
     }
 
     #[test]

@@ -45,6 +45,64 @@ pub enum Error {
         /// The backend's message (never contains credentials).
         detail: String,
     },
+    /// The connector cannot do this operation (yet).
+    #[error("the {connector} connector does not support {operation}")]
+    Unsupported {
+        /// What was asked for (`scan_columns`, …).
+        operation: &'static str,
+        /// Which kind of connector.
+        connector: &'static str,
+    },
+    /// The server could not be reached at all: nothing listens, a firewall drops the packets,
+    /// or the name does not resolve.
+    #[error("cannot reach '{source_url}': {detail}; check host/port/firewall")]
+    Unreachable {
+        /// The redacted source.
+        source_url: String,
+        /// The network error.
+        detail: String,
+    },
+    /// The server refused the credentials.
+    #[error(
+        "authentication failed for user '{user}' on '{source_url}': {detail}; \
+         check the user name and the password/password_env/password_file"
+    )]
+    Auth {
+        /// The redacted source.
+        source_url: String,
+        /// The user name that was tried.
+        user: String,
+        /// The server's message (never contains the password).
+        detail: String,
+    },
+    /// The scanning user may not read the asset.
+    #[error("permission denied on '{asset}': {detail}; grant SELECT on it to the scanning user")]
+    PermissionDenied {
+        /// The asset (or source).
+        asset: String,
+        /// The server's message.
+        detail: String,
+    },
+    /// A query ran longer than the configured statement timeout and the server cancelled it.
+    #[error(
+        "reading '{asset}' exceeded the statement timeout of {} s; \
+         raise statement_timeout or sample fewer rows",
+        .timeout.as_secs_f64()
+    )]
+    Timeout {
+        /// The asset.
+        asset: String,
+        /// The timeout that was exceeded.
+        timeout: std::time::Duration,
+    },
+    /// An option given with the source is unusable (a bad glob, an unset password variable).
+    #[error("invalid option {option}: {detail}")]
+    InvalidOption {
+        /// The option's name.
+        option: &'static str,
+        /// What is wrong with it.
+        detail: String,
+    },
 }
 
 impl Error {

@@ -9,14 +9,18 @@ use std::collections::BTreeMap;
 use std::path::Path as FsPath;
 use std::sync::Arc;
 
-use arrow_array::RecordBatch;
+use arrow_array::{new_null_array, ArrayRef, RecordBatch};
+use arrow_schema::{Schema, SchemaRef};
 use async_trait::async_trait;
+use futures::stream::BoxStream;
 use futures::{StreamExt, TryStreamExt};
 use object_store::local::LocalFileSystem;
 use object_store::path::Path;
 use object_store::{ObjectMeta, ObjectStore, ObjectStoreExt};
 use parquet::arrow::async_reader::ParquetRecordBatchStreamBuilder;
+use parquet::arrow::ProjectionMask;
 
+use crate::batch::{resolve_columns, spawn_batches, BatchSender};
 use crate::parquet_reader::StoreFileReader;
 use crate::source::is_sqlite_file;
 use crate::text::{cut_partial_line, decode, parse_csv, parse_json_lines};
@@ -115,7 +119,8 @@ impl LakeConnector {
         let mut schema = None;
         let mut taken = 0usize;
         for idx in chosen {
-            if taken >= limit {
+            // Even `limit == 0` opens one file: the schema is part of the answer.
+            if taken >= limit && schema.is_some() {
                 break;
             }
             let meta = &files[idx];
@@ -185,6 +190,166 @@ impl LakeConnector {
     fn parquet_reader(&self, meta: &ObjectMeta) -> StoreFileReader {
         StoreFileReader::new(self.store.clone(), meta.location.clone(), meta.size)
     }
+
+    /// Streams only `columns` of every file of a parquet asset.
+    async fn scan_parquet(
+        &self,
+        asset: &str,
+        files: Vec<ObjectMeta>,
+        columns: &[String],
+        batch_rows: usize,
+    ) -> Result<BoxStream<'static, Result<RecordBatch>>> {
+        // The first file fixes the output types and tells a missing column before any reading.
+        let first = files
+            .first()
+            .ok_or_else(|| Error::invalid(asset, "parquet", "the dataset has no files"))?;
+        let builder = ParquetRecordBatchStreamBuilder::new(self.parquet_reader(first))
+            .await
+            .map_err(|e| parquet_error(asset, first, e))?;
+        let file_schema = builder.schema().clone();
+        let names: Vec<String> = file_schema
+            .fields()
+            .iter()
+            .map(|f| f.name().clone())
+            .collect();
+        let indexes = resolve_columns(asset, &names, columns)?;
+        let out_schema: SchemaRef = Arc::new(Schema::new(
+            indexes
+                .iter()
+                .map(|&i| file_schema.field(i).clone())
+                .collect::<Vec<_>>(),
+        ));
+        let store = self.store.clone();
+        let name = asset.to_string();
+        Ok(spawn_batches("lake", name.clone(), move |tx| async move {
+            for meta in files {
+                let reader = StoreFileReader::new(store.clone(), meta.location.clone(), meta.size);
+                let result =
+                    scan_parquet_file(&name, reader, &meta, &out_schema, batch_rows, &tx).await;
+                match result {
+                    Ok(true) => {}
+                    Ok(false) => return, // the consumer went away
+                    Err(e) => {
+                        let _ = tx.send(Err(e)).await;
+                        return;
+                    }
+                }
+            }
+        }))
+    }
+
+    /// Reads a whole CSV or JSON lines file and streams the requested columns.
+    ///
+    /// The text is decoded in one piece (GB18030 detection needs it), so memory grows with the
+    /// file; parquet is the format for big data.
+    async fn scan_text(
+        &self,
+        asset: &str,
+        format: FileFormat,
+        meta: &ObjectMeta,
+        columns: &[String],
+        batch_rows: usize,
+    ) -> Result<BoxStream<'static, Result<RecordBatch>>> {
+        let bytes = self
+            .store
+            .get(&meta.location)
+            .await
+            .map_err(|e| Error::backend("lake", asset, e))?
+            .bytes()
+            .await
+            .map_err(|e| Error::backend("lake", asset, e))?;
+        let decoded = decode(asset, &bytes)?;
+        let parsed = match format {
+            FileFormat::Csv => parse_csv(asset, &decoded.text, usize::MAX)?,
+            FileFormat::JsonLines => parse_json_lines(asset, &decoded.text, usize::MAX)?,
+            FileFormat::Parquet => unreachable!("parquet is not a text format"),
+        };
+        let names: Vec<String> = parsed
+            .schema
+            .fields()
+            .iter()
+            .map(|f| f.name().clone())
+            .collect();
+        let indexes = resolve_columns(asset, &names, columns)?;
+        let all = parsed
+            .batch
+            .project(&indexes)
+            .map_err(|e| Error::backend("lake", asset, e))?;
+        let batches: Vec<Result<RecordBatch>> = (0..all.num_rows())
+            .step_by(batch_rows)
+            .map(|start| Ok(all.slice(start, batch_rows.min(all.num_rows() - start))))
+            .collect();
+        Ok(futures::stream::iter(batches).boxed())
+    }
+}
+
+/// Streams the requested columns of one parquet file into `tx`, shaped as `out_schema`.
+/// A column a later file lacks is read as nulls; one stored with another type is cast.
+/// Returns `Ok(false)` when the receiver has gone.
+async fn scan_parquet_file(
+    asset: &str,
+    reader: StoreFileReader,
+    meta: &ObjectMeta,
+    out_schema: &SchemaRef,
+    batch_rows: usize,
+    tx: &BatchSender,
+) -> Result<bool> {
+    let builder = ParquetRecordBatchStreamBuilder::new(reader)
+        .await
+        .map_err(|e| parquet_error(asset, meta, e))?;
+    let file_schema = builder.schema().clone();
+    let present: Vec<Option<usize>> = out_schema
+        .fields()
+        .iter()
+        .map(|f| file_schema.index_of(f.name()).ok())
+        .collect();
+    let mut roots: Vec<usize> = present.iter().flatten().copied().collect();
+    roots.sort_unstable();
+    roots.dedup();
+    let mask = ProjectionMask::roots(builder.parquet_schema(), roots.iter().copied());
+    let mut stream = builder
+        .with_projection(mask)
+        .with_batch_size(batch_rows)
+        .build()
+        .map_err(|e| parquet_error(asset, meta, e))?;
+    while let Some(batch) = stream.next().await {
+        let batch = batch.map_err(|e| parquet_error(asset, meta, e))?;
+        let mut arrays: Vec<ArrayRef> = Vec::with_capacity(present.len());
+        for (field, at) in out_schema.fields().iter().zip(&present) {
+            let array = match at {
+                Some(file_index) => {
+                    let pos = roots
+                        .binary_search(file_index)
+                        .expect("projected roots hold every present column");
+                    let array = batch.column(pos).clone();
+                    if array.data_type() == field.data_type() {
+                        array
+                    } else {
+                        arrow_cast::cast(&array, field.data_type()).map_err(|e| {
+                            Error::invalid(
+                                asset,
+                                "parquet",
+                                format!(
+                                    "file '{}': column '{}' cannot be read as {}: {e}",
+                                    meta.location,
+                                    field.name(),
+                                    field.data_type()
+                                ),
+                            )
+                        })?
+                    }
+                }
+                None => new_null_array(field.data_type(), batch.num_rows()),
+            };
+            arrays.push(array);
+        }
+        let out = RecordBatch::try_new(out_schema.clone(), arrays)
+            .map_err(|e| Error::backend("lake", asset, e));
+        if tx.send(out).await.is_err() {
+            return Ok(false);
+        }
+    }
+    Ok(true)
 }
 
 #[async_trait]
@@ -201,12 +366,36 @@ impl Connector for LakeConnector {
             .collect())
     }
 
+    fn backend(&self) -> &'static str {
+        "lake"
+    }
+
     async fn sample(&self, asset: &AssetInfo, limit: usize) -> Result<Sample> {
         let files = self.asset_files(asset).await?;
         match files.format {
             FileFormat::Parquet => self.sample_parquet(&asset.name, &files.files, limit).await,
             format => {
                 self.sample_text(&asset.name, format, &files.files[0], limit)
+                    .await
+            }
+        }
+    }
+
+    async fn scan_columns(
+        &self,
+        asset: &AssetInfo,
+        columns: &[String],
+        batch_rows: usize,
+    ) -> Result<BoxStream<'static, Result<RecordBatch>>> {
+        let files = self.asset_files(asset).await?;
+        let batch_rows = batch_rows.max(1);
+        match files.format {
+            FileFormat::Parquet => {
+                self.scan_parquet(&asset.name, files.files, columns, batch_rows)
+                    .await
+            }
+            format => {
+                self.scan_text(&asset.name, format, &files.files[0], columns, batch_rows)
                     .await
             }
         }

@@ -5,15 +5,26 @@
 //! [`RecordBatch`]es. Connectors never write to a source and never read more than a sample
 //! needs; the scanner decides what to do with the rows.
 //!
+//! Database connectors (SQLite, PostgreSQL, MySQL/MariaDB) are read-only by construction: every
+//! session is put in read-only mode as it connects, every query runs under a statement timeout,
+//! and each source holds at most a few connections ([`SourceOptions`]). No connector logs or
+//! prints values it reads, and passwords never appear in URLs shown to users or in errors.
+//!
 //! Connectors do not know about classification: `connectors` does not depend on
 //! `classifiers`. Every backend maps its own failures into [`Error`], whose messages name the
 //! asset and the cause so a data officer can act on them.
 
 #![warn(missing_docs)]
 
+mod batch;
+mod db;
 mod error;
+mod filter;
 mod lake;
+mod mysql;
+mod options;
 mod parquet_reader;
+mod postgres;
 mod source;
 mod sqlite;
 mod text;
@@ -23,10 +34,15 @@ use std::sync::Arc;
 use arrow_array::RecordBatch;
 use arrow_schema::SchemaRef;
 use async_trait::async_trait;
+use futures::stream::BoxStream;
 
 pub use error::{Error, Result};
+pub use filter::FilteredConnector;
 pub use lake::LakeConnector;
-pub use source::{open_source, redact_url, OpenedSource};
+pub use mysql::MySqlConnector;
+pub use options::SourceOptions;
+pub use postgres::PostgresConnector;
+pub use source::{open_source, open_source_with, redact_url, OpenedSource};
 pub use sqlite::SqliteConnector;
 
 /// What sort of thing an asset is.
@@ -106,16 +122,50 @@ impl Sample {
 ///   listings and statistics, never by reading the data.
 /// - `sample` reads at most `limit` rows of one listed asset and never writes to the source.
 /// - Errors name the asset and the cause; one asset's error never stops the others.
+/// - `scan_columns` is optional (it defaults to [`Error::Unsupported`]); where implemented it
+///   streams every row of the asset, but only the requested columns, in bounded batches.
+/// - An asset that does not exist is [`Error::NotFound`], whether it was never there or
+///   vanished after listing.
 #[async_trait]
 pub trait Connector: Send + Sync {
     /// The source's URL with any credentials redacted, safe to print.
     fn display_url(&self) -> &str;
+
+    /// Short name of the backend (`sqlite`, `lake`, `postgres`, `mysql`) for messages.
+    fn backend(&self) -> &'static str {
+        "custom"
+    }
 
     /// Lists the assets of the source.
     async fn list_assets(&self) -> Result<Vec<AssetInfo>>;
 
     /// Reads up to `limit` rows of `asset`.
     async fn sample(&self, asset: &AssetInfo, limit: usize) -> Result<Sample>;
+
+    /// Reads every row of `asset`, but only `columns`, as a stream of batches of at most
+    /// `batch_rows` rows.
+    ///
+    /// This is the one operation that reads a whole asset; the scanner uses it after sampling
+    /// to count distinct persons in the columns it classified, so it asks for few columns.
+    /// Batches hold the requested columns in the requested order, with values typed as in
+    /// [`Connector::sample`]'s batches (database connectors return text). Rows arrive as the
+    /// source produces them; nothing buffers the whole asset.
+    ///
+    /// # Errors
+    /// [`Error::Unsupported`] unless the connector implements it; [`Error::NotFound`] when the
+    /// asset or one of the columns does not exist. Errors met mid-stream arrive as stream items.
+    async fn scan_columns(
+        &self,
+        asset: &AssetInfo,
+        columns: &[String],
+        batch_rows: usize,
+    ) -> Result<BoxStream<'static, Result<RecordBatch>>> {
+        let _ = (asset, columns, batch_rows);
+        Err(Error::Unsupported {
+            operation: "scan_columns",
+            connector: self.backend(),
+        })
+    }
 }
 
 /// A shareable connector.

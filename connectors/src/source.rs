@@ -3,7 +3,10 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::{Error, LakeConnector, Result, SharedConnector, SqliteConnector};
+use crate::{
+    filter, Error, LakeConnector, MySqlConnector, PostgresConnector, Result, SharedConnector,
+    SourceOptions, SqliteConnector,
+};
 
 /// The connectors one SOURCE argument expanded to.
 ///
@@ -25,12 +28,50 @@ pub(crate) fn is_sqlite_file(path: &Path) -> bool {
         .is_some_and(|e| SQLITE_EXTENSIONS.iter().any(|x| e.eq_ignore_ascii_case(x)))
 }
 
-/// Opens a SOURCE: `sqlite://PATH`, `file://DIR`, or a bare path to a folder or file.
+/// Opens a SOURCE with default [`SourceOptions`]: see [`open_source_with`].
 ///
 /// # Errors
-/// Fails when the scheme is not supported or a local path does not exist.
+/// As [`open_source_with`].
 pub async fn open_source(spec: &str) -> Result<OpenedSource> {
+    open_source_with(spec, &SourceOptions::default()).await
+}
+
+/// Opens a SOURCE: `postgres://` / `postgresql://`, `mysql://` / `mariadb://`, `sqlite://PATH`,
+/// `file://DIR`, or a bare path to a folder or file.
+///
+/// Database sources connect once here (a health check), so an unreachable server or a wrong
+/// password is reported for the source before any asset is tried. Include/exclude globs from
+/// `options` apply to every connector the source expands to.
+///
+/// # Errors
+/// Fails when the scheme is not supported, a local path does not exist, an option is invalid,
+/// or a database cannot be reached or refuses the credentials ([`Error::Unreachable`],
+/// [`Error::Auth`]).
+pub async fn open_source_with(spec: &str, options: &SourceOptions) -> Result<OpenedSource> {
+    let mut opened = open_unfiltered(spec, options).await?;
+    opened.connectors = filter::apply(opened.connectors, options)?;
+    Ok(opened)
+}
+
+async fn open_unfiltered(spec: &str, options: &SourceOptions) -> Result<OpenedSource> {
     let display_url = redact_url(spec);
+    // Validate the globs before connecting anywhere.
+    options.filter()?;
+    let scheme = spec
+        .split_once("://")
+        .map(|(s, _)| s.to_ascii_lowercase())
+        .unwrap_or_default();
+    let database: Option<SharedConnector> = match scheme.as_str() {
+        "postgres" | "postgresql" => Some(Arc::new(PostgresConnector::open(spec, options).await?)),
+        "mysql" | "mariadb" => Some(Arc::new(MySqlConnector::open(spec, options).await?)),
+        _ => None,
+    };
+    if let Some(conn) = database {
+        return Ok(OpenedSource {
+            display_url,
+            connectors: vec![conn],
+        });
+    }
     if let Some(rest) = spec.strip_prefix("sqlite://") {
         let path = PathBuf::from(rest.split('?').next().unwrap_or(rest));
         let conn = SqliteConnector::open(&path, display_url.clone()).await?;
@@ -46,7 +87,7 @@ pub async fn open_source(spec: &str) -> Result<OpenedSource> {
         return Err(Error::UnsupportedSource {
             source_url: display_url,
             reason: format!(
-                "the '{scheme}' scheme is not supported yet; use sqlite://PATH, file://DIR or a local path"
+                "the '{scheme}' scheme is not supported yet; use postgres://, mysql://, sqlite://PATH, file://DIR or a local path"
             ),
         });
     } else {

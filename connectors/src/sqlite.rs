@@ -7,9 +7,12 @@ use std::time::Duration;
 use arrow_array::{ArrayRef, RecordBatch, StringArray};
 use arrow_schema::{DataType, Field, Schema};
 use async_trait::async_trait;
+use futures::stream::BoxStream;
+use futures::TryStreamExt;
 use sqlx::sqlite::{SqliteConnectOptions, SqlitePool, SqlitePoolOptions};
 use sqlx::Row;
 
+use crate::batch::{resolve_columns, spawn_batches, utf8_schema, StringRows};
 use crate::{AssetInfo, AssetKind, Connector, Error, Result, Sample};
 
 /// One SQLite database file; its tables are the assets.
@@ -66,6 +69,10 @@ impl Connector for SqliteConnector {
         &self.display_url
     }
 
+    fn backend(&self) -> &'static str {
+        "sqlite"
+    }
+
     async fn list_assets(&self) -> Result<Vec<AssetInfo>> {
         let tables: Vec<String> = sqlx::query_scalar(
             "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') \
@@ -109,14 +116,7 @@ impl Connector for SqliteConnector {
                 detail: "the table has no columns or does not exist".into(),
             });
         }
-        // Values are read as text for classification; blobs are not text and stay null.
-        let select: Vec<String> = columns
-            .iter()
-            .map(|(name, _)| {
-                let q = quote_ident(name);
-                format!("CASE WHEN typeof({q}) = 'blob' THEN NULL ELSE CAST({q} AS TEXT) END")
-            })
-            .collect();
+        let select: Vec<String> = columns.iter().map(|(name, _)| text_expr(name)).collect();
         let sql = format!(
             "SELECT {} FROM {} LIMIT {}",
             select.join(", "),
@@ -157,6 +157,74 @@ impl Connector for SqliteConnector {
             warnings: Vec::new(),
         })
     }
+
+    async fn scan_columns(
+        &self,
+        asset: &AssetInfo,
+        columns: &[String],
+        batch_rows: usize,
+    ) -> Result<BoxStream<'static, Result<RecordBatch>>> {
+        let available: Vec<String> = self
+            .columns(&asset.name)
+            .await?
+            .into_iter()
+            .map(|(name, _)| name)
+            .collect();
+        if available.is_empty() {
+            return Err(Error::NotFound {
+                asset: asset.name.clone(),
+                detail: "the table has no columns or does not exist".into(),
+            });
+        }
+        resolve_columns(&asset.name, &available, columns)?;
+        let select: Vec<String> = columns.iter().map(|c| text_expr(c)).collect();
+        let sql = format!(
+            "SELECT {} FROM {}",
+            select.join(", "),
+            quote_ident(&asset.name)
+        );
+        let schema = utf8_schema(columns);
+        let pool = self.pool.clone();
+        let name = asset.name.clone();
+        let batch_rows = batch_rows.max(1);
+        Ok(spawn_batches(
+            "sqlite",
+            name.clone(),
+            move |tx| async move {
+                let run = async {
+                    let mut rows = sqlx::query(&sql).fetch(&pool);
+                    let mut out = StringRows::new(schema.clone());
+                    let width = schema.fields().len();
+                    let err = |e| Error::backend("sqlite", &name, e);
+                    while let Some(row) = rows.try_next().await.map_err(err)? {
+                        for i in 0..width {
+                            let v: Option<&str> = row.try_get(i).map_err(err)?;
+                            out.push(i, v);
+                        }
+                        out.end_row();
+                        if out.len() >= batch_rows
+                            && tx.send(out.finish("sqlite", &name)).await.is_err()
+                        {
+                            return Ok(());
+                        }
+                    }
+                    if out.len() > 0 {
+                        let _ = tx.send(out.finish("sqlite", &name)).await;
+                    }
+                    Ok::<(), Error>(())
+                };
+                if let Err(e) = run.await {
+                    let _ = tx.send(Err(e)).await;
+                }
+            },
+        ))
+    }
+}
+
+/// Reads a column as text for classification; blobs are not text and stay null.
+fn text_expr(name: &str) -> String {
+    let q = quote_ident(name);
+    format!("CASE WHEN typeof({q}) = 'blob' THEN NULL ELSE CAST({q} AS TEXT) END")
 }
 
 /// Maps a declared SQLite column type to an Arrow type by SQLite's affinity rules.

@@ -3,6 +3,7 @@
 use std::path::Path;
 
 use anyhow::Context;
+use catalog_export::catalog::{CatalogConfig, Organization};
 use serde::Deserialize;
 
 /// The whole configuration file. Unknown keys are an error, so a typo never silently
@@ -16,6 +17,15 @@ pub struct Config {
     /// Named sources.
     #[serde(default)]
     pub sources: Vec<SourceEntry>,
+    /// The filing entity (备案主体).
+    #[serde(default)]
+    pub organization: Organization,
+    /// Catalogue settings: rule file and person-supplied fields.
+    #[serde(default)]
+    pub catalog: CatalogConfig,
+    /// Folder of the config file, for resolving relative paths in it.
+    #[serde(skip)]
+    pub base_dir: std::path::PathBuf,
 }
 
 /// `[scan]`.
@@ -46,7 +56,19 @@ impl Config {
     pub fn load(path: &Path) -> anyhow::Result<Self> {
         let text = std::fs::read_to_string(path)
             .with_context(|| format!("cannot read config file {}", path.display()))?;
-        Self::parse(&text).with_context(|| format!("invalid config file {}", path.display()))
+        let mut config =
+            Self::parse(&text).with_context(|| format!("invalid config file {}", path.display()))?;
+        config.base_dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        Ok(config)
+    }
+
+    /// Resolves a path written in the config relative to the config file's folder.
+    pub fn resolve(&self, path: &Path) -> std::path::PathBuf {
+        if path.is_absolute() {
+            path.to_path_buf()
+        } else {
+            self.base_dir.join(path)
+        }
     }
 
     fn parse(text: &str) -> anyhow::Result<Self> {
@@ -84,6 +106,16 @@ mod tests {
             msg.contains("sample_row") && msg.contains("line 2"),
             "{msg}"
         );
+    }
+
+    #[test]
+    fn organization_and_catalog_fields_parse() {
+        let c = Config::parse(
+            "[organization]\nname = \"示例\"\nsectors = [\"车联网\"]\n\n[[catalog.fields]]\nmatch = { item = \"vehicle-*\" }\npurposes = \"召回\"\n",
+        )
+        .unwrap();
+        assert!(c.organization.is_vehicle());
+        assert_eq!(c.catalog.fields[0].fields.purposes.as_deref(), Some("召回"));
     }
 
     #[test]

@@ -9,7 +9,9 @@
 
 pub mod classify;
 pub mod config;
+pub mod filing;
 pub mod scan;
+pub mod state;
 pub mod summary;
 
-pub use scan::{scan, ScanOptions};
+pub use scan::{scan, scan_started_at, ScanOptions};

@@ -1,8 +1,9 @@
 //! The scan pipeline: open → list → sample (tokio) → classify (rayon) → report.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use catalog_export::{AssetReport, ScanReport, SourceReport, Status, SCAN_REPORT_SCHEMA};
+use catalog_export::{AssetReport, CategoryMeta, ScanReport, SourceReport, Status, SCAN_REPORT_SCHEMA};
 use classifiers::ClassifierSet;
 use connectors::{AssetInfo, Sample, SharedConnector};
 use futures::StreamExt;
@@ -47,7 +48,17 @@ pub async fn scan(
     classifiers: Arc<ClassifierSet>,
     progress: &ProgressBar,
 ) -> ScanReport {
-    let started_at = now();
+    scan_started_at(now(), sources, options, classifiers, progress).await
+}
+
+/// [`scan`] with a given start time (the one recorded in the state).
+pub async fn scan_started_at(
+    started_at: String,
+    sources: &[String],
+    options: &ScanOptions,
+    classifiers: Arc<ClassifierSet>,
+    progress: &ProgressBar,
+) -> ScanReport {
     let mut source_reports = Vec::new();
     let mut jobs = Vec::new();
 
@@ -129,13 +140,41 @@ pub async fn scan(
 
     assets.sort_by(|a, b| (&a.source, &a.name).cmp(&(&b.source, &b.name)));
     source_reports.sort_by(|a, b| a.url.cmp(&b.url));
+    let categories = category_meta(&classifiers, &assets);
     ScanReport {
         schema: SCAN_REPORT_SCHEMA.to_string(),
         started_at,
         finished_at: now(),
         sources: source_reports,
         assets,
+        categories,
+        persons: None,
     }
+}
+
+/// Names and flags of every category found, so the report explains itself.
+fn category_meta(set: &ClassifierSet, assets: &[AssetReport]) -> BTreeMap<String, CategoryMeta> {
+    let mut meta = BTreeMap::new();
+    for id in assets.iter().flat_map(AssetReport::category_ids) {
+        if meta.contains_key(id) {
+            continue;
+        }
+        if let Some(c) = set.get(id) {
+            let info = c.info();
+            meta.insert(
+                id.to_string(),
+                CategoryMeta {
+                    name_zh: info.name_zh.to_string(),
+                    name_en: info.name_en.to_string(),
+                    is_pi: info.is_pi,
+                    is_sensitive: info.is_sensitive,
+                    pi_class: String::new(),
+                    vehicle_item: None,
+                },
+            );
+        }
+    }
+    meta
 }
 
 async fn scan_asset(job: Job, sample_rows: usize, classifiers: Arc<ClassifierSet>) -> AssetReport {
@@ -156,6 +195,9 @@ async fn scan_asset(job: Job, sample_rows: usize, classifiers: Arc<ClassifierSet
         warnings: Vec::new(),
         partition_columns: asset.partition_columns.clone(),
         columns: Vec::new(),
+        categories: Vec::new(),
+        persons: None,
+        geofence_hits: Vec::new(),
     };
     let sample = {
         let _permit = limiter
@@ -205,6 +247,7 @@ async fn on_rayon<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) 
     rx.await.ok().flatten()
 }
 
-fn now() -> String {
+/// The current time as RFC 3339, to the second.
+pub fn now() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }

@@ -78,6 +78,9 @@ mod tests {
             error: error.map(str::to_string),
             warnings: vec![],
             partition_columns: vec![],
+            categories: vec![],
+            persons: None,
+            geofence_hits: vec![],
             columns: vec![ColumnReport {
                 name: "sfzh".into(),
                 data_type: "Utf8".into(),
@@ -104,6 +107,8 @@ mod tests {
                 asset("customers", Status::Ok, None),
                 asset("broken", Status::Error, Some("corrupt footer")),
             ],
+            categories: Default::default(),
+            persons: None,
         };
         let text = render(&report);
         assert!(text.contains("crm.db customers"), "{text}");

@@ -10,8 +10,11 @@ fn sample_data() -> PathBuf {
 }
 
 fn mulu(args: &[&str]) -> Output {
+    // Never touch the user's own state from a test.
+    let state = std::env::temp_dir().join(format!("mulu-test-state-{}", std::process::id()));
     Command::new(env!("CARGO_BIN_EXE_mulu"))
         .args(args)
+        .env("MULU_STATE", state.join("state.db"))
         .output()
         .expect("the mulu binary runs")
 }

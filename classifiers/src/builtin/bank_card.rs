@@ -1,6 +1,6 @@
 use crate::builtin::{mask_middle, strip_digit_groups};
 use crate::validate::luhn_valid;
-use crate::{CategoryInfo, Classifier};
+use crate::{CategoryInfo, Classifier, VEHICLE_ART3_ITEM_5};
 
 macro_rules! doc_text {
     () => {
@@ -14,6 +14,13 @@ separated by single spaces or hyphens. A number that passes the Luhn check
 starts with `62` and has a valid length but fails Luhn confirms with weight
 0.5, because some older domestic cards were issued without a valid check
 digit.
+
+The number must also start like a payment card: with 3, 4, 5, 6 or 9 (the
+ISO/IEC 7812 industry identifiers used for banking and national schemes),
+or in the Mastercard 2-series range 2221–2720. This keeps 18-digit order
+numbers that start with a year (`2024…`) out.
+
+Inside free text only Luhn-valid numbers are found.
 
 Because about one random digit string in ten passes Luhn, a column needs
 80 % of its values to confirm (50 % when the column name suggests a card).
@@ -43,6 +50,24 @@ sensitive-PI thresholds for export assessments.
     };
 }
 
+/// Whether the first digits can start a payment card: major industry
+/// identifier 3–6 (travel and entertainment, banking, merchandising and
+/// banking) or 9 (national use, e.g. older domestic `95…` cards), or the
+/// Mastercard 2-series range 2221–2720.
+fn plausible_iin(d: &[u8]) -> bool {
+    match d.first() {
+        Some(b'3'..=b'6' | b'9') => true,
+        Some(b'2') => {
+            let p = d
+                .iter()
+                .take(4)
+                .fold(0u32, |a, &c| a * 10 + u32::from(c - b'0'));
+            d.len() >= 4 && (2221..=2720).contains(&p)
+        }
+        _ => false,
+    }
+}
+
 #[doc = doc_text!()]
 #[derive(Debug, Clone, Copy, Default)]
 pub struct BankCard;
@@ -60,13 +85,9 @@ impl BankCard {
 
 impl Classifier for BankCard {
     fn info(&self) -> CategoryInfo {
-        CategoryInfo {
-            id: "pi.bank_card",
-            name_zh: "银行卡号",
-            name_en: "Bank card number",
-            is_pi: true,
-            is_sensitive: true,
-        }
+        CategoryInfo::new("pi.bank_card", "银行卡号", "Bank card number")
+            .sensitive("个人财产信息")
+            .vehicle(VEHICLE_ART3_ITEM_5)
     }
 
     fn value_pattern(&self) -> Option<&str> {
@@ -75,6 +96,9 @@ impl Classifier for BankCard {
 
     fn confirm(&self, value: &str) -> Option<f64> {
         let digits = Self::digits(value)?;
+        if !plausible_iin(digits.as_bytes()) {
+            return None;
+        }
         if luhn_valid(&digits) {
             Some(1.0)
         } else if digits.starts_with("62") {
@@ -82,6 +106,11 @@ impl Classifier for BankCard {
         } else {
             None
         }
+    }
+
+    fn confirm_free_text(&self, token: &str) -> Option<f64> {
+        // In prose only Luhn-valid numbers count.
+        self.confirm(token).filter(|&w| w >= 1.0)
     }
 
     fn column_hint(&self) -> Option<&str> {
@@ -160,6 +189,8 @@ mod tests {
             "4111  1111 1111 1111", // double separator
             "4111 1111 1111 111a",
             "6222021234567", // 13 digits
+            "2024050112345678908", // Luhn-valid, starts with a year
+            "1234567812345670",    // Luhn-valid, industry identifier 1
         ] {
             assert_eq!(BankCard.confirm(v), None, "{v}");
         }

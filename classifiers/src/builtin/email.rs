@@ -1,4 +1,4 @@
-use crate::{CategoryInfo, Classifier};
+use crate::{CategoryInfo, Classifier, VEHICLE_ART3_ITEM_5};
 
 macro_rules! doc_text {
     () => {
@@ -12,6 +12,8 @@ doubled dot), a domain of at least two dot-separated labels (letters,
 digits and inner hyphens, at most 63 characters each, 253 in total) and an
 alphabetic top-level domain of two or more letters (or a `xn--` IDN label).
 Non-ASCII letters are accepted in both parts.
+
+Addresses embedded in free text and JSON strings are found as well.
 
 ## Why it matters
 
@@ -76,13 +78,9 @@ fn domain_ok(domain: &str) -> bool {
 
 impl Classifier for EmailAddress {
     fn info(&self) -> CategoryInfo {
-        CategoryInfo {
-            id: "pi.email",
-            name_zh: "电子邮箱",
-            name_en: "E-mail address",
-            is_pi: true,
-            is_sensitive: false,
-        }
+        CategoryInfo::new("pi.email", "电子邮箱", "E-mail address")
+            .personal("个人基本资料")
+            .vehicle(VEHICLE_ART3_ITEM_5)
     }
 
     fn value_pattern(&self) -> Option<&str> {
@@ -92,6 +90,10 @@ impl Classifier for EmailAddress {
     fn confirm(&self, value: &str) -> Option<f64> {
         let (local, domain) = value.split_once('@')?;
         (local_ok(local) && domain_ok(domain)).then_some(1.0)
+    }
+
+    fn confirm_free_text(&self, token: &str) -> Option<f64> {
+        self.confirm(token)
     }
 
     fn column_hint(&self) -> Option<&str> {

@@ -1,5 +1,5 @@
 use crate::builtin::mask_middle;
-use crate::{CategoryInfo, Classifier};
+use crate::{CategoryInfo, Classifier, VEHICLE_ART3_ITEM_5};
 
 macro_rules! doc_text {
     () => {
@@ -93,13 +93,9 @@ impl LicensePlate {
 
 impl Classifier for LicensePlate {
     fn info(&self) -> CategoryInfo {
-        CategoryInfo {
-            id: "vehicle.license_plate",
-            name_zh: "机动车号牌",
-            name_en: "Vehicle licence plate number",
-            is_pi: true,
-            is_sensitive: false,
-        }
+        CategoryInfo::new("vehicle.license_plate", "机动车号牌", "Vehicle licence plate number")
+            .personal("个人财产信息")
+            .vehicle(VEHICLE_ART3_ITEM_5)
     }
 
     fn value_pattern(&self) -> Option<&str> {
@@ -111,6 +107,10 @@ impl Classifier for LicensePlate {
 
     fn confirm(&self, value: &str) -> Option<f64> {
         Self::normalized(value).map(|_| 1.0)
+    }
+
+    fn confirm_free_text(&self, token: &str) -> Option<f64> {
+        self.confirm(token)
     }
 
     fn column_hint(&self) -> Option<&str> {

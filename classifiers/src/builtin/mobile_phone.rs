@@ -1,5 +1,5 @@
 use crate::builtin::mask_middle;
-use crate::{CategoryInfo, Classifier};
+use crate::{CategoryInfo, Classifier, VEHICLE_ART3_ITEM_5};
 
 macro_rules! doc_text {
     () => {
@@ -14,6 +14,10 @@ segment known to be allocated to mobile networks (13x, 145–149, 150–153,
 155–159, 162/165/166/167, 170–178, 18x, 190–193, 195–199) confirm with
 weight 1.0; other `1[3-9]` segments with 0.8, because the segment list
 changes over time.
+
+Inside free text (`请联系13812345678谢谢`) numbers in a known segment are
+found as well, as long as they are not part of a longer run of digits or
+letters.
 
 ## Why it matters
 
@@ -105,13 +109,9 @@ fn known_segment(d: &[u8; 11]) -> bool {
 
 impl Classifier for MobilePhone {
     fn info(&self) -> CategoryInfo {
-        CategoryInfo {
-            id: "pi.mobile_phone",
-            name_zh: "手机号码",
-            name_en: "Mobile phone number",
-            is_pi: true,
-            is_sensitive: false,
-        }
+        CategoryInfo::new("pi.mobile_phone", "手机号码", "Mobile phone number")
+            .personal("个人基本资料")
+            .vehicle(VEHICLE_ART3_ITEM_5)
     }
 
     fn value_pattern(&self) -> Option<&str> {
@@ -121,6 +121,11 @@ impl Classifier for MobilePhone {
     fn confirm(&self, value: &str) -> Option<f64> {
         let d = Self::national(value)?;
         Some(if known_segment(&d) { 1.0 } else { 0.8 })
+    }
+
+    fn confirm_free_text(&self, token: &str) -> Option<f64> {
+        // In prose, only numbers in a known mobile segment.
+        self.confirm(token).filter(|&w| w >= 1.0)
     }
 
     fn column_hint(&self) -> Option<&str> {

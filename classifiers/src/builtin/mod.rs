@@ -3,20 +3,44 @@
 //! Adding a built-in = one file in this folder + one line in [`CLASSIFIERS`]
 //! (+ one line in [`EXCLUSIVE`] for numeric identifiers that can collide).
 
+mod address;
 mod bank_card;
+mod biometric;
+mod birth_date;
+mod coordinate;
+mod device_id;
 mod email;
+mod ethnicity;
+mod gender;
+mod health;
+mod ip_address;
 mod license_plate;
 mod mobile_phone;
+mod passport;
 mod person_name;
 mod resident_id;
+mod travel_permit;
+mod uscc;
 mod vin;
 
+pub use address::Address;
 pub use bank_card::BankCard;
+pub use biometric::Biometric;
+pub use birth_date::BirthDate;
+pub use coordinate::Coordinate;
+pub use device_id::DeviceId;
 pub use email::EmailAddress;
+pub use ethnicity::Ethnicity;
+pub use gender::Gender;
+pub use health::Health;
+pub use ip_address::IpAddress;
 pub use license_plate::LicensePlate;
 pub use mobile_phone::MobilePhone;
+pub use passport::Passport;
 pub use person_name::PersonName;
 pub use resident_id::ResidentId;
+pub use travel_permit::TravelPermit;
+pub use uscc::Uscc;
 pub use vin::Vin;
 
 use crate::Classifier;
@@ -30,19 +54,67 @@ pub(crate) static CLASSIFIERS: &[&dyn Classifier] = &[
     &Vin,
     &LicensePlate,
     &PersonName,
+    &Passport,
+    &TravelPermit,
+    &Address,
+    &IpAddress,
+    &DeviceId,
+    &BirthDate,
+    &Gender,
+    &Ethnicity,
+    &Biometric,
+    &Health,
+    &Coordinate,
+    &Uscc,
 ];
 
-/// Identifiers whose shapes overlap, highest priority first. For each value
-/// the first of these that confirms claims the value; the ones after it do
-/// not count it (an 18-digit resident ID that happens to pass Luhn is not a
-/// bank card; a phone number is never a card or an ID). Classifiers not
-/// listed here count independently.
+/// Identifiers whose shapes overlap, highest priority first.
+///
+/// When exactly one of these confirms a value, it alone counts it. When
+/// several do (an 18-digit resident ID that also passes Luhn, a 15-digit
+/// number that is both an old resident ID and a Luhn-valid IMEI, an
+/// all-digit credit code that passes MOD 11-2), the value goes to the one
+/// the rest of the column supports, i.e. with the most values only it
+/// confirmed; on a tie to the one whose column hint matched, then to the
+/// first in this list. In free text, the first in this list that confirms a
+/// token claims it. Classifiers not listed here count independently.
 pub(crate) static EXCLUSIVE: &[&str] = &[
     "pi.cn_resident_id",
+    "org.uscc",
     "pi.mobile_phone",
     "vehicle.vin",
+    "pi.passport",
+    "pi.travel_permit",
+    "pi.device_id",
     "pi.bank_card",
 ];
+
+/// Families of column types, as far as the built-ins care.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TypeFamily {
+    Unknown,
+    Text,
+    Binary,
+    Numeric,
+    Other,
+}
+
+/// Classifies an Arrow (or SQL) type name; `""` is [`TypeFamily::Unknown`].
+pub(crate) fn type_family(data_type: &str) -> TypeFamily {
+    let t = data_type.trim().to_ascii_lowercase();
+    let has = |words: &[&str]| words.iter().any(|w| t.contains(w));
+    if t.is_empty() {
+        TypeFamily::Unknown
+    } else if has(&["binary", "blob", "bytea", "bytes", "image", "raw"]) {
+        TypeFamily::Binary
+    } else if has(&["utf8", "char", "text", "string", "json", "clob"]) {
+        TypeFamily::Text
+    } else if has(&["int", "float", "double", "decimal", "numeric", "real", "number"]) {
+        TypeFamily::Numeric
+    } else {
+        TypeFamily::Other
+    }
+}
 
 /// Replaces every character of `s` except the first `keep_head` and the last
 /// `keep_tail` with `*`. If that would reveal everything, at least one
@@ -92,6 +164,72 @@ mod tests {
     use regex::Regex;
     use std::collections::HashSet;
 
+    /// First-level classes of GB/T 43697-2024 Appendix B (and "" for
+    /// non-PI).
+    const GBT43697_CLASSES: &[&str] = &[
+        "",
+        "个人基本资料",
+        "个人身份信息",
+        "个人生物识别信息",
+        "网络身份标识信息",
+        "个人健康生理信息",
+        "个人教育工作信息",
+        "个人财产信息",
+        "身份鉴别信息",
+        "个人通信信息",
+        "联系人信息",
+        "个人上网记录",
+        "个人设备信息",
+        "个人位置信息",
+        "个人标签信息",
+        "个人运动信息",
+        "其他个人信息",
+    ];
+
+    /// Sensitivity follows PIPL Art. 28 and the TC260 guide: identity
+    /// numbers alone are general PI; accounts, biometrics, health and
+    /// precise location are sensitive.
+    #[test]
+    fn sensitivity_table() {
+        let set = crate::ClassifierSet::builtin();
+        let sensitive = |id: &str| set.get(id).unwrap().info().is_sensitive;
+        for id in ["pi.bank_card", "pi.biometric", "pi.health", "geo.coordinate"] {
+            assert!(sensitive(id), "{id}");
+        }
+        for id in [
+            "pi.cn_resident_id",
+            "pi.passport",
+            "pi.travel_permit",
+            "pi.mobile_phone",
+            "pi.email",
+            "pi.name",
+            "pi.address",
+            "pi.ip_address",
+            "pi.device_id",
+            "pi.birth_date",
+            "pi.gender",
+            "pi.ethnicity",
+            "vehicle.vin",
+            "vehicle.license_plate",
+        ] {
+            assert!(!sensitive(id), "{id}");
+            assert!(set.get(id).unwrap().info().is_pi, "{id}");
+        }
+        assert!(!set.get("org.uscc").unwrap().info().is_pi);
+    }
+
+    #[test]
+    fn type_families() {
+        assert_eq!(type_family(""), TypeFamily::Unknown);
+        assert_eq!(type_family("Binary"), TypeFamily::Binary);
+        assert_eq!(type_family("FixedSizeBinary(512)"), TypeFamily::Binary);
+        assert_eq!(type_family("BLOB"), TypeFamily::Binary);
+        assert_eq!(type_family("Utf8"), TypeFamily::Text);
+        assert_eq!(type_family("VARCHAR(64)"), TypeFamily::Text);
+        assert_eq!(type_family("Float64"), TypeFamily::Numeric);
+        assert_eq!(type_family("Date32"), TypeFamily::Other);
+    }
+
     #[test]
     fn ids_are_unique_and_well_formed() {
         let well_formed = Regex::new(r"^[a-z]+\.[a-z_]+$").unwrap();
@@ -107,6 +245,22 @@ mod tests {
                 info.is_pi || !info.is_sensitive,
                 "{id}: sensitive implies PI"
             );
+            assert_eq!(
+                info.is_pi,
+                !info.gbt43697_class.is_empty(),
+                "{id}: PI categories name their GB/T 43697 class, others none"
+            );
+            assert!(
+                GBT43697_CLASSES.contains(&info.gbt43697_class),
+                "{id}: unknown class {}",
+                info.gbt43697_class
+            );
+            if let Some(item) = info.vehicle_item {
+                assert!(
+                    item.starts_with("第三条第（") && item.ends_with("）项"),
+                    "{id}: {item}"
+                );
+            }
         }
         for e in EXCLUSIVE {
             assert!(seen.contains(e), "EXCLUSIVE names unknown id {e}");
@@ -116,8 +270,20 @@ mod tests {
     #[test]
     fn patterns_and_hints_compile() {
         for c in CLASSIFIERS {
-            let p = c.value_pattern().expect("built-ins classify values");
-            Regex::new(&format!("^(?:{p})$")).unwrap_or_else(|e| panic!("{}: {e}", c.id()));
+            match c.value_pattern() {
+                Some(p) => {
+                    Regex::new(&format!("^(?:{p})$"))
+                        .unwrap_or_else(|e| panic!("{}: {e}", c.id()));
+                }
+                None => assert!(
+                    c.name_only_confidence("").is_some(),
+                    "{}: without a value pattern it must be name-driven",
+                    c.id()
+                ),
+            }
+            if let Some(conf) = c.name_only_confidence("") {
+                assert!(conf <= 0.6, "{}: name-only confidence {conf}", c.id());
+            }
             let h = c.column_hint().expect("built-ins have column hints");
             Regex::new(h).unwrap_or_else(|e| panic!("{}: {e}", c.id()));
             let (plain, hinted) = c.min_ratio();
@@ -196,6 +362,40 @@ mod tests {
             ("姓名", "pi.name"),
             ("紧急联系人", "pi.name"),
             ("持卡人", "pi.name"),
+            ("passport_no", "pi.passport"),
+            ("护照号码", "pi.passport"),
+            ("hzhm", "pi.passport"),
+            ("txzhm", "pi.travel_permit"),
+            ("台胞证号", "pi.travel_permit"),
+            ("home_return_permit", "pi.travel_permit"),
+            ("address", "pi.address"),
+            ("jtdz", "pi.address"),
+            ("收货地址", "pi.address"),
+            ("client_ip", "pi.ip_address"),
+            ("IP地址", "pi.ip_address"),
+            ("imei", "pi.device_id"),
+            ("wifiMac", "pi.device_id"),
+            ("device_id", "pi.device_id"),
+            ("oaid", "pi.device_id"),
+            ("birthday", "pi.birth_date"),
+            ("csrq", "pi.birth_date"),
+            ("出生日期", "pi.birth_date"),
+            ("gender", "pi.gender"),
+            ("xb", "pi.gender"),
+            ("性别", "pi.gender"),
+            ("minzu", "pi.ethnicity"),
+            ("民族", "pi.ethnicity"),
+            ("face_feature", "pi.biometric"),
+            ("fingerprint_template", "pi.biometric"),
+            ("人脸特征", "pi.biometric"),
+            ("diagnosis", "pi.health"),
+            ("过敏史", "pi.health"),
+            ("血型", "pi.health"),
+            ("lat", "geo.coordinate"),
+            ("gpsLng", "geo.coordinate"),
+            ("经度", "geo.coordinate"),
+            ("tyshxydm", "org.uscc"),
+            ("统一社会信用代码", "org.uscc"),
         ];
         for (col, want) in cases {
             let got = hinted(col);
@@ -225,6 +425,19 @@ mod tests {
             "accountant",
             "remark",
             "created_at",
+            "weight",
+            "height",
+            "temperature",
+            "zip",
+            "vip",
+            "hz",
+            "long_description",
+            "points",
+            "sexual_orientation",
+            "health_check_url",
+            "tj",
+            "status",
+            "order_date",
         ] {
             let bad = hinted(col);
             assert!(bad.is_empty(), "{col}: unexpected {bad:?}");

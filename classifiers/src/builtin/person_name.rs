@@ -2,7 +2,7 @@ use std::collections::HashSet;
 use std::sync::LazyLock;
 
 use crate::builtin::mask_middle;
-use crate::{CategoryInfo, Classifier};
+use crate::{CategoryInfo, Classifier, VEHICLE_ART3_ITEM_5};
 
 macro_rules! doc_text {
     () => {
@@ -136,6 +136,8 @@ const BAD_SUFFIXES: &[&str] = &[
     "科技",
     "网络",
     "贸易",
+    // Ethnic groups (汉族, 白族 …).
+    "族",
 ];
 
 /// Place names and everyday words that start with a surname character and
@@ -346,13 +348,9 @@ impl PersonName {
 
 impl Classifier for PersonName {
     fn info(&self) -> CategoryInfo {
-        CategoryInfo {
-            id: "pi.name",
-            name_zh: "姓名",
-            name_en: "Personal name",
-            is_pi: true,
-            is_sensitive: false,
-        }
+        CategoryInfo::new("pi.name", "姓名", "Personal name")
+            .personal("个人基本资料")
+            .vehicle(VEHICLE_ART3_ITEM_5)
     }
 
     fn value_pattern(&self) -> Option<&str> {

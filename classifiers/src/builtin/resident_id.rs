@@ -2,7 +2,7 @@ use crate::builtin::mask_middle;
 use crate::validate::{
     is_cn_province_code, is_valid_date, mod11_2_valid, parse_digits, today_yyyymmdd,
 };
-use crate::{CategoryInfo, Classifier};
+use crate::{CategoryInfo, Classifier, VEHICLE_ART3_ITEM_5};
 
 macro_rules! doc_text {
     () => {
@@ -21,7 +21,11 @@ macro_rules! doc_text {
   the 1900s, three-digit sequence, no check character). Without a check
   character it is confirmed with a weight of 0.9 only.
 * The 2023 foreign permanent-resident ID: 18 characters starting with `9`,
-  validated with the same MOD 11-2 check.
+  validated with the same MOD 11-2 check; digits 2–3 must be a
+  province-level code and digits 7–14 a birth date, which keeps 18-digit
+  organisation codes starting with `9` out.
+* Inside free text (remarks, JSON strings) the 18-character forms are found
+  too, when they stand apart from other letters and digits.
 
 ## Why it matters
 
@@ -60,14 +64,17 @@ impl ResidentId {
         if !mod11_2_valid(std::str::from_utf8(b).ok()?) {
             return None;
         }
-        if b[0] == b'9' {
-            // Foreign permanent-resident ID (2023 format).
-            return Some(1.0);
-        }
-        if !is_cn_province_code(parse_digits(&b[..2])?) {
+        // Foreign permanent-resident ID (2023 format): `9`, the accepting
+        // province, a three-digit nationality code, then the birth date.
+        let (province, date_at) = if b[0] == b'9' {
+            (parse_digits(&b[1..3])?, 6)
+        } else {
+            (parse_digits(&b[..2])?, 6)
+        };
+        if !is_cn_province_code(province) {
             return None;
         }
-        let date = parse_digits(&b[6..14])?;
+        let date = parse_digits(&b[date_at..date_at + 8])?;
         let (y, m, d) = (date / 10_000, date / 100 % 100, date % 100);
         if y < 1900 || !is_valid_date(y, m, d) || date > today_yyyymmdd() {
             return None;
@@ -91,13 +98,9 @@ impl ResidentId {
 
 impl Classifier for ResidentId {
     fn info(&self) -> CategoryInfo {
-        CategoryInfo {
-            id: "pi.cn_resident_id",
-            name_zh: "居民身份证号",
-            name_en: "Resident identity card number",
-            is_pi: true,
-            is_sensitive: false,
-        }
+        CategoryInfo::new("pi.cn_resident_id", "居民身份证号", "Resident identity card number")
+            .personal("个人身份信息")
+            .vehicle(VEHICLE_ART3_ITEM_5)
     }
 
     fn value_pattern(&self) -> Option<&str> {
@@ -111,6 +114,12 @@ impl Classifier for ResidentId {
             15 => Self::confirm_15(b),
             _ => None,
         }
+    }
+
+    fn confirm_free_text(&self, token: &str) -> Option<f64> {
+        // Only the 18-character forms: the check character makes them safe
+        // to pick out of prose.
+        (token.len() == 18).then(|| self.confirm(token)).flatten()
     }
 
     fn column_hint(&self) -> Option<&str> {

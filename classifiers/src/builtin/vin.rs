@@ -1,6 +1,6 @@
 use crate::builtin::mask_middle;
 use crate::validate::vin_valid;
-use crate::{CategoryInfo, Classifier};
+use crate::{CategoryInfo, Classifier, VEHICLE_ART3_ITEM_5};
 
 macro_rules! doc_text {
     () => {
@@ -14,6 +14,8 @@ ISO 3779 / GB 16735 computation (letters transliterated to digits, weighted
 sum modulo 11, 10 written as `X`). At least one letter is required, which
 excludes plain 17-digit numbers such as order numbers that would otherwise
 pass the check once in eleven times.
+
+VINs standing apart inside free text are found as well.
 
 ## Why it matters
 
@@ -47,13 +49,9 @@ pub struct Vin;
 
 impl Classifier for Vin {
     fn info(&self) -> CategoryInfo {
-        CategoryInfo {
-            id: "vehicle.vin",
-            name_zh: "车辆识别代号",
-            name_en: "Vehicle identification number (VIN)",
-            is_pi: true,
-            is_sensitive: false,
-        }
+        CategoryInfo::new("vehicle.vin", "车辆识别代号", "Vehicle identification number (VIN)")
+            .personal("个人财产信息")
+            .vehicle(VEHICLE_ART3_ITEM_5)
     }
 
     fn value_pattern(&self) -> Option<&str> {
@@ -63,6 +61,10 @@ impl Classifier for Vin {
     fn confirm(&self, value: &str) -> Option<f64> {
         let has_letter = value.bytes().any(|b| b.is_ascii_alphabetic());
         (has_letter && vin_valid(value)).then_some(1.0)
+    }
+
+    fn confirm_free_text(&self, token: &str) -> Option<f64> {
+        self.confirm(token)
     }
 
     fn column_hint(&self) -> Option<&str> {

@@ -1,0 +1,181 @@
+//! Catalogue items and importance rules, read from TOML.
+//!
+//! The shipped defaults (`rules/default.toml`) follow the vehicle rules' Art. 3 items and the
+//! PI thresholds; an organisation replaces them with its own file when its sector catalogue
+//! says more.
+
+use serde::Deserialize;
+
+/// The shipped default rule set.
+pub const DEFAULT_RULES: &str = include_str!("../rules/default.toml");
+
+/// Items and the rules that make them important.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleSet {
+    /// Catalogue items: which categories of data form one entry.
+    #[serde(default, rename = "item")]
+    pub items: Vec<ItemDef>,
+    /// Importance rules.
+    #[serde(default, rename = "rule")]
+    pub rules: Vec<RuleDef>,
+}
+
+/// One catalogue item definition.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ItemDef {
+    /// Stable id; also the catalogue's 目录编号 stem.
+    pub id: String,
+    /// 数据名称.
+    pub name: String,
+    /// 数据描述.
+    pub description: String,
+    /// Category ids this item gathers.
+    pub categories: Vec<String>,
+    /// 数据类别: up to three levels (MIIT category, GB/T 43697 field, PI class).
+    #[serde(default)]
+    pub class: Vec<String>,
+    /// Vehicle data type (汽车数据类型) for the vehicle sheet.
+    #[serde(default)]
+    pub vehicle_kind: Option<String>,
+    /// Whether the item is vehicle PI in any organisation.
+    #[serde(default)]
+    pub vehicle_pi: bool,
+    /// Whether the item is personal information (vehicle PI in a vehicle organisation).
+    #[serde(default)]
+    pub personal: bool,
+}
+
+/// When a rule fires.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Condition {
+    /// Whenever the item is present.
+    Always,
+    /// When the item's persons exceed `value` (超过: the boundary does not count).
+    PersonsGt,
+    /// When the item's persons reach `value` (以上: the boundary counts).
+    PersonsGe,
+    /// When sampled coordinates fall inside a configured sensitive-area geofence.
+    Geofence,
+}
+
+/// One importance rule.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleDef {
+    /// Stable rule id.
+    pub id: String,
+    /// Item ids, or the groups `vehicle_pi` / `personal`.
+    pub applies_to: Vec<String>,
+    /// The condition.
+    pub when: Condition,
+    /// The threshold for the persons conditions.
+    #[serde(default)]
+    pub value: Option<u64>,
+    /// 一般, 重要 or 核心.
+    pub level: String,
+    /// 识别依据: the regulation text that makes the item important.
+    pub basis: String,
+}
+
+impl RuleSet {
+    /// The shipped defaults.
+    pub fn default_rules() -> Self {
+        Self::parse(DEFAULT_RULES, "default rules").expect("the shipped rules are valid")
+    }
+
+    /// Parses and checks a rule file; `origin` names it in errors.
+    ///
+    /// # Errors
+    /// TOML errors (with line), duplicate ids, rules naming unknown items, persons rules
+    /// without a value, unknown levels.
+    pub fn parse(text: &str, origin: &str) -> Result<Self, String> {
+        let set: RuleSet = toml::from_str(text).map_err(|e| format!("{origin}: {e}"))?;
+        set.validate(origin)?;
+        Ok(set)
+    }
+
+    /// Adds rules (e.g. `[[catalog.rules]]` from `mulu.toml`) after checking them.
+    ///
+    /// # Errors
+    /// As [`RuleSet::parse`].
+    pub fn with_rules(mut self, rules: &[RuleDef], origin: &str) -> Result<Self, String> {
+        self.rules.extend_from_slice(rules);
+        self.validate(origin)?;
+        Ok(self)
+    }
+
+    fn validate(&self, origin: &str) -> Result<(), String> {
+        let mut seen = std::collections::HashSet::new();
+        for item in &self.items {
+            if !seen.insert(item.id.as_str()) {
+                return Err(format!("{origin}: item id '{}' is defined twice", item.id));
+            }
+        }
+        let mut rule_ids = std::collections::HashSet::new();
+        for rule in &self.rules {
+            if !rule_ids.insert(rule.id.as_str()) {
+                return Err(format!("{origin}: rule id '{}' is defined twice", rule.id));
+            }
+            for target in &rule.applies_to {
+                let group = target == "vehicle_pi" || target == "personal";
+                if !group && !seen.contains(target.as_str()) {
+                    return Err(format!(
+                        "{origin}: rule '{}' applies to unknown item '{target}'",
+                        rule.id
+                    ));
+                }
+            }
+            let needs_value = matches!(rule.when, Condition::PersonsGt | Condition::PersonsGe);
+            if needs_value && rule.value.is_none() {
+                return Err(format!("{origin}: rule '{}' needs a `value`", rule.id));
+            }
+            if !["一般", "重要", "核心"].contains(&rule.level.as_str()) {
+                return Err(format!(
+                    "{origin}: rule '{}' has level '{}'; use 一般, 重要 or 核心",
+                    rule.id, rule.level
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// The item definition that gathers `category`, if any.
+    pub fn item_for(&self, category: &str) -> Option<&ItemDef> {
+        self.items
+            .iter()
+            .find(|i| i.categories.iter().any(|c| c == category))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shipped_rules_parse_and_cover_the_vehicle_items() {
+        let set = RuleSet::default_rules();
+        let ids: Vec<&str> = set.rules.iter().map(|r| r.id.as_str()).collect();
+        for id in ["vehicle-art3-1", "vehicle-art3-2", "vehicle-art3-3", "vehicle-art3-4", "vehicle-art3-5", "ndsr-art28"] {
+            assert!(ids.contains(&id), "{id} missing");
+        }
+        let art5 = set.rules.iter().find(|r| r.id == "vehicle-art3-5").unwrap();
+        assert_eq!((art5.when, art5.value), (Condition::PersonsGt, Some(100_000)));
+        assert_eq!(set.item_for("pi.cn_resident_id").unwrap().id, "personal-identity");
+        assert!(set.item_for("org.uscc").is_none());
+    }
+
+    #[test]
+    fn rule_errors_name_the_file_and_rule() {
+        let err = RuleSet::parse(
+            "[[rule]]\nid = \"x\"\napplies_to = [\"nope\"]\nwhen = \"always\"\nlevel = \"重要\"\nbasis = \"b\"\n",
+            "my.toml",
+        )
+        .unwrap_err();
+        assert!(err.contains("my.toml") && err.contains("'x'") && err.contains("nope"), "{err}");
+        let err = RuleSet::parse("[[item]]\nid = 1\n", "my.toml").unwrap_err();
+        assert!(err.contains("my.toml") && err.contains("line 2"), "{err}");
+    }
+}

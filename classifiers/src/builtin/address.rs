@@ -1,0 +1,187 @@
+use crate::builtin::mask_middle;
+use crate::{CategoryInfo, Classifier};
+
+macro_rules! doc_text {
+    () => {
+        r#"Chinese postal address (地址).
+
+## What it detects
+
+Addresses written in Chinese, from coarse to fine: province (省, 自治区),
+city (市, 州, 盟), district or county (区, 县, 旗), town (镇, 乡, 街道),
+road (路, 街, 大道, 巷, 弄, 胡同), village (村, 组), and the house part
+(号, 号楼, 栋, 幢, 单元, 楼, 层, 室, 小区, 苑, 花园, 大厦 …). A value is
+an address when it has at least six characters, mostly Han characters or
+digits, and markers from at least two of three levels — administrative
+area, road or village, house part — one of which must be the road or house
+level. A province and city alone (`广东省深圳市`) is a coarse location, and
+a bare city name (`杭州市`) is neither.
+
+Values that read like sentences (with `。！？`), that end like an
+organisation (公司, 集团, 银行 …), that carry a long digit run (a phone or
+ID glued to the address), or that are longer than 80 characters are
+rejected.
+
+## Why it matters
+
+A home or delivery address locates a person and, with a name or phone,
+identifies them; GB/T 43697 Appendix B lists it under 个人基本资料. Address
+columns are common in orders, logistics and customer tables.
+
+## Examples
+
+* `上海市浦东新区张江路88号`, `北京市朝阳区建国路93号院5号楼2单元1001室`,
+  `浙江省杭州市西湖区文三路100号`, `人民路8号3栋201室`
+* Rejected: `杭州市`, `广东省深圳市`, `北京星辰科技有限公司`,
+  `客户要求周末送货。`
+* Evidence keeps at most the first half (up to seven characters):
+  `上海市浦东新*******`.
+
+## Known false positives
+
+* Addresses of companies, shops and offices are detected too; they are not
+  personal unless tied to a person.
+* Short phrases that happen to combine a place and a road or building word.
+"#
+    };
+}
+
+#[doc = doc_text!()]
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Address;
+
+/// Administrative-area markers.
+const ADMIN: &[&str] = &[
+    "省", "自治区", "市", "自治州", "州", "盟", "区", "县", "旗", "镇", "乡", "街道",
+];
+/// Road and village markers.
+const ROAD: &[&str] = &["路", "街", "大道", "巷", "弄", "胡同", "村", "组", "道"];
+/// House-level markers.
+const HOUSE: &[&str] = &[
+    "号", "栋", "幢", "单元", "楼", "层", "室", "小区", "苑", "花园", "大厦", "公寓", "宿舍",
+    "院",
+];
+/// Endings of organisation names.
+const ORG_SUFFIXES: &[&str] = &[
+    "公司", "集团", "银行", "分行", "支行", "中心", "医院", "学校", "大学", "学院", "研究所",
+    "委员会", "政府",
+];
+
+fn has_any(value: &str, markers: &[&str]) -> bool {
+    markers.iter().any(|m| value.contains(m))
+}
+
+impl Classifier for Address {
+    fn info(&self) -> CategoryInfo {
+        CategoryInfo::new("pi.address", "地址", "Postal address").personal("个人基本资料")
+    }
+
+    fn value_pattern(&self) -> Option<&str> {
+        Some("[^\\n]*[省市州盟区县旗镇乡路街道巷弄同村组号栋幢元楼层室苑园厦寓舍院][^\\n]*")
+    }
+
+    fn confirm(&self, value: &str) -> Option<f64> {
+        let (mut n, mut han, mut digits_run, mut max_run) = (0usize, 0usize, 0usize, 0usize);
+        for c in value.chars() {
+            n += 1;
+            if c.is_ascii_digit() {
+                digits_run += 1;
+                max_run = max_run.max(digits_run);
+            } else {
+                digits_run = 0;
+            }
+            if matches!(c, '\u{4E00}'..='\u{9FFF}') {
+                han += 1;
+            }
+            if matches!(c, '。' | '！' | '？' | '!' | '?' | '@') {
+                return None;
+            }
+        }
+        if !(6..=80).contains(&n) || han * 2 < n || max_run >= 7 {
+            return None;
+        }
+        if ORG_SUFFIXES.iter().any(|s| value.ends_with(s)) {
+            return None;
+        }
+        let admin = has_any(value, ADMIN);
+        let road = has_any(value, ROAD);
+        let house = has_any(value, HOUSE);
+        let levels = usize::from(admin) + usize::from(road) + usize::from(house);
+        (levels >= 2 && (road || house)).then_some(1.0)
+    }
+
+    fn column_hint(&self) -> Option<&str> {
+        Some(concat!(
+            "dz|xxdz|jtdz|jzdz|hjdz|lxdz|shdz|txdz|dizhi",
+            "|address|addr|home_address|home_addr|street|street_address|delivery_address",
+            "|shipping_address|receiver_address|residence|residential_address|mailing_address",
+            "|地址|住址|住所|居住地|家庭住址|户籍地址|收货地址|联系地址|通讯地址",
+        ))
+    }
+
+    fn mask(&self, value: &str) -> String {
+        // Keep the administrative prefix at most (up to 7 characters), never
+        // the road and number.
+        let n = value.chars().count();
+        mask_middle(value, (n / 2).min(7), 0)
+    }
+
+    fn docs(&self) -> &'static str {
+        doc_text!()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use regex::Regex;
+
+    #[test]
+    fn accepts_addresses() {
+        for v in [
+            "上海市浦东新区张江路88号",
+            "北京市朝阳区建国路93号院5号楼2单元1001室",
+            "浙江省杭州市西湖区文三路100号",
+            "人民路8号3栋201室",
+            "广东省深圳市南山区科技园南区A栋",
+            "四川省成都市武侯区人民南路四段12号",
+            "江苏省苏州市吴中区木渎镇金山村5组",
+            "天津市河西区友谊路 35 号",
+        ] {
+            assert_eq!(Address.confirm(v), Some(1.0), "{v}");
+        }
+    }
+
+    #[test]
+    fn rejects_non_addresses() {
+        for v in [
+            "杭州市",
+            "上海",
+            "广东省深圳市",
+            "浙江省杭州市西湖区",
+            "北京星辰科技有限公司",
+            "上海市浦东新区张江路88号星辰科技有限公司",
+            "客户要求周末送货。",
+            "人民路8号，电话13800138000",
+            "中国建设银行",
+            "Room 1201, 88 Zhangjiang Road",
+            "前刹车片",
+        ] {
+            assert_eq!(Address.confirm(v), None, "{v}");
+        }
+    }
+
+    #[test]
+    fn prefilter_covers_confirmed() {
+        let re = Regex::new(&format!("^(?:{})$", Address.value_pattern().unwrap())).unwrap();
+        for v in ["上海市浦东新区张江路88号", "人民路8号3栋201室"] {
+            assert!(re.is_match(v), "{v}");
+        }
+    }
+
+    #[test]
+    fn masks() {
+        assert_eq!(Address.mask("上海市浦东新区张江路88号"), "上海市浦东新*******");
+        assert_eq!(Address.mask("人民路8号3栋"), "人民路****");
+    }
+}

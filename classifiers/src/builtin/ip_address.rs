@@ -1,0 +1,179 @@
+use std::net::{Ipv4Addr, Ipv6Addr};
+
+use crate::builtin::mask_middle;
+use crate::{CategoryInfo, Classifier};
+
+macro_rules! doc_text {
+    () => {
+        r#"IP address (IP地址).
+
+## What it detects
+
+* IPv4 in dotted-decimal form, four octets 0–255 without leading zeros.
+  Addresses that never name a host are rejected: `0.x.x.x` (this network),
+  `224.0.0.0` and above (multicast, reserved, broadcast such as
+  `255.255.255.255` and netmasks such as `255.255.255.0`).
+* IPv6 in any standard text form (`2001:db8::1`, full eight groups,
+  embedded IPv4), except the unspecified address `::`, loopback `::1` and
+  multicast `ff00::/8`.
+
+Private and loopback IPv4 addresses are accepted: inside an organisation
+they still point at one device. Addresses inside free text (log lines, JSON
+strings) are found as well.
+
+## Why it matters
+
+GB/T 43697 Appendix B lists the IP address among network identity
+information (网络身份标识信息): it ties sessions, logins and orders to a
+subscriber or device, and with a timestamp to a person. It is general PI.
+
+## Examples
+
+* `203.0.113.7`, `192.168.1.20`, `2001:db8::8a2e:370:7334`
+* Rejected: `0.0.0.0`, `255.255.255.0`, `256.1.1.1`, `01.2.3.4`, `::1`,
+  `12:30:45` (a time).
+* Evidence is masked as `203.0.***.*`.
+
+## Known false positives
+
+* Four-part version numbers whose parts are all at most 255
+  (`1.2.3.4`).
+* Server and gateway addresses in configuration tables; they are not
+  personal but are detected all the same.
+"#
+    };
+}
+
+#[doc = doc_text!()]
+#[derive(Debug, Clone, Copy, Default)]
+pub struct IpAddress;
+
+fn v4_ok(a: Ipv4Addr) -> bool {
+    let first = a.octets()[0];
+    first != 0 && first < 224
+}
+
+fn v6_ok(a: Ipv6Addr) -> bool {
+    !a.is_unspecified() && !a.is_loopback() && !a.is_multicast()
+}
+
+impl Classifier for IpAddress {
+    fn info(&self) -> CategoryInfo {
+        CategoryInfo::new("pi.ip_address", "IP地址", "IP address").personal("网络身份标识信息")
+    }
+
+    fn value_pattern(&self) -> Option<&str> {
+        Some(r"[0-9]{1,3}(?:\.[0-9]{1,3}){3}|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*")
+    }
+
+    fn confirm(&self, value: &str) -> Option<f64> {
+        if value.contains(':') {
+            let a: Ipv6Addr = value.parse().ok()?;
+            v6_ok(a).then_some(1.0)
+        } else {
+            let a: Ipv4Addr = value.parse().ok()?;
+            v4_ok(a).then_some(1.0)
+        }
+    }
+
+    fn confirm_free_text(&self, token: &str) -> Option<f64> {
+        self.confirm(token)
+    }
+
+    fn column_hint(&self) -> Option<&str> {
+        Some(concat!(
+            "ip|ip_addr|ip_address|ipv4|ipv6|client_ip|remote_ip|remote_addr|src_ip|dst_ip",
+            "|source_ip|login_ip|last_login_ip|user_ip|host_ip|ip地址|登录ip",
+        ))
+    }
+
+    fn mask(&self, value: &str) -> String {
+        if value.contains(':') {
+            // Keep the first two groups (the routing prefix).
+            let mut out = String::new();
+            for (i, part) in value.split(':').enumerate() {
+                if i > 0 {
+                    out.push(':');
+                }
+                if i < 2 {
+                    out.push_str(part);
+                } else {
+                    out.extend(std::iter::repeat_n('*', part.len()));
+                }
+            }
+            out
+        } else {
+            let mut parts = value.split('.');
+            let a = parts.next().unwrap_or_default();
+            let b = parts.next().unwrap_or_default();
+            let rest: Vec<String> = parts.map(|p| "*".repeat(p.len())).collect();
+            if rest.len() == 2 {
+                format!("{a}.{b}.{}.{}", rest[0], rest[1])
+            } else {
+                mask_middle(value, 3, 0)
+            }
+        }
+    }
+
+    fn docs(&self) -> &'static str {
+        doc_text!()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use regex::Regex;
+
+    #[test]
+    fn accepts() {
+        for v in [
+            "203.0.113.7",
+            "192.168.1.20",
+            "10.0.0.1",
+            "127.0.0.1",
+            "223.255.255.254",
+            "2001:db8::8a2e:370:7334",
+            "2001:0db8:0000:0000:0000:ff00:0042:8329",
+            "fe80::1",
+            "::ffff:192.0.2.128",
+        ] {
+            assert_eq!(IpAddress.confirm(v), Some(1.0), "{v}");
+        }
+    }
+
+    #[test]
+    fn rejects() {
+        for v in [
+            "0.0.0.0",
+            "255.255.255.255",
+            "255.255.255.0",
+            "224.0.0.1",
+            "256.1.1.1",
+            "01.2.3.4",
+            "1.2.3",
+            "::",
+            "::1",
+            "ff02::1",
+            "12:30:45",
+            "aa:bb:cc:dd:ee:ff",
+            "2001:db8::g",
+        ] {
+            assert_eq!(IpAddress.confirm(v), None, "{v}");
+        }
+    }
+
+    #[test]
+    fn prefilter_covers_confirmed() {
+        let re = Regex::new(&format!("^(?:{})$", IpAddress.value_pattern().unwrap())).unwrap();
+        for v in ["203.0.113.7", "2001:db8::1", "::ffff:192.0.2.128", "fe80::1"] {
+            assert!(re.is_match(v), "{v}");
+        }
+    }
+
+    #[test]
+    fn masks() {
+        assert_eq!(IpAddress.mask("203.0.113.7"), "203.0.***.*");
+        assert_eq!(IpAddress.mask("2001:db8::1"), "2001:db8::*");
+    }
+}

@@ -1,0 +1,443 @@
+//! MySQL and MariaDB through sqlx: tables and views named `database.table`.
+//!
+//! When the URL names a database only its tables are listed; otherwise every database except
+//! the system ones (`mysql`, `information_schema`, `performance_schema`, `sys`).
+//!
+//! As with PostgreSQL, the session is made safe in `after_connect`: `SET SESSION TRANSACTION
+//! READ ONLY` plus a statement timeout. The timeout variable differs by server and is detected
+//! once when the source opens: MySQL has `max_execution_time` (milliseconds, SELECT only),
+//! MariaDB `max_statement_time` (seconds). Listing reads `information_schema.TABLES`
+//! (`TABLE_ROWS`, `DATA_LENGTH + INDEX_LENGTH`, estimates kept by the server), never `COUNT(*)`.
+//! A sample is a bounded `LIMIT n` read; values are cast with `CAST(x AS CHAR)` and blobs,
+//! binary strings and spatial values are read as NULL.
+
+use std::sync::Arc;
+
+use arrow_array::RecordBatch;
+use arrow_schema::{DataType, Field, Schema, SchemaRef, TimeUnit};
+use async_trait::async_trait;
+use futures::stream::BoxStream;
+use futures::TryStreamExt;
+use sqlx::mysql::{MySqlConnectOptions, MySqlDatabaseError, MySqlPool, MySqlPoolOptions, MySqlRow};
+use sqlx::{ConnectOptions, Connection, Executor, Row};
+
+use crate::batch::{resolve_columns, spawn_batches, utf8_schema, StringRows};
+use crate::db::{qualified_splits, ErrorContext, Failure, CONNECT_TIMEOUT};
+use crate::options::percent_decode;
+use crate::source::redact_url;
+use crate::{AssetInfo, AssetKind, Connector, Error, Result, Sample, SourceOptions};
+
+const CONNECTOR: &str = "mysql";
+
+const SYSTEM_DATABASES: &str = "'mysql', 'information_schema', 'performance_schema', 'sys'";
+
+/// One MySQL or MariaDB server (or one database of it); its tables are the assets.
+pub struct MySqlConnector {
+    pool: MySqlPool,
+    errors: Arc<ErrorContext>,
+    /// The database named in the URL, if any.
+    database: Option<String>,
+}
+
+struct Table {
+    database: String,
+    table: String,
+    columns: Vec<(String, String)>,
+}
+
+impl Table {
+    fn qualified(&self) -> String {
+        format!(
+            "{}.{}",
+            quote_ident(&self.database),
+            quote_ident(&self.table)
+        )
+    }
+
+    fn names(&self) -> Vec<String> {
+        self.columns.iter().map(|(n, _)| n.clone()).collect()
+    }
+}
+
+fn classify(db: &dyn sqlx::error::DatabaseError) -> Failure {
+    let Some(my) = db.try_downcast_ref::<MySqlDatabaseError>() else {
+        return Failure::Other;
+    };
+    match my.number() {
+        // ER_ACCESS_DENIED_ERROR, ER_ACCESS_DENIED_NO_PASSWORD_ERROR
+        1045 | 1698 => Failure::Auth,
+        // ER_DBACCESS_DENIED_ERROR, ER_TABLEACCESS_DENIED_ERROR, ER_COLUMNACCESS_DENIED_ERROR,
+        // ER_SPECIFIC_ACCESS_DENIED_ERROR
+        1044 | 1142 | 1143 | 1227 => Failure::Permission,
+        // ER_QUERY_TIMEOUT (MySQL), ER_STATEMENT_TIMEOUT (MariaDB)
+        3024 | 1969 => Failure::Timeout,
+        // ER_NO_SUCH_TABLE, ER_BAD_DB_ERROR
+        1146 | 1049 => Failure::NotFound,
+        _ => Failure::Other,
+    }
+}
+
+/// Reads column `i` as text whatever the wire type says: values are `CAST(… AS CHAR)` in SQL,
+/// but servers differ in the flags they attach to catalog and cast columns.
+fn text_at(row: &MySqlRow, i: usize) -> std::result::Result<Option<String>, sqlx::Error> {
+    row.try_get_unchecked::<Option<String>, _>(i)
+}
+
+impl MySqlConnector {
+    /// Connects to the server in `url` (`mysql://` or `mariadb://`).
+    ///
+    /// The password comes from the URL, else [`SourceOptions::password_env`], else
+    /// [`SourceOptions::password_file`]. One connection is opened and checked here, which also
+    /// tells MySQL from MariaDB for the statement timeout.
+    ///
+    /// # Errors
+    /// [`Error::Unreachable`], [`Error::Auth`], [`Error::NotFound`] (no such database),
+    /// [`Error::InvalidOption`] or [`Error::UnsupportedSource`] (a malformed URL).
+    pub async fn open(url: &str, options: &SourceOptions) -> Result<Self> {
+        let display_url = redact_url(url);
+        let parsed = url::Url::parse(url).map_err(|e| Error::UnsupportedSource {
+            source_url: display_url.clone(),
+            reason: e.to_string(),
+        })?;
+        let password = match parsed.password() {
+            Some(p) => Some(percent_decode(p)),
+            None => options.external_password()?,
+        };
+        let database =
+            Some(percent_decode(parsed.path().trim_start_matches('/'))).filter(|d| !d.is_empty());
+        let mut errors = ErrorContext {
+            connector: CONNECTOR,
+            display_url,
+            user: percent_decode(parsed.username()),
+            password: password.clone(),
+            timeout: options.statement_timeout,
+            classify,
+        };
+        let mut connect = MySqlConnectOptions::from_url(&parsed)
+            .map_err(|e| errors.bad_url(e))?
+            .charset("utf8mb4");
+        if parsed.password().is_none() {
+            if let Some(p) = &password {
+                connect = connect.password(p);
+            }
+        }
+        if errors.user.is_empty() {
+            errors.user = "root".into();
+        }
+        let errors = Arc::new(errors);
+
+        // Health check on a connection of its own (the pool would hide a refused connection
+        // behind a timeout), which also tells which timeout variable the server has.
+        let mut probe = tokio::time::timeout(CONNECT_TIMEOUT, connect.connect())
+            .await
+            .map_err(|_| errors.connect_timed_out())?
+            .map_err(|e| errors.map(None, e))?;
+        let version_row = (&mut probe)
+            .fetch_one("SELECT CAST(VERSION() AS CHAR)")
+            .await
+            .map_err(|e| errors.map(None, e))?;
+        let version = text_at(&version_row, 0)
+            .map_err(|e| errors.map(None, e))?
+            .unwrap_or_default();
+        let _ = probe.close().await;
+
+        let timeout = options.statement_timeout;
+        let timeout_sql = if version.to_ascii_lowercase().contains("mariadb") {
+            format!("SET SESSION max_statement_time = {}", timeout.as_secs_f64())
+        } else {
+            format!(
+                "SET SESSION max_execution_time = {}",
+                timeout.as_millis().max(1)
+            )
+        };
+        let pool = MySqlPoolOptions::new()
+            .max_connections(options.max_connections.max(1))
+            .min_connections(0)
+            .acquire_timeout(CONNECT_TIMEOUT)
+            .after_connect(move |conn, _meta| {
+                let timeout_sql = timeout_sql.clone();
+                Box::pin(async move {
+                    conn.execute("SET SESSION TRANSACTION READ ONLY").await?;
+                    conn.execute(timeout_sql.as_str()).await?;
+                    Ok(())
+                })
+            })
+            .connect_lazy_with(connect);
+        Ok(Self {
+            pool,
+            errors,
+            database,
+        })
+    }
+
+    /// Looks a `database.table` name up in `information_schema`, with its columns in order.
+    async fn table(&self, name: &str) -> Result<Table> {
+        for (database, table) in qualified_splits(name) {
+            let rows = sqlx::query(
+                "SELECT CAST(COLUMN_NAME AS CHAR), CAST(DATA_TYPE AS CHAR) \
+                 FROM information_schema.COLUMNS \
+                 WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION",
+            )
+            .bind(database)
+            .bind(table)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(|e| self.errors.map(Some(name), e))?;
+            if rows.is_empty() {
+                continue;
+            }
+            let columns = rows
+                .iter()
+                .map(|r| {
+                    Ok((
+                        text_at(r, 0)?.unwrap_or_default(),
+                        text_at(r, 1)?.unwrap_or_default().to_ascii_lowercase(),
+                    ))
+                })
+                .collect::<std::result::Result<_, sqlx::Error>>()
+                .map_err(|e| self.errors.map(Some(name), e))?;
+            return Ok(Table {
+                database: database.to_string(),
+                table: table.to_string(),
+                columns,
+            });
+        }
+        // The catalog hides tables the user has no privilege on at all. Ask the server
+        // directly, so "no such table" and "not allowed" read differently.
+        if let Some((database, table)) = qualified_splits(name).first() {
+            let probe = format!(
+                "SELECT 1 FROM {}.{} LIMIT 0",
+                quote_ident(database),
+                quote_ident(table)
+            );
+            sqlx::query(&probe)
+                .persistent(false)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(|e| self.errors.map(Some(name), e))?;
+        }
+        Err(Error::NotFound {
+            asset: name.to_string(),
+            detail: "no such table or view (names are `database.table`)".into(),
+        })
+    }
+
+    fn select_list(table: &Table, indexes: &[usize]) -> String {
+        indexes
+            .iter()
+            .map(|&i| {
+                let (name, ty) = &table.columns[i];
+                if matches!(arrow_type(ty), DataType::Binary) {
+                    "NULL".to_string()
+                } else {
+                    format!("CAST({} AS CHAR)", quote_ident(name))
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+fn push_row(
+    out: &mut StringRows,
+    row: &MySqlRow,
+    width: usize,
+) -> std::result::Result<(), sqlx::Error> {
+    for i in 0..width {
+        out.push(i, text_at(row, i)?.as_deref());
+    }
+    out.end_row();
+    Ok(())
+}
+
+#[async_trait]
+impl Connector for MySqlConnector {
+    fn display_url(&self) -> &str {
+        &self.errors.display_url
+    }
+
+    fn backend(&self) -> &'static str {
+        CONNECTOR
+    }
+
+    async fn list_assets(&self) -> Result<Vec<AssetInfo>> {
+        let scope = match &self.database {
+            Some(_) => "TABLE_SCHEMA = ?".to_string(),
+            None => format!("TABLE_SCHEMA NOT IN ({SYSTEM_DATABASES})"),
+        };
+        let sql = format!(
+            "SELECT CAST(TABLE_SCHEMA AS CHAR), CAST(TABLE_NAME AS CHAR), \
+                    CAST(TABLE_TYPE AS CHAR), CAST(TABLE_ROWS AS SIGNED), \
+                    CAST(DATA_LENGTH + INDEX_LENGTH AS SIGNED) \
+             FROM information_schema.TABLES \
+             WHERE {scope} AND TABLE_TYPE <> 'SEQUENCE' \
+             ORDER BY TABLE_SCHEMA, TABLE_NAME"
+        );
+        let mut query = sqlx::query(&sql);
+        if let Some(db) = &self.database {
+            query = query.bind(db);
+        }
+        let rows = query
+            .fetch_all(&self.pool)
+            .await
+            .map_err(|e| self.errors.map(None, e))?;
+        rows.iter()
+            .map(|r| {
+                let database = text_at(r, 0)?.unwrap_or_default();
+                let table = text_at(r, 1)?.unwrap_or_default();
+                let is_view = text_at(r, 2)?.is_some_and(|t| t.contains("VIEW"));
+                let rows: Option<i64> = r.try_get_unchecked(3)?;
+                let bytes: Option<i64> = r.try_get_unchecked(4)?;
+                Ok(AssetInfo {
+                    name: format!("{database}.{table}"),
+                    kind: AssetKind::Table,
+                    // InnoDB's TABLE_ROWS is an estimate; views have none.
+                    row_count: if is_view {
+                        None
+                    } else {
+                        rows.map(|n| n as u64)
+                    },
+                    bytes: if is_view {
+                        None
+                    } else {
+                        bytes.map(|b| b as u64)
+                    },
+                    partition_columns: Vec::new(),
+                })
+            })
+            .collect::<std::result::Result<_, sqlx::Error>>()
+            .map_err(|e| self.errors.map(None, e))
+    }
+
+    async fn sample(&self, asset: &AssetInfo, limit: usize) -> Result<Sample> {
+        let table = self.table(&asset.name).await?;
+        let all: Vec<usize> = (0..table.columns.len()).collect();
+        let sql = format!(
+            "SELECT {} FROM {} LIMIT {limit}",
+            Self::select_list(&table, &all),
+            table.qualified()
+        );
+        let rows = sqlx::query(&sql)
+            .persistent(false)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(|e| self.errors.map(Some(&asset.name), e))?;
+        let mut out = StringRows::new(utf8_schema(&table.names()));
+        for row in &rows {
+            push_row(&mut out, row, all.len())
+                .map_err(|e| self.errors.map(Some(&asset.name), e))?;
+        }
+        let schema: SchemaRef = Arc::new(Schema::new(
+            table
+                .columns
+                .iter()
+                .map(|(name, ty)| Field::new(name, arrow_type(ty), true))
+                .collect::<Vec<_>>(),
+        ));
+        Ok(Sample {
+            schema,
+            batches: vec![out.finish(CONNECTOR, &asset.name)?],
+            row_count: None,
+            warnings: Vec::new(),
+        })
+    }
+
+    async fn scan_columns(
+        &self,
+        asset: &AssetInfo,
+        columns: &[String],
+        batch_rows: usize,
+    ) -> Result<BoxStream<'static, Result<RecordBatch>>> {
+        let table = self.table(&asset.name).await?;
+        let indexes = resolve_columns(&asset.name, &table.names(), columns)?;
+        let sql = format!(
+            "SELECT {} FROM {}",
+            Self::select_list(&table, &indexes),
+            table.qualified()
+        );
+        let schema = utf8_schema(columns);
+        let pool = self.pool.clone();
+        let errors = self.errors.clone();
+        let name = asset.name.clone();
+        let batch_rows = batch_rows.max(1);
+        let width = indexes.len();
+        Ok(spawn_batches(
+            CONNECTOR,
+            name.clone(),
+            move |tx| async move {
+                let run = async {
+                    // The server streams the result set; rows are decoded as they arrive and
+                    // handed on one batch at a time.
+                    let mut rows = sqlx::query(&sql).persistent(false).fetch(&pool);
+                    let mut out = StringRows::new(schema);
+                    while let Some(row) = rows
+                        .try_next()
+                        .await
+                        .map_err(|e| errors.map(Some(&name), e))?
+                    {
+                        push_row(&mut out, &row, width).map_err(|e| errors.map(Some(&name), e))?;
+                        if out.len() >= batch_rows
+                            && tx.send(out.finish(CONNECTOR, &name)).await.is_err()
+                        {
+                            return Ok(());
+                        }
+                    }
+                    if out.len() > 0 {
+                        let _ = tx.send(out.finish(CONNECTOR, &name)).await;
+                    }
+                    Ok::<(), Error>(())
+                };
+                if let Err(e) = run.await {
+                    let _ = tx.send(Err(e)).await;
+                }
+            },
+        ))
+    }
+}
+
+/// Maps a MySQL `DATA_TYPE` to the Arrow type it would naturally be.
+fn arrow_type(data_type: &str) -> DataType {
+    match data_type {
+        "tinyint" | "smallint" | "mediumint" | "int" | "integer" | "bigint" | "year" => {
+            DataType::Int64
+        }
+        "decimal" | "numeric" => DataType::Decimal128(38, 10),
+        "float" | "double" | "real" => DataType::Float64,
+        "date" => DataType::Date32,
+        "datetime" | "timestamp" => DataType::Timestamp(TimeUnit::Microsecond, None),
+        "time" => DataType::Time64(TimeUnit::Microsecond),
+        "binary" | "varbinary" | "tinyblob" | "blob" | "mediumblob" | "longblob" | "bit"
+        | "geometry" | "point" | "linestring" | "polygon" | "multipoint" | "multilinestring"
+        | "multipolygon" | "geometrycollection" | "geomcollection" => DataType::Binary,
+        // char, varchar, *text, enum, set, json, inet6, uuid, …
+        _ => DataType::Utf8,
+    }
+}
+
+/// Quotes an identifier for MySQL.
+fn quote_ident(name: &str) -> String {
+    format!("`{}`", name.replace('`', "``"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn maps_declared_types() {
+        assert_eq!(arrow_type("bigint"), DataType::Int64);
+        assert_eq!(arrow_type("decimal"), DataType::Decimal128(38, 10));
+        assert_eq!(arrow_type("longtext"), DataType::Utf8);
+        assert_eq!(arrow_type("json"), DataType::Utf8);
+        assert_eq!(arrow_type("blob"), DataType::Binary);
+        assert_eq!(
+            arrow_type("datetime"),
+            DataType::Timestamp(TimeUnit::Microsecond, None)
+        );
+    }
+
+    #[test]
+    fn quotes_identifiers() {
+        assert_eq!(quote_ident("we`ird"), "`we``ird`");
+    }
+}

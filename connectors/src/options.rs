@@ -1,0 +1,221 @@
+//! Options that come with a SOURCE: which assets to scan, how hard to lean on the server, and
+//! where the password lives when it is not in the URL.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use globset::{Glob, GlobSet, GlobSetBuilder};
+
+use crate::{Error, Result};
+
+/// How to open and read one source.
+///
+/// The defaults are deliberately gentle on production databases: two connections and a 30 s
+/// statement timeout per source.
+#[derive(Debug, Clone)]
+pub struct SourceOptions {
+    /// Globs over asset names (`schema.table` in PostgreSQL, `database.table` in MySQL, the
+    /// table or path elsewhere). Empty means every asset.
+    pub include: Vec<String>,
+    /// Globs over asset names to leave out; wins over `include`.
+    pub exclude: Vec<String>,
+    /// Most connections a database source opens at once.
+    pub max_connections: u32,
+    /// Longest a single query may run before the server cancels it.
+    pub statement_timeout: Duration,
+    /// Environment variable holding the password, used when the URL has none.
+    pub password_env: Option<String>,
+    /// File holding the password (surrounding whitespace trimmed), used when neither the URL
+    /// nor `password_env` gives one.
+    pub password_file: Option<PathBuf>,
+}
+
+impl Default for SourceOptions {
+    fn default() -> Self {
+        Self {
+            include: Vec::new(),
+            exclude: Vec::new(),
+            max_connections: 2,
+            statement_timeout: Duration::from_secs(30),
+            password_env: None,
+            password_file: None,
+        }
+    }
+}
+
+impl SourceOptions {
+    /// The password to use when the URL has none: from `password_env`, else `password_file`.
+    ///
+    /// The value is never part of an error message; errors name only the variable or file.
+    pub(crate) fn external_password(&self) -> Result<Option<String>> {
+        if let Some(var) = &self.password_env {
+            return match std::env::var(var) {
+                Ok(v) => Ok(Some(v.trim().to_string())),
+                Err(std::env::VarError::NotPresent) => Err(Error::InvalidOption {
+                    option: "password_env",
+                    detail: format!("the environment variable {var} is not set"),
+                }),
+                Err(std::env::VarError::NotUnicode(_)) => Err(Error::InvalidOption {
+                    option: "password_env",
+                    detail: format!("the environment variable {var} is not valid UTF-8"),
+                }),
+            };
+        }
+        if let Some(path) = &self.password_file {
+            return std::fs::read_to_string(path)
+                .map(|s| Some(s.trim().to_string()))
+                .map_err(|e| Error::InvalidOption {
+                    option: "password_file",
+                    detail: format!("cannot read {}: {e}", path.display()),
+                });
+        }
+        Ok(None)
+    }
+
+    pub(crate) fn filter(&self) -> Result<AssetFilter> {
+        Ok(AssetFilter {
+            include: build_globs("include", &self.include)?,
+            exclude: build_globs("exclude", &self.exclude)?,
+        })
+    }
+}
+
+fn build_globs(option: &'static str, patterns: &[String]) -> Result<Option<GlobSet>> {
+    if patterns.is_empty() {
+        return Ok(None);
+    }
+    let mut builder = GlobSetBuilder::new();
+    for p in patterns {
+        let glob = Glob::new(p).map_err(|e| Error::InvalidOption {
+            option,
+            detail: format!("'{p}' is not a valid glob: {e}"),
+        })?;
+        builder.add(glob);
+    }
+    builder.build().map(Some).map_err(|e| Error::InvalidOption {
+        option,
+        detail: e.to_string(),
+    })
+}
+
+/// Compiled include/exclude globs.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct AssetFilter {
+    include: Option<GlobSet>,
+    exclude: Option<GlobSet>,
+}
+
+impl AssetFilter {
+    pub(crate) fn is_empty(&self) -> bool {
+        self.include.is_none() && self.exclude.is_none()
+    }
+
+    pub(crate) fn allows(&self, name: &str) -> bool {
+        self.include.as_ref().is_none_or(|g| g.is_match(name))
+            && !self.exclude.as_ref().is_some_and(|g| g.is_match(name))
+    }
+}
+
+/// Removes a password from a server or driver message before it reaches a report or a log.
+///
+/// Drivers rarely echo passwords, but a message quoting a connection string would; this is the
+/// last line of defence.
+pub(crate) fn scrub(detail: impl ToString, password: Option<&str>) -> String {
+    let detail = detail.to_string();
+    match password {
+        Some(p) if !p.is_empty() => detail.replace(p, "***"),
+        _ => detail,
+    }
+}
+
+/// Decodes `%XX` escapes (a URL's user or password); invalid escapes are kept as written.
+pub(crate) fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn include_and_exclude_globs() {
+        let f = SourceOptions {
+            include: vec!["crm.*".into(), "dw.fact_*".into()],
+            exclude: vec!["*.tmp_*".into()],
+            ..Default::default()
+        }
+        .filter()
+        .unwrap();
+        assert!(f.allows("crm.customers"));
+        assert!(f.allows("dw.fact_orders"));
+        assert!(!f.allows("crm.tmp_import"));
+        assert!(!f.allows("hr.staff"));
+        assert!(SourceOptions::default()
+            .filter()
+            .unwrap()
+            .allows("any.thing"));
+    }
+
+    #[test]
+    fn bad_glob_names_the_option() {
+        let err = SourceOptions {
+            exclude: vec!["a[".into()],
+            ..Default::default()
+        }
+        .filter()
+        .err()
+        .unwrap();
+        assert!(err.to_string().contains("exclude"), "{err}");
+    }
+
+    #[test]
+    fn password_from_file_is_trimmed_and_env_var_errors_name_only_the_variable() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("pw");
+        std::fs::write(&file, "  s3cret\n").unwrap();
+        let o = SourceOptions {
+            password_file: Some(file),
+            ..Default::default()
+        };
+        assert_eq!(o.external_password().unwrap().as_deref(), Some("s3cret"));
+        let o = SourceOptions {
+            password_env: Some("MULU_TEST_SURELY_UNSET_PASSWORD_VAR".into()),
+            ..Default::default()
+        };
+        let err = o.external_password().err().unwrap();
+        assert!(err
+            .to_string()
+            .contains("MULU_TEST_SURELY_UNSET_PASSWORD_VAR"));
+    }
+
+    #[test]
+    fn percent_decodes_passwords() {
+        assert_eq!(percent_decode("p%40ss%2Fw+rd"), "p@ss/w+rd");
+        assert_eq!(percent_decode("100%"), "100%");
+        assert_eq!(percent_decode("%4"), "%4");
+    }
+
+    #[test]
+    fn scrub_hides_the_password() {
+        assert_eq!(
+            scrub("bad url postgres://u:hunter2@h", Some("hunter2")),
+            "bad url postgres://u:***@h"
+        );
+        assert_eq!(scrub("x", Some("")), "x");
+    }
+}

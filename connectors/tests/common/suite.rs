@@ -1,0 +1,209 @@
+//! The conformance suite: what every connector must do, checked against the same fixture.
+//!
+//! Each check takes `&dyn Connector` and the [`Expected`] fixture, so a new backend joins by
+//! writing the fixture into its kind of source and calling [`run_all`].
+
+use arrow_array::{Array, RecordBatch, StringArray};
+use arrow_schema::DataType;
+use connectors::{AssetInfo, AssetKind, Connector, Error};
+use futures::TryStreamExt;
+
+use super::fixture::Expected;
+
+/// Runs every check that needs no credentials of its own.
+pub async fn run_all(conn: &dyn Connector, expected: &Expected) {
+    lists_fixture_table(conn, expected).await;
+    schema_has_fixture_columns(conn, expected).await;
+    sample_respects_limit(conn, expected).await;
+    sample_reads_values_as_text(conn, expected).await;
+    scan_columns_returns_only_requested_columns_and_all_rows(conn, expected).await;
+    scan_columns_with_unknown_column_is_not_found(conn, expected).await;
+    missing_asset_is_not_found(conn, expected).await;
+}
+
+async fn fixture_asset(conn: &dyn Connector, expected: &Expected) -> AssetInfo {
+    conn.list_assets()
+        .await
+        .unwrap_or_else(|e| panic!("{}: list_assets failed: {e}", conn.display_url()))
+        .into_iter()
+        .find(|a| a.name == expected.asset)
+        .unwrap_or_else(|| panic!("{}: {} is not listed", conn.display_url(), expected.asset))
+}
+
+pub async fn lists_fixture_table(conn: &dyn Connector, expected: &Expected) {
+    let asset = fixture_asset(conn, expected).await;
+    assert!(matches!(asset.kind, AssetKind::Table | AssetKind::File));
+    let names: Vec<String> = conn
+        .list_assets()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|a| a.name)
+        .collect();
+    let mut sorted = names.clone();
+    sorted.sort();
+    sorted.dedup();
+    assert_eq!(
+        names.len(),
+        sorted.len(),
+        "asset names are unique: {names:?}"
+    );
+}
+
+pub async fn schema_has_fixture_columns(conn: &dyn Connector, expected: &Expected) {
+    let asset = fixture_asset(conn, expected).await;
+    let sample = conn.sample(&asset, 100).await.unwrap();
+    let names: Vec<String> = sample
+        .schema
+        .fields()
+        .iter()
+        .map(|f| f.name().clone())
+        .collect();
+    assert_eq!(names, expected.columns(), "{}", conn.display_url());
+    for batch in &sample.batches {
+        assert_eq!(batch.num_columns(), names.len());
+    }
+}
+
+pub async fn sample_respects_limit(conn: &dyn Connector, expected: &Expected) {
+    let asset = fixture_asset(conn, expected).await;
+    for limit in [0, 1, 2, expected.rows(), 1000] {
+        let sample = conn.sample(&asset, limit).await.unwrap();
+        assert_eq!(
+            sample.num_rows(),
+            limit.min(expected.rows()),
+            "{} sample({limit})",
+            conn.display_url()
+        );
+    }
+}
+
+/// Every column as strings, whatever the batch type.
+fn strings(batch: &RecordBatch, column: usize) -> Vec<Option<String>> {
+    let col = arrow_cast::cast(batch.column(column), &DataType::Utf8).unwrap();
+    let col = col.as_any().downcast_ref::<StringArray>().unwrap();
+    (0..col.len())
+        .map(|i| (!col.is_null(i)).then(|| col.value(i).to_string()))
+        .collect()
+}
+
+pub async fn sample_reads_values_as_text(conn: &dyn Connector, expected: &Expected) {
+    let asset = fixture_asset(conn, expected).await;
+    let sample = conn.sample(&asset, 100).await.unwrap();
+    let phone = sample.schema.index_of("phone").unwrap();
+    let mut phones: Vec<String> = sample
+        .batches
+        .iter()
+        .flat_map(|b| strings(b, phone))
+        .flatten()
+        .collect();
+    phones.sort();
+    assert_eq!(phones, expected.phones(), "{}", conn.display_url());
+    // The json column reaches the classifiers as text that still holds the nested value.
+    let profile = sample.schema.index_of("profile").unwrap();
+    let all: String = sample
+        .batches
+        .iter()
+        .flat_map(|b| strings(b, profile))
+        .flatten()
+        .collect();
+    assert!(all.contains("LSVAU2180N2183294"), "{all}");
+}
+
+pub async fn scan_columns_returns_only_requested_columns_and_all_rows(
+    conn: &dyn Connector,
+    expected: &Expected,
+) {
+    let asset = fixture_asset(conn, expected).await;
+    let columns = vec!["phone".to_string(), "name".to_string()];
+    let batches: Vec<RecordBatch> = conn
+        .scan_columns(&asset, &columns, 2)
+        .await
+        .unwrap()
+        .try_collect()
+        .await
+        .unwrap();
+    let rows: usize = batches.iter().map(RecordBatch::num_rows).sum();
+    assert_eq!(
+        rows,
+        expected.rows(),
+        "{}: a full pass reads every row",
+        conn.display_url()
+    );
+    assert!(
+        batches.len() >= 3,
+        "batches of at most 2 rows: {}",
+        batches.len()
+    );
+    for batch in &batches {
+        assert!(batch.num_rows() <= 2);
+        let schema = batch.schema();
+        let names: Vec<&str> = schema.fields().iter().map(|f| f.name().as_str()).collect();
+        assert_eq!(names, ["phone", "name"], "{}", conn.display_url());
+    }
+    let mut phones: Vec<String> = batches
+        .iter()
+        .flat_map(|b| strings(b, 0))
+        .flatten()
+        .collect();
+    phones.sort();
+    assert_eq!(phones, expected.phones());
+}
+
+pub async fn scan_columns_with_unknown_column_is_not_found(
+    conn: &dyn Connector,
+    expected: &Expected,
+) {
+    let asset = fixture_asset(conn, expected).await;
+    let err = conn
+        .scan_columns(&asset, &["no_such_column".to_string()], 10)
+        .await
+        .err()
+        .expect("an unknown column is an error");
+    assert!(matches!(err, Error::NotFound { .. }), "{err:?}");
+    assert!(err.to_string().contains("no_such_column"), "{err}");
+}
+
+pub async fn missing_asset_is_not_found(conn: &dyn Connector, expected: &Expected) {
+    let mut asset = fixture_asset(conn, expected).await;
+    asset.name = expected.asset.replace("customers", "no_such_table");
+    let err = conn
+        .sample(&asset, 10)
+        .await
+        .err()
+        .expect("sampling a missing asset fails");
+    assert!(
+        matches!(err, Error::NotFound { .. }),
+        "{}: {err:?}",
+        conn.display_url()
+    );
+    assert!(err.to_string().contains("no_such_table"), "{err}");
+    let err = conn
+        .scan_columns(&asset, &["phone".to_string()], 10)
+        .await
+        .err()
+        .expect("scanning a missing asset fails");
+    assert!(matches!(err, Error::NotFound { .. }), "{err:?}");
+}
+
+/// For servers: a SOURCE with credentials the server refuses fails with [`Error::Auth`], and
+/// the message never contains the password that was tried.
+pub async fn bad_credentials_are_auth_errors(spec: &str, password: &str) {
+    let err = match connectors::open_source(spec).await {
+        Err(e) => e,
+        Ok(opened) => opened.connectors[0]
+            .list_assets()
+            .await
+            .err()
+            .expect("bad credentials fail"),
+    };
+    assert!(matches!(err, Error::Auth { .. }), "{err:?}");
+    let msg = err.to_string();
+    assert!(msg.contains("authentication failed for user"), "{msg}");
+    assert!(msg.contains("password_env"), "{msg}");
+    assert!(!msg.contains(password), "the password leaked: {msg}");
+    assert!(
+        !format!("{err:?}").contains(password),
+        "the password leaked: {err:?}"
+    );
+}

@@ -1,0 +1,84 @@
+//! Every connector against the same fixture and the same checks (see `common/suite.rs`).
+//!
+//! SQLite and the lake always run; PostgreSQL and MySQL run when their `MULU_TEST_*_URL` is
+//! set (and must, with `MULU_REQUIRE_SERVICES=1`).
+
+mod common;
+
+use common::fixture::{self, Expected};
+use common::services::{with_credentials, MySqlScratch, PgScratch};
+use common::suite;
+
+#[tokio::test]
+async fn sqlite_conformance() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("crm.db");
+    fixture::write_sqlite(&path).await;
+    let opened = connectors::open_source(&format!("sqlite://{}", path.display()))
+        .await
+        .unwrap();
+    suite::run_all(opened.connectors[0].as_ref(), &Expected::new("customers")).await;
+}
+
+#[tokio::test]
+async fn lake_parquet_and_csv_conformance() {
+    let dir = tempfile::tempdir().unwrap();
+    fixture::write_lake(dir.path());
+    let opened = connectors::open_source(dir.path().to_str().unwrap())
+        .await
+        .unwrap();
+    let lake = opened.connectors[0].as_ref();
+    suite::run_all(lake, &Expected::new("customers.parquet")).await;
+    suite::run_all(lake, &Expected::new("customers.csv")).await;
+}
+
+#[tokio::test]
+async fn postgres_conformance() {
+    let Some(pg) = PgScratch::create("postgres_conformance").await else {
+        return;
+    };
+    let opened = connectors::open_source(&pg.url).await.unwrap();
+    suite::run_all(
+        opened.connectors[0].as_ref(),
+        &Expected::new(pg.asset("customers")),
+    )
+    .await;
+    pg.finish().await;
+}
+
+#[tokio::test]
+async fn postgres_bad_credentials() {
+    let Some(pg) = PgScratch::create("postgres_bad_credentials").await else {
+        return;
+    };
+    // The test server trusts local connections, so an unknown role is the credential it
+    // refuses; the password must still never show.
+    let spec = with_credentials(&pg.url, "mulu_no_such_role", Some("Wr0ng-pg-pass"));
+    suite::bad_credentials_are_auth_errors(&spec, "Wr0ng-pg-pass").await;
+    pg.finish().await;
+}
+
+#[tokio::test]
+async fn mysql_conformance() {
+    let Some(my) = MySqlScratch::create("mysql_conformance").await else {
+        return;
+    };
+    let opened = connectors::open_source(&my.url).await.unwrap();
+    suite::run_all(
+        opened.connectors[0].as_ref(),
+        &Expected::new(my.asset("customers")),
+    )
+    .await;
+    my.finish().await;
+}
+
+#[tokio::test]
+async fn mysql_bad_credentials() {
+    let Some(mut my) = MySqlScratch::create("mysql_bad_credentials").await else {
+        return;
+    };
+    let user = my.create_user("R1ght-pass").await;
+    let spec = with_credentials(&my.url, &user, Some("Wr0ng-my-pass"));
+    suite::bad_credentials_are_auth_errors(&spec, "Wr0ng-my-pass").await;
+    my.finish().await;
+}

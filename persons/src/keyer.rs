@@ -1,0 +1,322 @@
+//! Keyed hashing of normalised identifiers into [`PersonKey`]s.
+
+use std::fmt;
+
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+
+use crate::normalize::{normalize_into, Buf};
+use crate::IdentifierKind;
+
+type HmacSha256 = Hmac<Sha256>;
+
+/// Domain-separation prefix of every hashed message. Changing it changes
+/// every key, so it carries a version.
+const DOMAIN: &[u8] = b"mulu/persons/v1\0";
+/// Message whose MAC gives the key fingerprint ([`PersonKeyer::key_id`]).
+const KEY_ID_MSG: &[u8] = b"mulu/persons/key-id/v1";
+
+/// Bits of a [`PersonKey`] that hold the identifier kind tag (the top four).
+const KIND_SHIFT: u32 = 124;
+const HASH_MASK: u128 = (1u128 << KIND_SHIFT) - 1;
+
+/// The pseudonymous key of one identifier value: HMAC-SHA-256 over the kind
+/// and the normalised value, truncated to 128 bits, whose top 4 bits are
+/// replaced by the identifier kind (so 124 bits of MAC remain).
+///
+/// It cannot be turned back into the identifier without the secret key.
+/// `Debug` prints the kind and the first 8 hex digits only.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct PersonKey(u128);
+
+impl PersonKey {
+    /// The kind of identifier this key was made from.
+    pub fn kind(self) -> IdentifierKind {
+        // Every constructor guarantees a valid tag.
+        IdentifierKind::from_tag((self.0 >> KIND_SHIFT) as u8)
+            .unwrap_or(IdentifierKind::CnResidentId)
+    }
+
+    /// The key as 16 big-endian bytes, e.g. to ship it between processes.
+    pub fn to_bytes(self) -> [u8; 16] {
+        self.0.to_be_bytes()
+    }
+
+    /// Inverse of [`to_bytes`](Self::to_bytes); `None` if the kind tag is not
+    /// valid.
+    pub fn from_bytes(bytes: [u8; 16]) -> Option<Self> {
+        let v = u128::from_be_bytes(bytes);
+        IdentifierKind::from_tag((v >> KIND_SHIFT) as u8).map(|_| PersonKey(v))
+    }
+
+    pub(crate) fn from_parts(kind: IdentifierKind, mac: u128) -> Self {
+        PersonKey((u128::from(kind.tag()) << KIND_SHIFT) | (mac & HASH_MASK))
+    }
+
+    pub(crate) fn raw(self) -> u128 {
+        self.0
+    }
+}
+
+impl fmt::Debug for PersonKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "PersonKey({}:{:08x}…)",
+            self.kind(),
+            (self.0 >> 92) as u32
+        )
+    }
+}
+
+/// Why a key could not be loaded or made.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum KeyError {
+    /// The secret is shorter than 16 or longer than 64 bytes.
+    #[error("secret key must be 16 to 64 bytes, got {0}")]
+    Length(usize),
+    /// Hex text with an odd length or a non-hex character.
+    #[error("secret key is not valid hex")]
+    Hex,
+    /// The operating system's random source failed.
+    #[error("no entropy for a random key: {0}")]
+    Entropy(String),
+}
+
+/// Turns identifiers into [`PersonKey`]s with a secret key.
+///
+/// Keys made by keyers with the same secret agree across runs and machines,
+/// so counts and sketches can be merged. A keyer from
+/// [`random`](Self::random) is *ephemeral*: its keys match nothing made by
+/// any other run, which the report must say (`mergeable: false`).
+///
+/// `Debug` shows only the key fingerprint, never the secret.
+#[derive(Clone)]
+pub struct PersonKeyer {
+    mac: HmacSha256,
+    key_id: [u8; 8],
+    ephemeral: bool,
+}
+
+impl PersonKeyer {
+    /// Recommended secret length in bytes.
+    pub const KEY_LEN: usize = 32;
+
+    /// A keyer with the given secret (16 to 64 bytes; 32 recommended).
+    pub fn new(secret: &[u8]) -> Result<Self, KeyError> {
+        Self::build(secret, false)
+    }
+
+    fn build(secret: &[u8], ephemeral: bool) -> Result<Self, KeyError> {
+        if !(16..=64).contains(&secret.len()) {
+            return Err(KeyError::Length(secret.len()));
+        }
+        let mac = HmacSha256::new_from_slice(secret).map_err(|_| KeyError::Length(secret.len()))?;
+        let mut id_mac = mac.clone();
+        id_mac.update(KEY_ID_MSG);
+        let mut key_id = [0u8; 8];
+        key_id.copy_from_slice(&id_mac.finalize().into_bytes()[..8]);
+        Ok(PersonKeyer {
+            mac,
+            key_id,
+            ephemeral,
+        })
+    }
+
+    /// A keyer from hex text (32 to 128 hex digits; surrounding whitespace
+    /// ignored).
+    pub fn from_hex(text: &str) -> Result<Self, KeyError> {
+        let secret = decode_hex(text.trim())?;
+        Self::new(&secret)
+    }
+
+    /// A keyer from the contents of a key file: hex text (as written by
+    /// [`generate_key_hex`](Self::generate_key_hex)) or 16 to 64 raw bytes.
+    pub fn from_key_file(contents: &[u8]) -> Result<Self, KeyError> {
+        if let Ok(text) = std::str::from_utf8(contents) {
+            let t = text.trim();
+            if t.len() >= 32 && t.bytes().all(|b| b.is_ascii_hexdigit()) {
+                return Self::from_hex(t);
+            }
+        }
+        Self::new(contents)
+    }
+
+    /// A keyer with a fresh random 32-byte secret that is never written
+    /// anywhere. [`is_ephemeral`](Self::is_ephemeral) is `true`.
+    pub fn random() -> Result<Self, KeyError> {
+        let secret = random_secret()?;
+        Self::build(&secret, true)
+    }
+
+    /// A fresh random 32-byte secret as 64 lower-case hex digits, suitable
+    /// for a key file.
+    pub fn generate_key_hex() -> Result<String, KeyError> {
+        let secret = random_secret()?;
+        Ok(secret.iter().map(|b| format!("{b:02x}")).collect())
+    }
+
+    /// Whether the secret was generated for this run only.
+    pub fn is_ephemeral(&self) -> bool {
+        self.ephemeral
+    }
+
+    /// A 16-hex-digit fingerprint of the secret (a MAC of a fixed message).
+    /// Equal fingerprints mean results can be merged; it reveals nothing
+    /// about the secret.
+    pub fn key_id(&self) -> String {
+        hex(&self.key_id)
+    }
+
+    pub(crate) fn key_id_bytes(&self) -> [u8; 8] {
+        self.key_id
+    }
+
+    /// The key of an already normalised value (see [`normalize`](crate::normalize)).
+    /// Passing a non-normalised value gives a key that will not match its
+    /// normalised twin; prefer [`key_raw`](Self::key_raw).
+    pub fn key(&self, kind: IdentifierKind, normalized: &str) -> PersonKey {
+        self.key_bytes(kind, normalized.as_bytes())
+    }
+
+    /// Normalises `raw` and returns its key, or `None` if it is not a valid
+    /// identifier of `kind`. Does not allocate.
+    pub fn key_raw(&self, kind: IdentifierKind, raw: &str) -> Option<PersonKey> {
+        let mut buf = Buf::new();
+        normalize_into(kind, raw, &mut buf).then(|| self.key_bytes(kind, buf.as_bytes()))
+    }
+
+    fn key_bytes(&self, kind: IdentifierKind, value: &[u8]) -> PersonKey {
+        let mut mac = self.mac.clone();
+        mac.update(DOMAIN);
+        mac.update(kind.as_category_id().as_bytes());
+        mac.update(b"\0");
+        mac.update(value);
+        let out = mac.finalize().into_bytes();
+        let mut first = [0u8; 16];
+        first.copy_from_slice(&out[..16]);
+        PersonKey::from_parts(kind, u128::from_be_bytes(first))
+    }
+}
+
+impl fmt::Debug for PersonKeyer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PersonKeyer")
+            .field("key_id", &self.key_id())
+            .field("ephemeral", &self.ephemeral)
+            .finish_non_exhaustive()
+    }
+}
+
+fn random_secret() -> Result<[u8; PersonKeyer::KEY_LEN], KeyError> {
+    let mut secret = [0u8; PersonKeyer::KEY_LEN];
+    getrandom::fill(&mut secret).map_err(|e| KeyError::Entropy(e.to_string()))?;
+    Ok(secret)
+}
+
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn decode_hex(text: &str) -> Result<Vec<u8>, KeyError> {
+    if text.len() % 2 != 0 {
+        return Err(KeyError::Hex);
+    }
+    let nibble = |c: u8| (c as char).to_digit(16).ok_or(KeyError::Hex);
+    text.as_bytes()
+        .chunks_exact(2)
+        .map(|p| Ok((nibble(p[0])? << 4 | nibble(p[1])?) as u8))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use IdentifierKind::*;
+
+    const K1: &str = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
+    const K2: &str = "ff0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
+
+    #[test]
+    fn stable_for_same_key_different_across_keys() {
+        let a = PersonKeyer::from_hex(K1).unwrap();
+        let a2 = PersonKeyer::from_key_file(format!("{K1}\n").as_bytes()).unwrap();
+        let b = PersonKeyer::from_hex(K2).unwrap();
+        let v = "13800138000";
+        assert_eq!(a.key(MobilePhone, v), a2.key(MobilePhone, v));
+        assert_eq!(a.key_id(), a2.key_id());
+        assert_ne!(a.key(MobilePhone, v), b.key(MobilePhone, v));
+        assert_ne!(a.key_id(), b.key_id());
+        // The kind is part of the hash input: same text, other kind, other key.
+        assert_ne!(
+            a.key(Passport, "E12345678").raw() & HASH_MASK,
+            a.key(TravelPermit, "E12345678").raw() & HASH_MASK
+        );
+        assert_eq!(a.key(MobilePhone, v).kind(), MobilePhone);
+        // Raw bytes of the same secret give the same keyer as its hex.
+        let raw: Vec<u8> = (0u8..32).collect();
+        assert_eq!(
+            PersonKeyer::from_key_file(&raw).unwrap().key_id(),
+            a.key_id()
+        );
+        assert!(!a.is_ephemeral());
+    }
+
+    #[test]
+    fn random_keyers_are_ephemeral_and_distinct() {
+        let r1 = PersonKeyer::random().unwrap();
+        let r2 = PersonKeyer::random().unwrap();
+        assert!(r1.is_ephemeral());
+        assert_ne!(
+            r1.key(Email, "a@example.com"),
+            r2.key(Email, "a@example.com")
+        );
+        let hexkey = PersonKeyer::generate_key_hex().unwrap();
+        assert_eq!(hexkey.len(), 64);
+        assert!(!PersonKeyer::from_hex(&hexkey).unwrap().is_ephemeral());
+    }
+
+    #[test]
+    fn bad_secrets() {
+        assert_eq!(
+            PersonKeyer::new(&[0u8; 15]).unwrap_err(),
+            KeyError::Length(15)
+        );
+        assert_eq!(
+            PersonKeyer::new(&[0u8; 65]).unwrap_err(),
+            KeyError::Length(65)
+        );
+        assert_eq!(PersonKeyer::from_hex("abc").unwrap_err(), KeyError::Hex);
+        assert_eq!(
+            PersonKeyer::from_hex(&"zz".repeat(16)).unwrap_err(),
+            KeyError::Hex
+        );
+        assert_eq!(
+            PersonKeyer::from_hex("00").unwrap_err(),
+            KeyError::Length(1)
+        );
+    }
+
+    #[test]
+    fn key_raw_matches_normalised_key() {
+        let k = PersonKeyer::from_hex(K1).unwrap();
+        assert_eq!(
+            k.key_raw(MobilePhone, "+86 138-0013-8000"),
+            Some(k.key(MobilePhone, "13800138000"))
+        );
+        assert_eq!(k.key_raw(MobilePhone, "not a phone"), None);
+    }
+
+    #[test]
+    fn bytes_round_trip_and_debug_is_short() {
+        let k = PersonKeyer::from_hex(K1).unwrap();
+        let key = k.key(CnResidentId, "11010519491231002X");
+        assert_eq!(PersonKey::from_bytes(key.to_bytes()), Some(key));
+        assert_eq!(PersonKey::from_bytes([0; 16]), None);
+        let dbg = format!("{key:?}");
+        assert!(dbg.starts_with("PersonKey(pi.cn_resident_id:"), "{dbg}");
+        assert!(dbg.len() < 45, "{dbg}");
+        let kdbg = format!("{k:?}");
+        assert!(!kdbg.contains("0102030405"), "{kdbg}");
+    }
+}

@@ -1,0 +1,226 @@
+//! The filing catalogue end to end: scan sample-data, export xlsx/CSV/JSON, check.
+//!
+//! Golden files live in `tests/golden/`; `MULU_REGENERATE_GOLDEN=1 cargo test -p scanner
+//! --test catalog` rewrites them after an intended change (review the diff).
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use calamine::{Reader, Xlsx};
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..").canonicalize().unwrap()
+}
+
+/// Runs mulu from the workspace root (so report paths are the relative `sample-data`).
+fn mulu(state: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_mulu"))
+        .current_dir(workspace())
+        .env("MULU_STATE", state)
+        .env_remove("MULU_CONFIG")
+        .args(args)
+        .output()
+        .expect("mulu runs")
+}
+
+fn ok(out: &Output) {
+    assert!(
+        out.status.success(),
+        "exit {:?}\nstdout: {}\nstderr: {}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Scans sample-data into a fresh state and returns the state path.
+fn scanned(dir: &Path) -> PathBuf {
+    let state = dir.join("state.db");
+    ok(&mulu(&state, &["scan", "sample-data", "--quiet"]));
+    state
+}
+
+fn export(state: &Path, format: &str, out: &Path) {
+    ok(&mulu(
+        state,
+        &[
+            "catalog",
+            "export",
+            "--config",
+            "sample-data/mulu.toml",
+            "--format",
+            format,
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    ));
+}
+
+/// Timestamps change every run; everything else must not.
+/// RFC 3339 at seconds precision (`2026-11-23T18:00:00Z`) becomes `<time>`.
+fn mask_times(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let is_time = i + 20 <= bytes.len()
+            && bytes[i..i + 4].iter().all(u8::is_ascii_digit)
+            && bytes[i + 4] == b'-'
+            && bytes[i + 10] == b'T'
+            && bytes[i + 19] == b'Z';
+        if is_time {
+            out.push_str("<time>");
+            i += 20;
+        } else {
+            let ch = text[i..].chars().next().unwrap();
+            out.push(ch);
+            i += ch.len_utf8();
+        }
+    }
+    out
+}
+
+fn golden(name: &str, actual: &str) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden").join(name);
+    let actual = mask_times(actual);
+    if std::env::var_os("MULU_REGENERATE_GOLDEN").is_some() {
+        std::fs::write(&path, &actual).unwrap();
+        return;
+    }
+    let expected = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{}: {e}; run with MULU_REGENERATE_GOLDEN=1", path.display()));
+    assert!(
+        expected == actual,
+        "{name} differs from the golden file; if intended, regenerate with MULU_REGENERATE_GOLDEN=1 and review the diff.\n--- actual ---\n{actual}"
+    );
+}
+
+#[test]
+fn json_and_csv_match_the_golden_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = scanned(dir.path());
+    let json = dir.path().join("catalog.json");
+    let csv = dir.path().join("catalog.csv");
+    export(&state, "json", &json);
+    export(&state, "csv", &csv);
+    let csv_text = std::fs::read_to_string(&csv).unwrap();
+    assert!(csv_text.starts_with('\u{feff}'), "CSV starts with a BOM for Excel");
+    golden("catalog.json", &std::fs::read_to_string(&json).unwrap());
+    golden("catalog.csv", &csv_text);
+}
+
+#[test]
+fn xlsx_opens_in_a_real_reader_with_chinese_sheets_and_cells() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = scanned(dir.path());
+    let path = dir.path().join("catalog.xlsx");
+    export(&state, "xlsx", &path);
+    let mut book: Xlsx<_> = calamine::open_workbook(&path).unwrap();
+    assert_eq!(
+        book.sheet_names(),
+        vec!["备案主体信息", "重要数据目录", "车联网数据", "数据资产台账"]
+    );
+    let header = book.worksheet_range("备案主体信息").unwrap();
+    assert_eq!(header.get_value((1, 0)).unwrap().to_string(), "单位名称");
+    assert_eq!(header.get_value((1, 1)).unwrap().to_string(), "示例智行汽车科技有限公司");
+    assert_eq!(header.get_value((3, 1)).unwrap().to_string(), "车联网/智能网联汽车、电信/互联网");
+
+    let items = book.worksheet_range("重要数据目录").unwrap();
+    let headers: Vec<String> = (0..5).map(|c| items.get_value((0, c)).unwrap().to_string()).collect();
+    assert_eq!(headers, vec!["目录编号", "数据名称", "数据描述", "数据类别", "数据级别"]);
+    let names: Vec<String> = (1..items.height() as u32)
+        .map(|r| items.get_value((r, 1)).unwrap().to_string())
+        .collect();
+    assert!(names.contains(&"车辆识别信息".to_string()), "{names:?}");
+    // Retention was left out of the config on purpose: the cell says 待填写.
+    let retention_col = (0..items.width() as u32)
+        .find(|c| items.get_value((0, *c)).unwrap().to_string() == "存储期限")
+        .unwrap();
+    assert_eq!(items.get_value((1, retention_col)).unwrap().to_string(), "待填写");
+
+    let inventory = book.worksheet_range("数据资产台账").unwrap();
+    assert!(inventory.height() > items.height(), "the inventory holds non-important items too");
+}
+
+#[test]
+fn rescanning_unchanged_data_keeps_item_ids() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = scanned(dir.path());
+    let first = dir.path().join("first.json");
+    export(&state, "json", &first);
+    ok(&mulu(&state, &["scan", "sample-data", "--quiet"]));
+    let second = dir.path().join("second.json");
+    export(&state, "json", &second);
+    let ids = |p: &Path| -> Vec<String> {
+        let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap();
+        v["inventory"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["item_id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert!(!ids(&first).is_empty());
+    assert_eq!(ids(&first), ids(&second));
+}
+
+#[test]
+fn no_sample_value_appears_in_any_export() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = scanned(dir.path());
+    let mut exports = String::new();
+    for format in ["json", "csv"] {
+        let out = dir.path().join(format!("c.{format}"));
+        export(&state, format, &out);
+        exports.push_str(&std::fs::read_to_string(out).unwrap());
+    }
+    // xlsx is zipped; read its cells back.
+    let xlsx = dir.path().join("c.xlsx");
+    export(&state, "xlsx", &xlsx);
+    let mut book: Xlsx<_> = calamine::open_workbook(&xlsx).unwrap();
+    for name in book.sheet_names() {
+        for cell in book.worksheet_range(&name).unwrap().used_cells() {
+            exports.push_str(&cell.2.to_string());
+            exports.push('\n');
+        }
+    }
+    let csv = std::fs::read_to_string(workspace().join("sample-data/exports/vehicle_owners.csv")).unwrap();
+    let mut checked = 0;
+    for line in csv.lines().skip(1) {
+        for value in line.split(',').take(5) {
+            assert!(!exports.contains(value), "sample value {value} leaked into an export");
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 1500);
+    assert!(!exports.contains("****"), "no masked evidence either: the catalogue has no content");
+}
+
+#[test]
+fn check_lists_missing_fields_and_exits_1() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = scanned(dir.path());
+    let out = mulu(&state, &["catalog", "check", "--config", "sample-data/mulu.toml"]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("vehicle-identifiers: 存储期限 待填写"), "{text}");
+    assert!(!text.contains("organization:"), "the sample organisation is complete: {text}");
+
+    let full = dir.path().join("full.toml");
+    let config = std::fs::read_to_string(workspace().join("sample-data/mulu.toml")).unwrap()
+        + "\n[[catalog.fields]]\nmatch = { item = \"*\" }\nretention = \"3年\"\npurposes = \"服务\"\nprocessing = \"存储\"\nusage_scope = \"平台部\"\nowner = \"平台部\"\nexternal_sharing = \"无\"\ncross_border = \"无\"\n";
+    std::fs::write(&full, config).unwrap();
+    let out = mulu(&state, &["catalog", "check", "--config", full.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+}
+
+#[test]
+fn export_without_any_scan_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = mulu(
+        &dir.path().join("empty.db"),
+        &["catalog", "export", "--format", "json", "--out", dir.path().join("x.json").to_str().unwrap()],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("run `mulu scan` first"));
+}
