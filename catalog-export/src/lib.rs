@@ -14,6 +14,7 @@
 
 pub mod catalog;
 pub mod csv;
+pub mod diff;
 pub mod report;
 pub mod rules;
 pub mod xlsx;

@@ -45,11 +45,11 @@
 //! | `dictionary_file` | | a file of values, one per line (`#` starts a comment); read through the caller's resolver |
 //! | `match` | no (`"equals"`) | dictionary mode: `"equals"` (whole value) or `"contains"` (value contains an entry) |
 //! | `ignore_case` | no (false) | case-insensitive regex, ASCII case-insensitive dictionary |
-//! | `validator` | no | `luhn`, `gb11643`, `iso3779` or `gb32100`; needs `regex` |
+//! | `validator` | no | `luhn`, `gb11643` (the built-in resident-ID check), `iso3779` (VIN) or `gb32100` (USCC); needs `regex` |
 //! | `column_hints` | no | literal column names, compared on token boundaries of the normalised name |
 //! | `min_ratio` | no (0.6) | share of values that must match; with a column hint `min(min_ratio, 0.3)` applies |
 //! | `mask` | no (`"keep_head_tail"`) | evidence masking: `keep_head_tail`, `keep_head`, `keep_tail` or `full` |
-//! | `mask_keep` | no (2) | characters kept on each revealed side, 0–8 |
+//! | `mask_keep` | no (2) | characters kept on each revealed side, 0–8; never more than `(n-1)/2` of a value's `n` characters are shown |
 //! | `free_text` | no (false) | also look for the values inside free text (remarks, JSON strings); enable only for checks strong enough to trust without column context |
 //! | `docs` | no | Markdown shown by `mulu classifiers explain`; generated when absent |
 //!
@@ -250,7 +250,9 @@ impl fmt::Display for CustomErrorKind {
             CustomErrorKind::DuplicateId { first_line } => {
                 write!(f, "duplicate id, first defined at line {first_line}")
             }
-            CustomErrorKind::BuiltinId => f.write_str("id is already used by a built-in classifier"),
+            CustomErrorKind::BuiltinId => {
+                f.write_str("id is already used by a built-in classifier")
+            }
             CustomErrorKind::Regex(e) => write!(f, "regex does not compile: {e}"),
             CustomErrorKind::UnknownValidator(v) => write!(
                 f,
@@ -375,8 +377,7 @@ impl Ctx<'_> {
                 .classifier
                 .iter()
                 .enumerate()
-                .filter(|(_, t)| t.span().start <= off)
-                .last()?;
+                .rfind(|(_, t)| t.span().start <= off)?;
             Some(match table.get_ref().get("id").and_then(|v| v.as_str()) {
                 Some(id) => id.to_owned(),
                 None => format!("#{} (no id)", index + 1),
@@ -436,7 +437,9 @@ impl Validator {
     fn describe(self) -> &'static str {
         match self {
             Validator::Luhn => "the Luhn (ISO/IEC 7812) check digit",
-            Validator::Gb11643 => "the GB 11643 resident-ID rules (MOD 11-2 check, region, birth date)",
+            Validator::Gb11643 => {
+                "the GB 11643 resident-ID rules (MOD 11-2 check, region, birth date)"
+            }
             Validator::Iso3779 => "the ISO 3779 VIN check character",
             Validator::Gb32100 => "the GB 32100 unified social credit code check character",
         }
@@ -512,7 +515,8 @@ fn compile(
 ) -> Result<Spec, CustomClassifierError> {
     let id = raw.id.get_ref().clone();
     let id_line = ctx.line_of(raw.id.span());
-    let err = |span: Range<usize>, kind: CustomErrorKind| ctx.error(ctx.line_of(span), Some(&id), kind);
+    let err =
+        |span: Range<usize>, kind: CustomErrorKind| ctx.error(ctx.line_of(span), Some(&id), kind);
 
     if !id_is_well_formed(&id) {
         return Err(err(raw.id.span(), CustomErrorKind::InvalidId));
@@ -669,7 +673,9 @@ fn compile(
             if normalized.is_empty() {
                 return Err(err(
                     h.span(),
-                    CustomErrorKind::Invalid(format!("column hint {hint:?} has no letters or digits")),
+                    CustomErrorKind::Invalid(format!(
+                        "column hint {hint:?} has no letters or digits"
+                    )),
                 ));
             }
             if !hints.contains(&normalized) {
@@ -708,7 +714,10 @@ fn compile(
             _ => {
                 return Err(err(
                     k.span(),
-                    CustomErrorKind::Invalid(format!("mask_keep must be 0 to 8, got {}", k.get_ref())),
+                    CustomErrorKind::Invalid(format!(
+                        "mask_keep must be 0 to 8, got {}",
+                        k.get_ref()
+                    )),
                 ))
             }
         },
@@ -792,9 +801,15 @@ impl Spec {
         }
         if let Some((entries, _, mode)) = &self.dictionary {
             what.push(match mode {
-                MatchMode::Equals => format!("Values equal to one of {} dictionary entries", entries.len()),
+                MatchMode::Equals => format!(
+                    "Values equal to one of {} dictionary entries",
+                    entries.len()
+                ),
                 MatchMode::Contains => {
-                    format!("Values containing one of {} dictionary entries", entries.len())
+                    format!(
+                        "Values containing one of {} dictionary entries",
+                        entries.len()
+                    )
                 }
             });
         }
@@ -840,17 +855,19 @@ impl Spec {
                 .collect::<Vec<_>>()
                 .join("|")
         });
+        // Field by field on top of `new` rather than a struct literal, so
+        // that fields added to `CategoryInfo` later keep their defaults.
+        let mut info = CategoryInfo::new(
+            intern(&self.id),
+            intern(&self.name_zh),
+            intern(&self.name_en),
+        );
+        info.is_pi = self.is_pi;
+        info.is_sensitive = self.is_sensitive;
+        info.gbt43697_class = self.gbt43697_class.as_deref().map_or("", intern);
+        info.vehicle_item = self.vehicle_item.as_deref().map(intern);
         CustomClassifier {
-            info: CategoryInfo {
-                id: intern(&self.id),
-                name_zh: intern(&self.name_zh),
-                name_en: intern(&self.name_en),
-                is_pi: self.is_pi,
-                is_sensitive: self.is_sensitive,
-                gbt43697_class: self.gbt43697_class.as_deref().map_or("", intern),
-                vehicle_item: self.vehicle_item.as_deref().map(intern),
-                ..CategoryInfo::DEFAULT
-            },
+            info,
             prefilter,
             regex: self.regex,
             validate_group: self.validate_group,
@@ -1013,7 +1030,11 @@ mod tests {
         }
     }
 
-    fn scan(c: Vec<Box<dyn Classifier>>, column: &str, values: &[&str]) -> Vec<crate::ColumnFinding> {
+    fn scan(
+        c: Vec<Box<dyn Classifier>>,
+        column: &str,
+        values: &[&str],
+    ) -> Vec<crate::ColumnFinding> {
         let mut b = ClassifierSet::builder().builtins();
         for c in c {
             b = b.with(c);
@@ -1037,7 +1058,9 @@ mod tests {
         for ok in ["acme.employee_no", "a.b", "x1.y_2"] {
             assert!(id_is_well_formed(ok), "{ok}");
         }
-        for bad in ["acme", "Acme.x", "acme.", ".x", "acme.1x", "a.b.c", "a-b.c", "_a.b"] {
+        for bad in [
+            "acme", "Acme.x", "acme.", ".x", "acme.1x", "a.b.c", "a-b.c", "_a.b",
+        ] {
             assert!(!id_is_well_formed(bad), "{bad}");
         }
     }
@@ -1111,9 +1134,13 @@ mod tests {
             .enumerate()
             .map(|(i, b)| uscc(&format!("{b}{i}")))
             .collect();
-        let mut values: Vec<&str> = codes.iter().map(String::as_str).collect();
+        let values: Vec<&str> = codes.iter().map(String::as_str).collect();
         assert_eq!(c[0].confirm(&codes[1].to_ascii_lowercase()), Some(1.0));
-        let wrong = format!("{}{}", &codes[0][..17], if codes[0].ends_with('0') { '1' } else { '0' });
+        let wrong = format!(
+            "{}{}",
+            &codes[0][..17],
+            if codes[0].ends_with('0') { '1' } else { '0' }
+        );
         assert_eq!(c[0].confirm(&wrong), None);
         let f = scan(c, "gys_uscc", &values);
         let f = f
@@ -1182,7 +1209,10 @@ mod tests {
             dictionary_file = "dept.txt"
         "#;
         let e = load_err(text);
-        assert!(matches!(e.kind(), CustomErrorKind::DictionaryFile { .. }), "{e}");
+        assert!(
+            matches!(e.kind(), CustomErrorKind::DictionaryFile { .. }),
+            "{e}"
+        );
         assert_eq!(e.line(), Some(7));
         let c = load_custom_classifiers_with(text, "t.toml", &|p| {
             assert_eq!(p, "dept.txt");
@@ -1347,7 +1377,10 @@ mod tests {
             "[[classifier]]\nid = \"a.b\"\nname_zh = \"甲\"\nname_en = \"A\"\npi = true\nregex = \"x\"\n\n\
              [[classifier]]\nid = \"a.b\"\nname_zh = \"乙\"\nname_en = \"B\"\npi = true\nregex = \"y\"\n",
         );
-        assert_eq!(e.to_string(), "t.toml line 9, classifier 'a.b': duplicate id, first defined at line 2");
+        assert_eq!(
+            e.to_string(),
+            "t.toml line 9, classifier 'a.b': duplicate id, first defined at line 2"
+        );
     }
 
     #[test]

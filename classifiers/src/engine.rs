@@ -785,7 +785,7 @@ impl ColumnScan<'_> {
                     }
                     out.push(f);
                 }
-                None if text_like && (ft.rows >= 2 || ft.rows * 5 >= sampled.max(1)) => {
+                None if text_like && (ft.rows >= 2 || ft.rows * 10 >= sampled.max(1)) => {
                     let ratio = ft.rows as f64 / sampled as f64;
                     let mut by = vec!["free_text"];
                     if hinted {
@@ -1329,17 +1329,5 @@ mod tests {
         s.push(Some("13800138000"));
         assert_eq!(s.sampled(), 1);
         assert!(s.finish().is_empty());
-    }
-}
-#[cfg(test)]
-mod debug_tmp {
-    #[test]
-    fn dbg_free_text() {
-        let set = super::ClassifierSet::builtin();
-        let mut s = set.column("remark");
-        for v in ["请联系13812345678谢谢", "客户说明：周末送货，电话 139-0013-9000，邮箱 zhang.san@example.com", "没有任何个人信息的备注，只是一段很长的说明文字而已。"] {
-            s.push(Some(v));
-        }
-        eprintln!("{:?}", s.finish());
     }
 }

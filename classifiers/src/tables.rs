@@ -30,7 +30,7 @@
 //! assert_eq!(findings[0].columns, ["vin", "lng", "lat", "gps_time"]);
 //! ```
 
-use crate::{normalize_column_name, CategoryInfo};
+use crate::{normalize_column_name, CategoryInfo, VEHICLE_ART3_ITEM_1, VEHICLE_ART3_ITEM_5};
 
 /// One column of a table, as the table rules see it.
 #[derive(Debug, Clone, Copy)]
@@ -90,16 +90,14 @@ impl TableCategoryInfo {
     /// The same metadata as a [`CategoryInfo`], so catalogue code can treat
     /// column and table categories alike.
     pub const fn category_info(&self) -> CategoryInfo {
-        CategoryInfo {
-            id: self.id,
-            name_zh: self.name_zh,
-            name_en: self.name_en,
-            is_pi: self.is_pi,
-            is_sensitive: self.is_sensitive,
-            gbt43697_class: self.gbt43697_class,
-            vehicle_item: self.vehicle_item,
-            ..CategoryInfo::DEFAULT
-        }
+        // Field by field on top of `new`, so that fields added to
+        // `CategoryInfo` later keep their defaults here.
+        let mut info = CategoryInfo::new(self.id, self.name_zh, self.name_en);
+        info.is_pi = self.is_pi;
+        info.is_sensitive = self.is_sensitive;
+        info.gbt43697_class = self.gbt43697_class;
+        info.vehicle_item = self.vehicle_item;
+        info
     }
 }
 
@@ -123,8 +121,8 @@ static TABLE_CATEGORIES: &[TableCategoryInfo] = &[
         is_pi: true,
         is_sensitive: true,
         gbt43697_class: "个人位置信息",
-        vehicle_item: Some("第三条第（五）项"),
-        related_items: &["第三条第（一）项", "第三条第（二）项"],
+        vehicle_item: Some(VEHICLE_ART3_ITEM_5),
+        related_items: &[VEHICLE_ART3_ITEM_1, "第三条第（二）项"],
         docs: r#"A time series of positions tied to a vehicle or a person (行踪轨迹).
 
 ## What it detects
@@ -218,7 +216,7 @@ export, security-assessed.
         is_sensitive: true,
         gbt43697_class: "个人生物识别信息",
         vehicle_item: Some("第三条第（四）项"),
-        related_items: &["第三条第（一）项"],
+        related_items: &[VEHICLE_ART3_ITEM_1],
         docs: r#"Video and images from cameras that look outside the vehicle (车外视频、图像).
 
 ## What it detects
@@ -263,7 +261,7 @@ Appendix B) is what takes such data out of scope.
         is_sensitive: true,
         gbt43697_class: "个人生物识别信息",
         vehicle_item: None,
-        related_items: &["第三条第（五）项"],
+        related_items: &[VEHICLE_ART3_ITEM_5],
         docs: r#"Audio, video and images captured inside the vehicle (座舱数据).
 
 ## What it detects
@@ -305,7 +303,7 @@ also important data under Art. 3 item (5).
         is_sensitive: false,
         gbt43697_class: "",
         vehicle_item: Some("第三条第（二）项"),
-        related_items: &["第三条第（一）项"],
+        related_items: &[VEHICLE_ART3_ITEM_1],
         docs: r#"Vehicle counts by place and time, and logistics shipments (车流量、物流数据).
 
 ## What it detects
@@ -373,9 +371,9 @@ fn type_class(data_type: &str) -> TypeClass {
         "tinyint" | "smallint" | "mediumint" | "int" | "integer" | "bigint" | "int2" | "int4"
         | "int8" | "int16" | "int32" | "int64" | "int128" | "uint8" | "uint16" | "uint32"
         | "uint64" | "float" | "float2" | "float4" | "float8" | "float16" | "float32"
-        | "float64" | "double" | "real" | "decimal" | "decimal32" | "decimal64"
-        | "decimal128" | "decimal256" | "numeric" | "number" | "dec" | "long" | "short"
-        | "serial" | "bigserial" => TypeClass::Numeric,
+        | "float64" | "double" | "real" | "decimal" | "decimal32" | "decimal64" | "decimal128"
+        | "decimal256" | "numeric" | "number" | "dec" | "long" | "short" | "serial"
+        | "bigserial" => TypeClass::Numeric,
         "date" | "date32" | "date64" | "datetime" | "datetime2" | "datetime64"
         | "datetimeoffset" | "smalldatetime" | "timestamp" | "timestamptz" | "timestamp_ntz"
         | "timestamp_ltz" | "timestamp_tz" | "time" | "time32" | "time64" | "timetz" => {
@@ -536,9 +534,9 @@ const IDENTIFIER_CATEGORIES: &[&str] = &[
     "vehicle.license_plate",
     "pi.cn_resident_id",
     "pi.mobile_phone",
-    "pi.imei",
-    "device.imei",
-    "device.id",
+    "pi.device_id",
+    "pi.passport",
+    "pi.travel_permit",
 ];
 /// Column names of vehicle, device and person identifiers.
 const IDENTIFIER_NAMES: &[&str] = &[
@@ -609,9 +607,6 @@ fn identifier_hit(c: &Col<'_>) -> Option<Hit> {
     if let Some(cat) = c.category(IDENTIFIER_CATEGORIES) {
         return Some(Hit::new(c, format!("classified {cat}"), 1.0));
     }
-    if let Some(cat) = c.categories.iter().find(|k| k.starts_with("device.")) {
-        return Some(Hit::new(c, format!("classified {cat}"), 1.0));
-    }
     c.find(IDENTIFIER_NAMES)
         .map(|t| Hit::new(c, format!("identifier name `{t}`"), 0.8))
 }
@@ -624,30 +619,32 @@ fn time_hit(c: &Col<'_>) -> Option<Hit> {
         return Some(Hit::new(c, format!("time name `{t}`"), 0.85));
     }
     // `created_at`, `located_at`.
-    (c.tokens.len() > 1 && c.last_token() == "at")
-        .then(|| Hit::new(c, "time name `*_at`", 0.85))
+    (c.tokens.len() > 1 && c.last_token() == "at").then(|| Hit::new(c, "time name `*_at`", 0.85))
 }
 
-/// Coordinates as one column (classified, or geometry-typed) or as a
-/// numeric longitude/latitude pair.
+/// Coordinates as classified or geometry-typed columns (all of them, since
+/// the value classifiers may mark a longitude and a latitude column each),
+/// or else as a numeric longitude/latitude pair found by name.
 fn coordinate_hits(cols: &[Col<'_>]) -> Option<Vec<Hit>> {
-    let single = best(cols.iter().filter_map(|c| {
-        if let Some(cat) = c.category(COORDINATE_CATEGORIES) {
-            Some(Hit::new(c, format!("classified {cat}"), 1.0))
-        } else if c.ty == TypeClass::Geometry {
-            Some(Hit::new(c, "geometry type", 0.95))
-        } else {
-            None
-        }
-    }));
-    if let Some(h) = single {
-        return Some(vec![h]);
+    let typed: Vec<Hit> = cols
+        .iter()
+        .filter_map(|c| {
+            if let Some(cat) = c.category(COORDINATE_CATEGORIES) {
+                Some(Hit::new(c, format!("classified {cat}"), 1.0))
+            } else if c.ty == TypeClass::Geometry {
+                Some(Hit::new(c, "geometry type", 0.95))
+            } else {
+                None
+            }
+        })
+        .collect();
+    if !typed.is_empty() {
+        return Some(typed);
     }
     let numeric = |names: &[&'static str], what: &str| {
         cols.iter().find_map(|c| {
             let t = c.find(names)?;
-            (c.ty == TypeClass::Numeric)
-                .then(|| Hit::new(c, format!("numeric {what} `{t}`"), 0.9))
+            (c.ty == TypeClass::Numeric).then(|| Hit::new(c, format!("numeric {what} `{t}`"), 0.9))
         })
     };
     let lng = numeric(LONGITUDE_NAMES, "longitude")?;
@@ -798,8 +795,8 @@ fn charging_ops(cols: &[Col<'_>]) -> Option<TableFinding> {
 // vehicle.exterior_media and vehicle.cabin_media
 
 const MEDIA_NAMES: &[&str] = &[
-    "image", "img", "picture", "pic", "photo", "video", "frame", "snapshot", "snap", "jpg",
-    "jpeg", "png", "mp4", "h264", "clip", "图片", "图像", "视频", "照片", "抓拍", "影像",
+    "image", "img", "picture", "pic", "photo", "video", "frame", "snapshot", "snap", "jpg", "jpeg",
+    "png", "mp4", "h264", "clip", "图片", "图像", "视频", "照片", "抓拍", "影像",
 ];
 const AUDIO_NAMES: &[&str] = &[
     "voice",
@@ -849,10 +846,43 @@ const CABIN_WORDS: &[&str] = &[
 /// Last tokens of names that describe media without holding it
 /// (`image_count`, `camera_id`, `video_status`).
 const NOT_MEDIA_TAIL: &[&str] = &[
-    "id", "no", "count", "cnt", "num", "size", "bytes", "status", "state", "type", "flag",
-    "width", "height", "fps", "format", "time", "ts", "at", "hash", "md5", "enabled", "on",
-    "channel", "position", "pos", "mode", "name", "version", "model", "resolution", "angle",
-    "fov", "config", "level", "temp", "temperature", "speed",
+    "id",
+    "no",
+    "count",
+    "cnt",
+    "num",
+    "size",
+    "bytes",
+    "status",
+    "state",
+    "type",
+    "flag",
+    "width",
+    "height",
+    "fps",
+    "format",
+    "time",
+    "ts",
+    "at",
+    "hash",
+    "md5",
+    "enabled",
+    "on",
+    "channel",
+    "position",
+    "pos",
+    "mode",
+    "name",
+    "version",
+    "model",
+    "resolution",
+    "angle",
+    "fov",
+    "config",
+    "level",
+    "temp",
+    "temperature",
+    "speed",
 ];
 
 fn is_media_slot(c: &Col<'_>) -> bool {
@@ -883,8 +913,7 @@ fn exterior_media(cols: &[Col<'_>]) -> Option<TableFinding> {
             direct.push(Hit::new(c, format!("exterior camera `{d}`"), strength));
         } else if let (Some(m), Some(w)) = (&media, c.find(EXTERIOR_WORDS)) {
             direct.push(Hit::new(c, format!("{m}, exterior `{w}`"), 0.85));
-        } else if let (Some(m), Some(w), false) = (&media, c.find(CAMERA_WORDS), cabin_in_table)
-        {
+        } else if let (Some(m), Some(w), false) = (&media, c.find(CAMERA_WORDS), cabin_in_table) {
             direct.push(Hit::new(c, format!("{m}, camera `{w}`"), 0.7));
         }
     }
@@ -920,14 +949,18 @@ fn exterior_media(cols: &[Col<'_>]) -> Option<TableFinding> {
         EXTERIOR_MEDIA,
         context.strength,
         cols,
-        &[("media", media.iter().collect()), ("camera", vec![&context])],
+        &[
+            ("media", media.iter().collect()),
+            ("camera", vec![&context]),
+        ],
     ))
 }
 
 fn cabin_media(cols: &[Col<'_>]) -> Option<TableFinding> {
-    let cabin_context = cols
-        .iter()
-        .find_map(|c| c.find(CABIN_WORDS).map(|t| Hit::new(c, format!("cabin `{t}`"), 1.0)));
+    let cabin_context = cols.iter().find_map(|c| {
+        c.find(CABIN_WORDS)
+            .map(|t| Hit::new(c, format!("cabin `{t}`"), 1.0))
+    });
     let mut direct = Vec::new();
     let mut voice = Vec::new();
     let mut media = Vec::new();
@@ -1006,9 +1039,31 @@ const TRAFFIC_COUNTS: &[&str] = &[
 const GENERIC_FLOWS: &[&str] = &["flow", "volume", "流量"];
 /// Qualifiers that make a generic flow something other than traffic.
 const NOT_TRAFFIC: &[&str] = &[
-    "cash", "work", "fund", "money", "data", "net", "process", "water", "oil", "gas", "heat",
-    "sales", "trade", "trading", "order", "disk", "storage", "audio", "sound", "page",
-    "passenger", "资金", "现金", "销售", "数据",
+    "cash",
+    "work",
+    "fund",
+    "money",
+    "data",
+    "net",
+    "process",
+    "water",
+    "oil",
+    "gas",
+    "heat",
+    "sales",
+    "trade",
+    "trading",
+    "order",
+    "disk",
+    "storage",
+    "audio",
+    "sound",
+    "page",
+    "passenger",
+    "资金",
+    "现金",
+    "销售",
+    "数据",
 ];
 const ROAD_PLACES: &[&str] = &[
     "road",
@@ -1033,7 +1088,16 @@ const ROAD_PLACES: &[&str] = &[
     "车道",
 ];
 const AREA_PLACES: &[&str] = &[
-    "area", "region", "district", "zone", "grid", "city", "county", "区域", "行政区", "网格",
+    "area",
+    "region",
+    "district",
+    "zone",
+    "grid",
+    "city",
+    "county",
+    "区域",
+    "行政区",
+    "网格",
 ];
 const SHIPMENT_KEYS: &[&str] = &[
     "waybill",
@@ -1170,10 +1234,6 @@ mod tests {
         }
     }
 
-    fn get<'f>(f: &'f [TableFinding], category: &str) -> Option<&'f TableFinding> {
-        f.iter().find(|x| x.category == category)
-    }
-
     fn ids(f: &[TableFinding]) -> Vec<&str> {
         f.iter().map(|x| x.category).collect()
     }
@@ -1196,14 +1256,23 @@ mod tests {
                 assert!(c.docs.contains(h), "{}: {h}", c.id);
             }
             for item in c.vehicle_item.iter().chain(c.related_items) {
-                assert!(item.starts_with("第三条第（") && item.ends_with("）项"), "{item}");
+                assert!(
+                    item.starts_with("第三条第（") && item.ends_with("）项"),
+                    "{item}"
+                );
             }
             let info = c.category_info();
             assert_eq!((info.id, info.is_pi), (c.id, c.is_pi));
         }
         assert_eq!(seen.len(), 5);
         // Every rule reports a category from the table.
-        for id in [TRAJECTORY, CHARGING_OPS, EXTERIOR_MEDIA, CABIN_MEDIA, TRAFFIC_FLOW] {
+        for id in [
+            TRAJECTORY,
+            CHARGING_OPS,
+            EXTERIOR_MEDIA,
+            CABIN_MEDIA,
+            TRAFFIC_FLOW,
+        ] {
             assert!(seen.contains(id));
         }
     }
@@ -1251,7 +1320,11 @@ mod tests {
         let f = &f[0];
         assert_eq!(f.columns, ["vin", "lng", "lat", "gps_time"]);
         assert_eq!(f.confidence, 0.86); // 0.95 * 0.9 (coordinates by name)
-        assert!(f.rule.contains("`vin` (classified vehicle.vin)"), "{}", f.rule);
+        assert!(
+            f.rule.contains("`vin` (classified vehicle.vin)"),
+            "{}",
+            f.rule
+        );
         assert!(f.rule.contains("`gps_time` (date/time type)"), "{}", f.rule);
 
         // Chinese and pinyin names, an epoch-millisecond time by name.
@@ -1274,6 +1347,16 @@ mod tests {
         let f = t.classify();
         assert_eq!(ids(&f), [TRAJECTORY]);
         assert!(f[0].confidence < 0.7, "{f:?}");
+
+        // Longitude and latitude each classified by the value classifiers.
+        let t = Table::new(&[
+            ("device_id", "varchar", &["pi.device_id"]),
+            ("lon", "double", &["geo.coordinate"]),
+            ("lat", "double", &["geo.coordinate"]),
+            ("ts", "bigint", &[]),
+        ]);
+        let f = t.classify();
+        assert_eq!(f[0].columns, ["device_id", "lon", "lat", "ts"], "{f:?}");
 
         // A classified coordinate column and a phone number.
         let t = Table::new(&[
@@ -1346,7 +1429,11 @@ mod tests {
             f[0].columns,
             ["pile_id", "connector_no", "status", "power_kw", "voltage"]
         );
-        assert!(f[0].rule.contains("charging equipment key `pile`"), "{}", f[0].rule);
+        assert!(
+            f[0].rule.contains("charging equipment key `pile`"),
+            "{}",
+            f[0].rule
+        );
 
         // Generic station key with charging measures.
         let t = Table::new(&[
@@ -1375,7 +1462,11 @@ mod tests {
             ("lng", "double", &[]),
             ("lat", "double", &[]),
         ]);
-        assert!(directory.classify().is_empty(), "{:?}", directory.classify());
+        assert!(
+            directory.classify().is_empty(),
+            "{:?}",
+            directory.classify()
+        );
         // A charging-station directory is still a directory.
         let cdz = Table::new(&[
             ("cdz_id", "varchar", &[]),
@@ -1432,7 +1523,11 @@ mod tests {
             ("front_camera_status", "int", &[]),
             ("exterior_temp", "double", &[]),
         ]);
-        assert!(inventory.classify().is_empty(), "{:?}", inventory.classify());
+        assert!(
+            inventory.classify().is_empty(),
+            "{:?}",
+            inventory.classify()
+        );
     }
 
     #[test]
@@ -1524,15 +1619,9 @@ mod tests {
                 ("month", "date", &[]),
                 ("sales_volume", "decimal", &[]),
             ]),
-            Table::new(&[
-                ("region", "varchar", &[]),
-                ("cash_flow", "decimal", &[]),
-            ]),
+            Table::new(&[("region", "varchar", &[]), ("cash_flow", "decimal", &[])]),
             Table::new(&[("area", "varchar", &[]), ("volume", "int", &[])]),
-            Table::new(&[
-                ("waybill_no", "varchar", &[]),
-                ("status", "int", &[]),
-            ]),
+            Table::new(&[("waybill_no", "varchar", &[]), ("status", "int", &[])]),
         ] {
             assert!(negative.classify().is_empty(), "{:?}", negative.classify());
         }

@@ -82,3 +82,77 @@ async fn mysql_bad_credentials() {
     suite::bad_credentials_are_auth_errors(&spec, "Wr0ng-my-pass").await;
     my.finish().await;
 }
+
+#[tokio::test]
+async fn include_exclude_globs_apply_to_local_sources() {
+    let dir = tempfile::tempdir().unwrap();
+    fixture::write_lake(dir.path());
+    fixture::write_sqlite(&dir.path().join("crm.db")).await;
+    let options = connectors::SourceOptions {
+        exclude: vec!["*.csv".into()],
+        ..Default::default()
+    };
+    let opened = connectors::open_source_with(dir.path().to_str().unwrap(), &options)
+        .await
+        .unwrap();
+    let mut names = Vec::new();
+    for conn in &opened.connectors {
+        names.extend(
+            conn.list_assets()
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|a| a.name),
+        );
+    }
+    names.sort();
+    assert_eq!(names, ["customers", "customers.parquet"]);
+}
+
+/// A connector that implements only the required methods.
+struct Minimal;
+
+#[async_trait::async_trait]
+impl connectors::Connector for Minimal {
+    fn display_url(&self) -> &str {
+        "minimal://"
+    }
+    async fn list_assets(&self) -> connectors::Result<Vec<connectors::AssetInfo>> {
+        Ok(Vec::new())
+    }
+    async fn sample(
+        &self,
+        asset: &connectors::AssetInfo,
+        _limit: usize,
+    ) -> connectors::Result<connectors::Sample> {
+        Err(connectors::Error::NotFound {
+            asset: asset.name.clone(),
+            detail: String::new(),
+        })
+    }
+}
+
+#[tokio::test]
+async fn scan_columns_defaults_to_unsupported() {
+    let asset = connectors::AssetInfo {
+        name: "t".into(),
+        kind: connectors::AssetKind::Table,
+        row_count: None,
+        bytes: None,
+        partition_columns: Vec::new(),
+    };
+    let err = connectors::Connector::scan_columns(&Minimal, &asset, &["a".into()], 10)
+        .await
+        .err()
+        .unwrap();
+    assert!(
+        matches!(
+            err,
+            connectors::Error::Unsupported {
+                operation: "scan_columns",
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+}

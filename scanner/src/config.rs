@@ -23,6 +23,12 @@ pub struct Config {
     /// Catalogue settings: rule file and person-supplied fields.
     #[serde(default)]
     pub catalog: CatalogConfig,
+    /// Scheduled scans.
+    #[serde(default)]
+    pub schedule: Vec<crate::schedule::Job>,
+    /// Yearly filing deadlines shown by `mulu status`; defaults when empty.
+    #[serde(default)]
+    pub deadlines: Vec<Deadline>,
     /// Folder of the config file, for resolving relative paths in it.
     #[serde(skip)]
     pub base_dir: std::path::PathBuf,
@@ -38,14 +44,93 @@ pub struct ScanSection {
     pub concurrency: Option<usize>,
 }
 
+/// `[[deadlines]]`: a yearly filing deadline.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Deadline {
+    /// What is due.
+    pub name: String,
+    /// Month and day, `MM-DD`.
+    pub date: String,
+}
+
+impl Deadline {
+    /// The 2026 task lists' yearly deadlines.
+    pub fn defaults() -> Vec<Deadline> {
+        [
+            ("车联网重要数据目录备案", "07-31"),
+            ("人工智能重要数据目录备案", "08-31"),
+            ("数据安全风险评估报告", "11-30"),
+        ]
+        .into_iter()
+        .map(|(name, date)| Deadline {
+            name: name.into(),
+            date: date.into(),
+        })
+        .collect()
+    }
+
+    /// (month, day).
+    pub fn month_day(&self) -> Option<(u32, u32)> {
+        let (m, d) = self.date.split_once('-')?;
+        Some((m.parse().ok()?, d.parse().ok()?))
+    }
+}
+
 /// `[[sources]]`: one source to scan.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SourceEntry {
     /// A short name for people.
     pub name: Option<String>,
-    /// `sqlite://PATH`, `file://DIR` or a path.
+    /// `postgres://…`, `mysql://…`, `sqlite://PATH`, `file://DIR` or a path (relative to the
+    /// working directory).
     pub url: String,
+    /// Globs over asset names to scan (`schema.table`, `database.table`, paths).
+    #[serde(default)]
+    pub include: Vec<String>,
+    /// Globs over asset names to skip; wins over `include`.
+    #[serde(default)]
+    pub exclude: Vec<String>,
+    /// Most connections to this source at once (default 2).
+    pub max_connections: Option<u32>,
+    /// Seconds a single query may run (default 30).
+    pub statement_timeout_secs: Option<u64>,
+    /// Environment variable holding the password when the URL has none.
+    pub password_env: Option<String>,
+    /// File holding the password when neither the URL nor `password_env` gives one.
+    pub password_file: Option<std::path::PathBuf>,
+}
+
+impl SourceEntry {
+    /// A source given on the command line: just a URL, default options.
+    pub fn from_url(url: &str) -> Self {
+        Self {
+            name: None,
+            url: url.to_string(),
+            include: Vec::new(),
+            exclude: Vec::new(),
+            max_connections: None,
+            statement_timeout_secs: None,
+            password_env: None,
+            password_file: None,
+        }
+    }
+
+    /// The connector options this entry asks for.
+    pub fn options(&self) -> connectors::SourceOptions {
+        let defaults = connectors::SourceOptions::default();
+        connectors::SourceOptions {
+            include: self.include.clone(),
+            exclude: self.exclude.clone(),
+            max_connections: self.max_connections.unwrap_or(defaults.max_connections),
+            statement_timeout: self
+                .statement_timeout_secs
+                .map_or(defaults.statement_timeout, std::time::Duration::from_secs),
+            password_env: self.password_env.clone(),
+            password_file: self.password_file.clone(),
+        }
+    }
 }
 
 impl Config {

@@ -10,6 +10,9 @@
 pub mod classify;
 pub mod config;
 pub mod filing;
+pub mod refiling;
+pub mod run;
+pub mod schedule;
 pub mod scan;
 pub mod state;
 pub mod summary;

@@ -48,6 +48,78 @@ enum Command {
     /// The important-data catalogue (重要数据目录) for filing.
     #[command(subcommand)]
     Catalog(CatalogCommand),
+    /// Filing baselines: record which scan's catalogue was filed.
+    #[command(subcommand)]
+    Baseline(BaselineCommand),
+    /// Compare the latest scan's catalogue with the filed baseline: is a re-filing due?
+    #[command(after_help = DIFF_EXIT_CODES)]
+    Diff(DiffArgs),
+    /// Run the scans configured in [[schedule]] on their cron expressions.
+    #[command(after_help = SCHEDULE_EXIT_CODES)]
+    Schedule(ScheduleArgs),
+    /// Last scan, current baseline, pending re-filings, persons verdicts and deadlines.
+    Status(StatusArgs),
+}
+
+const DIFF_EXIT_CODES: &str = "\
+Exit codes:
+  0   no re-filing needed
+  10  re-filing needed (each trigger with its due date)
+  1, 2  errors";
+
+const SCHEDULE_EXIT_CODES: &str = "\
+Exit codes (with --once):
+  0   every due job ran
+  3   some sources or assets failed in a job
+  10  a job found that a re-filing is needed
+  1, 2  errors";
+
+#[derive(Subcommand)]
+enum BaselineCommand {
+    /// Record that a scan's catalogue was filed.
+    Accept {
+        /// The scan [default: the latest].
+        #[arg(long)]
+        scan: Option<i64>,
+        /// Filing date, YYYY-MM-DD [default: today].
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        filed_at: Option<String>,
+    },
+    /// List the recorded baselines, newest first.
+    List,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum AgainstArg {
+    Baseline,
+    Previous,
+}
+
+#[derive(clap::Args)]
+struct DiffArgs {
+    /// What to compare the latest scan with.
+    #[arg(long, value_enum, default_value = "baseline")]
+    against: AgainstArg,
+    /// Also write the diff as JSON.
+    #[arg(long, value_name = "FILE")]
+    json: Option<PathBuf>,
+}
+
+#[derive(clap::Args)]
+struct ScheduleArgs {
+    /// Configuration file with [[schedule]] jobs.
+    #[arg(long, env = "MULU_CONFIG", value_name = "mulu.toml")]
+    config: PathBuf,
+    /// Run the jobs that are due now and exit (for crontab or a systemd timer).
+    #[arg(long)]
+    once: bool,
+}
+
+#[derive(clap::Args)]
+struct StatusArgs {
+    /// Configuration file (for the yearly deadlines).
+    #[arg(long, env = "MULU_CONFIG", value_name = "mulu.toml")]
+    config: Option<PathBuf>,
 }
 
 #[derive(clap::Args)]
@@ -142,6 +214,10 @@ fn main() -> ExitCode {
         Command::Scan(args) => run_scan(&args, &state_path),
         Command::Catalog(CatalogCommand::Export(args)) => run_export(&args, &state_path),
         Command::Catalog(CatalogCommand::Check(args)) => run_check(&args, &state_path),
+        Command::Baseline(cmd) => run_baseline(cmd, &state_path),
+        Command::Diff(args) => run_diff(&args, &state_path),
+        Command::Schedule(args) => run_schedule(&args, &state_path),
+        Command::Status(args) => run_status(&args, &state_path),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -169,8 +245,12 @@ fn load_config(path: Option<&Path>) -> Result<Config, Failure> {
 
 fn run_scan(args: &ScanArgs, state_path: &Path) -> Result<u8, Failure> {
     let config = load_config(args.config.as_deref())?;
-    let mut sources = args.sources.clone();
-    sources.extend(config.sources.iter().map(|s| s.url.clone()));
+    let mut sources: Vec<scanner::config::SourceEntry> = args
+        .sources
+        .iter()
+        .map(|u| scanner::config::SourceEntry::from_url(u))
+        .collect();
+    sources.extend(config.sources.iter().cloned());
     if sources.is_empty() {
         return Err(usage(anyhow::anyhow!(
             "no SOURCE given: name one (e.g. `mulu scan sample-data`) or list [[sources]] in --config"
@@ -209,16 +289,10 @@ fn run_scan(args: &ScanArgs, state_path: &Path) -> Result<u8, Failure> {
         } else {
             Some(State::open(state_path).await.map_err(fatal)?)
         };
-        let started_at = scanner::scan::now();
-        let scan_id = match &state {
-            Some(s) => Some(s.begin_scan(&started_at).await.map_err(fatal)?),
-            None => None,
-        };
-        let report = scanner::scan_started_at(started_at, &sources, &options, classifiers, &progress).await;
-        if let (Some(state), Some(id)) = (&state, scan_id) {
-            state.complete_scan(id, &report).await.map_err(fatal)?;
-        }
-        Ok::<_, Failure>(report)
+        scanner::run::scan_and_record(state.as_ref(), &sources, &options, &config, classifiers, &progress)
+            .await
+            .map(|r| r.report)
+            .map_err(fatal)
     })?;
 
     for asset in report.failed_assets() {
@@ -306,4 +380,223 @@ fn run_check(args: &CatalogSource, state_path: &Path) -> Result<u8, Failure> {
         println!("{} fields or problems to resolve before filing.", problems.len());
         Ok(1)
     }
+}
+
+fn open_state(rt: &tokio::runtime::Runtime, path: &Path) -> Result<State, Failure> {
+    rt.block_on(State::open(path)).map_err(fatal)
+}
+
+fn run_baseline(cmd: BaselineCommand, state_path: &Path) -> Result<u8, Failure> {
+    let rt = runtime()?;
+    let state = open_state(&rt, state_path)?;
+    match cmd {
+        BaselineCommand::Accept { scan, filed_at } => {
+            let filed_at = match filed_at {
+                Some(d) => chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d")
+                    .with_context(|| format!("--filed-at '{d}' is not a YYYY-MM-DD date"))
+                    .map_err(usage)?,
+                None => chrono::Local::now().date_naive(),
+            };
+            let stored = rt
+                .block_on(async {
+                    match scan {
+                        Some(id) => state.scan(id).await,
+                        None => state.latest_scan().await,
+                    }
+                })
+                .map_err(fatal)?
+                .ok_or_else(|| usage(anyhow::anyhow!("no such completed scan; run `mulu scan` first")))?;
+            let id = rt
+                .block_on(state.accept_baseline(&stored, &filed_at.to_string()))
+                .map_err(usage)?;
+            let items = stored.catalog.as_ref().map_or(0, |c| c.items.len());
+            println!("baseline {id}: scan {} filed on {filed_at} ({items} important items)", stored.id);
+            Ok(0)
+        }
+        BaselineCommand::List => {
+            let baselines = rt.block_on(state.baselines()).map_err(fatal)?;
+            if baselines.is_empty() {
+                println!("No baselines yet; record one with `mulu baseline accept`.");
+            }
+            for b in baselines {
+                println!(
+                    "baseline {}: scan {}, filed {}, {} important items",
+                    b.id,
+                    b.scan_id,
+                    b.filed_at,
+                    b.catalog.items.len()
+                );
+            }
+            Ok(0)
+        }
+    }
+}
+
+fn run_diff(args: &DiffArgs, state_path: &Path) -> Result<u8, Failure> {
+    let rt = runtime()?;
+    let state = open_state(&rt, state_path)?;
+    let against = match args.against {
+        AgainstArg::Baseline => scanner::refiling::Against::Baseline,
+        AgainstArg::Previous => scanner::refiling::Against::Previous,
+    };
+    let diff = rt
+        .block_on(scanner::refiling::diff_latest(&state, against))
+        .map_err(usage)?;
+    if let Some(path) = &args.json {
+        std::fs::write(path, serde_json::to_string_pretty(&diff).expect("serialises") + "\n")
+            .with_context(|| format!("cannot write {}", path.display()))
+            .map_err(fatal)?;
+    }
+    print!("{}", render_diff(&diff));
+    Ok(if diff.refiling_needed { 10 } else { 0 })
+}
+
+fn render_diff(diff: &scanner::refiling::DiffReport) -> String {
+    let reference = match (&diff.baseline_id, &diff.baseline_filed_at) {
+        (Some(id), Some(filed)) => format!("baseline {id} (filed {filed})"),
+        _ => format!("scan {}", diff.reference_scan.unwrap_or_default()),
+    };
+    if !diff.refiling_needed {
+        return format!("No re-filing needed: scan {} matches {reference}.\n", diff.current_scan);
+    }
+    let mut table = comfy_table::Table::new();
+    table
+        .load_preset(comfy_table::presets::UTF8_FULL_CONDENSED)
+        .set_header(vec!["item", "reason", "detail", "detected", "due by"]);
+    for t in &diff.triggers {
+        table.add_row(vec![
+            format!("{} {}", t.trigger.item_id, t.trigger.data_name),
+            t.trigger.reason.label().to_string(),
+            t.trigger.detail.clone(),
+            t.detected_at.clone(),
+            t.due_by.clone(),
+        ]);
+    }
+    format!(
+        "{table}\nRe-filing needed: {} trigger(s) against {reference}; file within three months of detection.\n",
+        diff.triggers.len()
+    )
+}
+
+fn run_schedule(args: &ScheduleArgs, state_path: &Path) -> Result<u8, Failure> {
+    let config = Config::load(&args.config).map_err(usage)?;
+    scanner::schedule::validate(&config).map_err(usage)?;
+    if config.schedule.is_empty() {
+        return Err(usage(anyhow::anyhow!("{} has no [[schedule]] jobs", args.config.display())));
+    }
+    let rt = runtime()?;
+    let state = open_state(&rt, state_path)?;
+    loop {
+        let now = chrono::Utc::now();
+        let outcomes = rt
+            .block_on(scanner::schedule::run_due(&state, &config, now))
+            .map_err(fatal)?;
+        for o in &outcomes {
+            let verdict = match &o.diff {
+                Some(d) if d.refiling_needed => "re-filing needed",
+                Some(_) => "no re-filing needed",
+                None => "no baseline yet",
+            };
+            println!(
+                "job {}: scan {} {}; {verdict}",
+                o.job,
+                o.scan_id.unwrap_or_default(),
+                if o.partial { "partial" } else { "complete" }
+            );
+        }
+        if args.once {
+            if outcomes.is_empty() {
+                println!("No job is due.");
+            }
+            let refile = outcomes.iter().any(|o| o.diff.as_ref().is_some_and(|d| d.refiling_needed));
+            let partial = outcomes.iter().any(|o| o.partial);
+            return Ok(if refile { 10 } else if partial { 3 } else { 0 });
+        }
+        let next = config
+            .schedule
+            .iter()
+            .filter_map(|j| j.next_run(chrono::Utc::now()).ok())
+            .min()
+            .unwrap_or_else(|| chrono::Utc::now() + chrono::Duration::minutes(1));
+        let wait = (next - chrono::Utc::now()).to_std().unwrap_or_default();
+        std::thread::sleep(wait.max(std::time::Duration::from_secs(1)));
+    }
+}
+
+fn run_status(args: &StatusArgs, state_path: &Path) -> Result<u8, Failure> {
+    let config = load_config(args.config.as_deref())?;
+    let rt = runtime()?;
+    let state = open_state(&rt, state_path)?;
+    let latest = rt.block_on(state.latest_scan()).map_err(fatal)?;
+    let baseline = rt.block_on(state.current_baseline()).map_err(fatal)?;
+    let incomplete = rt.block_on(state.incomplete_scans()).map_err(fatal)?;
+    match &latest {
+        Some(scan) => {
+            let failed = scan.report.failed_assets().count();
+            println!(
+                "Last scan: {} started {} ({} assets, {} failed)",
+                scan.id,
+                scan.report.started_at,
+                scan.report.assets.len(),
+                failed
+            );
+        }
+        None => println!("Last scan: none yet (run `mulu scan`)"),
+    }
+    if incomplete > 0 {
+        println!("Unfinished scans (killed or crashed, ignored): {incomplete}");
+    }
+    match &baseline {
+        Some(b) => println!(
+            "Baseline: {} filed {} from scan {} ({} important items)",
+            b.id,
+            b.filed_at,
+            b.scan_id,
+            b.catalog.items.len()
+        ),
+        None => println!("Baseline: none (record a filing with `mulu baseline accept`)"),
+    }
+    if latest.is_some() && baseline.is_some() {
+        let diff = rt
+            .block_on(scanner::refiling::diff_latest(&state, scanner::refiling::Against::Baseline))
+            .map_err(fatal)?;
+        if diff.refiling_needed {
+            println!("Pending re-filings:");
+            for t in &diff.triggers {
+                println!(
+                    "  {} {}: {}; detected {}, due by {}",
+                    t.trigger.item_id,
+                    t.trigger.reason.label(),
+                    t.trigger.detail,
+                    t.detected_at,
+                    t.due_by
+                );
+            }
+        } else {
+            println!("Pending re-filings: none");
+        }
+    }
+    if let Some(persons) = latest.as_ref().and_then(|s| s.report.persons.as_ref()) {
+        let count = persons
+            .distinct
+            .map_or_else(|| format!("{}–{}", persons.lower, persons.upper), |d| d.to_string());
+        println!("Persons: {count} ({})", persons.method);
+        for t in &persons.thresholds {
+            println!("  {} {} {}: {} ({})", t.id, t.rule, t.value, t.status, t.basis);
+        }
+    }
+    let today = chrono::Local::now().date_naive();
+    let deadlines = if config.deadlines.is_empty() {
+        scanner::config::Deadline::defaults()
+    } else {
+        config.deadlines.clone()
+    };
+    println!("Next deadlines:");
+    for d in &deadlines {
+        match d.month_day().and_then(|(m, day)| catalog_export::diff::next_yearly(today, m, day)) {
+            Some(date) => println!("  {date} {}", d.name),
+            None => println!("  {}: bad date '{}' (use MM-DD)", d.name, d.date),
+        }
+    }
+    Ok(0)
 }

@@ -11,6 +11,7 @@ use indicatif::ProgressBar;
 use tokio::sync::Semaphore;
 
 use crate::classify::classify_sample;
+use crate::config::SourceEntry;
 
 /// How a scan reads its sources.
 #[derive(Debug, Clone)]
@@ -43,7 +44,7 @@ struct Job {
 /// Scans `sources` (SOURCE arguments) and returns the report. Never fails as a whole: every
 /// source or asset problem is recorded in the report.
 pub async fn scan(
-    sources: &[String],
+    sources: &[SourceEntry],
     options: &ScanOptions,
     classifiers: Arc<ClassifierSet>,
     progress: &ProgressBar,
@@ -54,7 +55,7 @@ pub async fn scan(
 /// [`scan`] with a given start time (the one recorded in the state).
 pub async fn scan_started_at(
     started_at: String,
-    sources: &[String],
+    sources: &[SourceEntry],
     options: &ScanOptions,
     classifiers: Arc<ClassifierSet>,
     progress: &ProgressBar,
@@ -63,11 +64,9 @@ pub async fn scan_started_at(
     let mut jobs = Vec::new();
 
     let opened = futures::stream::iter(sources.iter().cloned())
-        .map(|spec| async move {
-            (
-                connectors::redact_url(&spec),
-                connectors::open_source(&spec).await,
-            )
+        .map(|source| async move {
+            let opened = connectors::open_source_with(&source.url, &source.options()).await;
+            (connectors::redact_url(&source.url), opened)
         })
         .buffered(options.concurrency)
         .collect::<Vec<_>>()

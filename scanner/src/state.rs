@@ -10,6 +10,7 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use anyhow::Context;
+use catalog_export::catalog::Catalog;
 use catalog_export::ScanReport;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::Row;
@@ -27,6 +28,28 @@ const MIGRATIONS: &[&str] = &[
         report      TEXT
     );
     CREATE INDEX scans_by_status ON scans (status, id);",
+    // 2: catalogues, filing baselines, change detections, schedule runs.
+    "ALTER TABLE scans ADD COLUMN catalog TEXT;
+    CREATE TABLE baselines (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        scan_id     INTEGER NOT NULL REFERENCES scans (id),
+        filed_at    TEXT NOT NULL,
+        accepted_at TEXT NOT NULL,
+        catalog     TEXT NOT NULL
+    );
+    CREATE TABLE detections (
+        baseline_id       INTEGER NOT NULL REFERENCES baselines (id),
+        item_id           TEXT NOT NULL,
+        reason            TEXT NOT NULL,
+        first_detected_at TEXT NOT NULL,
+        PRIMARY KEY (baseline_id, item_id, reason)
+    );
+    CREATE TABLE schedule_runs (
+        job         TEXT PRIMARY KEY,
+        last_run_at TEXT NOT NULL,
+        scan_id     INTEGER,
+        outcome     TEXT NOT NULL
+    );",
 ];
 
 /// The default state file: `<data dir>/mulu/state.db`.
@@ -51,6 +74,21 @@ pub struct StoredScan {
     pub id: i64,
     /// The report.
     pub report: ScanReport,
+    /// The catalogue built when the scan finished, with that scan's configuration.
+    pub catalog: Option<Catalog>,
+}
+
+/// An accepted filing: the catalogue as filed.
+#[derive(Debug, Clone)]
+pub struct Baseline {
+    /// Baseline id.
+    pub id: i64,
+    /// The scan whose catalogue was filed.
+    pub scan_id: i64,
+    /// The filing date (YYYY-MM-DD).
+    pub filed_at: String,
+    /// The catalogue as filed.
+    pub catalog: Catalog,
 }
 
 impl State {
@@ -109,15 +147,18 @@ impl State {
         Ok(id)
     }
 
-    /// Stores the finished scan's report and marks it complete, atomically.
-    pub async fn complete_scan(&self, id: i64, report: &ScanReport) -> anyhow::Result<()> {
+    /// Stores the finished scan's report (and its catalogue) and marks it complete, atomically.
+    pub async fn complete_scan(&self, id: i64, report: &ScanReport, catalog: Option<&Catalog>) -> anyhow::Result<()> {
         let json = serde_json::to_string(report)?;
+        let catalog = catalog.map(serde_json::to_string).transpose()?;
         sqlx::query(
-            "UPDATE scans SET status = 'complete', finished_at = ?, partial = ?, report = ? WHERE id = ?",
+            "UPDATE scans SET status = 'complete', finished_at = ?, partial = ?, report = ?, catalog = ? \
+             WHERE id = ?",
         )
         .bind(&report.finished_at)
         .bind(report.is_partial())
         .bind(json)
+        .bind(catalog)
         .bind(id)
         .execute(&self.pool)
         .await?;
@@ -126,7 +167,7 @@ impl State {
 
     /// The latest complete scan, if any.
     pub async fn latest_scan(&self) -> anyhow::Result<Option<StoredScan>> {
-        let row = sqlx::query("SELECT id, report FROM scans WHERE status = 'complete' ORDER BY id DESC LIMIT 1")
+        let row = sqlx::query("SELECT id, report, catalog FROM scans WHERE status = 'complete' ORDER BY id DESC LIMIT 1")
             .fetch_optional(&self.pool)
             .await?;
         row.map(|r| decode_scan(&r)).transpose()
@@ -134,11 +175,106 @@ impl State {
 
     /// A complete scan by id.
     pub async fn scan(&self, id: i64) -> anyhow::Result<Option<StoredScan>> {
-        let row = sqlx::query("SELECT id, report FROM scans WHERE status = 'complete' AND id = ?")
+        let row = sqlx::query("SELECT id, report, catalog FROM scans WHERE status = 'complete' AND id = ?")
             .bind(id)
             .fetch_optional(&self.pool)
             .await?;
         row.map(|r| decode_scan(&r)).transpose()
+    }
+
+    /// The complete scan before `id`, if any.
+    pub async fn previous_scan(&self, id: i64) -> anyhow::Result<Option<StoredScan>> {
+        let row = sqlx::query(
+            "SELECT id, report, catalog FROM scans WHERE status = 'complete' AND id < ? ORDER BY id DESC LIMIT 1",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|r| decode_scan(&r)).transpose()
+    }
+
+    /// Records that the catalogue of scan `scan` was filed on `filed_at`.
+    pub async fn accept_baseline(&self, scan: &StoredScan, filed_at: &str) -> anyhow::Result<i64> {
+        let catalog = scan
+            .catalog
+            .as_ref()
+            .with_context(|| format!("scan {} has no stored catalogue", scan.id))?;
+        let id = sqlx::query(
+            "INSERT INTO baselines (scan_id, filed_at, accepted_at, catalog) VALUES (?, ?, ?, ?)",
+        )
+        .bind(scan.id)
+        .bind(filed_at)
+        .bind(crate::scan::now())
+        .bind(serde_json::to_string(catalog)?)
+        .execute(&self.pool)
+        .await?
+        .last_insert_rowid();
+        Ok(id)
+    }
+
+    /// Every baseline, newest first.
+    pub async fn baselines(&self) -> anyhow::Result<Vec<Baseline>> {
+        let rows = sqlx::query("SELECT id, scan_id, filed_at, catalog FROM baselines ORDER BY id DESC")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(decode_baseline).collect()
+    }
+
+    /// The current baseline: the latest accepted filing.
+    pub async fn current_baseline(&self) -> anyhow::Result<Option<Baseline>> {
+        Ok(self.baselines().await?.into_iter().next())
+    }
+
+    /// The date a change was first detected against a baseline: recorded on first sight as
+    /// `detected_now`, and kept from then on, so the due date does not move.
+    pub async fn first_detected(
+        &self,
+        baseline_id: i64,
+        item_id: &str,
+        reason: &str,
+        detected_now: &str,
+    ) -> anyhow::Result<String> {
+        sqlx::query(
+            "INSERT OR IGNORE INTO detections (baseline_id, item_id, reason, first_detected_at) VALUES (?, ?, ?, ?)",
+        )
+        .bind(baseline_id)
+        .bind(item_id)
+        .bind(reason)
+        .bind(detected_now)
+        .execute(&self.pool)
+        .await?;
+        Ok(sqlx::query_scalar(
+            "SELECT first_detected_at FROM detections WHERE baseline_id = ? AND item_id = ? AND reason = ?",
+        )
+        .bind(baseline_id)
+        .bind(item_id)
+        .bind(reason)
+        .fetch_one(&self.pool)
+        .await?)
+    }
+
+    /// When a scheduled job last ran.
+    pub async fn last_run(&self, job: &str) -> anyhow::Result<Option<String>> {
+        Ok(sqlx::query_scalar("SELECT last_run_at FROM schedule_runs WHERE job = ?")
+            .bind(job)
+            .fetch_optional(&self.pool)
+            .await?)
+    }
+
+    /// Records a scheduled job's run.
+    pub async fn record_run(&self, job: &str, at: &str, scan_id: Option<i64>, outcome: &str) -> anyhow::Result<()> {
+        sqlx::query(
+            "INSERT INTO schedule_runs (job, last_run_at, scan_id, outcome) VALUES (?, ?, ?, ?) \
+             ON CONFLICT (job) DO UPDATE SET last_run_at = excluded.last_run_at, \
+             scan_id = excluded.scan_id, outcome = excluded.outcome",
+        )
+        .bind(job)
+        .bind(at)
+        .bind(scan_id)
+        .bind(outcome)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
     }
 
     /// Number of scans that never completed (killed or crashed).
@@ -180,7 +316,23 @@ fn decode_scan(row: &sqlx::sqlite::SqliteRow) -> anyhow::Result<StoredScan> {
     let id: i64 = row.try_get("id")?;
     let json: String = row.try_get("report")?;
     let report = serde_json::from_str(&json).with_context(|| format!("scan {id} has an unreadable report"))?;
-    Ok(StoredScan { id, report })
+    let catalog: Option<String> = row.try_get("catalog")?;
+    let catalog = catalog
+        .map(|c| serde_json::from_str(&c))
+        .transpose()
+        .with_context(|| format!("scan {id} has an unreadable catalogue"))?;
+    Ok(StoredScan { id, report, catalog })
+}
+
+fn decode_baseline(row: &sqlx::sqlite::SqliteRow) -> anyhow::Result<Baseline> {
+    let id: i64 = row.try_get("id")?;
+    let catalog: String = row.try_get("catalog")?;
+    Ok(Baseline {
+        id,
+        scan_id: row.try_get("scan_id")?,
+        filed_at: row.try_get("filed_at")?,
+        catalog: serde_json::from_str(&catalog).with_context(|| format!("baseline {id} is unreadable"))?,
+    })
 }
 
 #[cfg(test)]
@@ -206,7 +358,7 @@ mod tests {
         let state = State::open(&path).await.unwrap();
         assert!(state.latest_scan().await.unwrap().is_none());
         let first = state.begin_scan("2026-11-01T00:00:00Z").await.unwrap();
-        state.complete_scan(first, &report("2026-11-01T00:00:00Z")).await.unwrap();
+        state.complete_scan(first, &report("2026-11-01T00:00:00Z"), None).await.unwrap();
         let _killed = state.begin_scan("2026-11-02T00:00:00Z").await.unwrap();
         let latest = state.latest_scan().await.unwrap().unwrap();
         assert_eq!((latest.id, latest.report.started_at.as_str()), (first, "2026-11-01T00:00:00Z"));
@@ -215,5 +367,29 @@ mod tests {
         drop(state);
         let again = State::open(&path).await.unwrap();
         assert_eq!(again.latest_scan().await.unwrap().unwrap().id, first);
+    }
+
+    #[tokio::test]
+    async fn the_first_detection_date_sticks() {
+        let dir = tempfile::tempdir().unwrap();
+        let state = State::open(&dir.path().join("s.db")).await.unwrap();
+        let id = state.begin_scan("2026-11-01T00:00:00Z").await.unwrap();
+        let catalog = catalog_export::catalog::build(&catalog_export::catalog::CatalogInput {
+            report: &report("2026-11-01T00:00:00Z"),
+            organization: &Default::default(),
+            config: &Default::default(),
+            rules: &catalog_export::rules::RuleSet::default_rules(),
+        })
+        .unwrap();
+        state.complete_scan(id, &report("2026-11-01T00:00:00Z"), Some(&catalog)).await.unwrap();
+        let scan = state.latest_scan().await.unwrap().unwrap();
+        let b = state.accept_baseline(&scan, "2026-07-31").await.unwrap();
+        assert_eq!(state.current_baseline().await.unwrap().unwrap().filed_at, "2026-07-31");
+        let first = state.first_detected(b, "item", "record_count", "2026-11-02").await.unwrap();
+        let later = state.first_detected(b, "item", "record_count", "2026-12-01").await.unwrap();
+        assert_eq!((first.as_str(), later.as_str()), ("2026-11-02", "2026-11-02"));
+        state.record_run("nightly", "2026-11-02T02:00:00Z", Some(id), "ok").await.unwrap();
+        state.record_run("nightly", "2026-11-03T02:00:00Z", None, "ok").await.unwrap();
+        assert_eq!(state.last_run("nightly").await.unwrap().as_deref(), Some("2026-11-03T02:00:00Z"));
     }
 }

@@ -11,8 +11,9 @@ Addresses written in Chinese, from coarse to fine: province (省, 自治区),
 city (市, 州, 盟), district or county (区, 县, 旗), town (镇, 乡, 街道),
 road (路, 街, 大道, 巷, 弄, 胡同), village (村, 组), and the house part
 (号, 号楼, 栋, 幢, 单元, 楼, 层, 室, 小区, 苑, 花园, 大厦 …). A value is
-an address when it has at least six characters, mostly Han characters or
-digits, and markers from at least two of three levels — administrative
+an address when it has at least six characters (five for a road and a
+house number, `长安街8号`), at least four Han characters making up a third
+or more of it, and markers from at least two of three levels — administrative
 area, road or village, house part — one of which must be the road or house
 level. A province and city alone (`广东省深圳市`) is a coarse location, and
 a bare city name (`杭州市`) is neither.
@@ -97,7 +98,7 @@ impl Classifier for Address {
                 return None;
             }
         }
-        if !(6..=80).contains(&n) || han * 2 < n || max_run >= 7 {
+        if !(5..=80).contains(&n) || han < 4 || han * 3 < n || max_run >= 7 {
             return None;
         }
         if ORG_SUFFIXES.iter().any(|s| value.ends_with(s)) {
@@ -107,7 +108,9 @@ impl Classifier for Address {
         let road = has_any(value, ROAD);
         let house = has_any(value, HOUSE);
         let levels = usize::from(admin) + usize::from(road) + usize::from(house);
-        (levels >= 2 && (road || house)).then_some(1.0)
+        // Five characters only for a road plus a house number (`长安街8号`).
+        let long_enough = n >= 6 || (road && house);
+        (long_enough && levels >= 2 && (road || house)).then_some(1.0)
     }
 
     fn column_hint(&self) -> Option<&str> {
@@ -147,6 +150,8 @@ mod tests {
             "四川省成都市武侯区人民南路四段12号",
             "江苏省苏州市吴中区木渎镇金山村5组",
             "天津市河西区友谊路 35 号",
+            "科技南路227号19栋1单元1928室",
+            "长安街8号",
         ] {
             assert_eq!(Address.confirm(v), Some(1.0), "{v}");
         }
@@ -166,6 +171,7 @@ mod tests {
             "中国建设银行",
             "Room 1201, 88 Zhangjiang Road",
             "前刹车片",
+            "市场部3楼",
         ] {
             assert_eq!(Address.confirm(v), None, "{v}");
         }

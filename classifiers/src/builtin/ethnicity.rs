@@ -60,6 +60,13 @@ const AMBIGUOUS: &[&str] = &[
     "土", "羌", "布朗", "怒", "俄罗斯", "保安", "京", "门巴",
 ];
 
+/// Whether `value` is the name of one of the 56 groups, with or without
+/// 族 (used by the person-name classifier to stay away from them).
+pub(crate) fn is_group_name(value: &str) -> bool {
+    let s = &*SETS;
+    s.plain.contains(value) || s.hinted.contains(value)
+}
+
 struct Sets {
     /// Forms that count anywhere.
     plain: HashSet<String>,

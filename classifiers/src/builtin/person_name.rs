@@ -19,10 +19,12 @@ macro_rules! doc_text {
   `阿依古丽·买买提` (two or three parts of Han characters), with weight 0.7
   because there is no surname to check.
 
-Values that end like a place or organisation (市, 省, 县, 区, 路, 街, 公司,
+Values that are names of ethnic groups (蒙古, 哈萨克 …) or that end like a
+place or organisation (市, 省, 县, 区, 路, 街, 公司,
 集团, 银行, 店, 局, 厂, 医院 …), well-known place names (北京, 成都, 武汉 …),
 common words that begin with a surname character (周一, 金额 …), and values
-that contain function words (的, 了, 是 …) are rejected.
+that contain function words (的, 了, 是 …) or characters of medical terms
+(血, 病, 症, 炎 … as in 高血压) are rejected.
 Four-character names with a single-character surname count 0.7.
 
 Because many ordinary words also begin with a surname character (高速,
@@ -281,7 +283,11 @@ const PLACES: &[&str] = &[
 
 /// Characters that practically never occur in a given name but are common
 /// in words and phrases.
-const FUNCTION_CHARS: &str = "的了是我你他她它们这那个么吗呢吧啊不没在和与及或等把被让给从对向以为就都也还又很最更元件次条份年月日时分秒";
+const FUNCTION_CHARS: &str = concat!(
+    "的了是我你他她它们这那个么吗呢吧啊不没在和与及或等把被让给从对向以为就都也还又很最更元件次条份年月日时分秒",
+    // Medical words that start with a surname character (高血压, 白血病).
+    "血病症炎癌痛药疗诊压糖尿肿瘤疹伤菌毒",
+);
 
 struct Tables {
     single: HashSet<char>,
@@ -312,7 +318,10 @@ impl PersonName {
         if !(2..=4).contains(&n) || !chars.iter().all(|&c| is_han(c)) {
             return None;
         }
-        if t.places.contains(value) || BAD_SUFFIXES.iter().any(|s| value.ends_with(s)) {
+        if t.places.contains(value)
+            || BAD_SUFFIXES.iter().any(|s| value.ends_with(s))
+            || crate::builtin::ethnicity::is_group_name(value)
+        {
             return None;
         }
         if chars[1..].iter().any(|c| t.function.contains(c)) {
@@ -451,6 +460,11 @@ mod tests {
             "北京·朝阳区",
             "·张三",
             "张三·",
+            "蒙古",
+            "哈萨克",
+            "白族",
+            "高血压",
+            "白血病",
         ] {
             assert_eq!(PersonName.confirm(v), None, "{v}");
         }

@@ -9,8 +9,7 @@ macro_rules! doc_text {
 
 * 港澳居民来往内地通行证 (home-return permit): `H` (Hong Kong) or `M`
   (Macau) + an eight-digit lifetime number, optionally followed by a
-  two-digit renewal counter (`H1234567801`). Weight 1.0 with the counter,
-  0.8 without.
+  two-digit renewal counter (`H1234567801`), weight 1.0 either way.
 * 台湾居民来往大陆通行证 (Taiwan compatriot permit): the old form of eight
   digits, a two-digit issue count and the issuing office letter in
   brackets (`0561682001(D)`), weight 1.0; the current eight-digit lifetime
@@ -58,7 +57,7 @@ fn weights(value: &str) -> Option<(f64, f64)> {
     let first = v.first()?.to_ascii_uppercase();
     match (first, v.len()) {
         (b'H' | b'M', 11) if all_digits(&v[1..]) => Some((1.0, 1.0)),
-        (b'H' | b'M', 9) if all_digits(&v[1..]) => Some((0.8, 1.0)),
+        (b'H' | b'M', 9) if all_digits(&v[1..]) => Some((1.0, 1.0)),
         (b'C', 9)
             if v[1..].iter().all(|b| b.is_ascii_alphanumeric())
                 && v[1..].iter().filter(|b| b.is_ascii_digit()).count() >= 6 =>
@@ -132,7 +131,7 @@ mod tests {
     fn home_return_permits() {
         assert_eq!(TravelPermit.confirm("H1234567801"), Some(1.0));
         assert_eq!(TravelPermit.confirm("m1234567800"), Some(1.0));
-        assert_eq!(TravelPermit.confirm("M12345678"), Some(0.8));
+        assert_eq!(TravelPermit.confirm("M12345678"), Some(1.0));
         assert_eq!(TravelPermit.confirm_hinted("M12345678"), Some(1.0));
     }
 

@@ -21,8 +21,18 @@ pub const COLUMNS: [&str; 7] = [
     "profile",
 ];
 
-/// (id, name, phone, note, created_at, amount, profile)
-pub const ROWS: [(i64, &str, &str, Option<&str>, &str, &str, &str); 5] = [
+/// One fixture row: (id, name, phone, note, created_at, amount, profile).
+pub type Row = (
+    i64,
+    &'static str,
+    &'static str,
+    Option<&'static str>,
+    &'static str,
+    &'static str,
+    &'static str,
+);
+
+pub const ROWS: [Row; 5] = [
     (
         1,
         "张三",

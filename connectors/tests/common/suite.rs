@@ -170,8 +170,7 @@ pub async fn missing_asset_is_not_found(conn: &dyn Connector, expected: &Expecte
     let err = conn
         .sample(&asset, 10)
         .await
-        .err()
-        .expect("sampling a missing asset fails");
+        .expect_err("sampling a missing asset fails");
     assert!(
         matches!(err, Error::NotFound { .. }),
         "{}: {err:?}",
@@ -194,8 +193,7 @@ pub async fn bad_credentials_are_auth_errors(spec: &str, password: &str) {
         Ok(opened) => opened.connectors[0]
             .list_assets()
             .await
-            .err()
-            .expect("bad credentials fail"),
+            .expect_err("bad credentials fail"),
     };
     assert!(matches!(err, Error::Auth { .. }), "{err:?}");
     let msg = err.to_string();

@@ -1,0 +1,219 @@
+//! Scheduled scans: `[[schedule]]` jobs on cron expressions, each run stored, diffed against
+//! the filing baseline, and alerted on when a re-filing becomes due.
+
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use chrono::{DateTime, Local, Utc};
+use croner::Cron;
+use indicatif::ProgressBar;
+use serde::Deserialize;
+
+use crate::config::Config;
+use crate::refiling::{diff_latest, Against, DiffReport};
+use crate::state::State;
+use crate::ScanOptions;
+
+/// `[[schedule]]` in `mulu.toml`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Job {
+    /// A unique name; run history is kept per name.
+    pub name: String,
+    /// Five-field cron expression in local time, e.g. `0 2 * * *` (02:00 daily).
+    pub cron: String,
+    /// Sources for this job; default: every `[[sources]]` of the config.
+    #[serde(default)]
+    pub sources: Vec<String>,
+    /// An http:// URL that receives the diff JSON (POST) when a re-filing becomes due.
+    pub webhook: Option<String>,
+}
+
+impl Job {
+    fn parsed_cron(&self) -> anyhow::Result<Cron> {
+        Cron::from_str(&self.cron).with_context(|| format!("[[schedule]] '{}': bad cron expression '{}'", self.name, self.cron))
+    }
+
+    /// Whether the job is due at `now`: never run, or a scheduled time has passed since the
+    /// last run.
+    pub fn is_due(&self, last_run: Option<DateTime<Utc>>, now: DateTime<Utc>) -> anyhow::Result<bool> {
+        let Some(last) = last_run else {
+            return Ok(true);
+        };
+        let next = self
+            .parsed_cron()?
+            .find_next_occurrence(&last.with_timezone(&Local), false)
+            .with_context(|| format!("[[schedule]] '{}': no next run time", self.name))?;
+        Ok(next.with_timezone(&Utc) <= now)
+    }
+
+    /// The next scheduled time after `now`.
+    pub fn next_run(&self, now: DateTime<Utc>) -> anyhow::Result<DateTime<Utc>> {
+        Ok(self
+            .parsed_cron()?
+            .find_next_occurrence(&now.with_timezone(&Local), false)
+            .with_context(|| format!("[[schedule]] '{}': no next run time", self.name))?
+            .with_timezone(&Utc))
+    }
+}
+
+/// What one job run did.
+#[derive(Debug)]
+pub struct JobOutcome {
+    /// Job name.
+    pub job: String,
+    /// The stored scan.
+    pub scan_id: Option<i64>,
+    /// Whether some sources or assets failed.
+    pub partial: bool,
+    /// The diff against the baseline, when there is one.
+    pub diff: Option<DiffReport>,
+}
+
+/// Checks the jobs' cron expressions and names up front, so a typo fails at start-up.
+///
+/// # Errors
+/// Duplicate names, bad cron expressions, jobs without sources.
+pub fn validate(config: &Config) -> anyhow::Result<()> {
+    let mut names = std::collections::HashSet::new();
+    for job in &config.schedule {
+        if !names.insert(job.name.as_str()) {
+            anyhow::bail!("[[schedule]] name '{}' is used twice", job.name);
+        }
+        job.parsed_cron()?;
+        if job.sources.is_empty() && config.sources.is_empty() {
+            anyhow::bail!("[[schedule]] '{}' has no sources and the config lists no [[sources]]", job.name);
+        }
+        if let Some(url) = &job.webhook {
+            if !url.starts_with("http://") {
+                anyhow::bail!("[[schedule]] '{}': webhook must be an http:// URL (got '{url}')", job.name);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Runs every job due at `now`, one after another (scans are heavy; jobs never overlap).
+///
+/// # Errors
+/// State errors only; a failing source is reported in the outcome, never stops the schedule.
+pub async fn run_due(state: &State, config: &Config, now: DateTime<Utc>) -> anyhow::Result<Vec<JobOutcome>> {
+    let mut outcomes = Vec::new();
+    for job in &config.schedule {
+        let last = state
+            .last_run(&job.name)
+            .await?
+            .and_then(|t| DateTime::parse_from_rfc3339(&t).ok())
+            .map(|t| t.with_timezone(&Utc));
+        if !job.is_due(last, now)? {
+            continue;
+        }
+        outcomes.push(run_job(state, config, job).await?);
+    }
+    Ok(outcomes)
+}
+
+async fn run_job(state: &State, config: &Config, job: &Job) -> anyhow::Result<JobOutcome> {
+    let sources: Vec<crate::config::SourceEntry> = if job.sources.is_empty() {
+        config.sources.clone()
+    } else {
+        job.sources.iter().map(|u| crate::config::SourceEntry::from_url(u)).collect()
+    };
+    let defaults = ScanOptions::default();
+    let options = ScanOptions {
+        sample_rows: config.scan.sample_rows.unwrap_or(defaults.sample_rows),
+        concurrency: config.scan.concurrency.unwrap_or(defaults.concurrency),
+        ..defaults
+    };
+    tracing::info!(job = %job.name, "scheduled scan starting");
+    let recorded = crate::run::scan_and_record(
+        Some(state),
+        &sources,
+        &options,
+        config,
+        Arc::new(classifiers::ClassifierSet::builtin()),
+        &ProgressBar::hidden(),
+    )
+    .await?;
+    let partial = recorded.report.is_partial();
+    for asset in recorded.report.failed_assets() {
+        tracing::warn!(job = %job.name, asset = %asset.name, error = asset.error.as_deref().unwrap_or(""), "asset failed");
+    }
+    let diff = match state.current_baseline().await? {
+        Some(_) => Some(diff_latest(state, Against::Baseline).await?),
+        None => None,
+    };
+    if let Some(d) = diff.as_ref().filter(|d| d.refiling_needed) {
+        alert(job, d);
+    }
+    let outcome = if partial { "partial" } else { "ok" };
+    state
+        .record_run(&job.name, &crate::scan::now(), recorded.id, outcome)
+        .await?;
+    Ok(JobOutcome {
+        job: job.name.clone(),
+        scan_id: recorded.id,
+        partial,
+        diff,
+    })
+}
+
+/// Logs the alert and, when configured, POSTs the diff JSON to the webhook.
+fn alert(job: &Job, diff: &DiffReport) {
+    let due = diff.triggers.iter().map(|t| t.due_by.as_str()).min().unwrap_or("");
+    let items: Vec<&str> = diff.triggers.iter().map(|t| t.trigger.item_id.as_str()).collect();
+    eprintln!(
+        "ALERT [{}]: re-filing needed ({} triggers: {}); earliest due {due}",
+        job.name,
+        diff.triggers.len(),
+        items.join(", ")
+    );
+    let Some(url) = &job.webhook else {
+        return;
+    };
+    let body = serde_json::to_string(diff).expect("the diff serialises");
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .timeout_global(Some(Duration::from_secs(10)))
+        .build()
+        .into();
+    match agent.post(url).header("content-type", "application/json").send(body) {
+        Ok(_) => tracing::info!(job = %job.name, "webhook delivered"),
+        Err(e) => eprintln!("error: [{}] webhook {url} failed: {e}", job.name),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn job(cron: &str) -> Job {
+        Job {
+            name: "nightly".into(),
+            cron: cron.into(),
+            sources: vec!["x".into()],
+            webhook: None,
+        }
+    }
+
+    #[test]
+    fn never_run_jobs_are_due_and_ran_jobs_wait_for_their_time() {
+        let now = Utc::now();
+        let hourly = job("0 * * * *");
+        assert!(hourly.is_due(None, now).unwrap());
+        assert!(!hourly.is_due(Some(now), now).unwrap(), "just ran");
+        assert!(hourly.is_due(Some(now - chrono::Duration::hours(2)), now).unwrap());
+        assert!(hourly.next_run(now).unwrap() > now);
+    }
+
+    #[test]
+    fn bad_cron_is_a_clear_error() {
+        let config = Config {
+            schedule: vec![job("61 * * * *")],
+            ..Config::default()
+        };
+        let err = validate(&config).unwrap_err().to_string();
+        assert!(err.contains("nightly") && err.contains("bad cron expression"), "{err}");
+    }
+}

@@ -1,0 +1,276 @@
+//! Scan history, filing baselines and the 30 % re-filing detector, through the real binary.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use chrono::NaiveDate;
+use serde_json::Value;
+
+struct Env {
+    dir: tempfile::TempDir,
+}
+
+impl Env {
+    fn new() -> Self {
+        let env = Self {
+            dir: tempfile::tempdir().unwrap(),
+        };
+        std::fs::create_dir_all(env.data()).unwrap();
+        std::fs::write(
+            env.config(),
+            r#"
+[[catalog.rules]]
+id = "test-vehicle"
+applies_to = ["vehicle-identifiers", "personal-financial"]
+when = "always"
+level = "重要"
+basis = "test rule"
+"#,
+        )
+        .unwrap();
+        env
+    }
+
+    fn data(&self) -> PathBuf {
+        self.dir.path().join("data")
+    }
+
+    fn config(&self) -> PathBuf {
+        self.dir.path().join("mulu.toml")
+    }
+
+    fn mulu(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_mulu"))
+            .args(args)
+            .env("MULU_STATE", self.dir.path().join("state.db"))
+            .env("MULU_CONFIG", self.config())
+            .output()
+            .unwrap()
+    }
+
+    fn scan(&self) {
+        let out = self.mulu(&["scan", self.data().to_str().unwrap(), "--quiet"]);
+        assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+
+    /// Runs `mulu diff --json` and returns (exit code, stdout, diff JSON).
+    fn diff(&self) -> (i32, String, Value) {
+        let json = self.dir.path().join("diff.json");
+        let out = self.mulu(&["diff", "--json", json.to_str().unwrap()]);
+        let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+        let code = out.status.code().unwrap();
+        let value = std::fs::read_to_string(&json)
+            .map(|t| serde_json::from_str(&t).unwrap())
+            .unwrap_or_else(|_| panic!("no diff JSON; exit {code}; {}", String::from_utf8_lossy(&out.stderr)));
+        (code, stdout, value)
+    }
+
+    fn accept(&self) {
+        let out = self.mulu(&["baseline", "accept", "--filed-at", "2026-07-31"]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+}
+
+/// A VIN with a valid ISO 3779 check digit, different for every n.
+fn vin(n: usize) -> String {
+    let mut v = format!("LSVAB2BM{}{:08}", 0, n).into_bytes();
+    v.truncate(17);
+    v[8] = b'0';
+    v[8] = classifiers::validate::vin_check_char(&v).unwrap();
+    String::from_utf8(v).unwrap()
+}
+
+/// A vehicle table of `rows` rows whose `note` column is `note_len` characters wide.
+fn write_vehicles(data: &Path, rows: usize, note_len: usize) {
+    let mut csv = String::from("vin,note\n");
+    let note = "x".repeat(note_len);
+    for n in 0..rows {
+        csv.push_str(&format!("{},{note}\n", vin(n)));
+    }
+    std::fs::write(data.join("vehicles.csv"), csv).unwrap();
+}
+
+fn reasons(diff: &Value) -> Vec<(String, String)> {
+    diff["triggers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            (
+                t["item_id"].as_str().unwrap().to_string(),
+                t["reason"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+fn date(v: &Value) -> NaiveDate {
+    NaiveDate::parse_from_str(v.as_str().unwrap(), "%Y-%m-%d").unwrap()
+}
+
+#[test]
+fn growth_of_35_percent_needs_a_refiling_with_a_due_date() {
+    let env = Env::new();
+    write_vehicles(&env.data(), 1000, 20);
+    env.scan();
+    env.accept();
+    let (code, stdout, _) = env.diff();
+    assert_eq!(code, 0, "unchanged data: {stdout}");
+
+    write_vehicles(&env.data(), 1350, 20);
+    env.scan();
+    let (code, stdout, diff) = env.diff();
+    assert_eq!(code, 10, "{stdout}");
+    assert!(stdout.contains("vehicle-identifiers") && stdout.contains("条目数量变化≥30%"), "{stdout}");
+    let t = &diff["triggers"][0];
+    assert_eq!(t["reason"], "record_count");
+    assert_eq!((t["baseline"].as_u64(), t["current"].as_u64()), (Some(1000), Some(1350)));
+    let detected = date(&t["detected_at"]);
+    assert_eq!(date(&t["due_by"]), detected.checked_add_months(chrono::Months::new(3)).unwrap());
+    assert!(stdout.contains(t["due_by"].as_str().unwrap()));
+    assert_eq!(diff["baseline_filed_at"], "2026-07-31");
+}
+
+#[test]
+fn thresholds_are_inclusive_and_both_directions() {
+    let env = Env::new();
+    write_vehicles(&env.data(), 1000, 20);
+    env.scan();
+    env.accept();
+
+    // +25 % rows and bytes: below the threshold.
+    write_vehicles(&env.data(), 1250, 20);
+    env.scan();
+    let (code, stdout, _) = env.diff();
+    assert_eq!(code, 0, "{stdout}");
+
+    // Exactly +30 % rows.
+    write_vehicles(&env.data(), 1300, 20);
+    env.scan();
+    let (code, _, diff) = env.diff();
+    assert_eq!(code, 10);
+    assert!(reasons(&diff).contains(&("vehicle-identifiers".into(), "record_count".into())));
+
+    // A shrink by 30 %.
+    write_vehicles(&env.data(), 700, 20);
+    env.scan();
+    let (code, _, diff) = env.diff();
+    assert_eq!(code, 10);
+    assert!(reasons(&diff).contains(&("vehicle-identifiers".into(), "record_count".into())));
+
+    // Same rows, 40 % more bytes: storage alone triggers.
+    let note_len = 36; // vin, comma, note, newline: 39 → 55 bytes per row, +41 %
+    write_vehicles(&env.data(), 1000, note_len);
+    env.scan();
+    let (code, _, diff) = env.diff();
+    assert_eq!(code, 10);
+    assert_eq!(reasons(&diff), vec![("vehicle-identifiers".to_string(), "storage_total".to_string())]);
+}
+
+#[test]
+fn a_new_important_item_triggers_and_the_detection_date_is_kept() {
+    let env = Env::new();
+    write_vehicles(&env.data(), 1000, 20);
+    env.scan();
+    env.accept();
+
+    // Bank cards appear: personal-financial is important by the test rule.
+    let mut cards = String::from("card_no\n");
+    for n in 0..200u64 {
+        let body = format!("62220212{:07}", n);
+        let check = (0..10)
+            .map(|d| format!("{body}{d}"))
+            .find(|c| classifiers::validate::luhn_valid(c))
+            .unwrap();
+        cards.push_str(&check);
+        cards.push('\n');
+    }
+    std::fs::write(env.data().join("cards.csv"), cards).unwrap();
+    env.scan();
+    let (code, _, first) = env.diff();
+    assert_eq!(code, 10);
+    assert_eq!(reasons(&first), vec![("personal-financial".to_string(), "new_item".to_string())]);
+    env.scan();
+    let (_, _, second) = env.diff();
+    assert_eq!(first["triggers"][0]["detected_at"], second["triggers"][0]["detected_at"]);
+}
+
+#[test]
+fn a_killed_scan_leaves_a_usable_state_and_is_not_current() {
+    let env = Env::new();
+    write_vehicles(&env.data(), 100, 20);
+    env.scan();
+    env.accept();
+
+    // Enough files that a scan takes a while, then SIGKILL it midway.
+    let slow = env.dir.path().join("slow");
+    std::fs::create_dir_all(&slow).unwrap();
+    for i in 0..3000 {
+        std::fs::write(slow.join(format!("f{i:04}.csv")), format!("id,vin\n{i},{}\n", vin(i))).unwrap();
+    }
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mulu"))
+        .args(["scan", slow.to_str().unwrap(), "--quiet", "--concurrency", "1"])
+        .env("MULU_STATE", env.dir.path().join("state.db"))
+        .env("MULU_CONFIG", env.config())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // Wait until the scan is recorded as running, then kill it.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let status = String::from_utf8(env.mulu(&["status"]).stdout).unwrap();
+        if status.contains("Unfinished scans") {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "the scan never started: {status}");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    child.kill().unwrap(); // SIGKILL on Unix
+    let exit = child.wait().unwrap();
+    assert!(!exit.success(), "the scan was killed, not finished");
+
+    let status = String::from_utf8(env.mulu(&["status"]).stdout).unwrap();
+    assert!(status.contains("Last scan: 1 "), "the killed scan is not current: {status}");
+    assert!(status.contains("Unfinished scans (killed or crashed, ignored): 1"), "{status}");
+    let (code, _, _) = env.diff();
+    assert_eq!(code, 0, "diff still works against the last complete scan");
+    env.scan();
+    let (code, _, diff) = env.diff();
+    assert_eq!(code, 0);
+    assert_eq!(diff["current_scan"], 3, "the next scan is recorded after the killed one");
+}
+
+#[test]
+fn schedule_once_runs_a_due_job_and_stores_it() {
+    let env = Env::new();
+    write_vehicles(&env.data(), 10, 5);
+    let config = format!(
+        "{}\n[[schedule]]\nname = \"nightly\"\ncron = \"0 2 * * *\"\nsources = [\"{}\"]\n",
+        std::fs::read_to_string(env.config()).unwrap(),
+        env.data().display()
+    );
+    std::fs::write(env.config(), config).unwrap();
+    let out = env.mulu(&["schedule", "--once"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("job nightly: scan 1 complete; no baseline yet"), "{stdout}");
+    let status = String::from_utf8(env.mulu(&["status"]).stdout).unwrap();
+    assert!(status.contains("Last scan: 1 "), "{status}");
+    // It just ran; the next run is at 02:00.
+    let again = env.mulu(&["schedule", "--once"]);
+    assert!(String::from_utf8_lossy(&again.stdout).contains("No job is due."));
+}
+
+#[test]
+fn status_lists_the_yearly_deadlines() {
+    let env = Env::new();
+    let out = env.mulu(&["status"]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("Last scan: none yet"));
+    for name in ["车联网重要数据目录备案", "人工智能重要数据目录备案", "数据安全风险评估报告"] {
+        assert!(text.contains(name), "{text}");
+    }
+    assert!(text.contains("-07-31 车联网重要数据目录备案"), "{text}");
+}
