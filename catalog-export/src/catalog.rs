@@ -143,7 +143,18 @@ impl PersonFields {
         macro_rules! take {
             ($($f:ident),*) => { $( if other.$f.is_some() { self.$f = other.$f.clone(); } )* };
         }
-        take!(data_source, purposes, processing, usage_scope, owner, external_sharing, cross_border, protections, storage_location, retention);
+        take!(
+            data_source,
+            purposes,
+            processing,
+            usage_scope,
+            owner,
+            external_sharing,
+            cross_border,
+            protections,
+            storage_location,
+            retention
+        );
     }
 }
 
@@ -281,11 +292,15 @@ pub fn build(input: &CatalogInput<'_>) -> Result<Catalog, String> {
     let vehicle_org = organization.is_vehicle();
 
     // Group assets by item: every category an asset holds puts it under that item.
-    let mut groups: BTreeMap<String, (ItemDef, BTreeSet<String>, Vec<&AssetReport>)> = BTreeMap::new();
+    let mut groups: BTreeMap<String, (ItemDef, BTreeSet<String>, Vec<&AssetReport>)> =
+        BTreeMap::new();
     for asset in report.assets.iter().filter(|a| a.status == Status::Ok) {
         let ids: BTreeSet<&str> = asset.category_ids().collect();
         for id in ids {
-            let def = rules.item_for(id).cloned().unwrap_or_else(|| fallback_item(report, id));
+            let def = rules
+                .item_for(id)
+                .cloned()
+                .unwrap_or_else(|| fallback_item(report, id));
             let entry = groups
                 .entry(def.id.clone())
                 .or_insert_with(|| (def, BTreeSet::new(), Vec::new()));
@@ -358,7 +373,12 @@ fn fallback_item(report: &ScanReport, category: &str) -> ItemDef {
     }
 }
 
-fn base_item(report: &ScanReport, def: &ItemDef, categories: &BTreeSet<String>, assets: &[&AssetReport]) -> CatalogItem {
+fn base_item(
+    report: &ScanReport,
+    def: &ItemDef,
+    categories: &BTreeSet<String>,
+    assets: &[&AssetReport],
+) -> CatalogItem {
     let mut carriers: Vec<Carrier> = assets
         .iter()
         .map(|a| Carrier {
@@ -386,13 +406,20 @@ fn base_item(report: &ScanReport, def: &ItemDef, categories: &BTreeSet<String>, 
         item_id: def.id.clone(),
         data_name: def.name.clone(),
         description: def.description.clone(),
-        class: def.class.iter().filter(|c| !c.is_empty()).cloned().collect(),
+        class: def
+            .class
+            .iter()
+            .filter(|c| !c.is_empty())
+            .cloned()
+            .collect(),
         level: "一般".into(),
         basis: Vec::new(),
         categories: categories.iter().cloned().collect(),
         record_count: assets.iter().filter_map(|a| a.row_count).sum(),
         storage_bytes: assets.iter().filter_map(|a| a.bytes).sum(),
-        scale_complete: assets.iter().all(|a| a.row_count.is_some() && a.bytes.is_some()),
+        scale_complete: assets
+            .iter()
+            .all(|a| a.row_count.is_some() && a.bytes.is_some()),
         pi_subjects,
         contains_sensitive_pi: !sensitive_types.is_empty(),
         sensitive_types,
@@ -405,7 +432,13 @@ fn base_item(report: &ScanReport, def: &ItemDef, categories: &BTreeSet<String>, 
 
 const LEVEL_ORDER: &[&str] = &["一般", "重要", "核心"];
 
-fn decide_importance(item: &mut CatalogItem, def: &ItemDef, rules: &RuleSet, vehicle_org: bool, assets: &[&AssetReport]) {
+fn decide_importance(
+    item: &mut CatalogItem,
+    def: &ItemDef,
+    rules: &RuleSet,
+    vehicle_org: bool,
+    assets: &[&AssetReport],
+) {
     for rule in &rules.rules {
         let applies = rule.applies_to.iter().any(|t| match t.as_str() {
             "vehicle_pi" => def.vehicle_pi || (vehicle_org && def.personal),
@@ -420,7 +453,13 @@ fn decide_importance(item: &mut CatalogItem, def: &ItemDef, rules: &RuleSet, veh
             Condition::Geofence => Some(assets.iter().any(|a| !a.geofence_hits.is_empty())),
             Condition::PersonsGt | Condition::PersonsGe => {
                 let n = rule.value.unwrap_or(u64::MAX);
-                let crosses = |x: u64| if rule.when == Condition::PersonsGt { x > n } else { x >= n };
+                let crosses = |x: u64| {
+                    if rule.when == Condition::PersonsGt {
+                        x > n
+                    } else {
+                        x >= n
+                    }
+                };
                 match item.pi_subjects {
                     Some(r) if crosses(r.lower) => Some(true),
                     Some(r) if !crosses(r.upper) => Some(false),
@@ -487,9 +526,18 @@ impl CompiledMatch {
             m.as_ref().is_none_or(|m| values.any(|v| m.is_match(v)))
         };
         ok(&self.item, Box::new(std::iter::once(item.item_id.as_str())))
-            && ok(&self.category, Box::new(item.categories.iter().map(String::as_str)))
-            && ok(&self.source, Box::new(assets.iter().map(|a| a.source.as_str())))
-            && ok(&self.asset, Box::new(assets.iter().map(|a| a.name.as_str())))
+            && ok(
+                &self.category,
+                Box::new(item.categories.iter().map(String::as_str)),
+            )
+            && ok(
+                &self.source,
+                Box::new(assets.iter().map(|a| a.source.as_str())),
+            )
+            && ok(
+                &self.asset,
+                Box::new(assets.iter().map(|a| a.name.as_str())),
+            )
     }
 }
 
@@ -553,13 +601,24 @@ pub fn check(catalog: &Catalog, uscc_valid: impl Fn(&str) -> bool) -> Vec<Proble
         org_problem(format!("所属领域 (organization.sectors) {TO_FILL}"));
     }
     if org.filing_authority.as_deref().is_none_or(str::is_empty) {
-        org_problem(format!("备案机关 (organization.filing_authority) {TO_FILL}"));
+        org_problem(format!(
+            "备案机关 (organization.filing_authority) {TO_FILL}"
+        ));
     }
-    if org.security_officer.as_ref().and_then(|p| p.name.as_deref()).is_none() {
-        org_problem(format!("网络数据安全负责人 (organization.security_officer.name) {TO_FILL}"));
+    if org
+        .security_officer
+        .as_ref()
+        .and_then(|p| p.name.as_deref())
+        .is_none()
+    {
+        org_problem(format!(
+            "网络数据安全负责人 (organization.security_officer.name) {TO_FILL}"
+        ));
     }
     if org.security_body.as_deref().is_none_or(str::is_empty) {
-        org_problem(format!("网络数据安全管理机构 (organization.security_body) {TO_FILL}"));
+        org_problem(format!(
+            "网络数据安全管理机构 (organization.security_body) {TO_FILL}"
+        ));
     }
     for item in &catalog.items {
         for (label, get) in PERSON_FIELDS {
@@ -583,9 +642,17 @@ pub fn check(catalog: &Catalog, uscc_valid: impl Fn(&str) -> bool) -> Vec<Proble
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::{CategoryMeta, CategoryReport, ColumnReport, PersonsReport, SCAN_REPORT_SCHEMA};
+    use crate::report::{
+        CategoryMeta, CategoryReport, ColumnReport, PersonsReport, SCAN_REPORT_SCHEMA,
+    };
 
-    fn asset(name: &str, rows: u64, bytes: u64, categories: &[&str], persons: Option<u64>) -> AssetReport {
+    fn asset(
+        name: &str,
+        rows: u64,
+        bytes: u64,
+        categories: &[&str],
+        persons: Option<u64>,
+    ) -> AssetReport {
         AssetReport {
             source: "sqlite://crm.db".into(),
             name: name.into(),
@@ -648,6 +715,8 @@ mod tests {
                 mergeable: true,
                 by_identifier: BTreeMap::new(),
                 thresholds: vec![],
+                incomplete: vec![],
+                exact_over_budget: false,
             }),
         }
     }
@@ -673,22 +742,50 @@ mod tests {
     fn one_item_per_category_of_data_with_all_carriers() {
         let r = report(
             vec![
-                asset("owners", 200_000, 1_000, &["pi.cn_resident_id", "vehicle.vin"], Some(150_000)),
-                asset("cards", 10, 100, &["pi.bank_card", "pi.cn_resident_id"], Some(10)),
+                asset(
+                    "owners",
+                    200_000,
+                    1_000,
+                    &["pi.cn_resident_id", "vehicle.vin"],
+                    Some(150_000),
+                ),
+                asset(
+                    "cards",
+                    10,
+                    100,
+                    &["pi.bank_card", "pi.cn_resident_id"],
+                    Some(10),
+                ),
             ],
             Some(150_005),
         );
         let c = build_with(&r, &vehicle_org(), &CatalogConfig::default());
         let ids: Vec<&str> = c.inventory.iter().map(|i| i.item_id.as_str()).collect();
-        assert_eq!(ids, vec!["personal-financial", "personal-identity", "vehicle-identifiers"]);
+        assert_eq!(
+            ids,
+            vec![
+                "personal-financial",
+                "personal-identity",
+                "vehicle-identifiers"
+            ]
+        );
         let identity = &c.inventory[1];
         assert_eq!(identity.carriers.len(), 2);
         assert_eq!(identity.record_count, 200_010);
         assert_eq!(identity.storage_bytes, 1_100);
-        assert_eq!(identity.pi_subjects, Some(Range { lower: 150_000, upper: 150_005 }));
+        assert_eq!(
+            identity.pi_subjects,
+            Some(Range {
+                lower: 150_000,
+                upper: 150_005
+            })
+        );
         // Vehicle organisation: personal items are vehicle PI, > 100,000 persons → important.
         assert_eq!(identity.level, "重要");
-        assert_eq!(identity.basis, vec!["《汽车数据安全管理若干规定（试行）》第三条第（五）项"]);
+        assert_eq!(
+            identity.basis,
+            vec!["《汽车数据安全管理若干规定（试行）》第三条第（五）项"]
+        );
         assert_eq!(identity.vehicle.as_ref().unwrap().art3_items.len(), 1);
         let financial = &c.inventory[0];
         assert!(financial.contains_sensitive_pi);
@@ -699,7 +796,10 @@ mod tests {
 
     #[test]
     fn exactly_100000_vehicle_persons_is_not_important() {
-        let r = report(vec![asset("owners", 100_000, 1, &["vehicle.vin"], Some(100_000))], Some(100_000));
+        let r = report(
+            vec![asset("owners", 100_000, 1, &["vehicle.vin"], Some(100_000))],
+            Some(100_000),
+        );
         let c = build_with(&r, &vehicle_org(), &CatalogConfig::default());
         assert_eq!(c.inventory[0].level, "一般");
         assert!(c.items.is_empty());
@@ -707,10 +807,19 @@ mod tests {
 
     #[test]
     fn uncounted_persons_are_bounded_by_rows_or_flagged() {
-        let small = report(vec![asset("owners", 50_000, 1, &["vehicle.vin"], None)], None);
+        let small = report(
+            vec![asset("owners", 50_000, 1, &["vehicle.vin"], None)],
+            None,
+        );
         let c = build_with(&small, &vehicle_org(), &CatalogConfig::default());
-        assert_eq!(c.inventory[0].level, "一般", "50,000 rows cannot hold 100,001 persons");
-        let big = report(vec![asset("owners", 500_000, 1, &["vehicle.vin"], None)], None);
+        assert_eq!(
+            c.inventory[0].level, "一般",
+            "50,000 rows cannot hold 100,001 persons"
+        );
+        let big = report(
+            vec![asset("owners", 500_000, 1, &["vehicle.vin"], None)],
+            None,
+        );
         let c = build_with(&big, &vehicle_org(), &CatalogConfig::default());
         assert_eq!(c.items[0].level, "重要");
         assert!(c.items[0].basis[0].ends_with("（待核实）"));
@@ -719,7 +828,16 @@ mod tests {
 
     #[test]
     fn field_rules_fill_matching_items_and_check_lists_the_rest() {
-        let r = report(vec![asset("owners", 500_000, 1, &["vehicle.vin", "pi.cn_resident_id"], Some(200_000))], Some(200_000));
+        let r = report(
+            vec![asset(
+                "owners",
+                500_000,
+                1,
+                &["vehicle.vin", "pi.cn_resident_id"],
+                Some(200_000),
+            )],
+            Some(200_000),
+        );
         let config: CatalogConfig = toml::from_str(
             r#"
             [[fields]]
@@ -733,15 +851,29 @@ mod tests {
         )
         .unwrap();
         let c = build_with(&r, &vehicle_org(), &config);
-        let identity = c.items.iter().find(|i| i.item_id == "personal-identity").unwrap();
+        let identity = c
+            .items
+            .iter()
+            .find(|i| i.item_id == "personal-identity")
+            .unwrap();
         assert_eq!(identity.fields.purposes.as_deref(), Some("售后服务"));
         assert_eq!(identity.fields.retention.as_deref(), Some("3年"));
-        let vehicle = c.items.iter().find(|i| i.item_id == "vehicle-identifiers").unwrap();
+        let vehicle = c
+            .items
+            .iter()
+            .find(|i| i.item_id == "vehicle-identifiers")
+            .unwrap();
         assert_eq!(vehicle.fields.purposes.as_deref(), Some("车辆召回"));
         let problems = check(&c, |code| code == "91310000MA1FL0000X");
-        assert!(problems.iter().any(|p| p.place == "organization" && p.message.contains("单位名称")));
-        assert!(problems.iter().any(|p| p.place == "personal-identity" && p.message == "处理方式 待填写"));
-        assert!(!problems.iter().any(|p| p.place == "personal-identity" && p.message.starts_with("处理目的")));
+        assert!(problems
+            .iter()
+            .any(|p| p.place == "organization" && p.message.contains("单位名称")));
+        assert!(problems
+            .iter()
+            .any(|p| p.place == "personal-identity" && p.message == "处理方式 待填写"));
+        assert!(!problems
+            .iter()
+            .any(|p| p.place == "personal-identity" && p.message.starts_with("处理目的")));
     }
 
     #[test]
@@ -753,12 +885,17 @@ mod tests {
         };
         let c = build_with(&r, &org, &CatalogConfig::default());
         let problems = check(&c, |_| false);
-        assert!(problems.iter().any(|p| p.message.contains("fails the GB 32100 check")));
+        assert!(problems
+            .iter()
+            .any(|p| p.message.contains("fails the GB 32100 check")));
     }
 
     #[test]
     fn the_catalogue_carries_no_evidence() {
-        let r = report(vec![asset("owners", 5, 1, &["pi.cn_resident_id"], None)], None);
+        let r = report(
+            vec![asset("owners", 5, 1, &["pi.cn_resident_id"], None)],
+            None,
+        );
         let c = build_with(&r, &vehicle_org(), &CatalogConfig::default());
         let json = serde_json::to_string(&c).unwrap();
         assert!(!json.contains("x**"), "evidence leaked into the catalogue");

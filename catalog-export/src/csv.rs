@@ -12,14 +12,25 @@ pub(crate) fn item_columns(vehicle: bool) -> Vec<(&'static str, fn(&CatalogItem)
         ("数据级别", |i| i.level.clone()),
         ("识别依据", |i| i.basis.join("；")),
         ("数据来源", |i| field(&i.fields.data_source)),
-        ("数据规模—条目数量", |i| i.record_count.to_string()),
-        ("数据规模—存储总量", |i| human_bytes(i.storage_bytes)),
+        ("数据规模—条目数量", |i| {
+            i.record_count.to_string()
+        }),
+        ("数据规模—存储总量", |i| {
+            human_bytes(i.storage_bytes)
+        }),
         ("个人信息主体数量", |i| match i.pi_subjects {
             Some(r) if r.lower == r.upper => r.lower.to_string(),
             Some(r) => format!("{}–{}", r.lower, r.upper),
             None => "未计数".into(),
         }),
-        ("含敏感个人信息", |i| if i.contains_sensitive_pi { "是" } else { "否" }.into()),
+        ("含敏感个人信息", |i| {
+            if i.contains_sensitive_pi {
+                "是"
+            } else {
+                "否"
+            }
+            .into()
+        }),
         ("敏感个人信息类型", |i| i.sensitive_types.join("、")),
         ("数据载体", |i| {
             i.carriers
@@ -39,9 +50,17 @@ pub(crate) fn item_columns(vehicle: bool) -> Vec<(&'static str, fn(&CatalogItem)
         ("安全保护措施", |i| field(&i.fields.protections)),
     ];
     if vehicle {
-        cols.push(("汽车数据类型", |i| i.vehicle.as_ref().map(|v| v.kind.clone()).unwrap_or_default()));
+        cols.push(("汽车数据类型", |i| {
+            i.vehicle
+                .as_ref()
+                .map(|v| v.kind.clone())
+                .unwrap_or_default()
+        }));
         cols.push(("重要数据条款", |i| {
-            i.vehicle.as_ref().map(|v| v.art3_items.join("；")).unwrap_or_default()
+            i.vehicle
+                .as_ref()
+                .map(|v| v.art3_items.join("；"))
+                .unwrap_or_default()
         }));
     }
     cols

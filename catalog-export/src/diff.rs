@@ -91,13 +91,21 @@ pub fn diff(baseline: &Catalog, current: &Catalog) -> Vec<Trigger> {
     let find = |c: &'_ Catalog, id: &str| c.items.iter().find(|i| i.item_id == id).cloned();
     for cur in &current.items {
         match find(baseline, &cur.item_id) {
-            None => triggers.push(simple(cur, Reason::NewItem, "not in the filed catalogue".into())),
+            None => triggers.push(simple(
+                cur,
+                Reason::NewItem,
+                "not in the filed catalogue".into(),
+            )),
             Some(base) => compare(&base, cur, &mut triggers),
         }
     }
     for base in &baseline.items {
         if find(current, &base.item_id).is_none() {
-            triggers.push(simple(base, Reason::RemovedItem, "filed, but no longer found as important data".into()));
+            triggers.push(simple(
+                base,
+                Reason::RemovedItem,
+                "filed, but no longer found as important data".into(),
+            ));
         }
     }
     triggers
@@ -117,13 +125,25 @@ fn simple(item: &CatalogItem, reason: Reason, detail: String) -> Trigger {
 
 fn compare(base: &CatalogItem, cur: &CatalogItem, out: &mut Vec<Trigger>) {
     let scale = [
-        (Reason::RecordCount, "records", base.record_count, cur.record_count),
-        (Reason::StorageTotal, "bytes", base.storage_bytes, cur.storage_bytes),
+        (
+            Reason::RecordCount,
+            "records",
+            base.record_count,
+            cur.record_count,
+        ),
+        (
+            Reason::StorageTotal,
+            "bytes",
+            base.storage_bytes,
+            cur.storage_bytes,
+        ),
     ];
     for (reason, unit, b, c) in scale {
         if scale_triggers(b, c) {
             let change = relative_change(b, c);
-            let pct = change.map_or("new".to_string(), |x| format!("{:+.1}%", signed(b, c) * x * 100.0));
+            let pct = change.map_or("new".to_string(), |x| {
+                format!("{:+.1}%", signed(b, c) * x * 100.0)
+            });
             out.push(Trigger {
                 baseline: Some(b),
                 current: Some(c),
@@ -133,16 +153,36 @@ fn compare(base: &CatalogItem, cur: &CatalogItem, out: &mut Vec<Trigger>) {
         }
     }
     if base.level != cur.level {
-        out.push(simple(cur, Reason::Level, format!("{} → {}", base.level, cur.level)));
+        out.push(simple(
+            cur,
+            Reason::Level,
+            format!("{} → {}", base.level, cur.level),
+        ));
     }
     if base.carriers != cur.carriers {
-        let added = cur.carriers.iter().filter(|c| !base.carriers.contains(c)).count();
-        let removed = base.carriers.iter().filter(|c| !cur.carriers.contains(c)).count();
-        out.push(simple(cur, Reason::Carriers, format!("{added} carrier(s) added, {removed} removed")));
+        let added = cur
+            .carriers
+            .iter()
+            .filter(|c| !base.carriers.contains(c))
+            .count();
+        let removed = base
+            .carriers
+            .iter()
+            .filter(|c| !cur.carriers.contains(c))
+            .count();
+        out.push(simple(
+            cur,
+            Reason::Carriers,
+            format!("{added} carrier(s) added, {removed} removed"),
+        ));
     }
     let changed = changed_fields(&base.fields, &cur.fields);
     if !changed.is_empty() {
-        out.push(simple(cur, Reason::FiledField, format!("changed: {}", changed.join("、"))));
+        out.push(simple(
+            cur,
+            Reason::FiledField,
+            format!("changed: {}", changed.join("、")),
+        ));
     }
 }
 
@@ -194,7 +234,11 @@ mod tests {
     fn due_dates_follow_the_month_rule() {
         assert_eq!(refile_due(date("2026-11-30")), date("2027-02-28"));
         assert_eq!(refile_due(date("2026-05-31")), date("2026-08-31"));
-        assert_eq!(refile_due(date("2027-11-30")), date("2028-02-29"), "leap year");
+        assert_eq!(
+            refile_due(date("2027-11-30")),
+            date("2028-02-29"),
+            "leap year"
+        );
         assert_eq!(refile_due(date("2026-01-15")), date("2026-04-15"));
         assert_eq!(refile_due(date("2026-12-31")), date("2027-03-31"));
     }
@@ -214,9 +258,18 @@ mod tests {
 
     #[test]
     fn yearly_deadlines_roll_over() {
-        assert_eq!(next_yearly(date("2026-11-23"), 7, 31), Some(date("2027-07-31")));
-        assert_eq!(next_yearly(date("2026-11-23"), 11, 30), Some(date("2026-11-30")));
-        assert_eq!(next_yearly(date("2026-11-30"), 11, 30), Some(date("2026-11-30")));
+        assert_eq!(
+            next_yearly(date("2026-11-23"), 7, 31),
+            Some(date("2027-07-31"))
+        );
+        assert_eq!(
+            next_yearly(date("2026-11-23"), 11, 30),
+            Some(date("2026-11-30"))
+        );
+        assert_eq!(
+            next_yearly(date("2026-11-30"), 11, 30),
+            Some(date("2026-11-30"))
+        );
     }
 
     fn item(id: &str, records: u64, bytes: u64) -> CatalogItem {
@@ -287,7 +340,10 @@ mod tests {
         let storage_only = catalog(vec![item("a", 1000, 1400), item("gone", 1, 1)]);
         let t = diff(&base, &storage_only);
         assert_eq!(t.len(), 1);
-        assert_eq!((t[0].reason, t[0].baseline, t[0].current), (Reason::StorageTotal, Some(1000), Some(1400)));
+        assert_eq!(
+            (t[0].reason, t[0].baseline, t[0].current),
+            (Reason::StorageTotal, Some(1000), Some(1400))
+        );
         assert!(diff(&base, &base).is_empty());
     }
 }

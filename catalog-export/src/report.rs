@@ -78,6 +78,12 @@ pub struct PersonsReport {
     pub by_identifier: BTreeMap<String, u64>,
     /// Threshold verdicts.
     pub thresholds: Vec<ThresholdVerdict>,
+    /// Assets whose full pass failed: the count misses their persons.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub incomplete: Vec<String>,
+    /// Whether exact counting outgrew its memory budget and fell back to sketches.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub exact_over_budget: bool,
 }
 
 /// One threshold rule and where the count stands against it.
@@ -205,6 +211,10 @@ impl ScanReport {
     pub fn is_partial(&self) -> bool {
         self.sources.iter().any(|s| s.status == Status::Error)
             || self.failed_assets().next().is_some()
+            || self
+                .persons
+                .as_ref()
+                .is_some_and(|p| !p.incomplete.is_empty())
     }
 }
 

@@ -158,12 +158,25 @@ mod tests {
     fn shipped_rules_parse_and_cover_the_vehicle_items() {
         let set = RuleSet::default_rules();
         let ids: Vec<&str> = set.rules.iter().map(|r| r.id.as_str()).collect();
-        for id in ["vehicle-art3-1", "vehicle-art3-2", "vehicle-art3-3", "vehicle-art3-4", "vehicle-art3-5", "ndsr-art28"] {
+        for id in [
+            "vehicle-art3-1",
+            "vehicle-art3-2",
+            "vehicle-art3-3",
+            "vehicle-art3-4",
+            "vehicle-art3-5",
+            "ndsr-art28",
+        ] {
             assert!(ids.contains(&id), "{id} missing");
         }
         let art5 = set.rules.iter().find(|r| r.id == "vehicle-art3-5").unwrap();
-        assert_eq!((art5.when, art5.value), (Condition::PersonsGt, Some(100_000)));
-        assert_eq!(set.item_for("pi.cn_resident_id").unwrap().id, "personal-identity");
+        assert_eq!(
+            (art5.when, art5.value),
+            (Condition::PersonsGt, Some(100_000))
+        );
+        assert_eq!(
+            set.item_for("pi.cn_resident_id").unwrap().id,
+            "personal-identity"
+        );
         assert!(set.item_for("org.uscc").is_none());
     }
 
@@ -174,7 +187,10 @@ mod tests {
             "my.toml",
         )
         .unwrap_err();
-        assert!(err.contains("my.toml") && err.contains("'x'") && err.contains("nope"), "{err}");
+        assert!(
+            err.contains("my.toml") && err.contains("'x'") && err.contains("nope"),
+            "{err}"
+        );
         let err = RuleSet::parse("[[item]]\nid = 1\n", "my.toml").unwrap_err();
         assert!(err.contains("my.toml") && err.contains("line 2"), "{err}");
     }

@@ -37,8 +37,18 @@ fn formats() -> Formats {
     }
 }
 
-fn write_cell(sheet: &mut Worksheet, row: u32, col: u16, value: &str, f: &Formats) -> Result<(), XlsxError> {
-    let format = if value == TO_FILL { &f.to_fill } else { &f.text };
+fn write_cell(
+    sheet: &mut Worksheet,
+    row: u32,
+    col: u16,
+    value: &str,
+    f: &Formats,
+) -> Result<(), XlsxError> {
+    let format = if value == TO_FILL {
+        &f.to_fill
+    } else {
+        &f.text
+    };
     sheet.write_string_with_format(row, col, value, format)?;
     Ok(())
 }
@@ -127,7 +137,13 @@ fn items_sheet(
 
 fn vehicle_sheet(sheet: &mut Worksheet, catalog: &Catalog, f: &Formats) -> Result<(), XlsxError> {
     sheet.set_name(SHEET_VEHICLE)?;
-    let headers = ["目录编号", "数据名称", "汽车数据类型", "重要数据条款", "数据级别"];
+    let headers = [
+        "目录编号",
+        "数据名称",
+        "汽车数据类型",
+        "重要数据条款",
+        "数据级别",
+    ];
     for (c, h) in headers.iter().enumerate() {
         sheet.write_string_with_format(0, c as u16, *h, &f.header)?;
         sheet.set_column_width(c as u16, 24)?;
@@ -157,11 +173,23 @@ pub fn render(catalog: &Catalog) -> Result<Vec<u8>, XlsxError> {
     let vehicle = catalog.header.organization.is_vehicle();
     let mut book = Workbook::new();
     header_sheet(book.add_worksheet(), catalog, &f)?;
-    items_sheet(book.add_worksheet(), SHEET_ITEMS, &catalog.items, vehicle, &f)?;
+    items_sheet(
+        book.add_worksheet(),
+        SHEET_ITEMS,
+        &catalog.items,
+        vehicle,
+        &f,
+    )?;
     if vehicle {
         vehicle_sheet(book.add_worksheet(), catalog, &f)?;
     }
-    items_sheet(book.add_worksheet(), SHEET_INVENTORY, &catalog.inventory, vehicle, &f)?;
+    items_sheet(
+        book.add_worksheet(),
+        SHEET_INVENTORY,
+        &catalog.inventory,
+        vehicle,
+        &f,
+    )?;
     book.save_to_buffer()
 }
 

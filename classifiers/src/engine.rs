@@ -450,7 +450,21 @@ fn shape(value: &str) -> Shape {
             at = true;
         } else if matches!(
             c,
-            ',' | ';' | '!' | '?' | '"' | '\'' | '{' | '}' | '[' | ']' | '(' | ')' | '=' | '<' | '>' | '|'
+            ',' | ';'
+                | '!'
+                | '?'
+                | '"'
+                | '\''
+                | '{'
+                | '}'
+                | '['
+                | ']'
+                | '('
+                | ')'
+                | '='
+                | '<'
+                | '>'
+                | '|'
         ) || is_cjk_punct(c)
         {
             punct = true;
@@ -638,10 +652,7 @@ impl ColumnScan<'_> {
                 continue;
             }
             let classifier = &set.classifiers[i];
-            if !classifier
-                .confirm_free_text(token)
-                .is_some_and(|w| w > 0.0)
-            {
+            if !classifier.confirm_free_text(token).is_some_and(|w| w > 0.0) {
                 continue;
             }
             claimed |= exclusive;
@@ -1240,7 +1251,10 @@ mod tests {
         assert!(phone.evidence.iter().all(|e| e.contains('*')));
         let email = f.iter().find(|f| f.category == "pi.email").unwrap();
         assert_eq!(email.matched, 1);
-        let rid = f.iter().find(|f| f.category == "pi.cn_resident_id").unwrap();
+        let rid = f
+            .iter()
+            .find(|f| f.category == "pi.cn_resident_id")
+            .unwrap();
         assert_eq!(rid.matched, 1);
         assert!(!rid.evidence.contains(&id));
         assert!(f.iter().all(|f| f.by == vec!["free_text"]), "{f:?}");
@@ -1297,8 +1311,12 @@ mod tests {
         assert_eq!(f[0].confidence, 0.6);
         assert_eq!(f[0].by, vec!["column_name"]);
         // Not for a count.
-        assert!(set.column_typed("fingerprint_count", "Int64").finish().is_empty()
-            || set.column_typed("fingerprint_count", "Int64").finish()[0].confidence <= 0.3);
+        assert!(
+            set.column_typed("fingerprint_count", "Int64")
+                .finish()
+                .is_empty()
+                || set.column_typed("fingerprint_count", "Int64").finish()[0].confidence <= 0.3
+        );
     }
 
     #[test]

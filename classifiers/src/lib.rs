@@ -36,10 +36,40 @@
 //! only produces a (low-confidence, 0.3) finding when the column held no
 //! non-null values at all: when values are present, values win.
 //!
+//! Some categories need context to mean anything: `1`/`2` are a sex only
+//! in a `gender` column, a date is a birth date only in a `birthday` column,
+//! a bare `31.2304` is a latitude only in a `lat` column. Such classifiers
+//! override [`Classifier::confirm_hinted`], which the engine calls instead
+//! of `confirm` when the column name matched their hint.
+//!
+//! Categories whose values cannot be checked at all (biometric templates,
+//! diagnoses) implement [`Classifier::name_only_confidence`]: the column name
+//! and type ([`ClassifierSet::column_typed`]) give a verdict of at most 0.6,
+//! and values, where present, can only veto it. For every value-checkable
+//! category a name on its own never gives more than 0.3.
+//!
+//! # Overlapping identifiers
+//!
 //! Some identifiers overlap in shape (an 18-digit resident ID can also pass
-//! Luhn). Built-in numeric identifiers form an exclusive group with a fixed
-//! priority: the first of them that confirms a value claims it, and the others
-//! do not count it.
+//! Luhn; a 15-digit number can be an old resident ID and a Luhn-valid
+//! IMEI). Built-in numeric identifiers form an exclusive group with a fixed
+//! priority. A value that one member confirms counts for that member only;
+//! a value that several confirm goes to the one the rest of the column
+//! supports (the most values only it confirmed), then to the one whose hint
+//! matched, then to the first in priority.
+//!
+//! # Free text
+//!
+//! Values that read like prose (longer than 40 characters, or with spaces,
+//! punctuation, or Han characters mixed with Latin letters or digits) are
+//! also searched for embedded identifiers, in text and unknown-type columns
+//! only. One regex pass per value cuts out candidate tokens whose neighbours
+//! are not ASCII letters or digits (so `请联系13812345678谢谢` yields a phone,
+//! while the same digits inside a longer number do not); each token then
+//! goes through the shared prefilter and [`Classifier::confirm_free_text`]
+//! of the classifiers that opt in. When the column as a whole reads like
+//! text, each category found becomes a finding with `by = ["free_text"]`
+//! and `matched / sampled` = the share of rows that contain it.
 //!
 //! # Adding a built-in classifier
 //!

@@ -198,7 +198,6 @@ pub fn is_cn_province_code(code: u32) -> bool {
     matches!(code, 11..=15 | 21..=23 | 31..=37 | 41..=46 | 50..=54 | 61..=65 | 71 | 81..=83)
 }
 
-
 /// GB 32100 value of one character of a unified social credit code
 /// (`0`–`9`, then `A`=10 … `Y`=30 without I, O, S, V, Z). Upper-case input
 /// expected.
@@ -206,15 +205,14 @@ fn uscc_value(c: u8) -> Option<u32> {
     const LETTERS: &[u8; 21] = b"ABCDEFGHJKLMNPQRTUWXY";
     match c {
         b'0'..=b'9' => Some(u32::from(c - b'0')),
-        _ => LETTERS
-            .iter()
-            .position(|&l| l == c)
-            .map(|p| 10 + p as u32),
+        _ => LETTERS.iter().position(|&l| l == c).map(|p| 10 + p as u32),
     }
 }
 
 /// Weights of the GB 32100 check (`3^(i-1) mod 31`).
-const USCC_WEIGHTS: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+const USCC_WEIGHTS: [u32; 17] = [
+    1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
+];
 
 /// Computes the GB 32100 check character (position 18) of a unified social
 /// credit code from its first 17 characters. Case-insensitive. `None` if

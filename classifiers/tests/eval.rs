@@ -134,7 +134,9 @@ fn with_luhn(body: &str) -> String {
 }
 
 fn bank_card(rng: &mut Rng) -> String {
-    let iin = rng.pick(&["622202", "622848", "621700", "622588", "456351", "524047", "625965"]);
+    let iin = rng.pick(&[
+        "622202", "622848", "621700", "622588", "456351", "524047", "625965",
+    ]);
     let len = if rng.chance(50) { 19 } else { 16 };
     let card = with_luhn(&format!("{iin}{}", rng.digits(len - 7)));
     if rng.chance(20) {
@@ -149,13 +151,30 @@ fn bank_card(rng: &mut Rng) -> String {
 }
 
 fn email(rng: &mut Rng) -> String {
-    let user = rng.pick(&["zhang.san", "li_si", "wang5", "chen.jing", "liu.yang", "sun-hao"]);
-    let dom = rng.pick(&["example.com", "example.cn", "mail.example.org", "example.net"]);
+    let user = rng.pick(&[
+        "zhang.san",
+        "li_si",
+        "wang5",
+        "chen.jing",
+        "liu.yang",
+        "sun-hao",
+    ]);
+    let dom = rng.pick(&[
+        "example.com",
+        "example.cn",
+        "mail.example.org",
+        "example.net",
+    ]);
     format!("{user}{}@{dom}", rng.below(1000))
 }
 
-const SURNAMES: &[&str] = &["王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "欧阳", "司马"];
-const GIVEN: &[&str] = &["伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "洋", "艳", "勇", "军", "杰", "娟", "涛", "明", "超", "秀英", "晓明", "建国"];
+const SURNAMES: &[&str] = &[
+    "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "欧阳", "司马",
+];
+const GIVEN: &[&str] = &[
+    "伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "洋", "艳", "勇", "军", "杰", "娟", "涛", "明",
+    "超", "秀英", "晓明", "建国",
+];
 
 fn name(rng: &mut Rng) -> String {
     let s = rng.pick(SURNAMES);
@@ -178,7 +197,16 @@ fn address(rng: &mut Rng) -> String {
         "湖北省武汉市洪山区",
         "",
     ]);
-    let road = rng.pick(&["张江路", "建国路", "文三路", "科技南路", "人民南路", "中山北路", "珞喻路", "长安街"]);
+    let road = rng.pick(&[
+        "张江路",
+        "建国路",
+        "文三路",
+        "科技南路",
+        "人民南路",
+        "中山北路",
+        "珞喻路",
+        "长安街",
+    ]);
     let no = 1 + rng.below(300);
     match rng.below(3) {
         0 => format!("{city}{road}{no}号"),
@@ -188,16 +216,29 @@ fn address(rng: &mut Rng) -> String {
             1 + rng.below(6),
             101 + rng.below(2000)
         ),
-        _ => format!("{city}{road}{no}弄{}号{}室", 1 + rng.below(50), 101 + rng.below(900)),
+        _ => format!(
+            "{city}{road}{no}弄{}号{}室",
+            1 + rng.below(50),
+            101 + rng.below(900)
+        ),
     }
 }
 
 fn ip(rng: &mut Rng) -> String {
     if rng.chance(15) {
-        format!("2001:db8:{:x}::{:x}", rng.below(65536), 1 + rng.below(65535))
+        format!(
+            "2001:db8:{:x}::{:x}",
+            rng.below(65536),
+            1 + rng.below(65535)
+        )
     } else {
         let first = rng.pick(&["10", "36", "58", "101", "112", "183", "192", "203", "222"]);
-        format!("{first}.{}.{}.{}", rng.below(256), rng.below(256), 1 + rng.below(254))
+        format!(
+            "{first}.{}.{}.{}",
+            rng.below(256),
+            rng.below(256),
+            1 + rng.below(254)
+        )
     }
 }
 
@@ -208,7 +249,11 @@ fn imei(rng: &mut Rng) -> String {
 
 fn mac(rng: &mut Rng, sep: &str) -> String {
     let h = rng.hex(12).to_uppercase();
-    let h = if h.starts_with("0000") { format!("AC{}", &h[2..]) } else { h };
+    let h = if h.starts_with("0000") {
+        format!("AC{}", &h[2..])
+    } else {
+        h
+    };
     (0..6)
         .map(|i| h[i * 2..i * 2 + 2].to_owned())
         .collect::<Vec<_>>()
@@ -245,10 +290,10 @@ fn passport(rng: &mut Rng, current_only: bool) -> String {
 
 fn permit(rng: &mut Rng, hinted: bool) -> String {
     let hm = rng.pick(&["H", "M"]);
-    match rng.below(if hinted { 5 } else { 5 }) {
+    match rng.below(5) {
         0..=2 => format!("{hm}{}{:02}", rng.digits(8), rng.below(5)),
-        3 if !hinted => format!("{hm}{}{:02}", rng.digits(8), rng.below(5)),
-        3 => rng.digits(8),
+        // The eight-digit Taiwan permit only means something under a name.
+        3 if hinted => rng.digits(8),
         _ => format!("{hm}{}", rng.digits(8)),
     }
 }
@@ -279,8 +324,16 @@ fn plate(rng: &mut Rng) -> String {
     let p = rng.pick(&["京", "沪", "粤", "浙", "苏", "川", "鄂"]);
     let letter = char::from(b"ABCDEFGHJK"[rng.below(10) as usize]);
     let body = match rng.below(3) {
-        0 => format!("D{}{}", char::from(b"ABCDEF"[rng.below(6) as usize]), rng.digits(4)),
-        1 => format!("{}{}", rng.digits(4), char::from(b"ABCDEFGHJK"[rng.below(10) as usize])),
+        0 => format!(
+            "D{}{}",
+            char::from(b"ABCDEF"[rng.below(6) as usize]),
+            rng.digits(4)
+        ),
+        1 => format!(
+            "{}{}",
+            rng.digits(4),
+            char::from(b"ABCDEFGHJK"[rng.below(10) as usize])
+        ),
         _ => rng.digits(5),
     };
     if rng.chance(10) {
@@ -319,7 +372,11 @@ fn birth_date(rng: &mut Rng) -> String {
 }
 
 fn coordinate_number(rng: &mut Rng, lat: bool, decimals: usize) -> String {
-    let base = if lat { 22.0 + rng.below(18) as f64 } else { 103.0 + rng.below(19) as f64 };
+    let base = if lat {
+        22.0 + rng.below(18) as f64
+    } else {
+        103.0 + rng.below(19) as f64
+    };
     let frac = rng.below(10u64.pow(decimals as u32));
     // Trailing zeros disappear as they would in a Float64 display.
     let s = format!("{}.{frac:0width$}", base as u64, width = decimals);
@@ -330,13 +387,21 @@ fn coordinate_number(rng: &mut Rng, lat: bool, decimals: usize) -> String {
 fn free_text(rng: &mut Rng) -> String {
     let roll = rng.below(100);
     let id = resident_id(rng);
-    let id18 = if id.len() == 18 { id } else { with_mod11(&format!("310104{}", "19900101001")) };
+    let id18 = if id.len() == 18 {
+        id
+    } else {
+        with_mod11(&format!("310104{}", "19900101001"))
+    };
     match roll {
         0..=19 => format!("请联系{}谢谢", mobile_digits(rng)),
         20..=34 => format!("客户{}来电，回拨 {}，周末送货", name(rng), mobile(rng)),
         35..=44 => format!("发票请发到 {}，抬头个人", email(rng)),
         45..=52 => format!("{{\"sfzh\":\"{id18}\",\"status\":\"verified\"}}"),
-        53..=57 => format!("{{\"contact\":\"{}\",\"mail\":\"{}\"}}", mobile_digits(rng), email(rng)),
+        53..=57 => format!(
+            "{{\"contact\":\"{}\",\"mail\":\"{}\"}}",
+            mobile_digits(rng),
+            email(rng)
+        ),
         58..=70 => format!("订单{}{}已发货，请注意查收", 2024, rng.digits(14)),
         71..=80 => "客户要求周末送货，不要提前打电话。".to_owned(),
         81..=90 => format!("退款 {}.{:02} 元已原路返回", rng.below(900), rng.below(100)),
@@ -349,15 +414,28 @@ fn free_text_clean(rng: &mut Rng) -> String {
         0 => "客户要求周末送货，不要提前打电话。".to_owned(),
         1 => format!("订单{}{}已发货，请注意查收", 2024, rng.digits(14)),
         2 => format!("退款 {}.{:02} 元已原路返回", rng.below(900), rng.below(100)),
-        3 => format!("批次 {} 的质检报告：合格，抽检 {} 件。", rng.digits(8), rng.below(50)),
-        _ => format!("{{\"event\":\"view\",\"ms\":{},\"sku\":\"SKU-2024-{:06}\"}}", 1_700_000_000_000u64 + rng.below(10_000_000_000), rng.below(999_999)),
+        3 => format!(
+            "批次 {} 的质检报告：合格，抽检 {} 件。",
+            rng.digits(8),
+            rng.below(50)
+        ),
+        _ => format!(
+            "{{\"event\":\"view\",\"ms\":{},\"sku\":\"SKU-2024-{:06}\"}}",
+            1_700_000_000_000u64 + rng.below(10_000_000_000),
+            rng.below(999_999)
+        ),
     }
 }
 
 fn order_no_passing_id_check(rng: &mut Rng) -> String {
     // `2024` + MMDD with month 13–19 or day 32–39: the MOD 11-2 check passes,
     // the date does not.
-    let body = format!("2024{}{}{}", 13 + rng.below(7), 32 + rng.below(8), rng.digits(9));
+    let body = format!(
+        "2024{}{}{}",
+        13 + rng.below(7),
+        32 + rng.below(8),
+        rng.digits(9)
+    );
     with_mod11(&body)
 }
 
@@ -404,70 +482,584 @@ fn generate() -> Vec<Column> {
     let rng = &mut r;
     vec![
         // ---- positives, realistic and obfuscated names
-        column(rng, "sfzh", "Utf8", &["pi.cn_resident_id"], "resident IDs: 18-digit, 81/82/83 permits, 9-prefixed foreign PR, 15-digit", n, resident_id),
-        column(rng, "c3", "Utf8", &["pi.cn_resident_id"], "resident IDs under a meaningless name", n, resident_id),
-        column(rng, "passport_no", "Utf8", &["pi.passport"], "all passport forms", n, |r| passport(r, false)),
-        column(rng, "col_7", "Utf8", &["pi.passport"], "current e-passport form only", n, |r| passport(r, true)),
-        column(rng, "txzhm", "Utf8", &["pi.travel_permit"], "H/M permits with and without renewal digits, Taiwan 8-digit", n, |r| permit(r, true)),
-        column(rng, "col_12", "Utf8", &["pi.travel_permit"], "H/M permits only", n, |r| permit(r, false)),
-        column(rng, "lxdh", "Utf8", &["pi.mobile_phone"], "mobiles in several formats", n, mobile),
-        column(rng, "c5", "Utf8", &["pi.mobile_phone"], "mobiles under a meaningless name", n, mobile),
-        column(rng, "email", "Utf8", &["pi.email"], "e-mail addresses", n, email),
-        column(rng, "col_2", "Utf8", &["pi.email"], "e-mail addresses", n, email),
-        column(rng, "jtdz", "Utf8", &["pi.address"], "street addresses", n, address),
-        column(rng, "c9", "Utf8", &["pi.address"], "street addresses", n, address),
-        column(rng, "yhkh", "Utf8", &["pi.bank_card"], "Luhn-valid cards, some grouped", n, bank_card),
-        column(rng, "col_4", "Utf8", &["pi.bank_card"], "Luhn-valid cards", n, bank_card),
-        column(rng, "login_ip", "Utf8", &["pi.ip_address"], "IPv4 and IPv6", n, ip),
-        column(rng, "c11", "Utf8", &["pi.ip_address"], "IPv4 and IPv6", n, ip),
+        column(
+            rng,
+            "sfzh",
+            "Utf8",
+            &["pi.cn_resident_id"],
+            "resident IDs: 18-digit, 81/82/83 permits, 9-prefixed foreign PR, 15-digit",
+            n,
+            resident_id,
+        ),
+        column(
+            rng,
+            "c3",
+            "Utf8",
+            &["pi.cn_resident_id"],
+            "resident IDs under a meaningless name",
+            n,
+            resident_id,
+        ),
+        column(
+            rng,
+            "passport_no",
+            "Utf8",
+            &["pi.passport"],
+            "all passport forms",
+            n,
+            |r| passport(r, false),
+        ),
+        column(
+            rng,
+            "col_7",
+            "Utf8",
+            &["pi.passport"],
+            "current e-passport form only",
+            n,
+            |r| passport(r, true),
+        ),
+        column(
+            rng,
+            "txzhm",
+            "Utf8",
+            &["pi.travel_permit"],
+            "H/M permits with and without renewal digits, Taiwan 8-digit",
+            n,
+            |r| permit(r, true),
+        ),
+        column(
+            rng,
+            "col_12",
+            "Utf8",
+            &["pi.travel_permit"],
+            "H/M permits only",
+            n,
+            |r| permit(r, false),
+        ),
+        column(
+            rng,
+            "lxdh",
+            "Utf8",
+            &["pi.mobile_phone"],
+            "mobiles in several formats",
+            n,
+            mobile,
+        ),
+        column(
+            rng,
+            "c5",
+            "Utf8",
+            &["pi.mobile_phone"],
+            "mobiles under a meaningless name",
+            n,
+            mobile,
+        ),
+        column(
+            rng,
+            "email",
+            "Utf8",
+            &["pi.email"],
+            "e-mail addresses",
+            n,
+            email,
+        ),
+        column(
+            rng,
+            "col_2",
+            "Utf8",
+            &["pi.email"],
+            "e-mail addresses",
+            n,
+            email,
+        ),
+        column(
+            rng,
+            "jtdz",
+            "Utf8",
+            &["pi.address"],
+            "street addresses",
+            n,
+            address,
+        ),
+        column(
+            rng,
+            "c9",
+            "Utf8",
+            &["pi.address"],
+            "street addresses",
+            n,
+            address,
+        ),
+        column(
+            rng,
+            "yhkh",
+            "Utf8",
+            &["pi.bank_card"],
+            "Luhn-valid cards, some grouped",
+            n,
+            bank_card,
+        ),
+        column(
+            rng,
+            "col_4",
+            "Utf8",
+            &["pi.bank_card"],
+            "Luhn-valid cards",
+            n,
+            bank_card,
+        ),
+        column(
+            rng,
+            "login_ip",
+            "Utf8",
+            &["pi.ip_address"],
+            "IPv4 and IPv6",
+            n,
+            ip,
+        ),
+        column(
+            rng,
+            "c11",
+            "Utf8",
+            &["pi.ip_address"],
+            "IPv4 and IPv6",
+            n,
+            ip,
+        ),
         column(rng, "imei", "Utf8", &["pi.device_id"], "IMEIs", n, imei),
-        column(rng, "c13", "Utf8", &["pi.device_id"], "IMEI, MAC and MEID mix", n, device_mix),
-        column(rng, "wifi_mac", "Utf8", &["pi.device_id"], "plain 12-hex MACs (need the name)", n, |r| mac(r, "")),
-        column(rng, "csrq", "Utf8", &["pi.birth_date"], "birth dates in four formats", n, birth_date),
-        column(rng, "birthday", "Date32", &["pi.birth_date"], "dates as a Date32 column displays them", n, |r| { let (y, m, d) = birth(r); format!("{y}-{m:02}-{d:02}") }),
-        column(rng, "c15", "Utf8", &[], "birth dates without a name: not detectable by design", n, birth_date),
-        column(rng, "xb", "Utf8", &["pi.gender"], "男/女/M/F/1/2", n, |r| r.pick(&["男", "女", "M", "F", "1", "2", "male", "female"]).to_owned()),
-        column(rng, "c16", "Utf8", &[], "sex codes without a name: not detectable by design", n, |r| r.pick(&["男", "女", "1", "2"]).to_owned()),
-        column(rng, "minzu", "Utf8", &["pi.ethnicity"], "ethnic groups incl. short forms", n, |r| r.pick(&["汉族", "汉", "回族", "回", "壮族", "满族", "维吾尔族", "土家族", "蒙古族", "蒙古", "藏族", "彝族", "苗族"]).to_owned()),
-        column(rng, "c17", "Utf8", &["pi.ethnicity"], "ethnic groups with the suffix", n, |r| r.pick(&["汉族", "回族", "壮族", "满族", "维吾尔族", "土家族", "蒙古族", "藏族", "彝族", "苗族", "哈萨克族", "朝鲜族"]).to_owned()),
-        column(rng, "face_feature", "Binary", &["pi.biometric"], "binary templates (no values reach the engine)", 0, |_| String::new()),
-        column(rng, "voiceprint", "Utf8", &["pi.biometric"], "Base64 voiceprint templates", n, |r| { let h = r.hex(96); format!("VlAx{}", h.to_uppercase().replace('0', "Q")) + &r.hex(40) }),
-        column(rng, "diagnosis", "Utf8", &["pi.health"], "diagnoses", n, |r| r.pick(&["高血压", "2型糖尿病", "急性上呼吸道感染", "无", "腰椎间盘突出", "过敏性鼻炎"]).to_owned()),
-        column(rng, "血型", "Utf8", &["pi.health"], "blood types", n, |r| r.pick(&["A型", "B型", "O型", "AB型", "A", "O"]).to_owned()),
-        column(rng, "lng", "Float64", &["geo.coordinate"], "longitudes, 6 decimals", n, |r| coordinate_number(r, false, 6)),
-        column(rng, "lat", "Float64", &["geo.coordinate"], "latitudes, 4 decimals", n, |r| coordinate_number(r, true, 4)),
-        column(rng, "c21", "Utf8", &["geo.coordinate"], "\"lng,lat\" strings", n, |r| format!("{},{}", coordinate_number(r, false, 6), coordinate_number(r, true, 6))),
-        column(rng, "geom", "Utf8", &["geo.coordinate"], "WKT points", n, |r| format!("POINT({} {})", coordinate_number(r, false, 5), coordinate_number(r, true, 5))),
-        column(rng, "vin", "Utf8", &["vehicle.vin"], "VINs", n, |r| vin(r, true)),
-        column(rng, "c22", "Utf8", &["vehicle.vin"], "VINs", n, |r| vin(r, true)),
-        column(rng, "cph", "Utf8", &["vehicle.license_plate"], "ordinary and new-energy plates", n, plate),
-        column(rng, "c23", "Utf8", &["vehicle.license_plate"], "plates", n, plate),
-        column(rng, "tyshxydm", "Utf8", &["org.uscc"], "credit codes", n, uscc),
+        column(
+            rng,
+            "c13",
+            "Utf8",
+            &["pi.device_id"],
+            "IMEI, MAC and MEID mix",
+            n,
+            device_mix,
+        ),
+        column(
+            rng,
+            "wifi_mac",
+            "Utf8",
+            &["pi.device_id"],
+            "plain 12-hex MACs (need the name)",
+            n,
+            |r| mac(r, ""),
+        ),
+        column(
+            rng,
+            "csrq",
+            "Utf8",
+            &["pi.birth_date"],
+            "birth dates in four formats",
+            n,
+            birth_date,
+        ),
+        column(
+            rng,
+            "birthday",
+            "Date32",
+            &["pi.birth_date"],
+            "dates as a Date32 column displays them",
+            n,
+            |r| {
+                let (y, m, d) = birth(r);
+                format!("{y}-{m:02}-{d:02}")
+            },
+        ),
+        column(
+            rng,
+            "c15",
+            "Utf8",
+            &[],
+            "birth dates without a name: not detectable by design",
+            n,
+            birth_date,
+        ),
+        column(
+            rng,
+            "xb",
+            "Utf8",
+            &["pi.gender"],
+            "男/女/M/F/1/2",
+            n,
+            |r| {
+                r.pick(&["男", "女", "M", "F", "1", "2", "male", "female"])
+                    .to_owned()
+            },
+        ),
+        column(
+            rng,
+            "c16",
+            "Utf8",
+            &[],
+            "sex codes without a name: not detectable by design",
+            n,
+            |r| r.pick(&["男", "女", "1", "2"]).to_owned(),
+        ),
+        column(
+            rng,
+            "minzu",
+            "Utf8",
+            &["pi.ethnicity"],
+            "ethnic groups incl. short forms",
+            n,
+            |r| {
+                r.pick(&[
+                    "汉族",
+                    "汉",
+                    "回族",
+                    "回",
+                    "壮族",
+                    "满族",
+                    "维吾尔族",
+                    "土家族",
+                    "蒙古族",
+                    "蒙古",
+                    "藏族",
+                    "彝族",
+                    "苗族",
+                ])
+                .to_owned()
+            },
+        ),
+        column(
+            rng,
+            "c17",
+            "Utf8",
+            &["pi.ethnicity"],
+            "ethnic groups with the suffix",
+            n,
+            |r| {
+                r.pick(&[
+                    "汉族",
+                    "回族",
+                    "壮族",
+                    "满族",
+                    "维吾尔族",
+                    "土家族",
+                    "蒙古族",
+                    "藏族",
+                    "彝族",
+                    "苗族",
+                    "哈萨克族",
+                    "朝鲜族",
+                ])
+                .to_owned()
+            },
+        ),
+        column(
+            rng,
+            "face_feature",
+            "Binary",
+            &["pi.biometric"],
+            "binary templates (no values reach the engine)",
+            0,
+            |_| String::new(),
+        ),
+        column(
+            rng,
+            "voiceprint",
+            "Utf8",
+            &["pi.biometric"],
+            "Base64 voiceprint templates",
+            n,
+            |r| {
+                let h = r.hex(96);
+                format!("VlAx{}", h.to_uppercase().replace('0', "Q")) + &r.hex(40)
+            },
+        ),
+        column(
+            rng,
+            "diagnosis",
+            "Utf8",
+            &["pi.health"],
+            "diagnoses",
+            n,
+            |r| {
+                r.pick(&[
+                    "高血压",
+                    "2型糖尿病",
+                    "急性上呼吸道感染",
+                    "无",
+                    "腰椎间盘突出",
+                    "过敏性鼻炎",
+                ])
+                .to_owned()
+            },
+        ),
+        column(
+            rng,
+            "血型",
+            "Utf8",
+            &["pi.health"],
+            "blood types",
+            n,
+            |r| r.pick(&["A型", "B型", "O型", "AB型", "A", "O"]).to_owned(),
+        ),
+        column(
+            rng,
+            "lng",
+            "Float64",
+            &["geo.coordinate"],
+            "longitudes, 6 decimals",
+            n,
+            |r| coordinate_number(r, false, 6),
+        ),
+        column(
+            rng,
+            "lat",
+            "Float64",
+            &["geo.coordinate"],
+            "latitudes, 4 decimals",
+            n,
+            |r| coordinate_number(r, true, 4),
+        ),
+        column(
+            rng,
+            "c21",
+            "Utf8",
+            &["geo.coordinate"],
+            "\"lng,lat\" strings",
+            n,
+            |r| {
+                format!(
+                    "{},{}",
+                    coordinate_number(r, false, 6),
+                    coordinate_number(r, true, 6)
+                )
+            },
+        ),
+        column(
+            rng,
+            "geom",
+            "Utf8",
+            &["geo.coordinate"],
+            "WKT points",
+            n,
+            |r| {
+                format!(
+                    "POINT({} {})",
+                    coordinate_number(r, false, 5),
+                    coordinate_number(r, true, 5)
+                )
+            },
+        ),
+        column(rng, "vin", "Utf8", &["vehicle.vin"], "VINs", n, |r| {
+            vin(r, true)
+        }),
+        column(rng, "c22", "Utf8", &["vehicle.vin"], "VINs", n, |r| {
+            vin(r, true)
+        }),
+        column(
+            rng,
+            "cph",
+            "Utf8",
+            &["vehicle.license_plate"],
+            "ordinary and new-energy plates",
+            n,
+            plate,
+        ),
+        column(
+            rng,
+            "c23",
+            "Utf8",
+            &["vehicle.license_plate"],
+            "plates",
+            n,
+            plate,
+        ),
+        column(
+            rng,
+            "tyshxydm",
+            "Utf8",
+            &["org.uscc"],
+            "credit codes",
+            n,
+            uscc,
+        ),
         column(rng, "c24", "Utf8", &["org.uscc"], "credit codes", n, uscc),
         column(rng, "xm", "Utf8", &["pi.name"], "names", n, name),
         column(rng, "c25", "Utf8", &["pi.name"], "names", n, name),
-        column(rng, "remark", "Utf8", &["pi.mobile_phone", "pi.email", "pi.cn_resident_id"], "free text with embedded phones, e-mails and IDs", n, free_text),
-        column(rng, "c30", "Utf8", &["pi.mobile_phone", "pi.email", "pi.cn_resident_id"], "free text under a meaningless name", n, free_text),
+        column(
+            rng,
+            "remark",
+            "Utf8",
+            &["pi.mobile_phone", "pi.email", "pi.cn_resident_id"],
+            "free text with embedded phones, e-mails and IDs",
+            n,
+            free_text,
+        ),
+        column(
+            rng,
+            "c30",
+            "Utf8",
+            &["pi.mobile_phone", "pi.email", "pi.cn_resident_id"],
+            "free text under a meaningless name",
+            n,
+            free_text,
+        ),
         // ---- hard negatives
-        column(rng, "remark_clean", "Utf8", &[], "free text without PI (order numbers, amounts, JSON events)", n, free_text_clean),
-        column(rng, "order_no", "Utf8", &[], "18-digit order numbers passing MOD 11-2 with impossible dates", n, order_no_passing_id_check),
-        column(rng, "phone", "Utf8", &[], "misleading name: order numbers", n, order_no_passing_id_check),
-        column(rng, "id_card", "Utf8", &[], "misleading name: SKUs", n, |r| format!("SKU-2024-{:06}", r.below(1_000_000))),
-        column(rng, "created_ms", "Int64", &[], "13-digit epoch milliseconds", n, |r| (1_700_000_000_000u64 + r.below(100_000_000_000)).to_string()),
-        column(rng, "code11", "Utf8", &[], "11-digit codes starting 10/11/12", n, |r| format!("1{}{}", r.below(3), r.digits(9))),
-        column(rng, "part_code", "Utf8", &[], "17-character part codes with a wrong check digit", n, |r| vin(r, false)),
-        column(rng, "event_id", "Utf8", &[], "UUIDs", n, |r| { let h = r.hex(32); format!("{}-{}-{}-{}-{}", &h[..8], &h[8..12], &h[12..16], &h[16..20], &h[20..]) }),
-        column(rng, "fingerprint", "Utf8", &[], "sha256 digests under a biometric-looking name", n, |r| r.hex(64)),
-        column(rng, "file_sha256", "Utf8", &[], "sha256 digests", n, |r| r.hex(64)),
-        column(rng, "amount", "Float64", &[], "amounts", n, |r| format!("{}.{:02}", r.below(100_000), r.below(100))),
-        column(rng, "price", "Float64", &[], "prices in the latitude range, 4 decimals", n, |r| coordinate_number(r, true, 4)),
-        column(rng, "city_lat", "Float64", &[], "coarse latitudes (2 decimals) are not precise location", n, |r| coordinate_number(r, true, 2)),
-        column(rng, "merchant", "Utf8", &[], "company names", n, |r| format!("{}{}{}", r.pick(&["北京", "上海", "深圳", "杭州", "成都"]), r.pick(&["星辰", "云帆", "前海", "西湖", "天府"]), r.pick(&["科技有限公司", "网络科技有限公司", "数据服务有限公司", "贸易有限公司", "软件集团"]))),
-        column(rng, "city", "Utf8", &[], "city names", n, |r| r.pick(&["上海", "杭州市", "北京", "广州", "深圳市", "成都", "武汉", "苏州", "郑州", "南京市", "广东省深圳市"]).to_owned()),
+        column(
+            rng,
+            "remark_clean",
+            "Utf8",
+            &[],
+            "free text without PI (order numbers, amounts, JSON events)",
+            n,
+            free_text_clean,
+        ),
+        column(
+            rng,
+            "order_no",
+            "Utf8",
+            &[],
+            "18-digit order numbers passing MOD 11-2 with impossible dates",
+            n,
+            order_no_passing_id_check,
+        ),
+        column(
+            rng,
+            "phone",
+            "Utf8",
+            &[],
+            "misleading name: order numbers",
+            n,
+            order_no_passing_id_check,
+        ),
+        column(
+            rng,
+            "id_card",
+            "Utf8",
+            &[],
+            "misleading name: SKUs",
+            n,
+            |r| format!("SKU-2024-{:06}", r.below(1_000_000)),
+        ),
+        column(
+            rng,
+            "created_ms",
+            "Int64",
+            &[],
+            "13-digit epoch milliseconds",
+            n,
+            |r| (1_700_000_000_000u64 + r.below(100_000_000_000)).to_string(),
+        ),
+        column(
+            rng,
+            "code11",
+            "Utf8",
+            &[],
+            "11-digit codes starting 10/11/12",
+            n,
+            |r| format!("1{}{}", r.below(3), r.digits(9)),
+        ),
+        column(
+            rng,
+            "part_code",
+            "Utf8",
+            &[],
+            "17-character part codes with a wrong check digit",
+            n,
+            |r| vin(r, false),
+        ),
+        column(rng, "event_id", "Utf8", &[], "UUIDs", n, |r| {
+            let h = r.hex(32);
+            format!(
+                "{}-{}-{}-{}-{}",
+                &h[..8],
+                &h[8..12],
+                &h[12..16],
+                &h[16..20],
+                &h[20..]
+            )
+        }),
+        column(
+            rng,
+            "fingerprint",
+            "Utf8",
+            &[],
+            "sha256 digests under a biometric-looking name",
+            n,
+            |r| r.hex(64),
+        ),
+        column(rng, "file_sha256", "Utf8", &[], "sha256 digests", n, |r| {
+            r.hex(64)
+        }),
+        column(rng, "amount", "Float64", &[], "amounts", n, |r| {
+            format!("{}.{:02}", r.below(100_000), r.below(100))
+        }),
+        column(
+            rng,
+            "price",
+            "Float64",
+            &[],
+            "prices in the latitude range, 4 decimals",
+            n,
+            |r| coordinate_number(r, true, 4),
+        ),
+        column(
+            rng,
+            "city_lat",
+            "Float64",
+            &[],
+            "coarse latitudes (2 decimals) are not precise location",
+            n,
+            |r| coordinate_number(r, true, 2),
+        ),
+        column(rng, "merchant", "Utf8", &[], "company names", n, |r| {
+            format!(
+                "{}{}{}",
+                r.pick(&["北京", "上海", "深圳", "杭州", "成都"]),
+                r.pick(&["星辰", "云帆", "前海", "西湖", "天府"]),
+                r.pick(&[
+                    "科技有限公司",
+                    "网络科技有限公司",
+                    "数据服务有限公司",
+                    "贸易有限公司",
+                    "软件集团"
+                ])
+            )
+        }),
+        column(rng, "city", "Utf8", &[], "city names", n, |r| {
+            r.pick(&[
+                "上海",
+                "杭州市",
+                "北京",
+                "广州",
+                "深圳市",
+                "成都",
+                "武汉",
+                "苏州",
+                "郑州",
+                "南京市",
+                "广东省深圳市",
+            ])
+            .to_owned()
+        }),
         column(rng, "order_date", "Utf8", &[], "plain dates", n, birth_date),
-        column(rng, "status", "Int64", &[], "status codes 1/2", n, |r| (1 + r.below(2)).to_string()),
-        column(rng, "part_name", "Utf8", &[], "part names", n, |r| r.pick(&["前刹车片", "空气滤清器", "机油滤芯", "雨刮片", "火花塞", "正时皮带"]).to_owned()),
-        column(rng, "version", "Utf8", &[], "three-part version strings", n, |r| format!("{}.{}.{}", r.below(10), r.below(30), r.below(300))),
+        column(rng, "status", "Int64", &[], "status codes 1/2", n, |r| {
+            (1 + r.below(2)).to_string()
+        }),
+        column(rng, "part_name", "Utf8", &[], "part names", n, |r| {
+            r.pick(&[
+                "前刹车片",
+                "空气滤清器",
+                "机油滤芯",
+                "雨刮片",
+                "火花塞",
+                "正时皮带",
+            ])
+            .to_owned()
+        }),
+        column(
+            rng,
+            "version",
+            "Utf8",
+            &[],
+            "three-part version strings",
+            n,
+            |r| format!("{}.{}.{}", r.below(10), r.below(30), r.below(300)),
+        ),
     ]
 }
 
@@ -488,7 +1080,15 @@ fn render(columns: &[Column]) -> (String, String) {
          generated by classifiers/tests/eval.rs.\ncolumn\tvalue\n",
     );
     for c in columns {
-        writeln!(cols, "{}\t{}\t{}\t{}", c.name, c.data_type, c.labels.join(","), c.note).unwrap();
+        writeln!(
+            cols,
+            "{}\t{}\t{}\t{}",
+            c.name,
+            c.data_type,
+            c.labels.join(","),
+            c.note
+        )
+        .unwrap();
         for v in &c.values {
             let v = v.as_deref().unwrap_or("\\N");
             assert!(!v.contains(['\t', '\n']), "{}: {v}", c.name);
@@ -519,12 +1119,19 @@ fn load(cols: &str, vals: &str) -> Vec<Loaded> {
         .map(|r| Loaded {
             name: r[0].clone(),
             data_type: r[1].clone(),
-            labels: r[2].split(',').filter(|s| !s.is_empty()).map(str::to_owned).collect(),
+            labels: r[2]
+                .split(',')
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+                .collect(),
             values: Vec::new(),
         })
         .collect();
     for r in rows(vals) {
-        let c = out.iter_mut().find(|c| c.name == r[0]).expect("known column");
+        let c = out
+            .iter_mut()
+            .find(|c| c.name == r[0])
+            .expect("known column");
         c.values.push((r[1] != "\\N").then(|| r[1].clone()));
     }
     out

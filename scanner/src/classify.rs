@@ -4,7 +4,7 @@ use arrow_array::cast::AsArray;
 use arrow_array::{Array, RecordBatch};
 use arrow_cast::display::{ArrayFormatter, FormatOptions};
 use arrow_schema::{DataType, Schema};
-use catalog_export::{CategoryReport, ColumnReport};
+use catalog_export::{AssetCategoryReport, CategoryReport, ColumnReport};
 use classifiers::ClassifierSet;
 use rayon::prelude::*;
 
@@ -21,7 +21,7 @@ pub fn classify_sample(
         .into_par_iter()
         .map(|i| {
             let field = schema.field(i);
-            let mut scan = set.column(field.name());
+            let mut scan = set.column_typed(field.name(), &field.data_type().to_string());
             for batch in batches {
                 if let Some(array) = batch.columns().get(i) {
                     push_values(&mut scan, array.as_ref());
@@ -43,6 +43,32 @@ pub fn classify_sample(
                     })
                     .collect(),
             }
+        })
+        .collect()
+}
+
+/// Table-level categories (a trajectory, charging operations) from the column verdicts.
+pub fn classify_asset(columns: &[ColumnReport]) -> Vec<AssetCategoryReport> {
+    let ids: Vec<Vec<String>> = columns
+        .iter()
+        .map(|c| c.categories.iter().map(|k| k.id.clone()).collect())
+        .collect();
+    let table: Vec<classifiers::TableColumn<'_>> = columns
+        .iter()
+        .zip(&ids)
+        .map(|(c, ids)| classifiers::TableColumn {
+            name: &c.name,
+            data_type: &c.data_type,
+            categories: ids,
+        })
+        .collect();
+    classifiers::classify_table(&table)
+        .into_iter()
+        .map(|f| AssetCategoryReport {
+            id: f.category.to_string(),
+            confidence: f.confidence,
+            rule: f.rule,
+            columns: f.columns,
         })
         .collect()
 }

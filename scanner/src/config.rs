@@ -17,6 +17,9 @@ pub struct Config {
     /// Named sources.
     #[serde(default)]
     pub sources: Vec<SourceEntry>,
+    /// Declarative classifier files (TOML), relative to this config file.
+    #[serde(default)]
+    pub classifiers: Vec<std::path::PathBuf>,
     /// The filing entity (备案主体).
     #[serde(default)]
     pub organization: Organization,
@@ -26,6 +29,9 @@ pub struct Config {
     /// Scheduled scans.
     #[serde(default)]
     pub schedule: Vec<crate::schedule::Job>,
+    /// Person counting.
+    #[serde(default)]
+    pub persons: PersonsSection,
     /// Yearly filing deadlines shown by `mulu status`; defaults when empty.
     #[serde(default)]
     pub deadlines: Vec<Deadline>,
@@ -42,6 +48,18 @@ pub struct ScanSection {
     pub sample_rows: Option<usize>,
     /// Assets sampled at once across all sources.
     pub concurrency: Option<usize>,
+}
+
+/// `[persons]`.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PersonsSection {
+    /// `exact` (default), `sketch` or `off`.
+    pub mode: Option<String>,
+    /// File holding the secret hash key (hex or raw bytes, 16–64 bytes).
+    pub key_file: Option<std::path::PathBuf>,
+    /// Memory the exact count may use before it falls back to sketches (default 2048).
+    pub memory_budget_mb: Option<usize>,
 }
 
 /// `[[deadlines]]`: a yearly filing deadline.
@@ -141,8 +159,8 @@ impl Config {
     pub fn load(path: &Path) -> anyhow::Result<Self> {
         let text = std::fs::read_to_string(path)
             .with_context(|| format!("cannot read config file {}", path.display()))?;
-        let mut config =
-            Self::parse(&text).with_context(|| format!("invalid config file {}", path.display()))?;
+        let mut config = Self::parse(&text)
+            .with_context(|| format!("invalid config file {}", path.display()))?;
         config.base_dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
         Ok(config)
     }

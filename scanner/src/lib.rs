@@ -9,12 +9,14 @@
 
 pub mod classify;
 pub mod config;
+pub mod custom;
 pub mod filing;
+pub mod persons;
 pub mod refiling;
 pub mod run;
-pub mod schedule;
 pub mod scan;
+pub mod schedule;
 pub mod state;
 pub mod summary;
 
-pub use scan::{scan, scan_started_at, ScanOptions};
+pub use scan::{scan, ScanContext, ScanOptions};

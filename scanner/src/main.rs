@@ -3,7 +3,6 @@
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::Arc;
 
 use anyhow::Context;
 use catalog_export::ScanReport;
@@ -59,6 +58,44 @@ enum Command {
     Schedule(ScheduleArgs),
     /// Last scan, current baseline, pending re-filings, persons verdicts and deadlines.
     Status(StatusArgs),
+    /// The classifiers: list them, explain one, test values against one.
+    #[command(subcommand)]
+    Classifiers(ClassifiersCommand),
+}
+
+#[derive(clap::Args, Clone)]
+struct ClassifierFiles {
+    /// Extra declarative classifiers (TOML); may be repeated.
+    #[arg(long = "classifiers", value_name = "FILE")]
+    files: Vec<PathBuf>,
+    /// Configuration file whose `classifiers = [...]` are loaded too.
+    #[arg(long, env = "MULU_CONFIG", value_name = "mulu.toml")]
+    config: Option<PathBuf>,
+}
+
+#[derive(Subcommand)]
+enum ClassifiersCommand {
+    /// Table of every classifier: id, names, PI/sensitive, source.
+    List(ClassifierFiles),
+    /// What a classifier detects, why it matters, examples and known false positives.
+    Explain {
+        /// Classifier id, e.g. pi.cn_resident_id.
+        id: String,
+        #[command(flatten)]
+        files: ClassifierFiles,
+    },
+    /// Test values against a classifier; exit 1 when none matches.
+    Test {
+        /// Classifier id.
+        id: String,
+        /// Values to test.
+        values: Vec<String>,
+        /// Also test every line of this file (a column of values).
+        #[arg(long, value_name = "FILE")]
+        file: Option<PathBuf>,
+        #[command(flatten)]
+        files: ClassifierFiles,
+    },
 }
 
 const DIFF_EXIT_CODES: &str = "\
@@ -143,6 +180,17 @@ struct ScanArgs {
     /// Do not record the scan in the state database.
     #[arg(long)]
     no_state: bool,
+    /// Extra declarative classifiers (TOML); may be repeated.
+    #[arg(long = "classifiers", value_name = "FILE")]
+    classifier_files: Vec<PathBuf>,
+    /// Count distinct persons: exact (default; falls back to bounds past its memory budget),
+    /// sketch (bounds, mergeable) or off.
+    #[arg(long, value_name = "MODE", value_parser = ["exact", "sketch", "off"])]
+    persons: Option<String>,
+    /// Secret key for the keyed person hashes (hex or raw bytes); without one, counts use a
+    /// per-run key and cannot be merged with other runs.
+    #[arg(long, env = "MULU_HASH_KEY_FILE", value_name = "FILE")]
+    hash_key_file: Option<PathBuf>,
     /// No progress bar and no summary; errors still go to stderr.
     #[arg(long, short)]
     quiet: bool,
@@ -201,6 +249,12 @@ fn fatal(error: anyhow::Error) -> Failure {
 }
 
 fn main() -> ExitCode {
+    // Like other Unix tools, end quietly when the reader of our output goes away (`| head`).
+    // SAFETY: restoring the default signal disposition before any thread starts.
+    #[cfg(unix)]
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = Cli::parse();
     tracing_subscriber::fmt()
         .with_env_filter(
@@ -209,7 +263,10 @@ fn main() -> ExitCode {
         )
         .with_writer(std::io::stderr)
         .init();
-    let state_path = cli.state.clone().unwrap_or_else(scanner::state::default_path);
+    let state_path = cli
+        .state
+        .clone()
+        .unwrap_or_else(scanner::state::default_path);
     let result = match cli.command {
         Command::Scan(args) => run_scan(&args, &state_path),
         Command::Catalog(CatalogCommand::Export(args)) => run_export(&args, &state_path),
@@ -218,6 +275,7 @@ fn main() -> ExitCode {
         Command::Diff(args) => run_diff(&args, &state_path),
         Command::Schedule(args) => run_schedule(&args, &state_path),
         Command::Status(args) => run_status(&args, &state_path),
+        Command::Classifiers(cmd) => run_classifiers(cmd),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -277,22 +335,42 @@ fn run_scan(args: &ScanArgs, state_path: &Path) -> Result<u8, Failure> {
     } else {
         let bar = ProgressBar::new(0);
         bar.set_style(
-            ProgressStyle::with_template("{spinner} scanning {pos}/{len} assets [{elapsed}] {wide_bar}")
-                .expect("the template is valid"),
+            ProgressStyle::with_template(
+                "{spinner} scanning {pos}/{len} assets [{elapsed}] {wide_bar}",
+            )
+            .expect("the template is valid"),
         );
         bar
     };
-    let classifiers = Arc::new(classifiers::ClassifierSet::builtin());
+    let (context, notice) = scanner::run::scan_context(
+        &config,
+        &scanner::run::ContextOverrides {
+            classifier_files: args.classifier_files.clone(),
+            persons_mode: args.persons.clone(),
+            key_file: args.hash_key_file.clone(),
+        },
+    )
+    .map_err(usage)?;
+    if let (Some(notice), false) = (notice, args.quiet) {
+        eprintln!("{notice}");
+    }
     let report = rt.block_on(async {
         let state = if args.no_state {
             None
         } else {
             Some(State::open(state_path).await.map_err(fatal)?)
         };
-        scanner::run::scan_and_record(state.as_ref(), &sources, &options, &config, classifiers, &progress)
-            .await
-            .map(|r| r.report)
-            .map_err(fatal)
+        scanner::run::scan_and_record(
+            state.as_ref(),
+            &sources,
+            &options,
+            &config,
+            context,
+            &progress,
+        )
+        .await
+        .map(|r| r.report)
+        .map_err(fatal)
     })?;
 
     for asset in report.failed_assets() {
@@ -303,8 +381,16 @@ fn run_scan(args: &ScanArgs, state_path: &Path) -> Result<u8, Failure> {
             asset.error.as_deref().unwrap_or("unknown error")
         );
     }
-    for source in report.sources.iter().filter(|s| s.status == catalog_export::Status::Error) {
-        eprintln!("error: source {}: {}", source.url, source.error.as_deref().unwrap_or("unknown error"));
+    for source in report
+        .sources
+        .iter()
+        .filter(|s| s.status == catalog_export::Status::Error)
+    {
+        eprintln!(
+            "error: source {}: {}",
+            source.url,
+            source.error.as_deref().unwrap_or("unknown error")
+        );
     }
     match &args.json {
         Some(path) => catalog_export::write_json(&report, path)
@@ -339,7 +425,10 @@ fn load_report(source: &CatalogSource, state_path: &Path) -> Result<ScanReport, 
     })
 }
 
-fn build(source: &CatalogSource, state_path: &Path) -> Result<catalog_export::catalog::Catalog, Failure> {
+fn build(
+    source: &CatalogSource,
+    state_path: &Path,
+) -> Result<catalog_export::catalog::Catalog, Failure> {
     let config = load_config(source.config.as_deref())?;
     let report = load_report(source, state_path)?;
     scanner::filing::build_catalog(&report, &config).map_err(usage)
@@ -374,10 +463,16 @@ fn run_check(args: &CatalogSource, state_path: &Path) -> Result<u8, Failure> {
         println!("{}: {}", p.place, p.message);
     }
     if problems.is_empty() {
-        println!("The catalogue is complete: {} important items.", catalog.items.len());
+        println!(
+            "The catalogue is complete: {} important items.",
+            catalog.items.len()
+        );
         Ok(0)
     } else {
-        println!("{} fields or problems to resolve before filing.", problems.len());
+        println!(
+            "{} fields or problems to resolve before filing.",
+            problems.len()
+        );
         Ok(1)
     }
 }
@@ -405,12 +500,19 @@ fn run_baseline(cmd: BaselineCommand, state_path: &Path) -> Result<u8, Failure> 
                     }
                 })
                 .map_err(fatal)?
-                .ok_or_else(|| usage(anyhow::anyhow!("no such completed scan; run `mulu scan` first")))?;
+                .ok_or_else(|| {
+                    usage(anyhow::anyhow!(
+                        "no such completed scan; run `mulu scan` first"
+                    ))
+                })?;
             let id = rt
                 .block_on(state.accept_baseline(&stored, &filed_at.to_string()))
                 .map_err(usage)?;
             let items = stored.catalog.as_ref().map_or(0, |c| c.items.len());
-            println!("baseline {id}: scan {} filed on {filed_at} ({items} important items)", stored.id);
+            println!(
+                "baseline {id}: scan {} filed on {filed_at} ({items} important items)",
+                stored.id
+            );
             Ok(0)
         }
         BaselineCommand::List => {
@@ -443,9 +545,12 @@ fn run_diff(args: &DiffArgs, state_path: &Path) -> Result<u8, Failure> {
         .block_on(scanner::refiling::diff_latest(&state, against))
         .map_err(usage)?;
     if let Some(path) = &args.json {
-        std::fs::write(path, serde_json::to_string_pretty(&diff).expect("serialises") + "\n")
-            .with_context(|| format!("cannot write {}", path.display()))
-            .map_err(fatal)?;
+        std::fs::write(
+            path,
+            serde_json::to_string_pretty(&diff).expect("serialises") + "\n",
+        )
+        .with_context(|| format!("cannot write {}", path.display()))
+        .map_err(fatal)?;
     }
     print!("{}", render_diff(&diff));
     Ok(if diff.refiling_needed { 10 } else { 0 })
@@ -457,7 +562,10 @@ fn render_diff(diff: &scanner::refiling::DiffReport) -> String {
         _ => format!("scan {}", diff.reference_scan.unwrap_or_default()),
     };
     if !diff.refiling_needed {
-        return format!("No re-filing needed: scan {} matches {reference}.\n", diff.current_scan);
+        return format!(
+            "No re-filing needed: scan {} matches {reference}.\n",
+            diff.current_scan
+        );
     }
     let mut table = comfy_table::Table::new();
     table
@@ -482,7 +590,10 @@ fn run_schedule(args: &ScheduleArgs, state_path: &Path) -> Result<u8, Failure> {
     let config = Config::load(&args.config).map_err(usage)?;
     scanner::schedule::validate(&config).map_err(usage)?;
     if config.schedule.is_empty() {
-        return Err(usage(anyhow::anyhow!("{} has no [[schedule]] jobs", args.config.display())));
+        return Err(usage(anyhow::anyhow!(
+            "{} has no [[schedule]] jobs",
+            args.config.display()
+        )));
     }
     let rt = runtime()?;
     let state = open_state(&rt, state_path)?;
@@ -508,9 +619,17 @@ fn run_schedule(args: &ScheduleArgs, state_path: &Path) -> Result<u8, Failure> {
             if outcomes.is_empty() {
                 println!("No job is due.");
             }
-            let refile = outcomes.iter().any(|o| o.diff.as_ref().is_some_and(|d| d.refiling_needed));
+            let refile = outcomes
+                .iter()
+                .any(|o| o.diff.as_ref().is_some_and(|d| d.refiling_needed));
             let partial = outcomes.iter().any(|o| o.partial);
-            return Ok(if refile { 10 } else if partial { 3 } else { 0 });
+            return Ok(if refile {
+                10
+            } else if partial {
+                3
+            } else {
+                0
+            });
         }
         let next = config
             .schedule
@@ -558,7 +677,10 @@ fn run_status(args: &StatusArgs, state_path: &Path) -> Result<u8, Failure> {
     }
     if latest.is_some() && baseline.is_some() {
         let diff = rt
-            .block_on(scanner::refiling::diff_latest(&state, scanner::refiling::Against::Baseline))
+            .block_on(scanner::refiling::diff_latest(
+                &state,
+                scanner::refiling::Against::Baseline,
+            ))
             .map_err(fatal)?;
         if diff.refiling_needed {
             println!("Pending re-filings:");
@@ -577,12 +699,16 @@ fn run_status(args: &StatusArgs, state_path: &Path) -> Result<u8, Failure> {
         }
     }
     if let Some(persons) = latest.as_ref().and_then(|s| s.report.persons.as_ref()) {
-        let count = persons
-            .distinct
-            .map_or_else(|| format!("{}–{}", persons.lower, persons.upper), |d| d.to_string());
+        let count = persons.distinct.map_or_else(
+            || format!("{}–{}", persons.lower, persons.upper),
+            |d| d.to_string(),
+        );
         println!("Persons: {count} ({})", persons.method);
         for t in &persons.thresholds {
-            println!("  {} {} {}: {} ({})", t.id, t.rule, t.value, t.status, t.basis);
+            println!(
+                "  {} {} {}: {} ({})",
+                t.id, t.rule, t.value, t.status, t.basis
+            );
         }
     }
     let today = chrono::Local::now().date_naive();
@@ -593,10 +719,145 @@ fn run_status(args: &StatusArgs, state_path: &Path) -> Result<u8, Failure> {
     };
     println!("Next deadlines:");
     for d in &deadlines {
-        match d.month_day().and_then(|(m, day)| catalog_export::diff::next_yearly(today, m, day)) {
+        match d
+            .month_day()
+            .and_then(|(m, day)| catalog_export::diff::next_yearly(today, m, day))
+        {
             Some(date) => println!("  {date} {}", d.name),
             None => println!("  {}: bad date '{}' (use MM-DD)", d.name, d.date),
         }
     }
     Ok(0)
+}
+
+/// The built-ins plus the config's and the command line's classifier files.
+fn classifier_set(
+    config: &Config,
+    extra: &[PathBuf],
+) -> Result<scanner::custom::LoadedSet, Failure> {
+    let mut files: Vec<PathBuf> = config
+        .classifiers
+        .iter()
+        .map(|p| config.resolve(p))
+        .collect();
+    files.extend(extra.iter().cloned());
+    scanner::custom::load_set(&files).map_err(usage)
+}
+
+fn run_classifiers(cmd: ClassifiersCommand) -> Result<u8, Failure> {
+    let files = match &cmd {
+        ClassifiersCommand::List(f) => f,
+        ClassifiersCommand::Explain { files, .. } | ClassifiersCommand::Test { files, .. } => files,
+    };
+    let config = load_config(files.config.as_deref())?;
+    let loaded = classifier_set(&config, &files.files)?;
+    let source_of = |id: &str| {
+        loaded
+            .custom
+            .iter()
+            .find(|(c, _)| c == id)
+            .map_or_else(|| "built-in".to_string(), |(_, f)| f.display().to_string())
+    };
+    let yes_no = |b: bool| if b { "yes" } else { "no" };
+    match cmd {
+        ClassifiersCommand::List(_) => {
+            let mut table = comfy_table::Table::new();
+            table
+                .load_preset(comfy_table::presets::UTF8_FULL_CONDENSED)
+                .set_header(vec!["id", "名称", "name", "PI", "sensitive", "source"]);
+            for c in loaded.set.classifiers() {
+                let info = c.info();
+                table.add_row(vec![
+                    info.id.to_string(),
+                    info.name_zh.to_string(),
+                    info.name_en.to_string(),
+                    yes_no(info.is_pi).to_string(),
+                    yes_no(info.is_sensitive).to_string(),
+                    source_of(info.id),
+                ]);
+            }
+            for t in classifiers::table_categories() {
+                table.add_row(vec![
+                    t.id.to_string(),
+                    t.name_zh.to_string(),
+                    t.name_en.to_string(),
+                    yes_no(t.is_pi).to_string(),
+                    yes_no(t.is_sensitive).to_string(),
+                    "built-in (table rule)".to_string(),
+                ]);
+            }
+            println!("{table}");
+            Ok(0)
+        }
+        ClassifiersCommand::Explain { id, .. } => {
+            let (info, docs) = match loaded.set.get(&id) {
+                Some(c) => (c.info(), c.docs()),
+                None => match classifiers::table_categories().iter().find(|t| t.id == id) {
+                    Some(t) => (t.category_info(), t.docs),
+                    None => {
+                        return Err(usage(anyhow::anyhow!(
+                            "no classifier '{id}'; see `mulu classifiers list`"
+                        )))
+                    }
+                },
+            };
+            println!("{} — {} ({})", info.id, info.name_zh, info.name_en);
+            println!(
+                "PI: {}; sensitive: {}; GB/T 43697 class: {}; vehicle rules: {}; source: {}\n",
+                yes_no(info.is_pi),
+                yes_no(info.is_sensitive),
+                if info.gbt43697_class.is_empty() {
+                    "-"
+                } else {
+                    info.gbt43697_class
+                },
+                info.vehicle_item.unwrap_or("-"),
+                source_of(info.id)
+            );
+            println!("{}", docs.trim());
+            Ok(0)
+        }
+        ClassifiersCommand::Test {
+            id, values, file, ..
+        } => {
+            let Some(classifier) = loaded.set.get(&id) else {
+                return Err(usage(anyhow::anyhow!(
+                    "no value classifier '{id}'; see `mulu classifiers list`"
+                )));
+            };
+            let mut all = values;
+            if let Some(path) = file {
+                let text = std::fs::read_to_string(&path)
+                    .with_context(|| format!("cannot read {}", path.display()))
+                    .map_err(usage)?;
+                all.extend(
+                    text.lines()
+                        .filter(|l| !l.trim().is_empty())
+                        .map(str::to_string),
+                );
+            }
+            if all.is_empty() {
+                return Err(usage(anyhow::anyhow!("give VALUEs or --file")));
+            }
+            if classifier.value_pattern().is_none() {
+                return Err(usage(anyhow::anyhow!(
+                    "{id} is detected from column names and types, not values; see `mulu classifiers explain {id}`"
+                )));
+            }
+            let mut matched = 0;
+            for value in &all {
+                // Only the masked form is printed: values may be real identifiers.
+                let shown = classifier.mask(value.trim());
+                match scanner::custom::test_value(classifier, value) {
+                    Some(w) => {
+                        matched += 1;
+                        println!("match     {shown} (weight {w:.2})");
+                    }
+                    None => println!("no match  {shown}"),
+                }
+            }
+            println!("{matched} of {} values match {id}", all.len());
+            Ok(if matched == 0 { 1 } else { 0 })
+        }
+    }
 }

@@ -1,14 +1,11 @@
 //! One recorded scan: run it, build its catalogue, store both in the state.
 
-use std::sync::Arc;
-
 use catalog_export::ScanReport;
-use classifiers::ClassifierSet;
 use indicatif::ProgressBar;
 
 use crate::config::Config;
 use crate::state::State;
-use crate::ScanOptions;
+use crate::{ScanContext, ScanOptions};
 
 /// A finished scan and where it was stored.
 pub struct RecordedScan {
@@ -28,7 +25,7 @@ pub async fn scan_and_record(
     sources: &[crate::config::SourceEntry],
     options: &ScanOptions,
     config: &Config,
-    classifiers: Arc<ClassifierSet>,
+    context: ScanContext,
     progress: &ProgressBar,
 ) -> anyhow::Result<RecordedScan> {
     let started_at = crate::scan::now();
@@ -36,7 +33,7 @@ pub async fn scan_and_record(
         Some(s) => Some(s.begin_scan(&started_at).await?),
         None => None,
     };
-    let report = crate::scan_started_at(started_at, sources, options, classifiers, progress).await;
+    let report = crate::scan(started_at, sources, options, context, progress).await;
     if let (Some(state), Some(id)) = (state, id) {
         let catalog = match crate::filing::build_catalog(&report, config) {
             Ok(c) => Some(c),
@@ -48,4 +45,80 @@ pub async fn scan_and_record(
         state.complete_scan(id, &report, catalog.as_ref()).await?;
     }
     Ok(RecordedScan { id, report })
+}
+
+/// Settings that choose the classifiers and the person count for a scan.
+#[derive(Default)]
+pub struct ContextOverrides {
+    /// Extra classifier files (command line).
+    pub classifier_files: Vec<std::path::PathBuf>,
+    /// `exact`, `sketch` or `off` (command line wins over the config).
+    pub persons_mode: Option<String>,
+    /// Hash key file (command line wins over the config).
+    pub key_file: Option<std::path::PathBuf>,
+}
+
+/// Builds the scan context from the config and overrides. The second value is a notice for
+/// the user when the person keys are per-run (not mergeable).
+///
+/// # Errors
+/// Bad classifier files, an unknown persons mode, an unreadable or invalid key file.
+pub fn scan_context(
+    config: &Config,
+    overrides: &ContextOverrides,
+) -> anyhow::Result<(ScanContext, Option<String>)> {
+    use anyhow::Context as _;
+    let mut files: Vec<std::path::PathBuf> = config
+        .classifiers
+        .iter()
+        .map(|p| config.resolve(p))
+        .collect();
+    files.extend(overrides.classifier_files.iter().cloned());
+    let classifiers = std::sync::Arc::new(crate::custom::load_set(&files)?.set);
+    let mode = overrides
+        .persons_mode
+        .clone()
+        .or_else(|| config.persons.mode.clone())
+        .unwrap_or_else(|| "exact".into());
+    let mode = match mode.as_str() {
+        "exact" => crate::persons::Mode::Exact,
+        "sketch" => crate::persons::Mode::Sketch,
+        "off" => crate::persons::Mode::Off,
+        other => anyhow::bail!("persons mode '{other}' is not one of exact, sketch, off"),
+    };
+    let mut notice = None;
+    let persons = if mode == crate::persons::Mode::Off {
+        None
+    } else {
+        let key_file = overrides
+            .key_file
+            .clone()
+            .or_else(|| config.persons.key_file.as_ref().map(|p| config.resolve(p)));
+        let keyer = match key_file {
+            Some(path) => {
+                let bytes = std::fs::read(&path)
+                    .with_context(|| format!("cannot read the hash key file {}", path.display()))?;
+                persons::PersonKeyer::from_key_file(&bytes)
+                    .map_err(|e| anyhow::anyhow!("hash key file {}: {e}", path.display()))?
+            }
+            None => {
+                notice = Some(
+                    "note: no hash key given (--hash-key-file or [persons] key_file); person counts use a \
+                     per-run key and cannot be merged with other runs"
+                        .to_string(),
+                );
+                persons::PersonKeyer::random().map_err(|e| anyhow::anyhow!("{e}"))?
+            }
+        };
+        let budget = config.persons.memory_budget_mb.unwrap_or(2048) << 20;
+        Some(crate::persons::Tally::new(mode, keyer, budget))
+    };
+    Ok((
+        ScanContext {
+            classifiers,
+            persons,
+            thresholds: persons::ThresholdRule::defaults(),
+        },
+        notice,
+    ))
 }

@@ -3,7 +3,9 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use catalog_export::{AssetReport, CategoryMeta, ScanReport, SourceReport, Status, SCAN_REPORT_SCHEMA};
+use catalog_export::{
+    AssetReport, CategoryMeta, ScanReport, SourceReport, Status, SCAN_REPORT_SCHEMA,
+};
 use classifiers::ClassifierSet;
 use connectors::{AssetInfo, Sample, SharedConnector};
 use futures::StreamExt;
@@ -41,25 +43,41 @@ struct Job {
     asset: AssetInfo,
 }
 
-/// Scans `sources` (SOURCE arguments) and returns the report. Never fails as a whole: every
-/// source or asset problem is recorded in the report.
-pub async fn scan(
-    sources: &[SourceEntry],
-    options: &ScanOptions,
-    classifiers: Arc<ClassifierSet>,
-    progress: &ProgressBar,
-) -> ScanReport {
-    scan_started_at(now(), sources, options, classifiers, progress).await
+/// What a scan classifies with and whether it counts persons.
+pub struct ScanContext {
+    /// The classifier set.
+    pub classifiers: Arc<ClassifierSet>,
+    /// The persons tally, unless counting is off.
+    pub persons: Option<crate::persons::Tally>,
+    /// Person-count thresholds to judge.
+    pub thresholds: Vec<persons::ThresholdRule>,
 }
 
-/// [`scan`] with a given start time (the one recorded in the state).
-pub async fn scan_started_at(
+impl ScanContext {
+    /// Built-in classifiers, no person count.
+    pub fn builtin() -> Self {
+        Self {
+            classifiers: Arc::new(ClassifierSet::builtin()),
+            persons: None,
+            thresholds: persons::ThresholdRule::defaults(),
+        }
+    }
+}
+
+/// Scans `sources` and returns the report, stamped with `started_at`. Never fails as a
+/// whole: every source or asset problem is recorded in the report.
+pub async fn scan(
     started_at: String,
     sources: &[SourceEntry],
     options: &ScanOptions,
-    classifiers: Arc<ClassifierSet>,
+    context: ScanContext,
     progress: &ProgressBar,
 ) -> ScanReport {
+    let ScanContext {
+        classifiers,
+        persons: tally,
+        thresholds,
+    } = context;
     let mut source_reports = Vec::new();
     let mut jobs = Vec::new();
 
@@ -123,11 +141,13 @@ pub async fn scan_started_at(
 
     progress.set_length(jobs.len() as u64);
     let sample_rows = options.sample_rows;
+    let tally = tally.map(Arc::new);
     let mut assets: Vec<AssetReport> = futures::stream::iter(jobs)
         .map(|job| {
             let classifiers = classifiers.clone();
+            let tally = tally.clone();
             async move {
-                let report = scan_asset(job, sample_rows, classifiers).await;
+                let report = scan_asset(job, sample_rows, classifiers, tally.as_deref()).await;
                 progress.inc(1);
                 report
             }
@@ -140,6 +160,11 @@ pub async fn scan_started_at(
     assets.sort_by(|a, b| (&a.source, &a.name).cmp(&(&b.source, &b.name)));
     source_reports.sort_by(|a, b| a.url.cmp(&b.url));
     let categories = category_meta(&classifiers, &assets);
+    let persons = tally
+        .map(|t| {
+            Arc::try_unwrap(t).unwrap_or_else(|_| unreachable!("every asset task has finished"))
+        })
+        .map(|t| t.finish(&thresholds));
     ScanReport {
         schema: SCAN_REPORT_SCHEMA.to_string(),
         started_at,
@@ -147,7 +172,7 @@ pub async fn scan_started_at(
         sources: source_reports,
         assets,
         categories,
-        persons: None,
+        persons,
     }
 }
 
@@ -158,8 +183,13 @@ fn category_meta(set: &ClassifierSet, assets: &[AssetReport]) -> BTreeMap<String
         if meta.contains_key(id) {
             continue;
         }
-        if let Some(c) = set.get(id) {
-            let info = c.info();
+        let info = set.get(id).map(|c| c.info()).or_else(|| {
+            classifiers::table_categories()
+                .iter()
+                .find(|t| t.id == id)
+                .map(|t| t.category_info())
+        });
+        if let Some(info) = info {
             meta.insert(
                 id.to_string(),
                 CategoryMeta {
@@ -167,8 +197,8 @@ fn category_meta(set: &ClassifierSet, assets: &[AssetReport]) -> BTreeMap<String
                     name_en: info.name_en.to_string(),
                     is_pi: info.is_pi,
                     is_sensitive: info.is_sensitive,
-                    pi_class: String::new(),
-                    vehicle_item: None,
+                    pi_class: info.gbt43697_class.to_string(),
+                    vehicle_item: info.vehicle_item.map(str::to_string),
                 },
             );
         }
@@ -176,7 +206,12 @@ fn category_meta(set: &ClassifierSet, assets: &[AssetReport]) -> BTreeMap<String
     meta
 }
 
-async fn scan_asset(job: Job, sample_rows: usize, classifiers: Arc<ClassifierSet>) -> AssetReport {
+async fn scan_asset(
+    job: Job,
+    sample_rows: usize,
+    classifiers: Arc<ClassifierSet>,
+    tally: Option<&crate::persons::Tally>,
+) -> AssetReport {
     let Job {
         connector,
         limiter,
@@ -224,7 +259,17 @@ async fn scan_asset(job: Job, sample_rows: usize, classifiers: Arc<ClassifierSet
     } = sample;
     report.warnings = warnings;
     match on_rayon(move || classify_sample(&classifiers, &schema, &batches)).await {
-        Some(columns) => report.columns = columns,
+        Some(columns) => {
+            report.categories = crate::classify::classify_asset(&columns);
+            report.columns = columns;
+            if let Some(tally) = tally {
+                let _permit = limiter
+                    .acquire()
+                    .await
+                    .expect("the semaphore is never closed");
+                tally.count_asset(&connector, &asset, &mut report).await;
+            }
+        }
         None => {
             report.status = Status::Error;
             report.error = Some(
@@ -237,7 +282,9 @@ async fn scan_asset(job: Job, sample_rows: usize, classifiers: Arc<ClassifierSet
 
 /// Runs CPU-bound work on the rayon pool, keeping tokio's threads free for I/O.
 /// `None` when the work panicked.
-async fn on_rayon<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Option<T> {
+pub(crate) async fn on_rayon<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Option<T> {
     let (tx, rx) = tokio::sync::oneshot::channel();
     rayon::spawn(move || {
         // rayon aborts the process on an uncaught panic; one bad asset must not do that.

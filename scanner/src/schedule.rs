@@ -2,7 +2,6 @@
 //! the filing baseline, and alerted on when a re-filing becomes due.
 
 use std::str::FromStr;
-use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
@@ -33,12 +32,21 @@ pub struct Job {
 
 impl Job {
     fn parsed_cron(&self) -> anyhow::Result<Cron> {
-        Cron::from_str(&self.cron).with_context(|| format!("[[schedule]] '{}': bad cron expression '{}'", self.name, self.cron))
+        Cron::from_str(&self.cron).with_context(|| {
+            format!(
+                "[[schedule]] '{}': bad cron expression '{}'",
+                self.name, self.cron
+            )
+        })
     }
 
     /// Whether the job is due at `now`: never run, or a scheduled time has passed since the
     /// last run.
-    pub fn is_due(&self, last_run: Option<DateTime<Utc>>, now: DateTime<Utc>) -> anyhow::Result<bool> {
+    pub fn is_due(
+        &self,
+        last_run: Option<DateTime<Utc>>,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<bool> {
         let Some(last) = last_run else {
             return Ok(true);
         };
@@ -84,11 +92,17 @@ pub fn validate(config: &Config) -> anyhow::Result<()> {
         }
         job.parsed_cron()?;
         if job.sources.is_empty() && config.sources.is_empty() {
-            anyhow::bail!("[[schedule]] '{}' has no sources and the config lists no [[sources]]", job.name);
+            anyhow::bail!(
+                "[[schedule]] '{}' has no sources and the config lists no [[sources]]",
+                job.name
+            );
         }
         if let Some(url) = &job.webhook {
             if !url.starts_with("http://") {
-                anyhow::bail!("[[schedule]] '{}': webhook must be an http:// URL (got '{url}')", job.name);
+                anyhow::bail!(
+                    "[[schedule]] '{}': webhook must be an http:// URL (got '{url}')",
+                    job.name
+                );
             }
         }
     }
@@ -99,7 +113,11 @@ pub fn validate(config: &Config) -> anyhow::Result<()> {
 ///
 /// # Errors
 /// State errors only; a failing source is reported in the outcome, never stops the schedule.
-pub async fn run_due(state: &State, config: &Config, now: DateTime<Utc>) -> anyhow::Result<Vec<JobOutcome>> {
+pub async fn run_due(
+    state: &State,
+    config: &Config,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Vec<JobOutcome>> {
     let mut outcomes = Vec::new();
     for job in &config.schedule {
         let last = state
@@ -119,7 +137,10 @@ async fn run_job(state: &State, config: &Config, job: &Job) -> anyhow::Result<Jo
     let sources: Vec<crate::config::SourceEntry> = if job.sources.is_empty() {
         config.sources.clone()
     } else {
-        job.sources.iter().map(|u| crate::config::SourceEntry::from_url(u)).collect()
+        job.sources
+            .iter()
+            .map(|u| crate::config::SourceEntry::from_url(u))
+            .collect()
     };
     let defaults = ScanOptions::default();
     let options = ScanOptions {
@@ -133,7 +154,7 @@ async fn run_job(state: &State, config: &Config, job: &Job) -> anyhow::Result<Jo
         &sources,
         &options,
         config,
-        Arc::new(classifiers::ClassifierSet::builtin()),
+        crate::run::scan_context(config, &crate::run::ContextOverrides::default())?.0,
         &ProgressBar::hidden(),
     )
     .await?;
@@ -162,8 +183,17 @@ async fn run_job(state: &State, config: &Config, job: &Job) -> anyhow::Result<Jo
 
 /// Logs the alert and, when configured, POSTs the diff JSON to the webhook.
 fn alert(job: &Job, diff: &DiffReport) {
-    let due = diff.triggers.iter().map(|t| t.due_by.as_str()).min().unwrap_or("");
-    let items: Vec<&str> = diff.triggers.iter().map(|t| t.trigger.item_id.as_str()).collect();
+    let due = diff
+        .triggers
+        .iter()
+        .map(|t| t.due_by.as_str())
+        .min()
+        .unwrap_or("");
+    let items: Vec<&str> = diff
+        .triggers
+        .iter()
+        .map(|t| t.trigger.item_id.as_str())
+        .collect();
     eprintln!(
         "ALERT [{}]: re-filing needed ({} triggers: {}); earliest due {due}",
         job.name,
@@ -178,7 +208,11 @@ fn alert(job: &Job, diff: &DiffReport) {
         .timeout_global(Some(Duration::from_secs(10)))
         .build()
         .into();
-    match agent.post(url).header("content-type", "application/json").send(body) {
+    match agent
+        .post(url)
+        .header("content-type", "application/json")
+        .send(body)
+    {
         Ok(_) => tracing::info!(job = %job.name, "webhook delivered"),
         Err(e) => eprintln!("error: [{}] webhook {url} failed: {e}", job.name),
     }
@@ -203,7 +237,9 @@ mod tests {
         let hourly = job("0 * * * *");
         assert!(hourly.is_due(None, now).unwrap());
         assert!(!hourly.is_due(Some(now), now).unwrap(), "just ran");
-        assert!(hourly.is_due(Some(now - chrono::Duration::hours(2)), now).unwrap());
+        assert!(hourly
+            .is_due(Some(now - chrono::Duration::hours(2)), now)
+            .unwrap());
         assert!(hourly.next_run(now).unwrap() > now);
     }
 
@@ -214,6 +250,9 @@ mod tests {
             ..Config::default()
         };
         let err = validate(&config).unwrap_err().to_string();
-        assert!(err.contains("nightly") && err.contains("bad cron expression"), "{err}");
+        assert!(
+            err.contains("nightly") && err.contains("bad cron expression"),
+            "{err}"
+        );
     }
 }

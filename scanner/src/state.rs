@@ -12,7 +12,9 @@ use std::time::Duration;
 use anyhow::Context;
 use catalog_export::catalog::Catalog;
 use catalog_export::ScanReport;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
 use sqlx::Row;
 
 /// Schema migrations, applied in order; the index + 1 is the schema version. Never edit a
@@ -108,16 +110,37 @@ impl State {
             .synchronous(SqliteSynchronous::Normal)
             .busy_timeout(Duration::from_secs(30))
             .foreign_keys(true);
-        let pool = SqlitePoolOptions::new()
-            .max_connections(2)
-            .connect_with(options)
-            .await
-            .with_context(|| format!("cannot open the state database {}", path.display()))?;
-        let state = Self {
-            pool,
-            path: path.to_path_buf(),
+        // Switching a new file to WAL needs a moment of exclusive access; when another mulu
+        // process is opening the same state at that instant, SQLite answers "locked" at once
+        // instead of waiting, so retry for a while.
+        let mut attempt = 0;
+        let state = loop {
+            let opened = async {
+                let pool = SqlitePoolOptions::new()
+                    .max_connections(2)
+                    .connect_with(options.clone())
+                    .await?;
+                let state = Self {
+                    pool,
+                    path: path.to_path_buf(),
+                };
+                state.migrate().await?;
+                anyhow::Ok(state)
+            }
+            .await;
+            match opened {
+                Ok(state) => break state,
+                Err(e) if attempt < 50 && format!("{e:#}").contains("locked") => {
+                    attempt += 1;
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+                Err(e) => {
+                    return Err(
+                        e.context(format!("cannot open the state database {}", path.display()))
+                    )
+                }
+            }
         };
-        state.migrate().await?;
         Ok(state)
     }
 
@@ -148,7 +171,12 @@ impl State {
     }
 
     /// Stores the finished scan's report (and its catalogue) and marks it complete, atomically.
-    pub async fn complete_scan(&self, id: i64, report: &ScanReport, catalog: Option<&Catalog>) -> anyhow::Result<()> {
+    pub async fn complete_scan(
+        &self,
+        id: i64,
+        report: &ScanReport,
+        catalog: Option<&Catalog>,
+    ) -> anyhow::Result<()> {
         let json = serde_json::to_string(report)?;
         let catalog = catalog.map(serde_json::to_string).transpose()?;
         sqlx::query(
@@ -175,10 +203,12 @@ impl State {
 
     /// A complete scan by id.
     pub async fn scan(&self, id: i64) -> anyhow::Result<Option<StoredScan>> {
-        let row = sqlx::query("SELECT id, report, catalog FROM scans WHERE status = 'complete' AND id = ?")
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?;
+        let row = sqlx::query(
+            "SELECT id, report, catalog FROM scans WHERE status = 'complete' AND id = ?",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
         row.map(|r| decode_scan(&r)).transpose()
     }
 
@@ -214,9 +244,10 @@ impl State {
 
     /// Every baseline, newest first.
     pub async fn baselines(&self) -> anyhow::Result<Vec<Baseline>> {
-        let rows = sqlx::query("SELECT id, scan_id, filed_at, catalog FROM baselines ORDER BY id DESC")
-            .fetch_all(&self.pool)
-            .await?;
+        let rows =
+            sqlx::query("SELECT id, scan_id, filed_at, catalog FROM baselines ORDER BY id DESC")
+                .fetch_all(&self.pool)
+                .await?;
         rows.iter().map(decode_baseline).collect()
     }
 
@@ -255,14 +286,22 @@ impl State {
 
     /// When a scheduled job last ran.
     pub async fn last_run(&self, job: &str) -> anyhow::Result<Option<String>> {
-        Ok(sqlx::query_scalar("SELECT last_run_at FROM schedule_runs WHERE job = ?")
-            .bind(job)
-            .fetch_optional(&self.pool)
-            .await?)
+        Ok(
+            sqlx::query_scalar("SELECT last_run_at FROM schedule_runs WHERE job = ?")
+                .bind(job)
+                .fetch_optional(&self.pool)
+                .await?,
+        )
     }
 
     /// Records a scheduled job's run.
-    pub async fn record_run(&self, job: &str, at: &str, scan_id: Option<i64>, outcome: &str) -> anyhow::Result<()> {
+    pub async fn record_run(
+        &self,
+        job: &str,
+        at: &str,
+        scan_id: Option<i64>,
+        outcome: &str,
+    ) -> anyhow::Result<()> {
         sqlx::query(
             "INSERT INTO schedule_runs (job, last_run_at, scan_id, outcome) VALUES (?, ?, ?, ?) \
              ON CONFLICT (job) DO UPDATE SET last_run_at = excluded.last_run_at, \
@@ -279,9 +318,11 @@ impl State {
 
     /// Number of scans that never completed (killed or crashed).
     pub async fn incomplete_scans(&self) -> anyhow::Result<i64> {
-        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM scans WHERE status = 'running'")
-            .fetch_one(&self.pool)
-            .await?)
+        Ok(
+            sqlx::query_scalar("SELECT COUNT(*) FROM scans WHERE status = 'running'")
+                .fetch_one(&self.pool)
+                .await?,
+        )
     }
 }
 
@@ -315,13 +356,18 @@ async fn apply_migrations(conn: &mut sqlx::SqliteConnection, path: &Path) -> any
 fn decode_scan(row: &sqlx::sqlite::SqliteRow) -> anyhow::Result<StoredScan> {
     let id: i64 = row.try_get("id")?;
     let json: String = row.try_get("report")?;
-    let report = serde_json::from_str(&json).with_context(|| format!("scan {id} has an unreadable report"))?;
+    let report = serde_json::from_str(&json)
+        .with_context(|| format!("scan {id} has an unreadable report"))?;
     let catalog: Option<String> = row.try_get("catalog")?;
     let catalog = catalog
         .map(|c| serde_json::from_str(&c))
         .transpose()
         .with_context(|| format!("scan {id} has an unreadable catalogue"))?;
-    Ok(StoredScan { id, report, catalog })
+    Ok(StoredScan {
+        id,
+        report,
+        catalog,
+    })
 }
 
 fn decode_baseline(row: &sqlx::sqlite::SqliteRow) -> anyhow::Result<Baseline> {
@@ -331,7 +377,8 @@ fn decode_baseline(row: &sqlx::sqlite::SqliteRow) -> anyhow::Result<Baseline> {
         id,
         scan_id: row.try_get("scan_id")?,
         filed_at: row.try_get("filed_at")?,
-        catalog: serde_json::from_str(&catalog).with_context(|| format!("baseline {id} is unreadable"))?,
+        catalog: serde_json::from_str(&catalog)
+            .with_context(|| format!("baseline {id} is unreadable"))?,
     })
 }
 
@@ -358,15 +405,49 @@ mod tests {
         let state = State::open(&path).await.unwrap();
         assert!(state.latest_scan().await.unwrap().is_none());
         let first = state.begin_scan("2026-11-01T00:00:00Z").await.unwrap();
-        state.complete_scan(first, &report("2026-11-01T00:00:00Z"), None).await.unwrap();
+        state
+            .complete_scan(first, &report("2026-11-01T00:00:00Z"), None)
+            .await
+            .unwrap();
         let _killed = state.begin_scan("2026-11-02T00:00:00Z").await.unwrap();
         let latest = state.latest_scan().await.unwrap().unwrap();
-        assert_eq!((latest.id, latest.report.started_at.as_str()), (first, "2026-11-01T00:00:00Z"));
+        assert_eq!(
+            (latest.id, latest.report.started_at.as_str()),
+            (first, "2026-11-01T00:00:00Z")
+        );
         assert_eq!(state.incomplete_scans().await.unwrap(), 1);
         // Reopening (another process) keeps the schema and the data.
         drop(state);
         let again = State::open(&path).await.unwrap();
         assert_eq!(again.latest_scan().await.unwrap().unwrap().id, first);
+    }
+
+    #[test]
+    fn concurrent_processes_can_open_a_new_state_together() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("shared.db");
+        let handles: Vec<_> = (0..6)
+            .map(|_| {
+                let path = path.clone();
+                std::thread::spawn(move || {
+                    let rt = tokio::runtime::Runtime::new().unwrap();
+                    rt.block_on(async {
+                        let state = State::open(&path).await.unwrap();
+                        let id = state.begin_scan("2026-11-01T00:00:00Z").await.unwrap();
+                        state
+                            .complete_scan(id, &report("2026-11-01T00:00:00Z"), None)
+                            .await
+                            .unwrap();
+                    })
+                })
+            })
+            .collect();
+        for h in handles {
+            h.join().expect("no open failed");
+        }
+        let rt = tokio::runtime::Runtime::new().unwrap();
+        let state = rt.block_on(State::open(&path)).unwrap();
+        assert_eq!(rt.block_on(state.latest_scan()).unwrap().unwrap().id, 6);
     }
 
     #[tokio::test]
@@ -381,15 +462,39 @@ mod tests {
             rules: &catalog_export::rules::RuleSet::default_rules(),
         })
         .unwrap();
-        state.complete_scan(id, &report("2026-11-01T00:00:00Z"), Some(&catalog)).await.unwrap();
+        state
+            .complete_scan(id, &report("2026-11-01T00:00:00Z"), Some(&catalog))
+            .await
+            .unwrap();
         let scan = state.latest_scan().await.unwrap().unwrap();
         let b = state.accept_baseline(&scan, "2026-07-31").await.unwrap();
-        assert_eq!(state.current_baseline().await.unwrap().unwrap().filed_at, "2026-07-31");
-        let first = state.first_detected(b, "item", "record_count", "2026-11-02").await.unwrap();
-        let later = state.first_detected(b, "item", "record_count", "2026-12-01").await.unwrap();
-        assert_eq!((first.as_str(), later.as_str()), ("2026-11-02", "2026-11-02"));
-        state.record_run("nightly", "2026-11-02T02:00:00Z", Some(id), "ok").await.unwrap();
-        state.record_run("nightly", "2026-11-03T02:00:00Z", None, "ok").await.unwrap();
-        assert_eq!(state.last_run("nightly").await.unwrap().as_deref(), Some("2026-11-03T02:00:00Z"));
+        assert_eq!(
+            state.current_baseline().await.unwrap().unwrap().filed_at,
+            "2026-07-31"
+        );
+        let first = state
+            .first_detected(b, "item", "record_count", "2026-11-02")
+            .await
+            .unwrap();
+        let later = state
+            .first_detected(b, "item", "record_count", "2026-12-01")
+            .await
+            .unwrap();
+        assert_eq!(
+            (first.as_str(), later.as_str()),
+            ("2026-11-02", "2026-11-02")
+        );
+        state
+            .record_run("nightly", "2026-11-02T02:00:00Z", Some(id), "ok")
+            .await
+            .unwrap();
+        state
+            .record_run("nightly", "2026-11-03T02:00:00Z", None, "ok")
+            .await
+            .unwrap();
+        assert_eq!(
+            state.last_run("nightly").await.unwrap().as_deref(),
+            Some("2026-11-03T02:00:00Z")
+        );
     }
 }

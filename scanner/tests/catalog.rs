@@ -9,7 +9,10 @@ use std::process::{Command, Output};
 use calamine::{Reader, Xlsx};
 
 fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..").canonicalize().unwrap()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .canonicalize()
+        .unwrap()
 }
 
 /// Runs mulu from the workspace root (so report paths are the relative `sample-data`).
@@ -81,7 +84,9 @@ fn mask_times(text: &str) -> String {
 }
 
 fn golden(name: &str, actual: &str) {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden").join(name);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/golden")
+        .join(name);
     let actual = mask_times(actual);
     if std::env::var_os("MULU_REGENERATE_GOLDEN").is_some() {
         std::fs::write(&path, &actual).unwrap();
@@ -104,7 +109,10 @@ fn json_and_csv_match_the_golden_files() {
     export(&state, "json", &json);
     export(&state, "csv", &csv);
     let csv_text = std::fs::read_to_string(&csv).unwrap();
-    assert!(csv_text.starts_with('\u{feff}'), "CSV starts with a BOM for Excel");
+    assert!(
+        csv_text.starts_with('\u{feff}'),
+        "CSV starts with a BOM for Excel"
+    );
     golden("catalog.json", &std::fs::read_to_string(&json).unwrap());
     golden("catalog.csv", &csv_text);
 }
@@ -122,12 +130,23 @@ fn xlsx_opens_in_a_real_reader_with_chinese_sheets_and_cells() {
     );
     let header = book.worksheet_range("备案主体信息").unwrap();
     assert_eq!(header.get_value((1, 0)).unwrap().to_string(), "单位名称");
-    assert_eq!(header.get_value((1, 1)).unwrap().to_string(), "示例智行汽车科技有限公司");
-    assert_eq!(header.get_value((3, 1)).unwrap().to_string(), "车联网/智能网联汽车、电信/互联网");
+    assert_eq!(
+        header.get_value((1, 1)).unwrap().to_string(),
+        "示例智行汽车科技有限公司"
+    );
+    assert_eq!(
+        header.get_value((3, 1)).unwrap().to_string(),
+        "车联网/智能网联汽车、电信/互联网"
+    );
 
     let items = book.worksheet_range("重要数据目录").unwrap();
-    let headers: Vec<String> = (0..5).map(|c| items.get_value((0, c)).unwrap().to_string()).collect();
-    assert_eq!(headers, vec!["目录编号", "数据名称", "数据描述", "数据类别", "数据级别"]);
+    let headers: Vec<String> = (0..5)
+        .map(|c| items.get_value((0, c)).unwrap().to_string())
+        .collect();
+    assert_eq!(
+        headers,
+        vec!["目录编号", "数据名称", "数据描述", "数据类别", "数据级别"]
+    );
     let names: Vec<String> = (1..items.height() as u32)
         .map(|r| items.get_value((r, 1)).unwrap().to_string())
         .collect();
@@ -136,10 +155,16 @@ fn xlsx_opens_in_a_real_reader_with_chinese_sheets_and_cells() {
     let retention_col = (0..items.width() as u32)
         .find(|c| items.get_value((0, *c)).unwrap().to_string() == "存储期限")
         .unwrap();
-    assert_eq!(items.get_value((1, retention_col)).unwrap().to_string(), "待填写");
+    assert_eq!(
+        items.get_value((1, retention_col)).unwrap().to_string(),
+        "待填写"
+    );
 
     let inventory = book.worksheet_range("数据资产台账").unwrap();
-    assert!(inventory.height() > items.height(), "the inventory holds non-important items too");
+    assert!(
+        inventory.height() > items.height(),
+        "the inventory holds non-important items too"
+    );
 }
 
 #[test]
@@ -152,7 +177,8 @@ fn rescanning_unchanged_data_keeps_item_ids() {
     let second = dir.path().join("second.json");
     export(&state, "json", &second);
     let ids = |p: &Path| -> Vec<String> {
-        let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap();
+        let v: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap();
         v["inventory"]
             .as_array()
             .unwrap()
@@ -184,34 +210,58 @@ fn no_sample_value_appears_in_any_export() {
             exports.push('\n');
         }
     }
-    let csv = std::fs::read_to_string(workspace().join("sample-data/exports/vehicle_owners.csv")).unwrap();
+    let csv = std::fs::read_to_string(workspace().join("sample-data/exports/vehicle_owners.csv"))
+        .unwrap();
     let mut checked = 0;
     for line in csv.lines().skip(1) {
         for value in line.split(',').take(5) {
-            assert!(!exports.contains(value), "sample value {value} leaked into an export");
+            assert!(
+                !exports.contains(value),
+                "sample value {value} leaked into an export"
+            );
             checked += 1;
         }
     }
     assert_eq!(checked, 1500);
-    assert!(!exports.contains("****"), "no masked evidence either: the catalogue has no content");
+    assert!(
+        !exports.contains("****"),
+        "no masked evidence either: the catalogue has no content"
+    );
 }
 
 #[test]
 fn check_lists_missing_fields_and_exits_1() {
     let dir = tempfile::tempdir().unwrap();
     let state = scanned(dir.path());
-    let out = mulu(&state, &["catalog", "check", "--config", "sample-data/mulu.toml"]);
+    let out = mulu(
+        &state,
+        &["catalog", "check", "--config", "sample-data/mulu.toml"],
+    );
     assert_eq!(out.status.code(), Some(1));
     let text = String::from_utf8(out.stdout).unwrap();
-    assert!(text.contains("vehicle-identifiers: 存储期限 待填写"), "{text}");
-    assert!(!text.contains("organization:"), "the sample organisation is complete: {text}");
+    assert!(
+        text.contains("vehicle-identifiers: 存储期限 待填写"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("organization:"),
+        "the sample organisation is complete: {text}"
+    );
 
     let full = dir.path().join("full.toml");
     let config = std::fs::read_to_string(workspace().join("sample-data/mulu.toml")).unwrap()
         + "\n[[catalog.fields]]\nmatch = { item = \"*\" }\nretention = \"3年\"\npurposes = \"服务\"\nprocessing = \"存储\"\nusage_scope = \"平台部\"\nowner = \"平台部\"\nexternal_sharing = \"无\"\ncross_border = \"无\"\n";
     std::fs::write(&full, config).unwrap();
-    let out = mulu(&state, &["catalog", "check", "--config", full.to_str().unwrap()]);
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+    let out = mulu(
+        &state,
+        &["catalog", "check", "--config", full.to_str().unwrap()],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
 }
 
 #[test]
@@ -219,7 +269,14 @@ fn export_without_any_scan_is_a_clear_error() {
     let dir = tempfile::tempdir().unwrap();
     let out = mulu(
         &dir.path().join("empty.db"),
-        &["catalog", "export", "--format", "json", "--out", dir.path().join("x.json").to_str().unwrap()],
+        &[
+            "catalog",
+            "export",
+            "--format",
+            "json",
+            "--out",
+            dir.path().join("x.json").to_str().unwrap(),
+        ],
     );
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("run `mulu scan` first"));

@@ -50,7 +50,12 @@ basis = "test rule"
 
     fn scan(&self) {
         let out = self.mulu(&["scan", self.data().to_str().unwrap(), "--quiet"]);
-        assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
 
     /// Runs `mulu diff --json` and returns (exit code, stdout, diff JSON).
@@ -61,13 +66,22 @@ basis = "test rule"
         let code = out.status.code().unwrap();
         let value = std::fs::read_to_string(&json)
             .map(|t| serde_json::from_str(&t).unwrap())
-            .unwrap_or_else(|_| panic!("no diff JSON; exit {code}; {}", String::from_utf8_lossy(&out.stderr)));
+            .unwrap_or_else(|_| {
+                panic!(
+                    "no diff JSON; exit {code}; {}",
+                    String::from_utf8_lossy(&out.stderr)
+                )
+            });
         (code, stdout, value)
     }
 
     fn accept(&self) {
         let out = self.mulu(&["baseline", "accept", "--filed-at", "2026-07-31"]);
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
 }
 
@@ -121,12 +135,21 @@ fn growth_of_35_percent_needs_a_refiling_with_a_due_date() {
     env.scan();
     let (code, stdout, diff) = env.diff();
     assert_eq!(code, 10, "{stdout}");
-    assert!(stdout.contains("vehicle-identifiers") && stdout.contains("条目数量变化≥30%"), "{stdout}");
+    assert!(
+        stdout.contains("vehicle-identifiers") && stdout.contains("条目数量变化≥30%"),
+        "{stdout}"
+    );
     let t = &diff["triggers"][0];
     assert_eq!(t["reason"], "record_count");
-    assert_eq!((t["baseline"].as_u64(), t["current"].as_u64()), (Some(1000), Some(1350)));
+    assert_eq!(
+        (t["baseline"].as_u64(), t["current"].as_u64()),
+        (Some(1000), Some(1350))
+    );
     let detected = date(&t["detected_at"]);
-    assert_eq!(date(&t["due_by"]), detected.checked_add_months(chrono::Months::new(3)).unwrap());
+    assert_eq!(
+        date(&t["due_by"]),
+        detected.checked_add_months(chrono::Months::new(3)).unwrap()
+    );
     assert!(stdout.contains(t["due_by"].as_str().unwrap()));
     assert_eq!(diff["baseline_filed_at"], "2026-07-31");
 }
@@ -164,7 +187,13 @@ fn thresholds_are_inclusive_and_both_directions() {
     env.scan();
     let (code, _, diff) = env.diff();
     assert_eq!(code, 10);
-    assert_eq!(reasons(&diff), vec![("vehicle-identifiers".to_string(), "storage_total".to_string())]);
+    assert_eq!(
+        reasons(&diff),
+        vec![(
+            "vehicle-identifiers".to_string(),
+            "storage_total".to_string()
+        )]
+    );
 }
 
 #[test]
@@ -189,10 +218,16 @@ fn a_new_important_item_triggers_and_the_detection_date_is_kept() {
     env.scan();
     let (code, _, first) = env.diff();
     assert_eq!(code, 10);
-    assert_eq!(reasons(&first), vec![("personal-financial".to_string(), "new_item".to_string())]);
+    assert_eq!(
+        reasons(&first),
+        vec![("personal-financial".to_string(), "new_item".to_string())]
+    );
     env.scan();
     let (_, _, second) = env.diff();
-    assert_eq!(first["triggers"][0]["detected_at"], second["triggers"][0]["detected_at"]);
+    assert_eq!(
+        first["triggers"][0]["detected_at"],
+        second["triggers"][0]["detected_at"]
+    );
 }
 
 #[test]
@@ -206,10 +241,20 @@ fn a_killed_scan_leaves_a_usable_state_and_is_not_current() {
     let slow = env.dir.path().join("slow");
     std::fs::create_dir_all(&slow).unwrap();
     for i in 0..3000 {
-        std::fs::write(slow.join(format!("f{i:04}.csv")), format!("id,vin\n{i},{}\n", vin(i))).unwrap();
+        std::fs::write(
+            slow.join(format!("f{i:04}.csv")),
+            format!("id,vin\n{i},{}\n", vin(i)),
+        )
+        .unwrap();
     }
     let mut child = Command::new(env!("CARGO_BIN_EXE_mulu"))
-        .args(["scan", slow.to_str().unwrap(), "--quiet", "--concurrency", "1"])
+        .args([
+            "scan",
+            slow.to_str().unwrap(),
+            "--quiet",
+            "--concurrency",
+            "1",
+        ])
         .env("MULU_STATE", env.dir.path().join("state.db"))
         .env("MULU_CONFIG", env.config())
         .stdout(Stdio::null())
@@ -223,7 +268,10 @@ fn a_killed_scan_leaves_a_usable_state_and_is_not_current() {
         if status.contains("Unfinished scans") {
             break;
         }
-        assert!(std::time::Instant::now() < deadline, "the scan never started: {status}");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the scan never started: {status}"
+        );
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
     std::thread::sleep(std::time::Duration::from_millis(200));
@@ -232,14 +280,23 @@ fn a_killed_scan_leaves_a_usable_state_and_is_not_current() {
     assert!(!exit.success(), "the scan was killed, not finished");
 
     let status = String::from_utf8(env.mulu(&["status"]).stdout).unwrap();
-    assert!(status.contains("Last scan: 1 "), "the killed scan is not current: {status}");
-    assert!(status.contains("Unfinished scans (killed or crashed, ignored): 1"), "{status}");
+    assert!(
+        status.contains("Last scan: 1 "),
+        "the killed scan is not current: {status}"
+    );
+    assert!(
+        status.contains("Unfinished scans (killed or crashed, ignored): 1"),
+        "{status}"
+    );
     let (code, _, _) = env.diff();
     assert_eq!(code, 0, "diff still works against the last complete scan");
     env.scan();
     let (code, _, diff) = env.diff();
     assert_eq!(code, 0);
-    assert_eq!(diff["current_scan"], 3, "the next scan is recorded after the killed one");
+    assert_eq!(
+        diff["current_scan"], 3,
+        "the next scan is recorded after the killed one"
+    );
 }
 
 #[test]
@@ -254,8 +311,16 @@ fn schedule_once_runs_a_due_job_and_stores_it() {
     std::fs::write(env.config(), config).unwrap();
     let out = env.mulu(&["schedule", "--once"]);
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(out.status.code(), Some(0), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
-    assert!(stdout.contains("job nightly: scan 1 complete; no baseline yet"), "{stdout}");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("job nightly: scan 1 complete; no baseline yet"),
+        "{stdout}"
+    );
     let status = String::from_utf8(env.mulu(&["status"]).stdout).unwrap();
     assert!(status.contains("Last scan: 1 "), "{status}");
     // It just ran; the next run is at 02:00.
@@ -269,7 +334,11 @@ fn status_lists_the_yearly_deadlines() {
     let out = env.mulu(&["status"]);
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("Last scan: none yet"));
-    for name in ["车联网重要数据目录备案", "人工智能重要数据目录备案", "数据安全风险评估报告"] {
+    for name in [
+        "车联网重要数据目录备案",
+        "人工智能重要数据目录备案",
+        "数据安全风险评估报告",
+    ] {
         assert!(text.contains(name), "{text}");
     }
     assert!(text.contains("-07-31 车联网重要数据目录备案"), "{text}");

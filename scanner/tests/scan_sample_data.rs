@@ -10,8 +10,11 @@ fn sample_data() -> PathBuf {
 }
 
 fn mulu(args: &[&str]) -> Output {
-    // Never touch the user's own state from a test.
-    let state = std::env::temp_dir().join(format!("mulu-test-state-{}", std::process::id()));
+    // Never touch the user's own state from a test; one state per call, so parallel tests
+    // never share one.
+    static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let call = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let state = std::env::temp_dir().join(format!("mulu-test-state-{}-{call}", std::process::id()));
     Command::new(env!("CARGO_BIN_EXE_mulu"))
         .args(args)
         .env("MULU_STATE", state.join("state.db"))
@@ -93,6 +96,8 @@ const EXPECTED: &[(&str, &str, Option<&str>)] = &[
         "plate_no",
         Some("vehicle.license_plate"),
     ),
+    ("lake/vehicle_tracks", "lng", Some("geo.coordinate")),
+    ("lake/vehicle_tracks", "lat", Some("geo.coordinate")),
     ("lake/vehicle_tracks", "speed_kmh", None),
     ("lake/vehicle_tracks", "ts", None),
     ("lake/part_catalog.parquet", "part_code", None),

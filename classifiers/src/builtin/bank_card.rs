@@ -188,7 +188,7 @@ mod tests {
             "41111111111111111111", // 20 digits
             "4111  1111 1111 1111", // double separator
             "4111 1111 1111 111a",
-            "6222021234567", // 13 digits
+            "6222021234567",       // 13 digits
             "2024050112345678908", // Luhn-valid, starts with a year
             "1234567812345670",    // Luhn-valid, industry identifier 1
         ] {

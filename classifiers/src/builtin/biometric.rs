@@ -156,7 +156,11 @@ mod tests {
             .map(|i| format!("{:.4}", f64::from(i) / 100.0))
             .collect::<Vec<_>>()
             .join(",");
-        for v in [b64.as_str(), vector.as_str(), "data:image/jpeg;base64,/9j/4AAQ"] {
+        for v in [
+            b64.as_str(),
+            vector.as_str(),
+            "data:image/jpeg;base64,/9j/4AAQ",
+        ] {
             assert_eq!(Biometric.confirm(v), None);
             assert_eq!(Biometric.confirm_hinted(v), Some(1.0), "{v}");
         }

@@ -72,7 +72,9 @@ impl Classifier for BirthDate {
     }
 
     fn value_pattern(&self) -> Option<&str> {
-        Some(r"[0-9]{4}(?:[-/.年][0-9]{1,2}(?:[-/.月][0-9]{1,2}日?)?月?|[0-9]{2,4})(?:[T ][0-9:.+\-Z]*)?")
+        Some(
+            r"[0-9]{4}(?:[-/.年][0-9]{1,2}(?:[-/.月][0-9]{1,2}日?)?月?|[0-9]{2,4})(?:[T ][0-9:.+\-Z]*)?",
+        )
     }
 
     fn confirm(&self, _value: &str) -> Option<f64> {

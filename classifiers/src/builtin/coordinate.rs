@@ -133,9 +133,13 @@ impl Coordinate {
 
 impl Classifier for Coordinate {
     fn info(&self) -> CategoryInfo {
-        CategoryInfo::new("geo.coordinate", "精确位置坐标", "Precise geographic coordinate")
-            .sensitive("个人位置信息")
-            .vehicle(VEHICLE_ART3_ITEM_1)
+        CategoryInfo::new(
+            "geo.coordinate",
+            "精确位置坐标",
+            "Precise geographic coordinate",
+        )
+        .sensitive("个人位置信息")
+        .vehicle(VEHICLE_ART3_ITEM_1)
     }
 
     fn value_pattern(&self) -> Option<&str> {
@@ -268,7 +272,13 @@ mod tests {
 
     #[test]
     fn masks() {
-        assert_eq!(Coordinate.mask("121.473701,31.230416"), "121.47****,31.23****");
-        assert_eq!(Coordinate.mask("POINT(121.4737 31.2304)"), "POINT(121.47** 31.23**)");
+        assert_eq!(
+            Coordinate.mask("121.473701,31.230416"),
+            "121.47****,31.23****"
+        );
+        assert_eq!(
+            Coordinate.mask("POINT(121.4737 31.2304)"),
+            "POINT(121.47** 31.23**)"
+        );
     }
 }

@@ -122,9 +122,13 @@ impl DeviceId {
 
 impl Classifier for DeviceId {
     fn info(&self) -> CategoryInfo {
-        CategoryInfo::new("pi.device_id", "设备标识符", "Device identifier (IMEI, MEID, MAC)")
-            .personal("个人设备信息")
-            .vehicle(VEHICLE_ART3_ITEM_5)
+        CategoryInfo::new(
+            "pi.device_id",
+            "设备标识符",
+            "Device identifier (IMEI, MEID, MAC)",
+        )
+        .personal("个人设备信息")
+        .vehicle(VEHICLE_ART3_ITEM_5)
     }
 
     fn value_pattern(&self) -> Option<&str> {

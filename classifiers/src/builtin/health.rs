@@ -54,8 +54,12 @@ pub struct Health;
 
 impl Classifier for Health {
     fn info(&self) -> CategoryInfo {
-        CategoryInfo::new("pi.health", "健康生理信息", "Health and medical information")
-            .sensitive("个人健康生理信息")
+        CategoryInfo::new(
+            "pi.health",
+            "健康生理信息",
+            "Health and medical information",
+        )
+        .sensitive("个人健康生理信息")
     }
 
     fn value_pattern(&self) -> Option<&str> {

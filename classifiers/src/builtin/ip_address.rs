@@ -166,7 +166,12 @@ mod tests {
     #[test]
     fn prefilter_covers_confirmed() {
         let re = Regex::new(&format!("^(?:{})$", IpAddress.value_pattern().unwrap())).unwrap();
-        for v in ["203.0.113.7", "2001:db8::1", "::ffff:192.0.2.128", "fe80::1"] {
+        for v in [
+            "203.0.113.7",
+            "2001:db8::1",
+            "::ffff:192.0.2.128",
+            "fe80::1",
+        ] {
             assert!(re.is_match(v), "{v}");
         }
     }

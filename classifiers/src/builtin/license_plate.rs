@@ -93,9 +93,13 @@ impl LicensePlate {
 
 impl Classifier for LicensePlate {
     fn info(&self) -> CategoryInfo {
-        CategoryInfo::new("vehicle.license_plate", "机动车号牌", "Vehicle licence plate number")
-            .personal("个人财产信息")
-            .vehicle(VEHICLE_ART3_ITEM_5)
+        CategoryInfo::new(
+            "vehicle.license_plate",
+            "机动车号牌",
+            "Vehicle licence plate number",
+        )
+        .personal("个人财产信息")
+        .vehicle(VEHICLE_ART3_ITEM_5)
     }
 
     fn value_pattern(&self) -> Option<&str> {

@@ -109,7 +109,9 @@ pub(crate) fn type_family(data_type: &str) -> TypeFamily {
         TypeFamily::Binary
     } else if has(&["utf8", "char", "text", "string", "json", "clob"]) {
         TypeFamily::Text
-    } else if has(&["int", "float", "double", "decimal", "numeric", "real", "number"]) {
+    } else if has(&[
+        "int", "float", "double", "decimal", "numeric", "real", "number",
+    ]) {
         TypeFamily::Numeric
     } else {
         TypeFamily::Other
@@ -193,7 +195,12 @@ mod tests {
     fn sensitivity_table() {
         let set = crate::ClassifierSet::builtin();
         let sensitive = |id: &str| set.get(id).unwrap().info().is_sensitive;
-        for id in ["pi.bank_card", "pi.biometric", "pi.health", "geo.coordinate"] {
+        for id in [
+            "pi.bank_card",
+            "pi.biometric",
+            "pi.health",
+            "geo.coordinate",
+        ] {
             assert!(sensitive(id), "{id}");
         }
         for id in [
@@ -272,8 +279,7 @@ mod tests {
         for c in CLASSIFIERS {
             match c.value_pattern() {
                 Some(p) => {
-                    Regex::new(&format!("^(?:{p})$"))
-                        .unwrap_or_else(|e| panic!("{}: {e}", c.id()));
+                    Regex::new(&format!("^(?:{p})$")).unwrap_or_else(|e| panic!("{}: {e}", c.id()));
                 }
                 None => assert!(
                     c.name_only_confidence("").is_some(),

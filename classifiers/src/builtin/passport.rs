@@ -154,7 +154,13 @@ mod tests {
     #[test]
     fn prefilter_covers_confirmed() {
         let re = Regex::new(&format!("^(?:{})$", Passport.value_pattern().unwrap())).unwrap();
-        for v in ["EA1234567", "e12345678", "P.1234567", "MA1234567", "de1234567"] {
+        for v in [
+            "EA1234567",
+            "e12345678",
+            "P.1234567",
+            "MA1234567",
+            "de1234567",
+        ] {
             assert!(re.is_match(v), "{v}");
         }
     }

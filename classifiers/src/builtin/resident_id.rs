@@ -98,9 +98,13 @@ impl ResidentId {
 
 impl Classifier for ResidentId {
     fn info(&self) -> CategoryInfo {
-        CategoryInfo::new("pi.cn_resident_id", "居民身份证号", "Resident identity card number")
-            .personal("个人身份信息")
-            .vehicle(VEHICLE_ART3_ITEM_5)
+        CategoryInfo::new(
+            "pi.cn_resident_id",
+            "居民身份证号",
+            "Resident identity card number",
+        )
+        .personal("个人身份信息")
+        .vehicle(VEHICLE_ART3_ITEM_5)
     }
 
     fn value_pattern(&self) -> Option<&str> {

@@ -55,8 +55,7 @@ pub struct Uscc;
 impl Uscc {
     fn layout_ok(b: &[u8]) -> bool {
         let authority = b[0].to_ascii_uppercase();
-        if !(matches!(authority, b'1'..=b'9' | b'A' | b'N' | b'Y') && matches!(b[1], b'1'..=b'9'))
-        {
+        if !(matches!(authority, b'1'..=b'9' | b'A' | b'N' | b'Y') && matches!(b[1], b'1'..=b'9')) {
             return false;
         }
         match parse_digits(&b[2..8]) {

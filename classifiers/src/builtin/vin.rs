@@ -49,9 +49,13 @@ pub struct Vin;
 
 impl Classifier for Vin {
     fn info(&self) -> CategoryInfo {
-        CategoryInfo::new("vehicle.vin", "车辆识别代号", "Vehicle identification number (VIN)")
-            .personal("个人财产信息")
-            .vehicle(VEHICLE_ART3_ITEM_5)
+        CategoryInfo::new(
+            "vehicle.vin",
+            "车辆识别代号",
+            "Vehicle identification number (VIN)",
+        )
+        .personal("个人财产信息")
+        .vehicle(VEHICLE_ART3_ITEM_5)
     }
 
     fn value_pattern(&self) -> Option<&str> {

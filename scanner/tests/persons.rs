@@ -1,0 +1,239 @@
+//! Distinct persons across holdings, through the real binary, and the no-leak guarantee.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn id_number(n: u32) -> String {
+    let body = format!(
+        "110105{}{:02}{:02}{:03}",
+        1960 + n % 40,
+        1 + n % 12,
+        1 + n % 28,
+        n % 1000
+    );
+    let check = classifiers::validate::mod11_2_check_char(body.as_bytes()).unwrap();
+    format!("{body}{}", check as char)
+}
+
+fn phone(n: u32) -> String {
+    format!("139{:08}", n)
+}
+
+/// Customers 0..1000 (ID + phone), orders for persons 500..1500 (phone only, formatted
+/// differently), vehicle owners 800..1200 (ID + plate). Truth: 1000 customers, plus 500
+/// order-only persons (phones 1000..1500), plus 200 owner-only persons (IDs 1000..1200,
+/// linked to no phone) = 1700 components; the sum of holdings is 2400, the largest 1000.
+fn write_holdings(dir: &Path) {
+    let mut customers = String::from("sfzh,shouji\n");
+    for n in 0..1000 {
+        customers.push_str(&format!("{},{}\n", id_number(n), phone(n)));
+    }
+    let mut orders = String::from("order_no,mobile\n");
+    for n in 500..1500 {
+        let p = phone(n);
+        let formatted = if n % 2 == 0 {
+            format!("+86 {}-{}-{}", &p[..3], &p[3..7], &p[7..])
+        } else {
+            p
+        };
+        orders.push_str(&format!("2025{:014},{formatted}\n", n));
+    }
+    let mut owners = String::from("id_number,plate\n");
+    for n in 800..1200 {
+        // Lower-case x and a 15-digit-free mix: the same persons as the customers.
+        owners.push_str(&format!("{},沪A{:05}\n", id_number(n).to_lowercase(), n));
+    }
+    // Invalid IDs are not persons.
+    owners.push_str("110105194912310021,沪B00001\n");
+    std::fs::write(dir.join("customers.csv"), customers).unwrap();
+    std::fs::write(dir.join("orders.csv"), orders).unwrap();
+    std::fs::write(dir.join("owners.csv"), owners).unwrap();
+}
+
+fn mulu(state: &Path, args: &[&str], log: &str) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_mulu"))
+        .args(args)
+        .env("MULU_STATE", state)
+        .env("MULU_LOG", log)
+        .output()
+        .unwrap()
+}
+
+fn asset<'a>(report: &'a Value, name: &str) -> &'a Value {
+    report["assets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["name"] == name)
+        .unwrap()
+}
+
+#[test]
+fn persons_are_connected_components_not_sums() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    std::fs::create_dir_all(&data).unwrap();
+    write_holdings(&data);
+    let report_path = dir.path().join("r.json");
+    let out = mulu(
+        &dir.path().join("state.db"),
+        &[
+            "scan",
+            data.to_str().unwrap(),
+            "--json",
+            report_path.to_str().unwrap(),
+            "--quiet",
+        ],
+        "error",
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: Value =
+        serde_json::from_str(&std::fs::read_to_string(&report_path).unwrap()).unwrap();
+    let persons = &report["persons"];
+    assert_eq!(persons["method"], "exact");
+    assert_eq!(
+        persons["distinct"], 1700,
+        "not 2400 (sum) and not 1000 (max)"
+    );
+    assert_eq!(persons["by_identifier"]["pi.cn_resident_id"], 1200);
+    assert_eq!(persons["by_identifier"]["pi.mobile_phone"], 1500);
+    assert_eq!(persons["mergeable"], false, "no key file: per-run key");
+    assert_eq!(asset(&report, "customers.csv")["persons"], 1000);
+    assert_eq!(asset(&report, "orders.csv")["persons"], 1000);
+    assert_eq!(
+        asset(&report, "owners.csv")["persons"],
+        400,
+        "the invalid ID is not a person"
+    );
+    let art28 = persons["thresholds"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["id"] == "ndsr-art28")
+        .unwrap();
+    assert_eq!(
+        (art28["status"].as_str(), art28["value"].as_u64()),
+        (Some("not_crossed"), Some(10_000_000))
+    );
+}
+
+#[test]
+fn sketch_mode_gives_bounds_around_the_truth_and_a_key_file_makes_it_mergeable() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    std::fs::create_dir_all(&data).unwrap();
+    write_holdings(&data);
+    let key = dir.path().join("key.hex");
+    std::fs::write(
+        &key,
+        "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff",
+    )
+    .unwrap();
+    let report_path = dir.path().join("r.json");
+    let out = mulu(
+        &dir.path().join("state.db"),
+        &[
+            "scan",
+            data.to_str().unwrap(),
+            "--persons",
+            "sketch",
+            "--hash-key-file",
+            key.to_str().unwrap(),
+            "--json",
+            report_path.to_str().unwrap(),
+            "--quiet",
+        ],
+        "error",
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: Value =
+        serde_json::from_str(&std::fs::read_to_string(&report_path).unwrap()).unwrap();
+    let p = &report["persons"];
+    assert_eq!(p["method"], "sketch");
+    assert!(p["distinct"].is_null());
+    let (lower, upper) = (p["lower"].as_u64().unwrap(), p["upper"].as_u64().unwrap());
+    // No linking across kinds in sketch mode: lower ≈ the largest kind (1500 phones), upper ≈
+    // the sum of kinds (1200 IDs + 1500 phones); the truth (1700) lies between.
+    assert!(lower <= 1500 && lower > 1400, "{lower}");
+    assert!(upper >= 2700 && upper < 2850, "{upper}");
+    assert_eq!(p["mergeable"], true);
+}
+
+#[test]
+fn nothing_the_scanner_writes_holds_a_raw_identifier() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    std::fs::create_dir_all(&data).unwrap();
+    write_holdings(&data);
+    let state = dir.path().join("state.db");
+    let report_path = dir.path().join("r.json");
+    let out = mulu(
+        &state,
+        &[
+            "scan",
+            data.to_str().unwrap(),
+            "--json",
+            report_path.to_str().unwrap(),
+        ],
+        "debug",
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let catalog = dir.path().join("c.json");
+    let exported = mulu(
+        &state,
+        &[
+            "catalog",
+            "export",
+            "--format",
+            "json",
+            "--out",
+            catalog.to_str().unwrap(),
+        ],
+        "debug",
+    );
+    assert!(exported.status.success());
+
+    let mut written: Vec<u8> = Vec::new();
+    written.extend(&out.stdout);
+    written.extend(&out.stderr);
+    written.extend(&exported.stderr);
+    written.extend(std::fs::read(&report_path).unwrap());
+    written.extend(std::fs::read(&catalog).unwrap());
+    // The state database and its write-ahead log.
+    for entry in std::fs::read_dir(dir.path()).unwrap() {
+        let path = entry.unwrap().path();
+        if path
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .starts_with("state.db")
+        {
+            written.extend(std::fs::read(&path).unwrap());
+        }
+    }
+    assert!(
+        written.len() > 10_000,
+        "debug logs and the state were captured"
+    );
+    let haystack = String::from_utf8_lossy(&written);
+    for n in (0..1500).step_by(7) {
+        for raw in [id_number(n), phone(n)] {
+            assert!(
+                !haystack.contains(&raw),
+                "raw identifier {raw} was written somewhere"
+            );
+        }
+    }
+}
