@@ -81,6 +81,27 @@ pub struct CatalogConfig {
     /// field.
     #[serde(default)]
     pub fields: Vec<FieldRule>,
+    /// Important sensitive areas (军事管理区, 国防科工单位, 县级以上党政机关) for Art. 3(1).
+    #[serde(default)]
+    pub geofences: Vec<Geofence>,
+}
+
+/// A sensitive area as a longitude/latitude box, in the datum of the scanned coordinates.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Geofence {
+    /// A name people recognise (never printed with coordinates of persons).
+    pub name: String,
+    /// `[min_lng, min_lat, max_lng, max_lat]`.
+    pub bbox: [f64; 4],
+}
+
+impl Geofence {
+    /// Whether a point lies inside (edges included).
+    pub fn contains(&self, lng: f64, lat: f64) -> bool {
+        let [x0, y0, x1, y1] = self.bbox;
+        (x0..=x1).contains(&lng) && (y0..=y1).contains(&lat)
+    }
 }
 
 /// Which items a [`FieldRule`] fills. Every given pattern must match; patterns are globs.

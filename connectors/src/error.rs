@@ -75,6 +75,21 @@ pub enum Error {
         /// The server's message (never contains the password).
         detail: String,
     },
+    /// An object store (S3 and S3-compatible, GCS, Azure) refused the credentials: an unknown
+    /// access key, a wrong secret (S3 `SignatureDoesNotMatch`), or HTTP 401/403 on the bucket.
+    ///
+    /// Names the access key id, which is an identifier, never the secret.
+    #[error("the object store refused access key '{access_key_id}' on '{source_url}': {detail}; {hint}")]
+    StoreAuth {
+        /// The redacted source.
+        source_url: String,
+        /// The access key id that was tried, or where the credentials came from.
+        access_key_id: String,
+        /// The store's message (never contains the secret).
+        detail: String,
+        /// Which options to check.
+        hint: &'static str,
+    },
     /// The scanning user may not read the asset.
     #[error("permission denied on '{asset}': {detail}; grant SELECT on it to the scanning user")]
     PermissionDenied {

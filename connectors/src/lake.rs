@@ -3,7 +3,12 @@
 //! Listing groups files into assets: a hive-partitioned folder (`dt=…/part-*.parquet`) or a
 //! folder of Spark-style `part-*` files is one dataset, any other supported file is one asset.
 //! Parquet is read with the arrow-rs async reader: footers first, then only the rows a sample
-//! needs. Text files are read from a bounded prefix.
+//! needs. Text files (plain, gzip or zstd) are read from a bounded prefix, so neither a huge
+//! file nor a compression bomb nor a file without line breaks can make a sample hold more
+//! than [`TEXT_WINDOW_BYTES`] of text.
+//!
+//! The same code serves a local folder and a bucket: every read goes through the
+//! `ObjectStore` trait, so on S3 a sample costs a few ranged GETs, never a whole download.
 
 use std::collections::BTreeMap;
 use std::path::Path as FsPath;
@@ -17,26 +22,35 @@ use futures::{StreamExt, TryStreamExt};
 use object_store::local::LocalFileSystem;
 use object_store::path::Path;
 use object_store::{ObjectMeta, ObjectStore, ObjectStoreExt};
+use parquet::arrow::arrow_reader::{ArrowReaderMetadata, ArrowReaderOptions};
 use parquet::arrow::async_reader::ParquetRecordBatchStreamBuilder;
 use parquet::arrow::ProjectionMask;
 
 use crate::batch::{resolve_columns, spawn_batches, BatchSender};
+use crate::cloud::{self, StoreIdentity};
 use crate::parquet_reader::StoreFileReader;
 use crate::source::is_sqlite_file;
-use crate::text::{cut_partial_line, decode, parse_csv, parse_json_lines};
+use crate::text::{
+    cut_partial_line, decode, decompress_all, decompress_prefix, parse_csv, parse_json_lines,
+    Compression, TextSample,
+};
 use crate::{AssetInfo, AssetKind, Connector, Error, FileFormat, Result, Sample};
 
-/// How much of a text file a sample reads at most.
-const TEXT_WINDOW_BYTES: u64 = 8 * 1024 * 1024;
+/// How much text a sample reads at most: of a plain file, its first bytes; of a compressed
+/// file, its first compressed bytes, decompressed to at most this much again.
+pub(crate) const TEXT_WINDOW_BYTES: u64 = 8 * 1024 * 1024;
 /// How many files of a dataset a sample spreads over.
 const DATASET_SAMPLE_FILES: usize = 8;
 /// Parallel footer reads per dataset.
 const FOOTER_CONCURRENCY: usize = 16;
 
-/// A folder of files (local today; any `object_store` store by construction).
+/// A folder or bucket of files: a local folder, or any `object_store` store (S3 and
+/// S3-compatible, GCS, Azure; see [`crate::open_source_with`]).
 pub struct LakeConnector {
     store: Arc<dyn ObjectStore>,
     display_url: String,
+    /// Set for cloud stores: maps their errors and scrubs their secret from messages.
+    identity: Option<StoreIdentity>,
 }
 
 /// The files behind one asset.
@@ -68,31 +82,70 @@ impl LakeConnector {
     }
 
     /// A connector over any object store, rooted at the store's root.
+    ///
+    /// Wrap the store in `object_store::prefix::PrefixStore` to root it at a folder, or in
+    /// `object_store::limit::LimitStore` to bound concurrent requests.
     pub fn new(store: Arc<dyn ObjectStore>, display_url: String) -> Self {
-        Self { store, display_url }
+        Self {
+            store,
+            display_url,
+            identity: None,
+        }
     }
 
-    async fn list_files(&self) -> Result<Vec<ObjectMeta>> {
+    pub(crate) fn with_identity(mut self, identity: StoreIdentity) -> Self {
+        self.identity = Some(identity);
+        self
+    }
+
+    fn store_error(&self, asset: &str, e: object_store::Error) -> Error {
+        cloud::asset_error(self.identity.as_ref(), asset, e)
+    }
+
+    fn parquet_error(&self, asset: &str, meta: &ObjectMeta, e: parquet::errors::ParquetError) -> Error {
+        parquet_error(self.identity.as_ref(), asset, meta, e)
+    }
+
+    async fn list_files(&self, prefix: Option<&Path>) -> Result<Vec<ObjectMeta>> {
         let mut files: Vec<ObjectMeta> = self
             .store
-            .list(None)
+            .list(prefix)
             .try_collect()
             .await
-            .map_err(|e| Error::backend("lake", &self.display_url, e))?;
+            .map_err(|e| match &self.identity {
+                Some(id) => cloud::source_error(id, e),
+                None => Error::backend("lake", &self.display_url, e),
+            })?;
         files.sort_by(|a, b| a.location.cmp(&b.location));
         Ok(files)
     }
 
-    /// Re-lists the files of one asset (a dataset's files may change between list and sample).
+    /// Finds the files of one asset again (a dataset's files may change between list and
+    /// sample). Only the asset's own folder is listed, or its one file looked up: on a bucket
+    /// with thousands of assets, sampling each must not re-list the whole bucket.
     async fn asset_files(&self, asset: &AssetInfo) -> Result<AssetFiles> {
-        let files = self.list_files().await?;
+        let not_found = |detail: &str| Error::NotFound {
+            asset: asset.name.clone(),
+            detail: detail.into(),
+        };
+        let path = Path::parse(&asset.name).unwrap_or_else(|_| Path::from(asset.name.as_str()));
+        if asset.kind == AssetKind::File {
+            let format = format_of(&path).ok_or_else(|| not_found("not a readable file type"))?;
+            let meta = self
+                .store
+                .head(&path)
+                .await
+                .map_err(|e| self.store_error(&asset.name, e))?;
+            return Ok(AssetFiles {
+                format,
+                files: vec![meta],
+            });
+        }
+        let files = self.list_files(Some(&path)).await?;
         group_assets(files)
             .remove(&asset.name)
             .map(|(_, files)| files)
-            .ok_or_else(|| Error::NotFound {
-                asset: asset.name.clone(),
-                detail: "no readable files under that name any more".into(),
-            })
+            .ok_or_else(|| not_found("no readable files under that name any more"))
     }
 
     async fn sample_parquet(
@@ -101,19 +154,29 @@ impl LakeConnector {
         files: &[ObjectMeta],
         limit: usize,
     ) -> Result<Sample> {
-        // Footers of every file give the exact row count without reading data pages.
-        let counts: Vec<u64> = futures::stream::iter(files.iter().cloned())
-            .map(|meta| async move {
-                let reader = self.parquet_reader(&meta);
-                ParquetRecordBatchStreamBuilder::new(reader)
-                    .await
-                    .map(|b| b.metadata().file_metadata().num_rows() as u64)
-                    .map_err(|e| parquet_error(asset, &meta, e))
-            })
-            .buffered(FOOTER_CONCURRENCY)
-            .try_collect()
-            .await?;
         let chosen = spread(files.len(), DATASET_SAMPLE_FILES);
+        // Footers of every file give the exact row count without reading data pages; the
+        // footers of the sampled files are kept, so reading their rows costs no second footer
+        // request.
+        let footers: Vec<(u64, Option<ArrowReaderMetadata>)> =
+            futures::stream::iter(files.iter().cloned().enumerate())
+                .map(|(idx, meta)| {
+                    let keep = chosen.contains(&idx);
+                    async move {
+                        let mut reader = self.parquet_reader(&meta);
+                        let footer = ArrowReaderMetadata::load_async(
+                            &mut reader,
+                            ArrowReaderOptions::default(),
+                        )
+                        .await
+                        .map_err(|e| self.parquet_error(asset, &meta, e))?;
+                        let rows = footer.metadata().file_metadata().num_rows() as u64;
+                        Ok::<_, Error>((rows, keep.then_some(footer)))
+                    }
+                })
+                .buffered(FOOTER_CONCURRENCY)
+                .try_collect()
+                .await?;
         let per_file = limit.div_ceil(chosen.len().max(1));
         let mut batches: Vec<RecordBatch> = Vec::new();
         let mut schema = None;
@@ -124,9 +187,9 @@ impl LakeConnector {
                 break;
             }
             let meta = &files[idx];
-            let builder = ParquetRecordBatchStreamBuilder::new(self.parquet_reader(meta))
-                .await
-                .map_err(|e| parquet_error(asset, meta, e))?;
+            let footer = footers[idx].1.clone().expect("footers of chosen files are kept");
+            let builder =
+                ParquetRecordBatchStreamBuilder::new_with_metadata(self.parquet_reader(meta), footer);
             let file_schema = builder.schema().clone();
             match &schema {
                 None => schema = Some(file_schema.clone()),
@@ -138,9 +201,9 @@ impl LakeConnector {
                 .with_limit(want)
                 .with_batch_size(want.clamp(1, 8192))
                 .build()
-                .map_err(|e| parquet_error(asset, meta, e))?;
+                .map_err(|e| self.parquet_error(asset, meta, e))?;
             while let Some(batch) = stream.next().await {
-                let batch = batch.map_err(|e| parquet_error(asset, meta, e))?;
+                let batch = batch.map_err(|e| self.parquet_error(asset, meta, e))?;
                 taken += batch.num_rows();
                 batches.push(batch);
             }
@@ -150,9 +213,42 @@ impl LakeConnector {
         Ok(Sample {
             schema,
             batches,
-            row_count: Some(counts.iter().sum()),
+            row_count: Some(footers.iter().map(|(rows, _)| rows).sum()),
             warnings: Vec::new(),
         })
+    }
+
+    /// Reads the sampling window of a text file: at most [`TEXT_WINDOW_BYTES`] from the start
+    /// (one ranged read), decompressed to at most as much again.
+    async fn text_window(&self, asset: &str, meta: &ObjectMeta) -> Result<TextWindow> {
+        let len = meta.size.min(TEXT_WINDOW_BYTES);
+        let whole = len == meta.size;
+        let bytes = self
+            .store
+            .get_range(&meta.location, 0..len)
+            .await
+            .map_err(|e| self.store_error(asset, e))?;
+        match Compression::of(meta.location.as_ref()) {
+            Compression::None => Ok(TextWindow {
+                bytes: bytes.to_vec(),
+                more: !whole,
+                stream_ended_early: None,
+            }),
+            compression => {
+                let window = decompress_prefix(
+                    asset,
+                    compression,
+                    &bytes,
+                    whole,
+                    TEXT_WINDOW_BYTES as usize,
+                )?;
+                Ok(TextWindow {
+                    more: window.more,
+                    stream_ended_early: window.ended_early.then_some(compression),
+                    bytes: window.bytes,
+                })
+            }
+        }
     }
 
     async fn sample_text(
@@ -162,20 +258,42 @@ impl LakeConnector {
         meta: &ObjectMeta,
         limit: usize,
     ) -> Result<Sample> {
-        let len = meta.size.min(TEXT_WINDOW_BYTES);
-        let truncated = meta.size > len;
-        let bytes = self
-            .store
-            .get_range(&meta.location, 0..len)
-            .await
-            .map_err(|e| Error::backend("lake", asset, e))?;
-        let decoded = decode(asset, cut_partial_line(&bytes, truncated))?;
+        let window = self.text_window(asset, meta).await?;
+        let truncated = window.more || window.stream_ended_early.is_some();
+        if let Some(compression) = window.stream_ended_early {
+            if !window.bytes.contains(&b'\n') {
+                return Err(ended_early(asset, compression, 0));
+            }
+        } else if window.more && !window.bytes.contains(&b'\n') {
+            return Err(line_too_long(asset, format));
+        }
+        let decoded = decode(asset, cut_partial_line(&window.bytes, truncated))?;
         let parsed = match format {
-            FileFormat::Csv => parse_csv(asset, &decoded.text, limit)?,
-            FileFormat::JsonLines => parse_json_lines(asset, &decoded.text, limit)?,
+            FileFormat::Csv => parse_csv(asset, &decoded.text, limit),
+            FileFormat::JsonLines => parse_json_lines(asset, &decoded.text, limit),
             FileFormat::Parquet => unreachable!("parquet is not a text format"),
         };
-        let mut warnings = parsed.warnings;
+        let mut warnings = Vec::new();
+        let parsed: TextSample = match (parsed, window.stream_ended_early) {
+            (Ok(parsed), None) => parsed,
+            (Ok(parsed), Some(compression)) if parsed.batch.num_rows() >= limit => {
+                // Enough whole rows came before the cut for the sample; still say so, since
+                // the rest of the file is lost until it is copied again.
+                warnings.push(format!(
+                    "the {} stream ends early (the file is truncated); sampled {} complete \
+                     row(s) from before the cut — re-copy the file",
+                    compression.name(),
+                    parsed.batch.num_rows()
+                ));
+                parsed
+            }
+            (Ok(parsed), Some(compression)) => {
+                return Err(ended_early(asset, compression, parsed.batch.num_rows()))
+            }
+            (Err(_), Some(compression)) => return Err(ended_early(asset, compression, 0)),
+            (Err(e), None) => return Err(e),
+        };
+        warnings.extend(parsed.warnings);
         if decoded.encoding != "UTF-8" {
             warnings.push(format!("decoded as {} (not UTF-8)", decoded.encoding));
         }
@@ -205,7 +323,7 @@ impl LakeConnector {
             .ok_or_else(|| Error::invalid(asset, "parquet", "the dataset has no files"))?;
         let builder = ParquetRecordBatchStreamBuilder::new(self.parquet_reader(first))
             .await
-            .map_err(|e| parquet_error(asset, first, e))?;
+            .map_err(|e| self.parquet_error(asset, first, e))?;
         let file_schema = builder.schema().clone();
         let names: Vec<String> = file_schema
             .fields()
@@ -220,12 +338,21 @@ impl LakeConnector {
                 .collect::<Vec<_>>(),
         ));
         let store = self.store.clone();
+        let identity = self.identity.clone();
         let name = asset.to_string();
         Ok(spawn_batches("lake", name.clone(), move |tx| async move {
             for meta in files {
                 let reader = StoreFileReader::new(store.clone(), meta.location.clone(), meta.size);
-                let result =
-                    scan_parquet_file(&name, reader, &meta, &out_schema, batch_rows, &tx).await;
+                let result = scan_parquet_file(
+                    &name,
+                    identity.as_ref(),
+                    reader,
+                    &meta,
+                    &out_schema,
+                    batch_rows,
+                    &tx,
+                )
+                .await;
                 match result {
                     Ok(true) => {}
                     Ok(false) => return, // the consumer went away
@@ -238,7 +365,8 @@ impl LakeConnector {
         }))
     }
 
-    /// Reads a whole CSV or JSON lines file and streams the requested columns.
+    /// Reads a whole CSV or JSON lines file (decompressing it whole when it is gzip or zstd)
+    /// and streams the requested columns.
     ///
     /// The text is decoded in one piece (GB18030 detection needs it), so memory grows with the
     /// file; parquet is the format for big data.
@@ -254,11 +382,16 @@ impl LakeConnector {
             .store
             .get(&meta.location)
             .await
-            .map_err(|e| Error::backend("lake", asset, e))?
+            .map_err(|e| self.store_error(asset, e))?
             .bytes()
             .await
-            .map_err(|e| Error::backend("lake", asset, e))?;
+            .map_err(|e| self.store_error(asset, e))?;
+        let bytes = match Compression::of(meta.location.as_ref()) {
+            Compression::None => bytes.to_vec(),
+            compression => decompress_all(asset, compression, &bytes)?,
+        };
         let decoded = decode(asset, &bytes)?;
+        drop(bytes);
         let parsed = match format {
             FileFormat::Csv => parse_csv(asset, &decoded.text, usize::MAX)?,
             FileFormat::JsonLines => parse_json_lines(asset, &decoded.text, usize::MAX)?,
@@ -283,11 +416,61 @@ impl LakeConnector {
     }
 }
 
+/// The start of a text file as a sample sees it.
+struct TextWindow {
+    /// Plain text bytes (decompressed), at most [`TEXT_WINDOW_BYTES`].
+    bytes: Vec<u8>,
+    /// More of the file follows the window.
+    more: bool,
+    /// The whole compressed file was read, and its stream stopped mid-way.
+    stream_ended_early: Option<Compression>,
+}
+
+fn ended_early(asset: &str, compression: Compression, rows: usize) -> Error {
+    let found = if rows == 0 {
+        "no complete row could be read before the cut".to_string()
+    } else {
+        format!("only {rows} complete row(s) could be read before the cut, fewer than the sample needs")
+    };
+    Error::invalid(
+        asset,
+        compression.name(),
+        format!(
+            "the {} stream ends early; the file is truncated ({found}) — re-copy it",
+            compression.name()
+        ),
+    )
+}
+
+fn line_too_long(asset: &str, format: FileFormat) -> Error {
+    let mib = TEXT_WINDOW_BYTES / (1024 * 1024);
+    match format {
+        FileFormat::JsonLines => Error::invalid(
+            asset,
+            "JSON lines",
+            format!(
+                "line 1 is longer than the {mib} MiB sampling window; the file is not JSON \
+                 lines with one record per line (a single JSON document? convert it to JSON \
+                 lines or parquet)"
+            ),
+        ),
+        _ => Error::invalid(
+            asset,
+            "CSV",
+            format!(
+                "the header line is longer than the {mib} MiB sampling window; check that the \
+                 file is CSV with one record per line"
+            ),
+        ),
+    }
+}
+
 /// Streams the requested columns of one parquet file into `tx`, shaped as `out_schema`.
 /// A column a later file lacks is read as nulls; one stored with another type is cast.
 /// Returns `Ok(false)` when the receiver has gone.
 async fn scan_parquet_file(
     asset: &str,
+    identity: Option<&StoreIdentity>,
     reader: StoreFileReader,
     meta: &ObjectMeta,
     out_schema: &SchemaRef,
@@ -296,7 +479,7 @@ async fn scan_parquet_file(
 ) -> Result<bool> {
     let builder = ParquetRecordBatchStreamBuilder::new(reader)
         .await
-        .map_err(|e| parquet_error(asset, meta, e))?;
+        .map_err(|e| parquet_error(identity, asset, meta, e))?;
     let file_schema = builder.schema().clone();
     let present: Vec<Option<usize>> = out_schema
         .fields()
@@ -311,9 +494,9 @@ async fn scan_parquet_file(
         .with_projection(mask)
         .with_batch_size(batch_rows)
         .build()
-        .map_err(|e| parquet_error(asset, meta, e))?;
+        .map_err(|e| parquet_error(identity, asset, meta, e))?;
     while let Some(batch) = stream.next().await {
-        let batch = batch.map_err(|e| parquet_error(asset, meta, e))?;
+        let batch = batch.map_err(|e| parquet_error(identity, asset, meta, e))?;
         let mut arrays: Vec<ArrayRef> = Vec::with_capacity(present.len());
         for (field, at) in out_schema.fields().iter().zip(&present) {
             let array = match at {
@@ -359,7 +542,7 @@ impl Connector for LakeConnector {
     }
 
     async fn list_assets(&self) -> Result<Vec<AssetInfo>> {
-        let files = self.list_files().await?;
+        let files = self.list_files(None).await?;
         Ok(group_assets(files)
             .into_iter()
             .map(|(name, (info, _))| AssetInfo { name, ..info })
@@ -402,7 +585,23 @@ impl Connector for LakeConnector {
     }
 }
 
-fn parquet_error(asset: &str, meta: &ObjectMeta, e: parquet::errors::ParquetError) -> Error {
+/// A parquet read failure. The reader wraps store failures (a vanished object, a refused or
+/// failed request) in `ParquetError::External`; those are store errors, not bad parquet.
+fn parquet_error(
+    identity: Option<&StoreIdentity>,
+    asset: &str,
+    meta: &ObjectMeta,
+    e: parquet::errors::ParquetError,
+) -> Error {
+    let e = match e {
+        parquet::errors::ParquetError::External(inner) => {
+            match inner.downcast::<object_store::Error>() {
+                Ok(store) => return cloud::asset_error(identity, asset, *store),
+                Err(inner) => parquet::errors::ParquetError::External(inner),
+            }
+        }
+        e => e,
+    };
     let detail = if asset == meta.location.as_ref() {
         format!("{e}; the file may be truncated or not parquet at all")
     } else {
@@ -422,13 +621,21 @@ fn spread(len: usize, want: usize) -> Vec<usize> {
     (0..want).map(|i| i * len / want).collect()
 }
 
+/// The format of a file by its name; `.gz`/`.gzip`/`.zst`/`.zstd` after a text extension is
+/// read through the decompressor ([`Compression::of`]). Parquet compresses inside the file, so
+/// a compressed parquet file is not something writers produce and is not listed.
 fn format_of(path: &Path) -> Option<FileFormat> {
     let name = path.filename()?.to_ascii_lowercase();
-    if name.ends_with(".parquet") || name.ends_with(".parq") {
-        Some(FileFormat::Parquet)
-    } else if name.ends_with(".csv") {
+    let compressed = Compression::of(&name) != Compression::None;
+    let base = match name.rsplit_once('.') {
+        Some((base, _)) if compressed => base,
+        _ => name.as_str(),
+    };
+    if base.ends_with(".parquet") || base.ends_with(".parq") {
+        (!compressed).then_some(FileFormat::Parquet)
+    } else if base.ends_with(".csv") {
         Some(FileFormat::Csv)
-    } else if name.ends_with(".jsonl") || name.ends_with(".ndjson") {
+    } else if base.ends_with(".jsonl") || base.ends_with(".ndjson") {
         Some(FileFormat::JsonLines)
     } else {
         None
@@ -564,6 +771,19 @@ mod tests {
         ]);
         assert_eq!(assets.len(), 2);
         assert_eq!(assets["lake/part_catalog.parquet"].0.kind, AssetKind::File);
+    }
+
+    #[test]
+    fn compressed_text_files_are_listed_and_compressed_parquet_is_not() {
+        let format = |p: &str| format_of(&Path::from(p));
+        assert_eq!(format("a/b.csv.gz"), Some(FileFormat::Csv));
+        assert_eq!(format("a/b.CSV.ZST"), Some(FileFormat::Csv));
+        assert_eq!(format("b.jsonl.gz"), Some(FileFormat::JsonLines));
+        assert_eq!(format("b.ndjson.zstd"), Some(FileFormat::JsonLines));
+        assert_eq!(format("b.parquet.gz"), None);
+        assert_eq!(format("b.txt.gz"), None);
+        assert_eq!(format("b.gz"), None);
+        assert_eq!(format("b.parquet"), Some(FileFormat::Parquet));
     }
 
     #[test]

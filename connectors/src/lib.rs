@@ -10,6 +10,11 @@
 //! and each source holds at most a few connections ([`SourceOptions`]). No connector logs or
 //! prints values it reads, and passwords never appear in URLs shown to users or in errors.
 //!
+//! Files are read by one [`LakeConnector`] whatever holds them: a local folder, or a bucket
+//! on S3 or an S3-compatible store (MinIO, OSS, COS, OBS), Google Cloud Storage or Azure,
+//! all through `object_store`. Credentials for buckets come from [`SourceOptions`] or the
+//! clouds' standard environment variables; secrets appear in no message.
+//!
 //! Connectors do not know about classification: `connectors` does not depend on
 //! `classifiers`. Every backend maps its own failures into [`Error`], whose messages name the
 //! asset and the cause so a data officer can act on them.
@@ -17,6 +22,7 @@
 #![warn(missing_docs)]
 
 mod batch;
+mod cloud;
 mod db;
 mod error;
 mod filter;
@@ -72,9 +78,10 @@ impl AssetKind {
 pub enum FileFormat {
     /// Apache Parquet.
     Parquet,
-    /// Comma-separated values with a header row (UTF-8 or GB18030/GBK).
+    /// Comma-separated values with a header row (UTF-8 or GB18030/GBK), plain or compressed
+    /// (`.csv.gz`, `.csv.zst`).
     Csv,
-    /// One JSON object per line.
+    /// One JSON object per line, plain or compressed (`.jsonl.gz`, `.jsonl.zst`).
     JsonLines,
 }
 

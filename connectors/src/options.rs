@@ -28,6 +28,25 @@ pub struct SourceOptions {
     /// File holding the password (surrounding whitespace trimmed), used when neither the URL
     /// nor `password_env` gives one.
     pub password_file: Option<PathBuf>,
+    /// Object stores: a custom S3 endpoint for S3-compatible stores (MinIO, Ceph, Alibaba OSS,
+    /// Tencent COS, Huawei OBS), such as `https://oss-cn-hangzhou.aliyuncs.com`. Unset means
+    /// AWS itself (or `AWS_ENDPOINT` when that is set).
+    pub endpoint: Option<String>,
+    /// Object stores: the S3 region (default `AWS_REGION`, else `us-east-1`). Self-hosted stores
+    /// usually accept any value.
+    pub region: Option<String>,
+    /// Object stores: address buckets as `endpoint/bucket/key` instead of
+    /// `bucket.endpoint/key`. MinIO and most self-hosted stores need it; AWS and OSS do not.
+    pub path_style: bool,
+    /// Object stores: allow plain `http://` endpoints. Off by default because the traffic,
+    /// sampled personal data included, would cross the network unencrypted.
+    pub allow_http: bool,
+    /// Object stores: the S3 access key id. Unset means `AWS_ACCESS_KEY_ID` and the other
+    /// standard AWS credential sources.
+    pub access_key_id: Option<String>,
+    /// Object stores: the environment variable holding the secret for `access_key_id` (default
+    /// `AWS_SECRET_ACCESS_KEY`). The secret itself never goes in a config file.
+    pub secret_access_key_env: Option<String>,
 }
 
 impl Default for SourceOptions {
@@ -39,6 +58,12 @@ impl Default for SourceOptions {
             statement_timeout: Duration::from_secs(30),
             password_env: None,
             password_file: None,
+            endpoint: None,
+            region: None,
+            path_style: false,
+            allow_http: false,
+            access_key_id: None,
+            secret_access_key_env: None,
         }
     }
 }
@@ -70,6 +95,47 @@ impl SourceOptions {
                 });
         }
         Ok(None)
+    }
+
+    /// The S3 access key id and secret given through the options, if any.
+    ///
+    /// `None` leaves credentials to the standard AWS sources (environment, profile, instance
+    /// role). Errors name the options and variables involved, never the secret.
+    pub(crate) fn s3_credentials(&self) -> Result<Option<(String, String)>> {
+        let key_id = match &self.access_key_id {
+            Some(id) if !id.trim().is_empty() => id.trim().to_string(),
+            _ => {
+                if let Some(var) = &self.secret_access_key_env {
+                    return Err(Error::InvalidOption {
+                        option: "secret_access_key_env",
+                        detail: format!(
+                            "{var} is named but access_key_id is not set; give both, or neither \
+                             to use AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY"
+                        ),
+                    });
+                }
+                return Ok(None);
+            }
+        };
+        let var = self
+            .secret_access_key_env
+            .as_deref()
+            .unwrap_or("AWS_SECRET_ACCESS_KEY");
+        match std::env::var(var) {
+            Ok(secret) if !secret.trim().is_empty() => Ok(Some((key_id, secret.trim().to_string()))),
+            Ok(_) | Err(std::env::VarError::NotPresent) => Err(Error::InvalidOption {
+                option: "secret_access_key_env",
+                detail: format!(
+                    "the secret for access key '{key_id}' was expected in the environment \
+                     variable {var}, which is not set or empty; set it, or point \
+                     secret_access_key_env at the variable that holds the secret"
+                ),
+            }),
+            Err(std::env::VarError::NotUnicode(_)) => Err(Error::InvalidOption {
+                option: "secret_access_key_env",
+                detail: format!("the environment variable {var} is not valid UTF-8"),
+            }),
+        }
     }
 
     pub(crate) fn filter(&self) -> Result<AssetFilter> {
@@ -201,6 +267,35 @@ mod tests {
         assert!(err
             .to_string()
             .contains("MULU_TEST_SURELY_UNSET_PASSWORD_VAR"));
+    }
+
+    #[test]
+    fn s3_secret_comes_from_the_named_variable_and_errors_never_show_it() {
+        let var = "MULU_TEST_S3_SECRET_OPTIONS_RS";
+        std::env::set_var(var, " s3-secret-value \n");
+        let o = SourceOptions {
+            access_key_id: Some("AKIDEXAMPLE".into()),
+            secret_access_key_env: Some(var.into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            o.s3_credentials().unwrap(),
+            Some(("AKIDEXAMPLE".into(), "s3-secret-value".into()))
+        );
+        let o = SourceOptions {
+            access_key_id: Some("AKIDEXAMPLE".into()),
+            secret_access_key_env: Some("MULU_TEST_SURELY_UNSET_S3_SECRET".into()),
+            ..Default::default()
+        };
+        let msg = o.s3_credentials().err().unwrap().to_string();
+        assert!(msg.contains("MULU_TEST_SURELY_UNSET_S3_SECRET") && msg.contains("AKIDEXAMPLE"));
+        let o = SourceOptions {
+            secret_access_key_env: Some(var.into()),
+            ..Default::default()
+        };
+        let msg = o.s3_credentials().err().unwrap().to_string();
+        assert!(msg.contains("access_key_id") && !msg.contains("s3-secret-value"), "{msg}");
+        assert!(SourceOptions::default().s3_credentials().unwrap().is_none());
     }
 
     #[test]

@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use crate::cloud::{self, Cloud};
 use crate::{
     filter, Error, LakeConnector, MySqlConnector, PostgresConnector, Result, SharedConnector,
     SourceOptions, SqliteConnector,
@@ -37,16 +38,21 @@ pub async fn open_source(spec: &str) -> Result<OpenedSource> {
 }
 
 /// Opens a SOURCE: `postgres://` / `postgresql://`, `mysql://` / `mariadb://`, `sqlite://PATH`,
-/// `file://DIR`, or a bare path to a folder or file.
+/// `s3://BUCKET/PREFIX` (also `s3a://`; S3-compatible stores through
+/// [`SourceOptions::endpoint`]), `gs://BUCKET/PREFIX`, `az://CONTAINER/PREFIX` /
+/// `abfss://CONTAINER@ACCOUNT.dfs.core.windows.net/PREFIX`, `file://DIR`, or a bare path to a
+/// folder or file.
 ///
-/// Database sources connect once here (a health check), so an unreachable server or a wrong
-/// password is reported for the source before any asset is tried. Include/exclude globs from
-/// `options` apply to every connector the source expands to.
+/// A bucket URL opens a [`LakeConnector`] rooted at the prefix, so assets are named relative
+/// to it. Database and bucket sources are checked once here (a connection, or one listing
+/// request), so an unreachable server, a wrong password or key, or a missing bucket is
+/// reported for the source before any asset is tried. Include/exclude globs from `options`
+/// apply to every connector the source expands to.
 ///
 /// # Errors
 /// Fails when the scheme is not supported, a local path does not exist, an option is invalid,
-/// or a database cannot be reached or refuses the credentials ([`Error::Unreachable`],
-/// [`Error::Auth`]).
+/// or a server cannot be reached or refuses the credentials ([`Error::Unreachable`],
+/// [`Error::Auth`], [`Error::StoreAuth`]), or the bucket does not exist ([`Error::NotFound`]).
 pub async fn open_source_with(spec: &str, options: &SourceOptions) -> Result<OpenedSource> {
     let mut opened = open_unfiltered(spec, options).await?;
     opened.connectors = filter::apply(opened.connectors, options)?;
@@ -72,6 +78,13 @@ async fn open_unfiltered(spec: &str, options: &SourceOptions) -> Result<OpenedSo
             connectors: vec![conn],
         });
     }
+    if let Some(cloud) = Cloud::from_scheme(&scheme) {
+        let lake = cloud::open(cloud, spec, &display_url, options).await?;
+        return Ok(OpenedSource {
+            display_url,
+            connectors: vec![Arc::new(lake)],
+        });
+    }
     if let Some(rest) = spec.strip_prefix("sqlite://") {
         let path = PathBuf::from(rest.split('?').next().unwrap_or(rest));
         let conn = SqliteConnector::open(&path, display_url.clone()).await?;
@@ -87,7 +100,8 @@ async fn open_unfiltered(spec: &str, options: &SourceOptions) -> Result<OpenedSo
         return Err(Error::UnsupportedSource {
             source_url: display_url,
             reason: format!(
-                "the '{scheme}' scheme is not supported yet; use postgres://, mysql://, sqlite://PATH, file://DIR or a local path"
+                "the '{scheme}' scheme is not supported yet; use postgres://, mysql://, \
+                 sqlite://PATH, s3://BUCKET/PREFIX, gs://, az://, file://DIR or a local path"
             ),
         });
     } else {

@@ -47,6 +47,77 @@ pub fn classify_sample(
         .collect()
 }
 
+/// Which configured sensitive areas the sampled coordinates of an asset fall into: pairs of
+/// numeric longitude/latitude columns classified `geo.coordinate`, or `lng,lat` / WKT
+/// `POINT(lng lat)` strings in such a column.
+pub fn geofence_hits(
+    batches: &[RecordBatch],
+    columns: &[ColumnReport],
+    fences: &[catalog_export::catalog::Geofence],
+) -> Vec<String> {
+    if fences.is_empty() {
+        return Vec::new();
+    }
+    let coordinate_cols: Vec<usize> = columns
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.categories.iter().any(|k| k.id == "geo.coordinate"))
+        .map(|(i, _)| i)
+        .collect();
+    let name_of = |i: usize| columns[i].name.to_ascii_lowercase();
+    let is_lng = |n: &str| ["lng", "lon", "long", "longitude", "jd", "经度"].iter().any(|k| n.contains(k));
+    let lng = coordinate_cols.iter().copied().find(|&i| is_lng(&name_of(i)));
+    let lat = coordinate_cols.iter().copied().find(|&i| Some(i) != lng && !is_lng(&name_of(i)));
+    let mut points: Vec<(f64, f64)> = Vec::new();
+    for batch in batches {
+        let text = |i: usize, row: usize| -> Option<String> {
+            let array = batch.columns().get(i)?;
+            if array.is_null(row) {
+                return None;
+            }
+            let formatter = ArrayFormatter::try_new(array.as_ref(), &FormatOptions::default()).ok()?;
+            Some(formatter.value(row).to_string())
+        };
+        for row in 0..batch.num_rows() {
+            match (lng, lat) {
+                (Some(x), Some(y)) => {
+                    if let (Some(a), Some(b)) = (text(x, row), text(y, row)) {
+                        if let (Ok(a), Ok(b)) = (a.trim().parse(), b.trim().parse()) {
+                            points.push((a, b));
+                        }
+                    }
+                }
+                _ => {
+                    for &i in &coordinate_cols {
+                        if let Some(p) = text(i, row).and_then(|v| parse_point(&v)) {
+                            points.push(p);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    fences
+        .iter()
+        .filter(|f| points.iter().any(|&(x, y)| f.contains(x, y)))
+        .map(|f| f.name.clone())
+        .collect()
+}
+
+/// `121.47,31.23` or `POINT(121.47 31.23)` → (lng, lat).
+fn parse_point(value: &str) -> Option<(f64, f64)> {
+    let v = value.trim();
+    let inner = v
+        .strip_prefix("POINT")
+        .or_else(|| v.strip_prefix("point"))
+        .map(|r| r.trim().trim_start_matches('(').trim_end_matches(')'))
+        .unwrap_or(v);
+    let mut parts = inner.split(|c: char| c == ',' || c.is_whitespace()).filter(|p| !p.is_empty());
+    let a: f64 = parts.next()?.parse().ok()?;
+    let b: f64 = parts.next()?.parse().ok()?;
+    parts.next().is_none().then_some((a, b))
+}
+
 /// Table-level categories (a trajectory, charging operations) from the column verdicts.
 pub fn classify_asset(columns: &[ColumnReport]) -> Vec<AssetCategoryReport> {
     let ids: Vec<Vec<String>> = columns
@@ -112,6 +183,33 @@ mod tests {
     use arrow_array::{Int64Array, StringArray};
     use arrow_schema::Field;
     use std::sync::Arc;
+
+    #[test]
+    fn points_inside_a_geofence_are_hits() {
+        use arrow_array::Float64Array;
+        let schema = Schema::new(vec![
+            Field::new("lng", DataType::Float64, true),
+            Field::new("lat", DataType::Float64, true),
+        ]);
+        let batch = RecordBatch::try_new(
+            Arc::new(schema.clone()),
+            vec![
+                Arc::new(Float64Array::from(vec![121.4737, 116.3975])),
+                Arc::new(Float64Array::from(vec![31.2304, 39.9087])),
+            ],
+        )
+        .unwrap();
+        let columns = classify_sample(&ClassifierSet::builtin(), &schema, std::slice::from_ref(&batch));
+        let fence = |name: &str, bbox| catalog_export::catalog::Geofence { name: name.into(), bbox };
+        let fences = [
+            fence("area-a", [121.40, 31.20, 121.50, 31.30]),
+            fence("area-b", [100.0, 20.0, 100.1, 20.1]),
+        ];
+        assert_eq!(geofence_hits(&[batch], &columns, &fences), vec!["area-a".to_string()]);
+        assert_eq!(parse_point("POINT(121.47 31.23)"), Some((121.47, 31.23)));
+        assert_eq!(parse_point("121.47,31.23"), Some((121.47, 31.23)));
+        assert_eq!(parse_point("121.47"), None);
+    }
 
     #[test]
     fn classifies_text_and_numeric_columns() {

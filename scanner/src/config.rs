@@ -101,8 +101,8 @@ impl Deadline {
 pub struct SourceEntry {
     /// A short name for people.
     pub name: Option<String>,
-    /// `postgres://…`, `mysql://…`, `sqlite://PATH`, `file://DIR` or a path (relative to the
-    /// working directory).
+    /// `postgres://…`, `mysql://…`, `sqlite://PATH`, `s3://BUCKET/PREFIX`, `gs://…`, `az://…`,
+    /// `file://DIR` or a path (relative to the working directory).
     pub url: String,
     /// Globs over asset names to scan (`schema.table`, `database.table`, paths).
     #[serde(default)]
@@ -118,6 +118,21 @@ pub struct SourceEntry {
     pub password_env: Option<String>,
     /// File holding the password when neither the URL nor `password_env` gives one.
     pub password_file: Option<std::path::PathBuf>,
+    /// `s3://` sources: a custom endpoint for S3-compatible stores (MinIO, OSS, COS, OBS).
+    pub endpoint: Option<String>,
+    /// `s3://` sources: the region (default `AWS_REGION`, else `us-east-1`).
+    pub region: Option<String>,
+    /// `s3://` sources: path-style requests (`endpoint/bucket/key`); MinIO needs it.
+    #[serde(default)]
+    pub path_style: bool,
+    /// `s3://` sources: allow a plain `http://` endpoint (unencrypted).
+    #[serde(default)]
+    pub allow_http: bool,
+    /// `s3://` sources: the access key id (default `AWS_ACCESS_KEY_ID`).
+    pub access_key_id: Option<String>,
+    /// `s3://` sources: the environment variable holding the secret access key (default
+    /// `AWS_SECRET_ACCESS_KEY`). There is deliberately no field for the secret itself.
+    pub secret_access_key_env: Option<String>,
 }
 
 impl SourceEntry {
@@ -132,6 +147,12 @@ impl SourceEntry {
             statement_timeout_secs: None,
             password_env: None,
             password_file: None,
+            endpoint: None,
+            region: None,
+            path_style: false,
+            allow_http: false,
+            access_key_id: None,
+            secret_access_key_env: None,
         }
     }
 
@@ -147,6 +168,12 @@ impl SourceEntry {
                 .map_or(defaults.statement_timeout, std::time::Duration::from_secs),
             password_env: self.password_env.clone(),
             password_file: self.password_file.clone(),
+            endpoint: self.endpoint.clone(),
+            region: self.region.clone(),
+            path_style: self.path_style,
+            allow_http: self.allow_http,
+            access_key_id: self.access_key_id.clone(),
+            secret_access_key_env: self.secret_access_key_env.clone(),
         }
     }
 }
@@ -219,6 +246,29 @@ mod tests {
         .unwrap();
         assert!(c.organization.is_vehicle());
         assert_eq!(c.catalog.fields[0].fields.purposes.as_deref(), Some("召回"));
+    }
+
+    #[test]
+    fn s3_source_options_map_to_connector_options() {
+        let c = Config::parse(
+            "[[sources]]\nurl = \"s3://lake/raw\"\nendpoint = \"http://127.0.0.1:9000\"\n\
+             region = \"cn-east-1\"\npath_style = true\nallow_http = true\n\
+             access_key_id = \"AKIDEXAMPLE\"\nsecret_access_key_env = \"LAKE_SECRET\"\n",
+        )
+        .unwrap();
+        let o = c.sources[0].options();
+        assert_eq!(o.endpoint.as_deref(), Some("http://127.0.0.1:9000"));
+        assert_eq!(o.region.as_deref(), Some("cn-east-1"));
+        assert!(o.path_style && o.allow_http);
+        assert_eq!(o.access_key_id.as_deref(), Some("AKIDEXAMPLE"));
+        assert_eq!(o.secret_access_key_env.as_deref(), Some("LAKE_SECRET"));
+        let d = SourceEntry::from_url("s3://lake").options();
+        assert!(!d.path_style && !d.allow_http && d.endpoint.is_none());
+        // A secret written into the config is a typo'd field, not a silently ignored one.
+        assert!(Config::parse(
+            "[[sources]]\nurl = \"s3://lake\"\nsecret_access_key = \"x\"\n"
+        )
+        .is_err());
     }
 
     #[test]

@@ -118,6 +118,7 @@ pub fn scan_context(
             classifiers,
             persons,
             thresholds: persons::ThresholdRule::defaults(),
+            geofences: std::sync::Arc::new(config.catalog.geofences.clone()),
         },
         notice,
     ))

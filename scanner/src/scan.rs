@@ -51,6 +51,8 @@ pub struct ScanContext {
     pub persons: Option<crate::persons::Tally>,
     /// Person-count thresholds to judge.
     pub thresholds: Vec<persons::ThresholdRule>,
+    /// Sensitive areas whose coordinates make data important (vehicle rules Art. 3(1)).
+    pub geofences: Arc<Vec<catalog_export::catalog::Geofence>>,
 }
 
 impl ScanContext {
@@ -60,6 +62,7 @@ impl ScanContext {
             classifiers: Arc::new(ClassifierSet::builtin()),
             persons: None,
             thresholds: persons::ThresholdRule::defaults(),
+            geofences: Arc::default(),
         }
     }
 }
@@ -77,6 +80,7 @@ pub async fn scan(
         classifiers,
         persons: tally,
         thresholds,
+        geofences,
     } = context;
     let mut source_reports = Vec::new();
     let mut jobs = Vec::new();
@@ -89,10 +93,10 @@ pub async fn scan(
         .buffered(options.concurrency)
         .collect::<Vec<_>>()
         .await;
-    let mut connectors: Vec<SharedConnector> = Vec::new();
+    let mut opened_connectors: Vec<SharedConnector> = Vec::new();
     for (url, result) in opened {
         match result {
-            Ok(source) => connectors.extend(source.connectors),
+            Ok(source) => opened_connectors.extend(source.connectors),
             Err(e) => {
                 tracing::warn!(source = %url, error = %e, "source could not be opened");
                 source_reports.push(SourceReport {
@@ -104,7 +108,7 @@ pub async fn scan(
         }
     }
 
-    let listed = futures::stream::iter(connectors)
+    let listed = futures::stream::iter(opened_connectors)
         .map(|c| async move {
             let result = c.list_assets().await;
             (c, result)
@@ -146,8 +150,10 @@ pub async fn scan(
         .map(|job| {
             let classifiers = classifiers.clone();
             let tally = tally.clone();
+            let geofences = geofences.clone();
             async move {
-                let report = scan_asset(job, sample_rows, classifiers, tally.as_deref()).await;
+                let report =
+                    scan_asset(job, sample_rows, classifiers, geofences, tally.as_deref()).await;
                 progress.inc(1);
                 report
             }
@@ -210,6 +216,7 @@ async fn scan_asset(
     job: Job,
     sample_rows: usize,
     classifiers: Arc<ClassifierSet>,
+    geofences: Arc<Vec<catalog_export::catalog::Geofence>>,
     tally: Option<&crate::persons::Tally>,
 ) -> AssetReport {
     let Job {
@@ -258,8 +265,15 @@ async fn scan_asset(
         ..
     } = sample;
     report.warnings = warnings;
-    match on_rayon(move || classify_sample(&classifiers, &schema, &batches)).await {
-        Some(columns) => {
+    let classified = on_rayon(move || {
+        let columns = classify_sample(&classifiers, &schema, &batches);
+        let hits = crate::classify::geofence_hits(&batches, &columns, &geofences);
+        (columns, hits)
+    })
+    .await;
+    match classified {
+        Some((columns, hits)) => {
+            report.geofence_hits = hits;
             report.categories = crate::classify::classify_asset(&columns);
             report.columns = columns;
             if let Some(tally) = tally {

@@ -281,3 +281,36 @@ fn export_without_any_scan_is_a_clear_error() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("run `mulu scan` first"));
 }
+
+#[test]
+fn coordinates_inside_a_sensitive_area_make_location_data_important() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("state.db");
+    let config = dir.path().join("fence.toml");
+    // The sample tracks circle central Shanghai; one fence covers them, one is far away.
+    std::fs::write(
+        &config,
+        "[organization]\nsectors = [\"车联网\"]\n\n[[catalog.geofences]]\nname = \"示例敏感区域\"\nbbox = [121.0, 30.8, 121.8, 31.6]\n\n[[catalog.geofences]]\nname = \"far\"\nbbox = [100.0, 20.0, 100.1, 20.1]\n",
+    )
+    .unwrap();
+    let report = dir.path().join("r.json");
+    ok(&mulu(
+        &state,
+        &["scan", "sample-data", "--quiet", "--config", config.to_str().unwrap(), "--json", report.to_str().unwrap()],
+    ));
+    let r: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    let tracks = r["assets"].as_array().unwrap().iter().find(|a| a["name"] == "lake/vehicle_tracks").unwrap();
+    assert_eq!(tracks["geofence_hits"], serde_json::json!(["示例敏感区域"]));
+    let out = dir.path().join("c.json");
+    ok(&mulu(
+        &state,
+        &["catalog", "export", "--config", config.to_str().unwrap(), "--format", "json", "--out", out.to_str().unwrap()],
+    ));
+    let c: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    for id in ["location", "vehicle-trajectory"] {
+        let item = c["items"].as_array().unwrap().iter().find(|i| i["item_id"] == id);
+        let item = item.unwrap_or_else(|| panic!("{id} is not in the filing"));
+        assert_eq!(item["level"], "重要");
+        assert!(item["basis"][0].as_str().unwrap().contains("第三条第（一）项"));
+    }
+}

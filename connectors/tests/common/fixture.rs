@@ -257,3 +257,43 @@ fn epoch_arithmetic() {
         1_704_164_645_000_000
     );
 }
+
+/// The fixture CSV as bytes (what `write_lake` writes to `customers.csv`).
+pub fn csv_bytes() -> Vec<u8> {
+    let batch = arrow_batch();
+    let mut csv = Vec::new();
+    {
+        let mut w = arrow_csv::WriterBuilder::new()
+            .with_header(true)
+            .build(&mut csv);
+        w.write(&batch).unwrap();
+    }
+    csv
+}
+
+pub fn gzip(data: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    enc.write_all(data).unwrap();
+    enc.finish().unwrap()
+}
+
+pub fn zstd(data: &[u8]) -> Vec<u8> {
+    zstd::encode_all(data, 3).unwrap()
+}
+
+/// Writes `customers.csv.gz` and `customers.csv.zst` (the fixture CSV, compressed) into `dir`.
+pub fn write_compressed_csv(dir: &Path) {
+    let csv = csv_bytes();
+    std::fs::write(dir.join("customers.csv.gz"), gzip(&csv)).unwrap();
+    std::fs::write(dir.join("customers.csv.zst"), zstd(&csv)).unwrap();
+}
+
+/// Writes one parquet file with `batch`, creating its folder.
+pub fn write_parquet(path: &Path, batch: &RecordBatch) {
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    let file = std::fs::File::create(path).unwrap();
+    let mut writer = parquet::arrow::ArrowWriter::try_new(file, batch.schema(), None).unwrap();
+    writer.write(batch).unwrap();
+    writer.close().unwrap();
+}

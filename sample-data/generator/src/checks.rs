@@ -3,6 +3,10 @@
 //! * resident ID: ISO 7064 MOD 11-2 (GB 11643-1999);
 //! * VIN: ISO 3779 weighted transliteration sum, check at position 9;
 //! * bank card: Luhn (ISO/IEC 7812).
+//!
+//! Written here on purpose rather than borrowed from `classifiers::validate`: the sample data
+//! is the oracle the classifiers are tested against, so its check digits come from a second,
+//! independent implementation of the same standards.
 
 /// Weights of positions 1–17 of an 18-digit resident ID (2^(17-i) mod 11).
 const ID_WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
