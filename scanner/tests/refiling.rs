@@ -343,3 +343,58 @@ fn status_lists_the_yearly_deadlines() {
     }
     assert!(text.contains("-07-31 车联网重要数据目录备案"), "{text}");
 }
+
+#[test]
+fn a_scheduled_run_that_finds_a_trigger_posts_the_diff_to_the_webhook() {
+    use std::io::{Read, Write};
+    let env = Env::new();
+    write_vehicles(&env.data(), 1000, 20);
+    env.scan();
+    env.accept();
+    write_vehicles(&env.data(), 1500, 20);
+
+    // A real HTTP listener on loopback that records one request.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let server = std::thread::spawn(move || {
+        let (mut stream, _) = listener.accept().unwrap();
+        stream.set_read_timeout(Some(std::time::Duration::from_secs(10))).unwrap();
+        let mut request = Vec::new();
+        let mut buf = [0u8; 4096];
+        loop {
+            let n = stream.read(&mut buf).unwrap();
+            request.extend_from_slice(&buf[..n]);
+            let text = String::from_utf8_lossy(&request);
+            if let Some(head_end) = text.find("\r\n\r\n") {
+                let length: usize = text[..head_end]
+                    .lines()
+                    .find_map(|l| l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().parse().unwrap()))
+                    .unwrap_or(0);
+                if request.len() >= head_end + 4 + length {
+                    break;
+                }
+            }
+            if n == 0 {
+                break;
+            }
+        }
+        stream.write_all(b"HTTP/1.1 204 No Content\r\nContent-Length: 0\r\n\r\n").unwrap();
+        String::from_utf8(request).unwrap()
+    });
+
+    let config = format!(
+        "{}\n[[schedule]]\nname = \"nightly\"\ncron = \"0 2 * * *\"\nsources = [\"{}\"]\nwebhook = \"http://127.0.0.1:{port}/mulu\"\n",
+        std::fs::read_to_string(env.config()).unwrap(),
+        env.data().display()
+    );
+    std::fs::write(env.config(), config).unwrap();
+    let out = env.mulu(&["schedule", "--once"]);
+    assert_eq!(out.status.code(), Some(10), "{}", String::from_utf8_lossy(&out.stdout));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("ALERT [nightly]: re-filing needed"), "{stderr}");
+    let request = server.join().unwrap();
+    assert!(request.starts_with("POST /mulu "), "{request}");
+    let body: Value = serde_json::from_str(&request[request.find("\r\n\r\n").unwrap() + 4..]).unwrap();
+    assert_eq!(body["refiling_needed"], true);
+    assert_eq!(body["triggers"][0]["reason"], "record_count");
+}
