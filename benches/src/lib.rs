@@ -119,7 +119,11 @@ pub fn mixed_corpus(n: usize, seed: u64) -> Vec<String> {
                 1 + rng.below(300)
             ),
             11 => uscc(&mut rng),
-            12 => format!("E{}{}", char::from(b'A' + rng.below(8) as u8), rng.digits(7)),
+            12 => format!(
+                "E{}{}",
+                char::from(b'A' + rng.below(8) as u8),
+                rng.digits(7)
+            ),
             13 => format!("H{}", rng.digits(10)),
             14 => format!(
                 "{}.{}.{}.{}",
@@ -130,7 +134,12 @@ pub fn mixed_corpus(n: usize, seed: u64) -> Vec<String> {
             ),
             15 => imei(&mut rng),
             16 => format!("121.{},31.{}", rng.digits(6), rng.digits(6)),
-            17 => format!("19{}-0{}-1{}", 50 + rng.below(50), 1 + rng.below(9), rng.below(10)),
+            17 => format!(
+                "19{}-0{}-1{}",
+                50 + rng.below(50),
+                1 + rng.below(9),
+                rng.below(10)
+            ),
             18 => rng.pick(&["男", "女"]).to_string(),
             19 => rng.pick(ETHNICITIES).to_string(),
             20 | 21 => format!("2025{}", rng.digits(14)),
@@ -139,7 +148,11 @@ pub fn mixed_corpus(n: usize, seed: u64) -> Vec<String> {
             24 | 25 => format!("{}.{}", rng.below(100_000), rng.digits(2)),
             26 => rng.pick(COMPANIES).to_string(),
             27 => format!("{:016x}{:016x}", rng.next_u64(), rng.next_u64()),
-            28 => format!("订单{}已发货，预计{}日送达", rng.digits(8), 1 + rng.below(7)),
+            28 => format!(
+                "订单{}已发货，预计{}日送达",
+                rng.digits(8),
+                1 + rng.below(7)
+            ),
             _ => "客户要求周末送货，请提前电话联系".to_string(),
         })
         .collect()

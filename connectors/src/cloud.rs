@@ -73,6 +73,8 @@ pub(crate) struct StoreIdentity {
     pub(crate) cloud: Cloud,
     pub(crate) display_url: String,
     pub(crate) bucket: String,
+    /// The custom endpoint, if any (redacted), to name in connection errors.
+    pub(crate) endpoint: Option<String>,
     /// The access key id in use, or where the credentials come from.
     pub(crate) access_key_id: String,
     /// Removed from every message that could quote it.
@@ -120,32 +122,51 @@ pub(crate) async fn open(
     display_url: &str,
     options: &SourceOptions,
 ) -> Result<LakeConnector> {
-    let url = url::Url::parse(spec).map_err(|e| Error::UnsupportedSource {
-        source_url: display_url.to_string(),
-        reason: format!("not a valid URL: {e}"),
-    })?;
-    let bucket = url.host_str().unwrap_or_default().to_string();
-    if bucket.is_empty() {
-        return Err(Error::UnsupportedSource {
-            source_url: display_url.to_string(),
-            reason: format!(
-                "no bucket in the URL; write {}://BUCKET/PREFIX",
-                url.scheme()
-            ),
-        });
+    let (store, identity) = build(cloud, spec, display_url, options)?;
+    // The health check: the first page of the listing (one request), as database sources
+    // connect once at open time.
+    if let Some(Err(e)) = store.list(None).next().await {
+        return Err(source_error(&identity, e));
     }
-    let prefix = Path::from_url_path(url.path()).map_err(|e| Error::UnsupportedSource {
+    Ok(LakeConnector::new(store, display_url.to_string()).with_identity(identity))
+}
+
+/// Builds the store client for `spec`, rooted at its prefix, without any network request.
+fn build(
+    cloud: Cloud,
+    spec: &str,
+    display_url: &str,
+    options: &SourceOptions,
+) -> Result<(Arc<dyn ObjectStore>, StoreIdentity)> {
+    let unsupported = |reason: String| Error::UnsupportedSource {
         source_url: display_url.to_string(),
-        reason: format!("the prefix is not a valid object path: {e}"),
-    })?;
+        reason,
+    };
+    let url = url::Url::parse(spec).map_err(|e| unsupported(format!("not a valid URL: {e}")))?;
+    let host = url.host_str().unwrap_or_default().to_string();
+    if host.is_empty() {
+        return Err(unsupported(format!(
+            "no bucket in the URL; write {}://BUCKET/PREFIX",
+            url.scheme()
+        )));
+    }
+    let prefix = Path::from_url_path(url.path())
+        .map_err(|e| unsupported(format!("the prefix is not a valid object path: {e}")))?;
+    if cloud != Cloud::Azure && (!url.username().is_empty() || url.password().is_some()) {
+        return Err(unsupported(
+            "credentials do not belong in the URL, where logs and reports would show them; \
+             use access_key_id and secret_access_key_env (or the cloud's environment variables)"
+                .into(),
+        ));
+    }
     if cloud != Cloud::S3 {
         reject_s3_only_options(options)?;
     }
     let (store, identity): (Arc<dyn ObjectStore>, StoreIdentity) = match cloud {
-        Cloud::S3 => build_s3(&bucket, display_url, options)?,
+        Cloud::S3 => build_s3(&host, display_url, options)?,
         Cloud::Gcs => {
             let store = GoogleCloudStorageBuilder::from_env()
-                .with_url(format!("gs://{bucket}"))
+                .with_url(format!("gs://{host}"))
                 .with_retry(retry_config())
                 .with_config(
                     GoogleConfigKey::Client(ClientConfigKey::ConnectTimeout),
@@ -153,15 +174,14 @@ pub(crate) async fn open(
                 )
                 .build()
                 .map_err(|e| build_error(display_url, e))?;
-            let identity = env_identity(cloud, display_url, &bucket);
-            (Arc::new(store), identity)
+            (Arc::new(store), env_identity(cloud, display_url, &host))
         }
         Cloud::Azure => {
             // `abfss://container@account.dfs.core.windows.net` carries the account; `az://`
             // leaves it to AZURE_STORAGE_ACCOUNT_NAME.
-            let authority = match url.username() {
-                "" => bucket.clone(),
-                user => format!("{user}@{bucket}"),
+            let (authority, container) = match url.username() {
+                "" => (host.clone(), host.clone()),
+                container => (format!("{container}@{host}"), container.to_string()),
             };
             let store = MicrosoftAzureBuilder::from_env()
                 .with_url(format!("{}://{authority}", url.scheme()))
@@ -172,8 +192,10 @@ pub(crate) async fn open(
                 )
                 .build()
                 .map_err(|e| build_error(display_url, e))?;
-            let identity = env_identity(cloud, display_url, &bucket);
-            (Arc::new(store), identity)
+            (
+                Arc::new(store),
+                env_identity(cloud, display_url, &container),
+            )
         }
     };
     let store: Arc<dyn ObjectStore> = if prefix.as_ref().is_empty() {
@@ -181,12 +203,7 @@ pub(crate) async fn open(
     } else {
         Arc::new(PrefixStore::new(store, prefix))
     };
-    // The health check: the first page of the listing (one request), as database sources
-    // connect once at open time.
-    if let Some(Err(e)) = store.list(None).next().await {
-        return Err(source_error(&identity, e));
-    }
-    Ok(LakeConnector::new(store, display_url.to_string()).with_identity(identity))
+    Ok((store, identity))
 }
 
 fn reject_s3_only_options(options: &SourceOptions) -> Result<()> {
@@ -195,7 +212,10 @@ fn reject_s3_only_options(options: &SourceOptions) -> Result<()> {
         ("region", options.region.is_some()),
         ("path_style", options.path_style),
         ("access_key_id", options.access_key_id.is_some()),
-        ("secret_access_key_env", options.secret_access_key_env.is_some()),
+        (
+            "secret_access_key_env",
+            options.secret_access_key_env.is_some(),
+        ),
     ];
     match given.iter().find(|(_, set)| *set) {
         Some((option, _)) => Err(Error::InvalidOption {
@@ -213,6 +233,7 @@ fn env_identity(cloud: Cloud, display_url: &str, bucket: &str) -> StoreIdentity 
         cloud,
         display_url: display_url.to_string(),
         bucket: bucket.to_string(),
+        endpoint: None,
         access_key_id: "(credentials from the environment)".into(),
         secret: None,
     }
@@ -248,12 +269,12 @@ fn build_s3(
         .endpoint
         .clone()
         .or_else(|| builder.get_config_value(&AmazonS3ConfigKey::Endpoint));
-    if let Some(endpoint) = endpoint {
+    if let Some(endpoint) = &endpoint {
         let allow_http = builder
             .get_config_value(&AmazonS3ConfigKey::Client(ClientConfigKey::AllowHttp))
             .is_some_and(|v| v.eq_ignore_ascii_case("true"));
         builder = builder.with_endpoint(bucket_endpoint(
-            &endpoint,
+            endpoint,
             bucket,
             options.path_style,
             allow_http,
@@ -282,6 +303,7 @@ fn build_s3(
         cloud: Cloud::S3,
         display_url: display_url.to_string(),
         bucket: bucket.to_string(),
+        endpoint: endpoint.map(|e| crate::redact_url(&e)),
         access_key_id,
         secret,
     };
@@ -369,9 +391,8 @@ fn chain_text(e: &(dyn std::error::Error + 'static)) -> String {
 
 fn classify(e: &object_store::Error) -> Failure {
     match e {
-        object_store::Error::PermissionDenied { .. } | object_store::Error::Unauthenticated { .. } => {
-            return Failure::Auth
-        }
+        object_store::Error::PermissionDenied { .. }
+        | object_store::Error::Unauthenticated { .. } => return Failure::Auth,
         object_store::Error::NotFound { .. } => {
             return if chain_text(e).contains("NoSuchBucket") {
                 Failure::NoBucket
@@ -428,13 +449,30 @@ fn readable(e: &object_store::Error, secret: Option<&str>) -> String {
     scrub(detail, secret)
 }
 
+/// A connection failure said briefly: the innermost cause (`Connection refused`, a DNS
+/// failure, a timeout) and the endpoint, not object_store's whole retry narrative.
+fn unreachable_detail(id: &StoreIdentity, e: &object_store::Error) -> String {
+    let mut cause: &(dyn std::error::Error + 'static) = e;
+    while let Some(inner) = cause.source() {
+        cause = inner;
+    }
+    let at = match &id.endpoint {
+        Some(endpoint) => format!("endpoint {endpoint}"),
+        None => "the default endpoint".into(),
+    };
+    scrub(
+        format!("{cause} (at {at}, after retries); check the endpoint and region too"),
+        id.secret.as_deref(),
+    )
+}
+
 /// Maps an error met while opening or listing a source into the source-level error.
 pub(crate) fn source_error(id: &StoreIdentity, e: object_store::Error) -> Error {
     let detail = readable(&e, id.secret.as_deref());
     match classify(&e) {
         Failure::Unreachable => Error::Unreachable {
             source_url: id.display_url.clone(),
-            detail: format!("{detail}; check the endpoint (and region) too"),
+            detail: unreachable_detail(id, &e),
         },
         Failure::Auth => Error::StoreAuth {
             source_url: id.display_url.clone(),
@@ -456,7 +494,11 @@ pub(crate) fn source_error(id: &StoreIdentity, e: object_store::Error) -> Error 
 
 /// Maps an error met while reading one asset: a vanished object is [`Error::NotFound`], a
 /// refused read [`Error::PermissionDenied`]; the rest name the asset and the store's message.
-pub(crate) fn asset_error(id: Option<&StoreIdentity>, asset: &str, e: object_store::Error) -> Error {
+pub(crate) fn asset_error(
+    id: Option<&StoreIdentity>,
+    asset: &str,
+    e: object_store::Error,
+) -> Error {
     let secret = id.and_then(|i| i.secret.as_deref());
     let detail = readable(&e, secret);
     match classify(&e) {
@@ -466,12 +508,14 @@ pub(crate) fn asset_error(id: Option<&StoreIdentity>, asset: &str, e: object_sto
         },
         Failure::Auth => Error::PermissionDenied {
             asset: asset.to_string(),
-            detail: format!("{detail}; the credentials may list the bucket but not read this object"),
+            detail: format!(
+                "{detail}; the credentials may list the bucket but not read this object"
+            ),
         },
         Failure::Unreachable => match id {
             Some(id) => Error::Unreachable {
                 source_url: id.display_url.clone(),
-                detail,
+                detail: unreachable_detail(id, &e),
             },
             None => Error::backend("lake", asset, detail),
         },
@@ -494,13 +538,17 @@ mod tests {
     #[test]
     fn virtual_hosted_style_puts_the_bucket_in_the_host() {
         assert_eq!(
-            bucket_endpoint("https://oss-cn-hangzhou.aliyuncs.com", "lake", false, false)
-                .unwrap(),
+            bucket_endpoint("https://oss-cn-hangzhou.aliyuncs.com", "lake", false, false).unwrap(),
             "https://lake.oss-cn-hangzhou.aliyuncs.com"
         );
         assert_eq!(
-            bucket_endpoint("https://lake.cos.ap-shanghai.myqcloud.com", "lake", false, false)
-                .unwrap(),
+            bucket_endpoint(
+                "https://lake.cos.ap-shanghai.myqcloud.com",
+                "lake",
+                false,
+                false
+            )
+            .unwrap(),
             "https://lake.cos.ap-shanghai.myqcloud.com"
         );
         let err = bucket_endpoint("http://127.0.0.1:9000", "b", false, true)
@@ -523,6 +571,43 @@ mod tests {
         assert_eq!(Cloud::from_scheme("abfss"), Some(Cloud::Azure));
         assert_eq!(Cloud::from_scheme("gs"), Some(Cloud::Gcs));
         assert_eq!(Cloud::from_scheme("ftp"), None);
+    }
+
+    #[test]
+    fn gcs_and_azure_clients_are_built_from_their_urls() {
+        let (store, id) = build(
+            Cloud::Gcs,
+            "gs://lake/raw",
+            "gs://lake/raw",
+            &SourceOptions::default(),
+        )
+        .unwrap();
+        assert_eq!(id.bucket, "lake");
+        assert!(
+            store.to_string().contains("raw"),
+            "rooted at the prefix: {store}"
+        );
+        let url = "abfss://exports@acct.dfs.core.windows.net/2026";
+        let (_, id) = build(Cloud::Azure, url, url, &SourceOptions::default()).unwrap();
+        assert_eq!(id.bucket, "exports");
+        let err = build(Cloud::S3, "s3:///x", "s3:///x", &SourceOptions::default())
+            .err()
+            .unwrap();
+        assert!(err.to_string().contains("no bucket"), "{err}");
+        let spec = "s3://AKID:hunter2@lake/x";
+        let err = build(
+            Cloud::S3,
+            spec,
+            &crate::redact_url(spec),
+            &SourceOptions::default(),
+        )
+        .err()
+        .unwrap();
+        let msg = err.to_string();
+        assert!(
+            msg.contains("do not belong in the URL") && !msg.contains("hunter2"),
+            "{msg}"
+        );
     }
 
     #[tokio::test]

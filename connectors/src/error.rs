@@ -79,7 +79,9 @@ pub enum Error {
     /// access key, a wrong secret (S3 `SignatureDoesNotMatch`), or HTTP 401/403 on the bucket.
     ///
     /// Names the access key id, which is an identifier, never the secret.
-    #[error("the object store refused access key '{access_key_id}' on '{source_url}': {detail}; {hint}")]
+    #[error(
+        "the object store refused access key '{access_key_id}' on '{source_url}': {detail}; {hint}"
+    )]
     StoreAuth {
         /// The redacted source.
         source_url: String,

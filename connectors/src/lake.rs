@@ -102,20 +102,25 @@ impl LakeConnector {
         cloud::asset_error(self.identity.as_ref(), asset, e)
     }
 
-    fn parquet_error(&self, asset: &str, meta: &ObjectMeta, e: parquet::errors::ParquetError) -> Error {
+    fn parquet_error(
+        &self,
+        asset: &str,
+        meta: &ObjectMeta,
+        e: parquet::errors::ParquetError,
+    ) -> Error {
         parquet_error(self.identity.as_ref(), asset, meta, e)
     }
 
     async fn list_files(&self, prefix: Option<&Path>) -> Result<Vec<ObjectMeta>> {
-        let mut files: Vec<ObjectMeta> = self
-            .store
-            .list(prefix)
-            .try_collect()
-            .await
-            .map_err(|e| match &self.identity {
-                Some(id) => cloud::source_error(id, e),
-                None => Error::backend("lake", &self.display_url, e),
-            })?;
+        let mut files: Vec<ObjectMeta> =
+            self.store
+                .list(prefix)
+                .try_collect()
+                .await
+                .map_err(|e| match &self.identity {
+                    Some(id) => cloud::source_error(id, e),
+                    None => Error::backend("lake", &self.display_url, e),
+                })?;
         files.sort_by(|a, b| a.location.cmp(&b.location));
         Ok(files)
     }
@@ -187,9 +192,14 @@ impl LakeConnector {
                 break;
             }
             let meta = &files[idx];
-            let footer = footers[idx].1.clone().expect("footers of chosen files are kept");
-            let builder =
-                ParquetRecordBatchStreamBuilder::new_with_metadata(self.parquet_reader(meta), footer);
+            let footer = footers[idx]
+                .1
+                .clone()
+                .expect("footers of chosen files are kept");
+            let builder = ParquetRecordBatchStreamBuilder::new_with_metadata(
+                self.parquet_reader(meta),
+                footer,
+            );
             let file_schema = builder.schema().clone();
             match &schema {
                 None => schema = Some(file_schema.clone()),
@@ -430,7 +440,9 @@ fn ended_early(asset: &str, compression: Compression, rows: usize) -> Error {
     let found = if rows == 0 {
         "no complete row could be read before the cut".to_string()
     } else {
-        format!("only {rows} complete row(s) could be read before the cut, fewer than the sample needs")
+        format!(
+            "only {rows} complete row(s) could be read before the cut, fewer than the sample needs"
+        )
     };
     Error::invalid(
         asset,

@@ -122,7 +122,9 @@ impl SourceOptions {
             .as_deref()
             .unwrap_or("AWS_SECRET_ACCESS_KEY");
         match std::env::var(var) {
-            Ok(secret) if !secret.trim().is_empty() => Ok(Some((key_id, secret.trim().to_string()))),
+            Ok(secret) if !secret.trim().is_empty() => {
+                Ok(Some((key_id, secret.trim().to_string())))
+            }
             Ok(_) | Err(std::env::VarError::NotPresent) => Err(Error::InvalidOption {
                 option: "secret_access_key_env",
                 detail: format!(
@@ -294,7 +296,10 @@ mod tests {
             ..Default::default()
         };
         let msg = o.s3_credentials().err().unwrap().to_string();
-        assert!(msg.contains("access_key_id") && !msg.contains("s3-secret-value"), "{msg}");
+        assert!(
+            msg.contains("access_key_id") && !msg.contains("s3-secret-value"),
+            "{msg}"
+        );
         assert!(SourceOptions::default().s3_credentials().unwrap().is_none());
     }
 

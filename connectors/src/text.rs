@@ -445,11 +445,19 @@ mod tests {
         assert!(!w.bytes.is_empty() && text.as_bytes().starts_with(&w.bytes));
         let w = decompress_prefix("t.csv.gz", Compression::Gzip, cut, false, 1 << 20).unwrap();
         assert!(!w.ended_early && w.more);
-        let err = decompress_all("t.csv.gz", Compression::Gzip, cut).err().unwrap();
+        let err = decompress_all("t.csv.gz", Compression::Gzip, cut)
+            .err()
+            .unwrap();
         assert!(err.to_string().contains("ends early"), "{err}");
         let z = zstd::encode_all(text.as_bytes(), 1).unwrap();
-        let w = decompress_prefix("t.csv.zst", Compression::Zstd, &z[..z.len() - 10], true, 1 << 20)
-            .unwrap();
+        let w = decompress_prefix(
+            "t.csv.zst",
+            Compression::Zstd,
+            &z[..z.len() - 10],
+            true,
+            1 << 20,
+        )
+        .unwrap();
         assert!(w.ended_early, "a cut zstd frame is noticed too");
     }
 
@@ -466,7 +474,10 @@ mod tests {
         // 0xFF is not a valid byte in either encoding.
         let err = decode("bad.csv", b"a,b\n\xff\xff,1\n").err().unwrap();
         let msg = err.to_string();
-        assert!(msg.contains("bad.csv") && msg.contains("re-export the file as UTF-8"), "{msg}");
+        assert!(
+            msg.contains("bad.csv") && msg.contains("re-export the file as UTF-8"),
+            "{msg}"
+        );
     }
 
     #[test]

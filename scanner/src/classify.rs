@@ -65,9 +65,19 @@ pub fn geofence_hits(
         .map(|(i, _)| i)
         .collect();
     let name_of = |i: usize| columns[i].name.to_ascii_lowercase();
-    let is_lng = |n: &str| ["lng", "lon", "long", "longitude", "jd", "经度"].iter().any(|k| n.contains(k));
-    let lng = coordinate_cols.iter().copied().find(|&i| is_lng(&name_of(i)));
-    let lat = coordinate_cols.iter().copied().find(|&i| Some(i) != lng && !is_lng(&name_of(i)));
+    let is_lng = |n: &str| {
+        ["lng", "lon", "long", "longitude", "jd", "经度"]
+            .iter()
+            .any(|k| n.contains(k))
+    };
+    let lng = coordinate_cols
+        .iter()
+        .copied()
+        .find(|&i| is_lng(&name_of(i)));
+    let lat = coordinate_cols
+        .iter()
+        .copied()
+        .find(|&i| Some(i) != lng && !is_lng(&name_of(i)));
     let mut points: Vec<(f64, f64)> = Vec::new();
     for batch in batches {
         let text = |i: usize, row: usize| -> Option<String> {
@@ -75,7 +85,8 @@ pub fn geofence_hits(
             if array.is_null(row) {
                 return None;
             }
-            let formatter = ArrayFormatter::try_new(array.as_ref(), &FormatOptions::default()).ok()?;
+            let formatter =
+                ArrayFormatter::try_new(array.as_ref(), &FormatOptions::default()).ok()?;
             Some(formatter.value(row).to_string())
         };
         for row in 0..batch.num_rows() {
@@ -112,7 +123,9 @@ fn parse_point(value: &str) -> Option<(f64, f64)> {
         .or_else(|| v.strip_prefix("point"))
         .map(|r| r.trim().trim_start_matches('(').trim_end_matches(')'))
         .unwrap_or(v);
-    let mut parts = inner.split(|c: char| c == ',' || c.is_whitespace()).filter(|p| !p.is_empty());
+    let mut parts = inner
+        .split(|c: char| c == ',' || c.is_whitespace())
+        .filter(|p| !p.is_empty());
     let a: f64 = parts.next()?.parse().ok()?;
     let b: f64 = parts.next()?.parse().ok()?;
     parts.next().is_none().then_some((a, b))
@@ -199,13 +212,23 @@ mod tests {
             ],
         )
         .unwrap();
-        let columns = classify_sample(&ClassifierSet::builtin(), &schema, std::slice::from_ref(&batch));
-        let fence = |name: &str, bbox| catalog_export::catalog::Geofence { name: name.into(), bbox };
+        let columns = classify_sample(
+            &ClassifierSet::builtin(),
+            &schema,
+            std::slice::from_ref(&batch),
+        );
+        let fence = |name: &str, bbox| catalog_export::catalog::Geofence {
+            name: name.into(),
+            bbox,
+        };
         let fences = [
             fence("area-a", [121.40, 31.20, 121.50, 31.30]),
             fence("area-b", [100.0, 20.0, 100.1, 20.1]),
         ];
-        assert_eq!(geofence_hits(&[batch], &columns, &fences), vec!["area-a".to_string()]);
+        assert_eq!(
+            geofence_hits(&[batch], &columns, &fences),
+            vec!["area-a".to_string()]
+        );
         assert_eq!(parse_point("POINT(121.47 31.23)"), Some((121.47, 31.23)));
         assert_eq!(parse_point("121.47,31.23"), Some((121.47, 31.23)));
         assert_eq!(parse_point("121.47"), None);

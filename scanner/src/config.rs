@@ -265,10 +265,9 @@ mod tests {
         let d = SourceEntry::from_url("s3://lake").options();
         assert!(!d.path_style && !d.allow_http && d.endpoint.is_none());
         // A secret written into the config is a typo'd field, not a silently ignored one.
-        assert!(Config::parse(
-            "[[sources]]\nurl = \"s3://lake\"\nsecret_access_key = \"x\"\n"
-        )
-        .is_err());
+        assert!(
+            Config::parse("[[sources]]\nurl = \"s3://lake\"\nsecret_access_key = \"x\"\n").is_err()
+        );
     }
 
     #[test]

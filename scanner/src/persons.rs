@@ -16,6 +16,7 @@ use persons::{
     AssetId, ExactCounter, IdentifierKind, PersonCount, PersonKey, PersonKeyer, SketchCounter,
     ThresholdRule,
 };
+use rayon::prelude::*;
 
 /// How persons are counted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -211,7 +212,9 @@ fn keys_of(
         .iter()
         .map(|c| c.as_string_opt::<i32>())
         .collect();
+    // Keyed hashing is the expensive part (HMAC per value): spread rows over the rayon pool.
     (0..batch.num_rows())
+        .into_par_iter()
         .map(|row| {
             columns
                 .iter()

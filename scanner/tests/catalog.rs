@@ -296,21 +296,52 @@ fn coordinates_inside_a_sensitive_area_make_location_data_important() {
     let report = dir.path().join("r.json");
     ok(&mulu(
         &state,
-        &["scan", "sample-data", "--quiet", "--config", config.to_str().unwrap(), "--json", report.to_str().unwrap()],
+        &[
+            "scan",
+            "sample-data",
+            "--quiet",
+            "--config",
+            config.to_str().unwrap(),
+            "--json",
+            report.to_str().unwrap(),
+        ],
     ));
-    let r: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
-    let tracks = r["assets"].as_array().unwrap().iter().find(|a| a["name"] == "lake/vehicle_tracks").unwrap();
+    let r: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    let tracks = r["assets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["name"] == "lake/vehicle_tracks")
+        .unwrap();
     assert_eq!(tracks["geofence_hits"], serde_json::json!(["示例敏感区域"]));
     let out = dir.path().join("c.json");
     ok(&mulu(
         &state,
-        &["catalog", "export", "--config", config.to_str().unwrap(), "--format", "json", "--out", out.to_str().unwrap()],
+        &[
+            "catalog",
+            "export",
+            "--config",
+            config.to_str().unwrap(),
+            "--format",
+            "json",
+            "--out",
+            out.to_str().unwrap(),
+        ],
     ));
-    let c: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    let c: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
     for id in ["location", "vehicle-trajectory"] {
-        let item = c["items"].as_array().unwrap().iter().find(|i| i["item_id"] == id);
+        let item = c["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["item_id"] == id);
         let item = item.unwrap_or_else(|| panic!("{id} is not in the filing"));
         assert_eq!(item["level"], "重要");
-        assert!(item["basis"][0].as_str().unwrap().contains("第三条第（一）项"));
+        assert!(item["basis"][0]
+            .as_str()
+            .unwrap()
+            .contains("第三条第（一）项"));
     }
 }

@@ -27,13 +27,26 @@ fn member_card(n: u64) -> String {
 
 #[test]
 fn list_shows_builtins_table_rules_and_custom_files() {
-    let out = mulu(&["classifiers", "list", "--classifiers", acme().to_str().unwrap()]);
+    let out = mulu(&[
+        "classifiers",
+        "list",
+        "--classifiers",
+        acme().to_str().unwrap(),
+    ]);
     assert!(out.status.success());
     let text = String::from_utf8(out.stdout).unwrap();
-    for id in ["pi.cn_resident_id", "vehicle.license_plate", "vehicle.trajectory", "acme.member_card"] {
+    for id in [
+        "pi.cn_resident_id",
+        "vehicle.license_plate",
+        "vehicle.trajectory",
+        "acme.member_card",
+    ] {
         assert!(text.contains(id), "{id} missing:\n{text}");
     }
-    assert!(text.contains("acme.toml"), "custom classifiers name their file");
+    assert!(
+        text.contains("acme.toml"),
+        "custom classifiers name their file"
+    );
     assert!(text.contains("built-in (table rule)"));
 }
 
@@ -43,7 +56,12 @@ fn explain_prints_the_four_headings() {
         let out = mulu(&["classifiers", "explain", id]);
         assert!(out.status.success());
         let text = String::from_utf8(out.stdout).unwrap();
-        for heading in ["## What it detects", "## Why it matters", "## Examples", "## Known false positives"] {
+        for heading in [
+            "## What it detects",
+            "## Why it matters",
+            "## Examples",
+            "## Known false positives",
+        ] {
             assert!(text.contains(heading), "{id}: {heading} missing");
         }
     }
@@ -53,17 +71,34 @@ fn explain_prints_the_four_headings() {
 
 #[test]
 fn test_reports_per_value_and_exits_1_when_nothing_matches() {
-    let out = mulu(&["classifiers", "test", "pi.mobile_phone", "+86 138-0013-8000", "10012345678"]);
+    let out = mulu(&[
+        "classifiers",
+        "test",
+        "pi.mobile_phone",
+        "+86 138-0013-8000",
+        "10012345678",
+    ]);
     assert_eq!(out.status.code(), Some(0));
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("1 of 2 values match"), "{text}");
-    assert!(!text.contains("138-0013-8000"), "values are echoed masked: {text}");
+    assert!(
+        !text.contains("138-0013-8000"),
+        "values are echoed masked: {text}"
+    );
     let out = mulu(&["classifiers", "test", "vehicle.vin", "1M8GDM9A1KP042788"]);
-    assert_eq!(out.status.code(), Some(1), "a wrong check digit does not match");
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "a wrong check digit does not match"
+    );
 
     let dir = tempfile::tempdir().unwrap();
     let column = dir.path().join("values.txt");
-    std::fs::write(&column, format!("{}\n{}\nVIP000000000000X\n", member_card(1), member_card(2))).unwrap();
+    std::fs::write(
+        &column,
+        format!("{}\n{}\nVIP000000000000X\n", member_card(1), member_card(2)),
+    )
+    .unwrap();
     let out = mulu(&[
         "classifiers",
         "test",
@@ -74,7 +109,9 @@ fn test_reports_per_value_and_exits_1_when_nothing_matches() {
         acme().to_str().unwrap(),
     ]);
     assert_eq!(out.status.code(), Some(0));
-    assert!(String::from_utf8(out.stdout).unwrap().contains("2 of 3 values match"));
+    assert!(String::from_utf8(out.stdout)
+        .unwrap()
+        .contains("2 of 3 values match"));
 }
 
 #[test]
@@ -84,7 +121,11 @@ fn a_scan_finds_custom_categories_and_bad_files_are_usage_errors() {
     std::fs::create_dir_all(&data).unwrap();
     let mut csv = String::from("c1,model\n");
     for n in 0..50 {
-        csv.push_str(&format!("{},ZX-0{}\n", member_card(n), if n % 2 == 0 { "1" } else { "2" }));
+        csv.push_str(&format!(
+            "{},ZX-0{}\n",
+            member_card(n),
+            if n % 2 == 0 { "1" } else { "2" }
+        ));
     }
     std::fs::write(data.join("members.csv"), csv).unwrap();
     let report = dir.path().join("r.json");
@@ -97,8 +138,14 @@ fn a_scan_finds_custom_categories_and_bad_files_are_usage_errors() {
         "--json",
         report.to_str().unwrap(),
     ]);
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
-    let r: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let r: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
     let cols = &r["assets"][0]["columns"];
     assert_eq!(cols[0]["categories"][0]["id"], "acme.member_card");
     assert_eq!(cols[1]["categories"][0]["id"], "acme.vehicle_model");
@@ -106,8 +153,17 @@ fn a_scan_finds_custom_categories_and_bad_files_are_usage_errors() {
 
     let bad = dir.path().join("bad.toml");
     std::fs::write(&bad, "[[classifier]]\nid = \"acme.x\"\nname_zh = \"x\"\nname_en = \"x\"\npi = true\nregex = \"(\"\n").unwrap();
-    let out = mulu(&["scan", data.to_str().unwrap(), "--no-state", "--classifiers", bad.to_str().unwrap()]);
+    let out = mulu(&[
+        "scan",
+        data.to_str().unwrap(),
+        "--no-state",
+        "--classifiers",
+        bad.to_str().unwrap(),
+    ]);
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("bad.toml") && err.contains("acme.x") && err.contains("line"), "{err}");
+    assert!(
+        err.contains("bad.toml") && err.contains("acme.x") && err.contains("line"),
+        "{err}"
+    );
 }

@@ -358,7 +358,9 @@ fn a_scheduled_run_that_finds_a_trigger_posts_the_diff_to_the_webhook() {
     let port = listener.local_addr().unwrap().port();
     let server = std::thread::spawn(move || {
         let (mut stream, _) = listener.accept().unwrap();
-        stream.set_read_timeout(Some(std::time::Duration::from_secs(10))).unwrap();
+        stream
+            .set_read_timeout(Some(std::time::Duration::from_secs(10)))
+            .unwrap();
         let mut request = Vec::new();
         let mut buf = [0u8; 4096];
         loop {
@@ -368,7 +370,11 @@ fn a_scheduled_run_that_finds_a_trigger_posts_the_diff_to_the_webhook() {
             if let Some(head_end) = text.find("\r\n\r\n") {
                 let length: usize = text[..head_end]
                     .lines()
-                    .find_map(|l| l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().parse().unwrap()))
+                    .find_map(|l| {
+                        l.to_ascii_lowercase()
+                            .strip_prefix("content-length:")
+                            .map(|v| v.trim().parse().unwrap())
+                    })
                     .unwrap_or(0);
                 if request.len() >= head_end + 4 + length {
                     break;
@@ -378,7 +384,9 @@ fn a_scheduled_run_that_finds_a_trigger_posts_the_diff_to_the_webhook() {
                 break;
             }
         }
-        stream.write_all(b"HTTP/1.1 204 No Content\r\nContent-Length: 0\r\n\r\n").unwrap();
+        stream
+            .write_all(b"HTTP/1.1 204 No Content\r\nContent-Length: 0\r\n\r\n")
+            .unwrap();
         String::from_utf8(request).unwrap()
     });
 
@@ -389,12 +397,21 @@ fn a_scheduled_run_that_finds_a_trigger_posts_the_diff_to_the_webhook() {
     );
     std::fs::write(env.config(), config).unwrap();
     let out = env.mulu(&["schedule", "--once"]);
-    assert_eq!(out.status.code(), Some(10), "{}", String::from_utf8_lossy(&out.stdout));
+    assert_eq!(
+        out.status.code(),
+        Some(10),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("ALERT [nightly]: re-filing needed"), "{stderr}");
+    assert!(
+        stderr.contains("ALERT [nightly]: re-filing needed"),
+        "{stderr}"
+    );
     let request = server.join().unwrap();
     assert!(request.starts_with("POST /mulu "), "{request}");
-    let body: Value = serde_json::from_str(&request[request.find("\r\n\r\n").unwrap() + 4..]).unwrap();
+    let body: Value =
+        serde_json::from_str(&request[request.find("\r\n\r\n").unwrap() + 4..]).unwrap();
     assert_eq!(body["refiling_needed"], true);
     assert_eq!(body["triggers"][0]["reason"], "record_count");
 }

@@ -29,7 +29,12 @@ type Result<T> = std::result::Result<T, Box<dyn std::error::Error + Send + Sync>
 fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let arg = |i: usize| arg_at(&args, i);
-    let num = |i: usize| -> u64 { arg_at(&args, i).replace('_', "").parse().unwrap_or_else(|_| usage()) };
+    let num = |i: usize| -> u64 {
+        arg_at(&args, i)
+            .replace('_', "")
+            .parse()
+            .unwrap_or_else(|_| usage())
+    };
     match arg(0) {
         "classify" => classify(Path::new(arg(1)), num(2) as usize, num(3) as usize),
         "gen-table" => gen_table(Path::new(arg(1)), num(2) as usize),
@@ -104,7 +109,10 @@ fn classify(out: &Path, n: usize, rounds: usize) -> Result<()> {
             .count();
     });
     // And raw memory bandwidth for the same bytes laid out contiguously.
-    let flat: Vec<u8> = corpus.iter().flat_map(|v| v.bytes().chain([b'\n'])).collect();
+    let flat: Vec<u8> = corpus
+        .iter()
+        .flat_map(|v| v.bytes().chain([b'\n']))
+        .collect();
     let bulk = best_of(rounds, || {
         found += memchr::memchr_iter(b'\n', std::hint::black_box(&flat)).count();
     });
@@ -136,8 +144,26 @@ fn classify(out: &Path, n: usize, rounds: usize) -> Result<()> {
 }
 
 const TABLE_COLUMNS: [&str; 20] = [
-    "sfzh", "sjhm", "email", "xm", "dz", "cphm", "vin", "yhkh", "ip_addr", "imei", "passport_no",
-    "tyshxydm", "minzu", "je", "ddh", "sku", "bz", "gs", "hash", "created_at",
+    "sfzh",
+    "sjhm",
+    "email",
+    "xm",
+    "dz",
+    "cphm",
+    "vin",
+    "yhkh",
+    "ip_addr",
+    "imei",
+    "passport_no",
+    "tyshxydm",
+    "minzu",
+    "je",
+    "ddh",
+    "sku",
+    "bz",
+    "gs",
+    "hash",
+    "created_at",
 ];
 
 fn table_row(rng: &mut Rng, corpus_row: &[String]) -> Vec<String> {
@@ -157,7 +183,10 @@ fn gen_table(out: &Path, rows: usize) -> Result<()> {
     for i in 0..rows {
         let base: Vec<String> = pools.iter().map(|p| p[i].clone()).collect();
         let row = table_row(&mut rng, &base);
-        let quoted: Vec<String> = row.iter().map(|v| format!("\"{}\"", v.replace('"', "\"\""))).collect();
+        let quoted: Vec<String> = row
+            .iter()
+            .map(|v| format!("\"{}\"", v.replace('"', "\"\"")))
+            .collect();
         writeln!(w, "{}", quoted.join(","))?;
     }
     w.flush()?;
@@ -173,7 +202,13 @@ fn typed_pools(rows: usize) -> Vec<Vec<String>> {
         &|v: &str| v.len() == 18 && classifiers::validate::mod11_2_valid(v),
         &|v: &str| v.len() == 11 && v.starts_with('1') && v.bytes().all(|b| b.is_ascii_digit()),
         &|v: &str| v.contains('@'),
-        &|v: &str| v.chars().count() <= 3 && v.chars().all(|c| !c.is_ascii()) && !v.ends_with('族') && v != "男" && v != "女",
+        &|v: &str| {
+            v.chars().count() <= 3
+                && v.chars().all(|c| !c.is_ascii())
+                && !v.ends_with('族')
+                && v != "男"
+                && v != "女"
+        },
         &|v: &str| v.ends_with('号') && !v.starts_with("订单"),
         &|v: &str| v.chars().count() == 7 && !v.chars().next().unwrap().is_ascii(),
         &|v: &str| v.len() == 17 && v.starts_with("LSV"),
@@ -201,7 +236,11 @@ fn typed_pools(rows: usize) -> Vec<Vec<String>> {
         .collect()
 }
 
-fn write_parquet(path: &Path, columns: &[(&str, Vec<Option<String>>)], row_group: usize) -> Result<u64> {
+fn write_parquet(
+    path: &Path,
+    columns: &[(&str, Vec<Option<String>>)],
+    row_group: usize,
+) -> Result<u64> {
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir)?;
     }
@@ -240,7 +279,8 @@ fn gen_lake(dir: &Path, files: usize, rows: usize) -> Result<()> {
                     .join("part-0.parquet")
             } else {
                 let j = i - hive_files;
-                dir.join(format!("raw/batch_{:03}", j / 100)).join(format!("file_{:05}.parquet", j))
+                dir.join(format!("raw/batch_{:03}", j / 100))
+                    .join(format!("file_{:05}.parquet", j))
             }
         })
         .collect();
@@ -255,7 +295,8 @@ fn gen_lake(dir: &Path, files: usize, rows: usize) -> Result<()> {
                     cols[c].push(Some(v));
                 }
             }
-            let named: Vec<(&str, Vec<Option<String>>)> = LAKE_COLUMNS.iter().copied().zip(cols).collect();
+            let named: Vec<(&str, Vec<Option<String>>)> =
+                LAKE_COLUMNS.iter().copied().zip(cols).collect();
             write_parquet(path, &named, 1000).expect("write parquet")
         })
         .sum();
@@ -325,9 +366,13 @@ fn gen_once(dir: &Path, persons: u64, files: usize) -> Result<()> {
                 .join("residents")
                 .join(format!("dt=2026-03-{:02}", 1 + f % 28))
                 .join(format!("part-{f:04}.parquet"));
-            write_parquet(&path, &[("sfzh", ids), ("sjhm", phones)], 128 * 1024).expect("write parquet")
+            write_parquet(&path, &[("sfzh", ids), ("sjhm", phones)], 128 * 1024)
+                .expect("write parquet")
         })
         .sum();
-    println!("{{\"values\":{},\"distinct_persons\":{persons},\"files\":{files},\"bytes\":{bytes}}}", persons * 2);
+    println!(
+        "{{\"values\":{},\"distinct_persons\":{persons},\"files\":{files},\"bytes\":{bytes}}}",
+        persons * 2
+    );
     Ok(())
 }
