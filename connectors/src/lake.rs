@@ -51,6 +51,8 @@ pub struct LakeConnector {
     display_url: String,
     /// Set for cloud stores: maps their errors and scrubs their secret from messages.
     identity: Option<StoreIdentity>,
+    /// When the source is one file, its name: the folder around it is not scanned.
+    only: Option<String>,
 }
 
 /// The files behind one asset.
@@ -66,6 +68,10 @@ impl LakeConnector {
     /// # Errors
     /// Fails when the folder cannot be opened.
     pub fn local(path: &FsPath, display_url: String) -> Result<Self> {
+        let only = path
+            .is_file()
+            .then(|| path.file_name().map(|n| n.to_string_lossy().into_owned()))
+            .flatten();
         let root = if path.is_file() {
             path.parent().unwrap_or(FsPath::new("."))
         } else {
@@ -78,7 +84,10 @@ impl LakeConnector {
         };
         let store = LocalFileSystem::new_with_prefix(root)
             .map_err(|e| Error::backend("lake", &display_url, e))?;
-        Ok(Self::new(Arc::new(store), display_url))
+        Ok(Self {
+            only,
+            ..Self::new(Arc::new(store), display_url)
+        })
     }
 
     /// A connector over any object store, rooted at the store's root.
@@ -90,6 +99,7 @@ impl LakeConnector {
             store,
             display_url,
             identity: None,
+            only: None,
         }
     }
 
@@ -557,6 +567,7 @@ impl Connector for LakeConnector {
         let files = self.list_files(None).await?;
         Ok(group_assets(files)
             .into_iter()
+            .filter(|(name, _)| self.only.as_ref().is_none_or(|only| only == name))
             .map(|(name, (info, _))| AssetInfo { name, ..info })
             .collect())
     }

@@ -120,15 +120,22 @@ impl Tally {
         let names: Vec<String> = columns.iter().map(|(n, _)| n.clone()).collect();
         let kinds: Arc<Vec<IdentifierKind>> = Arc::new(columns.iter().map(|(_, k)| *k).collect());
         let result = async {
-            let mut stream = connector.scan_columns(asset, &names, BATCH_ROWS).await?;
-            while let Some(batch) = stream.next().await {
-                let batch = batch?;
-                let keyer = self.keyer.clone();
-                let kinds = kinds.clone();
-                let rows = crate::scan::on_rayon(move || keys_of(&batch, &kinds, &keyer))
-                    .await
-                    .unwrap_or_default();
-                self.add_rows(slot, &rows);
+            let stream = connector.scan_columns(asset, &names, BATCH_ROWS).await?;
+            // Hash the next batch on the rayon pool while this one is added to the counters.
+            let mut hashed = stream
+                .map(|batch| {
+                    let keyer = self.keyer.clone();
+                    let kinds = kinds.clone();
+                    async move {
+                        let batch = batch?;
+                        let rows =
+                            crate::scan::on_rayon(move || keys_of(&batch, &kinds, &keyer)).await;
+                        Ok::<_, connectors::Error>(rows.unwrap_or_default())
+                    }
+                })
+                .buffered(2);
+            while let Some(rows) = hashed.next().await {
+                self.add_rows(slot, &rows?);
             }
             Ok::<_, connectors::Error>(())
         }

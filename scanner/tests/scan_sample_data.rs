@@ -336,3 +336,18 @@ fn credentials_in_source_urls_are_never_printed() {
     assert!(!all.contains("s3cret-pw"), "{all}");
     assert_eq!(report["sources"][0]["status"], "error");
 }
+
+#[test]
+fn a_single_file_source_scans_that_file_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = sample_data().join("lake/part_catalog.parquet");
+    let (out, report) = scan_to_json(&file, dir.path());
+    assert_eq!(out.status.code(), Some(0));
+    let names: Vec<&str> = report["assets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, vec!["part_catalog.parquet"]);
+}
