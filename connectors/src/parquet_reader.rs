@@ -14,8 +14,10 @@ use parquet::arrow::async_reader::AsyncFileReader;
 use parquet::errors::{ParquetError, Result};
 use parquet::file::metadata::{ParquetMetaData, ParquetMetaDataReader};
 
-/// Most footers fit in 64 KiB, so one request usually fetches the whole footer.
-const FOOTER_PREFETCH: usize = 64 * 1024;
+/// Footers of typical tables (tens of columns, a few row groups) fit in 16 KiB, so one request
+/// usually fetches the whole footer; a larger footer costs one more request. A bigger guess
+/// would read a large share of every small file in a lake of many small files.
+const FOOTER_PREFETCH: usize = 16 * 1024;
 
 pub(crate) struct StoreFileReader {
     store: Arc<dyn ObjectStore>,
