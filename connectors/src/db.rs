@@ -115,6 +115,33 @@ impl ErrorContext {
 }
 
 /// Splits `a.b.c` into every (prefix, rest) pair at a dot, most likely first (first dot).
+/// A database source URL taken apart: what may be shown, what to connect with, and the
+/// password (from the URL, else `password_env`, else `password_file`).
+pub(crate) struct DbUrl {
+    pub display_url: String,
+    pub parsed: url::Url,
+    pub password: Option<String>,
+}
+
+impl DbUrl {
+    pub(crate) fn parse(url: &str, options: &crate::SourceOptions) -> crate::Result<Self> {
+        let display_url = crate::source::redact_url(url);
+        let parsed = url::Url::parse(url).map_err(|e| Error::UnsupportedSource {
+            source_url: display_url.clone(),
+            reason: e.to_string(),
+        })?;
+        let password = match parsed.password() {
+            Some(p) => Some(crate::options::percent_decode(p)),
+            None => options.external_password()?,
+        };
+        Ok(Self {
+            display_url,
+            parsed,
+            password,
+        })
+    }
+}
+
 pub(crate) fn qualified_splits(name: &str) -> Vec<(&str, &str)> {
     name.match_indices('.')
         .map(|(i, _)| (&name[..i], &name[i + 1..]))

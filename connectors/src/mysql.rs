@@ -22,9 +22,8 @@ use sqlx::mysql::{MySqlConnectOptions, MySqlDatabaseError, MySqlPool, MySqlPoolO
 use sqlx::{ConnectOptions, Connection, Executor, Row};
 
 use crate::batch::{resolve_columns, spawn_batches, utf8_schema, StringRows};
-use crate::db::{qualified_splits, ErrorContext, Failure, CONNECT_TIMEOUT};
+use crate::db::{qualified_splits, DbUrl, ErrorContext, Failure, CONNECT_TIMEOUT};
 use crate::options::percent_decode;
-use crate::source::redact_url;
 use crate::{AssetInfo, AssetKind, Connector, Error, Result, Sample, SourceOptions};
 
 const CONNECTOR: &str = "mysql";
@@ -94,15 +93,11 @@ impl MySqlConnector {
     /// [`Error::Unreachable`], [`Error::Auth`], [`Error::NotFound`] (no such database),
     /// [`Error::InvalidOption`] or [`Error::UnsupportedSource`] (a malformed URL).
     pub async fn open(url: &str, options: &SourceOptions) -> Result<Self> {
-        let display_url = redact_url(url);
-        let parsed = url::Url::parse(url).map_err(|e| Error::UnsupportedSource {
-            source_url: display_url.clone(),
-            reason: e.to_string(),
-        })?;
-        let password = match parsed.password() {
-            Some(p) => Some(percent_decode(p)),
-            None => options.external_password()?,
-        };
+        let DbUrl {
+            display_url,
+            parsed,
+            password,
+        } = DbUrl::parse(url, options)?;
         let database =
             Some(percent_decode(parsed.path().trim_start_matches('/'))).filter(|d| !d.is_empty());
         let mut errors = ErrorContext {
