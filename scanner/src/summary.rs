@@ -39,6 +39,34 @@ pub fn render(report: &ScanReport) -> String {
     } else {
         out.push_str("No personal information or vehicle data found.\n");
     }
+    for asset in &report.assets {
+        for cat in &asset.categories {
+            out.push_str(&format!(
+                "{} {}: {} ({:.2}; {})\n",
+                short_source(&asset.source),
+                asset.name,
+                cat.id,
+                cat.confidence,
+                cat.rule
+            ));
+        }
+    }
+    if let Some(p) = &report.persons {
+        let count = p
+            .distinct
+            .map_or_else(|| format!("{}–{}", p.lower, p.upper), |d| d.to_string());
+        let verdicts: Vec<String> = p
+            .thresholds
+            .iter()
+            .map(|t| format!("{} {}", t.id, t.status))
+            .collect();
+        out.push_str(&format!(
+            "Distinct persons: {count} ({}{}); {}\n",
+            p.method,
+            if p.mergeable { "" } else { ", per-run key" },
+            verdicts.join(", ")
+        ));
+    }
     let failed = report.failed_assets().count();
     let sources_ok = report
         .sources
@@ -108,9 +136,29 @@ mod tests {
                 asset("broken", Status::Error, Some("corrupt footer")),
             ],
             categories: Default::default(),
-            persons: None,
+            persons: Some(catalog_export::PersonsReport {
+                distinct: Some(1700),
+                lower: 1700,
+                upper: 1700,
+                method: "exact".into(),
+                mergeable: false,
+                by_identifier: Default::default(),
+                thresholds: vec![catalog_export::ThresholdVerdict {
+                    id: "ndsr-art28".into(),
+                    rule: ">=".into(),
+                    value: 10_000_000,
+                    status: "not_crossed".into(),
+                    basis: String::new(),
+                }],
+                incomplete: vec![],
+                exact_over_budget: false,
+            }),
         };
         let text = render(&report);
+        assert!(
+            text.contains("Distinct persons: 1700 (exact, per-run key); ndsr-art28 not_crossed"),
+            "{text}"
+        );
         assert!(text.contains("crm.db customers"), "{text}");
         assert!(
             text.contains("pi.cn_resident_id") && text.contains("0.97") && text.contains("97/100")
