@@ -41,6 +41,24 @@ pub fn load_set(files: &[PathBuf]) -> anyhow::Result<LoadedSet> {
     Ok(LoadedSet { set, custom })
 }
 
+/// The set a run uses: the config's `classifiers = [...]` (relative to the config file) plus
+/// `extra` files from the command line.
+///
+/// # Errors
+/// As [`load_set`].
+pub fn load_configured(
+    config: &crate::config::Config,
+    extra: &[PathBuf],
+) -> anyhow::Result<LoadedSet> {
+    let mut files: Vec<PathBuf> = config
+        .classifiers
+        .iter()
+        .map(|p| config.resolve(p))
+        .collect();
+    files.extend(extra.iter().cloned());
+    load_set(&files)
+}
+
 /// How one value fares against one classifier: `Some(weight)` when it matches.
 pub fn test_value(classifier: &dyn classifiers::Classifier, value: &str) -> Option<f64> {
     let pattern = classifier.value_pattern()?;

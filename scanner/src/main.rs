@@ -735,13 +735,7 @@ fn classifier_set(
     config: &Config,
     extra: &[PathBuf],
 ) -> Result<scanner::custom::LoadedSet, Failure> {
-    let mut files: Vec<PathBuf> = config
-        .classifiers
-        .iter()
-        .map(|p| config.resolve(p))
-        .collect();
-    files.extend(extra.iter().cloned());
-    scanner::custom::load_set(&files).map_err(usage)
+    scanner::custom::load_configured(config, extra).map_err(usage)
 }
 
 fn run_classifiers(cmd: ClassifiersCommand) -> Result<u8, Failure> {

@@ -68,13 +68,9 @@ pub fn scan_context(
     overrides: &ContextOverrides,
 ) -> anyhow::Result<(ScanContext, Option<String>)> {
     use anyhow::Context as _;
-    let mut files: Vec<std::path::PathBuf> = config
-        .classifiers
-        .iter()
-        .map(|p| config.resolve(p))
-        .collect();
-    files.extend(overrides.classifier_files.iter().cloned());
-    let classifiers = std::sync::Arc::new(crate::custom::load_set(&files)?.set);
+    let classifiers = std::sync::Arc::new(
+        crate::custom::load_configured(config, &overrides.classifier_files)?.set,
+    );
     let mode = overrides
         .persons_mode
         .clone()
