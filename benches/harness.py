@@ -555,12 +555,11 @@ WHY = {
              "sampled stand-alone file is the floor, and a dataset's row count reads every file's "
              "footer. The run is at that floor; the share falls as files grow, since a sample stays "
              "1,000 rows whatever the file size (see the breakdown in the notes)."],
-    "persons": ["CPU time ≈ wall time (notes): the full pass uses one core while DuckDB uses both. Every "
-                "batch's keys go through one `Mutex` around the exact counter (`scanner/src/persons.rs`, "
-                "`add_rows`), and the profile shows the counter's `intern` (hash-table lookups of keyed "
-                "hashes, growing to tens of millions of entries) far ahead of HMAC-SHA-256 and parquet "
-                "decoding. Sharding the counter by key (or building per-asset tables in parallel and "
-                "merging) is the fix; peak memory stays well under the 2 GB goal."],
+    "persons": ["The exact counter is the one serial step: it runs on its own thread (`mulu-persons`) fed "
+                "by the hashing threads, and its hash-table and union-find lookups miss the caches at "
+                "tens of millions of keys. See the profile in the notes: when the counter thread is busy "
+                "for most of the wall time, it is the bound; otherwise HMAC-SHA-256 and parquet decoding "
+                "on the other threads are."],
     "threshold": ["The verdict did not match the generated person count; see the raw report."],
 }
 

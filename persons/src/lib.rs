@@ -64,9 +64,9 @@
 //! in the others. Treating each distinct identifier as a node and each row
 //! as evidence that its identifiers belong together, the persons are the
 //! connected components of that graph. [`ExactCounter`] maintains the
-//! components incrementally with union-find (path compression, union by
-//! rank), so the count is available at any time and costs nearly O(1) per
-//! identifier.
+//! components incrementally with union-find (path halving, linking under
+//! the older root), so the count is available at any time and each
+//! identifier costs a hash-table lookup and a few parent hops.
 //!
 //! Linking assumes that identifiers in one row belong to one person; a row
 //! mixing two persons (a buyer's and a recipient's phone) merges them, so
@@ -83,6 +83,7 @@ mod keyer;
 mod kind;
 mod normalize;
 mod report;
+mod rows;
 mod sketch;
 mod threshold;
 
@@ -91,5 +92,6 @@ pub use keyer::{KeyError, PersonKey, PersonKeyer};
 pub use kind::IdentifierKind;
 pub use normalize::normalize;
 pub use report::{CountMethod, PersonsReport};
+pub use rows::KeyRows;
 pub use sketch::{SketchCounter, SketchError, SKETCH_LG_K};
 pub use threshold::{evaluate, AppliesTo, Op, PersonCount, Status, ThresholdRule, Verdict};

@@ -53,13 +53,15 @@ fn measure(n: u64, presize: bool) -> (f64, f64) {
 #[test]
 fn bytes_per_key() {
     // Single test in this binary, so the allocation counter is not shared.
-    // Index tables are powers of two: the best case is just below a resize
-    // (900k keys), the worst just above one (1M keys).
+    // Key tables grow by half when 3/4 full, so they are 1/2 to 3/4 full:
+    // 16-byte slots take 21.3 to 32 bytes per key, plus 4 bytes of parent.
+    // The sizes are spread over a growth step.
     for (n, presize) in [
-        (900_000u64, false),
+        (700_000u64, false),
+        (900_000, false),
         (1_000_000, false),
         (1_000_000, true),
-        (1_500_000, false),
+        (1_200_000, false),
     ] {
         let (real, approx) = measure(n, presize);
         println!(
@@ -69,6 +71,6 @@ fn bytes_per_key() {
             (real - approx).abs() / real < 0.05,
             "approx_bytes off: {real} vs {approx}"
         );
-        assert!(real < 29.0, "{real}");
+        assert!(real < 37.0, "{real}");
     }
 }

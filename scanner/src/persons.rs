@@ -5,6 +5,8 @@
 //! outgrows its memory budget it is dropped and the sketches give bounds instead, so a scan
 //! never runs out of memory on a large holding.
 
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use arrow_array::cast::AsArray;
@@ -13,7 +15,7 @@ use catalog_export::{AssetReport, PersonsReport};
 use connectors::{AssetInfo, SharedConnector};
 use futures::StreamExt;
 use persons::{
-    AssetId, ExactCounter, IdentifierKind, PersonCount, PersonKey, PersonKeyer, SketchCounter,
+    AssetId, ExactCounter, IdentifierKind, KeyRows, PersonCount, PersonKeyer, SketchCounter,
     ThresholdRule,
 };
 use rayon::prelude::*;
@@ -34,24 +36,94 @@ const BATCH_ROWS: usize = 8192;
 
 /// One asset being counted.
 struct Slot {
-    exact: Option<AssetId>,
-    sketch: SketchCounter,
+    /// Source and name of the asset's report, to fill in its person count at the end.
+    asset: (String, String),
+    /// The asset's own sketch: its person count when the exact counter is off or over budget.
+    sketch: Option<SketchCounter>,
     vehicle: bool,
+    /// Whether every row was read.
+    complete: bool,
 }
 
 struct Counters {
-    exact: Option<ExactCounter>,
     all: SketchCounter,
     vehicle: SketchCounter,
     slots: Vec<Slot>,
     incomplete: Vec<String>,
-    gave_up_exact: bool,
+}
+
+/// Hashed rows of one asset, for the exact counter's thread.
+struct Work {
+    slot: usize,
+    /// The asset's name, registered with the counter the first time the slot is seen.
+    name: Arc<str>,
+    parts: Vec<KeyRows>,
+}
+
+/// What the exact counter's thread hands back at the end.
+struct ExactResult {
+    /// `None` if the counter outgrew its budget and was dropped.
+    counter: Option<ExactCounter>,
+    /// The counter's asset handle of each slot that sent rows.
+    assets: Vec<Option<AssetId>>,
+}
+
+/// The exact counter runs on a thread of its own, fed through a bounded channel: it is the
+/// one step that cannot be split across cores, so it overlaps with reading and hashing
+/// instead of holding up the asset tasks behind a lock.
+struct ExactStage {
+    work: tokio::sync::mpsc::Sender<Work>,
+    /// Cleared when the counter gives up, so the asset tasks stop sending rows.
+    active: Arc<AtomicBool>,
+    thread: std::thread::JoinHandle<ExactResult>,
+}
+
+/// Batches in flight to the exact counter before the asset tasks wait.
+const EXACT_QUEUE: usize = 4;
+
+impl ExactStage {
+    fn start(budget_bytes: usize) -> std::io::Result<Self> {
+        let (work, mut queue) = tokio::sync::mpsc::channel::<Work>(EXACT_QUEUE);
+        let active = Arc::new(AtomicBool::new(true));
+        let flag = active.clone();
+        let thread = std::thread::Builder::new()
+            .name("mulu-persons".into())
+            .spawn(move || {
+                let mut counter = Some(ExactCounter::new());
+                let mut assets: Vec<Option<AssetId>> = Vec::new();
+                while let Some(work) = queue.blocking_recv() {
+                    // After giving up, keep draining so that no sender waits forever.
+                    let Some(c) = counter.as_mut() else { continue };
+                    if assets.len() <= work.slot {
+                        assets.resize(work.slot + 1, None);
+                    }
+                    let id = *assets[work.slot].get_or_insert_with(|| c.register_asset(&work.name));
+                    for rows in &work.parts {
+                        c.add_rows(Some(id), rows);
+                    }
+                    if c.approx_bytes() > budget_bytes {
+                        tracing::warn!(
+                            budget_mb = budget_bytes >> 20,
+                            "exact person count over its memory budget; continuing with sketches"
+                        );
+                        counter = None;
+                        flag.store(false, Ordering::Relaxed);
+                    }
+                }
+                ExactResult { counter, assets }
+            })?;
+        Ok(ExactStage {
+            work,
+            active,
+            thread,
+        })
+    }
 }
 
 /// The persons tally of one scan, shared by the asset tasks.
 pub struct Tally {
     keyer: Arc<PersonKeyer>,
-    budget_bytes: usize,
+    exact: Option<ExactStage>,
     counters: Mutex<Counters>,
 }
 
@@ -75,23 +147,32 @@ fn is_vehicle_asset(report: &AssetReport) -> bool {
 impl Tally {
     /// A tally with `keyer` and a memory budget for the exact counter.
     pub fn new(mode: Mode, keyer: PersonKeyer, budget_bytes: usize) -> Self {
-        let exact = (mode == Mode::Exact).then(ExactCounter::new);
+        let exact = if mode == Mode::Exact {
+            match ExactStage::start(budget_bytes) {
+                Ok(stage) => Some(stage),
+                Err(e) => {
+                    tracing::warn!(error = %e, "no thread for the exact person count; using sketches");
+                    None
+                }
+            }
+        } else {
+            None
+        };
         let counters = Counters {
-            exact,
             all: SketchCounter::new(&keyer),
             vehicle: SketchCounter::new(&keyer),
             slots: Vec::new(),
             incomplete: Vec::new(),
-            gave_up_exact: false,
         };
         Self {
             keyer: Arc::new(keyer),
-            budget_bytes,
+            exact,
             counters: Mutex::new(counters),
         }
     }
 
-    /// Full pass over the identifier columns of one classified asset; sets `report.persons`.
+    /// Full pass over the identifier columns of one classified asset. Its person count is
+    /// filled in by [`finish`](Self::finish), once every link between assets is known.
     /// A failed pass is a warning on the asset and marks the count incomplete.
     pub async fn count_asset(
         &self,
@@ -104,19 +185,18 @@ impl Tally {
             return;
         }
         let vehicle = is_vehicle_asset(report);
+        let name: Arc<str> = format!("{} {}", report.source, report.name).into();
         let slot = {
             let mut c = self.counters.lock().expect("not poisoned");
-            let exact = c
-                .exact
-                .as_mut()
-                .map(|e| e.register_asset(&format!("{} {}", report.source, report.name)));
             c.slots.push(Slot {
-                exact,
-                sketch: SketchCounter::new(&self.keyer),
+                asset: (report.source.clone(), report.name.clone()),
+                sketch: None,
                 vehicle,
+                complete: false,
             });
             c.slots.len() - 1
         };
+        let mut sketch = SketchCounter::new(&self.keyer);
         let names: Vec<String> = columns.iter().map(|(n, _)| n.clone()).collect();
         let kinds: Arc<Vec<IdentifierKind>> = Arc::new(columns.iter().map(|(_, k)| *k).collect());
         let result = async {
@@ -128,114 +208,164 @@ impl Tally {
                     let kinds = kinds.clone();
                     async move {
                         let batch = batch?;
-                        let rows =
+                        let parts =
                             crate::scan::on_rayon(move || keys_of(&batch, &kinds, &keyer)).await;
-                        Ok::<_, connectors::Error>(rows.unwrap_or_default())
+                        Ok::<_, connectors::Error>(parts.unwrap_or_default())
                     }
                 })
                 .buffered(2);
-            while let Some(rows) = hashed.next().await {
-                self.add_rows(slot, &rows?);
+            while let Some(parts) = hashed.next().await {
+                let parts = parts?;
+                for rows in &parts {
+                    sketch.add_row(rows.keys());
+                }
+                if let Some(exact) = &self.exact {
+                    if exact.active.load(Ordering::Relaxed) {
+                        let work = Work {
+                            slot,
+                            name: name.clone(),
+                            parts,
+                        };
+                        // An error means the counter thread has ended; finish() reports it.
+                        let _ = exact.work.send(work).await;
+                    }
+                }
             }
             Ok::<_, connectors::Error>(())
         }
         .await;
         let mut c = self.counters.lock().expect("not poisoned");
-        if let Err(e) = result {
-            report
-                .warnings
-                .push(format!("the person count could not read every row: {e}"));
-            c.incomplete
-                .push(format!("{} {}", report.source, report.name));
-            return;
-        }
-        let slot = &c.slots[slot];
-        report.persons = Some(match (c.exact.as_ref(), slot.exact) {
-            (Some(exact), Some(id)) => exact.asset_persons(id),
-            _ => slot.sketch.count().upper,
-        });
-    }
-
-    fn add_rows(&self, slot: usize, rows: &[Vec<PersonKey>]) {
-        let mut c = self.counters.lock().expect("not poisoned");
         let c = &mut *c;
-        let slot = &mut c.slots[slot];
-        for keys in rows {
-            c.all.add_row(keys);
-            if slot.vehicle {
-                c.vehicle.add_row(keys);
-            }
-            slot.sketch.add_row(keys);
-            if let (Some(exact), Some(id)) = (c.exact.as_mut(), slot.exact) {
-                exact.add_asset_row(id, keys);
-            }
+        // Rows read before a failure still count: they are holdings all the same.
+        merge_sketch(&mut c.all, &sketch);
+        if vehicle {
+            merge_sketch(&mut c.vehicle, &sketch);
         }
-        if c.exact
-            .as_ref()
-            .is_some_and(|e| e.approx_bytes() > self.budget_bytes)
-        {
-            tracing::warn!(
-                budget_mb = self.budget_bytes >> 20,
-                "exact person count over its memory budget; continuing with sketches"
-            );
-            c.exact = None;
-            c.gave_up_exact = true;
+        let slot = &mut c.slots[slot];
+        slot.sketch = Some(sketch);
+        match result {
+            Ok(()) => slot.complete = true,
+            Err(e) => {
+                report
+                    .warnings
+                    .push(format!("the person count could not read every row: {e}"));
+                c.incomplete
+                    .push(format!("{} {}", report.source, report.name));
+            }
         }
     }
 
-    /// The persons section of the report.
-    pub fn finish(self, rules: &[ThresholdRule]) -> PersonsReport {
+    /// The persons section of the report; fills in the person count of every asset that
+    /// was read in full (`assets` are matched by source and name).
+    pub fn finish(self, rules: &[ThresholdRule], assets: &mut [AssetReport]) -> PersonsReport {
         let c = self.counters.into_inner().expect("not poisoned");
-        let report = match &c.exact {
-            Some(exact) => {
+        let exact = self.exact.and_then(|stage| {
+            drop(stage.work);
+            match stage.thread.join() {
+                Ok(result) => Some(result),
+                Err(_) => {
+                    tracing::error!("the exact person count failed; reporting sketch bounds");
+                    None
+                }
+            }
+        });
+        let gave_up_exact = exact.as_ref().is_some_and(|e| e.counter.is_none());
+        let (report, exact_by_slot) = match exact {
+            Some(ExactResult {
+                counter: Some(counter),
+                assets: handles,
+            }) => {
                 let vehicle_assets: Vec<AssetId> = c
                     .slots
                     .iter()
-                    .filter(|s| s.vehicle)
-                    .filter_map(|s| s.exact)
+                    .zip(&handles)
+                    .filter(|(s, _)| s.vehicle)
+                    .filter_map(|(_, &id)| id)
                     .collect();
-                let vehicle = PersonCount::exact(exact.persons_in_assets(&vehicle_assets));
-                persons::PersonsReport::from_exact(exact, &self.keyer, Some(vehicle), rules)
+                let vehicle = PersonCount::exact(counter.persons_in_assets(&vehicle_assets));
+                let by_asset: HashMap<AssetId, u64> =
+                    counter.persons_by_asset().into_iter().collect();
+                // A slot that sent no rows has no handle: its count is its (empty) sketch's.
+                let by_slot: Vec<Option<u64>> = handles
+                    .iter()
+                    .map(|id| id.and_then(|id| by_asset.get(&id).copied()))
+                    .collect();
+                let report =
+                    persons::PersonsReport::from_exact(&counter, &self.keyer, Some(vehicle), rules);
+                (report, by_slot)
             }
-            None => persons::PersonsReport::from_sketch(&c.all, Some(c.vehicle.count()), rules),
+            _ => (
+                persons::PersonsReport::from_sketch(&c.all, Some(c.vehicle.count()), rules),
+                Vec::new(),
+            ),
         };
+        let index: HashMap<(&str, &str), usize> = assets
+            .iter()
+            .enumerate()
+            .map(|(i, a)| ((a.source.as_str(), a.name.as_str()), i))
+            .collect();
+        let mut counts = Vec::new();
+        for (n, slot) in c.slots.iter().enumerate().filter(|(_, s)| s.complete) {
+            let exact = exact_by_slot.get(n).copied().flatten();
+            let persons = exact.or_else(|| slot.sketch.as_ref().map(|s| s.count().upper));
+            if let (Some(&i), Some(persons)) = (
+                index.get(&(slot.asset.0.as_str(), slot.asset.1.as_str())),
+                persons,
+            ) {
+                counts.push((i, persons));
+            }
+        }
+        for (i, persons) in counts {
+            assets[i].persons = Some(persons);
+        }
         let value = serde_json::to_value(&report).expect("the persons report serialises");
         let mut out: PersonsReport = serde_json::from_value(value).expect("same shape");
         out.incomplete = c.incomplete;
-        out.exact_over_budget = c.gave_up_exact;
+        out.exact_over_budget = gave_up_exact;
         out
     }
 }
 
-/// Keyed hashes of the identifiers in each row of a batch (column `i` has kind `kinds[i]`).
-/// Raw values live only inside this function.
-fn keys_of(
-    batch: &RecordBatch,
-    kinds: &[IdentifierKind],
-    keyer: &PersonKeyer,
-) -> Vec<Vec<PersonKey>> {
+/// Adds an asset's sketch to a total. Both come from this run's keyer, so they always merge.
+fn merge_sketch(total: &mut SketchCounter, part: &SketchCounter) {
+    total
+        .merge(part)
+        .unwrap_or_else(|e| unreachable!("sketches of one keyer merge: {e}"));
+}
+
+/// Rows per rayon task when hashing a batch.
+const HASH_CHUNK_ROWS: usize = 1024;
+
+/// Keyed hashes of the identifiers in each row of a batch (column `i` has kind `kinds[i]`),
+/// in consecutive runs of rows. Raw values live only inside this function.
+fn keys_of(batch: &RecordBatch, kinds: &[IdentifierKind], keyer: &PersonKeyer) -> Vec<KeyRows> {
     let columns: Vec<Option<&arrow_array::StringArray>> = batch
         .columns()
         .iter()
         .map(|c| c.as_string_opt::<i32>())
         .collect();
+    let rows = batch.num_rows();
     // Keyed hashing is the expensive part (HMAC per value): spread rows over the rayon pool.
-    (0..batch.num_rows())
+    (0..rows.div_ceil(HASH_CHUNK_ROWS))
         .into_par_iter()
-        .map(|row| {
-            columns
-                .iter()
-                .zip(kinds)
-                .filter_map(|(col, kind)| {
-                    let col = (*col)?;
+        .map(|chunk| {
+            let end = ((chunk + 1) * HASH_CHUNK_ROWS).min(rows);
+            let n = end - chunk * HASH_CHUNK_ROWS;
+            let mut out = KeyRows::with_capacity(n * kinds.len(), n);
+            for row in chunk * HASH_CHUNK_ROWS..end {
+                for (col, kind) in columns.iter().zip(kinds) {
+                    let Some(col) = col else { continue };
                     if col.is_null(row) {
-                        return None;
+                        continue;
                     }
-                    keyer.key_raw(*kind, col.value(row))
-                })
-                .collect()
+                    if let Some(key) = keyer.key_raw(*kind, col.value(row)) {
+                        out.push_key(key);
+                    }
+                }
+                out.end_row();
+            }
+            out
         })
-        .filter(|keys: &Vec<PersonKey>| !keys.is_empty())
         .collect()
 }
 
@@ -275,8 +405,9 @@ mod tests {
             &[IdentifierKind::CnResidentId, IdentifierKind::MobilePhone],
             &keyer,
         );
+        let rows: Vec<&[persons::PersonKey]> = rows.iter().flat_map(KeyRows::iter).collect();
         assert_eq!(rows.len(), 2, "the middle row has only an invalid ID");
         assert_eq!(rows[0].len(), 2);
-        assert_eq!(rows[1], vec![rows[0][1]], "formatting variants hash alike");
+        assert_eq!(rows[1], &[rows[0][1]], "formatting variants hash alike");
     }
 }

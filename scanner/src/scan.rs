@@ -170,7 +170,7 @@ pub async fn scan(
         .map(|t| {
             Arc::try_unwrap(t).unwrap_or_else(|_| unreachable!("every asset task has finished"))
         })
-        .map(|t| t.finish(&thresholds));
+        .map(|t| t.finish(&thresholds, &mut assets));
     ScanReport {
         schema: SCAN_REPORT_SCHEMA.to_string(),
         started_at,

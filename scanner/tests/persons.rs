@@ -124,6 +124,110 @@ fn persons_are_connected_components_not_sums() {
     );
 }
 
+/// A holding's person count uses links found anywhere in the scan, whichever asset is read
+/// first: `a_orders.csv` holds 200 phones that are 100 persons' two numbers, but only
+/// `z_customers.csv` (read after it with one asset at a time) shows which phones go together.
+#[test]
+fn per_asset_counts_use_links_found_in_later_assets() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    std::fs::create_dir_all(&data).unwrap();
+    let mut orders = String::from("order_no,mobile\n");
+    let mut customers = String::from("sfzh,mobile,backup_mobile\n");
+    for n in 0..100 {
+        orders.push_str(&format!("2025{:014},{}\n", 2 * n, phone(n)));
+        orders.push_str(&format!("2025{:014},{}\n", 2 * n + 1, phone(5000 + n)));
+        customers.push_str(&format!(
+            "{},{},{}\n",
+            id_number(n),
+            phone(n),
+            phone(5000 + n)
+        ));
+    }
+    std::fs::write(data.join("a_orders.csv"), orders).unwrap();
+    std::fs::write(data.join("z_customers.csv"), customers).unwrap();
+    let report_path = dir.path().join("r.json");
+    let out = mulu(
+        &dir.path().join("state.db"),
+        &[
+            "scan",
+            data.to_str().unwrap(),
+            "--json",
+            report_path.to_str().unwrap(),
+            "--quiet",
+            "--no-state",
+            "--concurrency",
+            "1",
+        ],
+        "error",
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: Value =
+        serde_json::from_str(&std::fs::read_to_string(&report_path).unwrap()).unwrap();
+    assert_eq!(report["persons"]["distinct"], 100);
+    assert_eq!(
+        asset(&report, "a_orders.csv")["persons"],
+        100,
+        "not 200 phones"
+    );
+    assert_eq!(asset(&report, "z_customers.csv")["persons"], 100);
+}
+
+/// Past its memory budget the exact count gives way to the sketches, and says so.
+#[test]
+fn exact_mode_over_its_budget_falls_back_to_sketch_bounds() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    std::fs::create_dir_all(&data).unwrap();
+    write_holdings(&data);
+    let config = dir.path().join("mulu.toml");
+    std::fs::write(&config, "[persons]\nmemory_budget_mb = 0\n").unwrap();
+    let report_path = dir.path().join("r.json");
+    let out = mulu(
+        &dir.path().join("state.db"),
+        &[
+            "scan",
+            data.to_str().unwrap(),
+            "--config",
+            config.to_str().unwrap(),
+            "--json",
+            report_path.to_str().unwrap(),
+            "--quiet",
+            "--no-state",
+        ],
+        "warn",
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("over its memory budget"),
+        "the fallback is logged"
+    );
+    let report: Value =
+        serde_json::from_str(&std::fs::read_to_string(&report_path).unwrap()).unwrap();
+    let p = &report["persons"];
+    assert_eq!(p["method"], "sketch");
+    assert_eq!(p["exact_over_budget"], true);
+    let (lower, upper) = (p["lower"].as_u64().unwrap(), p["upper"].as_u64().unwrap());
+    assert!(
+        lower <= 1700 && upper >= 1700,
+        "{lower}..{upper} holds the truth"
+    );
+    // Per-asset counts come from each asset's own sketch: its upper bound, the sum of the
+    // 1,000 IDs and 1,000 phones (sketches cannot link them).
+    let customers = asset(&report, "customers.csv")["persons"].as_u64().unwrap();
+    assert!((2000..2100).contains(&customers), "{customers}");
+}
+
 #[test]
 fn sketch_mode_gives_bounds_around_the_truth_and_a_key_file_makes_it_mergeable() {
     let dir = tempfile::tempdir().unwrap();
