@@ -31,9 +31,10 @@ use crate::cloud::{self, StoreIdentity};
 use crate::parquet_reader::StoreFileReader;
 use crate::source::is_sqlite_file;
 use crate::text::{
-    cut_partial_line, decode, decompress_all, decompress_prefix, parse_csv, parse_json_lines,
-    Compression, TextSample,
+    cut_partial_line, decode, decompress_prefix, parse_csv, parse_json_lines, Compression,
+    TextSample,
 };
+use crate::text_stream::{self, Failure, Ready, StoreReader};
 use crate::{AssetInfo, AssetKind, Connector, Error, FileFormat, Result, Sample};
 
 /// How much text a sample reads at most: of a plain file, its first bytes; of a compressed
@@ -385,11 +386,9 @@ impl LakeConnector {
         }))
     }
 
-    /// Reads a whole CSV or JSON lines file (decompressing it whole when it is gzip or zstd)
-    /// and streams the requested columns.
-    ///
-    /// The text is decoded in one piece (GB18030 detection needs it), so memory grows with the
-    /// file; parquet is the format for big data.
+    /// Streams the requested columns of a CSV or JSON lines file: fetched, decompressed,
+    /// decoded (UTF-8 or GB18030, judged on the first window as a sample does) and parsed in
+    /// one pass on a blocking thread, so memory stays bounded whatever the file size.
     async fn scan_text(
         &self,
         asset: &str,
@@ -403,36 +402,51 @@ impl LakeConnector {
             .get(&meta.location)
             .await
             .map_err(|e| self.store_error(asset, e))?
-            .bytes()
-            .await
-            .map_err(|e| self.store_error(asset, e))?;
-        let bytes = match Compression::of(meta.location.as_ref()) {
-            Compression::None => bytes.to_vec(),
-            compression => decompress_all(asset, compression, &bytes)?,
-        };
-        let decoded = decode(asset, &bytes)?;
-        drop(bytes);
-        let parsed = match format {
-            FileFormat::Csv => parse_csv(asset, &decoded.text, usize::MAX)?,
-            FileFormat::JsonLines => parse_json_lines(asset, &decoded.text, usize::MAX)?,
-            FileFormat::Parquet => unreachable!("parquet is not a text format"),
-        };
-        let names: Vec<String> = parsed
-            .schema
-            .fields()
-            .iter()
-            .map(|f| f.name().clone())
-            .collect();
-        let indexes = resolve_columns(asset, &names, columns)?;
-        let all = parsed
-            .batch
-            .project(&indexes)
-            .map_err(|e| Error::backend("lake", asset, e))?;
-        let batches: Vec<Result<RecordBatch>> = (0..all.num_rows())
-            .step_by(batch_rows)
-            .map(|start| Ok(all.slice(start, batch_rows.min(all.num_rows() - start))))
-            .collect();
-        Ok(futures::stream::iter(batches).boxed())
+            .into_stream();
+        let compression = Compression::of(meta.location.as_ref());
+        let identity = self.identity.clone();
+        let (name, columns) = (asset.to_string(), columns.to_vec());
+        let (signal, started) = tokio::sync::oneshot::channel();
+        let stream = spawn_batches("lake", asset.to_string(), move |tx| async move {
+            let runtime = tokio::runtime::Handle::current();
+            let failure = Failure::default();
+            let reader_tx = tx.clone();
+            let asset = name.clone();
+            let read = tokio::task::spawn_blocking(move || {
+                let source = StoreReader::new(
+                    bytes,
+                    runtime,
+                    |e| cloud::asset_error(identity.as_ref(), &asset, e),
+                    failure.clone(),
+                );
+                text_stream::stream_columns(
+                    &asset,
+                    format,
+                    compression,
+                    source,
+                    &columns,
+                    batch_rows,
+                    failure,
+                    Ready::new(signal),
+                    &reader_tx,
+                );
+            })
+            .await;
+            if let Err(e) = read {
+                let _ = tx
+                    .send(Err(Error::backend(
+                        "lake",
+                        &name,
+                        format!("the reader stopped unexpectedly: {e}"),
+                    )))
+                    .await;
+            }
+        });
+        match started.await {
+            Ok(Err(e)) => Err(e),
+            // Started, or the reader died before saying so (the stream reports that).
+            Ok(Ok(())) | Err(_) => Ok(stream),
+        }
     }
 }
 

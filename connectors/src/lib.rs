@@ -34,6 +34,7 @@ mod postgres;
 mod source;
 mod sqlite;
 mod text;
+mod text_stream;
 
 use std::sync::Arc;
 

@@ -83,6 +83,46 @@ impl Compression {
     }
 }
 
+impl Compression {
+    /// A decompressing reader over a stream of compressed bytes (the full pass).
+    pub(crate) fn stream_reader<'a>(
+        self,
+        asset: &str,
+        compressed: impl Read + 'a,
+    ) -> Result<Box<dyn Read + 'a>> {
+        Ok(match self {
+            Compression::None => Box::new(compressed),
+            Compression::Gzip => Box::new(flate2::read::MultiGzDecoder::new(compressed)),
+            Compression::Zstd => Box::new(
+                zstd::stream::read::Decoder::new(compressed)
+                    .map_err(|e| Error::invalid(asset, "zstd", e))?,
+            ),
+        })
+    }
+}
+
+/// The error for a decompressor that failed after `decoded` bytes of output: a stream that
+/// ends early is a truncated file, anything else corrupt data.
+pub(crate) fn stream_error(
+    asset: &str,
+    compression: Compression,
+    e: &std::io::Error,
+    decoded: usize,
+) -> Error {
+    if is_unexpected_end(e) {
+        Error::invalid(
+            asset,
+            compression.name(),
+            format!(
+                "the {} stream ends early; the file is truncated — re-copy it",
+                compression.name()
+            ),
+        )
+    } else {
+        corrupt(asset, compression, e, decoded)
+    }
+}
+
 /// The decompressed start of a compressed file.
 pub(crate) struct DecompressedWindow {
     /// At most `window` bytes of text.
@@ -137,33 +177,6 @@ pub(crate) fn decompress_prefix(
         out.more = true;
     }
     Ok(out)
-}
-
-/// Decompresses a whole file (for a full pass over its rows).
-///
-/// # Errors
-/// [`Error::InvalidData`] when the data is not valid gzip/zstd or the stream ends early.
-pub(crate) fn decompress_all(
-    asset: &str,
-    compression: Compression,
-    compressed: &[u8],
-) -> Result<Vec<u8>> {
-    let mut bytes = Vec::new();
-    match compression
-        .reader(asset, compressed)?
-        .read_to_end(&mut bytes)
-    {
-        Ok(_) => Ok(bytes),
-        Err(e) if is_unexpected_end(&e) => Err(Error::invalid(
-            asset,
-            compression.name(),
-            format!(
-                "the {} stream ends early; the file is truncated — re-copy it",
-                compression.name()
-            ),
-        )),
-        Err(e) => Err(corrupt(asset, compression, &e, bytes.len())),
-    }
 }
 
 fn corrupt(asset: &str, compression: Compression, e: &std::io::Error, decoded: usize) -> Error {
@@ -353,6 +366,18 @@ pub(crate) fn parse_json_lines(asset: &str, text: &str, limit: usize) -> Result<
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Decompresses a whole file the way the full pass reads it.
+    fn decompress_all(asset: &str, compression: Compression, bytes: &[u8]) -> Result<Vec<u8>> {
+        let mut out = Vec::new();
+        match compression
+            .stream_reader(asset, bytes)?
+            .read_to_end(&mut out)
+        {
+            Ok(_) => Ok(out),
+            Err(e) => Err(stream_error(asset, compression, &e, out.len())),
+        }
+    }
 
     fn column(sample: &TextSample, i: usize) -> Vec<Option<&str>> {
         sample

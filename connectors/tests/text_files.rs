@@ -237,3 +237,82 @@ async fn a_csv_without_line_breaks_is_refused_too() {
         "{msg}"
     );
 }
+
+/// The full pass streams: problems past the sampled window surface as an error at the end of
+/// the stream, after the rows before them, and never as a silently short count.
+#[tokio::test]
+async fn a_full_pass_reports_a_cut_or_ragged_line_past_the_window_at_the_end_of_its_stream() {
+    const ROWS: usize = 600_000;
+    let dir = tempfile::tempdir().unwrap();
+    let mut csv = String::from("id,mobile\n");
+    for i in 0..ROWS {
+        csv.push_str(&format!("{i},139{i:08}\n"));
+    }
+    let gz = fixture::gzip(csv.as_bytes());
+    std::fs::write(dir.path().join("cut.csv.gz"), &gz[..gz.len() - 64]).unwrap();
+    csv.push_str("1,2,3\n");
+    std::fs::write(dir.path().join("ragged.csv"), &csv).unwrap();
+    let (lake, assets) = lake(dir.path()).await;
+    for (name, expect) in [
+        ("cut.csv.gz", "gzip stream ends early"),
+        ("ragged.csv", "check the delimiter"),
+    ] {
+        let asset = find(&assets, name);
+        let mut stream = lake
+            .scan_columns(&asset, &["mobile".into()], 8192)
+            .await
+            .unwrap();
+        let mut rows = 0;
+        let err = loop {
+            match futures::StreamExt::next(&mut stream).await {
+                Some(Ok(batch)) => rows += batch.num_rows(),
+                Some(Err(e)) => break e,
+                None => panic!("{name}: the stream ended without an error after {rows} rows"),
+            }
+        };
+        let msg = err.to_string();
+        assert!(msg.contains(name) && msg.contains(expect), "{msg}");
+        assert!(
+            rows > 400_000,
+            "{name}: rows before the problem still arrive ({rows})"
+        );
+    }
+}
+
+/// A GBK export scanned in full: every row, decoded, only the requested columns.
+#[tokio::test]
+async fn a_gbk_csv_is_scanned_whole_and_decoded() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::from("姓名,手机,备注\n");
+    for i in 0..500_000 {
+        text.push_str(&format!("张{i},139{i:08},\n"));
+    }
+    let (gbk, _, _) = encoding_rs::GBK.encode(&text);
+    assert!(gbk.len() > 9 << 20, "past the 8 MiB window");
+    std::fs::write(dir.path().join("export.csv"), &gbk).unwrap();
+    let (lake, assets) = lake(dir.path()).await;
+    let batches: Vec<RecordBatch> = lake
+        .scan_columns(
+            &find(&assets, "export.csv"),
+            &["备注".into(), "姓名".into()],
+            50_000,
+        )
+        .await
+        .unwrap()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(
+        batches.iter().map(RecordBatch::num_rows).sum::<usize>(),
+        500_000
+    );
+    let last = batches.last().unwrap();
+    assert_eq!(last.schema().field(1).name(), "姓名");
+    let names = arrow_array::cast::AsArray::as_string::<i32>(last.column(1));
+    assert_eq!(names.value(last.num_rows() - 1), "张499999");
+    assert_eq!(
+        last.column(0).null_count(),
+        last.num_rows(),
+        "empty fields are nulls"
+    );
+}

@@ -1,0 +1,585 @@
+//! The full pass over a text file (CSV or JSON lines): fetch, decompress, decode and parse
+//! as one stream on a blocking thread, so memory stays bounded whatever the file size.
+//!
+//! Layers, each a [`Read`]: the object's bytes ([`StoreReader`]), the decompressor
+//! ([`Tagged`] around it), the decoder to UTF-8 ([`Utf8Reader`]), then the CSV or line
+//! parser. A layer that fails records a complete, actionable [`Error`] in a shared
+//! [`Failure`] slot and returns a plain I/O error upward; the first recorded failure is what
+//! the caller reports, so a cut gzip stream is reported as such, not as a CSV error.
+
+use std::io::{self, BufRead, BufReader, Read};
+use std::sync::{Arc, Mutex};
+
+use bytes::Bytes;
+use futures::stream::BoxStream;
+use futures::StreamExt;
+
+use crate::batch::{resolve_columns, utf8_schema, BatchSender, StringRows};
+use crate::lake::TEXT_WINDOW_BYTES;
+use crate::text::Compression;
+use crate::{Error, FileFormat, Result};
+
+/// A JSON line longer than this is an error rather than a memory hazard.
+const MAX_LINE_BYTES: usize = 64 << 20;
+
+/// Bytes read from the layer below per decode step.
+const READ_CHUNK: usize = 256 << 10;
+
+/// The first failure of any layer.
+#[derive(Clone, Default)]
+pub(crate) struct Failure(Arc<Mutex<Option<Error>>>);
+
+impl Failure {
+    /// Records `error` unless an earlier layer already failed; returns an I/O error for the
+    /// layer above.
+    fn record(&self, error: Error) -> io::Error {
+        let mut slot = self.0.lock().expect("not poisoned");
+        slot.get_or_insert(error);
+        io::Error::other("see the recorded failure")
+    }
+
+    fn take(&self) -> Option<Error> {
+        self.0.lock().expect("not poisoned").take()
+    }
+
+    fn is_set(&self) -> bool {
+        self.0.lock().expect("not poisoned").is_some()
+    }
+}
+
+/// The bytes of an object, pulled chunk by chunk from its async stream.
+pub(crate) struct StoreReader<F> {
+    stream: BoxStream<'static, object_store::Result<Bytes>>,
+    chunk: Bytes,
+    runtime: tokio::runtime::Handle,
+    map_error: F,
+    failure: Failure,
+}
+
+impl<F: Fn(object_store::Error) -> Error> StoreReader<F> {
+    pub(crate) fn new(
+        stream: BoxStream<'static, object_store::Result<Bytes>>,
+        runtime: tokio::runtime::Handle,
+        map_error: F,
+        failure: Failure,
+    ) -> Self {
+        Self {
+            stream,
+            chunk: Bytes::new(),
+            runtime,
+            map_error,
+            failure,
+        }
+    }
+}
+
+impl<F: Fn(object_store::Error) -> Error> Read for StoreReader<F> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        while self.chunk.is_empty() {
+            match self.runtime.block_on(self.stream.next()) {
+                None => return Ok(0),
+                Some(Ok(chunk)) => self.chunk = chunk,
+                Some(Err(e)) => return Err(self.failure.record((self.map_error)(e))),
+            }
+        }
+        let n = buf.len().min(self.chunk.len());
+        buf[..n].copy_from_slice(&self.chunk.split_to(n));
+        Ok(n)
+    }
+}
+
+/// A decompressor whose errors are recorded as truncated or corrupt data of the asset.
+struct Tagged<R> {
+    inner: R,
+    asset: String,
+    compression: Compression,
+    decoded: usize,
+    failure: Failure,
+}
+
+impl<R: Read> Read for Tagged<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        match self.inner.read(buf) {
+            Ok(n) => {
+                self.decoded += n;
+                Ok(n)
+            }
+            Err(e) if self.failure.is_set() => Err(e),
+            Err(e) => Err(self.failure.record(crate::text::stream_error(
+                &self.asset,
+                self.compression,
+                &e,
+                self.decoded,
+            ))),
+        }
+    }
+}
+
+/// The encoding of the text, judged like a sample judges it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// Nothing decided yet: the look-ahead window is still filling.
+    Undecided,
+    /// UTF-8, and every byte so far was ASCII: a later non-UTF-8 byte means GB18030 (which
+    /// reads ASCII the same), not an error.
+    Ascii,
+    Utf8,
+    Gb18030,
+}
+
+/// Decodes UTF-8 (BOM dropped) or GB18030 text to UTF-8, incrementally. The encoding is
+/// chosen on the first [`TEXT_WINDOW_BYTES`] as the sample does: UTF-8 if that window is
+/// valid UTF-8, GB18030 otherwise.
+struct Utf8Reader<R> {
+    inner: R,
+    asset: String,
+    mode: Mode,
+    gb18030: encoding_rs::Decoder,
+    /// The GB18030 decoder has been told the input ended (it must not be used again).
+    gb18030_done: bool,
+    /// Raw bytes not decoded yet.
+    raw: Vec<u8>,
+    /// Bytes of the file consumed before `raw`, for error positions.
+    offset: u64,
+    eof: bool,
+    out: Vec<u8>,
+    pos: usize,
+    failure: Failure,
+}
+
+impl<R: Read> Utf8Reader<R> {
+    fn new(inner: R, asset: &str, failure: Failure) -> Self {
+        Self {
+            inner,
+            asset: asset.to_string(),
+            mode: Mode::Undecided,
+            gb18030: encoding_rs::GB18030.new_decoder_without_bom_handling(),
+            gb18030_done: false,
+            raw: Vec::new(),
+            offset: 0,
+            eof: false,
+            out: Vec::new(),
+            pos: 0,
+            failure,
+        }
+    }
+
+    /// Reads more raw bytes; `false` at the end of the input.
+    fn read_raw(&mut self, want: usize) -> io::Result<bool> {
+        let start = self.raw.len();
+        self.raw.resize(start + want, 0);
+        let n = loop {
+            match self.inner.read(&mut self.raw[start..]) {
+                Ok(n) => break n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => {
+                    self.raw.truncate(start);
+                    return Err(e);
+                }
+            }
+        };
+        self.raw.truncate(start + n);
+        if n == 0 {
+            self.eof = true;
+        }
+        Ok(n > 0)
+    }
+
+    fn fail(&self, detail: String) -> io::Error {
+        self.failure
+            .record(Error::invalid(&self.asset, "text", detail))
+    }
+
+    /// Chooses the encoding from the look-ahead window (and drops a UTF-8 BOM).
+    fn decide(&mut self) -> io::Result<()> {
+        while !self.eof && self.raw.len() < TEXT_WINDOW_BYTES as usize {
+            self.read_raw(READ_CHUNK)?;
+        }
+        if self.raw.starts_with(b"\xEF\xBB\xBF") {
+            self.raw.drain(..3);
+            self.offset += 3;
+        }
+        let ascii_or_utf8 = |prefix: &[u8]| {
+            if prefix.is_ascii() {
+                Mode::Ascii
+            } else {
+                Mode::Utf8
+            }
+        };
+        self.mode = match std::str::from_utf8(&self.raw) {
+            Ok(_) => ascii_or_utf8(&self.raw),
+            // Only a character cut at the end of the window: still UTF-8.
+            Err(e) if e.error_len().is_none() && !self.eof => {
+                ascii_or_utf8(&self.raw[..e.valid_up_to()])
+            }
+            Err(_) => Mode::Gb18030,
+        };
+        Ok(())
+    }
+
+    /// Decodes the next piece of text into `out`; leaves `out` empty only at the end.
+    fn fill(&mut self) -> io::Result<()> {
+        self.out.clear();
+        self.pos = 0;
+        if self.mode == Mode::Undecided {
+            self.decide()?;
+        }
+        loop {
+            if self.raw.is_empty() && !self.eof {
+                self.read_raw(READ_CHUNK)?;
+            }
+            match self.mode {
+                Mode::Ascii | Mode::Utf8 => self.decode_utf8()?,
+                Mode::Gb18030 if self.gb18030_done => return Ok(()),
+                Mode::Gb18030 => self.decode_gb18030(self.eof)?,
+                Mode::Undecided => unreachable!("decided above"),
+            }
+            if !self.out.is_empty() || (self.eof && self.raw.is_empty()) {
+                return Ok(());
+            }
+            // Only part of a character so far (or the encoding just changed): read on.
+            if !self.eof && self.mode != Mode::Gb18030 {
+                self.read_raw(READ_CHUNK)?;
+            }
+        }
+    }
+
+    fn decode_utf8(&mut self) -> io::Result<()> {
+        let valid = match std::str::from_utf8(&self.raw) {
+            Ok(_) => self.raw.len(),
+            Err(e) if e.error_len().is_none() && !self.eof => e.valid_up_to(),
+            Err(e) => {
+                let bad = e.valid_up_to();
+                if self.mode == Mode::Ascii && self.raw[..bad].is_ascii() {
+                    // ASCII so far, then a byte that is not UTF-8: the file is GB18030.
+                    self.mode = Mode::Gb18030;
+                    return Ok(());
+                }
+                return Err(self.fail(format!(
+                    "the file is UTF-8 in its first {} MiB but has a byte that is not UTF-8 at \
+                     offset {}; re-export it in one encoding (UTF-8)",
+                    TEXT_WINDOW_BYTES >> 20,
+                    self.offset + bad as u64
+                )));
+            }
+        };
+        if self.mode == Mode::Ascii && !self.raw[..valid].is_ascii() {
+            self.mode = Mode::Utf8;
+        }
+        self.out.extend_from_slice(&self.raw[..valid]);
+        self.raw.drain(..valid);
+        self.offset += valid as u64;
+        Ok(())
+    }
+
+    fn decode_gb18030(&mut self, last: bool) -> io::Result<()> {
+        let mut read_total = 0;
+        loop {
+            let room = self
+                .gb18030
+                .max_utf8_buffer_length_without_replacement(self.raw.len() - read_total)
+                .unwrap_or(READ_CHUNK * 4)
+                .max(16);
+            let start = self.out.len();
+            self.out.resize(start + room, 0);
+            let (result, read, written) = self.gb18030.decode_to_utf8_without_replacement(
+                &self.raw[read_total..],
+                &mut self.out[start..],
+                last,
+            );
+            self.out.truncate(start + written);
+            read_total += read;
+            match result {
+                encoding_rs::DecoderResult::InputEmpty => break,
+                encoding_rs::DecoderResult::OutputFull => continue,
+                encoding_rs::DecoderResult::Malformed(_, _) => {
+                    let at = self.offset + read_total as u64;
+                    return Err(self.fail(format!(
+                        "the bytes are neither UTF-8 nor GB18030/GBK (bad sequence before \
+                         offset {at}); re-export the file as UTF-8"
+                    )));
+                }
+            }
+        }
+        self.raw.drain(..read_total);
+        self.offset += read_total as u64;
+        self.gb18030_done = last;
+        Ok(())
+    }
+}
+
+impl<R: Read> Read for Utf8Reader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.pos == self.out.len() {
+            self.fill()?;
+        }
+        let n = buf.len().min(self.out.len() - self.pos);
+        buf[..n].copy_from_slice(&self.out[self.pos..self.pos + n]);
+        self.pos += n;
+        Ok(n)
+    }
+}
+
+/// Tells the caller of `scan_columns` whether the stream got going: a file that cannot be
+/// opened, decoded or whose header lacks a requested column fails the call itself, as it
+/// does for every other connector; later failures end the stream instead.
+pub(crate) struct Ready(Option<tokio::sync::oneshot::Sender<Result<()>>>);
+
+impl Ready {
+    pub(crate) fn new(signal: tokio::sync::oneshot::Sender<Result<()>>) -> Self {
+        Self(Some(signal))
+    }
+
+    fn ok(&mut self) {
+        if let Some(signal) = self.0.take() {
+            let _ = signal.send(Ok(()));
+        }
+    }
+
+    /// Hands `error` to the caller if the stream has not started; otherwise gives it back.
+    fn fail(&mut self, error: Error) -> Option<Error> {
+        match self.0.take() {
+            Some(signal) => {
+                let _ = signal.send(Err(error));
+                None
+            }
+            None => Some(error),
+        }
+    }
+}
+
+/// Reads the named `columns` of a text file from `bytes` (the raw object) and sends them in
+/// batches of `batch_rows`. Runs on a blocking thread; every failure is reported (through
+/// `ready` or the stream) as an error naming the asset.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn stream_columns(
+    asset: &str,
+    format: FileFormat,
+    compression: Compression,
+    bytes: impl Read,
+    columns: &[String],
+    batch_rows: usize,
+    failure: Failure,
+    mut ready: Ready,
+    tx: &BatchSender,
+) {
+    let send = |item: Result<arrow_array::RecordBatch>| tx.blocking_send(item).is_ok();
+    let decompressed: Box<dyn Read> = match compression.stream_reader(asset, bytes) {
+        Ok(r) => Box::new(Tagged {
+            inner: r,
+            asset: asset.to_string(),
+            compression,
+            decoded: 0,
+            failure: failure.clone(),
+        }),
+        Err(e) => {
+            if let Some(e) = ready.fail(e) {
+                send(Err(e));
+            }
+            return;
+        }
+    };
+    let text = Utf8Reader::new(decompressed, asset, failure.clone());
+    let result = match format {
+        FileFormat::Csv => csv_columns(asset, text, columns, batch_rows, &mut ready, &send),
+        FileFormat::JsonLines => json_columns(asset, text, columns, batch_rows, &mut ready, &send),
+        FileFormat::Parquet => unreachable!("parquet is not a text format"),
+    };
+    match result {
+        Ok(()) => ready.ok(),
+        Err(e) => {
+            // A lower layer's failure explains a parser error better than the parser does.
+            if let Some(e) = ready.fail(failure.take().unwrap_or(e)) {
+                send(Err(e));
+            }
+        }
+    }
+}
+
+/// Streams CSV columns. A ragged row is an error naming its line, as in a sample.
+fn csv_columns(
+    asset: &str,
+    text: impl Read,
+    columns: &[String],
+    batch_rows: usize,
+    ready: &mut Ready,
+    send: &dyn Fn(Result<arrow_array::RecordBatch>) -> bool,
+) -> Result<()> {
+    let csv_error = |e: csv::Error| {
+        Error::invalid(
+            asset,
+            "CSV",
+            format!("{e}; check the delimiter and quoting of that line"),
+        )
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .from_reader(text);
+    let names: Vec<String> = reader
+        .headers()
+        .map_err(csv_error)?
+        .iter()
+        .map(str::to_string)
+        .collect();
+    let indexes = resolve_columns(asset, &names, columns)?;
+    ready.ok();
+    let mut rows = StringRows::new(utf8_schema(columns));
+    let mut record = csv::StringRecord::new();
+    while reader.read_record(&mut record).map_err(csv_error)? {
+        for (i, &j) in indexes.iter().enumerate() {
+            // Empty fields are nulls, as when the file is sampled.
+            rows.push(i, record.get(j).filter(|v| !v.is_empty()));
+        }
+        rows.end_row();
+        if rows.len() >= batch_rows && !send(rows.finish("lake", asset)) {
+            return Ok(());
+        }
+    }
+    if rows.len() > 0 {
+        send(rows.finish("lake", asset));
+    }
+    Ok(())
+}
+
+/// Streams JSON-lines columns: the named top-level keys, nested values as compact JSON.
+/// Lines that are not JSON objects are skipped, as in a sample, unless no line is one.
+fn json_columns(
+    asset: &str,
+    text: impl Read,
+    columns: &[String],
+    batch_rows: usize,
+    ready: &mut Ready,
+    send: &dyn Fn(Result<arrow_array::RecordBatch>) -> bool,
+) -> Result<()> {
+    let io_error = |e: io::Error| Error::invalid(asset, "JSON lines", e);
+    let mut reader = BufReader::with_capacity(READ_CHUNK, text);
+    let mut rows = StringRows::new(utf8_schema(columns));
+    let (mut objects, mut line_no, mut first_error) = (0u64, 0u64, None);
+    let mut line = Vec::new();
+    // Keys seen in any object, to report a requested column that never occurs.
+    let mut seen = vec![false; columns.len()];
+    loop {
+        line.clear();
+        let n = (&mut reader)
+            .take(MAX_LINE_BYTES as u64 + 1)
+            .read_until(b'\n', &mut line)
+            .map_err(io_error)?;
+        if n == 0 {
+            break;
+        }
+        // A line came through: the file opens and decodes.
+        ready.ok();
+        line_no += 1;
+        if line.len() > MAX_LINE_BYTES && line.last() != Some(&b'\n') {
+            return Err(Error::invalid(
+                asset,
+                "JSON lines",
+                format!(
+                    "line {line_no} is longer than {} MiB; is the file really one JSON object \
+                     per line?",
+                    MAX_LINE_BYTES >> 20
+                ),
+            ));
+        }
+        let text = String::from_utf8_lossy(&line);
+        let text = text.trim();
+        if text.is_empty() {
+            continue;
+        }
+        let map = match serde_json::from_str::<serde_json::Value>(text) {
+            Ok(serde_json::Value::Object(map)) => map,
+            Ok(_) => continue,
+            Err(e) => {
+                first_error.get_or_insert_with(|| format!("line {line_no}: {e}"));
+                continue;
+            }
+        };
+        objects += 1;
+        for (i, name) in columns.iter().enumerate() {
+            seen[i] |= map.contains_key(name);
+            match map.get(name) {
+                None | Some(serde_json::Value::Null) => rows.push(i, None),
+                Some(serde_json::Value::String(s)) => rows.push(i, Some(s)),
+                Some(other) => rows.push(i, Some(&other.to_string())),
+            }
+        }
+        rows.end_row();
+        if rows.len() >= batch_rows && !send(rows.finish("lake", asset)) {
+            return Ok(());
+        }
+    }
+    if objects == 0 && line_no > 0 {
+        let why = first_error.unwrap_or_else(|| "no line holds a JSON object".into());
+        return Err(Error::invalid(asset, "JSON lines", why));
+    }
+    if rows.len() > 0 && !send(rows.finish("lake", asset)) {
+        return Ok(());
+    }
+    if let Some(i) = seen.iter().position(|s| !s) {
+        let keys: Vec<String> = Vec::new();
+        return resolve_columns(asset, &keys, &columns[i..=i]).map(|_| ());
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Hands out its bytes a few at a time, to cut characters and lines anywhere.
+    struct Trickle<'a>(&'a [u8], usize);
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            let n = buf.len().min(self.1).min(self.0.len());
+            buf[..n].copy_from_slice(&self.0[..n]);
+            self.0 = &self.0[n..];
+            Ok(n)
+        }
+    }
+
+    fn decode_all(bytes: &[u8], step: usize) -> std::result::Result<String, Error> {
+        let failure = Failure::default();
+        let mut r = Utf8Reader::new(Trickle(bytes, step), "t.csv", failure.clone());
+        let mut out = String::new();
+        match r.read_to_string(&mut out) {
+            Ok(_) => Ok(out),
+            Err(_) => Err(failure.take().expect("a failure is recorded")),
+        }
+    }
+
+    #[test]
+    fn utf8_and_gb18030_decode_whatever_the_read_sizes() {
+        let text = "姓名,手机\n张三,13800138000\n";
+        let (gbk, _, _) = encoding_rs::GB18030.encode(text);
+        for step in [1, 2, 3, 7, 4096] {
+            assert_eq!(decode_all(text.as_bytes(), step).unwrap(), text, "{step}");
+            let with_bom = [b"\xEF\xBB\xBF".as_slice(), text.as_bytes()].concat();
+            assert_eq!(decode_all(&with_bom, step).unwrap(), text, "{step}");
+            assert_eq!(decode_all(&gbk, step).unwrap(), text, "{step}");
+        }
+    }
+
+    #[test]
+    fn ascii_then_gbk_past_the_window_is_gb18030() {
+        let mut bytes = "id,name\n"
+            .repeat(TEXT_WINDOW_BYTES as usize / 8 + 10)
+            .into_bytes();
+        let (gbk, _, _) = encoding_rs::GB18030.encode("1,张三\n");
+        bytes.extend_from_slice(&gbk);
+        let out = decode_all(&bytes, 64 << 10).unwrap();
+        assert!(out.ends_with("1,张三\n"));
+    }
+
+    #[test]
+    fn utf8_then_garbage_past_the_window_names_the_offset() {
+        let mut bytes = "名,x\n"
+            .repeat(TEXT_WINDOW_BYTES as usize / 6 + 10)
+            .into_bytes();
+        let at = bytes.len();
+        bytes.extend_from_slice(b"\xFF\xFE,x\n");
+        let err = decode_all(&bytes, 64 << 10).unwrap_err().to_string();
+        assert!(err.contains(&format!("offset {at}")), "{err}");
+        assert!(err.contains("t.csv"), "{err}");
+    }
+}
