@@ -217,6 +217,35 @@ impl MySqlConnector {
         })
     }
 
+    /// The primary key of `table` as [`PageKey`] parts, if it has one whose every column can
+    /// be paged through exactly; `None` sends the full pass down one statement.
+    async fn page_key(&self, table: &Table) -> Result<Option<Vec<PageKey>>> {
+        let rows = sqlx::query(
+            "SELECT CAST(COLUMN_NAME AS CHAR) FROM information_schema.STATISTICS \
+             WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND INDEX_NAME = 'PRIMARY' \
+             ORDER BY SEQ_IN_INDEX",
+        )
+        .bind(&table.database)
+        .bind(&table.table)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(|e| self.errors.map(Some(&table.table), e))?;
+        let mut parts = Vec::new();
+        for row in &rows {
+            let name = text_at(row, 0)
+                .map_err(|e| self.errors.map(Some(&table.table), e))?
+                .unwrap_or_default();
+            let Some((_, ty)) = table.columns.iter().find(|(n, _)| *n == name) else {
+                return Ok(None);
+            };
+            match PageKey::new(&name, ty) {
+                Some(part) => parts.push(part),
+                None => return Ok(None),
+            }
+        }
+        Ok((!parts.is_empty()).then_some(parts))
+    }
+
     fn select_list(table: &Table, indexes: &[usize]) -> String {
         indexes
             .iter()
@@ -233,13 +262,15 @@ impl MySqlConnector {
     }
 }
 
+/// Appends the `width` columns of `row` that start at column `from`.
 fn push_row(
     out: &mut StringRows,
     row: &MySqlRow,
+    from: usize,
     width: usize,
 ) -> std::result::Result<(), sqlx::Error> {
     for i in 0..width {
-        out.push(i, text_at(row, i)?.as_deref());
+        out.push(i, text_at(row, from + i)?.as_deref());
     }
     out.end_row();
     Ok(())
@@ -319,7 +350,7 @@ impl Connector for MySqlConnector {
             .map_err(|e| self.errors.map(Some(&asset.name), e))?;
         let mut out = StringRows::new(utf8_schema(&table.names()));
         for row in &rows {
-            push_row(&mut out, row, all.len())
+            push_row(&mut out, row, 0, all.len())
                 .map_err(|e| self.errors.map(Some(&asset.name), e))?;
         }
         let schema: SchemaRef = Arc::new(Schema::new(
@@ -345,42 +376,77 @@ impl Connector for MySqlConnector {
     ) -> Result<BoxStream<'static, Result<RecordBatch>>> {
         let table = self.table(&asset.name).await?;
         let indexes = resolve_columns(&asset.name, &table.names(), columns)?;
-        let sql = format!(
-            "SELECT {} FROM {}",
-            Self::select_list(&table, &indexes),
-            table.qualified()
-        );
+        let select = Self::select_list(&table, &indexes);
+        let keys = self.page_key(&table).await?;
         let schema = utf8_schema(columns);
         let pool = self.pool.clone();
         let errors = self.errors.clone();
         let name = asset.name.clone();
         let batch_rows = batch_rows.max(1);
         let width = indexes.len();
+        let from = table.qualified();
         Ok(spawn_batches(
             CONNECTOR,
             name.clone(),
             move |tx| async move {
                 let run = async {
-                    // The server streams the result set; rows are decoded as they arrive and
-                    // handed on one batch at a time.
-                    let mut rows = sqlx::query(&sql).persistent(false).fetch(&pool);
-                    let mut out = StringRows::new(schema);
-                    while let Some(row) = rows
-                        .try_next()
-                        .await
-                        .map_err(|e| errors.map(Some(&name), e))?
-                    {
-                        push_row(&mut out, &row, width).map_err(|e| errors.map(Some(&name), e))?;
-                        if out.len() >= batch_rows
-                            && tx.send(out.finish(CONNECTOR, &name)).await.is_err()
+                    let Some(keys) = keys else {
+                        // No primary key to page through: one statement, whose rows the server
+                        // streams and which the statement timeout bounds as a whole.
+                        let sql = format!("SELECT {select} FROM {from}");
+                        let mut rows = sqlx::query(&sql).persistent(false).fetch(&pool);
+                        let mut out = StringRows::new(schema);
+                        while let Some(row) = rows
+                            .try_next()
+                            .await
+                            .map_err(|e| errors.map(Some(&name), e))?
+                        {
+                            push_row(&mut out, &row, 0, width)
+                                .map_err(|e| errors.map(Some(&name), e))?;
+                            if out.len() >= batch_rows
+                                && tx.send(out.finish(CONNECTOR, &name)).await.is_err()
+                            {
+                                return Ok(());
+                            }
+                        }
+                        if out.len() > 0 {
+                            let _ = tx.send(out.finish(CONNECTOR, &name)).await;
+                        }
+                        return Ok::<(), Error>(());
+                    };
+                    // Page through the primary key: each page is its own short statement, so
+                    // the timeout bounds one batch however big the table and however slowly
+                    // the batches are consumed.
+                    let (first, next) = page_queries(&keys, &select, &from, batch_rows);
+                    let mut last: Option<Vec<String>> = None;
+                    loop {
+                        let mut query = sqlx::query(if last.is_some() { &next } else { &first });
+                        for value in last.iter().flat_map(|l| page_binds(l)) {
+                            query = query.bind(value.clone());
+                        }
+                        let rows = query
+                            .fetch_all(&pool)
+                            .await
+                            .map_err(|e| errors.map(Some(&name), e))?;
+                        let Some(tail) = rows.last() else {
+                            return Ok(());
+                        };
+                        let key = (0..keys.len())
+                            .map(|i| text_at(tail, i).map(Option::unwrap_or_default))
+                            .collect::<std::result::Result<Vec<String>, _>>()
+                            .map_err(|e| errors.map(Some(&name), e))?;
+                        let mut out = StringRows::new(schema.clone());
+                        for row in &rows {
+                            push_row(&mut out, row, keys.len(), width)
+                                .map_err(|e| errors.map(Some(&name), e))?;
+                        }
+                        if tx.send(out.finish(CONNECTOR, &name)).await.is_err()
+                            || rows.len() < batch_rows
                         {
                             return Ok(());
                         }
+                        last = Some(key);
                     }
-                    if out.len() > 0 {
-                        let _ = tx.send(out.finish(CONNECTOR, &name)).await;
-                    }
-                    Ok::<(), Error>(())
                 };
                 if let Err(e) = run.await {
                     let _ = tx.send(Err(e)).await;
@@ -410,6 +476,77 @@ fn arrow_type(data_type: &str) -> DataType {
 }
 
 /// Quotes an identifier for MySQL.
+/// One column of a primary key the full pass pages through: how to read its value as text
+/// and how to compare a column against that text exactly (integers and decimals as
+/// decimals, not doubles; binary keys through hex).
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct PageKey {
+    column: String,
+    read: String,
+    bound: &'static str,
+}
+
+impl PageKey {
+    /// `None` for key types whose text form does not order like the column (floats, enums,
+    /// sets, bits, JSON, spatial).
+    fn new(name: &str, data_type: &str) -> Option<Self> {
+        let column = quote_ident(name);
+        let (read, bound) = match data_type {
+            "tinyint" | "smallint" | "mediumint" | "int" | "integer" | "bigint" | "year" => (
+                format!("CAST({column} AS CHAR)"),
+                "CAST(? AS DECIMAL(65,0))",
+            ),
+            "decimal" | "numeric" => (
+                format!("CAST({column} AS CHAR)"),
+                "CAST(? AS DECIMAL(65,30))",
+            ),
+            "char" | "varchar" | "tinytext" | "text" | "mediumtext" | "longtext" | "date"
+            | "datetime" | "timestamp" | "time" => (format!("CAST({column} AS CHAR)"), "?"),
+            "binary" | "varbinary" | "tinyblob" | "blob" | "mediumblob" | "longblob" => {
+                (format!("HEX({column})"), "UNHEX(?)")
+            }
+            _ => return None,
+        };
+        Some(PageKey {
+            column,
+            read,
+            bound,
+        })
+    }
+}
+
+/// The statements of a paged full pass: the first page, and every later page, which starts
+/// after the key of the previous page's last row. `select` is the select list of the
+/// requested columns; the key columns are read first.
+fn page_queries(keys: &[PageKey], select: &str, from: &str, page: usize) -> (String, String) {
+    let reads: Vec<&str> = keys.iter().map(|k| k.read.as_str()).collect();
+    let order: Vec<&str> = keys.iter().map(|k| k.column.as_str()).collect();
+    // (k1, k2) > (v1, v2) spelled out, which every MySQL and MariaDB version turns into an
+    // index range: k1 > v1 OR (k1 = v1 AND k2 > v2).
+    let after: Vec<String> = (0..keys.len())
+        .map(|t| {
+            let mut terms: Vec<String> = keys[..t]
+                .iter()
+                .map(|k| format!("{} = {}", k.column, k.bound))
+                .collect();
+            terms.push(format!("{} > {}", keys[t].column, keys[t].bound));
+            format!("({})", terms.join(" AND "))
+        })
+        .collect();
+    let head = format!("SELECT {}, {select} FROM {from}", reads.join(", "));
+    let tail = format!("ORDER BY {} LIMIT {page}", order.join(", "));
+    (
+        format!("{head} {tail}"),
+        format!("{head} WHERE {} {tail}", after.join(" OR ")),
+    )
+}
+
+/// The values to bind to the later-page statement of [`page_queries`], given the previous
+/// page's last key.
+fn page_binds(last: &[String]) -> impl Iterator<Item = &String> {
+    (0..last.len()).flat_map(move |t| last[..=t].iter())
+}
+
 fn quote_ident(name: &str) -> String {
     format!("`{}`", name.replace('`', "``"))
 }
@@ -429,6 +566,33 @@ mod tests {
             arrow_type("datetime"),
             DataType::Timestamp(TimeUnit::Microsecond, None)
         );
+    }
+
+    #[test]
+    fn pages_through_a_composite_key_in_order() {
+        let keys = vec![
+            PageKey::new("seq", "bigint").unwrap(),
+            PageKey::new("uid", "varbinary").unwrap(),
+        ];
+        let (first, next) = page_queries(&keys, "CAST(`m` AS CHAR)", "`d`.`t`", 500);
+        assert_eq!(
+            first,
+            "SELECT CAST(`seq` AS CHAR), HEX(`uid`), CAST(`m` AS CHAR) FROM `d`.`t` \
+             ORDER BY `seq`, `uid` LIMIT 500"
+        );
+        assert!(next.ends_with(
+            "WHERE (`seq` > CAST(? AS DECIMAL(65,0))) OR (`seq` = CAST(? AS DECIMAL(65,0)) \
+             AND `uid` > UNHEX(?)) ORDER BY `seq`, `uid` LIMIT 500"
+        ));
+        let last = vec!["7".to_string(), "AB".to_string()];
+        let binds: Vec<&String> = page_binds(&last).collect();
+        assert_eq!(binds, [&last[0], &last[0], &last[1]]);
+        assert_eq!(
+            PageKey::new("f", "double"),
+            None,
+            "floats do not page exactly"
+        );
+        assert_eq!(PageKey::new("e", "enum"), None, "enums order by position");
     }
 
     #[test]

@@ -555,3 +555,66 @@ async fn mysql_types_are_declared_and_values_are_text() {
     );
     my.finish().await;
 }
+
+/// A full pass over a table that takes longer than the statement timeout still reads every
+/// row: it pages through the primary key, one short statement per batch, instead of one
+/// statement for the whole table. The consumer here is slow on purpose (as the persons
+/// counter is on a big table).
+#[tokio::test]
+async fn mysql_full_pass_outlasts_the_statement_timeout() {
+    let Some(my) = MySqlScratch::create("mysql_full_pass_outlasts_the_statement_timeout").await
+    else {
+        return;
+    };
+    let db = &my.database;
+    my.exec(&format!("CREATE TABLE {db}.d (n INT)")).await;
+    my.exec(&format!(
+        "INSERT INTO {db}.d VALUES (0),(1),(2),(3),(4),(5),(6),(7),(8),(9)"
+    ))
+    .await;
+    // Composite primary key, not in column order, with a gap-free and a repeated part.
+    my.exec(&format!(
+        "CREATE TABLE {db}.orders (region VARCHAR(8), mobile VARCHAR(20), seq INT, note TEXT, \
+         PRIMARY KEY (seq, region))"
+    ))
+    .await;
+    my.exec(&format!(
+        "INSERT INTO {db}.orders \
+         SELECT IF(a.n = 0, 'north', 'south'), \
+                CONCAT('139', LPAD(b.n * 10000 + c.n * 1000 + d.n * 100 + e.n * 10 + f.n, 8, '0')), \
+                b.n * 10000 + c.n * 1000 + d.n * 100 + e.n * 10 + f.n, REPEAT('x', 300) \
+         FROM {db}.d a, {db}.d b, {db}.d c, {db}.d d, {db}.d e, {db}.d f WHERE a.n < 2"
+    ))
+    .await;
+    let options = SourceOptions {
+        statement_timeout: Duration::from_secs(1),
+        ..Default::default()
+    };
+    let opened = open_source_with(&my.url, &options).await.unwrap();
+    let conn = opened.connectors[0].as_ref();
+    let orders = find(conn, &my.asset("orders")).await;
+    let mut stream = conn
+        .scan_columns(
+            &orders,
+            &["mobile".into(), "region".into(), "note".into()],
+            10_000,
+        )
+        .await
+        .unwrap();
+    let started = std::time::Instant::now();
+    let (mut rows, mut mobiles) = (0, std::collections::HashSet::new());
+    while let Some(batch) = futures::StreamExt::next(&mut stream).await {
+        let batch = batch.unwrap_or_else(|e| panic!("after {rows} rows: {e}"));
+        rows += batch.num_rows();
+        let col = arrow_array::cast::AsArray::as_string::<i32>(batch.column(0));
+        mobiles.extend(col.iter().flatten().map(str::to_string));
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(
+        started.elapsed() > Duration::from_secs(2),
+        "slower than the timeout"
+    );
+    assert_eq!(rows, 200_000, "every row exactly once");
+    assert_eq!(mobiles.len(), 100_000);
+    my.finish().await;
+}
