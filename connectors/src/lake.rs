@@ -42,6 +42,8 @@ use crate::{AssetInfo, AssetKind, Connector, Error, FileFormat, Result, Sample};
 pub(crate) const TEXT_WINDOW_BYTES: u64 = 8 * 1024 * 1024;
 /// How many files of a dataset a sample spreads over.
 const DATASET_SAMPLE_FILES: usize = 8;
+/// Most footers read per dataset for its row count; past this it is estimated by size.
+const ROW_COUNT_FOOTERS: usize = 512;
 /// Parallel footer reads per dataset.
 const FOOTER_CONCURRENCY: usize = 16;
 
@@ -171,11 +173,18 @@ impl LakeConnector {
         limit: usize,
     ) -> Result<Sample> {
         let chosen = spread(files.len(), DATASET_SAMPLE_FILES);
-        // Footers of every file give the exact row count without reading data pages; the
-        // footers of the sampled files are kept, so reading their rows costs no second footer
-        // request.
-        let footers: Vec<(u64, Option<ArrowReaderMetadata>)> =
-            futures::stream::iter(files.iter().cloned().enumerate())
+        // Footers give the row count without reading data pages: every file's when there are
+        // at most ROW_COUNT_FOOTERS, else an even spread of them (plus the sampled files) and
+        // an estimate by size. The sampled files' footers are kept, so reading their rows
+        // costs no second footer request.
+        let mut counted = spread(files.len(), ROW_COUNT_FOOTERS);
+        counted.extend(&chosen);
+        counted.sort_unstable();
+        counted.dedup();
+        let to_read: Vec<(usize, ObjectMeta)> =
+            counted.iter().map(|&i| (i, files[i].clone())).collect();
+        let footers: BTreeMap<usize, (u64, Option<ArrowReaderMetadata>)> =
+            futures::stream::iter(to_read)
                 .map(|(idx, meta)| {
                     let keep = chosen.contains(&idx);
                     async move {
@@ -187,12 +196,13 @@ impl LakeConnector {
                         .await
                         .map_err(|e| self.parquet_error(asset, &meta, e))?;
                         let rows = footer.metadata().file_metadata().num_rows() as u64;
-                        Ok::<_, Error>((rows, keep.then_some(footer)))
+                        Ok::<_, Error>((idx, (rows, keep.then_some(footer))))
                     }
                 })
                 .buffered(FOOTER_CONCURRENCY)
                 .try_collect()
                 .await?;
+        let (row_count, warnings) = dataset_row_count(files, &footers);
         let per_file = limit.div_ceil(chosen.len().max(1));
         let mut batches: Vec<RecordBatch> = Vec::new();
         let mut schema = None;
@@ -203,7 +213,7 @@ impl LakeConnector {
                 break;
             }
             let meta = &files[idx];
-            let footer = footers[idx]
+            let footer = footers[&idx]
                 .1
                 .clone()
                 .expect("footers of chosen files are kept");
@@ -234,8 +244,8 @@ impl LakeConnector {
         Ok(Sample {
             schema,
             batches,
-            row_count: Some(footers.iter().map(|(rows, _)| rows).sum()),
-            warnings: Vec::new(),
+            row_count: Some(row_count),
+            warnings,
         })
     }
 
@@ -651,6 +661,30 @@ fn parquet_error(
 }
 
 /// Picks up to `want` indexes spread evenly over `0..len`.
+/// The row count of a dataset from the footers read (by file index): their sum when every
+/// file's footer was read, else that sum scaled by total size over the size of the files
+/// read, with a warning saying so.
+fn dataset_row_count(
+    files: &[ObjectMeta],
+    footers: &BTreeMap<usize, (u64, Option<ArrowReaderMetadata>)>,
+) -> (u64, Vec<String>) {
+    let rows: u64 = footers.values().map(|(rows, _)| rows).sum();
+    if footers.len() == files.len() {
+        return (rows, Vec::new());
+    }
+    let read_bytes: u64 = footers.keys().map(|&i| files[i].size).sum();
+    let total_bytes: u64 = files.iter().map(|f| f.size).sum();
+    let estimate = (u128::from(rows) * u128::from(total_bytes) / u128::from(read_bytes.max(1)))
+        .try_into()
+        .unwrap_or(u64::MAX);
+    let warning = format!(
+        "row count estimated from {} of {} file footers (scaled by file size)",
+        footers.len(),
+        files.len()
+    );
+    (estimate, vec![warning])
+}
+
 fn spread(len: usize, want: usize) -> Vec<usize> {
     if len <= want {
         return (0..len).collect();
@@ -821,6 +855,26 @@ mod tests {
         assert_eq!(format("b.txt.gz"), None);
         assert_eq!(format("b.gz"), None);
         assert_eq!(format("b.parquet"), Some(FileFormat::Parquet));
+    }
+
+    #[test]
+    fn dataset_row_count_is_exact_or_scaled_by_size() {
+        let files = [meta("a", 100), meta("b", 300), meta("c", 100)];
+        let read = |pairs: &[(usize, u64)]| {
+            pairs
+                .iter()
+                .map(|&(i, rows)| (i, (rows, None)))
+                .collect::<BTreeMap<usize, (u64, Option<ArrowReaderMetadata>)>>()
+        };
+        let (rows, warnings) = dataset_row_count(&files, &read(&[(0, 10), (1, 30), (2, 10)]));
+        assert_eq!((rows, warnings.len()), (50, 0));
+        // 20 rows in 200 of 500 bytes read: 50 estimated, and said so.
+        let (rows, warnings) = dataset_row_count(&files, &read(&[(0, 10), (2, 10)]));
+        assert_eq!(rows, 50);
+        assert_eq!(
+            warnings,
+            ["row count estimated from 2 of 3 file footers (scaled by file size)"]
+        );
     }
 
     #[test]

@@ -110,7 +110,9 @@ pub struct Sample {
     /// connector may convert values to strings for classification, so the batch types can
     /// differ from the declared types.
     pub batches: Vec<RecordBatch>,
-    /// Exact row count, when reading the sample revealed it (parquet footers, a whole CSV).
+    /// Row count, when reading the sample revealed it: exact from parquet footers or a whole
+    /// CSV; estimated by size for a dataset with more files than are read for it (a warning
+    /// then says so).
     pub row_count: Option<u64>,
     /// Non-fatal problems met while sampling (skipped lines, a guessed encoding).
     pub warnings: Vec<String>,
