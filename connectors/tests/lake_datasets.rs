@@ -4,7 +4,6 @@
 mod common;
 
 use common::fixture;
-use connectors::Connector;
 
 async fn sample_dataset(files: usize) -> connectors::Sample {
     let dir = tempfile::tempdir().unwrap();
