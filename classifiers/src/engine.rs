@@ -3,6 +3,9 @@
 use std::fmt;
 
 use regex::{Regex, RegexSet};
+use regex_automata::meta;
+use regex_automata::nfa::thompson::WhichCaptures;
+use regex_automata::{Input, MatchKind, PatternID, PatternSet};
 
 use crate::builtin::{self, type_family, TypeFamily};
 use crate::normalize::normalize_column_name;
@@ -205,8 +208,10 @@ impl ClassifierSetBuilder {
             }
         }
 
-        let value_set =
-            RegexSet::new(&value_patterns).map_err(|source| BuildError::PatternSet { source })?;
+        // Built as a RegexSet first for its error messages (which pattern, why).
+        RegexSet::new(&value_patterns).map_err(|source| BuildError::PatternSet { source })?;
+        let prefilter = Prefilter::new(&value_patterns)
+            .unwrap_or_else(|| unreachable!("patterns valid as a RegexSet build"));
         let hint_set =
             RegexSet::new(&hint_patterns).map_err(|source| BuildError::PatternSet { source })?;
         let token =
@@ -234,7 +239,7 @@ impl ClassifierSetBuilder {
 
         Ok(ClassifierSet {
             classifiers,
-            value_set,
+            prefilter,
             value_slot,
             hint_set,
             hint_owner,
@@ -250,8 +255,9 @@ impl ClassifierSetBuilder {
 pub struct ClassifierSet {
     classifiers: Vec<Box<dyn Classifier>>,
     /// Anchored value patterns of the classifiers that have one.
-    value_set: RegexSet,
-    /// Classifier index -> pattern index in `value_set`.
+    /// The value prefilter.
+    prefilter: Prefilter,
+    /// Classifier index -> pattern index in `prefilter`.
     value_slot: Vec<Option<usize>>,
     /// Wrapped column hints.
     hint_set: RegexSet,
@@ -331,6 +337,7 @@ impl ClassifierSet {
         }
         ColumnScan {
             set: self,
+            hits: PatternSet::new(self.prefilter.len()),
             hinted,
             data_type: data_type_hint.trim().to_owned(),
             kind: type_family(data_type_hint),
@@ -395,6 +402,8 @@ struct FreeTextStat {
 /// [`finish`](ColumnScan::finish).
 pub struct ColumnScan<'s> {
     set: &'s ClassifierSet,
+    /// Prefilter hits of the value at hand (kept to reuse its buffer).
+    hits: PatternSet,
     hinted: Vec<bool>,
     data_type: String,
     kind: TypeFamily,
@@ -416,6 +425,51 @@ impl fmt::Debug for ColumnScan<'_> {
         f.debug_struct("ColumnScan")
             .field("sampled", &self.sampled)
             .finish_non_exhaustive()
+    }
+}
+
+/// `str::trim`, skipping the Unicode whitespace scan when the value starts and ends with a
+/// visible ASCII character (most values).
+fn trim(value: &str) -> &str {
+    let visible = |b: Option<&u8>| b.is_some_and(|&b| b > b' ' && b < 0x7F);
+    let bytes = value.as_bytes();
+    if visible(bytes.first()) && visible(bytes.last()) {
+        value
+    } else {
+        value.trim()
+    }
+}
+
+/// Every classifier's anchored value pattern in one automaton, as in `RegexSet`, but matched
+/// into a caller's reusable [`PatternSet`]: `RegexSet::matches` allocates its answer, and this
+/// runs once per sampled value.
+struct Prefilter(meta::Regex);
+
+impl Prefilter {
+    /// `None` if the patterns do not build (they already built as a `RegexSet`).
+    fn new(patterns: &[String]) -> Option<Self> {
+        // The configuration `RegexSet` uses: every pattern that matches, no captures.
+        let config = meta::Config::new()
+            .match_kind(MatchKind::All)
+            .utf8_empty(true)
+            .which_captures(WhichCaptures::None);
+        meta::Builder::new()
+            .configure(config)
+            .syntax(regex_automata::util::syntax::Config::new().utf8(true))
+            .build_many(patterns)
+            .ok()
+            .map(Prefilter)
+    }
+
+    fn len(&self) -> usize {
+        self.0.pattern_len()
+    }
+
+    /// Fills `hits` with the patterns matching `value`; whether there is any.
+    fn matches(&self, value: &str, hits: &mut PatternSet) -> bool {
+        hits.clear();
+        self.0.which_overlapping_matches(&Input::new(value), hits);
+        !hits.is_empty()
     }
 }
 
@@ -468,7 +522,8 @@ fn shape(value: &str) -> Shape {
         ) || is_cjk_punct(c)
         {
             punct = true;
-        } else if !c.is_ascii() && c.is_alphabetic() {
+        } else if !han && !c.is_ascii() && c.is_alphabetic() {
+            // Checked until the first letter only: the Unicode table lookup is slow.
             han = true;
         }
     }
@@ -484,7 +539,7 @@ impl ColumnScan<'_> {
     /// Adds one sampled value. `None` is SQL NULL; empty and whitespace-only
     /// strings are treated as null too and do not count as sampled.
     pub fn push(&mut self, value: Option<&str>) {
-        let Some(value) = value.map(str::trim).filter(|v| !v.is_empty()) else {
+        let Some(value) = value.map(trim).filter(|v| !v.is_empty()) else {
             return;
         };
         let row = self.sampled;
@@ -496,17 +551,18 @@ impl ColumnScan<'_> {
             self.texty += 1;
         }
 
-        let hits = set.value_set.matches(value);
-        if hits.matched_any() {
+        let mut hits = std::mem::replace(&mut self.hits, PatternSet::new(0));
+        if set.prefilter.matches(value, &mut hits) {
             self.confirm_whole(value, row, &hits);
         }
+        self.hits = hits;
         if sh.searchable && may_be_text(self.kind) {
             self.search_free_text(value, row);
         }
     }
 
     /// Whole-value confirmation of a value that passed the prefilter.
-    fn confirm_whole(&mut self, value: &str, row: u64, hits: &regex::SetMatches) {
+    fn confirm_whole(&mut self, value: &str, row: u64, hits: &PatternSet) {
         let set = self.set;
         // Exclusive-group members that confirmed: (index, weight). A fixed
         // array: no allocation per value.
@@ -516,7 +572,7 @@ impl ColumnScan<'_> {
             let Some(slot) = set.value_slot[i] else {
                 continue;
             };
-            if !hits.matched(slot) {
+            if !hits.contains(PatternID::new_unchecked(slot)) {
                 continue;
             }
             let classifier = &set.classifiers[i];
@@ -634,17 +690,23 @@ impl ColumnScan<'_> {
             return false;
         }
         let set = self.set;
-        let hits = set.value_set.matches(token);
-        if !hits.matched_any() {
-            return false;
-        }
+        let mut hits = std::mem::replace(&mut self.hits, PatternSet::new(0));
+        let any_hit = set.prefilter.matches(token, &mut hits);
+        let claimed = any_hit && self.confirm_token(token, row, &hits);
+        self.hits = hits;
+        claimed
+    }
+
+    /// [`try_token`](Self::try_token) for a token that passed the prefilter.
+    fn confirm_token(&mut self, token: &str, row: u64, hits: &PatternSet) -> bool {
+        let set = self.set;
         let mut claimed = false;
         let mut any = false;
         for &i in &set.order {
             let Some(slot) = set.value_slot[i] else {
                 continue;
             };
-            if !hits.matched(slot) {
+            if !hits.contains(PatternID::new_unchecked(slot)) {
                 continue;
             }
             let exclusive = set.exclusive[i].is_some();
@@ -912,6 +974,23 @@ mod tests {
 
     fn categories(f: &[ColumnFinding]) -> Vec<&str> {
         f.iter().map(|f| f.category.as_str()).collect()
+    }
+
+    #[test]
+    fn trim_matches_str_trim() {
+        for v in [
+            "a",
+            " a ",
+            "\ta\n",
+            "\u{3000}张三\u{3000}",
+            "a\u{3000}",
+            "张",
+            " ",
+            "",
+            "~x~",
+        ] {
+            assert_eq!(trim(v), v.trim(), "{v:?}");
+        }
     }
 
     #[test]
