@@ -552,8 +552,8 @@ WHY = {
              "above is the lever; more connections would not help on two cores."],
     "lake": ["These files are small (3,000 rows in six 500-row row groups): a 1,000-row sample needs "
              "two of the six row groups of every column plus the footer, so about a third of each "
-             "sampled stand-alone file is the floor, and a dataset's row count reads every file's "
-             "footer. The run is at that floor; the share falls as files grow, since a sample stays "
+             "sampled stand-alone file is the floor, and a dataset's row count reads the footers of "
+             "up to 512 of its files (all 20 here). The run is at that floor; the share falls as files grow, since a sample stays "
              "1,000 rows whatever the file size (see the breakdown in the notes)."],
     "persons": ["The exact counter is the one serial step: it runs on its own thread (`mulu-persons`) fed "
                 "by the hashing threads, and its hash-table and union-find lookups miss the caches at "
