@@ -38,8 +38,11 @@ const BATCH_ROWS: usize = 8192;
 struct Slot {
     /// Source and name of the asset's report, to fill in its person count at the end.
     asset: (String, String),
-    /// The asset's own sketch: its person count when the exact counter is off or over budget.
-    sketch: Option<SketchCounter>,
+    /// One key per row (its first identifier in [`IdentifierKind`] order), sketched: the
+    /// asset's estimated person count when the exact counter is off or over budget. Rows of
+    /// one table usually carry the same identifier columns, so one person's rows give the same
+    /// key, where a sketch per kind would count a person with an ID and a phone twice.
+    row_keys: Option<SketchCounter>,
     vehicle: bool,
     /// Whether every row was read.
     complete: bool,
@@ -190,13 +193,14 @@ impl Tally {
             let mut c = self.counters.lock().expect("not poisoned");
             c.slots.push(Slot {
                 asset: (report.source.clone(), report.name.clone()),
-                sketch: None,
+                row_keys: None,
                 vehicle,
                 complete: false,
             });
             c.slots.len() - 1
         };
         let mut sketch = SketchCounter::new(&self.keyer);
+        let mut row_keys = SketchCounter::new(&self.keyer);
         let names: Vec<String> = columns.iter().map(|(n, _)| n.clone()).collect();
         let kinds: Arc<Vec<IdentifierKind>> = Arc::new(columns.iter().map(|(_, k)| *k).collect());
         let result = async {
@@ -218,6 +222,11 @@ impl Tally {
                 let parts = parts?;
                 for rows in &parts {
                     sketch.add_row(rows.keys());
+                    for row in rows.iter() {
+                        if let Some(&key) = row.iter().min_by_key(|k| k.kind()) {
+                            row_keys.add(key);
+                        }
+                    }
                 }
                 if let Some(exact) = &self.exact {
                     if exact.active.load(Ordering::Relaxed) {
@@ -242,7 +251,7 @@ impl Tally {
             merge_sketch(&mut c.vehicle, &sketch);
         }
         let slot = &mut c.slots[slot];
-        slot.sketch = Some(sketch);
+        slot.row_keys = Some(row_keys);
         match result {
             Ok(()) => slot.complete = true,
             Err(e) => {
@@ -285,7 +294,8 @@ impl Tally {
                 let vehicle = PersonCount::exact(counter.persons_in_assets(&vehicle_assets));
                 let by_asset: HashMap<AssetId, u64> =
                     counter.persons_by_asset().into_iter().collect();
-                // A slot that sent no rows has no handle: its count is its (empty) sketch's.
+                // A slot that sent no rows has no handle: its count comes from its (empty)
+                // sketch.
                 let by_slot: Vec<Option<u64>> = handles
                     .iter()
                     .map(|id| id.and_then(|id| by_asset.get(&id).copied()))
@@ -307,7 +317,8 @@ impl Tally {
         let mut counts = Vec::new();
         for (n, slot) in c.slots.iter().enumerate().filter(|(_, s)| s.complete) {
             let exact = exact_by_slot.get(n).copied().flatten();
-            let persons = exact.or_else(|| slot.sketch.as_ref().map(|s| s.count().upper));
+            let estimate = |s: &SketchCounter| s.distinct_by_kind().values().sum::<u64>();
+            let persons = exact.or_else(|| slot.row_keys.as_ref().map(estimate));
             if let (Some(&i), Some(persons)) = (
                 index.get(&(slot.asset.0.as_str(), slot.asset.1.as_str())),
                 persons,
