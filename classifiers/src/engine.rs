@@ -5,7 +5,7 @@ use std::fmt;
 use regex::{Regex, RegexSet};
 use regex_automata::meta;
 use regex_automata::nfa::thompson::WhichCaptures;
-use regex_automata::{Input, MatchKind, PatternID, PatternSet};
+use regex_automata::{Input, MatchKind, PatternSet};
 
 use crate::builtin::{self, type_family, TypeFamily};
 use crate::normalize::normalize_column_name;
@@ -210,8 +210,6 @@ impl ClassifierSetBuilder {
 
         // Built as a RegexSet first for its error messages (which pattern, why).
         RegexSet::new(&value_patterns).map_err(|source| BuildError::PatternSet { source })?;
-        let prefilter = Prefilter::new(&value_patterns)
-            .unwrap_or_else(|| unreachable!("patterns valid as a RegexSet build"));
         let hint_set =
             RegexSet::new(&hint_patterns).map_err(|source| BuildError::PatternSet { source })?;
         let token =
@@ -231,20 +229,27 @@ impl ClassifierSetBuilder {
             .collect();
         let mut order: Vec<usize> = (0..classifiers.len()).collect();
         order.sort_by_key(|&i| (rank(i).unwrap_or(usize::MAX), i));
-        // Map classifier index -> prefilter pattern index.
-        let mut value_slot = vec![None; classifiers.len()];
-        for (p, &i) in value_owner.iter().enumerate() {
-            value_slot[i] = Some(p);
+        // The prefilter holds the patterns in confirmation order, so its hits come out in the
+        // order they are confirmed.
+        let mut position = vec![0; classifiers.len()];
+        for (p, &i) in order.iter().enumerate() {
+            position[i] = p;
         }
+        let mut ordered: Vec<(usize, &String)> =
+            value_owner.iter().copied().zip(&value_patterns).collect();
+        ordered.sort_by_key(|&(i, _)| position[i]);
+        let pattern_owner: Vec<usize> = ordered.iter().map(|&(i, _)| i).collect();
+        let ordered: Vec<&String> = ordered.into_iter().map(|(_, p)| p).collect();
+        let prefilter = Prefilter::new(&ordered)
+            .unwrap_or_else(|| unreachable!("patterns valid as a RegexSet build"));
 
         Ok(ClassifierSet {
             classifiers,
             prefilter,
-            value_slot,
+            pattern_owner,
             hint_set,
             hint_owner,
             exclusive,
-            order,
             token,
         })
     }
@@ -254,19 +259,16 @@ impl ClassifierSetBuilder {
 /// (`&ClassifierSet` is `Send + Sync`) across worker threads.
 pub struct ClassifierSet {
     classifiers: Vec<Box<dyn Classifier>>,
-    /// Anchored value patterns of the classifiers that have one.
-    /// The value prefilter.
+    /// The anchored value patterns of the classifiers that have one, in confirmation order.
     prefilter: Prefilter,
-    /// Classifier index -> pattern index in `prefilter`.
-    value_slot: Vec<Option<usize>>,
+    /// Pattern index in `prefilter` -> classifier index.
+    pattern_owner: Vec<usize>,
     /// Wrapped column hints.
     hint_set: RegexSet,
     /// Pattern index in `hint_set` -> classifier index.
     hint_owner: Vec<usize>,
     /// Priority (bit number) within the exclusive group, if a member.
     exclusive: Vec<Option<u32>>,
-    /// Classifier indices in confirmation order.
-    order: Vec<usize>,
     /// Free-text candidate tokens ([`TOKEN_PATTERN`]).
     token: Regex,
 }
@@ -447,7 +449,7 @@ struct Prefilter(meta::Regex);
 
 impl Prefilter {
     /// `None` if the patterns do not build (they already built as a `RegexSet`).
-    fn new(patterns: &[String]) -> Option<Self> {
+    fn new(patterns: &[&String]) -> Option<Self> {
         // The configuration `RegexSet` uses: every pattern that matches, no captures.
         let config = meta::Config::new()
             .match_kind(MatchKind::All)
@@ -568,13 +570,8 @@ impl ColumnScan<'_> {
         // array: no allocation per value.
         let mut group = [(0usize, 0.0f64); 8];
         let mut n_group = 0;
-        for &i in &set.order {
-            let Some(slot) = set.value_slot[i] else {
-                continue;
-            };
-            if !hits.contains(PatternID::new_unchecked(slot)) {
-                continue;
-            }
+        for pattern in hits.iter() {
+            let i = set.pattern_owner[pattern.as_usize()];
             let classifier = &set.classifiers[i];
             let weight = if self.hinted[i] {
                 classifier.confirm_hinted(value)
@@ -702,13 +699,8 @@ impl ColumnScan<'_> {
         let set = self.set;
         let mut claimed = false;
         let mut any = false;
-        for &i in &set.order {
-            let Some(slot) = set.value_slot[i] else {
-                continue;
-            };
-            if !hits.contains(PatternID::new_unchecked(slot)) {
-                continue;
-            }
+        for pattern in hits.iter() {
+            let i = set.pattern_owner[pattern.as_usize()];
             let exclusive = set.exclusive[i].is_some();
             if exclusive && claimed {
                 continue;
