@@ -208,8 +208,6 @@ impl ClassifierSetBuilder {
             }
         }
 
-        // Built as a RegexSet first for its error messages (which pattern, why).
-        RegexSet::new(&value_patterns).map_err(|source| BuildError::PatternSet { source })?;
         let hint_set =
             RegexSet::new(&hint_patterns).map_err(|source| BuildError::PatternSet { source })?;
         let token =
@@ -240,8 +238,17 @@ impl ClassifierSetBuilder {
         ordered.sort_by_key(|&(i, _)| position[i]);
         let pattern_owner: Vec<usize> = ordered.iter().map(|&(i, _)| i).collect();
         let ordered: Vec<&String> = ordered.into_iter().map(|(_, p)| p).collect();
-        let prefilter = Prefilter::new(&ordered)
-            .unwrap_or_else(|| unreachable!("patterns valid as a RegexSet build"));
+        let prefilter = match Prefilter::new(&ordered) {
+            Some(prefilter) => prefilter,
+            // Each pattern compiled alone, so the set as a whole is too big: the same build
+            // as a RegexSet says so in its error.
+            None => {
+                let source = RegexSet::new(&value_patterns)
+                    .err()
+                    .unwrap_or_else(|| unreachable!("the prefilter is built as a RegexSet is"));
+                return Err(BuildError::PatternSet { source });
+            }
+        };
 
         Ok(ClassifierSet {
             classifiers,

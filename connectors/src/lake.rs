@@ -419,18 +419,16 @@ impl LakeConnector {
         let (signal, started) = tokio::sync::oneshot::channel();
         let stream = spawn_batches("lake", asset.to_string(), move |tx| async move {
             let runtime = tokio::runtime::Handle::current();
-            let failure = Failure::default();
-            let reader_tx = tx.clone();
-            let asset = name.clone();
             let read = tokio::task::spawn_blocking(move || {
+                let failure = Failure::default();
                 let source = StoreReader::new(
                     bytes,
                     runtime,
-                    |e| cloud::asset_error(identity.as_ref(), &asset, e),
+                    |e| cloud::asset_error(identity.as_ref(), &name, e),
                     failure.clone(),
                 );
                 text_stream::stream_columns(
-                    &asset,
+                    &name,
                     format,
                     compression,
                     source,
@@ -438,18 +436,16 @@ impl LakeConnector {
                     batch_rows,
                     failure,
                     Ready::new(signal),
-                    &reader_tx,
+                    &tx,
                 );
             })
             .await;
+            // A panic on the blocking thread ends this task the same way, which the stream
+            // reports as an error.
             if let Err(e) = read {
-                let _ = tx
-                    .send(Err(Error::backend(
-                        "lake",
-                        &name,
-                        format!("the reader stopped unexpectedly: {e}"),
-                    )))
-                    .await;
+                if e.is_panic() {
+                    std::panic::resume_unwind(e.into_panic());
+                }
             }
         });
         match started.await {

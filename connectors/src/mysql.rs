@@ -219,7 +219,7 @@ impl MySqlConnector {
 
     /// The primary key of `table` as [`PageKey`] parts, if it has one whose every column can
     /// be paged through exactly; `None` sends the full pass down one statement.
-    async fn page_key(&self, table: &Table) -> Result<Option<Vec<PageKey>>> {
+    async fn page_key(&self, asset: &str, table: &Table) -> Result<Option<Vec<PageKey>>> {
         let rows = sqlx::query(
             "SELECT CAST(COLUMN_NAME AS CHAR) FROM information_schema.STATISTICS \
              WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND INDEX_NAME = 'PRIMARY' \
@@ -229,11 +229,11 @@ impl MySqlConnector {
         .bind(&table.table)
         .fetch_all(&self.pool)
         .await
-        .map_err(|e| self.errors.map(Some(&table.table), e))?;
+        .map_err(|e| self.errors.map(Some(asset), e))?;
         let mut parts = Vec::new();
         for row in &rows {
             let name = text_at(row, 0)
-                .map_err(|e| self.errors.map(Some(&table.table), e))?
+                .map_err(|e| self.errors.map(Some(asset), e))?
                 .unwrap_or_default();
             let Some((_, ty)) = table.columns.iter().find(|(n, _)| *n == name) else {
                 return Ok(None);
@@ -377,7 +377,7 @@ impl Connector for MySqlConnector {
         let table = self.table(&asset.name).await?;
         let indexes = resolve_columns(&asset.name, &table.names(), columns)?;
         let select = Self::select_list(&table, &indexes);
-        let keys = self.page_key(&table).await?;
+        let keys = self.page_key(&asset.name, &table).await?;
         let schema = utf8_schema(columns);
         let pool = self.pool.clone();
         let errors = self.errors.clone();

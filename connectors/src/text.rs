@@ -1,6 +1,6 @@
 //! Text formats: encoding detection, CSV and JSON lines, all read into string columns.
 
-use std::io::Read;
+use std::io::{BufRead, Read};
 use std::sync::Arc;
 
 use arrow_array::{ArrayRef, RecordBatch, StringArray};
@@ -69,32 +69,19 @@ impl Compression {
         }
     }
 
-    /// A streaming decoder over `compressed`. Gzip accepts several concatenated members
+    /// A streaming decoder over `compressed` (a slice for a sample's window, a buffered
+    /// object stream for a full pass). Gzip accepts several concatenated members
     /// (`cat a.gz b.gz`, bgzip, Hadoop output), as zstd accepts several frames.
-    fn reader<'a>(self, asset: &str, compressed: &'a [u8]) -> Result<Box<dyn Read + 'a>> {
-        Ok(match self {
-            Compression::None => Box::new(compressed),
-            Compression::Gzip => Box::new(flate2::read::MultiGzDecoder::new(compressed)),
-            Compression::Zstd => Box::new(
-                zstd::stream::read::Decoder::with_buffer(compressed)
-                    .map_err(|e| Error::invalid(asset, "zstd", e))?,
-            ),
-        })
-    }
-}
-
-impl Compression {
-    /// A decompressing reader over a stream of compressed bytes (the full pass).
-    pub(crate) fn stream_reader<'a>(
+    pub(crate) fn reader<'a>(
         self,
         asset: &str,
-        compressed: impl Read + 'a,
+        compressed: impl BufRead + 'a,
     ) -> Result<Box<dyn Read + 'a>> {
         Ok(match self {
             Compression::None => Box::new(compressed),
-            Compression::Gzip => Box::new(flate2::read::MultiGzDecoder::new(compressed)),
+            Compression::Gzip => Box::new(flate2::bufread::MultiGzDecoder::new(compressed)),
             Compression::Zstd => Box::new(
-                zstd::stream::read::Decoder::new(compressed)
+                zstd::stream::read::Decoder::with_buffer(compressed)
                     .map_err(|e| Error::invalid(asset, "zstd", e))?,
             ),
         })
@@ -370,10 +357,7 @@ mod tests {
     /// Decompresses a whole file the way the full pass reads it.
     fn decompress_all(asset: &str, compression: Compression, bytes: &[u8]) -> Result<Vec<u8>> {
         let mut out = Vec::new();
-        match compression
-            .stream_reader(asset, bytes)?
-            .read_to_end(&mut out)
-        {
+        match compression.reader(asset, bytes)?.read_to_end(&mut out) {
             Ok(_) => Ok(out),
             Err(e) => Err(stream_error(asset, compression, &e, out.len())),
         }

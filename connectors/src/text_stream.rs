@@ -364,7 +364,8 @@ pub(crate) fn stream_columns(
     tx: &BatchSender,
 ) {
     let send = |item: Result<arrow_array::RecordBatch>| tx.blocking_send(item).is_ok();
-    let decompressed: Box<dyn Read> = match compression.stream_reader(asset, bytes) {
+    let buffered = BufReader::with_capacity(READ_CHUNK, bytes);
+    let decompressed: Box<dyn Read> = match compression.reader(asset, buffered) {
         Ok(r) => Box::new(Tagged {
             inner: r,
             asset: asset.to_string(),
@@ -496,8 +497,9 @@ fn json_columns(
         };
         objects += 1;
         for (i, name) in columns.iter().enumerate() {
-            seen[i] |= map.contains_key(name);
-            match map.get(name) {
+            let value = map.get(name);
+            seen[i] |= value.is_some();
+            match value {
                 None | Some(serde_json::Value::Null) => rows.push(i, None),
                 Some(serde_json::Value::String(s)) => rows.push(i, Some(s)),
                 Some(other) => rows.push(i, Some(&other.to_string())),
@@ -516,8 +518,8 @@ fn json_columns(
         return Ok(());
     }
     if let Some(i) = seen.iter().position(|s| !s) {
-        let keys: Vec<String> = Vec::new();
-        return resolve_columns(asset, &keys, &columns[i..=i]).map(|_| ());
+        // The same NotFound error as for a CSV header without the column.
+        return resolve_columns(asset, &[], &columns[i..=i]).map(drop);
     }
     Ok(())
 }

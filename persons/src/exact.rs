@@ -155,9 +155,9 @@ struct Asset {
     members: Members,
 }
 
-/// The elements recorded for an asset's rows: for each row, its root when
-/// it was added. Later unions may merge some of them, so they are resolved
-/// to their current roots when counting.
+/// The elements recorded for an asset's rows: for each row, one element of
+/// its component (any key of the row will do). Later unions may merge some
+/// of them, so they are resolved to their current roots when counting.
 enum Members {
     /// One entry per row (a repeat of the previous entry is skipped). Small
     /// assets stay lists.
@@ -478,10 +478,10 @@ impl ExactCounter {
                 // Any element of the row stands for its person; the first one is known
                 // ahead of time, so its bit can be prefetched.
                 let members = &mut self.assets[asset.0 as usize].members;
-                if let Some(&later) = ends.get(r + AHEAD) {
-                    let row_start = ends[r + AHEAD - 1] as usize;
-                    debug_assert!(row_start < later as usize);
-                    members.prefetch(ids[row_start]);
+                // Row r + AHEAD starts where row r + AHEAD - 1 ends.
+                let later = ends.get(r + AHEAD - 1).and_then(|&e| ids.get(e as usize));
+                if let Some(&element) = later {
+                    members.prefetch(element);
                 }
                 members.insert(ids[start], self.parent.len);
             }

@@ -44,16 +44,6 @@ impl KeyRows {
         self.end_row();
     }
 
-    /// Appends every row of `other`.
-    /// A row being built in `self` is dropped first.
-    pub fn append(&mut self, other: &KeyRows) {
-        self.keys
-            .truncate(self.ends.last().copied().unwrap_or(0) as usize);
-        let base = self.keys.len() as u32;
-        self.keys.extend_from_slice(&other.keys);
-        self.ends.extend(other.ends.iter().map(|e| e + base));
-    }
-
     /// Number of (non-empty) rows.
     pub fn len(&self) -> usize {
         self.ends.len()
@@ -102,13 +92,10 @@ mod tests {
         a.push_row(&[]);
         a.push_key(k(3));
         a.end_row();
-        let mut b = KeyRows::new();
-        b.push_row(&[k(4)]);
-        a.append(&b);
         let rows: Vec<Vec<PersonKey>> = a.iter().map(<[PersonKey]>::to_vec).collect();
-        assert_eq!(rows, vec![vec![k(1), k(2)], vec![k(3)], vec![k(4)]]);
-        assert_eq!(a.len(), 3);
-        assert_eq!(a.keys().len(), 4);
+        assert_eq!(rows, vec![vec![k(1), k(2)], vec![k(3)]]);
+        assert_eq!(a.len(), 2);
+        assert_eq!(a.keys().len(), 3);
     }
 
     #[test]

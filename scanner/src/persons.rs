@@ -258,8 +258,7 @@ impl Tally {
                 report
                     .warnings
                     .push(format!("the person count could not read every row: {e}"));
-                c.incomplete
-                    .push(format!("{} {}", report.source, report.name));
+                c.incomplete.push(name.to_string());
             }
         }
     }
@@ -314,10 +313,10 @@ impl Tally {
             .enumerate()
             .map(|(i, a)| ((a.source.as_str(), a.name.as_str()), i))
             .collect();
+        let estimate = |s: &SketchCounter| s.distinct_by_kind().values().sum::<u64>();
         let mut counts = Vec::new();
         for (n, slot) in c.slots.iter().enumerate().filter(|(_, s)| s.complete) {
             let exact = exact_by_slot.get(n).copied().flatten();
-            let estimate = |s: &SketchCounter| s.distinct_by_kind().values().sum::<u64>();
             let persons = exact.or_else(|| slot.row_keys.as_ref().map(estimate));
             if let (Some(&i), Some(persons)) = (
                 index.get(&(slot.asset.0.as_str(), slot.asset.1.as_str())),
