@@ -1,0 +1,13 @@
+//! The typed vocabulary every mulu crate shares.
+//!
+//! Classifiers name what they find with a [`CategoryId`]; connectors' schemas become
+//! [`ColumnType`]s once, where the type is known. Nothing here does I/O, and no crate passes
+//! these values between each other as strings or JSON.
+
+#![warn(missing_docs)]
+
+pub mod category;
+pub mod column_type;
+
+pub use category::{ids, CategoryId};
+pub use column_type::{ColumnType, TypeFamily};
