@@ -12,7 +12,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use globset::{Glob, GlobMatcher};
 use serde::{Deserialize, Serialize};
 
-use crate::report::{AssetReport, ScanReport, Status};
+use model::{AssetKind, AssetReport, CategoryId, Level, ScanReport, Status, Timestamp};
+
 use crate::rules::{Condition, ItemDef, RuleSet};
 
 /// Schema tag of the JSON catalogue.
@@ -25,7 +26,7 @@ pub const TO_FILL: &str = "待填写";
 const VEHICLE_SECTORS: &[&str] = &["车联网", "智能网联汽车", "汽车"];
 
 /// `[organization]` in `mulu.toml`: the filing entity (备案主体).
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Organization {
     /// 单位名称.
@@ -46,7 +47,7 @@ pub struct Organization {
 }
 
 /// A named person with contact details.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Person {
     /// 姓名.
@@ -192,12 +193,12 @@ pub struct FieldRule {
 }
 
 /// The filing catalogue.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Catalog {
     /// Always [`CATALOG_SCHEMA`].
     pub schema: String,
     /// When the scan behind it started.
-    pub scan_started_at: String,
+    pub scan_started_at: Timestamp,
     /// 备案主体信息.
     pub header: FilingHeader,
     /// 重要数据目录: important and core items only.
@@ -207,7 +208,7 @@ pub struct Catalog {
 }
 
 /// 备案主体信息.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FilingHeader {
     /// The organisation as configured.
     pub organization: Organization,
@@ -227,7 +228,7 @@ pub struct Range {
 }
 
 /// One catalogue entry: a category of data and everything holding it.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CatalogItem {
     /// 目录编号: stable across scans for the same data.
     pub item_id: String,
@@ -238,11 +239,11 @@ pub struct CatalogItem {
     /// 数据类别, up to three levels.
     pub class: Vec<String>,
     /// 数据级别: 一般 / 重要 / 核心.
-    pub level: String,
+    pub level: Level,
     /// 识别依据: the rules that made it important.
     pub basis: Vec<String>,
     /// Category ids found.
-    pub categories: Vec<String>,
+    pub categories: Vec<CategoryId>,
     /// 数据规模—条目数量: rows over all carriers (known ones).
     pub record_count: u64,
     /// 数据规模—存储总量 in bytes (known ones).
@@ -278,7 +279,7 @@ pub struct Carrier {
 }
 
 /// 车联网 extension of an item.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct VehicleExtension {
     /// 汽车数据类型.
     pub kind: String,
@@ -298,11 +299,21 @@ pub struct CatalogInput<'a> {
     pub rules: &'a RuleSet,
 }
 
+/// A `[[catalog.fields]]` match pattern that is not a valid glob.
+#[derive(Debug, thiserror::Error)]
+#[error("[[catalog.fields]] pattern '{pattern}': {source}")]
+pub struct FieldPatternError {
+    /// The pattern as written.
+    pub pattern: String,
+    /// Why it is not a glob.
+    pub source: globset::Error,
+}
+
 /// Builds the catalogue.
 ///
 /// # Errors
 /// A `[[catalog.fields]]` pattern that is not a valid glob.
-pub fn build(input: &CatalogInput<'_>) -> Result<Catalog, String> {
+pub fn build(input: &CatalogInput<'_>) -> Result<Catalog, FieldPatternError> {
     let CatalogInput {
         report,
         organization,
@@ -313,10 +324,10 @@ pub fn build(input: &CatalogInput<'_>) -> Result<Catalog, String> {
     let vehicle_org = organization.is_vehicle();
 
     // Group assets by item: every category an asset holds puts it under that item.
-    let mut groups: BTreeMap<String, (ItemDef, BTreeSet<String>, Vec<&AssetReport>)> =
+    let mut groups: BTreeMap<String, (ItemDef, BTreeSet<CategoryId>, Vec<&AssetReport>)> =
         BTreeMap::new();
     for asset in report.assets.iter().filter(|a| a.status == Status::Ok) {
-        let ids: BTreeSet<&str> = asset.category_ids().collect();
+        let ids: BTreeSet<&CategoryId> = asset.category_ids().collect();
         for id in ids {
             let def = rules
                 .item_for(id)
@@ -325,7 +336,7 @@ pub fn build(input: &CatalogInput<'_>) -> Result<Catalog, String> {
             let entry = groups
                 .entry(def.id.clone())
                 .or_insert_with(|| (def, BTreeSet::new(), Vec::new()));
-            entry.1.insert(id.to_string());
+            entry.1.insert(id.clone());
             if !entry.2.iter().any(|a| std::ptr::eq(*a, asset)) {
                 entry.2.push(asset);
             }
@@ -357,12 +368,12 @@ pub fn build(input: &CatalogInput<'_>) -> Result<Catalog, String> {
     }
     let items = inventory
         .iter()
-        .filter(|i| i.level != "一般")
+        .filter(|i| i.level > Level::General)
         .cloned()
         .collect();
     Ok(Catalog {
         schema: CATALOG_SCHEMA.into(),
-        scan_started_at: report.started_at.clone(),
+        scan_started_at: report.started_at,
         header: FilingHeader {
             organization: (*organization).clone(),
             filing_type: "首次".into(),
@@ -377,13 +388,13 @@ pub fn build(input: &CatalogInput<'_>) -> Result<Catalog, String> {
 }
 
 /// An item for a category no definition gathers: the category is its own item.
-fn fallback_item(report: &ScanReport, category: &str) -> ItemDef {
+fn fallback_item(report: &ScanReport, category: &CategoryId) -> ItemDef {
     let meta = report.categories.get(category);
     ItemDef {
-        id: category.replace('.', "-"),
+        id: category.as_str().replace('.', "-"),
         name: meta.map_or_else(|| category.to_string(), |m| m.name_zh.clone()),
         description: meta.map_or_else(String::new, |m| m.name_en.clone()),
-        categories: vec![category.to_string()],
+        categories: vec![category.clone()],
         class: meta
             .filter(|m| m.is_pi)
             .map(|m| vec!["业务服务数据".into(), "个人信息".into(), m.pi_class.clone()])
@@ -397,7 +408,7 @@ fn fallback_item(report: &ScanReport, category: &str) -> ItemDef {
 fn base_item(
     report: &ScanReport,
     def: &ItemDef,
-    categories: &BTreeSet<String>,
+    categories: &BTreeSet<CategoryId>,
     assets: &[&AssetReport],
 ) -> CatalogItem {
     let mut carriers: Vec<Carrier> = assets
@@ -405,7 +416,7 @@ fn base_item(
         .map(|a| Carrier {
             source: a.source.clone(),
             asset: a.name.clone(),
-            store_type: store_type(&a.source, &a.name, &a.kind),
+            store_type: store_type(&a.source, &a.name, a.kind),
         })
         .collect();
     carriers.sort();
@@ -433,7 +444,7 @@ fn base_item(
             .filter(|c| !c.is_empty())
             .cloned()
             .collect(),
-        level: "一般".into(),
+        level: Level::General,
         basis: Vec::new(),
         categories: categories.iter().cloned().collect(),
         record_count: assets.iter().filter_map(|a| a.row_count).sum(),
@@ -450,8 +461,6 @@ fn base_item(
         notes: Vec::new(),
     }
 }
-
-const LEVEL_ORDER: &[&str] = &["一般", "重要", "核心"];
 
 fn decide_importance(
     item: &mut CatalogItem,
@@ -493,9 +502,9 @@ fn decide_importance(
         };
         match fired {
             Some(false) => {}
-            Some(true) => raise(item, &rule.level, &rule.basis),
+            Some(true) => raise(item, rule.level, &rule.basis),
             None => {
-                raise(item, &rule.level, &format!("{}（待核实）", rule.basis));
+                raise(item, rule.level, &format!("{}（待核实）", rule.basis));
                 item.notes.push(format!(
                     "rule {}: the person count cannot decide it; run the scan with --persons exact",
                     rule.id
@@ -505,17 +514,14 @@ fn decide_importance(
     }
 }
 
-fn raise(item: &mut CatalogItem, level: &str, basis: &str) {
-    let rank = |l: &str| LEVEL_ORDER.iter().position(|x| *x == l).unwrap_or(0);
-    if rank(level) > rank(&item.level) {
-        item.level = level.to_string();
-    }
+fn raise(item: &mut CatalogItem, level: Level, basis: &str) {
+    item.level = item.level.max(level);
     if !item.basis.iter().any(|b| b == basis) {
         item.basis.push(basis.to_string());
     }
 }
 
-fn store_type(source: &str, asset: &str, kind: &str) -> String {
+fn store_type(source: &str, asset: &str, kind: AssetKind) -> String {
     if let Some((scheme, _)) = source.split_once("://") {
         if scheme != "file" {
             return match scheme {
@@ -525,13 +531,13 @@ fn store_type(source: &str, asset: &str, kind: &str) -> String {
             };
         }
     }
-    if kind == "dataset" {
+    if kind == AssetKind::Dataset {
         return "parquet dataset".into();
     }
     asset
         .rsplit_once('.')
         .map(|(_, ext)| ext.to_ascii_lowercase())
-        .unwrap_or_else(|| kind.to_string())
+        .unwrap_or_else(|| kind.as_str().to_string())
 }
 
 struct CompiledMatch {
@@ -549,7 +555,7 @@ impl CompiledMatch {
         ok(&self.item, Box::new(std::iter::once(item.item_id.as_str())))
             && ok(
                 &self.category,
-                Box::new(item.categories.iter().map(String::as_str)),
+                Box::new(item.categories.iter().map(CategoryId::as_str)),
             )
             && ok(
                 &self.source,
@@ -562,13 +568,18 @@ impl CompiledMatch {
     }
 }
 
-fn compile_field_rules(rules: &[FieldRule]) -> Result<Vec<(CompiledMatch, &FieldRule)>, String> {
-    let glob = |p: &Option<String>| -> Result<Option<GlobMatcher>, String> {
+fn compile_field_rules(
+    rules: &[FieldRule],
+) -> Result<Vec<(CompiledMatch, &FieldRule)>, FieldPatternError> {
+    let glob = |p: &Option<String>| -> Result<Option<GlobMatcher>, FieldPatternError> {
         p.as_ref()
             .map(|p| {
                 Glob::new(p)
                     .map(|g| g.compile_matcher())
-                    .map_err(|e| format!("[[catalog.fields]] pattern '{p}': {e}"))
+                    .map_err(|source| FieldPatternError {
+                        pattern: p.clone(),
+                        source,
+                    })
             })
             .transpose()
     };
@@ -663,8 +674,8 @@ pub fn check(catalog: &Catalog, uscc_valid: impl Fn(&str) -> bool) -> Vec<Proble
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::{
-        CategoryMeta, CategoryReport, ColumnReport, PersonsReport, SCAN_REPORT_SCHEMA,
+    use model::{
+        CategoryMeta, CategoryReport, ColumnReport, CountMethod, PersonsReport, SCAN_REPORT_SCHEMA,
     };
 
     fn asset(
@@ -677,7 +688,7 @@ mod tests {
         AssetReport {
             source: "sqlite://crm.db".into(),
             name: name.into(),
-            kind: "table".into(),
+            kind: AssetKind::Table,
             row_count: Some(rows),
             bytes: Some(bytes),
             sampled_rows: rows.min(1000),
@@ -691,7 +702,7 @@ mod tests {
                     name: format!("col_{c}"),
                     data_type: "Utf8".into(),
                     categories: vec![CategoryReport {
-                        id: c.to_string(),
+                        id: CategoryId::new(*c),
                         confidence: 1.0,
                         matched: 10,
                         sampled: 10,
@@ -717,14 +728,14 @@ mod tests {
         };
         ScanReport {
             schema: SCAN_REPORT_SCHEMA.into(),
-            started_at: "2026-11-23T00:00:00Z".into(),
-            finished_at: "2026-11-23T00:00:01Z".into(),
+            started_at: "2026-11-23T00:00:00Z".parse().unwrap(),
+            finished_at: "2026-11-23T00:00:01Z".parse().unwrap(),
             sources: vec![],
             assets,
             categories: [
-                ("pi.cn_resident_id".to_string(), meta("居民身份证号", false)),
-                ("pi.bank_card".to_string(), meta("银行卡号", true)),
-                ("vehicle.vin".to_string(), meta("车辆识别代号", false)),
+                (model::ids::CN_RESIDENT_ID, meta("居民身份证号", false)),
+                (model::ids::BANK_CARD, meta("银行卡号", true)),
+                (model::ids::VIN, meta("车辆识别代号", false)),
             ]
             .into_iter()
             .collect(),
@@ -732,7 +743,7 @@ mod tests {
                 distinct: Some(n),
                 lower: n,
                 upper: n,
-                method: "exact".into(),
+                method: CountMethod::Exact,
                 mergeable: true,
                 by_identifier: BTreeMap::new(),
                 thresholds: vec![],
@@ -802,7 +813,7 @@ mod tests {
             })
         );
         // Vehicle organisation: personal items are vehicle PI, > 100,000 persons → important.
-        assert_eq!(identity.level, "重要");
+        assert_eq!(identity.level, Level::Important);
         assert_eq!(
             identity.basis,
             vec!["《汽车数据安全管理若干规定（试行）》第三条第（五）项"]
@@ -811,7 +822,11 @@ mod tests {
         let financial = &c.inventory[0];
         assert!(financial.contains_sensitive_pi);
         assert_eq!(financial.sensitive_types, vec!["银行卡号"]);
-        assert_eq!(financial.level, "一般", "10 persons is not over 100,000");
+        assert_eq!(
+            financial.level,
+            Level::General,
+            "10 persons is not over 100,000"
+        );
         assert_eq!(c.items.len(), 2);
     }
 
@@ -822,7 +837,7 @@ mod tests {
             Some(100_000),
         );
         let c = build_with(&r, &vehicle_org(), &CatalogConfig::default());
-        assert_eq!(c.inventory[0].level, "一般");
+        assert_eq!(c.inventory[0].level, Level::General);
         assert!(c.items.is_empty());
     }
 
@@ -834,7 +849,8 @@ mod tests {
         );
         let c = build_with(&small, &vehicle_org(), &CatalogConfig::default());
         assert_eq!(
-            c.inventory[0].level, "一般",
+            c.inventory[0].level,
+            Level::General,
             "50,000 rows cannot hold 100,001 persons"
         );
         let big = report(
@@ -842,7 +858,7 @@ mod tests {
             None,
         );
         let c = build_with(&big, &vehicle_org(), &CatalogConfig::default());
-        assert_eq!(c.items[0].level, "重要");
+        assert_eq!(c.items[0].level, Level::Important);
         assert!(c.items[0].basis[0].ends_with("（待核实）"));
         assert!(c.items[0].notes[0].contains("--persons exact"));
     }

@@ -9,7 +9,7 @@ pub(crate) fn item_columns(vehicle: bool) -> Vec<(&'static str, fn(&CatalogItem)
         ("数据名称", |i| i.data_name.clone()),
         ("数据描述", |i| i.description.clone()),
         ("数据类别", |i| i.class.join(" / ")),
-        ("数据级别", |i| i.level.clone()),
+        ("数据级别", |i| i.level.to_string()),
         ("识别依据", |i| i.basis.join("；")),
         ("数据来源", |i| field(&i.fields.data_source)),
         ("数据规模—条目数量", |i| {

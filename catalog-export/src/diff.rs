@@ -278,7 +278,7 @@ mod tests {
             data_name: format!("{id} data"),
             description: String::new(),
             class: vec![],
-            level: "重要".into(),
+            level: model::Level::Important,
             basis: vec![],
             categories: vec![],
             record_count: records,
@@ -301,7 +301,7 @@ mod tests {
     fn catalog(items: Vec<CatalogItem>) -> Catalog {
         Catalog {
             schema: crate::catalog::CATALOG_SCHEMA.into(),
-            scan_started_at: String::new(),
+            scan_started_at: model::now(),
             header: FilingHeader {
                 organization: Organization::default(),
                 filing_type: "首次".into(),

@@ -1,7 +1,6 @@
-//! Scan reports and the important-data catalogue (重要数据目录).
+//! The important-data catalogue (重要数据目录), built from a scan report
+//! ([`model::ScanReport`], the contract between a scan and everything after it).
 //!
-//! - [`report`]: the scan report (`mulu.scan-report/v1`), the contract between a scan and
-//!   everything after it. Fields may be added; none is ever renamed.
 //! - [`catalog`]: turns a report plus the organisation's configuration into the filing
 //!   catalogue: items per category of data, importance decided by [`rules`].
 //! - [`xlsx`] and [`csv`]: the files a DPO opens and files.
@@ -15,8 +14,5 @@
 pub mod catalog;
 pub mod csv;
 pub mod diff;
-pub mod report;
 pub mod rules;
 pub mod xlsx;
-
-pub use report::*;

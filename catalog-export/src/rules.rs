@@ -4,10 +4,58 @@
 //! PI thresholds; an organisation replaces them with its own file when its sector catalogue
 //! says more.
 
+use model::{CategoryId, Level};
 use serde::Deserialize;
 
 /// The shipped default rule set.
 pub const DEFAULT_RULES: &str = include_str!("../rules/default.toml");
+
+/// A rule file that cannot be used, naming the file (`origin`) and what is wrong.
+#[derive(Debug, thiserror::Error)]
+pub enum RulesError {
+    /// Not valid TOML, or a field of the wrong shape (the message has the line).
+    #[error("{origin}: {source}")]
+    Syntax {
+        /// The file.
+        origin: String,
+        /// The parser's message.
+        source: toml::de::Error,
+    },
+    /// Two items share an id.
+    #[error("{origin}: item id '{id}' is defined twice")]
+    DuplicateItem {
+        /// The file.
+        origin: String,
+        /// The id.
+        id: String,
+    },
+    /// Two rules share an id.
+    #[error("{origin}: rule id '{id}' is defined twice")]
+    DuplicateRule {
+        /// The file.
+        origin: String,
+        /// The id.
+        id: String,
+    },
+    /// A rule names an item that no definition has.
+    #[error("{origin}: rule '{rule}' applies to unknown item '{target}'")]
+    UnknownItem {
+        /// The file.
+        origin: String,
+        /// The rule.
+        rule: String,
+        /// The item it names.
+        target: String,
+    },
+    /// A persons rule without its threshold.
+    #[error("{origin}: rule '{rule}' needs a `value`")]
+    MissingValue {
+        /// The file.
+        origin: String,
+        /// The rule.
+        rule: String,
+    },
+}
 
 /// Items and the rules that make them important.
 #[derive(Debug, Clone, Deserialize)]
@@ -32,7 +80,7 @@ pub struct ItemDef {
     /// 数据描述.
     pub description: String,
     /// Category ids this item gathers.
-    pub categories: Vec<String>,
+    pub categories: Vec<CategoryId>,
     /// 数据类别: up to three levels (MIIT category, GB/T 43697 field, PI class).
     #[serde(default)]
     pub class: Vec<String>,
@@ -75,7 +123,7 @@ pub struct RuleDef {
     #[serde(default)]
     pub value: Option<u64>,
     /// 一般, 重要 or 核心.
-    pub level: String,
+    pub level: Level,
     /// 识别依据: the regulation text that makes the item important.
     pub basis: String,
 }
@@ -91,8 +139,11 @@ impl RuleSet {
     /// # Errors
     /// TOML errors (with line), duplicate ids, rules naming unknown items, persons rules
     /// without a value, unknown levels.
-    pub fn parse(text: &str, origin: &str) -> Result<Self, String> {
-        let set: RuleSet = toml::from_str(text).map_err(|e| format!("{origin}: {e}"))?;
+    pub fn parse(text: &str, origin: &str) -> Result<Self, RulesError> {
+        let set: RuleSet = toml::from_str(text).map_err(|source| RulesError::Syntax {
+            origin: origin.to_owned(),
+            source,
+        })?;
         set.validate(origin)?;
         Ok(set)
     }
@@ -101,49 +152,54 @@ impl RuleSet {
     ///
     /// # Errors
     /// As [`RuleSet::parse`].
-    pub fn with_rules(mut self, rules: &[RuleDef], origin: &str) -> Result<Self, String> {
+    pub fn with_rules(mut self, rules: &[RuleDef], origin: &str) -> Result<Self, RulesError> {
         self.rules.extend_from_slice(rules);
         self.validate(origin)?;
         Ok(self)
     }
 
-    fn validate(&self, origin: &str) -> Result<(), String> {
+    fn validate(&self, origin: &str) -> Result<(), RulesError> {
+        let origin = || origin.to_owned();
         let mut seen = std::collections::HashSet::new();
         for item in &self.items {
             if !seen.insert(item.id.as_str()) {
-                return Err(format!("{origin}: item id '{}' is defined twice", item.id));
+                return Err(RulesError::DuplicateItem {
+                    origin: origin(),
+                    id: item.id.clone(),
+                });
             }
         }
         let mut rule_ids = std::collections::HashSet::new();
         for rule in &self.rules {
             if !rule_ids.insert(rule.id.as_str()) {
-                return Err(format!("{origin}: rule id '{}' is defined twice", rule.id));
+                return Err(RulesError::DuplicateRule {
+                    origin: origin(),
+                    id: rule.id.clone(),
+                });
             }
             for target in &rule.applies_to {
                 let group = target == "vehicle_pi" || target == "personal";
                 if !group && !seen.contains(target.as_str()) {
-                    return Err(format!(
-                        "{origin}: rule '{}' applies to unknown item '{target}'",
-                        rule.id
-                    ));
+                    return Err(RulesError::UnknownItem {
+                        origin: origin(),
+                        rule: rule.id.clone(),
+                        target: target.clone(),
+                    });
                 }
             }
             let needs_value = matches!(rule.when, Condition::PersonsGt | Condition::PersonsGe);
             if needs_value && rule.value.is_none() {
-                return Err(format!("{origin}: rule '{}' needs a `value`", rule.id));
-            }
-            if !["一般", "重要", "核心"].contains(&rule.level.as_str()) {
-                return Err(format!(
-                    "{origin}: rule '{}' has level '{}'; use 一般, 重要 or 核心",
-                    rule.id, rule.level
-                ));
+                return Err(RulesError::MissingValue {
+                    origin: origin(),
+                    rule: rule.id.clone(),
+                });
             }
         }
         Ok(())
     }
 
     /// The item definition that gathers `category`, if any.
-    pub fn item_for(&self, category: &str) -> Option<&ItemDef> {
+    pub fn item_for(&self, category: &CategoryId) -> Option<&ItemDef> {
         self.items
             .iter()
             .find(|i| i.categories.iter().any(|c| c == category))
@@ -174,10 +230,10 @@ mod tests {
             (Condition::PersonsGt, Some(100_000))
         );
         assert_eq!(
-            set.item_for("pi.cn_resident_id").unwrap().id,
+            set.item_for(&model::ids::CN_RESIDENT_ID).unwrap().id,
             "personal-identity"
         );
-        assert!(set.item_for("org.uscc").is_none());
+        assert!(set.item_for(&model::ids::USCC).is_none());
     }
 
     #[test]
@@ -186,12 +242,15 @@ mod tests {
             "[[rule]]\nid = \"x\"\napplies_to = [\"nope\"]\nwhen = \"always\"\nlevel = \"重要\"\nbasis = \"b\"\n",
             "my.toml",
         )
-        .unwrap_err();
+        .unwrap_err()
+        .to_string();
         assert!(
             err.contains("my.toml") && err.contains("'x'") && err.contains("nope"),
             "{err}"
         );
-        let err = RuleSet::parse("[[item]]\nid = 1\n", "my.toml").unwrap_err();
+        let err = RuleSet::parse("[[item]]\nid = 1\n", "my.toml")
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("my.toml") && err.contains("line 2"), "{err}");
     }
 }

@@ -99,7 +99,12 @@ fn header_sheet(sheet: &mut Worksheet, catalog: &Catalog, f: &Formats) -> Result
         ("备案类型", catalog.header.filing_type.clone()),
         ("个人信息主体总数", pi_total),
         ("重要数据目录条目数", catalog.items.len().to_string()),
-        ("扫描时间", catalog.scan_started_at.clone()),
+        (
+            "扫描时间",
+            catalog
+                .scan_started_at
+                .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        ),
     ];
     sheet.write_string_with_format(0, 0, "字段", &f.header)?;
     sheet.write_string_with_format(0, 1, "内容", &f.header)?;
@@ -155,7 +160,7 @@ fn vehicle_sheet(sheet: &mut Worksheet, catalog: &Catalog, f: &Formats) -> Resul
             item.data_name.clone(),
             ext.map(|v| v.kind.clone()).unwrap_or_default(),
             ext.map(|v| v.art3_items.join("；")).unwrap_or_default(),
-            item.level.clone(),
+            item.level.to_string(),
         ];
         for (c, v) in cells.iter().enumerate() {
             write_cell(sheet, r as u32 + 1, c as u16, v, f)?;

@@ -11,3 +11,13 @@ pub mod column_type;
 
 pub use category::{ids, CategoryId};
 pub use column_type::{ColumnType, TypeFamily};
+pub mod level;
+pub mod persons;
+pub mod report;
+
+pub use level::Level;
+pub use persons::{CountMethod, IdentifierKind, Op, PersonsReport, ThresholdStatus, Verdict};
+pub use report::{
+    now, AssetCategoryReport, AssetKind, AssetReport, CategoryMeta, CategoryReport, ColumnReport,
+    ScanReport, SourceReport, Status, Timestamp, SCAN_REPORT_SCHEMA,
+};

@@ -189,7 +189,7 @@ impl PersonKeyer {
     fn key_bytes(&self, kind: IdentifierKind, value: &[u8]) -> PersonKey {
         let mut mac = self.mac.clone();
         mac.update(DOMAIN);
-        mac.update(kind.as_category_id().as_bytes());
+        mac.update(kind.category_id().as_str().as_bytes());
         mac.update(b"\0");
         mac.update(value);
         let out = mac.finalize().into_bytes();

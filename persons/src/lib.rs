@@ -21,10 +21,10 @@
 //!    * approximately, in fixed memory, with [`SketchCounter`] (one HLL
 //!      sketch per identifier kind, mergeable across shards and runs).
 //! 4. Judge the count against [`ThresholdRule`]s and build a
-//!    [`PersonsReport`].
+//!    [`PersonsReport`] ([`exact_report`], [`sketch_report`]).
 //!
 //! ```
-//! use persons::{ExactCounter, IdentifierKind::*, PersonKeyer, PersonsReport, ThresholdRule};
+//! use persons::{exact_report, ExactCounter, IdentifierKind::*, PersonKeyer, ThresholdRule};
 //!
 //! let keyer = PersonKeyer::from_hex(&"42".repeat(32)).unwrap();
 //! let mut counter = ExactCounter::new();
@@ -35,7 +35,7 @@
 //! counter.add_row(&[keyer.key_raw(MobilePhone, "13800138000").unwrap()]);
 //! assert_eq!(counter.distinct_persons(), 1);
 //!
-//! let report = PersonsReport::from_exact(&counter, &keyer, None, &ThresholdRule::defaults());
+//! let report = exact_report(&counter, &keyer, None, &ThresholdRule::defaults());
 //! assert_eq!(report.distinct, Some(1));
 //! ```
 //!
@@ -80,7 +80,6 @@
 
 mod exact;
 mod keyer;
-mod kind;
 mod normalize;
 mod report;
 mod rows;
@@ -89,9 +88,11 @@ mod threshold;
 
 pub use exact::{AssetId, ExactCounter};
 pub use keyer::{KeyError, PersonKey, PersonKeyer};
-pub use kind::IdentifierKind;
+pub use model::persons::{
+    CountMethod, IdentifierKind, Op, PersonsReport, ThresholdStatus, Verdict,
+};
 pub use normalize::normalize;
-pub use report::{CountMethod, PersonsReport};
+pub use report::{build_report, exact_report, sketch_report};
 pub use rows::KeyRows;
 pub use sketch::{SketchCounter, SketchError, SKETCH_LG_K};
-pub use threshold::{evaluate, AppliesTo, Op, PersonCount, Status, ThresholdRule, Verdict};
+pub use threshold::{evaluate, AppliesTo, PersonCount, ThresholdRule};

@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+pub use model::persons::{Op, ThresholdStatus, Verdict};
+
 /// A count of persons: exact (`distinct` is set and equals both bounds) or
 /// bounded (sketch mode, `distinct` is `None`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -30,35 +32,6 @@ impl PersonCount {
             distinct: None,
             lower,
             upper,
-        }
-    }
-}
-
-/// Comparison of a threshold rule.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Op {
-    /// `count >= value` (Chinese "以上": the boundary is included).
-    #[serde(rename = ">=")]
-    Ge,
-    /// `count > value` (Chinese "超过": the boundary is excluded).
-    #[serde(rename = ">")]
-    Gt,
-}
-
-impl Op {
-    /// Whether `count` satisfies `count <op> value`.
-    pub fn holds(self, count: u64, value: u64) -> bool {
-        match self {
-            Op::Ge => count >= value,
-            Op::Gt => count > value,
-        }
-    }
-
-    /// `">="` or `">"`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Op::Ge => ">=",
-            Op::Gt => ">",
         }
     }
 }
@@ -135,34 +108,6 @@ impl ThresholdRule {
     }
 }
 
-/// Outcome of a rule.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Status {
-    /// The count certainly meets the rule.
-    Crossed,
-    /// The count certainly does not meet the rule.
-    NotCrossed,
-    /// The bounds straddle the rule's value (sketch mode only): an exact
-    /// run is needed to decide.
-    Undecided,
-}
-
-/// A rule's verdict, serialised as one entry of the report's `thresholds`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Verdict {
-    /// The rule id.
-    pub id: String,
-    /// The comparison (`">="` / `">"`).
-    pub rule: Op,
-    /// The rule's value.
-    pub value: u64,
-    /// The outcome.
-    pub status: Status,
-    /// The rule's legal source.
-    pub basis: String,
-}
-
 /// Judges `count` against `rule`.
 ///
 /// An exact count is always decided. With bounds only, the rule is
@@ -171,11 +116,11 @@ pub struct Verdict {
 pub fn evaluate(rule: &ThresholdRule, count: &PersonCount) -> Verdict {
     let holds = |n| rule.op.holds(n, rule.value);
     let status = match count.distinct {
-        Some(n) if holds(n) => Status::Crossed,
-        Some(_) => Status::NotCrossed,
-        None if holds(count.lower) => Status::Crossed,
-        None if !holds(count.upper) => Status::NotCrossed,
-        None => Status::Undecided,
+        Some(n) if holds(n) => ThresholdStatus::Crossed,
+        Some(_) => ThresholdStatus::NotCrossed,
+        None if holds(count.lower) => ThresholdStatus::Crossed,
+        None if !holds(count.upper) => ThresholdStatus::NotCrossed,
+        None => ThresholdStatus::Undecided,
     };
     Verdict {
         id: rule.id.clone(),
@@ -197,13 +142,13 @@ mod tests {
             .unwrap()
     }
 
-    fn status(id: &str, c: PersonCount) -> Status {
+    fn status(id: &str, c: PersonCount) -> ThresholdStatus {
         evaluate(&rule(id), &c).status
     }
 
     #[test]
     fn exact_boundaries() {
-        use Status::*;
+        use ThresholdStatus::*;
         assert_eq!(
             status("ndsr-art28", PersonCount::exact(10_000_000)),
             Crossed
@@ -233,7 +178,7 @@ mod tests {
 
     #[test]
     fn bounded_counts() {
-        use Status::*;
+        use ThresholdStatus::*;
         assert_eq!(
             status("ndsr-art28", PersonCount::bounded(10_000_000, 30_000_000)),
             Crossed
@@ -270,8 +215,8 @@ mod tests {
                 "status": "undecided", "basis": "网络数据安全管理条例 第二十八条"})
         );
         let s = |st| serde_json::to_string(&st).unwrap();
-        assert_eq!(s(Status::Crossed), "\"crossed\"");
-        assert_eq!(s(Status::NotCrossed), "\"not_crossed\"");
+        assert_eq!(s(ThresholdStatus::Crossed), "\"crossed\"");
+        assert_eq!(s(ThresholdStatus::NotCrossed), "\"not_crossed\"");
         let r = serde_json::to_value(rule("vehicle-art3-5")).unwrap();
         assert_eq!(r["op"], ">");
         assert_eq!(r["applies_to"], "vehicle_pi");

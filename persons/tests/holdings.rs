@@ -3,8 +3,9 @@
 
 use classifiers::validate::mod11_2_check_char;
 use persons::{
-    normalize, AppliesTo, CountMethod, ExactCounter, IdentifierKind, IdentifierKind::*, Op,
-    PersonCount, PersonKey, PersonKeyer, PersonsReport, SketchCounter, Status, ThresholdRule,
+    build_report, exact_report, normalize, sketch_report, AppliesTo, CountMethod, ExactCounter,
+    IdentifierKind, IdentifierKind::*, Op, PersonCount, PersonKey, PersonKeyer, PersonsReport,
+    SketchCounter, ThresholdRule, ThresholdStatus,
 };
 
 const SECRET_HEX: &str = "6d756c752d746573742d6b65792d6e6f742d612d7265616c2d7365637265742e";
@@ -231,8 +232,7 @@ fn report_fragment_and_vehicle_rule() {
     let k = keyer();
     let h = holdings(&k);
     let vehicle = PersonCount::exact(h.counter.persons_in_assets(&[h.vehicles]));
-    let report =
-        PersonsReport::from_exact(&h.counter, &k, Some(vehicle), &ThresholdRule::defaults());
+    let report = exact_report(&h.counter, &k, Some(vehicle), &ThresholdRule::defaults());
     let json = serde_json::to_value(&report).unwrap();
     assert_eq!(
         json,
@@ -254,7 +254,7 @@ fn report_fragment_and_vehicle_rule() {
 
     // Ephemeral key: not mergeable.
     let eph = PersonKeyer::random().unwrap();
-    let r = PersonsReport::from_exact(&ExactCounter::new(), &eph, None, &ThresholdRule::defaults());
+    let r = exact_report(&ExactCounter::new(), &eph, None, &ThresholdRule::defaults());
     assert!(!r.mergeable);
     assert_eq!(r.method, CountMethod::Exact);
 }
@@ -263,7 +263,7 @@ fn report_fragment_and_vehicle_rule() {
 fn threshold_boundaries_through_reports() {
     let rules = ThresholdRule::defaults();
     let at = |n: u64, vehicle: u64| {
-        PersonsReport::new(
+        build_report(
             CountMethod::Exact,
             true,
             PersonCount::exact(n),
@@ -277,15 +277,15 @@ fn threshold_boundaries_through_reports() {
         .collect::<std::collections::BTreeMap<_, _>>()
     };
     let r = at(10_000_000, 100_000);
-    assert_eq!(r["ndsr-art28"], Status::Crossed);
-    assert_eq!(r["pipl-art52-officer"], Status::Crossed);
-    assert_eq!(r["vehicle-art3-5"], Status::NotCrossed);
+    assert_eq!(r["ndsr-art28"], ThresholdStatus::Crossed);
+    assert_eq!(r["pipl-art52-officer"], ThresholdStatus::Crossed);
+    assert_eq!(r["vehicle-art3-5"], ThresholdStatus::NotCrossed);
     let r = at(9_999_999, 100_001);
-    assert_eq!(r["ndsr-art28"], Status::NotCrossed);
-    assert_eq!(r["vehicle-art3-5"], Status::Crossed);
+    assert_eq!(r["ndsr-art28"], ThresholdStatus::NotCrossed);
+    assert_eq!(r["vehicle-art3-5"], ThresholdStatus::Crossed);
 
     // Without a vehicle count, the vehicle rule is judged on 0..=upper.
-    let r = PersonsReport::new(
+    let r = build_report(
         CountMethod::Exact,
         true,
         PersonCount::exact(200_000),
@@ -293,8 +293,8 @@ fn threshold_boundaries_through_reports() {
         None,
         &rules,
     );
-    assert_eq!(r.thresholds[2].status, Status::Undecided);
-    let r = PersonsReport::new(
+    assert_eq!(r.thresholds[2].status, ThresholdStatus::Undecided);
+    let r = build_report(
         CountMethod::Exact,
         true,
         PersonCount::exact(100_000),
@@ -302,7 +302,7 @@ fn threshold_boundaries_through_reports() {
         None,
         &rules,
     );
-    assert_eq!(r.thresholds[2].status, Status::NotCrossed);
+    assert_eq!(r.thresholds[2].status, ThresholdStatus::NotCrossed);
 
     // A custom rule round-trips through serde.
     let custom = ThresholdRule {
@@ -316,7 +316,7 @@ fn threshold_boundaries_through_reports() {
     assert_eq!(serde_json::from_str::<ThresholdRule>(&s).unwrap(), custom);
     assert_eq!(
         custom.evaluate(&PersonCount::exact(10_000_000)).status,
-        Status::NotCrossed
+        ThresholdStatus::NotCrossed
     );
 }
 
@@ -341,8 +341,8 @@ fn no_output_contains_an_identifier() {
         sketch.add(key);
     }
     exact.add_asset_row(asset, &keys);
-    let report = PersonsReport::from_exact(&exact, &k, None, &ThresholdRule::defaults());
-    let sketch_report = PersonsReport::from_sketch(&sketch, None, &ThresholdRule::defaults());
+    let report = exact_report(&exact, &k, None, &ThresholdRule::defaults());
+    let sketch_report = sketch_report(&sketch, None, &ThresholdRule::defaults());
 
     let outputs = [
         format!("{keys:?}"),

@@ -1,8 +1,8 @@
 //! Sketch mode: bounds, serialisation and merging. All values are synthetic.
 
 use persons::{
-    IdentifierKind::*, PersonKey, PersonKeyer, PersonsReport, SketchCounter, SketchError, Status,
-    ThresholdRule,
+    sketch_report, IdentifierKind::*, PersonKey, PersonKeyer, SketchCounter, SketchError,
+    ThresholdRule, ThresholdStatus,
 };
 
 fn keyer() -> PersonKeyer {
@@ -84,10 +84,13 @@ fn kinds_give_max_and_sum_bounds() {
     // lower: the phones' lower bound; upper: both kinds' upper bounds.
     assert!(c.lower >= 2_900 && c.lower <= 3_000, "{c:?}");
     assert!(c.upper >= 4_000 && c.upper <= 4_130, "{c:?}");
-    let r = PersonsReport::from_sketch(&s, None, &ThresholdRule::defaults());
+    let r = sketch_report(&s, None, &ThresholdRule::defaults());
     assert_eq!(r.distinct, None);
     assert!(r.mergeable);
-    assert!(r.thresholds.iter().all(|v| v.status == Status::NotCrossed));
+    assert!(r
+        .thresholds
+        .iter()
+        .all(|v| v.status == ThresholdStatus::NotCrossed));
     let json = serde_json::to_value(&r).unwrap();
     assert_eq!(json["method"], "sketch");
     assert_eq!(json["distinct"], serde_json::Value::Null);

@@ -4,8 +4,8 @@ use arrow_array::cast::AsArray;
 use arrow_array::{Array, RecordBatch};
 use arrow_cast::display::{ArrayFormatter, FormatOptions};
 use arrow_schema::{DataType, Schema};
-use catalog_export::{AssetCategoryReport, CategoryReport, ColumnReport};
 use classifiers::ClassifierSet;
+use model::{AssetCategoryReport, CategoryReport, ColumnReport};
 use rayon::prelude::*;
 
 /// Classifies every column of a sample, columns in parallel on the rayon pool.
@@ -21,7 +21,8 @@ pub fn classify_sample(
         .into_par_iter()
         .map(|i| {
             let field = schema.field(i);
-            let mut scan = set.column_typed(field.name(), &field.data_type().to_string());
+            let data_type = model::ColumnType::from_arrow(field.data_type());
+            let mut scan = set.column_typed(field.name(), data_type.declared());
             for batch in batches {
                 if let Some(array) = batch.columns().get(i) {
                     push_values(&mut scan, array.as_ref());
@@ -29,12 +30,12 @@ pub fn classify_sample(
             }
             ColumnReport {
                 name: field.name().clone(),
-                data_type: field.data_type().to_string(),
+                data_type,
                 categories: scan
                     .finish()
                     .into_iter()
                     .map(|f| CategoryReport {
-                        id: f.category,
+                        id: model::CategoryId::new(f.category),
                         confidence: f.confidence,
                         matched: f.matched,
                         sampled: f.sampled,
@@ -61,7 +62,7 @@ pub fn geofence_hits(
     let coordinate_cols: Vec<usize> = columns
         .iter()
         .enumerate()
-        .filter(|(_, c)| c.categories.iter().any(|k| k.id == "geo.coordinate"))
+        .filter(|(_, c)| c.categories.iter().any(|k| k.id == model::ids::COORDINATE))
         .map(|(i, _)| i)
         .collect();
     let name_of = |i: usize| columns[i].name.to_ascii_lowercase();
@@ -135,21 +136,21 @@ fn parse_point(value: &str) -> Option<(f64, f64)> {
 pub fn classify_asset(columns: &[ColumnReport]) -> Vec<AssetCategoryReport> {
     let ids: Vec<Vec<String>> = columns
         .iter()
-        .map(|c| c.categories.iter().map(|k| k.id.clone()).collect())
+        .map(|c| c.categories.iter().map(|k| k.id.to_string()).collect())
         .collect();
     let table: Vec<classifiers::TableColumn<'_>> = columns
         .iter()
         .zip(&ids)
         .map(|(c, ids)| classifiers::TableColumn {
             name: &c.name,
-            data_type: &c.data_type,
+            data_type: c.data_type.declared(),
             categories: ids,
         })
         .collect();
     classifiers::classify_table(&table)
         .into_iter()
         .map(|f| AssetCategoryReport {
-            id: f.category.to_string(),
+            id: model::CategoryId::new(f.category),
             confidence: f.confidence,
             rule: f.rule,
             columns: f.columns,
@@ -251,8 +252,8 @@ mod tests {
         )
         .unwrap();
         let cols = classify_sample(&ClassifierSet::builtin(), &schema, &[batch]);
-        assert_eq!(cols[0].data_type, "Int64");
-        assert_eq!(cols[0].categories[0].id, "pi.mobile_phone");
+        assert_eq!(cols[0].data_type.declared(), "Int64");
+        assert_eq!(cols[0].categories[0].id, model::ids::MOBILE_PHONE);
         assert_eq!(cols[0].categories[0].matched, 50);
         assert!(cols[1].categories.is_empty());
     }

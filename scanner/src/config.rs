@@ -28,7 +28,7 @@ pub struct Config {
     pub catalog: CatalogConfig,
     /// Scheduled scans.
     #[serde(default)]
-    pub schedule: Vec<crate::schedule::Job>,
+    pub schedule: Vec<crate::job::Job>,
     /// Person counting.
     #[serde(default)]
     pub persons: PersonsSection,

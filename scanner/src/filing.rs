@@ -3,7 +3,7 @@
 use anyhow::Context;
 use catalog_export::catalog::{self, Catalog, CatalogInput, Problem};
 use catalog_export::rules::RuleSet;
-use catalog_export::ScanReport;
+use model::ScanReport;
 
 use crate::config::Config;
 

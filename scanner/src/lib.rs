@@ -2,15 +2,17 @@
 //!
 //! A scan opens every source, lists its assets, samples them with bounded concurrency on tokio
 //! (I/O), classifies the samples on rayon (CPU), and folds the per-column verdicts into a
-//! [`catalog_export::ScanReport`]. One asset's failure is recorded in the report and never
+//! [`model::ScanReport`]. One asset's failure is recorded in the report and never
 //! stops the others.
 
 #![warn(missing_docs)]
 
 pub mod classify;
 pub mod config;
+mod cpu;
 pub mod custom;
 pub mod filing;
+pub mod job;
 pub mod persons;
 pub mod refiling;
 pub mod run;

@@ -5,9 +5,9 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
-use catalog_export::ScanReport;
 use clap::{Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
+use model::ScanReport;
 use scanner::config::Config;
 use scanner::state::State;
 use scanner::ScanOptions;
@@ -384,7 +384,7 @@ fn run_scan(args: &ScanArgs, state_path: &Path) -> Result<u8, Failure> {
     for source in report
         .sources
         .iter()
-        .filter(|s| s.status == catalog_export::Status::Error)
+        .filter(|s| s.status == model::Status::Error)
     {
         eprintln!(
             "error: source {}: {}",
@@ -393,7 +393,7 @@ fn run_scan(args: &ScanArgs, state_path: &Path) -> Result<u8, Failure> {
         );
     }
     match &args.json {
-        Some(path) => catalog_export::write_json(&report, path)
+        Some(path) => model::report::write_json(&report, path)
             .with_context(|| format!("cannot write the report to {}", path.display()))
             .map_err(fatal)?,
         None if !args.quiet => print!("{}", scanner::summary::render(&report)),
@@ -402,40 +402,85 @@ fn run_scan(args: &ScanArgs, state_path: &Path) -> Result<u8, Failure> {
     Ok(if report.is_partial() { 3 } else { 0 })
 }
 
-/// The report a catalogue command works on: a file, or the latest scan in the state.
-fn load_report(source: &CatalogSource, state_path: &Path) -> Result<ScanReport, Failure> {
+/// The catalogue a catalogue command works on, and a note for the user when it is not the
+/// one stored with the scan.
+///
+/// - `--report FILE`: built from that report and `--config` (nothing is stored).
+/// - Otherwise the latest scan's catalogue, as built when the scan finished: `baseline accept`
+///   and `diff` use that same stored catalogue. With `--config`, it is rebuilt with that
+///   configuration; if the result differs (an edited `[organization]`, new field rules), the
+///   rebuilt one is used, and `store` puts it in the state in place of the old one, so the file
+///   written and the baseline recorded next can never differ.
+fn catalogue(
+    source: &CatalogSource,
+    state_path: &Path,
+    store: bool,
+) -> Result<(catalog_export::catalog::Catalog, Option<String>), Failure> {
+    let config = load_config(source.config.as_deref())?;
     if let Some(path) = &source.report {
         let text = std::fs::read_to_string(path)
             .with_context(|| format!("cannot read the report {}", path.display()))
             .map_err(usage)?;
-        return serde_json::from_str(&text)
+        let report: ScanReport = serde_json::from_str(&text)
             .with_context(|| format!("{} is not a mulu scan report", path.display()))
-            .map_err(usage);
+            .map_err(usage)?;
+        let catalog = scanner::filing::build_catalog(&report, &config).map_err(usage)?;
+        return Ok((catalog, None));
     }
     let rt = runtime()?;
     rt.block_on(async {
         let state = State::open(state_path).await.map_err(fatal)?;
-        match state.latest_scan().await.map_err(fatal)? {
-            Some(scan) => Ok(scan.report),
-            None => Err(usage(anyhow::anyhow!(
+        let scan = state.latest_scan().await.map_err(fatal)?.ok_or_else(|| {
+            usage(anyhow::anyhow!(
                 "no completed scan in the state {}; run `mulu scan` first or pass --report",
                 state_path.display()
-            ))),
+            ))
+        })?;
+        let stored = match (&scan.catalog, &source.config) {
+            (Some(stored), None) => return Ok((stored.clone(), None)),
+            (stored, Some(_)) => stored.clone(),
+            (None, None) => None,
+        };
+        let rebuilt = scanner::filing::build_catalog(&scan.report, &config).map_err(usage)?;
+        if stored.as_ref() == Some(&rebuilt) {
+            return Ok((rebuilt, None));
         }
+        let note = if store {
+            state
+                .replace_catalog(scan.id, &rebuilt)
+                .await
+                .map_err(fatal)?;
+            format!(
+                "note: the configuration differs from the one scan {} was catalogued with; \
+                 the catalogue was rebuilt with {} and stored with the scan, so `mulu baseline \
+                 accept` records what this file holds",
+                scan.id,
+                config_name(source)
+            )
+        } else {
+            format!(
+                "note: the configuration differs from the one scan {} was catalogued with; \
+                 checking the catalogue as rebuilt with {} (`mulu catalog export` stores it)",
+                scan.id,
+                config_name(source)
+            )
+        };
+        Ok((rebuilt, Some(note)))
     })
 }
 
-fn build(
-    source: &CatalogSource,
-    state_path: &Path,
-) -> Result<catalog_export::catalog::Catalog, Failure> {
-    let config = load_config(source.config.as_deref())?;
-    let report = load_report(source, state_path)?;
-    scanner::filing::build_catalog(&report, &config).map_err(usage)
+fn config_name(source: &CatalogSource) -> String {
+    source
+        .config
+        .as_ref()
+        .map_or_else(|| "the defaults".into(), |p| p.display().to_string())
 }
 
 fn run_export(args: &ExportArgs, state_path: &Path) -> Result<u8, Failure> {
-    let catalog = build(&args.source, state_path)?;
+    let (catalog, note) = catalogue(&args.source, state_path, true)?;
+    if let Some(note) = note {
+        eprintln!("{note}");
+    }
     let written = match args.format {
         ExportFormat::Xlsx => catalog_export::xlsx::write(&catalog, &args.out),
         ExportFormat::Csv => std::fs::write(&args.out, catalog_export::csv::render(&catalog)),
@@ -457,7 +502,10 @@ fn run_export(args: &ExportArgs, state_path: &Path) -> Result<u8, Failure> {
 }
 
 fn run_check(args: &CatalogSource, state_path: &Path) -> Result<u8, Failure> {
-    let catalog = build(args, state_path)?;
+    let (catalog, note) = catalogue(args, state_path, false)?;
+    if let Some(note) = note {
+        eprintln!("{note}");
+    }
     let problems = scanner::filing::check_catalog(&catalog);
     for p in &problems {
         println!("{}: {}", p.place, p.message);
@@ -655,7 +703,9 @@ fn run_status(args: &StatusArgs, state_path: &Path) -> Result<u8, Failure> {
             println!(
                 "Last scan: {} started {} ({} assets, {} failed)",
                 scan.id,
-                scan.report.started_at,
+                scan.report
+                    .started_at
+                    .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
                 scan.report.assets.len(),
                 failed
             );

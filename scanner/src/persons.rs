@@ -11,9 +11,9 @@ use std::sync::{Arc, Mutex};
 
 use arrow_array::cast::AsArray;
 use arrow_array::{Array, RecordBatch};
-use catalog_export::{AssetReport, PersonsReport};
 use connectors::{AssetInfo, SharedConnector};
 use futures::StreamExt;
+use model::{AssetReport, PersonsReport};
 use persons::{
     AssetId, ExactCounter, IdentifierKind, KeyRows, PersonCount, PersonKeyer, SketchCounter,
     ThresholdRule,
@@ -137,17 +137,25 @@ fn identifier_columns(report: &AssetReport) -> Vec<(String, IdentifierKind)> {
         .iter()
         .filter_map(|c| {
             let top = c.categories.first()?;
-            IdentifierKind::from_category_id(&top.id).map(|k| (c.name.clone(), k))
+            IdentifierKind::from_category_id(top.id.as_str()).map(|k| (c.name.clone(), k))
         })
         .collect()
 }
 
 /// Whether the asset holds vehicle data, so its persons are vehicle PI.
 fn is_vehicle_asset(report: &AssetReport) -> bool {
-    report.category_ids().any(|id| id.starts_with("vehicle."))
+    report.category_ids().any(model::CategoryId::is_vehicle)
 }
 
 impl Tally {
+    /// The shared counters. A panicked asset task cannot leave them half-updated in a way
+    /// that matters (each update is one merge or push), so a poisoned lock is taken as is.
+    fn counters(&self) -> std::sync::MutexGuard<'_, Counters> {
+        self.counters
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
     /// A tally with `keyer` and a memory budget for the exact counter.
     pub fn new(mode: Mode, keyer: PersonKeyer, budget_bytes: usize) -> Self {
         let exact = if mode == Mode::Exact {
@@ -190,7 +198,7 @@ impl Tally {
         let vehicle = is_vehicle_asset(report);
         let name: Arc<str> = format!("{} {}", report.source, report.name).into();
         let slot = {
-            let mut c = self.counters.lock().expect("not poisoned");
+            let mut c = self.counters();
             c.slots.push(Slot {
                 asset: (report.source.clone(), report.name.clone()),
                 row_keys: None,
@@ -213,7 +221,7 @@ impl Tally {
                     async move {
                         let batch = batch?;
                         let parts =
-                            crate::scan::on_rayon(move || keys_of(&batch, &kinds, &keyer)).await;
+                            crate::cpu::on_rayon(move || keys_of(&batch, &kinds, &keyer)).await;
                         Ok::<_, connectors::Error>(parts.unwrap_or_default())
                     }
                 })
@@ -243,7 +251,7 @@ impl Tally {
             Ok::<_, connectors::Error>(())
         }
         .await;
-        let mut c = self.counters.lock().expect("not poisoned");
+        let mut c = self.counters();
         let c = &mut *c;
         // Rows read before a failure still count: they are holdings all the same.
         merge_sketch(&mut c.all, &sketch);
@@ -266,7 +274,12 @@ impl Tally {
     /// The persons section of the report; fills in the person count of every asset that
     /// was read in full (`assets` are matched by source and name).
     pub fn finish(self, rules: &[ThresholdRule], assets: &mut [AssetReport]) -> PersonsReport {
-        let c = self.counters.into_inner().expect("not poisoned");
+        // A panicked asset task leaves the counters as they were after its last complete
+        // update; the count goes on with them rather than failing the scan.
+        let c = self
+            .counters
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         let exact = self.exact.and_then(|stage| {
             drop(stage.work);
             match stage.thread.join() {
@@ -299,12 +312,11 @@ impl Tally {
                     .iter()
                     .map(|id| id.and_then(|id| by_asset.get(&id).copied()))
                     .collect();
-                let report =
-                    persons::PersonsReport::from_exact(&counter, &self.keyer, Some(vehicle), rules);
+                let report = persons::exact_report(&counter, &self.keyer, Some(vehicle), rules);
                 (report, by_slot)
             }
             _ => (
-                persons::PersonsReport::from_sketch(&c.all, Some(c.vehicle.count()), rules),
+                persons::sketch_report(&c.all, Some(c.vehicle.count()), rules),
                 Vec::new(),
             ),
         };
@@ -328,11 +340,11 @@ impl Tally {
         for (i, persons) in counts {
             assets[i].persons = Some(persons);
         }
-        let value = serde_json::to_value(&report).expect("the persons report serialises");
-        let mut out: PersonsReport = serde_json::from_value(value).expect("same shape");
-        out.incomplete = c.incomplete;
-        out.exact_over_budget = gave_up_exact;
-        out
+        PersonsReport {
+            incomplete: c.incomplete,
+            exact_over_budget: gave_up_exact,
+            ..report
+        }
     }
 }
 

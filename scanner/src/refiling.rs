@@ -50,10 +50,8 @@ pub struct DatedTrigger {
     pub due_by: String,
 }
 
-fn scan_date(scan: &StoredScan) -> anyhow::Result<NaiveDate> {
-    chrono::DateTime::parse_from_rfc3339(&scan.report.started_at)
-        .map(|d| d.date_naive())
-        .with_context(|| format!("scan {} has an unreadable start time", scan.id))
+fn scan_date(scan: &StoredScan) -> NaiveDate {
+    scan.report.started_at.date_naive()
 }
 
 /// Compares the latest complete scan with the baseline or the previous scan.
@@ -69,7 +67,7 @@ pub async fn diff_latest(state: &State, against: Against) -> anyhow::Result<Diff
         .catalog
         .as_ref()
         .with_context(|| format!("scan {} has no stored catalogue", current.id))?;
-    let detected_now = scan_date(&current)?;
+    let detected_now = scan_date(&current);
     let (reference, baseline) = match against {
         Against::Baseline => {
             let b = state

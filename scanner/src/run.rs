@@ -1,7 +1,7 @@
 //! One recorded scan: run it, build its catalogue, store both in the state.
 
-use catalog_export::ScanReport;
 use indicatif::ProgressBar;
+use model::ScanReport;
 
 use crate::config::Config;
 use crate::state::State;
@@ -28,9 +28,9 @@ pub async fn scan_and_record(
     context: ScanContext,
     progress: &ProgressBar,
 ) -> anyhow::Result<RecordedScan> {
-    let started_at = crate::scan::now();
+    let started_at = model::now();
     let id = match state {
-        Some(s) => Some(s.begin_scan(&started_at).await?),
+        Some(s) => Some(s.begin_scan(started_at).await?),
         None => None,
     };
     let report = crate::scan(started_at, sources, options, context, progress).await;

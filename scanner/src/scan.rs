@@ -3,13 +3,11 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use catalog_export::{
-    AssetReport, CategoryMeta, ScanReport, SourceReport, Status, SCAN_REPORT_SCHEMA,
-};
 use classifiers::ClassifierSet;
 use connectors::{AssetInfo, Sample, SharedConnector};
 use futures::StreamExt;
 use indicatif::ProgressBar;
+use model::{AssetReport, CategoryMeta, ScanReport, SourceReport, Status, SCAN_REPORT_SCHEMA};
 use tokio::sync::Semaphore;
 
 use crate::classify::classify_sample;
@@ -70,7 +68,7 @@ impl ScanContext {
 /// Scans `sources` and returns the report, stamped with `started_at`. Never fails as a
 /// whole: every source or asset problem is recorded in the report.
 pub async fn scan(
-    started_at: String,
+    started_at: model::Timestamp,
     sources: &[SourceEntry],
     options: &ScanOptions,
     context: ScanContext,
@@ -174,7 +172,7 @@ pub async fn scan(
     ScanReport {
         schema: SCAN_REPORT_SCHEMA.to_string(),
         started_at,
-        finished_at: now(),
+        finished_at: model::now(),
         sources: source_reports,
         assets,
         categories,
@@ -183,21 +181,24 @@ pub async fn scan(
 }
 
 /// Names and flags of every category found, so the report explains itself.
-fn category_meta(set: &ClassifierSet, assets: &[AssetReport]) -> BTreeMap<String, CategoryMeta> {
+fn category_meta(
+    set: &ClassifierSet,
+    assets: &[AssetReport],
+) -> BTreeMap<model::CategoryId, CategoryMeta> {
     let mut meta = BTreeMap::new();
     for id in assets.iter().flat_map(AssetReport::category_ids) {
         if meta.contains_key(id) {
             continue;
         }
-        let info = set.get(id).map(|c| c.info()).or_else(|| {
+        let info = set.get(id.as_str()).map(|c| c.info()).or_else(|| {
             classifiers::table_categories()
                 .iter()
-                .find(|t| t.id == id)
+                .find(|t| t.id == id.as_str())
                 .map(|t| t.category_info())
         });
         if let Some(info) = info {
             meta.insert(
-                id.to_string(),
+                id.clone(),
                 CategoryMeta {
                     name_zh: info.name_zh.to_string(),
                     name_en: info.name_en.to_string(),
@@ -227,7 +228,7 @@ async fn scan_asset(
     let mut report = AssetReport {
         source: connector.display_url().to_string(),
         name: asset.name.clone(),
-        kind: asset.kind.as_str().to_string(),
+        kind: asset_kind(asset.kind),
         row_count: asset.row_count,
         bytes: asset.bytes,
         sampled_rows: 0,
@@ -265,7 +266,7 @@ async fn scan_asset(
         ..
     } = sample;
     report.warnings = warnings;
-    let classified = on_rayon(move || {
+    let classified = crate::cpu::on_rayon(move || {
         let columns = classify_sample(&classifiers, &schema, &batches);
         let hits = crate::classify::geofence_hits(&batches, &columns, &geofences);
         (columns, hits)
@@ -294,20 +295,11 @@ async fn scan_asset(
     report
 }
 
-/// Runs CPU-bound work on the rayon pool, keeping tokio's threads free for I/O.
-/// `None` when the work panicked.
-pub(crate) async fn on_rayon<T: Send + 'static>(
-    work: impl FnOnce() -> T + Send + 'static,
-) -> Option<T> {
-    let (tx, rx) = tokio::sync::oneshot::channel();
-    rayon::spawn(move || {
-        // rayon aborts the process on an uncaught panic; one bad asset must not do that.
-        let _ = tx.send(std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)).ok());
-    });
-    rx.await.ok().flatten()
-}
-
-/// The current time as RFC 3339, to the second.
-pub fn now() -> String {
-    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+/// The report's name for a connector's kind of asset.
+fn asset_kind(kind: connectors::AssetKind) -> model::AssetKind {
+    match kind {
+        connectors::AssetKind::Table => model::AssetKind::Table,
+        connectors::AssetKind::File => model::AssetKind::File,
+        connectors::AssetKind::Dataset => model::AssetKind::Dataset,
+    }
 }

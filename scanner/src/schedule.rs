@@ -1,71 +1,16 @@
 //! Scheduled scans: `[[schedule]]` jobs on cron expressions, each run stored, diffed against
 //! the filing baseline, and alerted on when a re-filing becomes due.
 
-use std::str::FromStr;
 use std::time::Duration;
 
-use anyhow::Context;
-use chrono::{DateTime, Local, Utc};
-use croner::Cron;
+use chrono::{DateTime, Utc};
 use indicatif::ProgressBar;
-use serde::Deserialize;
 
 use crate::config::Config;
+pub use crate::job::Job;
 use crate::refiling::{diff_latest, Against, DiffReport};
 use crate::state::State;
 use crate::ScanOptions;
-
-/// `[[schedule]]` in `mulu.toml`.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Job {
-    /// A unique name; run history is kept per name.
-    pub name: String,
-    /// Five-field cron expression in local time, e.g. `0 2 * * *` (02:00 daily).
-    pub cron: String,
-    /// Sources for this job; default: every `[[sources]]` of the config.
-    #[serde(default)]
-    pub sources: Vec<String>,
-    /// An http:// URL that receives the diff JSON (POST) when a re-filing becomes due.
-    pub webhook: Option<String>,
-}
-
-impl Job {
-    fn parsed_cron(&self) -> anyhow::Result<Cron> {
-        Cron::from_str(&self.cron).with_context(|| {
-            format!(
-                "[[schedule]] '{}': bad cron expression '{}'",
-                self.name, self.cron
-            )
-        })
-    }
-
-    /// Whether the job is due at `now`: never run, or a scheduled time has passed since the
-    /// last run.
-    pub fn is_due(
-        &self,
-        last_run: Option<DateTime<Utc>>,
-        now: DateTime<Utc>,
-    ) -> anyhow::Result<bool> {
-        let Some(last) = last_run else {
-            return Ok(true);
-        };
-        let next = self
-            .parsed_cron()?
-            .find_next_occurrence(&last.with_timezone(&Local), false)
-            .with_context(|| format!("[[schedule]] '{}': no next run time", self.name))?;
-        Ok(next.with_timezone(&Utc) <= now)
-    }
-
-    /// The next scheduled time after `now`.
-    pub fn next_run(&self, now: DateTime<Utc>) -> anyhow::Result<DateTime<Utc>> {
-        Ok(self
-            .parsed_cron()?
-            .find_next_occurrence(&now.with_timezone(&Local), false)
-            .with_context(|| format!("[[schedule]] '{}': no next run time", self.name))?
-            .with_timezone(&Utc))
-    }
-}
 
 /// What one job run did.
 #[derive(Debug)]
@@ -171,7 +116,12 @@ async fn run_job(state: &State, config: &Config, job: &Job) -> anyhow::Result<Jo
     }
     let outcome = if partial { "partial" } else { "ok" };
     state
-        .record_run(&job.name, &crate::scan::now(), recorded.id, outcome)
+        .record_run(
+            &job.name,
+            &model::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            recorded.id,
+            outcome,
+        )
         .await?;
     Ok(JobOutcome {
         job: job.name.clone(),

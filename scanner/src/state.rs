@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use catalog_export::catalog::Catalog;
-use catalog_export::ScanReport;
+use model::ScanReport;
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
@@ -161,9 +161,9 @@ impl State {
     }
 
     /// Records that a scan started; returns its id.
-    pub async fn begin_scan(&self, started_at: &str) -> anyhow::Result<i64> {
+    pub async fn begin_scan(&self, started_at: model::Timestamp) -> anyhow::Result<i64> {
         let id = sqlx::query("INSERT INTO scans (started_at, status) VALUES (?, 'running')")
-            .bind(started_at)
+            .bind(rfc3339(started_at))
             .execute(&self.pool)
             .await?
             .last_insert_rowid();
@@ -183,13 +183,25 @@ impl State {
             "UPDATE scans SET status = 'complete', finished_at = ?, partial = ?, report = ?, catalog = ? \
              WHERE id = ?",
         )
-        .bind(&report.finished_at)
+        .bind(rfc3339(report.finished_at))
         .bind(report.is_partial())
         .bind(json)
         .bind(catalog)
         .bind(id)
         .execute(&self.pool)
         .await?;
+        Ok(())
+    }
+
+    /// Replaces the stored catalogue of scan `id`: the organisation's configuration changed
+    /// since the scan, and the catalogue rebuilt with it is the one to file. Baselines keep
+    /// their own copy, so what was filed before is unchanged.
+    pub async fn replace_catalog(&self, id: i64, catalog: &Catalog) -> anyhow::Result<()> {
+        sqlx::query("UPDATE scans SET catalog = ? WHERE id = ? AND status = 'complete'")
+            .bind(serde_json::to_string(catalog)?)
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 
@@ -234,7 +246,7 @@ impl State {
         )
         .bind(scan.id)
         .bind(filed_at)
-        .bind(crate::scan::now())
+        .bind(rfc3339(model::now()))
         .bind(serde_json::to_string(catalog)?)
         .execute(&self.pool)
         .await?
@@ -382,15 +394,20 @@ fn decode_baseline(row: &sqlx::sqlite::SqliteRow) -> anyhow::Result<Baseline> {
     })
 }
 
+/// How the state's text columns hold a time.
+fn rfc3339(t: model::Timestamp) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn report(started: &str) -> ScanReport {
         ScanReport {
-            schema: catalog_export::SCAN_REPORT_SCHEMA.into(),
-            started_at: started.into(),
-            finished_at: started.into(),
+            schema: model::SCAN_REPORT_SCHEMA.into(),
+            started_at: started.parse().unwrap(),
+            finished_at: started.parse().unwrap(),
             sources: vec![],
             assets: vec![],
             categories: Default::default(),
@@ -404,16 +421,22 @@ mod tests {
         let path = dir.path().join("state.db");
         let state = State::open(&path).await.unwrap();
         assert!(state.latest_scan().await.unwrap().is_none());
-        let first = state.begin_scan("2026-11-01T00:00:00Z").await.unwrap();
+        let first = state
+            .begin_scan("2026-11-01T00:00:00Z".parse().unwrap())
+            .await
+            .unwrap();
         state
             .complete_scan(first, &report("2026-11-01T00:00:00Z"), None)
             .await
             .unwrap();
-        let _killed = state.begin_scan("2026-11-02T00:00:00Z").await.unwrap();
+        let _killed = state
+            .begin_scan("2026-11-02T00:00:00Z".parse().unwrap())
+            .await
+            .unwrap();
         let latest = state.latest_scan().await.unwrap().unwrap();
         assert_eq!(
-            (latest.id, latest.report.started_at.as_str()),
-            (first, "2026-11-01T00:00:00Z")
+            (latest.id, latest.report.started_at.to_rfc3339()),
+            (first, "2026-11-01T00:00:00+00:00".to_string())
         );
         assert_eq!(state.incomplete_scans().await.unwrap(), 1);
         // Reopening (another process) keeps the schema and the data.
@@ -433,7 +456,10 @@ mod tests {
                     let rt = tokio::runtime::Runtime::new().unwrap();
                     rt.block_on(async {
                         let state = State::open(&path).await.unwrap();
-                        let id = state.begin_scan("2026-11-01T00:00:00Z").await.unwrap();
+                        let id = state
+                            .begin_scan("2026-11-01T00:00:00Z".parse().unwrap())
+                            .await
+                            .unwrap();
                         state
                             .complete_scan(id, &report("2026-11-01T00:00:00Z"), None)
                             .await
@@ -454,7 +480,10 @@ mod tests {
     async fn the_first_detection_date_sticks() {
         let dir = tempfile::tempdir().unwrap();
         let state = State::open(&dir.path().join("s.db")).await.unwrap();
-        let id = state.begin_scan("2026-11-01T00:00:00Z").await.unwrap();
+        let id = state
+            .begin_scan("2026-11-01T00:00:00Z".parse().unwrap())
+            .await
+            .unwrap();
         let catalog = catalog_export::catalog::build(&catalog_export::catalog::CatalogInput {
             report: &report("2026-11-01T00:00:00Z"),
             organization: &Default::default(),

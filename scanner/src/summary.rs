@@ -1,8 +1,8 @@
 //! The human summary printed when no `--json` file is asked for. Failures go to stderr
 //! separately, so the summary is only findings and totals.
 
-use catalog_export::{ScanReport, Status};
 use comfy_table::{presets::UTF8_FULL_CONDENSED, Cell, ContentArrangement, Table};
+use model::{ScanReport, Status};
 
 /// Renders the findings table, the failures and a totals line.
 pub fn render(report: &ScanReport) -> String {
@@ -25,7 +25,7 @@ pub fn render(report: &ScanReport) -> String {
                 table.add_row(vec![
                     Cell::new(format!("{} {}", short_source(&asset.source), asset.name)),
                     Cell::new(&column.name),
-                    Cell::new(&cat.id),
+                    Cell::new(cat.id.as_str()),
                     Cell::new(format!("{:.2}", cat.confidence)),
                     Cell::new(format!("{}/{}", cat.matched, cat.sampled)),
                 ]);
@@ -58,11 +58,11 @@ pub fn render(report: &ScanReport) -> String {
         let verdicts: Vec<String> = p
             .thresholds
             .iter()
-            .map(|t| format!("{} {}", t.id, t.status))
+            .map(|t| format!("{} {}", t.id, t.status.as_str()))
             .collect();
         out.push_str(&format!(
             "Distinct persons: {count} ({}{}); {}\n",
-            p.method,
+            p.method.as_str(),
             if p.mergeable { "" } else { ", per-run key" },
             verdicts.join(", ")
         ));
@@ -91,14 +91,14 @@ fn short_source(url: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use catalog_export::{AssetReport, CategoryReport, ColumnReport, SourceReport};
+    use model::{AssetReport, CategoryReport, ColumnReport, SourceReport};
 
     #[test]
     fn lists_findings_and_failures() {
         let asset = |name: &str, status, error: Option<&str>| AssetReport {
             source: "sqlite://data/crm.db".into(),
             name: name.into(),
-            kind: "table".into(),
+            kind: model::AssetKind::Table,
             row_count: None,
             bytes: None,
             sampled_rows: 0,
@@ -124,8 +124,8 @@ mod tests {
         };
         let report = ScanReport {
             schema: "mulu.scan-report/v1".into(),
-            started_at: String::new(),
-            finished_at: String::new(),
+            started_at: model::now(),
+            finished_at: model::now(),
             sources: vec![SourceReport {
                 url: "sqlite://data/crm.db".into(),
                 status: Status::Ok,
@@ -136,18 +136,18 @@ mod tests {
                 asset("broken", Status::Error, Some("corrupt footer")),
             ],
             categories: Default::default(),
-            persons: Some(catalog_export::PersonsReport {
+            persons: Some(model::PersonsReport {
                 distinct: Some(1700),
                 lower: 1700,
                 upper: 1700,
-                method: "exact".into(),
+                method: model::CountMethod::Exact,
                 mergeable: false,
                 by_identifier: Default::default(),
-                thresholds: vec![catalog_export::ThresholdVerdict {
+                thresholds: vec![model::Verdict {
                     id: "ndsr-art28".into(),
-                    rule: ">=".into(),
+                    rule: model::Op::Ge,
                     value: 10_000_000,
-                    status: "not_crossed".into(),
+                    status: model::ThresholdStatus::NotCrossed,
                     basis: String::new(),
                 }],
                 incomplete: vec![],

@@ -265,6 +265,88 @@ fn check_lists_missing_fields_and_exits_1() {
 }
 
 #[test]
+fn export_after_a_config_change_is_what_the_baseline_records() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("state.db");
+    ok(&mulu(
+        &state,
+        &["scan", "--config", "sample-data/mulu.toml", "--quiet"],
+    ));
+    // The DPO corrects the company name after the scan.
+    let original = std::fs::read_to_string(workspace().join("sample-data/mulu.toml")).unwrap();
+    let edited = original.replace(
+        "示例智行汽车科技有限公司",
+        "示例智行汽车科技（上海）有限公司",
+    );
+    assert_ne!(edited, original);
+    let config = dir.path().join("edited.toml");
+    std::fs::write(&config, edited).unwrap();
+
+    let name_in = |file: &Path| -> String {
+        let v: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(file).unwrap()).unwrap();
+        v["header"]["organization"]["name"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let export_with = |config: Option<&Path>, out: &Path| -> Output {
+        let mut args = vec!["catalog", "export", "--format", "json", "--out"];
+        args.push(out.to_str().unwrap());
+        if let Some(c) = config {
+            args.extend(["--config", c.to_str().unwrap()]);
+        }
+        mulu(&state, &args)
+    };
+
+    // Same config: the stored catalogue, no note.
+    let same = dir.path().join("same.json");
+    let out = export_with(Some(&workspace().join("sample-data/mulu.toml")), &same);
+    ok(&out);
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("note:"));
+    assert_eq!(name_in(&same), "示例智行汽车科技有限公司");
+
+    // Changed config: rebuilt, said so, and stored with the scan.
+    let edited_file = dir.path().join("edited.json");
+    let out = export_with(Some(&config), &edited_file);
+    ok(&out);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("rebuilt") && stderr.contains("baseline accept"),
+        "{stderr}"
+    );
+    assert_eq!(name_in(&edited_file), "示例智行汽车科技（上海）有限公司");
+
+    // Without --config the stored (rebuilt) catalogue is exported …
+    let plain = dir.path().join("plain.json");
+    ok(&export_with(None, &plain));
+    assert_eq!(
+        std::fs::read_to_string(&plain).unwrap(),
+        std::fs::read_to_string(&edited_file).unwrap()
+    );
+    // … and the baseline records exactly the file that was exported.
+    ok(&mulu(
+        &state,
+        &["baseline", "accept", "--filed-at", "2026-11-30"],
+    ));
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let baseline = rt.block_on(async {
+        let s = scanner::state::State::open(&state).await.unwrap();
+        s.current_baseline().await.unwrap().unwrap()
+    });
+    let exported: catalog_export::catalog::Catalog =
+        serde_json::from_str(&std::fs::read_to_string(&edited_file).unwrap()).unwrap();
+    assert_eq!(baseline.catalog, exported);
+    let diff = mulu(&state, &["diff"]);
+    assert_eq!(
+        diff.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&diff.stdout)
+    );
+}
+
+#[test]
 fn export_without_any_scan_is_a_clear_error() {
     let dir = tempfile::tempdir().unwrap();
     let out = mulu(

@@ -1,11 +1,25 @@
-//! The scan report (`mulu.scan-report/v1`).
+//! The scan report (`mulu.scan-report/v1`): what a scan read, what it found, and how many
+//! persons it covers. Every consumer — the summary, the JSON file, the state, the catalogue —
+//! reads this one typed value.
 
+use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::Path;
 
-use std::collections::BTreeMap;
-
+use chrono::{DateTime, SubsecRound, Utc};
 use serde::{Deserialize, Serialize};
+
+use crate::category::CategoryId;
+use crate::column_type::ColumnType;
+use crate::persons::PersonsReport;
+
+/// A point in time as reports store it: UTC, whole seconds, RFC 3339 in JSON.
+pub type Timestamp = DateTime<Utc>;
+
+/// The current time, to the second.
+pub fn now() -> Timestamp {
+    Utc::now().trunc_subsecs(0)
+}
 
 /// The schema tag written into every report.
 pub const SCAN_REPORT_SCHEMA: &str = "mulu.scan-report/v1";
@@ -20,15 +34,38 @@ pub enum Status {
     Error,
 }
 
+/// What sort of thing an asset is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AssetKind {
+    /// A database table or view.
+    Table,
+    /// A single file.
+    File,
+    /// A folder of files read as one table (hive-partitioned or Spark-style).
+    Dataset,
+}
+
+impl AssetKind {
+    /// `table`, `file` or `dataset`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AssetKind::Table => "table",
+            AssetKind::File => "file",
+            AssetKind::Dataset => "dataset",
+        }
+    }
+}
+
 /// One full scan.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ScanReport {
     /// Always [`SCAN_REPORT_SCHEMA`].
     pub schema: String,
-    /// RFC 3339 start time.
-    pub started_at: String,
-    /// RFC 3339 end time.
-    pub finished_at: String,
+    /// When the scan started.
+    pub started_at: Timestamp,
+    /// When the scan finished.
+    pub finished_at: Timestamp,
     /// Every source the scan was asked to read, including ones that failed.
     pub sources: Vec<SourceReport>,
     /// Every asset found, including ones that failed.
@@ -36,7 +73,7 @@ pub struct ScanReport {
     /// What each category id found in this report means, so the report can be read (and a
     /// catalogue built from it) without the classifier library.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub categories: BTreeMap<String, CategoryMeta>,
+    pub categories: BTreeMap<CategoryId, CategoryMeta>,
     /// Distinct persons across all holdings, when counted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub persons: Option<PersonsReport>,
@@ -61,46 +98,6 @@ pub struct CategoryMeta {
     pub vehicle_item: Option<String>,
 }
 
-/// Distinct persons across all holdings (《网络数据安全管理条例》 Art. 28 and other thresholds).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct PersonsReport {
-    /// The exact count, when counted exactly.
-    pub distinct: Option<u64>,
-    /// Lower bound.
-    pub lower: u64,
-    /// Upper bound.
-    pub upper: u64,
-    /// `exact` or `sketch`.
-    pub method: String,
-    /// Whether the person keys can be merged with other runs (false with a per-run key).
-    pub mergeable: bool,
-    /// Distinct values per identifier category.
-    pub by_identifier: BTreeMap<String, u64>,
-    /// Threshold verdicts.
-    pub thresholds: Vec<ThresholdVerdict>,
-    /// Assets whose full pass failed: the count misses their persons.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub incomplete: Vec<String>,
-    /// Whether exact counting outgrew its memory budget and fell back to sketches.
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub exact_over_budget: bool,
-}
-
-/// One threshold rule and where the count stands against it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ThresholdVerdict {
-    /// Stable rule id, e.g. `ndsr-art28`.
-    pub id: String,
-    /// `>=` or `>`.
-    pub rule: String,
-    /// The threshold.
-    pub value: u64,
-    /// `crossed`, `not_crossed` or `undecided`.
-    pub status: String,
-    /// The legal basis.
-    pub basis: String,
-}
-
 /// One source (a database, a folder, a bucket).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SourceReport {
@@ -119,8 +116,8 @@ pub struct AssetReport {
     pub source: String,
     /// Table name, or path relative to the source root.
     pub name: String,
-    /// `table`, `file` or `dataset`.
-    pub kind: String,
+    /// Table, file or dataset.
+    pub kind: AssetKind,
     /// Rows in the asset, when known.
     pub row_count: Option<u64>,
     /// Stored bytes, when known.
@@ -154,7 +151,7 @@ pub struct AssetReport {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AssetCategoryReport {
     /// Stable category id, e.g. `vehicle.trajectory`.
-    pub id: String,
+    pub id: CategoryId,
     /// Confidence in `[0, 1]`.
     pub confidence: f64,
     /// Which columns made the rule fire, in words.
@@ -165,11 +162,11 @@ pub struct AssetCategoryReport {
 
 impl AssetReport {
     /// Every category id found in the asset: column-level and table-level.
-    pub fn category_ids(&self) -> impl Iterator<Item = &str> {
+    pub fn category_ids(&self) -> impl Iterator<Item = &CategoryId> {
         self.columns
             .iter()
-            .flat_map(|c| c.categories.iter().map(|k| k.id.as_str()))
-            .chain(self.categories.iter().map(|k| k.id.as_str()))
+            .flat_map(|c| c.categories.iter().map(|k| &k.id))
+            .chain(self.categories.iter().map(|k| &k.id))
     }
 }
 
@@ -178,8 +175,8 @@ impl AssetReport {
 pub struct ColumnReport {
     /// Column name as in the source.
     pub name: String,
-    /// The source's type, in Arrow's notation.
-    pub data_type: String,
+    /// The source's type (Arrow's notation for typed sources).
+    pub data_type: ColumnType,
     /// Categories found, most confident first; empty when none.
     pub categories: Vec<CategoryReport>,
 }
@@ -188,7 +185,7 @@ pub struct ColumnReport {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CategoryReport {
     /// Stable category id, e.g. `pi.cn_resident_id`.
-    pub id: String,
+    pub id: CategoryId,
     /// Confidence in `[0, 1]`.
     pub confidence: f64,
     /// Sampled non-null values that confirmed.
@@ -243,8 +240,8 @@ mod tests {
     fn sample_report() -> ScanReport {
         ScanReport {
             schema: SCAN_REPORT_SCHEMA.into(),
-            started_at: "2026-11-23T00:00:00Z".into(),
-            finished_at: "2026-11-23T00:00:01Z".into(),
+            started_at: "2026-11-23T00:00:00Z".parse().unwrap(),
+            finished_at: "2026-11-23T00:00:01Z".parse().unwrap(),
             sources: vec![SourceReport {
                 url: "sample-data".into(),
                 status: Status::Ok,
@@ -253,7 +250,7 @@ mod tests {
             assets: vec![AssetReport {
                 source: "sample-data".into(),
                 name: "exports/a.csv".into(),
-                kind: "file".into(),
+                kind: AssetKind::File,
                 row_count: Some(3),
                 bytes: Some(40),
                 sampled_rows: 3,
@@ -279,6 +276,8 @@ mod tests {
         assert_eq!(v["assets"][0]["status"], "error");
         assert_eq!(v["assets"][0]["sampled_rows"], 3);
         assert!(v["assets"][0].get("warnings").is_none());
+        assert_eq!(v["assets"][0]["kind"], "file");
+        assert_eq!(v["started_at"], "2026-11-23T00:00:00Z");
     }
 
     #[test]
