@@ -66,17 +66,14 @@
 //! caller ([`load_custom_classifiers_with`]), which decides what a relative
 //! path is relative to (the TOML file's directory, in the scanner).
 //!
-//! # Lifetime of the loaded strings
+//! # Ownership of the loaded strings
 //!
-//! [`CategoryInfo`] and [`Classifier::docs`] hand out `&'static str`, so the
-//! ids, names and docs of loaded classifiers live for the rest of the
-//! process. They are interned: loading the same file again (for example on
-//! a configuration reload) does not allocate them again.
+//! A loaded classifier owns its id, names and docs ([`CategoryInfo`] holds
+//! owned text for them), so dropping it, for example on a configuration
+//! reload, frees them.
 
-use std::collections::HashSet;
 use std::fmt;
 use std::ops::Range;
-use std::sync::{LazyLock, Mutex, PoisonError};
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Anchored, Input, MatchKind, StartKind};
 use regex::Regex;
@@ -84,7 +81,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::validate::{luhn_valid, uscc_valid, vin_valid};
-use crate::{normalize_column_name, CategoryInfo, Classifier, ResidentId};
+use crate::{normalize_column_name, CategoryId, CategoryInfo, Classifier, ResidentId};
 
 /// Names accepted by the `validator` key.
 pub const VALIDATORS: &[&str] = &["luhn", "gb11643", "iso3779", "gb32100"];
@@ -168,7 +165,7 @@ pub fn load_custom_classifiers_with(
         seen.push((spec.id.clone(), spec.id_line));
         specs.push(spec);
     }
-    // Only now, with every classifier valid, are strings made 'static.
+    // Only now, with every classifier valid, are the classifiers built.
     Ok(specs
         .into_iter()
         .map(|s| Box::new(s.finish(origin)) as Box<dyn Classifier>)
@@ -460,7 +457,7 @@ enum MatchMode {
     Contains,
 }
 
-/// A validated classifier whose strings are not yet `'static`.
+/// A validated classifier, before its prefilter and docs are assembled.
 struct Spec {
     id: String,
     id_line: usize,
@@ -521,7 +518,10 @@ fn compile(
     if !id_is_well_formed(&id) {
         return Err(err(raw.id.span(), CustomErrorKind::InvalidId));
     }
-    if crate::builtin::CLASSIFIERS.iter().any(|c| c.id() == id) {
+    if crate::builtin::CLASSIFIERS
+        .iter()
+        .any(|c| c.id() == id.as_str())
+    {
         return Err(err(raw.id.span(), CustomErrorKind::BuiltinId));
     }
     for name in [&raw.name_zh, &raw.name_en] {
@@ -747,18 +747,6 @@ fn compile(
     })
 }
 
-/// Interns a string for the rest of the process (see the module docs).
-fn intern(s: &str) -> &'static str {
-    static POOL: LazyLock<Mutex<HashSet<&'static str>>> = LazyLock::new(Default::default);
-    let mut pool = POOL.lock().unwrap_or_else(PoisonError::into_inner);
-    if let Some(&known) = pool.get(s) {
-        return known;
-    }
-    let leaked: &'static str = Box::leak(s.to_owned().into_boxed_str());
-    pool.insert(leaked);
-    leaked
-}
-
 impl Spec {
     /// The shared-prefilter pattern: the user's regex and/or the dictionary.
     /// It must accept every value `confirm` accepts.
@@ -842,11 +830,11 @@ impl Spec {
         )
     }
 
-    fn finish(self, origin: &str) -> CustomClassifier {
+    fn finish(mut self, origin: &str) -> CustomClassifier {
         let prefilter = self.prefilter();
-        let docs = match &self.docs {
-            Some(d) => intern(d),
-            None => intern(&self.generated_docs(origin)),
+        let docs = match self.docs.take() {
+            Some(d) => d,
+            None => self.generated_docs(origin),
         };
         let hint = (!self.hints.is_empty()).then(|| {
             self.hints
@@ -857,15 +845,11 @@ impl Spec {
         });
         // Field by field on top of `new` rather than a struct literal, so
         // that fields added to `CategoryInfo` later keep their defaults.
-        let mut info = CategoryInfo::new(
-            intern(&self.id),
-            intern(&self.name_zh),
-            intern(&self.name_en),
-        );
+        let mut info = CategoryInfo::new(CategoryId::new(self.id), self.name_zh, self.name_en);
         info.is_pi = self.is_pi;
         info.is_sensitive = self.is_sensitive;
-        info.gbt43697_class = self.gbt43697_class.as_deref().map_or("", intern);
-        info.vehicle_item = self.vehicle_item.as_deref().map(intern);
+        info.gbt43697_class = self.gbt43697_class.unwrap_or_default().into();
+        info.vehicle_item = self.vehicle_item.map(Into::into);
         CustomClassifier {
             info,
             prefilter,
@@ -901,7 +885,7 @@ struct CustomClassifier {
     mask: MaskMode,
     mask_keep: usize,
     free_text: bool,
-    docs: &'static str,
+    docs: String,
 }
 
 impl fmt::Debug for CustomClassifier {
@@ -948,8 +932,12 @@ impl CustomClassifier {
 }
 
 impl Classifier for CustomClassifier {
+    fn id(&self) -> CategoryId {
+        self.info.id.clone()
+    }
+
     fn info(&self) -> CategoryInfo {
-        self.info
+        self.info.clone()
     }
 
     fn value_pattern(&self) -> Option<&str> {
@@ -980,8 +968,8 @@ impl Classifier for CustomClassifier {
         mask(value, self.mask, self.mask_keep)
     }
 
-    fn docs(&self) -> &'static str {
-        self.docs
+    fn docs(&self) -> &str {
+        &self.docs
     }
 }
 
@@ -1246,7 +1234,7 @@ mod tests {
         let info = c[0].info();
         assert!(info.is_sensitive);
         assert_eq!(info.gbt43697_class, "个人身份信息");
-        assert_eq!(info.vehicle_item, Some("第三条第（五）项"));
+        assert_eq!(info.vehicle_item.as_deref(), Some("第三条第（五）项"));
         let docs = c[0].docs();
         for h in [
             "## What it detects",
@@ -1259,13 +1247,18 @@ mod tests {
         assert!(docs.contains("Luhn"), "{docs}");
     }
 
+    /// Each load owns its strings (nothing is leaked or shared between
+    /// loads), and the metadata is what the file says.
     #[test]
-    fn interning_reuses_strings() {
-        let text = "[[classifier]]\nid = \"acme.same\"\nname_zh = \"同\"\nname_en = \"Same\"\npi = false\nregex = \"S[0-9]\"\n";
+    fn loaded_metadata_is_owned_per_load() {
+        let text = "[[classifier]]\nid = \"acme.same\"\nname_zh = \"同\"\nname_en = \"Same\"\npi = false\nregex = \"S[0-9]\"\ndocs = \"Own docs\"\n";
         let a = load(text);
         let b = load(text);
-        assert!(std::ptr::eq(a[0].info().id, b[0].info().id));
-        assert!(std::ptr::eq(a[0].docs(), b[0].docs()));
+        let ia = a[0].info();
+        assert_eq!(ia.id, "acme.same");
+        assert_eq!((ia.name_zh.as_ref(), ia.name_en.as_ref()), ("同", "Same"));
+        assert_eq!(a[0].docs(), "Own docs");
+        assert!(!std::ptr::eq(a[0].docs(), b[0].docs()));
     }
 
     #[test]

@@ -7,9 +7,9 @@ use regex_automata::meta;
 use regex_automata::nfa::thompson::WhichCaptures;
 use regex_automata::{Input, MatchKind, PatternSet};
 
-use crate::builtin::{self, type_family, TypeFamily};
+use crate::builtin;
 use crate::normalize::normalize_column_name;
-use crate::Classifier;
+use crate::{CategoryId, Classifier, ColumnType, TypeFamily};
 
 /// Evidence strings kept per finding.
 const MAX_EVIDENCE: usize = 3;
@@ -82,7 +82,7 @@ pub enum BuildError {
         /// What `id()` returned.
         id: String,
         /// What `info().id` returned.
-        info_id: &'static str,
+        info_id: String,
     },
 }
 
@@ -141,7 +141,7 @@ pub struct ClassifierSetBuilder {
 impl fmt::Debug for ClassifierSetBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_list()
-            .entries(self.classifiers.iter().map(|c| c.id().to_owned()))
+            .entries(self.classifiers.iter().map(|c| c.id()))
             .finish()
     }
 }
@@ -169,7 +169,7 @@ impl ClassifierSetBuilder {
     /// two classifiers share an id.
     pub fn build(self) -> Result<ClassifierSet, BuildError> {
         let classifiers = self.classifiers;
-        let mut ids: Vec<&str> = Vec::with_capacity(classifiers.len());
+        let mut ids: Vec<CategoryId> = Vec::with_capacity(classifiers.len());
         let mut value_patterns = Vec::new();
         let mut value_owner = Vec::new();
         let mut hint_patterns = Vec::new();
@@ -177,21 +177,21 @@ impl ClassifierSetBuilder {
 
         for (i, c) in classifiers.iter().enumerate() {
             let id = c.id();
-            if id != c.info().id {
+            let info_id = c.info().id;
+            if id != info_id {
                 return Err(BuildError::InconsistentId {
-                    id: id.to_owned(),
-                    info_id: c.info().id,
+                    id: id.to_string(),
+                    info_id: info_id.to_string(),
                 });
             }
             if ids.contains(&id) {
-                return Err(BuildError::DuplicateId { id: id.to_owned() });
+                return Err(BuildError::DuplicateId { id: id.to_string() });
             }
-            ids.push(id);
             if let Some(p) = c.value_pattern() {
                 let anchored = anchor_value(p);
                 // Compile alone first so the error names the classifier.
                 Regex::new(&anchored).map_err(|source| BuildError::ValuePattern {
-                    classifier: id.to_owned(),
+                    classifier: id.to_string(),
                     source,
                 })?;
                 value_patterns.push(anchored);
@@ -200,12 +200,13 @@ impl ClassifierSetBuilder {
             if let Some(h) = c.column_hint() {
                 let wrapped = wrap_hint(h);
                 Regex::new(&wrapped).map_err(|source| BuildError::ColumnHint {
-                    classifier: id.to_owned(),
+                    classifier: id.to_string(),
                     source,
                 })?;
                 hint_patterns.push(wrapped);
                 hint_owner.push(i);
             }
+            ids.push(id);
         }
 
         let hint_set =
@@ -220,7 +221,7 @@ impl ClassifierSetBuilder {
             builtin::EXCLUSIVE
                 .iter()
                 .take(64)
-                .position(|&e| e == classifiers[i].id())
+                .position(|e| *e == ids[i])
         };
         let exclusive: Vec<Option<u32>> = (0..classifiers.len())
             .map(|i| rank(i).map(|r| r as u32))
@@ -252,6 +253,7 @@ impl ClassifierSetBuilder {
 
         Ok(ClassifierSet {
             classifiers,
+            ids,
             prefilter,
             pattern_owner,
             hint_set,
@@ -266,6 +268,8 @@ impl ClassifierSetBuilder {
 /// (`&ClassifierSet` is `Send + Sync`) across worker threads.
 pub struct ClassifierSet {
     classifiers: Vec<Box<dyn Classifier>>,
+    /// `classifiers[i].id()`, asked once at build time.
+    ids: Vec<CategoryId>,
     /// The anchored value patterns of the classifiers that have one, in confirmation order.
     prefilter: Prefilter,
     /// Pattern index in `prefilter` -> classifier index.
@@ -283,10 +287,7 @@ pub struct ClassifierSet {
 impl fmt::Debug for ClassifierSet {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClassifierSet")
-            .field(
-                "classifiers",
-                &self.classifiers.iter().map(|c| c.id()).collect::<Vec<_>>(),
-            )
+            .field("classifiers", &self.ids)
             .finish_non_exhaustive()
     }
 }
@@ -316,26 +317,26 @@ impl ClassifierSet {
 
     /// Looks a classifier up by id.
     pub fn get(&self, id: &str) -> Option<&dyn Classifier> {
-        self.classifiers().find(|c| c.id() == id)
+        let i = self.ids.iter().position(|known| known == id)?;
+        Some(self.classifiers[i].as_ref())
     }
 
     /// Starts classifying one column of unknown type. The column-name hints
     /// are evaluated once here, on [`normalize_column_name`]`(column_name)`.
-    /// Same as [`column_typed`](Self::column_typed) with an empty type.
+    /// Same as [`column_typed`](Self::column_typed) with an unknown type.
     pub fn column<'s>(&'s self, column_name: &str) -> ColumnScan<'s> {
-        self.column_typed(column_name, "")
+        self.column_typed(column_name, &ColumnType::unknown())
     }
 
     /// Starts classifying one column whose source type is known.
     ///
-    /// `data_type_hint` is the Arrow type name as printed by `DataType`'s
-    /// `Display` (`Utf8`, `Binary`, `Float64`, `Date32`, …; SQL names such
-    /// as `TEXT` or `BLOB` are understood too), or `""` when unknown. The
-    /// type decides two things: whether name-driven categories (biometric
+    /// `data_type` is the column's declared type, read once by the caller
+    /// ([`ColumnType::from_arrow`], [`ColumnType::parse`]). The type decides
+    /// two things: whether name-driven categories (biometric
     /// templates, health data) may be reported and how confidently (see
     /// [`Classifier::name_only_confidence`]), and whether values are searched
     /// as free text (only text and unknown types are).
-    pub fn column_typed<'s>(&'s self, column_name: &str, data_type_hint: &str) -> ColumnScan<'s> {
+    pub fn column_typed<'s>(&'s self, column_name: &str, data_type: &ColumnType) -> ColumnScan<'s> {
         let normalized = normalize_column_name(column_name);
         let n = self.classifiers.len();
         let mut hinted = vec![false; n];
@@ -348,8 +349,7 @@ impl ClassifierSet {
             set: self,
             hits: PatternSet::new(self.prefilter.len()),
             hinted,
-            data_type: data_type_hint.trim().to_owned(),
-            kind: type_family(data_type_hint),
+            data_type: data_type.clone(),
             sampled: 0,
             total_chars: 0,
             texty: 0,
@@ -414,8 +414,7 @@ pub struct ColumnScan<'s> {
     /// Prefilter hits of the value at hand (kept to reuse its buffer).
     hits: PatternSet,
     hinted: Vec<bool>,
-    data_type: String,
-    kind: TypeFamily,
+    data_type: ColumnType,
     sampled: u64,
     /// Characters in all non-null values (for the free-text test).
     total_chars: u64,
@@ -565,7 +564,7 @@ impl ColumnScan<'_> {
             self.confirm_whole(value, row, &hits);
         }
         self.hits = hits;
-        if sh.searchable && may_be_text(self.kind) {
+        if sh.searchable && may_be_text(self.data_type.family()) {
             self.search_free_text(value, row);
         }
     }
@@ -777,7 +776,7 @@ impl ColumnScan<'_> {
     pub fn finish(mut self) -> Vec<ColumnFinding> {
         self.resolve_buckets();
         let sampled = self.sampled;
-        let text_like = may_be_text(self.kind)
+        let text_like = may_be_text(self.data_type.family())
             && sampled > 0
             && (self.total_chars > FREE_TEXT_MIN_CHARS as u64 * sampled
                 || self.texty * 10 >= sampled * 3);
@@ -798,11 +797,11 @@ impl ColumnScan<'_> {
                         || stat.weight / sampled as f64 >= min;
                     if consistent {
                         let mut by = vec!["column_name"];
-                        if !self.data_type.is_empty() {
+                        if !self.data_type.declared().is_empty() {
                             by.push("data_type");
                         }
                         out.push(ColumnFinding {
-                            category: classifier.id().to_owned(),
+                            category: self.set.ids[i].clone(),
                             confidence: round2(c.clamp(0.0, NAME_ONLY_MAX_CONFIDENCE)),
                             matched: stat.matched,
                             sampled,
@@ -816,7 +815,7 @@ impl ColumnScan<'_> {
 
             let whole = if sampled == 0 {
                 hinted.then(|| ColumnFinding {
-                    category: classifier.id().to_owned(),
+                    category: self.set.ids[i].clone(),
                     confidence: HINT_ONLY_CONFIDENCE,
                     matched: 0,
                     sampled: 0,
@@ -830,7 +829,7 @@ impl ColumnScan<'_> {
                 (stat.matched > 0 && ratio >= min).then(|| {
                     let bonus = if hinted { HINT_BONUS } else { 0.0 };
                     ColumnFinding {
-                        category: classifier.id().to_owned(),
+                        category: self.set.ids[i].clone(),
                         confidence: round2((0.5 + 0.5 * ratio + bonus).clamp(0.0, 1.0)),
                         matched: stat.matched,
                         sampled,
@@ -864,7 +863,7 @@ impl ColumnScan<'_> {
                         by.push("column_name");
                     }
                     out.push(ColumnFinding {
-                        category: classifier.id().to_owned(),
+                        category: self.set.ids[i].clone(),
                         confidence: round2((0.6 + 0.3 * ratio).clamp(0.0, 0.9)),
                         matched: ft.rows,
                         sampled,
@@ -912,7 +911,7 @@ fn round2(x: f64) -> f64 {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ColumnFinding {
     /// Classifier id, e.g. `pi.mobile_phone`.
-    pub category: String,
+    pub category: CategoryId,
     /// Confidence in `[0, 1]`, rounded to two decimals.
     pub confidence: f64,
     /// Non-null values that confirmed: whole values, plus rows in which
@@ -1353,7 +1352,7 @@ mod tests {
     #[test]
     fn numeric_columns_are_not_free_text() {
         let set = ClassifierSet::builtin();
-        let mut s = set.column_typed("note", "Int64");
+        let mut s = set.column_typed("note", &ColumnType::parse("Int64"));
         for _ in 0..5 {
             s.push(Some("请联系13812345678谢谢"));
         }
@@ -1376,7 +1375,9 @@ mod tests {
     fn name_driven_categories() {
         let set = ClassifierSet::builtin();
         // Binary template column: no values reach the engine.
-        let f = set.column_typed("face_feature", "Binary").finish();
+        let f = set
+            .column_typed("face_feature", &ColumnType::parse("Binary"))
+            .finish();
         assert_eq!(categories(&f), vec!["pi.biometric"]);
         assert_eq!(f[0].confidence, 0.6);
         assert_eq!(f[0].by, vec!["column_name", "data_type"]);
@@ -1390,10 +1391,14 @@ mod tests {
         assert_eq!(f[0].by, vec!["column_name"]);
         // Not for a count.
         assert!(
-            set.column_typed("fingerprint_count", "Int64")
+            set.column_typed("fingerprint_count", &ColumnType::parse("Int64"))
                 .finish()
                 .is_empty()
-                || set.column_typed("fingerprint_count", "Int64").finish()[0].confidence <= 0.3
+                || set
+                    .column_typed("fingerprint_count", &ColumnType::parse("Int64"))
+                    .finish()[0]
+                    .confidence
+                    <= 0.3
         );
     }
 
@@ -1409,7 +1414,7 @@ mod tests {
         let codes = ["1", "2", "2", "1"];
         assert!(scan(&set, "status", &codes).is_empty());
         assert_eq!(categories(&scan(&set, "xb", &codes)), vec!["pi.gender"]);
-        let mut s = set.column_typed("lat", "Float64");
+        let mut s = set.column_typed("lat", &ColumnType::parse("Float64"));
         for v in ["31.230416", "31.2291", "31.1987"] {
             s.push(Some(v));
         }

@@ -15,22 +15,25 @@
 //! table-level claim by looking at the schema.
 //!
 //! ```
-//! use classifiers::{classify_table, TableColumn};
+//! use classifiers::{classify_table, ids, ColumnType, TableColumn};
 //!
-//! let vin = vec!["vehicle.vin".to_owned()];
-//! let none: Vec<String> = Vec::new();
+//! let (varchar, double, timestamp) =
+//!     (ColumnType::parse("varchar(17)"), ColumnType::parse("double"), ColumnType::parse("timestamp"));
 //! let table = [
-//!     TableColumn { name: "vin", data_type: "varchar(17)", categories: &vin },
-//!     TableColumn { name: "lng", data_type: "double", categories: &none },
-//!     TableColumn { name: "lat", data_type: "double", categories: &none },
-//!     TableColumn { name: "gps_time", data_type: "timestamp", categories: &none },
+//!     TableColumn { name: "vin", data_type: &varchar, categories: &[ids::VIN] },
+//!     TableColumn { name: "lng", data_type: &double, categories: &[] },
+//!     TableColumn { name: "lat", data_type: &double, categories: &[] },
+//!     TableColumn { name: "gps_time", data_type: &timestamp, categories: &[] },
 //! ];
 //! let findings = classify_table(&table);
-//! assert_eq!(findings[0].category, "vehicle.trajectory");
+//! assert_eq!(findings[0].category, ids::TRAJECTORY);
 //! assert_eq!(findings[0].columns, ["vin", "lng", "lat", "gps_time"]);
 //! ```
 
-use crate::{normalize_column_name, CategoryInfo, VEHICLE_ART3_ITEM_1, VEHICLE_ART3_ITEM_5};
+use crate::{
+    ids, normalize_column_name, CategoryId, CategoryInfo, ColumnType, TypeFamily,
+    VEHICLE_ART3_ITEM_1, VEHICLE_ART3_ITEM_5,
+};
 
 /// One column of a table, as the table rules see it.
 #[derive(Debug, Clone, Copy)]
@@ -38,18 +41,18 @@ pub struct TableColumn<'a> {
     /// Column name as stored in the source (any case or language).
     pub name: &'a str,
     /// Declared type as the connector reports it (`double`, `timestamp(3)`,
-    /// `Float64`, `Nullable(DateTime64(3))`, `bytea`, …). Compared
-    /// case-insensitively by its base name.
-    pub data_type: &'a str,
-    /// Category ids the column was classified as (e.g. `vehicle.vin`).
-    pub categories: &'a [String],
+    /// `Float64`, `Nullable(DateTime64(3))`, `bytea`, …); the rules look at
+    /// its [`TypeFamily`].
+    pub data_type: &'a ColumnType,
+    /// Category ids the column was classified as (e.g. [`ids::VIN`]).
+    pub categories: &'a [CategoryId],
 }
 
 /// One table-level category found in a table.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct TableFinding {
     /// Table category id, one of [`table_categories`].
-    pub category: &'static str,
+    pub category: CategoryId,
     /// Confidence in `[0, 1]`, rounded to two decimals. Lower when a rule
     /// rests on column names rather than classified values or types.
     pub confidence: f64,
@@ -61,10 +64,10 @@ pub struct TableFinding {
 
 /// Metadata of a table-level category, shaped like [`CategoryInfo`] plus
 /// the long-form docs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct TableCategoryInfo {
-    /// Stable id, e.g. `vehicle.trajectory`. Never reused.
-    pub id: &'static str,
+    /// Stable id, e.g. [`ids::TRAJECTORY`]. Never reused.
+    pub id: CategoryId,
     /// Chinese display name.
     pub name_zh: &'static str,
     /// English display name.
@@ -89,14 +92,14 @@ pub struct TableCategoryInfo {
 impl TableCategoryInfo {
     /// The same metadata as a [`CategoryInfo`], so catalogue code can treat
     /// column and table categories alike.
-    pub const fn category_info(&self) -> CategoryInfo {
+    pub fn category_info(&self) -> CategoryInfo {
         // Field by field on top of `new`, so that fields added to
         // `CategoryInfo` later keep their defaults here.
-        let mut info = CategoryInfo::new(self.id, self.name_zh, self.name_en);
+        let mut info = CategoryInfo::new(self.id.clone(), self.name_zh, self.name_en);
         info.is_pi = self.is_pi;
         info.is_sensitive = self.is_sensitive;
-        info.gbt43697_class = self.gbt43697_class;
-        info.vehicle_item = self.vehicle_item;
+        info.gbt43697_class = self.gbt43697_class.into();
+        info.vehicle_item = self.vehicle_item.map(Into::into);
         info
     }
 }
@@ -107,11 +110,7 @@ pub fn table_categories() -> &'static [TableCategoryInfo] {
     TABLE_CATEGORIES
 }
 
-const TRAJECTORY: &str = "vehicle.trajectory";
-const CHARGING_OPS: &str = "vehicle.charging_ops";
-const EXTERIOR_MEDIA: &str = "vehicle.exterior_media";
-const CABIN_MEDIA: &str = "vehicle.cabin_media";
-const TRAFFIC_FLOW: &str = "vehicle.traffic_flow";
+use ids::{CABIN_MEDIA, CHARGING_OPS, EXTERIOR_MEDIA, TRAFFIC_FLOW, TRAJECTORY};
 
 static TABLE_CATEGORIES: &[TableCategoryInfo] = &[
     TableCategoryInfo {
@@ -344,57 +343,12 @@ before export.
 // ---------------------------------------------------------------------------
 // Column analysis
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum TypeClass {
-    Numeric,
-    Time,
-    Binary,
-    Geometry,
-    Other,
-}
-
-/// Reduces a declared type to its base name (`Nullable(DateTime64(3))` →
-/// `datetime64`, `double precision` → `double`, `Timestamp(Millisecond,
-/// None)` → `timestamp`) and classifies it.
-fn type_class(data_type: &str) -> TypeClass {
-    let mut t = data_type.trim().to_ascii_lowercase();
-    for wrapper in ["nullable(", "lowcardinality(", "unsigned "] {
-        while let Some(rest) = t.strip_prefix(wrapper) {
-            t = rest.to_owned();
-        }
-    }
-    let base: String = t
-        .chars()
-        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
-        .collect();
-    match base.as_str() {
-        "tinyint" | "smallint" | "mediumint" | "int" | "integer" | "bigint" | "int2" | "int4"
-        | "int8" | "int16" | "int32" | "int64" | "int128" | "uint8" | "uint16" | "uint32"
-        | "uint64" | "float" | "float2" | "float4" | "float8" | "float16" | "float32"
-        | "float64" | "double" | "real" | "decimal" | "decimal32" | "decimal64" | "decimal128"
-        | "decimal256" | "numeric" | "number" | "dec" | "long" | "short" | "serial"
-        | "bigserial" => TypeClass::Numeric,
-        "date" | "date32" | "date64" | "datetime" | "datetime2" | "datetime64"
-        | "datetimeoffset" | "smalldatetime" | "timestamp" | "timestamptz" | "timestamp_ntz"
-        | "timestamp_ltz" | "timestamp_tz" | "time" | "time32" | "time64" | "timetz" => {
-            TypeClass::Time
-        }
-        "blob" | "tinyblob" | "mediumblob" | "longblob" | "bytea" | "binary" | "varbinary"
-        | "largebinary" | "fixedsizebinary" | "binaryview" | "image" | "raw" | "bytes" => {
-            TypeClass::Binary
-        }
-        "geometry" | "geography" | "point" | "multipoint" | "linestring" | "st_geometry"
-        | "sdo_geometry" => TypeClass::Geometry,
-        _ => TypeClass::Other,
-    }
-}
-
 struct Col<'a> {
     name: &'a str,
     norm: String,
     tokens: Vec<String>,
-    ty: TypeClass,
-    categories: &'a [String],
+    ty: TypeFamily,
+    categories: &'a [CategoryId],
 }
 
 impl<'a> Col<'a> {
@@ -405,7 +359,7 @@ impl<'a> Col<'a> {
             name: c.name,
             norm,
             tokens,
-            ty: type_class(c.data_type),
+            ty: c.data_type.family(),
             categories: c.categories,
         }
     }
@@ -433,11 +387,8 @@ impl<'a> Col<'a> {
         self.tokens.last().map_or("", String::as_str)
     }
 
-    fn category(&self, ids: &[&str]) -> Option<&'a str> {
-        self.categories
-            .iter()
-            .map(String::as_str)
-            .find(|c| ids.contains(c))
+    fn category(&self, wanted: &[CategoryId]) -> Option<&'a CategoryId> {
+        self.categories.iter().find(|c| wanted.contains(c))
     }
 }
 
@@ -476,7 +427,7 @@ fn round2(x: f64) -> f64 {
 /// Builds a finding from role descriptions, each with its hits. Columns are
 /// listed in table order without repeats.
 fn finding(
-    category: &'static str,
+    category: CategoryId,
     confidence: f64,
     cols: &[Col<'_>],
     roles: &[(&str, Vec<&Hit>)],
@@ -529,14 +480,14 @@ pub fn classify_table(columns: &[TableColumn<'_>]) -> Vec<TableFinding> {
 // vehicle.trajectory
 
 /// Column categories that identify a vehicle or a person.
-const IDENTIFIER_CATEGORIES: &[&str] = &[
-    "vehicle.vin",
-    "vehicle.license_plate",
-    "pi.cn_resident_id",
-    "pi.mobile_phone",
-    "pi.device_id",
-    "pi.passport",
-    "pi.travel_permit",
+const IDENTIFIER_CATEGORIES: &[CategoryId] = &[
+    ids::VIN,
+    ids::LICENSE_PLATE,
+    ids::CN_RESIDENT_ID,
+    ids::MOBILE_PHONE,
+    ids::DEVICE_ID,
+    ids::PASSPORT,
+    ids::TRAVEL_PERMIT,
 ];
 /// Column names of vehicle, device and person identifiers.
 const IDENTIFIER_NAMES: &[&str] = &[
@@ -586,7 +537,7 @@ const IDENTIFIER_NAMES: &[&str] = &[
     "用户id",
     "司机",
 ];
-const COORDINATE_CATEGORIES: &[&str] = &["geo.coordinate"];
+const COORDINATE_CATEGORIES: &[CategoryId] = &[ids::COORDINATE];
 const LONGITUDE_NAMES: &[&str] = &["lng", "lon", "long", "longitude", "jd", "经度"];
 const LATITUDE_NAMES: &[&str] = &["lat", "latitude", "wd", "纬度"];
 const TIME_NAMES: &[&str] = &[
@@ -612,7 +563,7 @@ fn identifier_hit(c: &Col<'_>) -> Option<Hit> {
 }
 
 fn time_hit(c: &Col<'_>) -> Option<Hit> {
-    if c.ty == TypeClass::Time {
+    if c.ty == TypeFamily::Time {
         return Some(Hit::new(c, "date/time type", 1.0));
     }
     if let Some(t) = c.find(TIME_NAMES) {
@@ -631,7 +582,7 @@ fn coordinate_hits(cols: &[Col<'_>]) -> Option<Vec<Hit>> {
         .filter_map(|c| {
             if let Some(cat) = c.category(COORDINATE_CATEGORIES) {
                 Some(Hit::new(c, format!("classified {cat}"), 1.0))
-            } else if c.ty == TypeClass::Geometry {
+            } else if c.ty == TypeFamily::Geometry {
                 Some(Hit::new(c, "geometry type", 0.95))
             } else {
                 None
@@ -644,7 +595,7 @@ fn coordinate_hits(cols: &[Col<'_>]) -> Option<Vec<Hit>> {
     let numeric = |names: &[&'static str], what: &str| {
         cols.iter().find_map(|c| {
             let t = c.find(names)?;
-            (c.ty == TypeClass::Numeric).then(|| Hit::new(c, format!("numeric {what} `{t}`"), 0.9))
+            (c.ty == TypeFamily::Numeric).then(|| Hit::new(c, format!("numeric {what} `{t}`"), 0.9))
         })
     };
     let lng = numeric(LONGITUDE_NAMES, "longitude")?;
@@ -897,7 +848,7 @@ fn visual(c: &Col<'_>) -> Option<String> {
     if let Some(t) = c.find(MEDIA_NAMES) {
         return Some(format!("media name `{t}`"));
     }
-    (c.ty == TypeClass::Binary).then(|| "binary type".to_owned())
+    (c.ty == TypeFamily::Binary).then(|| "binary type".to_owned())
 }
 
 fn exterior_media(cols: &[Col<'_>]) -> Option<TableFinding> {
@@ -1203,7 +1154,7 @@ mod tests {
     use super::*;
 
     /// `(name, type, categories)` rows, kept alive for the borrow.
-    struct Table(Vec<(String, String, Vec<String>)>);
+    struct Table(Vec<(String, ColumnType, Vec<CategoryId>)>);
 
     impl Table {
         fn new(rows: &[(&str, &str, &[&str])]) -> Self {
@@ -1212,8 +1163,8 @@ mod tests {
                     .map(|(n, t, c)| {
                         (
                             n.to_string(),
-                            t.to_string(),
-                            c.iter().map(|s| s.to_string()).collect(),
+                            ColumnType::parse(t),
+                            c.iter().map(|&s| CategoryId::new(s)).collect(),
                         )
                     })
                     .collect(),
@@ -1234,16 +1185,16 @@ mod tests {
         }
     }
 
-    fn ids(f: &[TableFinding]) -> Vec<&str> {
-        f.iter().map(|x| x.category).collect()
+    fn found(f: &[TableFinding]) -> Vec<CategoryId> {
+        f.iter().map(|x| x.category.clone()).collect()
     }
 
     #[test]
     fn metadata_is_complete() {
         let mut seen = std::collections::HashSet::new();
         for c in table_categories() {
-            assert!(seen.insert(c.id), "duplicate {}", c.id);
-            assert!(c.id.starts_with("vehicle."), "{}", c.id);
+            assert!(seen.insert(c.id.clone()), "duplicate {}", c.id);
+            assert!(c.id.is_vehicle(), "{}", c.id);
             assert!(!c.name_zh.is_empty() && !c.name_en.is_empty());
             assert!(c.is_pi || !c.is_sensitive, "{}", c.id);
             assert_eq!(c.is_pi, !c.gbt43697_class.is_empty(), "{}", c.id);
@@ -1262,7 +1213,7 @@ mod tests {
                 );
             }
             let info = c.category_info();
-            assert_eq!((info.id, info.is_pi), (c.id, c.is_pi));
+            assert_eq!((&info.id, info.is_pi), (&c.id, c.is_pi));
         }
         assert_eq!(seen.len(), 5);
         // Every rule reports a category from the table.
@@ -1273,13 +1224,14 @@ mod tests {
             CABIN_MEDIA,
             TRAFFIC_FLOW,
         ] {
-            assert!(seen.contains(id));
+            assert!(seen.contains(&id));
         }
     }
 
+    /// The declared types the rules depend on, read by the one parser in `model`.
     #[test]
-    fn types() {
-        use TypeClass::*;
+    fn declared_types_the_rules_rely_on() {
+        use TypeFamily::*;
         for (t, want) in [
             ("double", Numeric),
             ("DOUBLE PRECISION", Numeric),
@@ -1296,12 +1248,12 @@ mod tests {
             ("LargeBinary", Binary),
             ("longblob", Binary),
             ("geometry(Point,4326)", Geometry),
-            ("varchar(32)", Other),
-            ("Utf8", Other),
+            ("varchar(32)", Text),
+            ("Utf8", Text),
             ("interval", Other),
-            ("", Other),
+            ("", Unknown),
         ] {
-            assert_eq!(type_class(t), want, "{t}");
+            assert_eq!(ColumnType::parse(t).family(), want, "{t}");
         }
     }
 
@@ -1316,7 +1268,7 @@ mod tests {
             ("gps_time", "timestamp", &[]),
         ]);
         let f = t.classify();
-        assert_eq!(ids(&f), [TRAJECTORY], "{f:?}");
+        assert_eq!(found(&f), [TRAJECTORY], "{f:?}");
         let f = &f[0];
         assert_eq!(f.columns, ["vin", "lng", "lat", "gps_time"]);
         assert_eq!(f.confidence, 0.86); // 0.95 * 0.9 (coordinates by name)
@@ -1335,7 +1287,7 @@ mod tests {
             ("定位时间", "bigint", &[]),
         ]);
         let f = t.classify();
-        assert_eq!(ids(&f), [TRAJECTORY], "{f:?}");
+        assert_eq!(found(&f), [TRAJECTORY], "{f:?}");
         assert_eq!(f[0].columns, ["车牌号", "jd", "wd", "定位时间"]);
 
         // A geometry column and a device named only by its column name.
@@ -1345,7 +1297,7 @@ mod tests {
             ("collect_time", "varchar", &[]),
         ]);
         let f = t.classify();
-        assert_eq!(ids(&f), [TRAJECTORY]);
+        assert_eq!(found(&f), [TRAJECTORY]);
         assert!(f[0].confidence < 0.7, "{f:?}");
 
         // Longitude and latitude each classified by the value classifiers.
@@ -1365,7 +1317,7 @@ mod tests {
             ("created_at", "datetime", &[]),
         ]);
         let f = t.classify();
-        assert_eq!(ids(&f), [TRAJECTORY]);
+        assert_eq!(found(&f), [TRAJECTORY]);
         assert_eq!(f[0].confidence, 0.95);
     }
 
@@ -1423,7 +1375,7 @@ mod tests {
             ("updated_at", "timestamp", &[]),
         ]);
         let f = t.classify();
-        assert_eq!(ids(&f), [CHARGING_OPS], "{f:?}");
+        assert_eq!(found(&f), [CHARGING_OPS], "{f:?}");
         assert_eq!(f[0].confidence, 0.9);
         assert_eq!(
             f[0].columns,
@@ -1442,7 +1394,7 @@ mod tests {
             ("start_soc", "int", &[]),
         ]);
         let f = t.classify();
-        assert_eq!(ids(&f), [CHARGING_OPS]);
+        assert_eq!(found(&f), [CHARGING_OPS]);
         assert_eq!(f[0].confidence, 0.7);
 
         // Chinese names.
@@ -1451,7 +1403,7 @@ mod tests {
             ("充电功率", "decimal", &[]),
             ("充电量", "decimal", &[]),
         ]);
-        assert_eq!(ids(&t.classify()), [CHARGING_OPS]);
+        assert_eq!(found(&t.classify()), [CHARGING_OPS]);
 
         // A station directory without operating measures.
         let directory = Table::new(&[
@@ -1491,7 +1443,7 @@ mod tests {
             ("front_camera_url", "varchar", &[]),
         ]);
         let f = t.classify();
-        assert_eq!(ids(&f), [EXTERIOR_MEDIA], "{f:?}");
+        assert_eq!(found(&f), [EXTERIOR_MEDIA], "{f:?}");
         assert_eq!(f[0].columns, ["front_camera_url"]);
         assert_eq!(f[0].confidence, 0.85);
 
@@ -1499,7 +1451,7 @@ mod tests {
             ("event_id", "bigint", &[]),
             ("行车记录视频", "varchar", &[]),
         ]);
-        assert_eq!(ids(&t.classify()), [EXTERIOR_MEDIA]);
+        assert_eq!(found(&t.classify()), [EXTERIOR_MEDIA]);
 
         // Binary frames; the camera named in another column.
         let t = Table::new(&[
@@ -1508,7 +1460,7 @@ mod tests {
             ("surround_view_channel", "int", &[]),
         ]);
         let f = t.classify();
-        assert_eq!(ids(&f), [EXTERIOR_MEDIA], "{f:?}");
+        assert_eq!(found(&f), [EXTERIOR_MEDIA], "{f:?}");
 
         // Images without any camera: product photos.
         let products = Table::new(&[
@@ -1539,13 +1491,13 @@ mod tests {
             ("ts", "timestamp", &[]),
         ]);
         let f = t.classify();
-        assert_eq!(ids(&f), [CABIN_MEDIA], "{f:?}");
+        assert_eq!(found(&f), [CABIN_MEDIA], "{f:?}");
         assert_eq!(f[0].confidence, 0.9);
         assert_eq!(f[0].columns, ["dms_image_url"]);
 
         // A cabin camera image must not also count as exterior.
         let t = Table::new(&[("cabin_camera_frame", "bytea", &[])]);
-        assert_eq!(ids(&t.classify()), [CABIN_MEDIA]);
+        assert_eq!(found(&t.classify()), [CABIN_MEDIA]);
 
         // Media plus a cabin column elsewhere.
         let t = Table::new(&[
@@ -1554,7 +1506,7 @@ mod tests {
             ("座舱位置", "varchar", &[]),
         ]);
         let f = t.classify();
-        assert_eq!(ids(&f), [CABIN_MEDIA], "{f:?}");
+        assert_eq!(found(&f), [CABIN_MEDIA], "{f:?}");
         assert_eq!(f[0].confidence, 0.8);
 
         // A voice recording with nothing about the cabin: low confidence.
@@ -1563,7 +1515,7 @@ mod tests {
             ("voice_recording", "blob", &[]),
         ]);
         let f = t.classify();
-        assert_eq!(ids(&f), [CABIN_MEDIA]);
+        assert_eq!(found(&f), [CABIN_MEDIA]);
         assert_eq!(f[0].confidence, 0.6);
 
         // Driver-monitoring events without media.
@@ -1584,7 +1536,7 @@ mod tests {
             ("avg_speed", "double", &[]),
         ]);
         let f = t.classify();
-        assert_eq!(ids(&f), [TRAFFIC_FLOW], "{f:?}");
+        assert_eq!(found(&f), [TRAFFIC_FLOW], "{f:?}");
         assert_eq!(f[0].confidence, 0.9);
         assert_eq!(f[0].columns, ["section_id", "stat_hour", "traffic_flow"]);
 
@@ -1593,12 +1545,12 @@ mod tests {
             ("统计时间", "datetime", &[]),
             ("过车量", "int", &[]),
         ]);
-        assert_eq!(ids(&t.classify()), [TRAFFIC_FLOW]);
+        assert_eq!(found(&t.classify()), [TRAFFIC_FLOW]);
 
         // Generic flow needs a road place.
         let t = Table::new(&[("road_id", "varchar", &[]), ("flow", "int", &[])]);
         let f = t.classify();
-        assert_eq!(ids(&f), [TRAFFIC_FLOW]);
+        assert_eq!(found(&f), [TRAFFIC_FLOW]);
         assert_eq!(f[0].confidence, 0.7);
 
         // Logistics shipments.
@@ -1610,7 +1562,7 @@ mod tests {
             ("ship_time", "timestamp", &[]),
         ]);
         let f = t.classify();
-        assert_eq!(ids(&f), [TRAFFIC_FLOW], "{f:?}");
+        assert_eq!(found(&f), [TRAFFIC_FLOW], "{f:?}");
         assert!(f[0].rule.contains("logistics"), "{}", f[0].rule);
 
         for negative in [
@@ -1637,7 +1589,7 @@ mod tests {
             ("event_time", "timestamp", &[]),
             ("dashcam_clip_path", "varchar", &[]),
         ]);
-        assert_eq!(ids(&t.classify()), [TRAJECTORY, EXTERIOR_MEDIA]);
+        assert_eq!(found(&t.classify()), [TRAJECTORY, EXTERIOR_MEDIA]);
         assert!(classify_table(&[]).is_empty());
     }
 }

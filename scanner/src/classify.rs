@@ -5,7 +5,7 @@ use arrow_array::{Array, RecordBatch};
 use arrow_cast::display::{ArrayFormatter, FormatOptions};
 use arrow_schema::{DataType, Schema};
 use catalog_export::{AssetCategoryReport, CategoryReport, ColumnReport};
-use classifiers::ClassifierSet;
+use classifiers::{CategoryId, ClassifierSet, ColumnType};
 use rayon::prelude::*;
 
 /// Classifies every column of a sample, columns in parallel on the rayon pool.
@@ -21,7 +21,8 @@ pub fn classify_sample(
         .into_par_iter()
         .map(|i| {
             let field = schema.field(i);
-            let mut scan = set.column_typed(field.name(), &field.data_type().to_string());
+            let mut scan =
+                set.column_typed(field.name(), &ColumnType::from_arrow(field.data_type()));
             for batch in batches {
                 if let Some(array) = batch.columns().get(i) {
                     push_values(&mut scan, array.as_ref());
@@ -34,7 +35,7 @@ pub fn classify_sample(
                     .finish()
                     .into_iter()
                     .map(|f| CategoryReport {
-                        id: f.category,
+                        id: f.category.to_string(),
                         confidence: f.confidence,
                         matched: f.matched,
                         sampled: f.sampled,
@@ -133,16 +134,23 @@ fn parse_point(value: &str) -> Option<(f64, f64)> {
 
 /// Table-level categories (a trajectory, charging operations) from the column verdicts.
 pub fn classify_asset(columns: &[ColumnReport]) -> Vec<AssetCategoryReport> {
-    let ids: Vec<Vec<String>> = columns
+    let typed: Vec<(ColumnType, Vec<CategoryId>)> = columns
         .iter()
-        .map(|c| c.categories.iter().map(|k| k.id.clone()).collect())
+        .map(|c| {
+            let ids = c
+                .categories
+                .iter()
+                .map(|k| CategoryId::new(&*k.id))
+                .collect();
+            (ColumnType::parse(&c.data_type), ids)
+        })
         .collect();
     let table: Vec<classifiers::TableColumn<'_>> = columns
         .iter()
-        .zip(&ids)
-        .map(|(c, ids)| classifiers::TableColumn {
+        .zip(&typed)
+        .map(|(c, (data_type, ids))| classifiers::TableColumn {
             name: &c.name,
-            data_type: &c.data_type,
+            data_type,
             categories: ids,
         })
         .collect();

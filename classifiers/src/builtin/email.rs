@@ -1,4 +1,4 @@
-use crate::{CategoryInfo, Classifier, VEHICLE_ART3_ITEM_5};
+use crate::{ids, CategoryInfo, Classifier, VEHICLE_ART3_ITEM_5};
 
 macro_rules! doc_text {
     () => {
@@ -78,7 +78,7 @@ fn domain_ok(domain: &str) -> bool {
 
 impl Classifier for EmailAddress {
     fn info(&self) -> CategoryInfo {
-        CategoryInfo::new("pi.email", "电子邮箱", "E-mail address")
+        CategoryInfo::new(ids::EMAIL, "电子邮箱", "E-mail address")
             .personal("个人基本资料")
             .vehicle(VEHICLE_ART3_ITEM_5)
     }

@@ -1,5 +1,5 @@
 use crate::builtin::mask_middle;
-use crate::{CategoryInfo, Classifier, VEHICLE_ART3_ITEM_5};
+use crate::{ids, CategoryInfo, Classifier, VEHICLE_ART3_ITEM_5};
 
 macro_rules! doc_text {
     () => {
@@ -109,7 +109,7 @@ fn known_segment(d: &[u8; 11]) -> bool {
 
 impl Classifier for MobilePhone {
     fn info(&self) -> CategoryInfo {
-        CategoryInfo::new("pi.mobile_phone", "手机号码", "Mobile phone number")
+        CategoryInfo::new(ids::MOBILE_PHONE, "手机号码", "Mobile phone number")
             .personal("个人基本资料")
             .vehicle(VEHICLE_ART3_ITEM_5)
     }

@@ -43,7 +43,7 @@ pub use travel_permit::TravelPermit;
 pub use uscc::Uscc;
 pub use vin::Vin;
 
-use crate::Classifier;
+use crate::{ids, CategoryId, Classifier};
 
 /// Every built-in classifier, in registration order.
 pub(crate) static CLASSIFIERS: &[&dyn Classifier] = &[
@@ -78,45 +78,16 @@ pub(crate) static CLASSIFIERS: &[&dyn Classifier] = &[
 /// confirmed; on a tie to the one whose column hint matched, then to the
 /// first in this list. In free text, the first in this list that confirms a
 /// token claims it. Classifiers not listed here count independently.
-pub(crate) static EXCLUSIVE: &[&str] = &[
-    "pi.cn_resident_id",
-    "org.uscc",
-    "pi.mobile_phone",
-    "vehicle.vin",
-    "pi.passport",
-    "pi.travel_permit",
-    "pi.device_id",
-    "pi.bank_card",
+pub(crate) static EXCLUSIVE: &[CategoryId] = &[
+    ids::CN_RESIDENT_ID,
+    ids::USCC,
+    ids::MOBILE_PHONE,
+    ids::VIN,
+    ids::PASSPORT,
+    ids::TRAVEL_PERMIT,
+    ids::DEVICE_ID,
+    ids::BANK_CARD,
 ];
-
-/// Families of column types, as far as the built-ins care.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum TypeFamily {
-    Unknown,
-    Text,
-    Binary,
-    Numeric,
-    Other,
-}
-
-/// Classifies an Arrow (or SQL) type name; `""` is [`TypeFamily::Unknown`].
-pub(crate) fn type_family(data_type: &str) -> TypeFamily {
-    let t = data_type.trim().to_ascii_lowercase();
-    let has = |words: &[&str]| words.iter().any(|w| t.contains(w));
-    if t.is_empty() {
-        TypeFamily::Unknown
-    } else if has(&["binary", "blob", "bytea", "bytes", "image", "raw"]) {
-        TypeFamily::Binary
-    } else if has(&["utf8", "char", "text", "string", "json", "clob"]) {
-        TypeFamily::Text
-    } else if has(&[
-        "int", "float", "double", "decimal", "numeric", "real", "number",
-    ]) {
-        TypeFamily::Numeric
-    } else {
-        TypeFamily::Other
-    }
-}
 
 /// Replaces every character of `s` except the first `keep_head` and the last
 /// `keep_tail` with `*`. If that would reveal everything, at least one
@@ -163,6 +134,7 @@ pub(crate) fn strip_digit_groups(s: &str, buf: &mut String) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ColumnType;
     use regex::Regex;
     use std::collections::HashSet;
 
@@ -226,25 +198,13 @@ mod tests {
     }
 
     #[test]
-    fn type_families() {
-        assert_eq!(type_family(""), TypeFamily::Unknown);
-        assert_eq!(type_family("Binary"), TypeFamily::Binary);
-        assert_eq!(type_family("FixedSizeBinary(512)"), TypeFamily::Binary);
-        assert_eq!(type_family("BLOB"), TypeFamily::Binary);
-        assert_eq!(type_family("Utf8"), TypeFamily::Text);
-        assert_eq!(type_family("VARCHAR(64)"), TypeFamily::Text);
-        assert_eq!(type_family("Float64"), TypeFamily::Numeric);
-        assert_eq!(type_family("Date32"), TypeFamily::Other);
-    }
-
-    #[test]
     fn ids_are_unique_and_well_formed() {
         let well_formed = Regex::new(r"^[a-z]+\.[a-z_]+$").unwrap();
         let mut seen = HashSet::new();
         for c in CLASSIFIERS {
             let id = c.id();
-            assert!(well_formed.is_match(id), "bad id {id}");
-            assert!(seen.insert(id), "duplicate id {id}");
+            assert!(well_formed.is_match(id.as_str()), "bad id {id}");
+            assert!(seen.insert(id.clone()), "duplicate id {id}");
             let info = c.info();
             assert_eq!(info.id, id);
             assert!(!info.name_zh.is_empty() && !info.name_en.is_empty(), "{id}");
@@ -258,11 +218,11 @@ mod tests {
                 "{id}: PI categories name their GB/T 43697 class, others none"
             );
             assert!(
-                GBT43697_CLASSES.contains(&info.gbt43697_class),
+                GBT43697_CLASSES.contains(&&*info.gbt43697_class),
                 "{id}: unknown class {}",
                 info.gbt43697_class
             );
-            if let Some(item) = info.vehicle_item {
+            if let Some(item) = &info.vehicle_item {
                 assert!(
                     item.starts_with("第三条第（") && item.ends_with("）项"),
                     "{id}: {item}"
@@ -282,12 +242,12 @@ mod tests {
                     Regex::new(&format!("^(?:{p})$")).unwrap_or_else(|e| panic!("{}: {e}", c.id()));
                 }
                 None => assert!(
-                    c.name_only_confidence("").is_some(),
+                    c.name_only_confidence(&ColumnType::unknown()).is_some(),
                     "{}: without a value pattern it must be name-driven",
                     c.id()
                 ),
             }
-            if let Some(conf) = c.name_only_confidence("") {
+            if let Some(conf) = c.name_only_confidence(&ColumnType::unknown()) {
                 assert!(conf <= 0.6, "{}: name-only confidence {conf}", c.id());
             }
             let h = c.column_hint().expect("built-ins have column hints");
@@ -322,7 +282,7 @@ mod tests {
     #[test]
     fn column_hints_match_whole_tokens() {
         let set = crate::ClassifierSet::builtin();
-        let hinted = |col: &str| -> Vec<String> {
+        let hinted = |col: &str| -> Vec<CategoryId> {
             set.column(col)
                 .finish()
                 .into_iter()

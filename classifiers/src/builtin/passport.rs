@@ -1,5 +1,5 @@
 use crate::builtin::mask_middle;
-use crate::{CategoryInfo, Classifier, VEHICLE_ART3_ITEM_5};
+use crate::{ids, CategoryInfo, Classifier, VEHICLE_ART3_ITEM_5};
 
 macro_rules! doc_text {
     () => {
@@ -72,7 +72,7 @@ fn shape_weight(value: &str) -> Option<f64> {
 
 impl Classifier for Passport {
     fn info(&self) -> CategoryInfo {
-        CategoryInfo::new("pi.passport", "护照号码", "Passport number")
+        CategoryInfo::new(ids::PASSPORT, "护照号码", "Passport number")
             .personal("个人身份信息")
             .vehicle(VEHICLE_ART3_ITEM_5)
     }

@@ -2,7 +2,7 @@ use crate::builtin::mask_middle;
 use crate::validate::{
     is_cn_province_code, is_valid_date, mod11_2_valid, parse_digits, today_yyyymmdd,
 };
-use crate::{CategoryInfo, Classifier, VEHICLE_ART3_ITEM_5};
+use crate::{ids, CategoryInfo, Classifier, VEHICLE_ART3_ITEM_5};
 
 macro_rules! doc_text {
     () => {
@@ -99,7 +99,7 @@ impl ResidentId {
 impl Classifier for ResidentId {
     fn info(&self) -> CategoryInfo {
         CategoryInfo::new(
-            "pi.cn_resident_id",
+            ids::CN_RESIDENT_ID,
             "居民身份证号",
             "Resident identity card number",
         )

@@ -1,5 +1,5 @@
 use crate::builtin::mask_middle;
-use crate::{CategoryInfo, Classifier, VEHICLE_ART3_ITEM_5};
+use crate::{ids, CategoryInfo, Classifier, VEHICLE_ART3_ITEM_5};
 
 macro_rules! doc_text {
     () => {
@@ -80,7 +80,7 @@ fn weights(value: &str) -> Option<(f64, f64)> {
 impl Classifier for TravelPermit {
     fn info(&self) -> CategoryInfo {
         CategoryInfo::new(
-            "pi.travel_permit",
+            ids::TRAVEL_PERMIT,
             "港澳台通行证号码",
             "Hong Kong, Macau or Taiwan travel permit number",
         )
