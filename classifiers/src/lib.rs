@@ -361,6 +361,18 @@ pub trait Classifier: Send + Sync {
     /// Masked rendering for evidence. Must never reveal the whole identifier.
     fn mask(&self, value: &str) -> String;
 
+    /// For identifiers of one natural person (resident ID, mobile number,
+    /// passport, travel permit, e-mail): the canonical form of `value` that
+    /// persons are counted by, so formatting variants of one identifier
+    /// count once. `None` when the value is not a valid identifier of this
+    /// category, and, the default, for categories that do not identify a
+    /// person. It lives here, beside [`confirm`](Classifier::confirm), so
+    /// that what a scan reports and what it counts cannot disagree.
+    fn person_key(&self, value: &str) -> Option<String> {
+        let _ = value;
+        None
+    }
+
     /// Long-form documentation (Markdown with the headings
     /// `## What it detects`, `## Why it matters`, `## Examples`,
     /// `## Known false positives`), printed by `mulu classifiers explain`.
@@ -401,6 +413,9 @@ impl<T: Classifier + ?Sized> Classifier for &T {
     }
     fn mask(&self, value: &str) -> String {
         (**self).mask(value)
+    }
+    fn person_key(&self, value: &str) -> Option<String> {
+        (**self).person_key(value)
     }
     fn docs(&self) -> &str {
         (**self).docs()

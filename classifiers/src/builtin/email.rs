@@ -92,6 +92,43 @@ impl Classifier for EmailAddress {
         (local_ok(local) && domain_ok(domain)).then_some(1.0)
     }
 
+    /// The trimmed address with ASCII letters lower-cased. Looser than
+    /// [`confirm`](Classifier::confirm) on purpose: internationalised
+    /// addresses (`测试@例子.中国`) still identify one person.
+    fn person_key(&self, value: &str) -> Option<String> {
+        /// RFC 5321: an address is at most 254 octets.
+        const MAX_LEN: usize = 254;
+        let s = value.trim();
+        if s.is_empty() || s.len() > MAX_LEN {
+            return None;
+        }
+        let (local, domain) = s.split_once('@')?;
+        let bad = |c: char| {
+            c.is_whitespace()
+                || c.is_control()
+                || matches!(
+                    c,
+                    '@' | '<' | '>' | '(' | ')' | '[' | ']' | ',' | ';' | ':' | '"' | '\\'
+                )
+        };
+        if local.is_empty() || local.len() > 64 || local.chars().any(bad) || domain.chars().any(bad)
+        {
+            return None;
+        }
+        let mut labels = 0;
+        for label in domain.split('.') {
+            if label.is_empty() || label.starts_with('-') || label.ends_with('-') {
+                return None;
+            }
+            labels += 1;
+        }
+        let tld = domain.rsplit('.').next().unwrap_or("");
+        if labels < 2 || tld.chars().count() < 2 || tld.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        Some(s.to_ascii_lowercase())
+    }
+
     fn confirm_free_text(&self, token: &str) -> Option<f64> {
         self.confirm(token)
     }

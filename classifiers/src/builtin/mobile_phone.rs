@@ -123,6 +123,40 @@ impl Classifier for MobilePhone {
         Some(if known_segment(&d) { 1.0 } else { 0.8 })
     }
 
+    /// The 11-digit national number: `+86`, `0086`, `86` and `17951`
+    /// prefixes, spaces, tabs, hyphens, dots and brackets removed. Other
+    /// country codes are not mainland mobiles and have no key.
+    fn person_key(&self, value: &str) -> Option<String> {
+        let mut d = [0u8; 20];
+        let mut n = 0;
+        let mut plus = false;
+        for c in value.bytes() {
+            match c {
+                b'0'..=b'9' => {
+                    *d.get_mut(n)? = c;
+                    n += 1;
+                }
+                b'+' if n == 0 && !plus => plus = true,
+                b' ' | b'\t' | b'-' | b'.' | b'(' | b')' => {}
+                _ => return None,
+            }
+        }
+        let digits = &d[..n];
+        let national = if plus {
+            digits.strip_prefix(b"86")?
+        } else {
+            match n {
+                15 => digits.strip_prefix(b"0086").unwrap_or(digits),
+                13 => digits.strip_prefix(b"86").unwrap_or(digits),
+                16 => digits.strip_prefix(b"17951").unwrap_or(digits),
+                _ => digits,
+            }
+        };
+        let national = std::str::from_utf8(national).ok()?;
+        self.confirm(national)?;
+        Some(national.to_owned())
+    }
+
     fn confirm_free_text(&self, token: &str) -> Option<f64> {
         // In prose, only numbers in a known mobile segment.
         self.confirm(token).filter(|&w| w >= 1.0)

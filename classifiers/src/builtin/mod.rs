@@ -112,6 +112,39 @@ pub(crate) fn mask_middle(s: &str, keep_head: usize, keep_tail: usize) -> String
     out
 }
 
+/// The person key of a travel document number (passport, travel permit):
+/// upper-case, spaces, tabs and hyphens removed; 6 to 20 letters, digits,
+/// `.`, `(` and `)` with at least 5 digits. Looser than the classifiers'
+/// `confirm`, which look for Chinese formats: a foreign passport in a
+/// passport column still identifies one person. With `renewal_suffix`, a
+/// Hong Kong/Macau permit `H`/`M` + 10 digits keeps its first 9 characters:
+/// the last two count renewals of the same holder's card.
+pub(crate) fn document_key(value: &str, renewal_suffix: bool) -> Option<String> {
+    let mut b = [0u8; 20];
+    let mut n = 0;
+    for c in value.bytes() {
+        let c = match c {
+            b' ' | b'\t' | b'-' => continue,
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'.' | b'(' | b')' => c.to_ascii_uppercase(),
+            _ => return None,
+        };
+        *b.get_mut(n)? = c;
+        n += 1;
+    }
+    let mut id = &b[..n];
+    if !(6..=20).contains(&id.len()) || id.iter().filter(|c| c.is_ascii_digit()).count() < 5 {
+        return None;
+    }
+    if renewal_suffix
+        && id.len() == 11
+        && matches!(id[0], b'H' | b'M')
+        && id[1..].iter().all(u8::is_ascii_digit)
+    {
+        id = &id[..9];
+    }
+    String::from_utf8(id.to_vec()).ok()
+}
+
 /// Removes ASCII spaces and hyphens (digit-group separators) from `s` into
 /// `buf`, which is cleared first. Returns `false` if `s` has anything other
 /// than ASCII digits and separators, or two separators in a row.

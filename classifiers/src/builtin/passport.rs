@@ -100,6 +100,11 @@ impl Classifier for Passport {
         (0.9, 0.3)
     }
 
+    /// See [`document_key`](crate::builtin::document_key).
+    fn person_key(&self, value: &str) -> Option<String> {
+        crate::builtin::document_key(value, false)
+    }
+
     fn mask(&self, value: &str) -> String {
         mask_middle(&value.to_ascii_uppercase(), 2, 2)
     }

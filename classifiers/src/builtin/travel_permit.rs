@@ -113,6 +113,12 @@ impl Classifier for TravelPermit {
         (0.9, 0.3)
     }
 
+    /// See [`document_key`](crate::builtin::document_key); the renewal
+    /// counter of a Hong Kong/Macau permit is dropped.
+    fn person_key(&self, value: &str) -> Option<String> {
+        crate::builtin::document_key(value, true)
+    }
+
     fn mask(&self, value: &str) -> String {
         mask_middle(&value.to_ascii_uppercase(), 2, 2)
     }
