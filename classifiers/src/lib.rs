@@ -113,6 +113,7 @@ mod builtin;
 mod custom;
 mod engine;
 mod normalize;
+mod person_key;
 mod tables;
 pub mod validate;
 
@@ -128,6 +129,7 @@ pub use custom::{
 pub use engine::{BuildError, ClassifierSet, ClassifierSetBuilder, ColumnFinding, ColumnScan};
 pub use model::{ids, CategoryId, ColumnType, TypeFamily};
 pub use normalize::normalize_column_name;
+pub use person_key::{PersonKeyBuf, MAX_PERSON_KEY_LEN};
 pub use tables::{classify_table, table_categories, TableCategoryInfo, TableColumn, TableFinding};
 
 /// Stable metadata describing the category a classifier detects.
@@ -362,15 +364,28 @@ pub trait Classifier: Send + Sync {
     fn mask(&self, value: &str) -> String;
 
     /// For identifiers of one natural person (resident ID, mobile number,
-    /// passport, travel permit, e-mail): the canonical form of `value` that
-    /// persons are counted by, so formatting variants of one identifier
-    /// count once. `None` when the value is not a valid identifier of this
-    /// category, and, the default, for categories that do not identify a
-    /// person. It lives here, beside [`confirm`](Classifier::confirm), so
-    /// that what a scan reports and what it counts cannot disagree.
+    /// passport, travel permit, e-mail): writes the canonical form of
+    /// `value` that persons are counted by into `out` (replacing its
+    /// contents), so formatting variants of one identifier count once.
+    /// Returns `false`, leaving `out` unspecified, when the value is not a
+    /// valid identifier of this category; the default returns `false` for
+    /// categories that do not identify a person. It lives here, beside
+    /// [`confirm`](Classifier::confirm), so that what a scan reports and
+    /// what it counts cannot disagree. The key is text; it is written into
+    /// a stack buffer so that counting needs no allocation per value.
+    fn person_key_into(&self, value: &str, out: &mut PersonKeyBuf) -> bool {
+        let _ = (value, out);
+        false
+    }
+
+    /// [`person_key_into`](Classifier::person_key_into) as a string: the
+    /// canonical identifier, or `None`.
     fn person_key(&self, value: &str) -> Option<String> {
-        let _ = value;
-        None
+        let mut key = PersonKeyBuf::new();
+        if !self.person_key_into(value, &mut key) {
+            return None;
+        }
+        String::from_utf8(key.as_bytes().to_vec()).ok()
     }
 
     /// Long-form documentation (Markdown with the headings
@@ -413,6 +428,9 @@ impl<T: Classifier + ?Sized> Classifier for &T {
     }
     fn mask(&self, value: &str) -> String {
         (**self).mask(value)
+    }
+    fn person_key_into(&self, value: &str, out: &mut PersonKeyBuf) -> bool {
+        (**self).person_key_into(value, out)
     }
     fn person_key(&self, value: &str) -> Option<String> {
         (**self).person_key(value)

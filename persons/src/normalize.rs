@@ -9,51 +9,9 @@ use classifiers::Classifier;
 
 use crate::IdentifierKind;
 
-/// Longest normalised value accepted (an e-mail address may not exceed 254
-/// octets, RFC 5321); longer input is rejected.
-pub(crate) const MAX_LEN: usize = 254;
-
-/// A fixed stack buffer that holds one normalised value, so the hot path
-/// (normalise, then hash) does not touch the heap.
-pub(crate) struct Buf {
-    bytes: [u8; MAX_LEN],
-    len: usize,
-}
-
-impl Buf {
-    pub(crate) fn new() -> Self {
-        Buf {
-            bytes: [0; MAX_LEN],
-            len: 0,
-        }
-    }
-
-    fn push(&mut self, b: u8) -> bool {
-        if self.len == MAX_LEN {
-            return false;
-        }
-        self.bytes[self.len] = b;
-        self.len += 1;
-        true
-    }
-
-    fn extend(&mut self, s: &[u8]) -> bool {
-        s.iter().all(|&b| self.push(b))
-    }
-
-    pub(crate) fn as_bytes(&self) -> &[u8] {
-        &self.bytes[..self.len]
-    }
-}
-
-impl Drop for Buf {
-    fn drop(&mut self) {
-        // Best effort: do not leave the identifier behind on the stack.
-        // black_box keeps the compiler from dropping the dead store.
-        self.bytes[..self.len].fill(0);
-        std::hint::black_box(&self.bytes);
-    }
-}
+/// The stack buffer one normalised value is written into, zeroed on drop,
+/// so the hot path (normalise, then hash) does not touch the heap.
+pub(crate) use classifiers::PersonKeyBuf as Buf;
 
 /// Returns the canonical form of `raw` as an identifier of `kind`, or `None`
 /// when the value is not a valid identifier of that kind (and so is not
@@ -86,15 +44,7 @@ pub fn normalize(kind: IdentifierKind, raw: &str) -> Option<String> {
 
 /// Writes the canonical form into `out`; `false` if `raw` is invalid.
 pub(crate) fn normalize_into(kind: IdentifierKind, raw: &str, out: &mut Buf) -> bool {
-    let Some(key) = classifier_of(kind).person_key(raw) else {
-        return false;
-    };
-    let fits = out.extend(key.as_bytes());
-    // As for `Buf`: do not leave the identifier behind on the heap.
-    let mut bytes = key.into_bytes();
-    bytes.fill(0);
-    std::hint::black_box(&bytes);
-    fits
+    classifier_of(kind).person_key_into(raw, out)
 }
 
 /// The built-in classifier of each identifier kind: its

@@ -43,7 +43,7 @@ pub use travel_permit::TravelPermit;
 pub use uscc::Uscc;
 pub use vin::Vin;
 
-use crate::{ids, CategoryId, Classifier};
+use crate::{ids, CategoryId, Classifier, PersonKeyBuf};
 
 /// Every built-in classifier, in registration order.
 pub(crate) static CLASSIFIERS: &[&dyn Classifier] = &[
@@ -119,21 +119,24 @@ pub(crate) fn mask_middle(s: &str, keep_head: usize, keep_tail: usize) -> String
 /// passport column still identifies one person. With `renewal_suffix`, a
 /// Hong Kong/Macau permit `H`/`M` + 10 digits keeps its first 9 characters:
 /// the last two count renewals of the same holder's card.
-pub(crate) fn document_key(value: &str, renewal_suffix: bool) -> Option<String> {
+pub(crate) fn document_key(value: &str, renewal_suffix: bool, out: &mut PersonKeyBuf) -> bool {
     let mut b = [0u8; 20];
     let mut n = 0;
     for c in value.bytes() {
         let c = match c {
             b' ' | b'\t' | b'-' => continue,
             b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'.' | b'(' | b')' => c.to_ascii_uppercase(),
-            _ => return None,
+            _ => return false,
         };
-        *b.get_mut(n)? = c;
+        let Some(slot) = b.get_mut(n) else {
+            return false;
+        };
+        *slot = c;
         n += 1;
     }
     let mut id = &b[..n];
     if !(6..=20).contains(&id.len()) || id.iter().filter(|c| c.is_ascii_digit()).count() < 5 {
-        return None;
+        return false;
     }
     if renewal_suffix
         && id.len() == 11
@@ -142,7 +145,14 @@ pub(crate) fn document_key(value: &str, renewal_suffix: bool) -> Option<String> 
     {
         id = &id[..9];
     }
-    String::from_utf8(id.to_vec()).ok()
+    write_ascii_key(id, out)
+}
+
+/// Replaces `out` with a validated key of ASCII letters, digits and
+/// punctuation.
+pub(crate) fn write_ascii_key(key: &[u8], out: &mut PersonKeyBuf) -> bool {
+    out.clear();
+    key.is_ascii() && out.extend(key)
 }
 
 /// Removes ASCII spaces and hyphens (digit-group separators) from `s` into

@@ -1,5 +1,5 @@
 use crate::builtin::mask_middle;
-use crate::{ids, CategoryInfo, Classifier, VEHICLE_ART3_ITEM_5};
+use crate::{ids, CategoryInfo, Classifier, PersonKeyBuf, VEHICLE_ART3_ITEM_5};
 
 macro_rules! doc_text {
     () => {
@@ -101,8 +101,8 @@ impl Classifier for Passport {
     }
 
     /// See [`document_key`](crate::builtin::document_key).
-    fn person_key(&self, value: &str) -> Option<String> {
-        crate::builtin::document_key(value, false)
+    fn person_key_into(&self, value: &str, out: &mut PersonKeyBuf) -> bool {
+        crate::builtin::document_key(value, false, out)
     }
 
     fn mask(&self, value: &str) -> String {

@@ -1,9 +1,8 @@
 use crate::builtin::mask_middle;
 use crate::validate::{
-    is_cn_province_code, is_valid_date, mod11_2_check_char, mod11_2_valid, parse_digits,
-    today_yyyymmdd,
+    is_cn_province_code, is_valid_date, mod11_2_check_char, parse_digits, today_yyyymmdd,
 };
-use crate::{ids, CategoryInfo, Classifier, VEHICLE_ART3_ITEM_5};
+use crate::{ids, CategoryInfo, Classifier, PersonKeyBuf, VEHICLE_ART3_ITEM_5};
 
 macro_rules! doc_text {
     () => {
@@ -62,7 +61,8 @@ pub struct ResidentId;
 
 impl ResidentId {
     fn confirm_18(b: &[u8]) -> Option<f64> {
-        if !mod11_2_valid(std::str::from_utf8(b).ok()?) {
+        // `mod11_2_valid` on bytes: this runs for every 18-character value.
+        if mod11_2_check_char(&b[..17])? != b[17].to_ascii_uppercase() {
             return None;
         }
         // Foreign permanent-resident ID (2023 format): `9`, the accepting
@@ -94,6 +94,38 @@ impl ResidentId {
         }
         parse_digits(&b[12..15])?;
         Some(0.9)
+    }
+
+    /// The person key of `value` (see [`Classifier::person_key_into`]).
+    fn canonical(value: &str) -> Option<[u8; 18]> {
+        let mut raw = [0u8; 18];
+        let mut n = 0;
+        for c in value.bytes() {
+            if c.is_ascii_whitespace() || c == b'-' {
+                continue;
+            }
+            *raw.get_mut(n)? = c;
+            n += 1;
+        }
+        let id = match n {
+            18 => {
+                let mut id = raw;
+                id[17] = id[17].to_ascii_uppercase();
+                id
+            }
+            15 => {
+                Self::confirm_15(&raw[..15])?;
+                let mut id = [0u8; 18];
+                id[..6].copy_from_slice(&raw[..6]);
+                id[6..8].copy_from_slice(b"19");
+                id[8..17].copy_from_slice(&raw[6..15]);
+                id[17] = mod11_2_check_char(&id[..17])?;
+                id
+            }
+            _ => return None,
+        };
+        Self::confirm_18(&id)?;
+        Some(id)
     }
 }
 
@@ -132,35 +164,11 @@ impl Classifier for ResidentId {
     /// character appended), so both forms of one person's ID give one key.
     /// Valid exactly when [`confirm`](Classifier::confirm) accepts the
     /// 18-character form, 9-prefixed permanent-resident IDs included.
-    fn person_key(&self, value: &str) -> Option<String> {
-        let mut raw = [0u8; 18];
-        let mut n = 0;
-        for c in value.bytes() {
-            if c.is_ascii_whitespace() || c == b'-' {
-                continue;
-            }
-            *raw.get_mut(n)? = c;
-            n += 1;
-        }
-        let id = match n {
-            18 => {
-                let mut id = raw;
-                id[17] = id[17].to_ascii_uppercase();
-                id
-            }
-            15 => {
-                Self::confirm_15(&raw[..15])?;
-                let mut id = [0u8; 18];
-                id[..6].copy_from_slice(&raw[..6]);
-                id[6..8].copy_from_slice(b"19");
-                id[8..17].copy_from_slice(&raw[6..15]);
-                id[17] = mod11_2_check_char(&id[..17])?;
-                id
-            }
-            _ => return None,
+    fn person_key_into(&self, value: &str, out: &mut PersonKeyBuf) -> bool {
+        let Some(id) = Self::canonical(value) else {
+            return false;
         };
-        Self::confirm_18(&id)?;
-        String::from_utf8(id.to_vec()).ok()
+        crate::builtin::write_ascii_key(&id, out)
     }
 
     fn column_hint(&self) -> Option<&str> {
