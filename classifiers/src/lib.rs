@@ -85,6 +85,11 @@
 //! 4. Put unit tests with known-good and known-bad synthetic values at the
 //!    bottom of the file. The table tests in `builtin/mod.rs` then check the
 //!    id, the patterns and the docs automatically.
+//! 5. If a value names one natural person and should count towards the
+//!    persons thresholds, implement [`Classifier::person_key_into`] (the
+//!    canonical form persons are keyed by, `false` for what `confirm`
+//!    rejects) and map it from its `IdentifierKind` in
+//!    `persons/src/normalize.rs`.
 //!
 //! Classifiers from other crates need no change here:
 //! `ClassifierSet::builder().builtins().with(Box::new(MyClassifier)).build()`.
