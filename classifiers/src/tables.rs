@@ -82,9 +82,9 @@ pub struct TableColumn<'a> {
     pub name: &'a str,
     /// Declared type as the connector reports it (`double`, `timestamp(3)`,
     /// `Float64`, `Nullable(DateTime64(3))`, `bytea`, …); the rules look at
-    /// its [`TypeFamily`].
+    /// its [`TypeFamily`](crate::TypeFamily).
     pub data_type: &'a ColumnType,
-    /// Category ids the column was classified as (e.g. [`ids::VIN`]).
+    /// Category ids the column was classified as (e.g. [`ids::VIN`](crate::ids::VIN)).
     pub categories: &'a [CategoryId],
 }
 
@@ -106,7 +106,7 @@ pub struct TableFinding {
 /// the long-form docs.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct TableCategoryInfo {
-    /// Stable id, e.g. [`ids::TRAJECTORY`]. Never reused.
+    /// Stable id, e.g. [`ids::TRAJECTORY`](crate::ids::TRAJECTORY). Never reused.
     pub id: CategoryId,
     /// Chinese display name.
     pub name_zh: &'static str,
@@ -174,11 +174,6 @@ mod tests {
         for c in table_categories() {
             assert!(seen.insert(c.id.clone()), "duplicate {}", c.id);
             assert!(c.id.is_vehicle(), "{}", c.id);
-            assert!(
-                ids::ALL.contains(&c.id),
-                "{}: table ids are declared in model::ids",
-                c.id
-            );
             assert!(!c.name_zh.is_empty() && !c.name_en.is_empty());
             assert!(c.is_pi || !c.is_sensitive, "{}", c.id);
             assert_eq!(c.is_pi, !c.gbt43697_class.is_empty(), "{}", c.id);

@@ -100,7 +100,9 @@ impl Classifier for Passport {
         (0.9, 0.3)
     }
 
-    /// See [`document_key`](crate::builtin::document_key).
+    /// Upper-case, spaces and hyphens removed; 6 to 20 letters, digits,
+    /// `.`, `(`, `)` with at least 5 digits. Looser than `confirm`: a
+    /// foreign passport in a passport column still names one person.
     fn person_key_into(&self, value: &str, out: &mut PersonKeyBuf) -> bool {
         crate::builtin::document_key(value, false, out)
     }

@@ -113,8 +113,10 @@ impl Classifier for TravelPermit {
         (0.9, 0.3)
     }
 
-    /// See [`document_key`](crate::builtin::document_key); the renewal
-    /// counter of a Hong Kong/Macau permit is dropped.
+    /// Upper-case, spaces and hyphens removed; 6 to 20 letters, digits,
+    /// `.`, `(`, `)` with at least 5 digits. A Hong Kong/Macau permit
+    /// `H`/`M` + 10 digits keeps its first 9 characters: the last two count
+    /// renewals of the same holder's card.
     fn person_key_into(&self, value: &str, out: &mut PersonKeyBuf) -> bool {
         crate::builtin::document_key(value, true, out)
     }
