@@ -73,16 +73,23 @@
 //!
 //! # Adding a built-in classifier
 //!
-//! 1. Create `src/builtin/<snake_name>.rs` with a unit struct implementing
+//! 1. Declare the category id in `model::ids` (`model/src/category.rs`), so
+//!    every crate names it by a constant.
+//! 2. Create `src/builtin/<snake_name>.rs` with a unit struct implementing
 //!    [`Classifier`]. Give the type a doc comment with the headings
 //!    `## What it detects`, `## Why it matters`, `## Examples` and
 //!    `## Known false positives`, and return the same text from
 //!    [`Classifier::docs`] (the existing files show the `doc_text!` idiom).
-//! 2. Add one line to `CLASSIFIERS` in `src/builtin/mod.rs` (and, if it is a
+//! 3. Add one line to `CLASSIFIERS` in `src/builtin/mod.rs` (and, if it is a
 //!    numeric identifier that can collide with others, to `EXCLUSIVE`).
-//! 3. Put unit tests with known-good and known-bad synthetic values at the
+//! 4. Put unit tests with known-good and known-bad synthetic values at the
 //!    bottom of the file. The table tests in `builtin/mod.rs` then check the
 //!    id, the patterns and the docs automatically.
+//! 5. If a value names one natural person and should count towards the
+//!    persons thresholds, implement [`Classifier::person_key_into`] (the
+//!    canonical form persons are keyed by, `false` for what `confirm`
+//!    rejects) and map it from its `IdentifierKind` in
+//!    `persons/src/normalize.rs`.
 //!
 //! Classifiers from other crates need no change here:
 //! `ClassifierSet::builder().builtins().with(Box::new(MyClassifier)).build()`.
@@ -105,10 +112,13 @@
 //! ```
 #![warn(missing_docs)]
 
+use std::borrow::Cow;
+
 mod builtin;
 mod custom;
 mod engine;
 mod normalize;
+mod person_key;
 mod tables;
 pub mod validate;
 
@@ -122,41 +132,46 @@ pub use custom::{
     VALIDATORS,
 };
 pub use engine::{BuildError, ClassifierSet, ClassifierSetBuilder, ColumnFinding, ColumnScan};
+pub use model::{ids, CategoryId, ColumnType, TypeFamily};
 pub use normalize::normalize_column_name;
+pub use person_key::{PersonKeyBuf, MAX_PERSON_KEY_LEN};
 pub use tables::{classify_table, table_categories, TableCategoryInfo, TableColumn, TableFinding};
 
 /// Stable metadata describing the category a classifier detects.
 ///
-/// Build it with [`CategoryInfo::new`] and the `const` setters, or with a
-/// struct literal ending in `..CategoryInfo::DEFAULT`, so that code outside
-/// this crate keeps compiling when fields are added:
+/// Built-ins describe themselves with `&'static` text; classifiers loaded at
+/// run time (company TOML files) own theirs, so the text fields are
+/// [`Cow`]s and nothing has to be leaked to look static. Build it with
+/// [`CategoryInfo::new`] and the setters, or with a struct literal ending in
+/// `..CategoryInfo::DEFAULT`, so that code outside this crate keeps compiling
+/// when fields are added:
 ///
 /// ```
-/// use classifiers::CategoryInfo;
+/// use classifiers::{CategoryId, CategoryInfo};
 ///
-/// const WORK_PERMIT: CategoryInfo = CategoryInfo::new("acme.work_permit", "工作许可证号", "Work permit number")
+/// let work_permit = CategoryInfo::new("acme.work_permit", "工作许可证号", "Work permit number")
 ///     .personal("个人身份信息");
-/// assert!(WORK_PERMIT.is_pi && !WORK_PERMIT.is_sensitive);
+/// assert!(work_permit.is_pi && !work_permit.is_sensitive);
 ///
 /// let track = CategoryInfo {
-///     id: "acme.track",
-///     name_zh: "行驶轨迹",
-///     name_en: "Vehicle track",
+///     id: CategoryId::new("acme.track"),
+///     name_zh: "行驶轨迹".into(),
+///     name_en: String::from("Vehicle track").into(),
 ///     ..CategoryInfo::DEFAULT
 /// }
 /// .sensitive("个人位置信息")
 /// .vehicle("第三条第（一）项");
 /// assert!(track.is_pi && track.is_sensitive);
-/// assert_eq!(track.vehicle_item, Some("第三条第（一）项"));
+/// assert_eq!(track.vehicle_item.as_deref(), Some("第三条第（一）项"));
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
 pub struct CategoryInfo {
     /// Stable id, `family.snake_name`, e.g. `pi.cn_resident_id`. Never reused.
-    pub id: &'static str,
+    pub id: CategoryId,
     /// Chinese display name, e.g. `居民身份证号`.
-    pub name_zh: &'static str,
+    pub name_zh: Cow<'static, str>,
     /// English display name.
-    pub name_en: &'static str,
+    pub name_en: Cow<'static, str>,
     /// Whether values of this category are personal information.
     pub is_pi: bool,
     /// Whether values of this category are *sensitive* personal information
@@ -168,61 +183,65 @@ pub struct CategoryInfo {
     /// belongs to (`个人基本资料`, `个人身份信息`, `个人生物识别信息`,
     /// `网络身份标识信息`, `个人健康生理信息`, `个人财产信息`,
     /// `个人设备信息`, `个人位置信息`, …); empty when the category is not PI.
-    pub gbt43697_class: &'static str,
+    pub gbt43697_class: Cow<'static, str>,
     /// The item of Art. 3 of 《汽车数据安全管理若干规定（试行）》 that a
     /// column of this category helps to establish in vehicle data, e.g.
     /// `第三条第（五）项` (PI of more than 100 000 persons) for identifiers
     /// that count persons, `第三条第（一）项` for coordinates. `None` when
     /// the category plays no direct part in those items.
-    pub vehicle_item: Option<&'static str>,
+    pub vehicle_item: Option<Cow<'static, str>>,
 }
 
 impl CategoryInfo {
     /// All fields empty, `false` or `None`; the base for struct literals
     /// (`CategoryInfo { id: …, ..CategoryInfo::DEFAULT }`).
     pub const DEFAULT: CategoryInfo = CategoryInfo {
-        id: "",
-        name_zh: "",
-        name_en: "",
+        id: CategoryId::from_static(""),
+        name_zh: Cow::Borrowed(""),
+        name_en: Cow::Borrowed(""),
         is_pi: false,
         is_sensitive: false,
-        gbt43697_class: "",
+        gbt43697_class: Cow::Borrowed(""),
         vehicle_item: None,
     };
 
     /// A category that is not personal information (until
     /// [`personal`](Self::personal) or [`sensitive`](Self::sensitive) says
     /// otherwise).
-    pub const fn new(id: &'static str, name_zh: &'static str, name_en: &'static str) -> Self {
+    pub fn new(
+        id: impl Into<CategoryId>,
+        name_zh: impl Into<Cow<'static, str>>,
+        name_en: impl Into<Cow<'static, str>>,
+    ) -> Self {
         CategoryInfo {
-            id,
-            name_zh,
-            name_en,
+            id: id.into(),
+            name_zh: name_zh.into(),
+            name_en: name_en.into(),
             ..Self::DEFAULT
         }
     }
 
     /// Marks the category as general personal information of the given
     /// GB/T 43697 Appendix B class.
-    pub const fn personal(mut self, gbt43697_class: &'static str) -> Self {
+    pub fn personal(mut self, gbt43697_class: impl Into<Cow<'static, str>>) -> Self {
         self.is_pi = true;
         self.is_sensitive = false;
-        self.gbt43697_class = gbt43697_class;
+        self.gbt43697_class = gbt43697_class.into();
         self
     }
 
     /// Marks the category as sensitive personal information of the given
     /// GB/T 43697 Appendix B class.
-    pub const fn sensitive(mut self, gbt43697_class: &'static str) -> Self {
+    pub fn sensitive(mut self, gbt43697_class: impl Into<Cow<'static, str>>) -> Self {
         self.is_pi = true;
         self.is_sensitive = true;
-        self.gbt43697_class = gbt43697_class;
+        self.gbt43697_class = gbt43697_class.into();
         self
     }
 
     /// Records the vehicle-data Art. 3 item the category supports.
-    pub const fn vehicle(mut self, item: &'static str) -> Self {
-        self.vehicle_item = Some(item);
+    pub fn vehicle(mut self, item: impl Into<Cow<'static, str>>) -> Self {
+        self.vehicle_item = Some(item.into());
         self
     }
 }
@@ -277,8 +296,8 @@ pub const VEHICLE_ART3_ITEM_5: &str = "第三条第（五）项";
 /// assert_eq!(findings[0].by, vec!["value", "column_name"]);
 /// ```
 pub trait Classifier: Send + Sync {
-    /// Stable id, e.g. `"pi.cn_resident_id"`. Defaults to `info().id`.
-    fn id(&self) -> &str {
+    /// Stable id, e.g. [`ids::CN_RESIDENT_ID`]. Defaults to `info().id`.
+    fn id(&self) -> CategoryId {
         self.info().id
     }
 
@@ -326,8 +345,8 @@ pub trait Classifier: Send + Sync {
 
     /// For categories whose values cannot be checked (biometric templates,
     /// diagnoses): the confidence of a verdict resting on a matching column
-    /// name, given the column's data type (an Arrow type name such as
-    /// `Binary` or `Utf8`, or `""` when unknown). `None`, the default, means
+    /// name, given the column's declared type (unknown when the source has
+    /// none). `None`, the default, means
     /// a name alone gives only the engine's low hint-only confidence, and
     /// only for a column without values. The engine caps the returned value
     /// at 0.6, and still drops the verdict when the column has values and
@@ -335,7 +354,7 @@ pub trait Classifier: Send + Sync {
     /// pass [`confirm_hinted`](Classifier::confirm_hinted) (a value check
     /// that rules values *out*, for example hash digests in a `fingerprint`
     /// column).
-    fn name_only_confidence(&self, data_type: &str) -> Option<f64> {
+    fn name_only_confidence(&self, data_type: &ColumnType) -> Option<f64> {
         let _ = data_type;
         None
     }
@@ -349,10 +368,35 @@ pub trait Classifier: Send + Sync {
     /// Masked rendering for evidence. Must never reveal the whole identifier.
     fn mask(&self, value: &str) -> String;
 
+    /// For identifiers of one natural person (resident ID, mobile number,
+    /// passport, travel permit, e-mail): writes the canonical form of
+    /// `value` that persons are counted by into `out` (replacing its
+    /// contents), so formatting variants of one identifier count once.
+    /// Returns `false`, leaving `out` unspecified, when the value is not a
+    /// valid identifier of this category; the default returns `false` for
+    /// categories that do not identify a person. It lives here, beside
+    /// [`confirm`](Classifier::confirm), so that what a scan reports and
+    /// what it counts cannot disagree. The key is text; it is written into
+    /// a stack buffer so that counting needs no allocation per value.
+    fn person_key_into(&self, value: &str, out: &mut PersonKeyBuf) -> bool {
+        let _ = (value, out);
+        false
+    }
+
+    /// [`person_key_into`](Classifier::person_key_into) as a string: the
+    /// canonical identifier, or `None`.
+    fn person_key(&self, value: &str) -> Option<String> {
+        let mut key = PersonKeyBuf::new();
+        if !self.person_key_into(value, &mut key) {
+            return None;
+        }
+        String::from_utf8(key.as_bytes().to_vec()).ok()
+    }
+
     /// Long-form documentation (Markdown with the headings
     /// `## What it detects`, `## Why it matters`, `## Examples`,
     /// `## Known false positives`), printed by `mulu classifiers explain`.
-    fn docs(&self) -> &'static str {
+    fn docs(&self) -> &str {
         ""
     }
 }
@@ -360,7 +404,7 @@ pub trait Classifier: Send + Sync {
 /// Lets `&'static` built-ins (and any borrowed classifier) be stored as
 /// `Box<dyn Classifier>` without copying.
 impl<T: Classifier + ?Sized> Classifier for &T {
-    fn id(&self) -> &str {
+    fn id(&self) -> CategoryId {
         (**self).id()
     }
     fn info(&self) -> CategoryInfo {
@@ -381,7 +425,7 @@ impl<T: Classifier + ?Sized> Classifier for &T {
     fn confirm_free_text(&self, token: &str) -> Option<f64> {
         (**self).confirm_free_text(token)
     }
-    fn name_only_confidence(&self, data_type: &str) -> Option<f64> {
+    fn name_only_confidence(&self, data_type: &ColumnType) -> Option<f64> {
         (**self).name_only_confidence(data_type)
     }
     fn min_ratio(&self) -> (f64, f64) {
@@ -390,7 +434,13 @@ impl<T: Classifier + ?Sized> Classifier for &T {
     fn mask(&self, value: &str) -> String {
         (**self).mask(value)
     }
-    fn docs(&self) -> &'static str {
+    fn person_key_into(&self, value: &str, out: &mut PersonKeyBuf) -> bool {
+        (**self).person_key_into(value, out)
+    }
+    fn person_key(&self, value: &str) -> Option<String> {
+        (**self).person_key(value)
+    }
+    fn docs(&self) -> &str {
         (**self).docs()
     }
 }

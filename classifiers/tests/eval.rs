@@ -27,7 +27,7 @@ use std::fmt::Write as _;
 use std::path::PathBuf;
 
 use classifiers::validate::{luhn_valid, mod11_2_check_char, uscc_check_char, vin_check_char};
-use classifiers::ClassifierSet;
+use classifiers::{ClassifierSet, ColumnType};
 
 /// Non-null values per column.
 const VALUES_PER_COLUMN: usize = 200;
@@ -1187,7 +1187,7 @@ fn evaluation_set() {
 
     let set = ClassifierSet::builtin();
     let columns = load(&on_disk_c, &on_disk_v);
-    let categories: Vec<String> = set.classifiers().map(|c| c.id().to_owned()).collect();
+    let categories: Vec<String> = set.classifiers().map(|c| c.id().to_string()).collect();
     let mut col_counts: BTreeMap<String, Counts> = BTreeMap::new();
     let mut val_counts: BTreeMap<String, Counts> = BTreeMap::new();
     let mut errors = Vec::new();
@@ -1197,11 +1197,15 @@ fn evaluation_set() {
 
     for c in &columns {
         // Column level.
-        let mut scan = set.column_typed(&c.name, &c.data_type);
+        let mut scan = set.column_typed(&c.name, &ColumnType::parse(&c.data_type));
         for v in &c.values {
             scan.push(v.as_deref());
         }
-        let found: BTreeSet<String> = scan.finish().into_iter().map(|f| f.category).collect();
+        let found: BTreeSet<String> = scan
+            .finish()
+            .into_iter()
+            .map(|f| f.category.to_string())
+            .collect();
         for cat in &categories {
             let e = col_counts.entry(cat.clone()).or_default();
             match (c.labels.contains(cat), found.contains(cat)) {
@@ -1223,9 +1227,13 @@ fn evaluation_set() {
             continue;
         }
         for v in c.values.iter().flatten() {
-            let mut one = set.column_typed(&c.name, &c.data_type);
+            let mut one = set.column_typed(&c.name, &ColumnType::parse(&c.data_type));
             one.push(Some(v));
-            let hit: BTreeSet<String> = one.finish().into_iter().map(|f| f.category).collect();
+            let hit: BTreeSet<String> = one
+                .finish()
+                .into_iter()
+                .map(|f| f.category.to_string())
+                .collect();
             for cat in &categories {
                 if NAME_DRIVEN.contains(&cat.as_str()) {
                     continue;

@@ -1,57 +1,17 @@
 //! Canonical forms of identifiers, so that formatting variants of one value
 //! produce one key.
+//!
+//! The forms are defined by the identifiers' classifiers
+//! ([`Classifier::person_key`]), so a value the scan reports as a resident ID
+//! is always counted as one, and the other way round.
 
-use classifiers::validate::{
-    is_cn_province_code, is_valid_date, mod11_2_check_char, today_yyyymmdd,
-};
+use classifiers::Classifier;
 
 use crate::IdentifierKind;
 
-/// Longest normalised value accepted (an e-mail address may not exceed 254
-/// octets, RFC 5321); longer input is rejected.
-pub(crate) const MAX_LEN: usize = 254;
-
-/// A fixed stack buffer that holds one normalised value, so the hot path
-/// (normalise, then hash) does not touch the heap.
-pub(crate) struct Buf {
-    bytes: [u8; MAX_LEN],
-    len: usize,
-}
-
-impl Buf {
-    pub(crate) fn new() -> Self {
-        Buf {
-            bytes: [0; MAX_LEN],
-            len: 0,
-        }
-    }
-
-    fn push(&mut self, b: u8) -> bool {
-        if self.len == MAX_LEN {
-            return false;
-        }
-        self.bytes[self.len] = b;
-        self.len += 1;
-        true
-    }
-
-    fn extend(&mut self, s: &[u8]) -> bool {
-        s.iter().all(|&b| self.push(b))
-    }
-
-    pub(crate) fn as_bytes(&self) -> &[u8] {
-        &self.bytes[..self.len]
-    }
-}
-
-impl Drop for Buf {
-    fn drop(&mut self) {
-        // Best effort: do not leave the identifier behind on the stack.
-        // black_box keeps the compiler from dropping the dead store.
-        self.bytes[..self.len].fill(0);
-        std::hint::black_box(&self.bytes);
-    }
-}
+/// The stack buffer one normalised value is written into, zeroed on drop,
+/// so the hot path (normalise, then hash) does not touch the heap.
+pub(crate) use classifiers::PersonKeyBuf as Buf;
 
 /// Returns the canonical form of `raw` as an identifier of `kind`, or `None`
 /// when the value is not a valid identifier of that kind (and so is not
@@ -59,7 +19,7 @@ impl Drop for Buf {
 ///
 /// | kind | canonical form | rejected when |
 /// | --- | --- | --- |
-/// | resident ID | 18 characters, check character upper-case `X`; a 15-digit ID is up-converted (`19` inserted into the year, MOD 11-2 check appended) | wrong length, non-digits, bad check character, unknown province prefix, impossible birth date, birth year before 1900 or birth date after today |
+/// | resident ID | 18 characters, check character upper-case `X`; a 15-digit ID is up-converted (`19` inserted into the year, MOD 11-2 check appended); 9-prefixed foreign permanent-resident IDs as they are | whatever the resident-ID classifier rejects: wrong length, non-digits, bad check character, unknown province prefix, impossible birth date, birth year before 1900 or birth date after today |
 /// | mobile | 11 digits `1[3-9]xxxxxxxxx`; `+86`, `0086`, `86` and `17951` prefixes, spaces, hyphens, dots and brackets removed | anything else, including other country codes |
 /// | e-mail | trimmed, ASCII letters lower-cased | not `local@domain.tld`, whitespace inside, over 254 bytes |
 /// | passport, travel permit | upper-case, spaces and hyphens removed; a Hong Kong/Macau permit `H`/`M` + 10 digits keeps its first 9 characters (the last two count renewals of the same holder's card) | characters other than letters, digits, `.`, `(`, `)`; fewer than 5 digits; length outside 6..=20 |
@@ -84,172 +44,25 @@ pub fn normalize(kind: IdentifierKind, raw: &str) -> Option<String> {
 
 /// Writes the canonical form into `out`; `false` if `raw` is invalid.
 pub(crate) fn normalize_into(kind: IdentifierKind, raw: &str, out: &mut Buf) -> bool {
+    classifier_of(kind).person_key_into(raw, out)
+}
+
+/// The built-in classifier of each identifier kind: its
+/// [`person_key`](Classifier::person_key) is the canonical form.
+fn classifier_of(kind: IdentifierKind) -> &'static dyn Classifier {
     match kind {
-        IdentifierKind::CnResidentId => resident_id(raw, out),
-        IdentifierKind::MobilePhone => mobile(raw, out),
-        IdentifierKind::Email => email(raw, out),
-        IdentifierKind::Passport | IdentifierKind::TravelPermit => document(kind, raw, out),
+        IdentifierKind::CnResidentId => &classifiers::ResidentId,
+        IdentifierKind::MobilePhone => &classifiers::MobilePhone,
+        IdentifierKind::Email => &classifiers::EmailAddress,
+        IdentifierKind::Passport => &classifiers::Passport,
+        IdentifierKind::TravelPermit => &classifiers::TravelPermit,
     }
-}
-
-fn digits_value(b: &[u8]) -> u32 {
-    b.iter().fold(0, |v, &c| v * 10 + u32::from(c - b'0'))
-}
-
-fn resident_id(raw: &str, out: &mut Buf) -> bool {
-    let mut b = [0u8; 18];
-    let mut n = 0;
-    for c in raw.bytes() {
-        if c.is_ascii_whitespace() || c == b'-' {
-            continue;
-        }
-        if n == b.len() {
-            return false;
-        }
-        b[n] = c;
-        n += 1;
-    }
-    let id: [u8; 18] = match n {
-        18 => {
-            b[17] = b[17].to_ascii_uppercase();
-            b
-        }
-        15 => {
-            let mut id = [0u8; 18];
-            id[..6].copy_from_slice(&b[..6]);
-            id[6..8].copy_from_slice(b"19");
-            id[8..17].copy_from_slice(&b[6..15]);
-            match mod11_2_check_char(&id[..17]) {
-                Some(c) => id[17] = c,
-                None => return false,
-            }
-            id
-        }
-        _ => return false,
-    };
-    // Validates that the first 17 bytes are digits, too.
-    if mod11_2_check_char(&id[..17]) != Some(id[17]) {
-        return false;
-    }
-    if !is_cn_province_code(digits_value(&id[..2])) {
-        return false;
-    }
-    let (y, m, d) = (
-        digits_value(&id[6..10]),
-        digits_value(&id[10..12]),
-        digits_value(&id[12..14]),
-    );
-    if y < 1900 || !is_valid_date(y, m, d) || y * 10_000 + m * 100 + d > today_yyyymmdd() {
-        return false;
-    }
-    out.extend(&id)
-}
-
-fn mobile(raw: &str, out: &mut Buf) -> bool {
-    let mut d = [0u8; 20];
-    let mut n = 0;
-    let mut plus = false;
-    for c in raw.bytes() {
-        match c {
-            b'0'..=b'9' => {
-                if n == d.len() {
-                    return false;
-                }
-                d[n] = c;
-                n += 1;
-            }
-            b'+' if n == 0 && !plus => plus = true,
-            b' ' | b'\t' | b'-' | b'.' | b'(' | b')' => {}
-            _ => return false,
-        }
-    }
-    let digits = &d[..n];
-    let national = if plus {
-        match digits.strip_prefix(b"86") {
-            Some(rest) => rest,
-            None => return false,
-        }
-    } else {
-        match n {
-            15 => digits.strip_prefix(b"0086").unwrap_or(digits),
-            13 => digits.strip_prefix(b"86").unwrap_or(digits),
-            16 => digits.strip_prefix(b"17951").unwrap_or(digits),
-            _ => digits,
-        }
-    };
-    if national.len() != 11 || national[0] != b'1' || !(b'3'..=b'9').contains(&national[1]) {
-        return false;
-    }
-    out.extend(national)
-}
-
-fn email(raw: &str, out: &mut Buf) -> bool {
-    let s = raw.trim();
-    if s.is_empty() || s.len() > MAX_LEN {
-        return false;
-    }
-    let Some((local, domain)) = s.split_once('@') else {
-        return false;
-    };
-    let bad = |c: char| {
-        c.is_whitespace()
-            || c.is_control()
-            || matches!(
-                c,
-                '@' | '<' | '>' | '(' | ')' | '[' | ']' | ',' | ';' | ':' | '"' | '\\'
-            )
-    };
-    if local.is_empty() || local.len() > 64 || local.chars().any(bad) || domain.chars().any(bad) {
-        return false;
-    }
-    let mut labels = 0;
-    for label in domain.split('.') {
-        if label.is_empty() || label.starts_with('-') || label.ends_with('-') {
-            return false;
-        }
-        labels += 1;
-    }
-    let tld = domain.rsplit('.').next().unwrap_or("");
-    if labels < 2 || tld.chars().count() < 2 || tld.bytes().all(|b| b.is_ascii_digit()) {
-        return false;
-    }
-    s.bytes().all(|b| out.push(b.to_ascii_lowercase()))
-}
-
-fn document(kind: IdentifierKind, raw: &str, out: &mut Buf) -> bool {
-    let mut b = [0u8; 20];
-    let mut n = 0;
-    for c in raw.bytes() {
-        let c = match c {
-            b' ' | b'\t' | b'-' => continue,
-            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'.' | b'(' | b')' => c.to_ascii_uppercase(),
-            _ => return false,
-        };
-        if n == b.len() {
-            return false;
-        }
-        b[n] = c;
-        n += 1;
-    }
-    let mut id = &b[..n];
-    if !(6..=20).contains(&id.len()) || id.iter().filter(|c| c.is_ascii_digit()).count() < 5 {
-        return false;
-    }
-    // 港澳居民来往内地通行证: H/M + 8-digit lifetime number + 2-digit renewal
-    // counter. The first 9 characters identify the holder across renewals.
-    if kind == IdentifierKind::TravelPermit
-        && id.len() == 11
-        && matches!(id[0], b'H' | b'M')
-        && id[1..].iter().all(u8::is_ascii_digit)
-    {
-        id = &id[..9];
-    }
-    out.extend(id)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use classifiers::validate::mod11_2_check_char;
     use IdentifierKind::*;
 
     /// Builds a synthetic 18-digit ID with a correct check character.
@@ -299,6 +112,19 @@ mod tests {
         // Residence permits for HK/Macau/Taiwan residents (synthetic).
         let hk = id18("81000019900101002");
         assert_eq!(n(CnResidentId, &hk).as_deref(), Some(hk.as_str()));
+    }
+
+    /// 外国人永久居留身份证 (2023 form): `9`, the accepting province (31),
+    /// a nationality code, the birth date, a sequence and the GB 11643 check.
+    /// The classifier reports these as resident IDs, so they are persons.
+    #[test]
+    fn foreign_permanent_resident_ids_are_persons() {
+        let id = id18("93115619880808001");
+        assert_eq!(n(CnResidentId, &id).as_deref(), Some(id.as_str()));
+        assert!(classifiers::ResidentId.confirm(&id).is_some());
+        let mut bad = id.into_bytes();
+        bad[17] = if bad[17] == b'0' { b'1' } else { b'0' };
+        assert_eq!(n(CnResidentId, std::str::from_utf8(&bad).unwrap()), None);
     }
 
     #[test]

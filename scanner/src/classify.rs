@@ -22,7 +22,7 @@ pub fn classify_sample(
         .map(|i| {
             let field = schema.field(i);
             let data_type = model::ColumnType::from_arrow(field.data_type());
-            let mut scan = set.column_typed(field.name(), data_type.declared());
+            let mut scan = set.column_typed(field.name(), &data_type);
             for batch in batches {
                 if let Some(array) = batch.columns().get(i) {
                     push_values(&mut scan, array.as_ref());
@@ -35,7 +35,7 @@ pub fn classify_sample(
                     .finish()
                     .into_iter()
                     .map(|f| CategoryReport {
-                        id: model::CategoryId::new(f.category),
+                        id: f.category,
                         confidence: f.confidence,
                         matched: f.matched,
                         sampled: f.sampled,
@@ -134,23 +134,23 @@ fn parse_point(value: &str) -> Option<(f64, f64)> {
 
 /// Table-level categories (a trajectory, charging operations) from the column verdicts.
 pub fn classify_asset(columns: &[ColumnReport]) -> Vec<AssetCategoryReport> {
-    let ids: Vec<Vec<String>> = columns
+    let ids: Vec<Vec<model::CategoryId>> = columns
         .iter()
-        .map(|c| c.categories.iter().map(|k| k.id.to_string()).collect())
+        .map(|c| c.categories.iter().map(|k| k.id.clone()).collect())
         .collect();
     let table: Vec<classifiers::TableColumn<'_>> = columns
         .iter()
         .zip(&ids)
         .map(|(c, ids)| classifiers::TableColumn {
             name: &c.name,
-            data_type: c.data_type.declared(),
+            data_type: &c.data_type,
             categories: ids,
         })
         .collect();
     classifiers::classify_table(&table)
         .into_iter()
         .map(|f| AssetCategoryReport {
-            id: model::CategoryId::new(f.category),
+            id: f.category,
             confidence: f.confidence,
             rule: f.rule,
             columns: f.columns,

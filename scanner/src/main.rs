@@ -817,7 +817,7 @@ fn run_classifiers(cmd: ClassifiersCommand) -> Result<u8, Failure> {
                     info.name_en.to_string(),
                     yes_no(info.is_pi).to_string(),
                     yes_no(info.is_sensitive).to_string(),
-                    source_of(info.id),
+                    source_of(info.id.as_str()),
                 ]);
             }
             for t in classifiers::table_categories() {
@@ -836,7 +836,10 @@ fn run_classifiers(cmd: ClassifiersCommand) -> Result<u8, Failure> {
         ClassifiersCommand::Explain { id, .. } => {
             let (info, docs) = match loaded.set.get(&id) {
                 Some(c) => (c.info(), c.docs()),
-                None => match classifiers::table_categories().iter().find(|t| t.id == id) {
+                None => match classifiers::table_categories()
+                    .iter()
+                    .find(|t| t.id == id.as_str())
+                {
                     Some(t) => (t.category_info(), t.docs),
                     None => {
                         return Err(usage(anyhow::anyhow!(
@@ -853,10 +856,10 @@ fn run_classifiers(cmd: ClassifiersCommand) -> Result<u8, Failure> {
                 if info.gbt43697_class.is_empty() {
                     "-"
                 } else {
-                    info.gbt43697_class
+                    &info.gbt43697_class
                 },
-                info.vehicle_item.unwrap_or("-"),
-                source_of(info.id)
+                info.vehicle_item.as_deref().unwrap_or("-"),
+                source_of(info.id.as_str())
             );
             println!("{}", docs.trim());
             Ok(0)

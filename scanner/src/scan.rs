@@ -205,7 +205,7 @@ fn category_meta(
                     is_pi: info.is_pi,
                     is_sensitive: info.is_sensitive,
                     pi_class: info.gbt43697_class.to_string(),
-                    vehicle_item: info.vehicle_item.map(str::to_string),
+                    vehicle_item: info.vehicle_item.map(|item| item.into_owned()),
                 },
             );
         }

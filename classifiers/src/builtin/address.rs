@@ -1,5 +1,5 @@
 use crate::builtin::mask_middle;
-use crate::{CategoryInfo, Classifier};
+use crate::{ids, CategoryInfo, Classifier};
 
 macro_rules! doc_text {
     () => {
@@ -95,7 +95,7 @@ fn has_any(value: &str, markers: &[&str]) -> bool {
 
 impl Classifier for Address {
     fn info(&self) -> CategoryInfo {
-        CategoryInfo::new("pi.address", "地址", "Postal address").personal("个人基本资料")
+        CategoryInfo::new(ids::ADDRESS, "地址", "Postal address").personal("个人基本资料")
     }
 
     fn value_pattern(&self) -> Option<&str> {

@@ -1,6 +1,6 @@
 use crate::builtin::{mask_middle, strip_digit_groups};
 use crate::validate::luhn_valid;
-use crate::{CategoryInfo, Classifier, VEHICLE_ART3_ITEM_5};
+use crate::{ids, CategoryInfo, Classifier, VEHICLE_ART3_ITEM_5};
 
 macro_rules! doc_text {
     () => {
@@ -85,7 +85,7 @@ impl BankCard {
 
 impl Classifier for BankCard {
     fn info(&self) -> CategoryInfo {
-        CategoryInfo::new("pi.bank_card", "银行卡号", "Bank card number")
+        CategoryInfo::new(ids::BANK_CARD, "银行卡号", "Bank card number")
             .sensitive("个人财产信息")
             .vehicle(VEHICLE_ART3_ITEM_5)
     }

@@ -1,5 +1,4 @@
-use crate::builtin::{type_family, TypeFamily};
-use crate::{CategoryInfo, Classifier, VEHICLE_ART3_ITEM_5};
+use crate::{ids, CategoryInfo, Classifier, ColumnType, TypeFamily, VEHICLE_ART3_ITEM_5};
 
 macro_rules! doc_text {
     () => {
@@ -82,7 +81,7 @@ fn looks_like_template(v: &str) -> bool {
 
 impl Classifier for Biometric {
     fn info(&self) -> CategoryInfo {
-        CategoryInfo::new("pi.biometric", "生物识别信息", "Biometric data")
+        CategoryInfo::new(ids::BIOMETRIC, "生物识别信息", "Biometric data")
             .sensitive("个人生物识别信息")
             .vehicle(VEHICLE_ART3_ITEM_5)
     }
@@ -99,11 +98,13 @@ impl Classifier for Biometric {
         looks_like_template(value).then_some(1.0)
     }
 
-    fn name_only_confidence(&self, data_type: &str) -> Option<f64> {
-        match type_family(data_type) {
+    fn name_only_confidence(&self, data_type: &ColumnType) -> Option<f64> {
+        match data_type.family() {
             TypeFamily::Binary => Some(0.6),
             TypeFamily::Text | TypeFamily::Unknown => Some(0.5),
-            TypeFamily::Numeric | TypeFamily::Other => None,
+            TypeFamily::Numeric | TypeFamily::Time | TypeFamily::Geometry | TypeFamily::Other => {
+                None
+            }
         }
     }
 
@@ -140,13 +141,34 @@ mod tests {
 
     #[test]
     fn confidence_by_type() {
-        assert_eq!(Biometric.name_only_confidence("Binary"), Some(0.6));
-        assert_eq!(Biometric.name_only_confidence("LargeBinary"), Some(0.6));
-        assert_eq!(Biometric.name_only_confidence("BLOB"), Some(0.6));
-        assert_eq!(Biometric.name_only_confidence("Utf8"), Some(0.5));
-        assert_eq!(Biometric.name_only_confidence(""), Some(0.5));
-        assert_eq!(Biometric.name_only_confidence("Int64"), None);
-        assert_eq!(Biometric.name_only_confidence("Boolean"), None);
+        assert_eq!(
+            Biometric.name_only_confidence(&ColumnType::parse("Binary")),
+            Some(0.6)
+        );
+        assert_eq!(
+            Biometric.name_only_confidence(&ColumnType::parse("LargeBinary")),
+            Some(0.6)
+        );
+        assert_eq!(
+            Biometric.name_only_confidence(&ColumnType::parse("BLOB")),
+            Some(0.6)
+        );
+        assert_eq!(
+            Biometric.name_only_confidence(&ColumnType::parse("Utf8")),
+            Some(0.5)
+        );
+        assert_eq!(
+            Biometric.name_only_confidence(&ColumnType::parse("")),
+            Some(0.5)
+        );
+        assert_eq!(
+            Biometric.name_only_confidence(&ColumnType::parse("Int64")),
+            None
+        );
+        assert_eq!(
+            Biometric.name_only_confidence(&ColumnType::parse("Boolean")),
+            None
+        );
     }
 
     #[test]

@@ -1,5 +1,5 @@
 use crate::validate::{parse_date, parse_digits, today_yyyymmdd};
-use crate::{CategoryInfo, Classifier};
+use crate::{ids, CategoryInfo, Classifier};
 
 macro_rules! doc_text {
     () => {
@@ -68,7 +68,7 @@ fn date_weight(value: &str) -> Option<f64> {
 
 impl Classifier for BirthDate {
     fn info(&self) -> CategoryInfo {
-        CategoryInfo::new("pi.birth_date", "出生日期", "Date of birth").personal("个人基本资料")
+        CategoryInfo::new(ids::BIRTH_DATE, "出生日期", "Date of birth").personal("个人基本资料")
     }
 
     fn value_pattern(&self) -> Option<&str> {

@@ -1,5 +1,5 @@
 use crate::validate::{in_china_box, CHINA_BOX};
-use crate::{CategoryInfo, Classifier, VEHICLE_ART3_ITEM_1};
+use crate::{ids, CategoryInfo, Classifier, VEHICLE_ART3_ITEM_1};
 
 macro_rules! doc_text {
     () => {
@@ -134,7 +134,7 @@ impl Coordinate {
 impl Classifier for Coordinate {
     fn info(&self) -> CategoryInfo {
         CategoryInfo::new(
-            "geo.coordinate",
+            ids::COORDINATE,
             "精确位置坐标",
             "Precise geographic coordinate",
         )

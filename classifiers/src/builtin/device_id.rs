@@ -1,6 +1,6 @@
 use crate::builtin::mask_middle;
 use crate::validate::luhn_valid;
-use crate::{CategoryInfo, Classifier, VEHICLE_ART3_ITEM_5};
+use crate::{ids, CategoryInfo, Classifier, VEHICLE_ART3_ITEM_5};
 
 macro_rules! doc_text {
     () => {
@@ -123,7 +123,7 @@ impl DeviceId {
 impl Classifier for DeviceId {
     fn info(&self) -> CategoryInfo {
         CategoryInfo::new(
-            "pi.device_id",
+            ids::DEVICE_ID,
             "设备标识符",
             "Device identifier (IMEI, MEID, MAC)",
         )

@@ -1,4 +1,4 @@
-use crate::{CategoryInfo, Classifier, VEHICLE_ART3_ITEM_5};
+use crate::{ids, CategoryInfo, Classifier, PersonKeyBuf, VEHICLE_ART3_ITEM_5};
 
 macro_rules! doc_text {
     () => {
@@ -78,7 +78,7 @@ fn domain_ok(domain: &str) -> bool {
 
 impl Classifier for EmailAddress {
     fn info(&self) -> CategoryInfo {
-        CategoryInfo::new("pi.email", "电子邮箱", "E-mail address")
+        CategoryInfo::new(ids::EMAIL, "电子邮箱", "E-mail address")
             .personal("个人基本资料")
             .vehicle(VEHICLE_ART3_ITEM_5)
     }
@@ -90,6 +90,17 @@ impl Classifier for EmailAddress {
     fn confirm(&self, value: &str) -> Option<f64> {
         let (local, domain) = value.split_once('@')?;
         (local_ok(local) && domain_ok(domain)).then_some(1.0)
+    }
+
+    /// The trimmed address with ASCII letters lower-cased. Looser than
+    /// [`confirm`](Classifier::confirm) on purpose: internationalised
+    /// addresses (`测试@例子.中国`) still identify one person.
+    fn person_key_into(&self, value: &str, out: &mut PersonKeyBuf) -> bool {
+        let Some(address) = key_address(value) else {
+            return false;
+        };
+        out.clear();
+        address.bytes().all(|b| out.push(b.to_ascii_lowercase()))
     }
 
     fn confirm_free_text(&self, token: &str) -> Option<f64> {
@@ -113,6 +124,41 @@ impl Classifier for EmailAddress {
     fn docs(&self) -> &'static str {
         doc_text!()
     }
+}
+
+/// The trimmed address if it can be a person key (see
+/// [`Classifier::person_key_into`]).
+fn key_address(value: &str) -> Option<&str> {
+    /// RFC 5321: an address is at most 254 octets.
+    const MAX_LEN: usize = 254;
+    let s = value.trim();
+    if s.is_empty() || s.len() > MAX_LEN {
+        return None;
+    }
+    let (local, domain) = s.split_once('@')?;
+    let bad = |c: char| {
+        c.is_whitespace()
+            || c.is_control()
+            || matches!(
+                c,
+                '@' | '<' | '>' | '(' | ')' | '[' | ']' | ',' | ';' | ':' | '"' | '\\'
+            )
+    };
+    if local.is_empty() || local.len() > 64 || local.chars().any(bad) || domain.chars().any(bad) {
+        return None;
+    }
+    let mut labels = 0;
+    for label in domain.split('.') {
+        if label.is_empty() || label.starts_with('-') || label.ends_with('-') {
+            return None;
+        }
+        labels += 1;
+    }
+    let tld = domain.rsplit('.').next().unwrap_or("");
+    if labels < 2 || tld.chars().count() < 2 || tld.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some(s)
 }
 
 #[cfg(test)]

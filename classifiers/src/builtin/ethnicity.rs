@@ -1,7 +1,7 @@
 use std::collections::HashSet;
 use std::sync::LazyLock;
 
-use crate::{CategoryInfo, Classifier};
+use crate::{ids, CategoryInfo, Classifier};
 
 macro_rules! doc_text {
     () => {
@@ -161,7 +161,7 @@ static SETS: LazyLock<Sets> = LazyLock::new(|| {
 
 impl Classifier for Ethnicity {
     fn info(&self) -> CategoryInfo {
-        CategoryInfo::new("pi.ethnicity", "民族", "Ethnic group").personal("个人基本资料")
+        CategoryInfo::new(ids::ETHNICITY, "民族", "Ethnic group").personal("个人基本资料")
     }
 
     fn value_pattern(&self) -> Option<&str> {

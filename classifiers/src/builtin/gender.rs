@@ -1,4 +1,4 @@
-use crate::{CategoryInfo, Classifier};
+use crate::{ids, CategoryInfo, Classifier};
 
 macro_rules! doc_text {
     () => {
@@ -42,7 +42,7 @@ pub struct Gender;
 
 impl Classifier for Gender {
     fn info(&self) -> CategoryInfo {
-        CategoryInfo::new("pi.gender", "性别", "Sex or gender").personal("个人基本资料")
+        CategoryInfo::new(ids::GENDER, "性别", "Sex or gender").personal("个人基本资料")
     }
 
     fn value_pattern(&self) -> Option<&str> {

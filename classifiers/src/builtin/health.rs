@@ -1,5 +1,5 @@
-use crate::builtin::{mask_middle, type_family, TypeFamily};
-use crate::{CategoryInfo, Classifier};
+use crate::builtin::mask_middle;
+use crate::{ids, CategoryInfo, Classifier, ColumnType, TypeFamily};
 
 macro_rules! doc_text {
     () => {
@@ -55,7 +55,7 @@ pub struct Health;
 impl Classifier for Health {
     fn info(&self) -> CategoryInfo {
         CategoryInfo::new(
-            "pi.health",
+            ids::HEALTH,
             "健康生理信息",
             "Health and medical information",
         )
@@ -70,8 +70,8 @@ impl Classifier for Health {
         None
     }
 
-    fn name_only_confidence(&self, data_type: &str) -> Option<f64> {
-        match type_family(data_type) {
+    fn name_only_confidence(&self, data_type: &ColumnType) -> Option<f64> {
+        match data_type.family() {
             TypeFamily::Binary => None,
             _ => Some(0.6),
         }
@@ -107,9 +107,21 @@ mod tests {
     #[test]
     fn name_only() {
         assert_eq!(Health.value_pattern(), None);
-        assert_eq!(Health.name_only_confidence("Utf8"), Some(0.6));
-        assert_eq!(Health.name_only_confidence("Float64"), Some(0.6));
-        assert_eq!(Health.name_only_confidence(""), Some(0.6));
-        assert_eq!(Health.name_only_confidence("Binary"), None);
+        assert_eq!(
+            Health.name_only_confidence(&ColumnType::parse("Utf8")),
+            Some(0.6)
+        );
+        assert_eq!(
+            Health.name_only_confidence(&ColumnType::parse("Float64")),
+            Some(0.6)
+        );
+        assert_eq!(
+            Health.name_only_confidence(&ColumnType::parse("")),
+            Some(0.6)
+        );
+        assert_eq!(
+            Health.name_only_confidence(&ColumnType::parse("Binary")),
+            None
+        );
     }
 }

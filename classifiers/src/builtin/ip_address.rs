@@ -1,7 +1,7 @@
 use std::net::{Ipv4Addr, Ipv6Addr};
 
 use crate::builtin::mask_middle;
-use crate::{CategoryInfo, Classifier};
+use crate::{ids, CategoryInfo, Classifier};
 
 macro_rules! doc_text {
     () => {
@@ -59,7 +59,7 @@ fn v6_ok(a: Ipv6Addr) -> bool {
 
 impl Classifier for IpAddress {
     fn info(&self) -> CategoryInfo {
-        CategoryInfo::new("pi.ip_address", "IP地址", "IP address").personal("网络身份标识信息")
+        CategoryInfo::new(ids::IP_ADDRESS, "IP地址", "IP address").personal("网络身份标识信息")
     }
 
     fn value_pattern(&self) -> Option<&str> {

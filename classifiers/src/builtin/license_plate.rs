@@ -1,5 +1,5 @@
 use crate::builtin::mask_middle;
-use crate::{CategoryInfo, Classifier, VEHICLE_ART3_ITEM_5};
+use crate::{ids, CategoryInfo, Classifier, VEHICLE_ART3_ITEM_5};
 
 macro_rules! doc_text {
     () => {
@@ -94,7 +94,7 @@ impl LicensePlate {
 impl Classifier for LicensePlate {
     fn info(&self) -> CategoryInfo {
         CategoryInfo::new(
-            "vehicle.license_plate",
+            ids::LICENSE_PLATE,
             "机动车号牌",
             "Vehicle licence plate number",
         )

@@ -1,5 +1,5 @@
 use crate::builtin::mask_middle;
-use crate::{CategoryInfo, Classifier, VEHICLE_ART3_ITEM_5};
+use crate::{ids, CategoryInfo, Classifier, PersonKeyBuf, VEHICLE_ART3_ITEM_5};
 
 macro_rules! doc_text {
     () => {
@@ -74,6 +74,42 @@ impl MobilePhone {
         }
         Some(digits)
     }
+
+    /// The person key of `value` (see [`Classifier::person_key_into`]): the
+    /// national number of anything [`confirm`](Classifier::confirm) accepts,
+    /// with more separators and prefixes allowed around it.
+    fn national_for_key(value: &str) -> Option<[u8; 11]> {
+        let mut d = [0u8; 20];
+        let mut n = 0;
+        let mut plus = false;
+        for c in value.bytes() {
+            match c {
+                b'0'..=b'9' => {
+                    *d.get_mut(n)? = c;
+                    n += 1;
+                }
+                b'+' if n == 0 && !plus => plus = true,
+                b' ' | b'\t' | b'-' | b'.' | b'(' | b')' => {}
+                _ => return None,
+            }
+        }
+        let digits = &d[..n];
+        let national = if plus {
+            digits.strip_prefix(b"86")?
+        } else {
+            match n {
+                15 => digits.strip_prefix(b"0086").unwrap_or(digits),
+                13 => digits.strip_prefix(b"86").unwrap_or(digits),
+                16 => digits.strip_prefix(b"17951").unwrap_or(digits),
+                _ => digits,
+            }
+        };
+        // The rule `national` applies, so `confirm` accepts the key (tested).
+        if national.len() != 11 || national[0] != b'1' || !(b'3'..=b'9').contains(&national[1]) {
+            return None;
+        }
+        national.try_into().ok()
+    }
 }
 
 /// Removes a leading `+86`, `(+86)`, `0086` or `86` (and one following
@@ -109,7 +145,7 @@ fn known_segment(d: &[u8; 11]) -> bool {
 
 impl Classifier for MobilePhone {
     fn info(&self) -> CategoryInfo {
-        CategoryInfo::new("pi.mobile_phone", "手机号码", "Mobile phone number")
+        CategoryInfo::new(ids::MOBILE_PHONE, "手机号码", "Mobile phone number")
             .personal("个人基本资料")
             .vehicle(VEHICLE_ART3_ITEM_5)
     }
@@ -121,6 +157,16 @@ impl Classifier for MobilePhone {
     fn confirm(&self, value: &str) -> Option<f64> {
         let d = Self::national(value)?;
         Some(if known_segment(&d) { 1.0 } else { 0.8 })
+    }
+
+    /// The 11-digit national number: `+86`, `0086`, `86` and `17951`
+    /// prefixes, spaces, tabs, hyphens, dots and brackets removed. Other
+    /// country codes are not mainland mobiles and have no key.
+    fn person_key_into(&self, value: &str, out: &mut PersonKeyBuf) -> bool {
+        let Some(national) = Self::national_for_key(value) else {
+            return false;
+        };
+        crate::builtin::write_ascii_key(&national, out)
     }
 
     fn confirm_free_text(&self, token: &str) -> Option<f64> {
@@ -155,6 +201,34 @@ impl Classifier for MobilePhone {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every key is a number `confirm` accepts, and every value `confirm`
+    /// accepts has a key: the scan and the person count agree.
+    #[test]
+    fn person_key_agrees_with_confirm() {
+        let mut seed = 0x2545_F491_4F6C_DD1Du64;
+        for i in 0..3_000u64 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let digits = format!("{:011}", seed % 100_000_000_000);
+            let value = match i % 4 {
+                0 => digits.clone(),
+                1 => format!("1{}", &digits[1..]),
+                2 => format!("+86 {}-{}-{}", &digits[..3], &digits[3..7], &digits[7..]),
+                _ => format!("86{digits}"),
+            };
+            let key = MobilePhone.person_key(&value);
+            assert_eq!(
+                key.is_some(),
+                MobilePhone.confirm(&value).is_some(),
+                "{value}"
+            );
+            if let Some(key) = key {
+                assert!(MobilePhone.confirm(&key).is_some(), "{value} -> {key}");
+            }
+        }
+    }
     use regex::Regex;
 
     #[test]

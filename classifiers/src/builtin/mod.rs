@@ -43,7 +43,7 @@ pub use travel_permit::TravelPermit;
 pub use uscc::Uscc;
 pub use vin::Vin;
 
-use crate::Classifier;
+use crate::{ids, CategoryId, Classifier, PersonKeyBuf};
 
 /// Every built-in classifier, in registration order.
 pub(crate) static CLASSIFIERS: &[&dyn Classifier] = &[
@@ -78,45 +78,16 @@ pub(crate) static CLASSIFIERS: &[&dyn Classifier] = &[
 /// confirmed; on a tie to the one whose column hint matched, then to the
 /// first in this list. In free text, the first in this list that confirms a
 /// token claims it. Classifiers not listed here count independently.
-pub(crate) static EXCLUSIVE: &[&str] = &[
-    "pi.cn_resident_id",
-    "org.uscc",
-    "pi.mobile_phone",
-    "vehicle.vin",
-    "pi.passport",
-    "pi.travel_permit",
-    "pi.device_id",
-    "pi.bank_card",
+pub(crate) static EXCLUSIVE: &[CategoryId] = &[
+    ids::CN_RESIDENT_ID,
+    ids::USCC,
+    ids::MOBILE_PHONE,
+    ids::VIN,
+    ids::PASSPORT,
+    ids::TRAVEL_PERMIT,
+    ids::DEVICE_ID,
+    ids::BANK_CARD,
 ];
-
-/// Families of column types, as far as the built-ins care.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum TypeFamily {
-    Unknown,
-    Text,
-    Binary,
-    Numeric,
-    Other,
-}
-
-/// Classifies an Arrow (or SQL) type name; `""` is [`TypeFamily::Unknown`].
-pub(crate) fn type_family(data_type: &str) -> TypeFamily {
-    let t = data_type.trim().to_ascii_lowercase();
-    let has = |words: &[&str]| words.iter().any(|w| t.contains(w));
-    if t.is_empty() {
-        TypeFamily::Unknown
-    } else if has(&["binary", "blob", "bytea", "bytes", "image", "raw"]) {
-        TypeFamily::Binary
-    } else if has(&["utf8", "char", "text", "string", "json", "clob"]) {
-        TypeFamily::Text
-    } else if has(&[
-        "int", "float", "double", "decimal", "numeric", "real", "number",
-    ]) {
-        TypeFamily::Numeric
-    } else {
-        TypeFamily::Other
-    }
-}
 
 /// Replaces every character of `s` except the first `keep_head` and the last
 /// `keep_tail` with `*`. If that would reveal everything, at least one
@@ -141,6 +112,49 @@ pub(crate) fn mask_middle(s: &str, keep_head: usize, keep_tail: usize) -> String
     out
 }
 
+/// The person key of a travel document number (passport, travel permit):
+/// upper-case, spaces, tabs and hyphens removed; 6 to 20 letters, digits,
+/// `.`, `(` and `)` with at least 5 digits. Looser than the classifiers'
+/// `confirm`, which look for Chinese formats: a foreign passport in a
+/// passport column still identifies one person. With `renewal_suffix`, a
+/// Hong Kong/Macau permit `H`/`M` + 10 digits keeps its first 9 characters:
+/// the last two count renewals of the same holder's card.
+pub(crate) fn document_key(value: &str, renewal_suffix: bool, out: &mut PersonKeyBuf) -> bool {
+    let mut b = [0u8; 20];
+    let mut n = 0;
+    for c in value.bytes() {
+        let c = match c {
+            b' ' | b'\t' | b'-' => continue,
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'.' | b'(' | b')' => c.to_ascii_uppercase(),
+            _ => return false,
+        };
+        let Some(slot) = b.get_mut(n) else {
+            return false;
+        };
+        *slot = c;
+        n += 1;
+    }
+    let mut id = &b[..n];
+    if !(6..=20).contains(&id.len()) || id.iter().filter(|c| c.is_ascii_digit()).count() < 5 {
+        return false;
+    }
+    if renewal_suffix
+        && id.len() == 11
+        && matches!(id[0], b'H' | b'M')
+        && id[1..].iter().all(u8::is_ascii_digit)
+    {
+        id = &id[..9];
+    }
+    write_ascii_key(id, out)
+}
+
+/// Replaces `out` with a validated key of ASCII letters, digits and
+/// punctuation.
+pub(crate) fn write_ascii_key(key: &[u8], out: &mut PersonKeyBuf) -> bool {
+    out.clear();
+    key.is_ascii() && out.extend(key)
+}
+
 /// Removes ASCII spaces and hyphens (digit-group separators) from `s` into
 /// `buf`, which is cleared first. Returns `false` if `s` has anything other
 /// than ASCII digits and separators, or two separators in a row.
@@ -163,6 +177,7 @@ pub(crate) fn strip_digit_groups(s: &str, buf: &mut String) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ColumnType;
     use regex::Regex;
     use std::collections::HashSet;
 
@@ -226,25 +241,13 @@ mod tests {
     }
 
     #[test]
-    fn type_families() {
-        assert_eq!(type_family(""), TypeFamily::Unknown);
-        assert_eq!(type_family("Binary"), TypeFamily::Binary);
-        assert_eq!(type_family("FixedSizeBinary(512)"), TypeFamily::Binary);
-        assert_eq!(type_family("BLOB"), TypeFamily::Binary);
-        assert_eq!(type_family("Utf8"), TypeFamily::Text);
-        assert_eq!(type_family("VARCHAR(64)"), TypeFamily::Text);
-        assert_eq!(type_family("Float64"), TypeFamily::Numeric);
-        assert_eq!(type_family("Date32"), TypeFamily::Other);
-    }
-
-    #[test]
     fn ids_are_unique_and_well_formed() {
         let well_formed = Regex::new(r"^[a-z]+\.[a-z_]+$").unwrap();
         let mut seen = HashSet::new();
         for c in CLASSIFIERS {
             let id = c.id();
-            assert!(well_formed.is_match(id), "bad id {id}");
-            assert!(seen.insert(id), "duplicate id {id}");
+            assert!(well_formed.is_match(id.as_str()), "bad id {id}");
+            assert!(seen.insert(id.clone()), "duplicate id {id}");
             let info = c.info();
             assert_eq!(info.id, id);
             assert!(!info.name_zh.is_empty() && !info.name_en.is_empty(), "{id}");
@@ -258,11 +261,11 @@ mod tests {
                 "{id}: PI categories name their GB/T 43697 class, others none"
             );
             assert!(
-                GBT43697_CLASSES.contains(&info.gbt43697_class),
+                GBT43697_CLASSES.contains(&&*info.gbt43697_class),
                 "{id}: unknown class {}",
                 info.gbt43697_class
             );
-            if let Some(item) = info.vehicle_item {
+            if let Some(item) = &info.vehicle_item {
                 assert!(
                     item.starts_with("第三条第（") && item.ends_with("）项"),
                     "{id}: {item}"
@@ -282,12 +285,12 @@ mod tests {
                     Regex::new(&format!("^(?:{p})$")).unwrap_or_else(|e| panic!("{}: {e}", c.id()));
                 }
                 None => assert!(
-                    c.name_only_confidence("").is_some(),
+                    c.name_only_confidence(&ColumnType::unknown()).is_some(),
                     "{}: without a value pattern it must be name-driven",
                     c.id()
                 ),
             }
-            if let Some(conf) = c.name_only_confidence("") {
+            if let Some(conf) = c.name_only_confidence(&ColumnType::unknown()) {
                 assert!(conf <= 0.6, "{}: name-only confidence {conf}", c.id());
             }
             let h = c.column_hint().expect("built-ins have column hints");
@@ -322,7 +325,7 @@ mod tests {
     #[test]
     fn column_hints_match_whole_tokens() {
         let set = crate::ClassifierSet::builtin();
-        let hinted = |col: &str| -> Vec<String> {
+        let hinted = |col: &str| -> Vec<CategoryId> {
             set.column(col)
                 .finish()
                 .into_iter()

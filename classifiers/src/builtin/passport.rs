@@ -1,5 +1,5 @@
 use crate::builtin::mask_middle;
-use crate::{CategoryInfo, Classifier, VEHICLE_ART3_ITEM_5};
+use crate::{ids, CategoryInfo, Classifier, PersonKeyBuf, VEHICLE_ART3_ITEM_5};
 
 macro_rules! doc_text {
     () => {
@@ -72,7 +72,7 @@ fn shape_weight(value: &str) -> Option<f64> {
 
 impl Classifier for Passport {
     fn info(&self) -> CategoryInfo {
-        CategoryInfo::new("pi.passport", "护照号码", "Passport number")
+        CategoryInfo::new(ids::PASSPORT, "护照号码", "Passport number")
             .personal("个人身份信息")
             .vehicle(VEHICLE_ART3_ITEM_5)
     }
@@ -98,6 +98,13 @@ impl Classifier for Passport {
 
     fn min_ratio(&self) -> (f64, f64) {
         (0.9, 0.3)
+    }
+
+    /// Upper-case, spaces and hyphens removed; 6 to 20 letters, digits,
+    /// `.`, `(`, `)` with at least 5 digits. Looser than `confirm`: a
+    /// foreign passport in a passport column still names one person.
+    fn person_key_into(&self, value: &str, out: &mut PersonKeyBuf) -> bool {
+        crate::builtin::document_key(value, false, out)
     }
 
     fn mask(&self, value: &str) -> String {

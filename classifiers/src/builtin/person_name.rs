@@ -2,7 +2,7 @@ use std::collections::HashSet;
 use std::sync::LazyLock;
 
 use crate::builtin::mask_middle;
-use crate::{CategoryInfo, Classifier, VEHICLE_ART3_ITEM_5};
+use crate::{ids, CategoryInfo, Classifier, VEHICLE_ART3_ITEM_5};
 
 macro_rules! doc_text {
     () => {
@@ -357,7 +357,7 @@ impl PersonName {
 
 impl Classifier for PersonName {
     fn info(&self) -> CategoryInfo {
-        CategoryInfo::new("pi.name", "姓名", "Personal name")
+        CategoryInfo::new(ids::NAME, "姓名", "Personal name")
             .personal("个人基本资料")
             .vehicle(VEHICLE_ART3_ITEM_5)
     }

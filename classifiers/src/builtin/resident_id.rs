@@ -1,8 +1,8 @@
 use crate::builtin::mask_middle;
 use crate::validate::{
-    is_cn_province_code, is_valid_date, mod11_2_valid, parse_digits, today_yyyymmdd,
+    is_cn_province_code, is_valid_date, mod11_2_check_char, parse_digits, today_yyyymmdd,
 };
-use crate::{CategoryInfo, Classifier, VEHICLE_ART3_ITEM_5};
+use crate::{ids, CategoryInfo, Classifier, PersonKeyBuf, VEHICLE_ART3_ITEM_5};
 
 macro_rules! doc_text {
     () => {
@@ -61,7 +61,8 @@ pub struct ResidentId;
 
 impl ResidentId {
     fn confirm_18(b: &[u8]) -> Option<f64> {
-        if !mod11_2_valid(std::str::from_utf8(b).ok()?) {
+        // `mod11_2_valid` on bytes: this runs for every 18-character value.
+        if mod11_2_check_char(&b[..17])? != b[17].to_ascii_uppercase() {
             return None;
         }
         // Foreign permanent-resident ID (2023 format): `9`, the accepting
@@ -94,12 +95,44 @@ impl ResidentId {
         parse_digits(&b[12..15])?;
         Some(0.9)
     }
+
+    /// The person key of `value` (see [`Classifier::person_key_into`]).
+    fn canonical(value: &str) -> Option<[u8; 18]> {
+        let mut raw = [0u8; 18];
+        let mut n = 0;
+        for c in value.bytes() {
+            if c.is_ascii_whitespace() || c == b'-' {
+                continue;
+            }
+            *raw.get_mut(n)? = c;
+            n += 1;
+        }
+        let id = match n {
+            18 => {
+                let mut id = raw;
+                id[17] = id[17].to_ascii_uppercase();
+                id
+            }
+            15 => {
+                Self::confirm_15(&raw[..15])?;
+                let mut id = [0u8; 18];
+                id[..6].copy_from_slice(&raw[..6]);
+                id[6..8].copy_from_slice(b"19");
+                id[8..17].copy_from_slice(&raw[6..15]);
+                id[17] = mod11_2_check_char(&id[..17])?;
+                id
+            }
+            _ => return None,
+        };
+        Self::confirm_18(&id)?;
+        Some(id)
+    }
 }
 
 impl Classifier for ResidentId {
     fn info(&self) -> CategoryInfo {
         CategoryInfo::new(
-            "pi.cn_resident_id",
+            ids::CN_RESIDENT_ID,
             "居民身份证号",
             "Resident identity card number",
         )
@@ -124,6 +157,18 @@ impl Classifier for ResidentId {
         // Only the 18-character forms: the check character makes them safe
         // to pick out of prose.
         (token.len() == 18).then(|| self.confirm(token)).flatten()
+    }
+
+    /// 18 characters with an upper-case `X`, whitespace and hyphens removed;
+    /// a 15-digit ID is up-converted (`19` inserted into the year, check
+    /// character appended), so both forms of one person's ID give one key.
+    /// Valid exactly when [`confirm`](Classifier::confirm) accepts the
+    /// 18-character form, 9-prefixed permanent-resident IDs included.
+    fn person_key_into(&self, value: &str, out: &mut PersonKeyBuf) -> bool {
+        let Some(id) = Self::canonical(value) else {
+            return false;
+        };
+        crate::builtin::write_ascii_key(&id, out)
     }
 
     fn column_hint(&self) -> Option<&str> {
@@ -207,6 +252,60 @@ mod tests {
         ];
         for v in &bad {
             assert_eq!(ResidentId.confirm(v), None, "{v}");
+        }
+    }
+
+    #[test]
+    fn person_keys() {
+        let id = with_check("11010119850307123");
+        assert_eq!(ResidentId.person_key(&format!(" {id} ")), Some(id.clone()));
+        assert_eq!(
+            ResidentId.person_key("11010519491231002x").as_deref(),
+            Some("11010519491231002X")
+        );
+        // The 15-digit form of the same person gives the same key.
+        assert_eq!(ResidentId.person_key("110101850307123"), Some(id));
+        // A foreign permanent-resident ID is a person's identifier too.
+        let foreign = with_check("93115619880808001");
+        assert_eq!(ResidentId.person_key(&foreign), Some(foreign.clone()));
+        assert_eq!(ResidentId.person_key("1101011985030712"), None);
+        assert_eq!(ResidentId.person_key("990105491231002"), None);
+        assert_eq!(
+            ResidentId.person_key(&with_check("11010129990101123")),
+            None
+        );
+    }
+
+    /// Whatever the classifier confirms in 18-character form has a key equal
+    /// to the value (upper-cased), and whatever it rejects has none.
+    #[test]
+    fn person_key_agrees_with_confirm() {
+        let mut seed = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let prefixes = [
+            "110105", "310104", "440305", "931156", "810000", "990101", "200000",
+        ];
+        for i in 0..2_000u64 {
+            let r = next();
+            let body = format!(
+                "{}{}{:02}{:02}{:03}",
+                prefixes[(r % prefixes.len() as u64) as usize],
+                1890 + (r >> 8) % 150,
+                1 + (r >> 16) % 13,
+                1 + (r >> 24) % 31,
+                (r >> 32) % 1000
+            );
+            let mut id = with_check(&body);
+            if i % 5 == 0 {
+                id.replace_range(17.., "0");
+            }
+            let confirmed = ResidentId.confirm(&id).is_some();
+            assert_eq!(ResidentId.person_key(&id).is_some(), confirmed, "{id}");
         }
     }
 

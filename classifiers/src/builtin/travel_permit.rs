@@ -1,5 +1,5 @@
 use crate::builtin::mask_middle;
-use crate::{CategoryInfo, Classifier, VEHICLE_ART3_ITEM_5};
+use crate::{ids, CategoryInfo, Classifier, PersonKeyBuf, VEHICLE_ART3_ITEM_5};
 
 macro_rules! doc_text {
     () => {
@@ -80,7 +80,7 @@ fn weights(value: &str) -> Option<(f64, f64)> {
 impl Classifier for TravelPermit {
     fn info(&self) -> CategoryInfo {
         CategoryInfo::new(
-            "pi.travel_permit",
+            ids::TRAVEL_PERMIT,
             "港澳台通行证号码",
             "Hong Kong, Macau or Taiwan travel permit number",
         )
@@ -111,6 +111,14 @@ impl Classifier for TravelPermit {
 
     fn min_ratio(&self) -> (f64, f64) {
         (0.9, 0.3)
+    }
+
+    /// Upper-case, spaces and hyphens removed; 6 to 20 letters, digits,
+    /// `.`, `(`, `)` with at least 5 digits. A Hong Kong/Macau permit
+    /// `H`/`M` + 10 digits keeps its first 9 characters: the last two count
+    /// renewals of the same holder's card.
+    fn person_key_into(&self, value: &str, out: &mut PersonKeyBuf) -> bool {
+        crate::builtin::document_key(value, true, out)
     }
 
     fn mask(&self, value: &str) -> String {

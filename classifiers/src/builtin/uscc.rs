@@ -1,6 +1,6 @@
 use crate::builtin::mask_middle;
 use crate::validate::{is_cn_province_code, parse_digits, uscc_valid};
-use crate::{CategoryInfo, Classifier};
+use crate::{ids, CategoryInfo, Classifier};
 
 macro_rules! doc_text {
     () => {
@@ -70,7 +70,7 @@ impl Uscc {
 
 impl Classifier for Uscc {
     fn info(&self) -> CategoryInfo {
-        CategoryInfo::new("org.uscc", "统一社会信用代码", "Unified social credit code")
+        CategoryInfo::new(ids::USCC, "统一社会信用代码", "Unified social credit code")
     }
 
     fn value_pattern(&self) -> Option<&str> {

@@ -1,6 +1,6 @@
 use crate::builtin::mask_middle;
 use crate::validate::vin_valid;
-use crate::{CategoryInfo, Classifier, VEHICLE_ART3_ITEM_5};
+use crate::{ids, CategoryInfo, Classifier, VEHICLE_ART3_ITEM_5};
 
 macro_rules! doc_text {
     () => {
@@ -50,7 +50,7 @@ pub struct Vin;
 impl Classifier for Vin {
     fn info(&self) -> CategoryInfo {
         CategoryInfo::new(
-            "vehicle.vin",
+            ids::VIN,
             "车辆识别代号",
             "Vehicle identification number (VIN)",
         )

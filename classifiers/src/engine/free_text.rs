@@ -1,0 +1,230 @@
+//! Free text: identifiers embedded in remarks and JSON strings, found by
+//! cutting candidate tokens out of prose and confirming them one by one.
+
+use regex_automata::PatternSet;
+
+use super::scan::ColumnScan;
+use super::MAX_EVIDENCE;
+
+/// A value longer than this (in characters) counts as free text.
+pub(super) const FREE_TEXT_MIN_CHARS: usize = 40;
+/// Free-text candidates shorter than this (in bytes) are not checked.
+const MIN_TOKEN_BYTES: usize = 6;
+/// Digit groups of one token tried as separate candidates at most.
+const MAX_TOKEN_GROUPS: usize = 12;
+
+/// Candidate tokens in free text, found in one pass per value. The
+/// alternatives are ordered so that, at one start position, the more
+/// specific shape wins; every alternative is maximal, so a match never ends
+/// inside a longer run of letters and digits. Boundaries are checked after
+/// the match (the regex crate has no look-around).
+pub(super) const TOKEN_PATTERN: &str = concat!(
+    // E-mail address.
+    r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+",
+    // Licence plate.
+    r"|[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼使领][A-Za-z][·•]?[A-Za-z0-9]{5,6}[挂学警港澳]?",
+    // Dotted IPv4.
+    r"|[0-9]{1,3}(?:\.[0-9]{1,3}){3}",
+    // Colon-separated hex: IPv6, MAC.
+    r"|[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}",
+    // Hyphen-separated MAC.
+    r"|[0-9A-Fa-f]{2}(?:-[0-9A-Fa-f]{2}){5}",
+    // A run of letters and digits, optionally after +86 and followed by
+    // digit groups (`138 0013 8000`, `4111-1111-1111-1111`, `…002X`).
+    r"|(?:\+86[ \-]?)?[A-Za-z0-9]+(?:[ \-][0-9]+[Xx]?)*",
+);
+
+#[derive(Default)]
+pub(super) struct FreeTextStat {
+    /// Rows with at least one confirmed token.
+    pub(super) rows: u64,
+    /// Row number of the last hit, so a row counts once.
+    pub(super) last_row: Option<u64>,
+    pub(super) evidence: Vec<String>,
+}
+
+/// Shape facts about one value, gathered in a single pass over its chars.
+pub(super) struct Shape {
+    pub(super) chars: usize,
+    pub(super) texty: bool,
+    /// Worth a free-text search at all.
+    pub(super) searchable: bool,
+}
+
+fn is_cjk_punct(c: char) -> bool {
+    matches!(c,
+        '\u{3000}'..='\u{303F}'
+        | '\u{FF01}'..='\u{FF0F}'
+        | '\u{FF1A}'..='\u{FF20}'
+        | '\u{FF3B}'..='\u{FF40}'
+        | '\u{FF5B}'..='\u{FF65}'
+        | '\u{2014}'..='\u{2026}')
+}
+
+pub(super) fn shape(value: &str) -> Shape {
+    let (mut chars, mut alnum) = (0usize, 0usize);
+    let (mut ws, mut punct, mut han, mut at) = (false, false, false, false);
+    for c in value.chars() {
+        chars += 1;
+        if c.is_ascii_alphanumeric() {
+            alnum += 1;
+        } else if c.is_whitespace() {
+            ws = true;
+        } else if c == '@' {
+            at = true;
+        } else if matches!(
+            c,
+            ',' | ';'
+                | '!'
+                | '?'
+                | '"'
+                | '\''
+                | '{'
+                | '}'
+                | '['
+                | ']'
+                | '('
+                | ')'
+                | '='
+                | '<'
+                | '>'
+                | '|'
+        ) || is_cjk_punct(c)
+        {
+            punct = true;
+        } else if !han && !c.is_ascii() && c.is_alphabetic() {
+            // Checked until the first letter only: the Unicode table lookup is slow.
+            han = true;
+        }
+    }
+    let texty = chars > FREE_TEXT_MIN_CHARS || ws || punct || (han && alnum > 0);
+    Shape {
+        chars,
+        texty,
+        searchable: texty && (alnum >= 5 || at),
+    }
+}
+
+impl ColumnScan<'_> {
+    /// Searches one value for embedded identifiers: one token pass, then the
+    /// shared prefilter and [`Classifier::confirm_free_text`] per token.
+    pub(super) fn search_free_text(&mut self, value: &str, row: u64) {
+        let set = self.set;
+        let bytes = value.as_bytes();
+        for m in set.token.find_iter(value) {
+            let (start, end) = (m.start(), m.end());
+            let before = value[..start].chars().next_back();
+            let after = value[end..].chars().next();
+            let dotted = m.as_str().contains('.') && !m.as_str().contains('@');
+            let bad_neighbour = |c: Option<char>, beyond: Option<u8>| match c {
+                Some(c) if c.is_ascii_alphanumeric() => true,
+                // `1.2.3.4.5` is not an address.
+                Some('.') if dotted => beyond.is_some_and(|b| b.is_ascii_digit()),
+                _ => false,
+            };
+            let beyond_before = start.checked_sub(2).map(|p| bytes[p]);
+            let beyond_after = bytes.get(end + 1).copied();
+            // A plate starts with a Han character; anything may precede it.
+            let plate = !m.as_str().starts_with(|c: char| c.is_ascii());
+            if (!plate && bad_neighbour(before, beyond_before))
+                || bad_neighbour(after, beyond_after)
+            {
+                continue;
+            }
+            let token = m.as_str();
+            if self.try_token(token, row) {
+                continue;
+            }
+            // Digit groups written apart (`订单 2024 13800138000`): try the
+            // longest runs of adjacent groups, left to right.
+            let groups: Vec<(usize, usize)> = group_spans(token);
+            if groups.len() < 2 || groups.len() > MAX_TOKEN_GROUPS {
+                continue;
+            }
+            let mut g = 0;
+            while g < groups.len() {
+                let mut next = g + 1;
+                for h in (g..groups.len()).rev() {
+                    if g == 0 && h == groups.len() - 1 {
+                        continue; // the whole token, tried above
+                    }
+                    let cand = &token[groups[g].0..groups[h].1];
+                    if self.try_token(cand, row) {
+                        next = h + 1;
+                        break;
+                    }
+                }
+                g = next;
+            }
+        }
+    }
+
+    /// Checks one free-text candidate. Returns whether anything confirmed.
+    fn try_token(&mut self, token: &str, row: u64) -> bool {
+        if token.len() < MIN_TOKEN_BYTES {
+            return false;
+        }
+        let set = self.set;
+        let mut hits = std::mem::replace(&mut self.hits, PatternSet::new(0));
+        let any_hit = set.prefilter.matches(token, &mut hits);
+        let claimed = any_hit && self.confirm_token(token, row, &hits);
+        self.hits = hits;
+        claimed
+    }
+
+    /// [`try_token`](Self::try_token) for a token that passed the prefilter.
+    fn confirm_token(&mut self, token: &str, row: u64, hits: &PatternSet) -> bool {
+        let set = self.set;
+        let mut claimed = false;
+        let mut any = false;
+        for pattern in hits.iter() {
+            let i = set.pattern_owner[pattern.as_usize()];
+            let exclusive = set.exclusive[i].is_some();
+            if exclusive && claimed {
+                continue;
+            }
+            let classifier = &set.classifiers[i];
+            if !classifier.confirm_free_text(token).is_some_and(|w| w > 0.0) {
+                continue;
+            }
+            claimed |= exclusive;
+            any = true;
+            // The whole value already counted for this classifier.
+            if self.whole_mark[i] == row {
+                continue;
+            }
+            let ft = &mut self.ft[i];
+            if ft.last_row != Some(row) {
+                ft.last_row = Some(row);
+                ft.rows += 1;
+            }
+            if ft.evidence.len() < MAX_EVIDENCE {
+                let masked = classifier.mask(token);
+                if !ft.evidence.contains(&masked) {
+                    ft.evidence.push(masked);
+                }
+            }
+        }
+        any
+    }
+}
+
+/// Byte spans of the letter/digit groups of a token, split at spaces and
+/// hyphens (a leading `+86` stays with its group).
+fn group_spans(token: &str) -> Vec<(usize, usize)> {
+    let mut spans = Vec::new();
+    let mut start = None;
+    for (p, b) in token.bytes().enumerate() {
+        if b == b' ' || b == b'-' {
+            if let Some(s) = start.take() {
+                spans.push((s, p));
+            }
+        } else if start.is_none() {
+            start = Some(p);
+        }
+    }
+    if let Some(s) = start {
+        spans.push((s, token.len()));
+    }
+    spans
+}

@@ -1,0 +1,289 @@
+//! Scanning one column: whole-value confirmation per value, verdicts per
+//! category when the column is done.
+
+use std::fmt;
+
+use regex_automata::PatternSet;
+
+use super::exclusive::Bucket;
+use super::free_text::{shape, FreeTextStat, FREE_TEXT_MIN_CHARS};
+use super::{round2, ClassifierSet, MAX_EVIDENCE};
+use crate::{CategoryId, ColumnType, TypeFamily};
+
+/// Confidence of a finding based on the column name alone.
+const HINT_ONLY_CONFIDENCE: f64 = 0.3;
+/// Ceiling for verdicts of categories whose values cannot be checked.
+const NAME_ONLY_MAX_CONFIDENCE: f64 = 0.6;
+/// Confidence bonus when both values and the column name agree.
+const HINT_BONUS: f64 = 0.05;
+
+/// Whether values of a column of this type can carry free text.
+pub(super) fn may_be_text(family: TypeFamily) -> bool {
+    matches!(family, TypeFamily::Unknown | TypeFamily::Text)
+}
+
+#[derive(Default)]
+pub(super) struct Stat {
+    pub(super) weight: f64,
+    pub(super) matched: u64,
+    pub(super) evidence: Vec<String>,
+}
+
+impl Stat {
+    pub(super) fn add(&mut self, weight: f64, masked: impl FnOnce() -> String) {
+        self.weight += weight;
+        self.matched += 1;
+        if self.evidence.len() < MAX_EVIDENCE {
+            let m = masked();
+            if !self.evidence.contains(&m) {
+                self.evidence.push(m);
+            }
+        }
+    }
+}
+
+/// Accumulates the values of one column. Create with
+/// [`ClassifierSet::column`] or [`ClassifierSet::column_typed`], feed with
+/// [`push`](ColumnScan::push), and collect the verdicts with
+/// [`finish`](ColumnScan::finish).
+pub struct ColumnScan<'s> {
+    pub(super) set: &'s ClassifierSet,
+    /// Prefilter hits of the value at hand (kept to reuse its buffer).
+    pub(super) hits: PatternSet,
+    pub(super) hinted: Vec<bool>,
+    pub(super) data_type: ColumnType,
+    pub(super) sampled: u64,
+    /// Characters in all non-null values (for the free-text test).
+    pub(super) total_chars: u64,
+    /// Values that look like prose rather than a single field.
+    pub(super) texty: u64,
+    pub(super) stats: Vec<Stat>,
+    pub(super) buckets: Vec<Bucket>,
+    /// Per classifier, the last row it confirmed as a whole value.
+    pub(super) whole_mark: Vec<u64>,
+    pub(super) ft: Vec<FreeTextStat>,
+}
+
+impl fmt::Debug for ColumnScan<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Deliberately no values or evidence here.
+        f.debug_struct("ColumnScan")
+            .field("sampled", &self.sampled)
+            .finish_non_exhaustive()
+    }
+}
+
+/// `str::trim`, skipping the Unicode whitespace scan when the value starts and ends with a
+/// visible ASCII character (most values).
+pub(super) fn trim(value: &str) -> &str {
+    let visible = |b: Option<&u8>| b.is_some_and(|&b| b > b' ' && b < 0x7F);
+    let bytes = value.as_bytes();
+    if visible(bytes.first()) && visible(bytes.last()) {
+        value
+    } else {
+        value.trim()
+    }
+}
+
+impl ColumnScan<'_> {
+    /// Adds one sampled value. `None` is SQL NULL; empty and whitespace-only
+    /// strings are treated as null too and do not count as sampled.
+    pub fn push(&mut self, value: Option<&str>) {
+        let Some(value) = value.map(trim).filter(|v| !v.is_empty()) else {
+            return;
+        };
+        let row = self.sampled;
+        self.sampled += 1;
+        let set = self.set;
+        let sh = shape(value);
+        self.total_chars += sh.chars as u64;
+        if sh.texty {
+            self.texty += 1;
+        }
+
+        let mut hits = std::mem::replace(&mut self.hits, PatternSet::new(0));
+        if set.prefilter.matches(value, &mut hits) {
+            self.confirm_whole(value, row, &hits);
+        }
+        self.hits = hits;
+        if sh.searchable && may_be_text(self.data_type.family()) {
+            self.search_free_text(value, row);
+        }
+    }
+
+    /// Whole-value confirmation of a value that passed the prefilter.
+    fn confirm_whole(&mut self, value: &str, row: u64, hits: &PatternSet) {
+        let set = self.set;
+        // Exclusive-group members that confirmed: (index, weight). A fixed
+        // array: no allocation per value.
+        let mut group = [(0usize, 0.0f64); 8];
+        let mut n_group = 0;
+        for pattern in hits.iter() {
+            let i = set.pattern_owner[pattern.as_usize()];
+            let classifier = &set.classifiers[i];
+            let weight = if self.hinted[i] {
+                classifier.confirm_hinted(value)
+            } else {
+                classifier.confirm(value)
+            };
+            let Some(weight) = weight.filter(|w| *w > 0.0) else {
+                continue;
+            };
+            let weight = weight.min(1.0);
+            self.whole_mark[i] = row;
+            if set.exclusive[i].is_some() {
+                if n_group < group.len() {
+                    group[n_group] = (i, weight);
+                    n_group += 1;
+                }
+            } else {
+                self.stats[i].add(weight, || classifier.mask(value));
+            }
+        }
+        match &group[..n_group] {
+            [] => {}
+            &[(i, w)] => {
+                let c = &set.classifiers[i];
+                self.stats[i].add(w, || c.mask(value));
+            }
+            members => self.record_ambiguous(members, value),
+        }
+    }
+
+    /// Number of non-null values pushed so far.
+    pub fn sampled(&self) -> u64 {
+        self.sampled
+    }
+
+    /// Produces the column's findings, sorted by confidence (descending),
+    /// then by category id.
+    pub fn finish(mut self) -> Vec<ColumnFinding> {
+        self.resolve_buckets();
+        let sampled = self.sampled;
+        let text_like = may_be_text(self.data_type.family())
+            && sampled > 0
+            && (self.total_chars > FREE_TEXT_MIN_CHARS as u64 * sampled
+                || self.texty * 10 >= sampled * 3);
+        let mut out = Vec::new();
+        let stats = std::mem::take(&mut self.stats);
+        let ft = std::mem::take(&mut self.ft);
+        for (i, (stat, ft)) in stats.into_iter().zip(ft).enumerate() {
+            let classifier = &self.set.classifiers[i];
+            let hinted = self.hinted[i];
+
+            // Categories whose values cannot be checked: the name decides,
+            // values can only veto.
+            if hinted {
+                if let Some(c) = classifier.name_only_confidence(&self.data_type) {
+                    let (_, min) = classifier.min_ratio();
+                    let consistent = sampled == 0
+                        || classifier.value_pattern().is_none()
+                        || stat.weight / sampled as f64 >= min;
+                    if consistent {
+                        let mut by = vec!["column_name"];
+                        if !self.data_type.declared().is_empty() {
+                            by.push("data_type");
+                        }
+                        out.push(ColumnFinding {
+                            category: self.set.ids[i].clone(),
+                            confidence: round2(c.clamp(0.0, NAME_ONLY_MAX_CONFIDENCE)),
+                            matched: stat.matched,
+                            sampled,
+                            by,
+                            evidence: stat.evidence,
+                        });
+                    }
+                    continue;
+                }
+            }
+
+            let whole = if sampled == 0 {
+                hinted.then(|| ColumnFinding {
+                    category: self.set.ids[i].clone(),
+                    confidence: HINT_ONLY_CONFIDENCE,
+                    matched: 0,
+                    sampled: 0,
+                    by: vec!["column_name"],
+                    evidence: Vec::new(),
+                })
+            } else {
+                let ratio = stat.weight / sampled as f64;
+                let (plain, with_hint) = classifier.min_ratio();
+                let min = if hinted { with_hint } else { plain };
+                (stat.matched > 0 && ratio >= min).then(|| {
+                    let bonus = if hinted { HINT_BONUS } else { 0.0 };
+                    ColumnFinding {
+                        category: self.set.ids[i].clone(),
+                        confidence: round2((0.5 + 0.5 * ratio + bonus).clamp(0.0, 1.0)),
+                        matched: stat.matched,
+                        sampled,
+                        by: if hinted {
+                            vec!["value", "column_name"]
+                        } else {
+                            vec!["value"]
+                        },
+                        evidence: stat.evidence,
+                    }
+                })
+            };
+
+            match whole {
+                Some(mut f) => {
+                    if ft.rows > 0 {
+                        f.matched += ft.rows;
+                        f.by.push("free_text");
+                        for e in ft.evidence {
+                            if f.evidence.len() < MAX_EVIDENCE && !f.evidence.contains(&e) {
+                                f.evidence.push(e);
+                            }
+                        }
+                    }
+                    out.push(f);
+                }
+                None if text_like && (ft.rows >= 2 || ft.rows * 10 >= sampled.max(1)) => {
+                    let ratio = ft.rows as f64 / sampled as f64;
+                    let mut by = vec!["free_text"];
+                    if hinted {
+                        by.push("column_name");
+                    }
+                    out.push(ColumnFinding {
+                        category: self.set.ids[i].clone(),
+                        confidence: round2((0.6 + 0.3 * ratio).clamp(0.0, 0.9)),
+                        matched: ft.rows,
+                        sampled,
+                        by,
+                        evidence: ft.evidence,
+                    });
+                }
+                None => {}
+            }
+        }
+        out.sort_by(|a, b| {
+            b.confidence
+                .total_cmp(&a.confidence)
+                .then_with(|| a.category.cmp(&b.category))
+        });
+        out
+    }
+}
+
+/// One category detected in one column.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ColumnFinding {
+    /// Classifier id, e.g. `pi.mobile_phone`.
+    pub category: CategoryId,
+    /// Confidence in `[0, 1]`, rounded to two decimals.
+    pub confidence: f64,
+    /// Non-null values that confirmed: whole values, plus rows in which
+    /// free-text search found the category (those count once per row).
+    pub matched: u64,
+    /// Non-null values examined.
+    pub sampled: u64,
+    /// What the verdict rests on: a subset of `["value", "column_name",
+    /// "data_type", "free_text"]`. `free_text` means identifiers were found
+    /// inside longer text; `matched / sampled` is then the share of rows
+    /// that contain one.
+    pub by: Vec<&'static str>,
+    /// At most three distinct *masked* examples; never raw values.
+    pub evidence: Vec<String>,
+}

@@ -1,0 +1,201 @@
+//! Column analysis shared by the table rules: names as tokens, type families, the columns
+//! that play a part in a rule ([`Hit`]) and the finding built from them.
+
+use super::{TableCategoryInfo, TableColumn, TableFinding};
+use crate::{normalize_column_name, CategoryId, TypeFamily};
+
+/// A table's columns, analysed once and shared by every rule.
+pub(crate) struct TableView<'a> {
+    columns: Vec<Column<'a>>,
+}
+
+impl<'a> TableView<'a> {
+    pub(super) fn new(columns: &[TableColumn<'a>]) -> Self {
+        TableView {
+            columns: columns.iter().map(Column::new).collect(),
+        }
+    }
+
+    /// The columns in table order.
+    pub(super) fn columns(&self) -> &[Column<'a>] {
+        &self.columns
+    }
+}
+
+/// One column as the rules see it: its name normalised and split into tokens, its type
+/// family and the categories the value classifiers found.
+pub(super) struct Column<'a> {
+    pub(super) name: &'a str,
+    pub(super) norm: String,
+    pub(super) tokens: Vec<String>,
+    pub(super) ty: TypeFamily,
+    pub(super) categories: &'a [CategoryId],
+}
+
+impl<'a> Column<'a> {
+    fn new(c: &TableColumn<'a>) -> Self {
+        let norm = normalize_column_name(c.name);
+        let tokens = norm.split('_').map(str::to_owned).collect();
+        Column {
+            name: c.name,
+            norm,
+            tokens,
+            ty: c.data_type.family(),
+            categories: c.categories,
+        }
+    }
+
+    /// Whether the name contains `term`: an ASCII term (`gps_time`) must
+    /// match whole consecutive tokens of the normalised name, so `lat` does
+    /// not fire inside `platform`; a Chinese term may sit anywhere, since
+    /// Chinese names are not split into tokens.
+    pub(super) fn has(&self, term: &str) -> bool {
+        if !term.is_ascii() {
+            return self.norm.contains(term);
+        }
+        let want: Vec<&str> = term.split('_').collect();
+        self.tokens
+            .windows(want.len())
+            .any(|w| w.iter().zip(&want).all(|(a, b)| a == b))
+    }
+
+    /// The first of `terms` the name contains.
+    pub(super) fn find(&self, terms: &[&'static str]) -> Option<&'static str> {
+        terms.iter().copied().find(|t| self.has(t))
+    }
+
+    pub(super) fn last_token(&self) -> &str {
+        self.tokens.last().map_or("", String::as_str)
+    }
+
+    pub(super) fn category(&self, wanted: &[CategoryId]) -> Option<&'a CategoryId> {
+        self.categories.iter().find(|c| wanted.contains(c))
+    }
+}
+
+/// Why one column plays a part in a rule.
+#[derive(Debug, Clone)]
+pub(super) struct Hit {
+    pub(super) column: String,
+    pub(super) why: String,
+    /// 1.0 when backed by classified values or a declared type; lower when
+    /// only the name says so.
+    pub(super) strength: f64,
+}
+
+impl Hit {
+    pub(super) fn new(col: &Column<'_>, why: impl Into<String>, strength: f64) -> Self {
+        Hit {
+            column: col.name.to_owned(),
+            why: why.into(),
+            strength,
+        }
+    }
+}
+
+/// The strongest hit; the first one among equals (table order).
+pub(super) fn best(hits: impl Iterator<Item = Hit>) -> Option<Hit> {
+    hits.fold(None, |acc: Option<Hit>, h| match acc {
+        Some(a) if a.strength >= h.strength => Some(a),
+        _ => Some(h),
+    })
+}
+
+fn round2(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
+}
+
+/// Builds a finding of `category` from role descriptions, each with its hits. Columns are
+/// listed in table order without repeats.
+pub(super) fn finding(
+    category: &TableCategoryInfo,
+    confidence: f64,
+    cols: &[Column<'_>],
+    roles: &[(&str, Vec<&Hit>)],
+) -> TableFinding {
+    let rule = roles
+        .iter()
+        .map(|(role, hits)| {
+            let parts: Vec<String> = hits
+                .iter()
+                .map(|h| format!("`{}` ({})", h.column, h.why))
+                .collect();
+            format!("{role}: {}", parts.join(" + "))
+        })
+        .collect::<Vec<_>>()
+        .join("; ");
+    let used: Vec<&str> = roles
+        .iter()
+        .flat_map(|(_, hits)| hits.iter().map(|h| h.column.as_str()))
+        .collect();
+    let columns = cols
+        .iter()
+        .filter(|c| used.contains(&c.name))
+        .map(|c| c.name.to_owned())
+        .collect();
+    TableFinding {
+        category: category.id.clone(),
+        confidence: round2(confidence.clamp(0.0, 1.0)),
+        rule,
+        columns,
+    }
+}
+
+const TIME_NAMES: &[&str] = &[
+    "time",
+    "ts",
+    "timestamp",
+    "datetime",
+    "date",
+    "dt",
+    "gpstime",
+    "locatetime",
+    "时间",
+    "时刻",
+    "日期",
+];
+
+/// A date/time column, by type or by name.
+pub(super) fn time_hit(c: &Column<'_>) -> Option<Hit> {
+    if c.ty == TypeFamily::Time {
+        return Some(Hit::new(c, "date/time type", 1.0));
+    }
+    if let Some(t) = c.find(TIME_NAMES) {
+        return Some(Hit::new(c, format!("time name `{t}`"), 0.85));
+    }
+    // `created_at`, `located_at`.
+    (c.tokens.len() > 1 && c.last_token() == "at").then(|| Hit::new(c, "time name `*_at`", 0.85))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{ColumnType, TypeFamily};
+
+    #[test]
+    fn declared_types_the_rules_rely_on() {
+        use TypeFamily::*;
+        for (t, want) in [
+            ("double", Numeric),
+            ("DOUBLE PRECISION", Numeric),
+            ("decimal(10,6)", Numeric),
+            ("Float64", Numeric),
+            ("Nullable(Float64)", Numeric),
+            ("Decimal128(9, 6)", Numeric),
+            ("int unsigned", Numeric),
+            ("timestamp(3) with time zone", Time),
+            ("Timestamp(Millisecond, None)", Time),
+            ("Nullable(DateTime64(3))", Time),
+            ("DATE", Time),
+            ("bytea", Binary),
+            ("LargeBinary", Binary),
+            ("longblob", Binary),
+            ("geometry(Point,4326)", Geometry),
+            ("varchar(32)", Text),
+            ("Utf8", Text),
+            ("interval", Other),
+            ("", Unknown),
+        ] {
+            assert_eq!(ColumnType::parse(t).family(), want, "{t}");
+        }
+    }
+}

@@ -1,0 +1,310 @@
+//! `vehicle.trajectory`: an identifier, coordinates and a time in one table.
+
+use super::column::{best, finding, time_hit, Column, Hit, TableView};
+use super::{TableCategoryInfo, TableFinding, TableRule};
+use crate::{ids, CategoryId, TypeFamily, VEHICLE_ART3_ITEM_1, VEHICLE_ART3_ITEM_5};
+
+/// The rule; its category and docs are [`INFO`].
+pub(super) struct Trajectory;
+
+static INFO: TableCategoryInfo = TableCategoryInfo {
+    id: ids::TRAJECTORY,
+    name_zh: "行踪轨迹",
+    name_en: "Vehicle or person track",
+    is_pi: true,
+    is_sensitive: true,
+    gbt43697_class: "个人位置信息",
+    vehicle_item: Some(VEHICLE_ART3_ITEM_5),
+    related_items: &[VEHICLE_ART3_ITEM_1, "第三条第（二）项"],
+    docs: r#"A time series of positions tied to a vehicle or a person (行踪轨迹).
+
+## What it detects
+
+A table with all three of:
+
+* an identifier of a vehicle or person: a column classified as
+  `vehicle.vin`, `vehicle.license_plate`, `pi.cn_resident_id`,
+  `pi.mobile_phone` or a device identifier, or a column named like
+  `vehicle_id`, `device_id`, `terminal_id`, `vid`, `user_id`, `车辆编号`;
+* coordinates: a column classified as `geo.coordinate`, a geometry-typed
+  column, or a numeric longitude column (`lng`, `lon`, `longitude`, `jd`,
+  `经度`) together with a numeric latitude column (`lat`, `latitude`, `wd`,
+  `纬度`);
+* time: a date or timestamp column, or a column named like `ts`, `time`,
+  `gps_time`, `采集时间`, `定位时间`.
+
+## Why it matters
+
+The vehicle-data rules (Art. 3) list vehicle tracks (车辆行踪轨迹) as
+sensitive personal information, and the PIPL treats tracks as sensitive PI.
+A track table covering more than 100 000 persons is important data under
+Art. 3 item (5); tracks inside important sensitive areas, or in aggregate
+showing economic activity, also bear on items (1) and (2).
+
+## Examples
+
+* `vin, lng, lat, gps_time` (a T-Box location log)
+* `terminal_id, geom (geometry), collect_time`
+* `plate_no, 经度, 纬度, 定位时间`
+* Not a track: `poi_id, name, lng, lat, updated_at` (no vehicle or person),
+  `vin, lng, lat` (no time).
+
+## Known false positives
+
+* A table of where vehicles are registered or parked with a last-updated
+  time has the same shape as a track with one point per vehicle. The rule
+  cannot count points per identifier from the schema alone.
+* Coordinates rounded to a district centre are hardly a track; precision is
+  a value property that this schema-level rule does not see.
+"#,
+};
+
+/// Column categories that identify a vehicle or a person.
+const IDENTIFIER_CATEGORIES: &[CategoryId] = &[
+    ids::VIN,
+    ids::LICENSE_PLATE,
+    ids::CN_RESIDENT_ID,
+    ids::MOBILE_PHONE,
+    ids::DEVICE_ID,
+    ids::PASSPORT,
+    ids::TRAVEL_PERMIT,
+];
+/// Column names of vehicle, device and person identifiers.
+const IDENTIFIER_NAMES: &[&str] = &[
+    "vehicle_id",
+    "vehicleid",
+    "veh_id",
+    "car_id",
+    "carid",
+    "vid",
+    "vin",
+    "plate_no",
+    "plate",
+    "license_plate",
+    "cph",
+    "device_id",
+    "deviceid",
+    "dev_id",
+    "devid",
+    "terminal_id",
+    "terminalid",
+    "terminal_no",
+    "terminal_sn",
+    "term_id",
+    "tbox_id",
+    "obu_id",
+    "imei",
+    "iccid",
+    "sim_no",
+    "user_id",
+    "userid",
+    "uid",
+    "driver_id",
+    "driverid",
+    "passenger_id",
+    "member_id",
+    "person_id",
+    "车辆编号",
+    "车辆id",
+    "车牌",
+    "车架号",
+    "终端号",
+    "终端编号",
+    "终端id",
+    "设备号",
+    "设备编号",
+    "设备id",
+    "用户id",
+    "司机",
+];
+const COORDINATE_CATEGORIES: &[CategoryId] = &[ids::COORDINATE];
+const LONGITUDE_NAMES: &[&str] = &["lng", "lon", "long", "longitude", "jd", "经度"];
+const LATITUDE_NAMES: &[&str] = &["lat", "latitude", "wd", "纬度"];
+fn identifier_hit(c: &Column<'_>) -> Option<Hit> {
+    if let Some(cat) = c.category(IDENTIFIER_CATEGORIES) {
+        return Some(Hit::new(c, format!("classified {cat}"), 1.0));
+    }
+    c.find(IDENTIFIER_NAMES)
+        .map(|t| Hit::new(c, format!("identifier name `{t}`"), 0.8))
+}
+
+/// Coordinates as classified or geometry-typed columns (all of them, since
+/// the value classifiers may mark a longitude and a latitude column each),
+/// or else as a numeric longitude/latitude pair found by name.
+fn coordinate_hits(cols: &[Column<'_>]) -> Option<Vec<Hit>> {
+    let typed: Vec<Hit> = cols
+        .iter()
+        .filter_map(|c| {
+            if let Some(cat) = c.category(COORDINATE_CATEGORIES) {
+                Some(Hit::new(c, format!("classified {cat}"), 1.0))
+            } else if c.ty == TypeFamily::Geometry {
+                Some(Hit::new(c, "geometry type", 0.95))
+            } else {
+                None
+            }
+        })
+        .collect();
+    if !typed.is_empty() {
+        return Some(typed);
+    }
+    let numeric = |names: &[&'static str], what: &str| {
+        cols.iter().find_map(|c| {
+            let t = c.find(names)?;
+            (c.ty == TypeFamily::Numeric).then(|| Hit::new(c, format!("numeric {what} `{t}`"), 0.9))
+        })
+    };
+    let lng = numeric(LONGITUDE_NAMES, "longitude")?;
+    let lat = numeric(LATITUDE_NAMES, "latitude")?;
+    Some(vec![lng, lat])
+}
+
+impl TableRule for Trajectory {
+    fn info(&self) -> &'static TableCategoryInfo {
+        &INFO
+    }
+
+    fn evaluate(&self, table: &TableView<'_>) -> Option<TableFinding> {
+        evaluate(table.columns())
+    }
+}
+
+/// The rule itself, over the table's columns in order.
+fn evaluate(cols: &[Column<'_>]) -> Option<TableFinding> {
+    let coords = coordinate_hits(cols)?;
+    let is_coord = |c: &Column<'_>| coords.iter().any(|h| h.column == c.name);
+    let id = best(
+        cols.iter()
+            .filter(|c| !is_coord(c))
+            .filter_map(identifier_hit),
+    )?;
+    let time = best(
+        cols.iter()
+            .filter(|c| !is_coord(c) && c.name != id.column)
+            .filter_map(time_hit),
+    )?;
+    let coord_strength = coords.iter().map(|h| h.strength).fold(1.0, f64::min);
+    let confidence = 0.95 * id.strength * coord_strength * time.strength;
+    Some(finding(
+        &INFO,
+        confidence,
+        cols,
+        &[
+            ("identifier", vec![&id]),
+            ("coordinates", coords.iter().collect()),
+            ("time", vec![&time]),
+        ],
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tables::testing::{found, Table};
+
+    #[test]
+    fn trajectory_positive() {
+        let t = Table::new(&[
+            ("id", "bigint", &[]),
+            ("vin", "varchar(17)", &["vehicle.vin"]),
+            ("lng", "double", &[]),
+            ("lat", "double", &[]),
+            ("speed", "double", &[]),
+            ("gps_time", "timestamp", &[]),
+        ]);
+        let f = t.classify();
+        assert_eq!(found(&f), [ids::TRAJECTORY], "{f:?}");
+        let f = &f[0];
+        assert_eq!(f.columns, ["vin", "lng", "lat", "gps_time"]);
+        assert_eq!(f.confidence, 0.86); // 0.95 * 0.9 (coordinates by name)
+        assert!(
+            f.rule.contains("`vin` (classified vehicle.vin)"),
+            "{}",
+            f.rule
+        );
+        assert!(f.rule.contains("`gps_time` (date/time type)"), "{}", f.rule);
+
+        // Chinese and pinyin names, an epoch-millisecond time by name.
+        let t = Table::new(&[
+            ("车牌号", "varchar", &["vehicle.license_plate"]),
+            ("jd", "decimal(10,6)", &[]),
+            ("wd", "decimal(10,6)", &[]),
+            ("定位时间", "bigint", &[]),
+        ]);
+        let f = t.classify();
+        assert_eq!(found(&f), [ids::TRAJECTORY], "{f:?}");
+        assert_eq!(f[0].columns, ["车牌号", "jd", "wd", "定位时间"]);
+
+        // A geometry column and a device named only by its column name.
+        let t = Table::new(&[
+            ("terminalId", "varchar", &[]),
+            ("geom", "geometry(Point,4326)", &[]),
+            ("collect_time", "varchar", &[]),
+        ]);
+        let f = t.classify();
+        assert_eq!(found(&f), [ids::TRAJECTORY]);
+        assert!(f[0].confidence < 0.7, "{f:?}");
+
+        // Longitude and latitude each classified by the value classifiers.
+        let t = Table::new(&[
+            ("device_id", "varchar", &["pi.device_id"]),
+            ("lon", "double", &["geo.coordinate"]),
+            ("lat", "double", &["geo.coordinate"]),
+            ("ts", "bigint", &[]),
+        ]);
+        let f = t.classify();
+        assert_eq!(f[0].columns, ["device_id", "lon", "lat", "ts"], "{f:?}");
+
+        // A classified coordinate column and a phone number.
+        let t = Table::new(&[
+            ("mobile", "varchar", &["pi.mobile_phone"]),
+            ("position", "varchar", &["geo.coordinate"]),
+            ("created_at", "datetime", &[]),
+        ]);
+        let f = t.classify();
+        assert_eq!(found(&f), [ids::TRAJECTORY]);
+        assert_eq!(f[0].confidence, 0.95);
+    }
+
+    #[test]
+    fn trajectory_near_misses() {
+        // Coordinates and time but no vehicle or person: a POI table.
+        let poi = Table::new(&[
+            ("poi_id", "bigint", &[]),
+            ("name", "varchar", &[]),
+            ("lng", "double", &[]),
+            ("lat", "double", &[]),
+            ("updated_at", "timestamp", &[]),
+        ]);
+        assert!(poi.classify().is_empty(), "{:?}", poi.classify());
+        // Identifier and coordinates, no time: a registration address.
+        let no_time = Table::new(&[
+            ("vin", "varchar", &["vehicle.vin"]),
+            ("lng", "double", &[]),
+            ("lat", "double", &[]),
+        ]);
+        assert!(no_time.classify().is_empty());
+        // Only longitude, or coordinates stored as text and not classified.
+        let half = Table::new(&[
+            ("vin", "varchar", &["vehicle.vin"]),
+            ("lng", "double", &[]),
+            ("gps_time", "timestamp", &[]),
+        ]);
+        assert!(half.classify().is_empty());
+        let text = Table::new(&[
+            ("vin", "varchar", &["vehicle.vin"]),
+            ("lng", "varchar", &[]),
+            ("lat", "varchar", &[]),
+            ("gps_time", "timestamp", &[]),
+        ]);
+        assert!(text.classify().is_empty());
+        // `lat` inside another word is not latitude.
+        let words = Table::new(&[
+            ("vin", "varchar", &["vehicle.vin"]),
+            ("platform", "int", &[]),
+            ("translation", "int", &[]),
+            ("longitude_unit", "varchar", &[]),
+            ("ts", "timestamp", &[]),
+        ]);
+        assert!(words.classify().is_empty(), "{:?}", words.classify());
+    }
+}
