@@ -145,8 +145,11 @@ pub struct PersonFields {
     pub retention: Option<String>,
 }
 
+/// Reads one person-supplied field.
+pub type PersonFieldGetter = fn(&PersonFields) -> &Option<String>;
+
 /// The labels of [`PersonFields`], in filing order, with accessors.
-pub const PERSON_FIELDS: &[(&str, fn(&PersonFields) -> &Option<String>)] = &[
+pub const PERSON_FIELDS: &[(&str, PersonFieldGetter)] = &[
     ("数据来源", |f| &f.data_source),
     ("存储地点", |f| &f.storage_location),
     ("存储期限", |f| &f.retention),

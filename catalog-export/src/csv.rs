@@ -2,9 +2,12 @@
 
 use crate::catalog::{Catalog, CatalogItem};
 
+/// A column of the filing table: its header and how a cell is rendered.
+pub(crate) type ItemColumn = (&'static str, fn(&CatalogItem) -> String);
+
 /// Column headers of the filing table (重要数据目录), in filing order, with cell renderers.
-pub(crate) fn item_columns(vehicle: bool) -> Vec<(&'static str, fn(&CatalogItem) -> String)> {
-    let mut cols: Vec<(&'static str, fn(&CatalogItem) -> String)> = vec![
+pub(crate) fn item_columns(vehicle: bool) -> Vec<ItemColumn> {
+    let mut cols: Vec<ItemColumn> = vec![
         ("目录编号", |i| i.item_id.clone()),
         ("数据名称", |i| i.data_name.clone()),
         ("数据描述", |i| i.description.clone()),

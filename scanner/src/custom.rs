@@ -85,7 +85,7 @@ mod tests {
             "[[classifier]]\nid = \"acme.member_grade\"\nname_zh = \"会员等级\"\nname_en = \"Member grade\"\npi = false\ndictionary_file = \"grades.txt\"\n",
         )
         .unwrap();
-        let loaded = load_set(&[file.clone()]).unwrap();
+        let loaded = load_set(std::slice::from_ref(&file)).unwrap();
         assert_eq!(loaded.custom, vec![("acme.member_grade".to_string(), file)]);
         assert!(loaded.set.get("acme.member_grade").is_some());
         assert!(loaded.set.get("pi.cn_resident_id").is_some());

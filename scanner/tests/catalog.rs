@@ -153,7 +153,7 @@ fn xlsx_opens_in_a_real_reader_with_chinese_sheets_and_cells() {
     assert!(names.contains(&"车辆识别信息".to_string()), "{names:?}");
     // Retention was left out of the config on purpose: the cell says 待填写.
     let retention_col = (0..items.width() as u32)
-        .find(|c| items.get_value((0, *c)).unwrap().to_string() == "存储期限")
+        .find(|c| *items.get_value((0, *c)).unwrap() == "存储期限")
         .unwrap();
     assert_eq!(
         items.get_value((1, retention_col)).unwrap().to_string(),

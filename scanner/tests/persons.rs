@@ -276,7 +276,7 @@ fn sketch_mode_gives_bounds_around_the_truth_and_a_key_file_makes_it_mergeable()
     // No linking across kinds in sketch mode: lower ≈ the largest kind (1500 phones), upper ≈
     // the sum of kinds (1200 IDs + 1500 phones); the truth (1700) lies between.
     assert!(lower <= 1500 && lower > 1400, "{lower}");
-    assert!(upper >= 2700 && upper < 2850, "{upper}");
+    assert!((2700..2850).contains(&upper), "{upper}");
     assert_eq!(p["mergeable"], true);
 }
 

@@ -289,7 +289,8 @@ fn gen_lake(dir: &Path, files: usize, rows: usize) -> Result<()> {
         .enumerate()
         .map(|(i, path)| {
             let mut rng = Rng::new(1000 + i as u64);
-            let mut cols: Vec<Vec<Option<String>>> = vec![Vec::with_capacity(rows); 6];
+            let mut cols: Vec<Vec<Option<String>>> =
+                (0..6).map(|_| Vec::with_capacity(rows)).collect();
             for _ in 0..rows {
                 for (c, v) in row_values(&mut rng).into_iter().enumerate() {
                     cols[c].push(Some(v));
