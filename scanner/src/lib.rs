@@ -18,6 +18,7 @@ pub mod refiling;
 pub mod run;
 pub mod scan;
 pub mod schedule;
+pub mod sink;
 pub mod state;
 pub mod summary;
 

@@ -9,6 +9,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 use model::ScanReport;
 use scanner::config::Config;
+use scanner::sink::{FailureSink, JsonSink, ProgressSink, ScanSink, SummarySink};
 use scanner::state::State;
 use scanner::ScanOptions;
 
@@ -354,51 +355,24 @@ fn run_scan(args: &ScanArgs, state_path: &Path) -> Result<u8, Failure> {
     if let (Some(notice), false) = (notice, args.quiet) {
         eprintln!("{notice}");
     }
+    let mut sinks: Vec<Box<dyn ScanSink>> =
+        vec![Box::new(ProgressSink(progress)), Box::new(FailureSink)];
+    match &args.json {
+        Some(path) => sinks.push(Box::new(JsonSink(path.clone()))),
+        None if !args.quiet => sinks.push(Box::new(SummarySink)),
+        None => {}
+    }
     let report = rt.block_on(async {
         let state = if args.no_state {
             None
         } else {
             Some(State::open(state_path).await.map_err(fatal)?)
         };
-        scanner::run::scan_and_record(
-            state.as_ref(),
-            &sources,
-            &options,
-            &config,
-            context,
-            &progress,
-        )
-        .await
-        .map(|r| r.report)
-        .map_err(fatal)
+        scanner::run::scan_and_record(state.as_ref(), &sources, &options, &config, context, sinks)
+            .await
+            .map(|r| r.report)
+            .map_err(fatal)
     })?;
-
-    for asset in report.failed_assets() {
-        eprintln!(
-            "error: {} {}: {}",
-            asset.source,
-            asset.name,
-            asset.error.as_deref().unwrap_or("unknown error")
-        );
-    }
-    for source in report
-        .sources
-        .iter()
-        .filter(|s| s.status == model::Status::Error)
-    {
-        eprintln!(
-            "error: source {}: {}",
-            source.url,
-            source.error.as_deref().unwrap_or("unknown error")
-        );
-    }
-    match &args.json {
-        Some(path) => model::report::write_json(&report, path)
-            .with_context(|| format!("cannot write the report to {}", path.display()))
-            .map_err(fatal)?,
-        None if !args.quiet => print!("{}", scanner::summary::render(&report)),
-        None => {}
-    }
     Ok(if report.is_partial() { 3 } else { 0 })
 }
 

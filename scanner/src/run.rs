@@ -1,9 +1,9 @@
 //! One recorded scan: run it, build its catalogue, store both in the state.
 
-use indicatif::ProgressBar;
 use model::ScanReport;
 
 use crate::config::Config;
+use crate::sink::{ScanSink, StateSink};
 use crate::state::State;
 use crate::{ScanContext, ScanOptions};
 
@@ -15,35 +15,30 @@ pub struct RecordedScan {
     pub report: ScanReport,
 }
 
-/// Runs a scan; with a state, records it as running first and stores the report and its
-/// catalogue (built with `config`) when it completes.
+/// Runs a scan into `sinks`; with a state, a [`StateSink`] records it as running first and
+/// stores the report and its catalogue (built once, with `config`) when it completes.
 ///
 /// # Errors
-/// Only state errors; source and asset failures are in the report.
-pub async fn scan_and_record(
-    state: Option<&State>,
+/// State and sink errors; source and asset failures are in the report.
+pub async fn scan_and_record<'s>(
+    state: Option<&'s State>,
     sources: &[crate::config::SourceEntry],
     options: &ScanOptions,
-    config: &Config,
+    config: &'s Config,
     context: ScanContext,
-    progress: &ProgressBar,
+    mut sinks: Vec<Box<dyn ScanSink + 's>>,
 ) -> anyhow::Result<RecordedScan> {
     let started_at = model::now();
     let id = match state {
-        Some(s) => Some(s.begin_scan(started_at).await?),
+        Some(state) => {
+            let recorder = StateSink::start(state, started_at, config).await?;
+            let id = recorder.id();
+            sinks.push(Box::new(recorder));
+            Some(id)
+        }
         None => None,
     };
-    let report = crate::scan(started_at, sources, options, context, progress).await;
-    if let (Some(state), Some(id)) = (state, id) {
-        let catalog = match crate::filing::build_catalog(&report, config) {
-            Ok(c) => Some(c),
-            Err(e) => {
-                tracing::warn!(error = %e, "the scan's catalogue could not be built");
-                None
-            }
-        };
-        state.complete_scan(id, &report, catalog.as_ref()).await?;
-    }
+    let report = crate::scan(started_at, sources, options, context, &mut sinks).await?;
     Ok(RecordedScan { id, report })
 }
 

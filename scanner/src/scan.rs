@@ -6,12 +6,12 @@ use std::sync::Arc;
 use classifiers::ClassifierSet;
 use connectors::{AssetInfo, Sample, SharedConnector};
 use futures::StreamExt;
-use indicatif::ProgressBar;
 use model::{AssetReport, CategoryMeta, ScanReport, SourceReport, Status, SCAN_REPORT_SCHEMA};
 use tokio::sync::Semaphore;
 
 use crate::classify::classify_sample;
 use crate::config::SourceEntry;
+use crate::sink::ScanSink;
 
 /// How a scan reads its sources.
 #[derive(Debug, Clone)]
@@ -65,15 +65,19 @@ impl ScanContext {
     }
 }
 
-/// Scans `sources` and returns the report, stamped with `started_at`. Never fails as a
-/// whole: every source or asset problem is recorded in the report.
+/// Scans `sources`, hands each finished asset and then the report (stamped with `started_at`)
+/// to `sinks`, and returns the report. Source and asset problems never fail the scan: they
+/// are recorded in the report.
+///
+/// # Errors
+/// Only a sink's (the state or the JSON file cannot be written).
 pub async fn scan(
     started_at: model::Timestamp,
     sources: &[SourceEntry],
     options: &ScanOptions,
     context: ScanContext,
-    progress: &ProgressBar,
-) -> ScanReport {
+    sinks: &mut [Box<dyn ScanSink + '_>],
+) -> anyhow::Result<ScanReport> {
     let ScanContext {
         classifiers,
         persons: tally,
@@ -141,25 +145,30 @@ pub async fn scan(
         }
     }
 
-    progress.set_length(jobs.len() as u64);
+    for sink in sinks.iter_mut() {
+        sink.planned(jobs.len());
+    }
     let sample_rows = options.sample_rows;
     let tally = tally.map(Arc::new);
-    let mut assets: Vec<AssetReport> = futures::stream::iter(jobs)
-        .map(|job| {
-            let classifiers = classifiers.clone();
-            let tally = tally.clone();
-            let geofences = geofences.clone();
-            async move {
-                let report =
-                    scan_asset(job, sample_rows, classifiers, geofences, tally.as_deref()).await;
-                progress.inc(1);
-                report
+    let mut assets: Vec<AssetReport> = Vec::with_capacity(jobs.len());
+    {
+        let mut done = futures::stream::iter(jobs)
+            .map(|job| {
+                let classifiers = classifiers.clone();
+                let tally = tally.clone();
+                let geofences = geofences.clone();
+                async move {
+                    scan_asset(job, sample_rows, classifiers, geofences, tally.as_deref()).await
+                }
+            })
+            .buffer_unordered(options.concurrency.max(1));
+        while let Some(asset) = done.next().await {
+            for sink in sinks.iter_mut() {
+                sink.asset(&asset);
             }
-        })
-        .buffer_unordered(options.concurrency.max(1))
-        .collect()
-        .await;
-    progress.finish_and_clear();
+            assets.push(asset);
+        }
+    }
 
     assets.sort_by(|a, b| (&a.source, &a.name).cmp(&(&b.source, &b.name)));
     source_reports.sort_by(|a, b| a.url.cmp(&b.url));
@@ -169,7 +178,7 @@ pub async fn scan(
             Arc::try_unwrap(t).unwrap_or_else(|_| unreachable!("every asset task has finished"))
         })
         .map(|t| t.finish(&thresholds, &mut assets));
-    ScanReport {
+    let report = ScanReport {
         schema: SCAN_REPORT_SCHEMA.to_string(),
         started_at,
         finished_at: model::now(),
@@ -177,6 +186,18 @@ pub async fn scan(
         assets,
         categories,
         persons,
+    };
+    // Every sink gets the report even when an earlier one failed; the first failure is
+    // the scan's.
+    let mut first_error = None;
+    for sink in sinks.iter_mut() {
+        if let Err(e) = sink.finish(&report).await {
+            first_error.get_or_insert(e);
+        }
+    }
+    match first_error {
+        Some(e) => Err(e),
+        None => Ok(report),
     }
 }
 

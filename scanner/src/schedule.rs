@@ -4,7 +4,6 @@
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use indicatif::ProgressBar;
 
 use crate::config::Config;
 pub use crate::job::Job;
@@ -100,7 +99,7 @@ async fn run_job(state: &State, config: &Config, job: &Job) -> anyhow::Result<Jo
         &options,
         config,
         crate::run::scan_context(config, &crate::run::ContextOverrides::default())?.0,
-        &ProgressBar::hidden(),
+        Vec::new(),
     )
     .await?;
     let partial = recorded.report.is_partial();
