@@ -5,9 +5,11 @@
 //! [`RecordBatch`]es. Connectors never write to a source and never read more than a sample
 //! needs; the scanner decides what to do with the rows.
 //!
-//! Database connectors (SQLite, PostgreSQL, MySQL/MariaDB) are read-only by construction: every
-//! session is put in read-only mode as it connects, every query runs under a statement timeout,
-//! and each source holds at most a few connections ([`SourceOptions`]). No connector logs or
+//! SQL databases (SQLite, PostgreSQL, MySQL/MariaDB) are read by one generic SQL connector,
+//! with one dialect per database saying what differs (quoting, types, catalogs, sampling,
+//! session setup, error codes). They are read-only by construction: every session is put in
+//! read-only mode as it connects, every query runs under a statement timeout, and each source
+//! holds at most a few connections ([`SourceOptions`]). No connector logs or
 //! prints values it reads, and passwords never appear in URLs shown to users or in errors.
 //!
 //! Files are read by one [`LakeConnector`] whatever holds them: a local folder, or a bucket
@@ -23,16 +25,13 @@
 
 mod batch;
 mod cloud;
-mod db;
 mod error;
 mod filter;
 mod lake;
-mod mysql;
 mod options;
 mod parquet_reader;
-mod postgres;
 mod source;
-mod sqlite;
+mod sql;
 mod text;
 mod text_stream;
 
@@ -46,11 +45,8 @@ use futures::stream::BoxStream;
 pub use error::{Error, Result};
 pub use filter::FilteredConnector;
 pub use lake::LakeConnector;
-pub use mysql::MySqlConnector;
 pub use options::SourceOptions;
-pub use postgres::PostgresConnector;
 pub use source::{open_source, open_source_with, redact_url, OpenedSource};
-pub use sqlite::SqliteConnector;
 
 /// What sort of thing an asset is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -4,10 +4,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::cloud::{self, Cloud};
-use crate::{
-    filter, Error, LakeConnector, MySqlConnector, PostgresConnector, Result, SharedConnector,
-    SourceOptions, SqliteConnector,
-};
+use crate::sql::{MySqlDialect, PostgresDialect, SqlConnector, SqliteDialect};
+use crate::{filter, Error, LakeConnector, Result, SharedConnector, SourceOptions};
 
 /// The connectors one SOURCE argument expanded to.
 ///
@@ -68,8 +66,12 @@ async fn open_unfiltered(spec: &str, options: &SourceOptions) -> Result<OpenedSo
         .map(|(s, _)| s.to_ascii_lowercase())
         .unwrap_or_default();
     let database: Option<SharedConnector> = match scheme.as_str() {
-        "postgres" | "postgresql" => Some(Arc::new(PostgresConnector::open(spec, options).await?)),
-        "mysql" | "mariadb" => Some(Arc::new(MySqlConnector::open(spec, options).await?)),
+        "postgres" | "postgresql" => Some(Arc::new(
+            SqlConnector::<PostgresDialect>::open(spec, options).await?,
+        )),
+        "mysql" | "mariadb" => Some(Arc::new(
+            SqlConnector::<MySqlDialect>::open(spec, options).await?,
+        )),
         _ => None,
     };
     if let Some(conn) = database {
@@ -85,9 +87,8 @@ async fn open_unfiltered(spec: &str, options: &SourceOptions) -> Result<OpenedSo
             connectors: vec![Arc::new(lake)],
         });
     }
-    if let Some(rest) = spec.strip_prefix("sqlite://") {
-        let path = PathBuf::from(rest.split('?').next().unwrap_or(rest));
-        let conn = SqliteConnector::open(&path, display_url.clone()).await?;
+    if spec.starts_with("sqlite://") {
+        let conn = SqlConnector::<SqliteDialect>::open(spec, options).await?;
         return Ok(OpenedSource {
             display_url,
             connectors: vec![Arc::new(conn)],
@@ -107,10 +108,14 @@ async fn open_unfiltered(spec: &str, options: &SourceOptions) -> Result<OpenedSo
     } else {
         PathBuf::from(spec)
     };
-    open_local_path(&path, display_url).await
+    open_local_path(&path, display_url, options).await
 }
 
-async fn open_local_path(path: &Path, display_url: String) -> Result<OpenedSource> {
+async fn open_local_path(
+    path: &Path,
+    display_url: String,
+    options: &SourceOptions,
+) -> Result<OpenedSource> {
     let meta = tokio::fs::metadata(path)
         .await
         .map_err(|e| Error::NotFound {
@@ -119,7 +124,7 @@ async fn open_local_path(path: &Path, display_url: String) -> Result<OpenedSourc
         })?;
     if meta.is_file() && is_sqlite_file(path) {
         let url = format!("sqlite://{}", path.display());
-        let conn = SqliteConnector::open(path, url).await?;
+        let conn = SqlConnector::<SqliteDialect>::open(&url, options).await?;
         return Ok(OpenedSource {
             display_url,
             connectors: vec![Arc::new(conn)],
@@ -134,7 +139,9 @@ async fn open_local_path(path: &Path, display_url: String) -> Result<OpenedSourc
             .map_err(|e| Error::backend("lake", &display_url, e))?;
         for db in databases {
             let url = format!("sqlite://{}", db.display());
-            connectors.push(Arc::new(SqliteConnector::open(&db, url).await?));
+            connectors.push(Arc::new(
+                SqlConnector::<SqliteDialect>::open(&url, options).await?,
+            ));
         }
     }
     Ok(OpenedSource {
