@@ -106,6 +106,7 @@ impl LakeConnector {
         }
     }
 
+    #[cfg_attr(not(feature = "cloud"), allow(dead_code))]
     pub(crate) fn with_identity(mut self, identity: StoreIdentity) -> Self {
         self.identity = Some(identity);
         self

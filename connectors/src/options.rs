@@ -72,6 +72,7 @@ impl SourceOptions {
     /// The password to use when the URL has none: from `password_env`, else `password_file`.
     ///
     /// The value is never part of an error message; errors name only the variable or file.
+    #[cfg_attr(not(any(feature = "postgres", feature = "mysql")), allow(dead_code))]
     pub(crate) fn external_password(&self) -> Result<Option<String>> {
         if let Some(var) = &self.password_env {
             return match std::env::var(var) {
@@ -101,6 +102,7 @@ impl SourceOptions {
     ///
     /// `None` leaves credentials to the standard AWS sources (environment, profile, instance
     /// role). Errors name the options and variables involved, never the secret.
+    #[cfg_attr(not(feature = "cloud"), allow(dead_code))]
     pub(crate) fn s3_credentials(&self) -> Result<Option<(String, String)>> {
         let key_id = match &self.access_key_id {
             Some(id) if !id.trim().is_empty() => id.trim().to_string(),
@@ -197,6 +199,7 @@ pub(crate) fn scrub(detail: impl ToString, password: Option<&str>) -> String {
 }
 
 /// Decodes `%XX` escapes (a URL's user or password); invalid escapes are kept as written.
+#[cfg_attr(not(any(feature = "postgres", feature = "mysql")), allow(dead_code))]
 pub(crate) fn percent_decode(s: &str) -> String {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());

@@ -3,8 +3,14 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::cloud::{self, Cloud};
-use crate::sql::{MySqlDialect, PostgresDialect, SqlConnector, SqliteDialect};
+#[cfg(feature = "cloud")]
+use crate::cloud;
+use crate::cloud::Cloud;
+#[cfg(feature = "mysql")]
+use crate::sql::MySqlDialect;
+#[cfg(feature = "postgres")]
+use crate::sql::PostgresDialect;
+use crate::sql::{SqlConnector, SqliteDialect};
 use crate::{filter, Error, LakeConnector, Result, SharedConnector, SourceOptions};
 
 /// The connectors one SOURCE argument expanded to.
@@ -66,12 +72,18 @@ async fn open_unfiltered(spec: &str, options: &SourceOptions) -> Result<OpenedSo
         .map(|(s, _)| s.to_ascii_lowercase())
         .unwrap_or_default();
     let database: Option<SharedConnector> = match scheme.as_str() {
+        #[cfg(feature = "postgres")]
         "postgres" | "postgresql" => Some(Arc::new(
             SqlConnector::<PostgresDialect>::open(spec, options).await?,
         )),
+        #[cfg(not(feature = "postgres"))]
+        "postgres" | "postgresql" => return Err(built_without("postgres", display_url)),
+        #[cfg(feature = "mysql")]
         "mysql" | "mariadb" => Some(Arc::new(
             SqlConnector::<MySqlDialect>::open(spec, options).await?,
         )),
+        #[cfg(not(feature = "mysql"))]
+        "mysql" | "mariadb" => return Err(built_without("mysql", display_url)),
         _ => None,
     };
     if let Some(conn) = database {
@@ -81,7 +93,7 @@ async fn open_unfiltered(spec: &str, options: &SourceOptions) -> Result<OpenedSo
         });
     }
     if let Some(cloud) = Cloud::from_scheme(&scheme) {
-        let lake = cloud::open(cloud, spec, &display_url, options).await?;
+        let lake = open_bucket(cloud, spec, &display_url, options).await?;
         return Ok(OpenedSource {
             display_url,
             connectors: vec![Arc::new(lake)],
@@ -109,6 +121,43 @@ async fn open_unfiltered(spec: &str, options: &SourceOptions) -> Result<OpenedSo
         PathBuf::from(spec)
     };
     open_local_path(&path, display_url, options).await
+}
+
+/// Opens a bucket URL as a lake (see [`cloud::open`]).
+#[cfg(feature = "cloud")]
+async fn open_bucket(
+    cloud: Cloud,
+    spec: &str,
+    display_url: &str,
+    options: &SourceOptions,
+) -> Result<LakeConnector> {
+    cloud::open(cloud, spec, display_url, options).await
+}
+
+/// Bucket URLs need the `cloud` feature.
+#[cfg(not(feature = "cloud"))]
+async fn open_bucket(
+    _cloud: Cloud,
+    _spec: &str,
+    display_url: &str,
+    _options: &SourceOptions,
+) -> Result<LakeConnector> {
+    Err(built_without("cloud", display_url.to_string()))
+}
+
+/// The error for a SOURCE whose backend was left out of this build by its Cargo feature.
+#[cfg_attr(
+    all(feature = "postgres", feature = "mysql", feature = "cloud"),
+    allow(dead_code)
+)]
+fn built_without(feature: &str, display_url: String) -> Error {
+    Error::UnsupportedSource {
+        source_url: display_url,
+        reason: format!(
+            "this mulu was built without the {feature} feature; rebuild with \
+             `cargo build -p scanner --features {feature}` (it is on by default)"
+        ),
+    }
 }
 
 async fn open_local_path(
@@ -226,6 +275,43 @@ mod tests {
             "postgres://scanner:***@db.internal:5432/crm?sslmode=require&password=***"
         );
         assert!(!r.contains("hunter2"));
+    }
+
+    #[test]
+    fn a_compiled_out_backend_names_its_feature_and_hides_the_password() {
+        let err = built_without("postgres", redact_url("postgres://u:hunter2@db/crm"));
+        let msg = err.to_string();
+        assert!(
+            msg.contains("this mulu was built without the postgres feature"),
+            "{msg}"
+        );
+        assert!(!msg.contains("hunter2"), "{msg}");
+    }
+
+    /// Only in builds that leave backends out (`--no-default-features`).
+    #[cfg(not(all(feature = "postgres", feature = "mysql", feature = "cloud")))]
+    #[tokio::test]
+    async fn urls_of_compiled_out_backends_are_refused_by_name() {
+        for (feature, url) in [
+            ("postgres", "postgres://scanner:pw@127.0.0.1:1/crm"),
+            ("mysql", "mysql://scanner:pw@127.0.0.1:1/crm"),
+            ("cloud", "s3://bucket/prefix"),
+        ] {
+            let compiled_in = match feature {
+                "postgres" => cfg!(feature = "postgres"),
+                "mysql" => cfg!(feature = "mysql"),
+                _ => cfg!(feature = "cloud"),
+            };
+            if compiled_in {
+                continue;
+            }
+            let err = open_source(url).await.err().unwrap();
+            assert!(
+                err.to_string()
+                    .contains(&format!("built without the {feature} feature")),
+                "{err}"
+            );
+        }
     }
 
     #[test]

@@ -6,7 +6,12 @@
 mod common;
 
 use common::fixture::{self, Expected};
-use common::services::{with_credentials, MySqlScratch, PgScratch};
+#[cfg(any(feature = "postgres", feature = "mysql"))]
+use common::services::with_credentials;
+#[cfg(feature = "mysql")]
+use common::services::MySqlScratch;
+#[cfg(feature = "postgres")]
+use common::services::PgScratch;
 use common::suite;
 
 #[tokio::test]
@@ -32,6 +37,7 @@ async fn lake_parquet_and_csv_conformance() {
     suite::run_all(lake, &Expected::new("customers.csv")).await;
 }
 
+#[cfg(feature = "postgres")]
 #[tokio::test]
 async fn postgres_conformance() {
     let Some(pg) = PgScratch::create("postgres_conformance").await else {
@@ -46,6 +52,7 @@ async fn postgres_conformance() {
     pg.finish().await;
 }
 
+#[cfg(feature = "postgres")]
 #[tokio::test]
 async fn postgres_bad_credentials() {
     let Some(pg) = PgScratch::create("postgres_bad_credentials").await else {
@@ -58,6 +65,7 @@ async fn postgres_bad_credentials() {
     pg.finish().await;
 }
 
+#[cfg(feature = "mysql")]
 #[tokio::test]
 async fn mysql_conformance() {
     let Some(my) = MySqlScratch::create("mysql_conformance").await else {
@@ -72,6 +80,7 @@ async fn mysql_conformance() {
     my.finish().await;
 }
 
+#[cfg(feature = "mysql")]
 #[tokio::test]
 async fn mysql_bad_credentials() {
     let Some(mut my) = MySqlScratch::create("mysql_bad_credentials").await else {

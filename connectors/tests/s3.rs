@@ -2,6 +2,8 @@
 //! `common/s3_server.rs`): no mocks, so request signing, path-style addressing, paginated
 //! listing and ranged reads all go through object_store's real client.
 
+#![cfg(feature = "cloud")]
+
 mod common;
 
 use std::collections::BTreeMap;

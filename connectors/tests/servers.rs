@@ -2,11 +2,17 @@
 //! errors a data officer can act on, read-only sessions, statement timeouts, sampling without
 //! full reads, filters and password sources.
 
+#![cfg(any(feature = "postgres", feature = "mysql"))]
+
 mod common;
 
 use std::time::Duration;
 
-use common::services::{with_credentials, with_path, MySqlScratch, PgScratch};
+use common::services::with_credentials;
+#[cfg(feature = "postgres")]
+use common::services::PgScratch;
+#[cfg(feature = "mysql")]
+use common::services::{with_path, MySqlScratch};
 use connectors::{open_source, open_source_with, AssetInfo, Connector, Error, SourceOptions};
 
 async fn find(conn: &dyn Connector, name: &str) -> AssetInfo {
@@ -30,6 +36,7 @@ fn unlisted(name: &str) -> AssetInfo {
 
 // ---------------------------------------------------------------- unreachable (no server needed)
 
+#[cfg(feature = "postgres")]
 #[tokio::test]
 async fn unreachable_postgres_says_check_host_port_firewall() {
     let err = open_source("postgres://scanner:Secr3t-unreach@127.0.0.1:1/crm")
@@ -48,6 +55,7 @@ async fn unreachable_postgres_says_check_host_port_firewall() {
     );
 }
 
+#[cfg(feature = "mysql")]
 #[tokio::test]
 async fn unreachable_mysql_says_check_host_port_firewall() {
     let err = open_source("mysql://scanner:Secr3t-unreach@127.0.0.1:1/crm")
@@ -63,6 +71,7 @@ async fn unreachable_mysql_says_check_host_port_firewall() {
     assert!(!msg.contains("Secr3t-unreach"), "{msg}");
 }
 
+#[cfg(feature = "postgres")]
 #[tokio::test]
 async fn missing_password_env_names_the_variable() {
     let options = SourceOptions {
@@ -81,6 +90,7 @@ async fn missing_password_env_names_the_variable() {
 
 // ---------------------------------------------------------------- PostgreSQL
 
+#[cfg(feature = "postgres")]
 #[tokio::test]
 async fn postgres_table_without_select_is_permission_denied() {
     let Some(mut pg) =
@@ -116,6 +126,7 @@ async fn postgres_table_without_select_is_permission_denied() {
     pg.finish().await;
 }
 
+#[cfg(feature = "postgres")]
 #[tokio::test]
 async fn postgres_statement_timeout_is_reported_with_its_value() {
     let Some(pg) = PgScratch::create("postgres_statement_timeout_is_reported_with_its_value").await
@@ -152,6 +163,7 @@ async fn postgres_statement_timeout_is_reported_with_its_value() {
     pg.finish().await;
 }
 
+#[cfg(feature = "postgres")]
 #[tokio::test]
 async fn postgres_sessions_are_read_only() {
     let Some(pg) = PgScratch::create("postgres_sessions_are_read_only").await else {
@@ -205,6 +217,7 @@ async fn postgres_sessions_are_read_only() {
     pg.finish().await;
 }
 
+#[cfg(feature = "postgres")]
 #[tokio::test]
 async fn postgres_large_table_is_sampled_with_tablesample_and_listed_from_statistics() {
     let Some(pg) = PgScratch::create("postgres_large_table_is_sampled").await else {
@@ -245,6 +258,7 @@ async fn postgres_large_table_is_sampled_with_tablesample_and_listed_from_statis
     pg.finish().await;
 }
 
+#[cfg(feature = "postgres")]
 #[tokio::test]
 async fn postgres_types_are_declared_and_values_are_text() {
     let Some(pg) = PgScratch::create("postgres_types_are_declared_and_values_are_text").await
@@ -298,6 +312,7 @@ async fn postgres_types_are_declared_and_values_are_text() {
     pg.finish().await;
 }
 
+#[cfg(feature = "postgres")]
 #[tokio::test]
 async fn postgres_include_exclude_globs() {
     let Some(pg) = PgScratch::create("postgres_include_exclude_globs").await else {
@@ -327,6 +342,7 @@ async fn postgres_include_exclude_globs() {
 
 // ---------------------------------------------------------------- MySQL / MariaDB
 
+#[cfg(feature = "mysql")]
 #[tokio::test]
 async fn mysql_table_without_select_is_permission_denied() {
     let Some(mut my) =
@@ -365,6 +381,7 @@ async fn mysql_table_without_select_is_permission_denied() {
     my.finish().await;
 }
 
+#[cfg(feature = "mysql")]
 #[tokio::test]
 async fn mysql_statement_timeout_is_reported_with_its_value() {
     let Some(my) = MySqlScratch::create("mysql_statement_timeout_is_reported_with_its_value").await
@@ -400,6 +417,7 @@ async fn mysql_statement_timeout_is_reported_with_its_value() {
     my.finish().await;
 }
 
+#[cfg(feature = "mysql")]
 #[tokio::test]
 async fn mysql_sessions_are_read_only() {
     let Some(my) = MySqlScratch::create("mysql_sessions_are_read_only").await else {
@@ -432,6 +450,7 @@ async fn mysql_sessions_are_read_only() {
     my.finish().await;
 }
 
+#[cfg(feature = "mysql")]
 #[tokio::test]
 async fn mysql_without_database_lists_every_user_database() {
     let Some(my) = MySqlScratch::create("mysql_without_database_lists_every_user_database").await
@@ -456,6 +475,7 @@ async fn mysql_without_database_lists_every_user_database() {
     my.finish().await;
 }
 
+#[cfg(feature = "mysql")]
 #[tokio::test]
 async fn mysql_password_from_env_or_file() {
     let Some(mut my) = MySqlScratch::create("mysql_password_from_env_or_file").await else {
@@ -501,6 +521,7 @@ async fn mysql_password_from_env_or_file() {
     my.finish().await;
 }
 
+#[cfg(feature = "mysql")]
 #[tokio::test]
 async fn mysql_types_are_declared_and_values_are_text() {
     let Some(my) = MySqlScratch::create("mysql_types_are_declared_and_values_are_text").await
@@ -560,6 +581,7 @@ async fn mysql_types_are_declared_and_values_are_text() {
 /// row: it pages through the primary key, one short statement per batch, instead of one
 /// statement for the whole table. The consumer here is slow on purpose (as the persons
 /// counter is on a big table).
+#[cfg(feature = "mysql")]
 #[tokio::test]
 async fn mysql_full_pass_outlasts_the_statement_timeout() {
     let Some(my) = MySqlScratch::create("mysql_full_pass_outlasts_the_statement_timeout").await

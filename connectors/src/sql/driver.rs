@@ -78,5 +78,7 @@ macro_rules! sql_driver {
 }
 
 sql_driver!(sqlx::Sqlite);
+#[cfg(feature = "postgres")]
 sql_driver!(sqlx::Postgres);
+#[cfg(feature = "mysql")]
 sql_driver!(sqlx::MySql);

@@ -9,16 +9,25 @@
 //! - `sqlite`, `postgres`, `mysql`: the dialects.
 
 mod connector;
+// With SQLite alone, the server parts (cursors, key paging, privilege and timeout errors)
+// are compiled but unused.
+#[cfg_attr(not(any(feature = "postgres", feature = "mysql")), allow(dead_code))]
 mod dialect;
 mod driver;
+#[cfg_attr(not(any(feature = "postgres", feature = "mysql")), allow(dead_code))]
 mod errors;
 mod keyset;
+#[cfg(feature = "mysql")]
 mod mysql;
+#[cfg(feature = "postgres")]
 mod postgres;
+#[cfg(any(feature = "postgres", feature = "mysql"))]
 mod server_url;
 mod sqlite;
 
 pub(crate) use connector::SqlConnector;
+#[cfg(feature = "mysql")]
 pub(crate) use mysql::MySqlDialect;
+#[cfg(feature = "postgres")]
 pub(crate) use postgres::PostgresDialect;
 pub(crate) use sqlite::SqliteDialect;
