@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
+use serde::{Deserialize, Deserializer};
 
 use crate::{Error, Result};
 
@@ -12,7 +13,13 @@ use crate::{Error, Result};
 ///
 /// The defaults are deliberately gentle on production databases: two connections and a 30 s
 /// statement timeout per source.
-#[derive(Debug, Clone)]
+///
+/// Deserialises from a config table whose keys are the field names (the timeout as
+/// `statement_timeout_secs`, in seconds); missing keys keep their defaults. A config file
+/// embeds it in its own source entry, so the options are declared once, here. There is
+/// deliberately no key for a password or secret key: only where to find them.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
 pub struct SourceOptions {
     /// Globs over asset names (`schema.table` in PostgreSQL, `database.table` in MySQL, the
     /// table or path elsewhere). Empty means every asset.
@@ -21,7 +28,12 @@ pub struct SourceOptions {
     pub exclude: Vec<String>,
     /// Most connections a database source opens at once.
     pub max_connections: u32,
-    /// Longest a single query may run before the server cancels it.
+    /// Longest a single query may run before the server cancels it (`statement_timeout_secs`
+    /// in a config file).
+    #[serde(
+        rename = "statement_timeout_secs",
+        deserialize_with = "duration_from_secs"
+    )]
     pub statement_timeout: Duration,
     /// Environment variable holding the password, used when the URL has none.
     pub password_env: Option<String>,
@@ -66,6 +78,11 @@ impl Default for SourceOptions {
             secret_access_key_env: None,
         }
     }
+}
+
+/// A whole number of seconds, as config files write durations.
+fn duration_from_secs<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Duration, D::Error> {
+    u64::deserialize(deserializer).map(Duration::from_secs)
 }
 
 impl SourceOptions {
@@ -222,6 +239,19 @@ pub(crate) fn percent_decode(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn deserialises_from_config_keys_keeping_defaults() {
+        let o: SourceOptions = serde_json::from_str(
+            r#"{"include": ["crm.*"], "statement_timeout_secs": 5, "path_style": true}"#,
+        )
+        .unwrap();
+        assert_eq!(o.include, ["crm.*"]);
+        assert_eq!(o.statement_timeout, Duration::from_secs(5));
+        assert!(o.path_style);
+        assert_eq!(o.max_connections, SourceOptions::default().max_connections);
+        assert!(o.password_env.is_none());
+    }
 
     #[test]
     fn include_and_exclude_globs() {
