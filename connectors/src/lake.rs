@@ -26,16 +26,20 @@ use parquet::arrow::arrow_reader::{ArrowReaderMetadata, ArrowReaderOptions};
 use parquet::arrow::async_reader::ParquetRecordBatchStreamBuilder;
 use parquet::arrow::ProjectionMask;
 
-use crate::batch::{resolve_columns, spawn_batches, BatchSender};
+use crate::batch::{resolve_columns, spawn_batches, utf8_schema, BatchSender};
 use crate::cloud::{self, StoreIdentity};
 use crate::parquet_reader::StoreFileReader;
+use crate::read::projected_columns;
 use crate::source::is_sqlite_file;
 use crate::text::{
     cut_partial_line, decode, decompress_prefix, parse_csv, parse_json_lines, Compression,
     TextSample,
 };
 use crate::text_stream::{self, Failure, Ready, StoreReader};
-use crate::{AssetInfo, AssetKind, Connector, Error, FileFormat, Result, Sample};
+use crate::{
+    AssetInfo, AssetKind, Connector, Error, FileFormat, Projection, Read, ReadMode, ReadRequest,
+    Result, Sample,
+};
 
 /// How much text a sample reads at most: of a plain file, its first bytes; of a compressed
 /// file, its first compressed bytes, decompressed to at most this much again.
@@ -346,9 +350,9 @@ impl LakeConnector {
         &self,
         asset: &str,
         files: Vec<ObjectMeta>,
-        columns: &[String],
+        projection: &Projection,
         batch_rows: usize,
-    ) -> Result<BoxStream<'static, Result<RecordBatch>>> {
+    ) -> Result<(SchemaRef, BoxStream<'static, Result<RecordBatch>>)> {
         // The first file fixes the output types and tells a missing column before any reading.
         let first = files
             .first()
@@ -362,7 +366,7 @@ impl LakeConnector {
             .iter()
             .map(|f| f.name().clone())
             .collect();
-        let indexes = resolve_columns(asset, &names, columns)?;
+        let indexes = resolve_columns(asset, &names, &projected_columns(projection, &names))?;
         let out_schema: SchemaRef = Arc::new(Schema::new(
             indexes
                 .iter()
@@ -372,7 +376,8 @@ impl LakeConnector {
         let store = self.store.clone();
         let identity = self.identity.clone();
         let name = asset.to_string();
-        Ok(spawn_batches("lake", name.clone(), move |tx| async move {
+        let schema = out_schema.clone();
+        let batches = spawn_batches("lake", name.clone(), move |tx| async move {
             for meta in files {
                 let reader = StoreFileReader::new(store.clone(), meta.location.clone(), meta.size);
                 let result = scan_parquet_file(
@@ -394,7 +399,8 @@ impl LakeConnector {
                     }
                 }
             }
-        }))
+        });
+        Ok((schema, batches))
     }
 
     /// Streams the requested columns of a CSV or JSON lines file: fetched, decompressed,
@@ -597,6 +603,25 @@ impl Connector for LakeConnector {
         "lake"
     }
 
+    async fn read(&self, asset: &AssetInfo, request: &ReadRequest) -> Result<Read> {
+        match request.mode {
+            ReadMode::Sample => {
+                let limit = request.sample_limit(&asset.name)?;
+                let sample = self.sample(asset, limit).await?;
+                Read::from_sample(&asset.name, sample, request)
+            }
+            ReadMode::FullPass => {
+                let (schema, batches) = self
+                    .full_pass(asset, &request.projection, request.batch_rows)
+                    .await?;
+                Ok(Read::full_pass(schema, batches, request))
+            }
+        }
+    }
+}
+
+impl LakeConnector {
+    /// Reads up to `limit` rows: a spread of a dataset's files, or the start of a text file.
     async fn sample(&self, asset: &AssetInfo, limit: usize) -> Result<Sample> {
         let files = self.asset_files(asset).await?;
         match files.format {
@@ -608,22 +633,38 @@ impl Connector for LakeConnector {
         }
     }
 
-    async fn scan_columns(
+    /// Streams every row of the projected columns of every file of the asset.
+    async fn full_pass(
         &self,
         asset: &AssetInfo,
-        columns: &[String],
+        projection: &Projection,
         batch_rows: usize,
-    ) -> Result<BoxStream<'static, Result<RecordBatch>>> {
+    ) -> Result<(SchemaRef, BoxStream<'static, Result<RecordBatch>>)> {
         let files = self.asset_files(asset).await?;
         let batch_rows = batch_rows.max(1);
         match files.format {
             FileFormat::Parquet => {
-                self.scan_parquet(&asset.name, files.files, columns, batch_rows)
+                self.scan_parquet(&asset.name, files.files, projection, batch_rows)
                     .await
             }
             format => {
-                self.scan_text(&asset.name, format, &files.files[0], columns, batch_rows)
-                    .await
+                // A text file names its columns in its first line, which the sampling window
+                // holds.
+                let columns = match projection {
+                    Projection::Columns(columns) => columns.clone(),
+                    Projection::All => self
+                        .sample(asset, 0)
+                        .await?
+                        .schema
+                        .fields()
+                        .iter()
+                        .map(|f| f.name().clone())
+                        .collect(),
+                };
+                let stream = self
+                    .scan_text(&asset.name, format, &files.files[0], &columns, batch_rows)
+                    .await?;
+                Ok((utf8_schema(&columns), stream))
             }
         }
     }

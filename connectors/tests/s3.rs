@@ -15,7 +15,7 @@ use arrow_schema::{DataType, Field, Schema};
 use common::fixture::{self, Expected};
 use common::s3_server::{S3Server, ACCESS_KEY, SECRET_KEY};
 use common::suite;
-use connectors::{AssetKind, Error, SharedConnector, SourceOptions};
+use connectors::{AssetKind, ConnectorExt, Error, SharedConnector, SourceOptions};
 use futures::TryStreamExt;
 
 /// The variable the tests keep the server's secret in, as a user would.

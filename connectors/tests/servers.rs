@@ -13,7 +13,9 @@ use common::services::with_credentials;
 use common::services::PgScratch;
 #[cfg(feature = "mysql")]
 use common::services::{with_path, MySqlScratch};
-use connectors::{open_source, open_source_with, AssetInfo, Connector, Error, SourceOptions};
+use connectors::{
+    open_source, open_source_with, AssetInfo, Connector, ConnectorExt, Error, SourceOptions,
+};
 
 async fn find(conn: &dyn Connector, name: &str) -> AssetInfo {
     conn.list_assets()

@@ -9,7 +9,7 @@ use std::time::Instant;
 use arrow_array::RecordBatch;
 use common::fixture::{self, Expected};
 use common::suite;
-use connectors::{AssetInfo, Connector, Error, SharedConnector};
+use connectors::{AssetInfo, Connector, ConnectorExt, Error, SharedConnector};
 use futures::TryStreamExt;
 
 async fn lake(dir: &std::path::Path) -> (SharedConnector, Vec<AssetInfo>) {

@@ -7,7 +7,7 @@ use catalog_export::{
     AssetReport, CategoryMeta, ScanReport, SourceReport, Status, SCAN_REPORT_SCHEMA,
 };
 use classifiers::ClassifierSet;
-use connectors::{AssetInfo, Sample, SharedConnector};
+use connectors::{AssetInfo, ReadRequest, Sample, SharedConnector};
 use futures::StreamExt;
 use indicatif::ProgressBar;
 use tokio::sync::Semaphore;
@@ -245,7 +245,11 @@ async fn scan_asset(
             .acquire()
             .await
             .expect("the semaphore is never closed");
-        connector.sample(&asset, sample_rows).await
+        let request = ReadRequest::sample(sample_rows);
+        match connector.read(&asset, &request).await {
+            Ok(read) => read.into_sample().await,
+            Err(e) => Err(e),
+        }
     };
     let sample = match sample {
         Ok(sample) => sample,

@@ -15,7 +15,11 @@ use super::driver::SqlDriver;
 use super::errors::{ErrorContext, CONNECT_TIMEOUT};
 use super::keyset::{page_binds, page_queries};
 use crate::batch::{resolve_columns, spawn_batches, utf8_schema, BatchSender, StringRows};
-use crate::{AssetInfo, Connector, Error, Result, Sample, SourceOptions};
+use crate::read::projected_columns;
+use crate::{
+    AssetInfo, Connector, Error, Projection, Read, ReadMode, ReadRequest, Result, Sample,
+    SourceOptions,
+};
 
 /// One SQL database (a file, or a database or whole server); its tables are the assets.
 ///
@@ -110,15 +114,41 @@ impl<D: SqlDialect> Connector for SqlConnector<D> {
         self.dialect.list_assets(&self.pool, &self.errors).await
     }
 
-    async fn sample(&self, asset: &AssetInfo, limit: usize) -> Result<Sample> {
+    async fn read(&self, asset: &AssetInfo, request: &ReadRequest) -> Result<Read> {
+        match request.mode {
+            ReadMode::Sample => {
+                let limit = request.sample_limit(&asset.name)?;
+                let sample = self.sample(asset, &request.projection, limit).await?;
+                Read::from_sample(&asset.name, sample, request)
+            }
+            ReadMode::FullPass => {
+                let (schema, batches) = self
+                    .full_pass(asset, &request.projection, request.batch_rows)
+                    .await?;
+                Ok(Read::full_pass(schema, batches, request))
+            }
+        }
+    }
+}
+
+impl<D: SqlDialect> SqlConnector<D> {
+    /// Reads at most `limit` rows of the projected columns: a random sample where the dialect
+    /// has one, else (or when it comes back short) the first rows.
+    async fn sample(
+        &self,
+        asset: &AssetInfo,
+        projection: &Projection,
+        limit: usize,
+    ) -> Result<Sample> {
         let table = self
             .dialect
             .describe(&self.pool, &self.errors, &asset.name)
             .await?;
-        let all: Vec<usize> = (0..table.columns.len()).collect();
-        let select = table.select_list(&all);
+        let names = table.names();
+        let indexes = resolve_columns(&asset.name, &names, &projected_columns(projection, &names))?;
+        let select = table.select_list(&indexes);
         let statements = self.dialect.sample_sql(&table, &select, limit);
-        let text_schema = utf8_schema(&table.names());
+        let text_schema = utf8_schema(&projected_columns(projection, &names));
         let mut warnings = Vec::new();
         let random = match &statements.random {
             Some(sql) => {
@@ -147,24 +177,29 @@ impl<D: SqlDialect> Connector for SqlConnector<D> {
             }
         };
         Ok(Sample {
-            schema: table.declared_schema(),
+            schema: table.declared_schema(&indexes),
             batches: vec![batch],
             row_count: None,
             warnings,
         })
     }
 
-    async fn scan_columns(
+    /// Streams every row of the projected columns in batches of at most `batch_rows`, the way
+    /// the dialect says ([`SqlDialect::full_pass`]).
+    async fn full_pass(
         &self,
         asset: &AssetInfo,
-        columns: &[String],
+        projection: &Projection,
         batch_rows: usize,
-    ) -> Result<BoxStream<'static, Result<RecordBatch>>> {
+    ) -> Result<(SchemaRef, BoxStream<'static, Result<RecordBatch>>)> {
         let table = self
             .dialect
             .describe(&self.pool, &self.errors, &asset.name)
             .await?;
-        let indexes = resolve_columns(&asset.name, &table.names(), columns)?;
+        let names = table.names();
+        let columns = projected_columns(projection, &names);
+        let indexes = resolve_columns(&asset.name, &names, &columns)?;
+        let schema = table.declared_schema(&indexes);
         let select = table.select_list(&indexes);
         let batch_rows = batch_rows.max(1);
         let plan = self
@@ -175,26 +210,23 @@ impl<D: SqlDialect> Connector for SqlConnector<D> {
             pool: self.pool.clone(),
             errors: self.errors.clone(),
             asset: asset.name.clone(),
-            schema: utf8_schema(columns),
+            schema: utf8_schema(&columns),
             batch_rows,
         };
-        Ok(spawn_batches(
-            D::NAME,
-            asset.name.clone(),
-            move |tx| async move {
-                let result = match plan {
-                    FullPass::Statement(sql) => pass.statement(&tx, &sql).await,
-                    FullPass::Cursor { declare, fetch } => pass.cursor(&tx, &declare, &fetch).await,
-                    FullPass::Keyset(keys) => {
-                        let (first, next) = page_queries(&keys, &select, &table.from, batch_rows);
-                        pass.keyset(&tx, keys.len(), &first, &next).await
-                    }
-                };
-                if let Err(e) = result {
-                    let _ = tx.send(Err(e)).await;
+        let batches = spawn_batches(D::NAME, asset.name.clone(), move |tx| async move {
+            let result = match plan {
+                FullPass::Statement(sql) => pass.statement(&tx, &sql).await,
+                FullPass::Cursor { declare, fetch } => pass.cursor(&tx, &declare, &fetch).await,
+                FullPass::Keyset(keys) => {
+                    let (first, next) = page_queries(&keys, &select, &table.from, batch_rows);
+                    pass.keyset(&tx, keys.len(), &first, &next).await
                 }
-            },
-        ))
+            };
+            if let Err(e) = result {
+                let _ = tx.send(Err(e)).await;
+            }
+        });
+        Ok((schema, batches))
     }
 }
 

@@ -166,12 +166,15 @@ impl Table {
         self.columns.iter().map(|c| c.name.clone()).collect()
     }
 
-    /// The declared types as an Arrow schema.
-    pub(crate) fn declared_schema(&self) -> SchemaRef {
+    /// The declared types of the given columns as an Arrow schema.
+    pub(crate) fn declared_schema(&self, indexes: &[usize]) -> SchemaRef {
         Arc::new(Schema::new(
-            self.columns
+            indexes
                 .iter()
-                .map(|c| Field::new(&c.name, c.declared.clone(), true))
+                .map(|&i| {
+                    let c = &self.columns[i];
+                    Field::new(&c.name, c.declared.clone(), true)
+                })
                 .collect::<Vec<_>>(),
         ))
     }

@@ -5,7 +5,9 @@
 
 use arrow_array::{Array, RecordBatch, StringArray};
 use arrow_schema::DataType;
-use connectors::{AssetInfo, AssetKind, Connector, Error};
+use connectors::{
+    AssetInfo, AssetKind, Connector, ConnectorExt, Error, Projection, ReadMode, ReadRequest,
+};
 use futures::TryStreamExt;
 
 use super::fixture::Expected;
@@ -19,6 +21,8 @@ pub async fn run_all(conn: &dyn Connector, expected: &Expected) {
     scan_columns_returns_only_requested_columns_and_all_rows(conn, expected).await;
     scan_columns_with_unknown_column_is_not_found(conn, expected).await;
     missing_asset_is_not_found(conn, expected).await;
+    projected_reads_return_the_columns_asked_for(conn, expected).await;
+    a_full_pass_of_every_column_stops_at_its_limit(conn, expected).await;
 }
 
 async fn fixture_asset(conn: &dyn Connector, expected: &Expected) -> AssetInfo {
@@ -204,4 +208,62 @@ pub async fn bad_credentials_are_auth_errors(spec: &str, password: &str) {
         !format!("{err:?}").contains(password),
         "the password leaked: {err:?}"
     );
+}
+
+/// A sample of named columns has just those columns, in the order asked, with their rows.
+pub async fn projected_reads_return_the_columns_asked_for(
+    conn: &dyn Connector,
+    expected: &Expected,
+) {
+    let asset = fixture_asset(conn, expected).await;
+    let request = ReadRequest {
+        projection: Projection::Columns(vec!["phone".into(), "id".into()]),
+        ..ReadRequest::sample(100)
+    };
+    let sample = conn
+        .read(&asset, &request)
+        .await
+        .unwrap()
+        .into_sample()
+        .await
+        .unwrap();
+    let names: Vec<&str> = sample
+        .schema
+        .fields()
+        .iter()
+        .map(|f| f.name().as_str())
+        .collect();
+    assert_eq!(names, ["phone", "id"], "{}", conn.display_url());
+    let mut phones: Vec<String> = sample
+        .batches
+        .iter()
+        .flat_map(|b| strings(b, 0))
+        .flatten()
+        .collect();
+    phones.sort();
+    assert_eq!(phones, expected.phones(), "{}", conn.display_url());
+}
+
+/// A full pass over every column (no projection) with a row limit returns that many rows of
+/// every column, in batches no bigger than asked.
+pub async fn a_full_pass_of_every_column_stops_at_its_limit(
+    conn: &dyn Connector,
+    expected: &Expected,
+) {
+    let asset = fixture_asset(conn, expected).await;
+    let request = ReadRequest {
+        projection: Projection::All,
+        limit: Some(3),
+        mode: ReadMode::FullPass,
+        batch_rows: 2,
+    };
+    let read = conn.read(&asset, &request).await.unwrap();
+    assert_eq!(read.schema.fields().len(), expected.columns().len());
+    let batches: Vec<RecordBatch> = read.batches.try_collect().await.unwrap();
+    let rows: usize = batches.iter().map(RecordBatch::num_rows).sum();
+    assert_eq!(rows, 3, "{}", conn.display_url());
+    for batch in &batches {
+        assert!(batch.num_rows() <= 2);
+        assert_eq!(batch.num_columns(), expected.columns().len());
+    }
 }
