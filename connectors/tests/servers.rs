@@ -1,6 +1,8 @@
 //! PostgreSQL and MySQL/MariaDB behaviour beyond the conformance suite, against real servers:
 //! errors a data officer can act on, read-only sessions, statement timeouts, sampling without
-//! full reads, filters and password sources.
+//! full reads, filters and password sources. Where the check is the same on every server
+//! (permissions, timeouts, read-only sessions) it lives in `common/suite.rs`; the tests here
+//! write each server's own setup.
 
 #![cfg(any(feature = "postgres", feature = "mysql"))]
 
@@ -13,6 +15,7 @@ use common::services::with_credentials;
 use common::services::PgScratch;
 #[cfg(feature = "mysql")]
 use common::services::{with_path, MySqlScratch};
+use common::suite;
 use connectors::{
     open_source, open_source_with, AssetInfo, Connector, ConnectorExt, Error, SourceOptions,
 };
@@ -115,16 +118,8 @@ async fn postgres_table_without_select_is_permission_denied() {
     let conn = opened.connectors[0].as_ref();
     // Listed (the catalogs are public), but not readable: a per-asset error, the rest works.
     let secret = find(conn, &pg.asset("secret")).await;
-    let err = conn.sample(&secret, 10).await.err().unwrap();
-    assert!(matches!(err, Error::PermissionDenied { .. }), "{err:?}");
-    let msg = err.to_string();
-    assert!(
-        msg.contains("permission denied") && msg.contains("grant SELECT"),
-        "{msg}"
-    );
-    assert!(msg.contains(&pg.asset("secret")), "{msg}");
     let customers = find(conn, &pg.asset("customers")).await;
-    assert_eq!(conn.sample(&customers, 10).await.unwrap().num_rows(), 5);
+    suite::permission_denied_names_the_asset(conn, &secret, &customers).await;
     pg.finish().await;
 }
 
@@ -146,22 +141,7 @@ async fn postgres_statement_timeout_is_reported_with_its_value() {
     };
     let opened = open_source_with(&pg.url, &options).await.unwrap();
     let conn = opened.connectors[0].as_ref();
-    let started = std::time::Instant::now();
-    let err = conn
-        .sample(&unlisted(&pg.asset("slow")), 10)
-        .await
-        .err()
-        .unwrap();
-    assert!(
-        started.elapsed() < Duration::from_secs(4),
-        "the server cancelled it"
-    );
-    assert!(matches!(err, Error::Timeout { .. }), "{err:?}");
-    let msg = err.to_string();
-    assert!(
-        msg.contains("statement timeout of 0.3 s") && msg.contains("raise statement_timeout"),
-        "{msg}"
-    );
+    suite::statement_timeout_is_reported_with_its_value(conn, &unlisted(&pg.asset("slow"))).await;
     pg.finish().await;
 }
 
@@ -188,12 +168,7 @@ async fn postgres_sessions_are_read_only() {
     .await;
     let opened = open_source(&pg.url).await.unwrap();
     let conn = opened.connectors[0].as_ref();
-    let err = conn
-        .sample(&unlisted(&pg.asset("trap")), 10)
-        .await
-        .err()
-        .unwrap();
-    assert!(err.to_string().contains("read-only"), "{err}");
+    suite::sessions_refuse_writes(conn, &unlisted(&pg.asset("trap"))).await;
     let written: i64 = sqlx::query_scalar(&format!("SELECT count(*) FROM {s}.audit"))
         .fetch_one(&pg.admin)
         .await
@@ -366,19 +341,13 @@ async fn mysql_table_without_select_is_permission_denied() {
     let opened = open_source(&url).await.unwrap();
     let conn = opened.connectors[0].as_ref();
     let secret = find(conn, &my.asset("secret")).await;
-    let err = conn.sample(&secret, 10).await.err().unwrap();
-    assert!(matches!(err, Error::PermissionDenied { .. }), "{err:?}");
-    assert!(err.to_string().contains("grant SELECT"), "{err}");
+    let customers = find(conn, &my.asset("customers")).await;
+    suite::permission_denied_names_the_asset(conn, &secret, &customers).await;
     // A table the user has no privilege on at all is hidden from the catalog, yet still
     // reported as a permission problem rather than as missing.
-    let err = conn
-        .sample(&unlisted(&my.asset("hidden")), 10)
-        .await
-        .err()
-        .unwrap();
-    assert!(matches!(err, Error::PermissionDenied { .. }), "{err:?}");
-    let customers = find(conn, &my.asset("customers")).await;
-    assert_eq!(conn.sample(&customers, 10).await.unwrap().num_rows(), 5);
+    let hidden = unlisted(&my.asset("hidden"));
+    suite::permission_denied_names_the_asset(conn, &hidden, &customers).await;
+    let err = conn.sample(&hidden, 10).await.err().unwrap();
     assert!(!err.to_string().contains("R1ght-pass"));
     my.finish().await;
 }
@@ -401,21 +370,7 @@ async fn mysql_statement_timeout_is_reported_with_its_value() {
     };
     let opened = open_source_with(&my.url, &options).await.unwrap();
     let conn = opened.connectors[0].as_ref();
-    let started = std::time::Instant::now();
-    let err = conn
-        .sample(&unlisted(&my.asset("slow")), 10)
-        .await
-        .err()
-        .unwrap();
-    assert!(
-        started.elapsed() < Duration::from_secs(4),
-        "the server cancelled it"
-    );
-    assert!(matches!(err, Error::Timeout { .. }), "{err:?}");
-    assert!(
-        err.to_string().contains("statement timeout of 0.3 s"),
-        "{err}"
-    );
+    suite::statement_timeout_is_reported_with_its_value(conn, &unlisted(&my.asset("slow"))).await;
     my.finish().await;
 }
 
@@ -438,12 +393,7 @@ async fn mysql_sessions_are_read_only() {
     .await;
     let opened = open_source(&my.url).await.unwrap();
     let conn = opened.connectors[0].as_ref();
-    let err = conn
-        .sample(&unlisted(&my.asset("trap")), 10)
-        .await
-        .err()
-        .unwrap();
-    assert!(err.to_string().contains("READ ONLY"), "{err}");
+    suite::sessions_refuse_writes(conn, &unlisted(&my.asset("trap"))).await;
     let written: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {db}.audit"))
         .fetch_one(&my.admin)
         .await

@@ -267,3 +267,72 @@ pub async fn a_full_pass_of_every_column_stops_at_its_limit(
         assert_eq!(batch.num_columns(), expected.columns().len());
     }
 }
+
+// ---------------------------------------------------------------- servers
+//
+// The checks below need a server-side setup (a role without privileges, a slow view, a view
+// that writes), which each backend's test writes in its own SQL; what is checked is the same.
+
+/// Sampling `denied` (listed or not, but not readable by the connecting user) is
+/// [`Error::PermissionDenied`] naming the asset and saying what to grant, while `readable`, in
+/// the same source, still samples: one asset's error never stops the others.
+pub async fn permission_denied_names_the_asset(
+    conn: &dyn Connector,
+    denied: &AssetInfo,
+    readable: &AssetInfo,
+) {
+    let err = conn.sample(denied, 10).await.err().unwrap_or_else(|| {
+        panic!(
+            "{}: {} was readable without a grant",
+            conn.display_url(),
+            denied.name
+        )
+    });
+    assert!(matches!(err, Error::PermissionDenied { .. }), "{err:?}");
+    let msg = err.to_string();
+    assert!(
+        msg.contains("permission denied") && msg.contains("grant SELECT"),
+        "{msg}"
+    );
+    assert!(msg.contains(&denied.name), "{msg}");
+    let sample = conn.sample(readable, 10).await.unwrap();
+    assert!(sample.num_rows() > 0, "{}", conn.display_url());
+}
+
+/// Sampling `slow` (a view that takes seconds) on a source opened with a 300 ms statement
+/// timeout is cancelled by the server, well before the view would finish, and reported as
+/// [`Error::Timeout`] with the timeout's value and what to change.
+pub async fn statement_timeout_is_reported_with_its_value(conn: &dyn Connector, slow: &AssetInfo) {
+    let started = std::time::Instant::now();
+    let err = conn.sample(slow, 10).await.err().unwrap_or_else(|| {
+        panic!(
+            "{}: {} finished despite the timeout",
+            conn.display_url(),
+            slow.name
+        )
+    });
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(4),
+        "the server cancelled it"
+    );
+    assert!(matches!(err, Error::Timeout { .. }), "{err:?}");
+    let msg = err.to_string();
+    assert!(
+        msg.contains("statement timeout of 0.3 s") && msg.contains("raise statement_timeout"),
+        "{msg}"
+    );
+}
+
+/// Sampling `trap` (a view whose read would write) fails because the session is read-only.
+/// The caller then checks that nothing was written.
+pub async fn sessions_refuse_writes(conn: &dyn Connector, trap: &AssetInfo) {
+    let err = conn.sample(trap, 10).await.err().unwrap_or_else(|| {
+        panic!(
+            "{}: reading {} wrote to the database",
+            conn.display_url(),
+            trap.name
+        )
+    });
+    let msg = err.to_string().to_ascii_lowercase().replace('-', " ");
+    assert!(msg.contains("read only"), "{err}");
+}
