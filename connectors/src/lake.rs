@@ -44,6 +44,10 @@ use crate::{
 /// How much text a sample reads at most: of a plain file, its first bytes; of a compressed
 /// file, its first compressed bytes, decompressed to at most this much again.
 pub(crate) const TEXT_WINDOW_BYTES: u64 = 8 * 1024 * 1024;
+
+/// A full pass over every column of a JSON lines file reads the keys of this many objects
+/// first: keys that only appear later are not part of "every column".
+const ALL_COLUMNS_FROM_ROWS: usize = 1000;
 /// How many files of a dataset a sample spreads over.
 const DATASET_SAMPLE_FILES: usize = 8;
 /// Most footers read per dataset for its row count; past this it is estimated by size.
@@ -648,12 +652,12 @@ impl LakeConnector {
                     .await
             }
             format => {
-                // A text file names its columns in its first line, which the sampling window
-                // holds.
+                // A CSV file names its columns in its header; JSON lines in its objects' keys,
+                // taken from the first objects as a sample would.
                 let columns = match projection {
                     Projection::Columns(columns) => columns.clone(),
                     Projection::All => self
-                        .sample(asset, 0)
+                        .sample(asset, ALL_COLUMNS_FROM_ROWS)
                         .await?
                         .schema
                         .fields()
