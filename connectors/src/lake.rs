@@ -28,14 +28,11 @@ use parquet::arrow::ProjectionMask;
 
 use crate::batch::{resolve_columns, spawn_batches, utf8_schema, BatchSender};
 use crate::cloud::{self, StoreIdentity};
+use crate::compression::{cut_partial_line, decompress_prefix, Compression};
 use crate::parquet_reader::StoreFileReader;
 use crate::read::projected_columns;
 use crate::source::is_sqlite_file;
-use crate::text::{
-    cut_partial_line, decode, decompress_prefix, parse_csv, parse_json_lines, Compression,
-    TextSample,
-};
-use crate::text_stream::{self, Failure, Ready, StoreReader};
+use crate::text::{self, Failure, Ready, StoreReader, TextRead};
 use crate::{
     AssetInfo, AssetKind, Connector, Error, FileFormat, Projection, Read, ReadMode, ReadRequest,
     Result, Sample,
@@ -307,39 +304,58 @@ impl LakeConnector {
         } else if window.more && !window.bytes.contains(&b'\n') {
             return Err(line_too_long(asset, format));
         }
-        let decoded = decode(asset, cut_partial_line(&window.bytes, truncated))?;
-        let parsed = match format {
-            FileFormat::Csv => parse_csv(asset, &decoded.text, limit),
-            FileFormat::JsonLines => parse_json_lines(asset, &decoded.text, limit),
-            FileFormat::Parquet => unreachable!("parquet is not a text format"),
+        // The window is already decompressed; the sample is the full pass's reader over it,
+        // with a row limit.
+        let read = TextRead {
+            asset,
+            format,
+            compression: Compression::None,
+            columns: None,
+            limit: Some(limit),
+            batch_rows: limit.max(1),
         };
+        let batches = std::cell::RefCell::new(Vec::new());
+        let collect = |batch: Result<RecordBatch>| match batch {
+            Ok(batch) => {
+                batches.borrow_mut().push(batch);
+                true
+            }
+            Err(_) => false,
+        };
+        let parsed = text::read_text(
+            &read,
+            cut_partial_line(&window.bytes, truncated),
+            &Failure::default(),
+            &mut Ready::unwatched(),
+            &collect,
+        );
+        let batches = batches.into_inner();
+        let rows: usize = batches.iter().map(RecordBatch::num_rows).sum();
         let mut warnings = Vec::new();
-        let parsed: TextSample = match (parsed, window.stream_ended_early) {
+        let parsed = match (parsed, window.stream_ended_early) {
             (Ok(parsed), None) => parsed,
-            (Ok(parsed), Some(compression)) if parsed.batch.num_rows() >= limit => {
+            (Ok(parsed), Some(compression)) if rows >= limit => {
                 // Enough whole rows came before the cut for the sample; still say so, since
                 // the rest of the file is lost until it is copied again.
                 warnings.push(format!(
                     "the {} stream ends early (the file is truncated); sampled {} complete \
                      row(s) from before the cut — re-copy the file",
                     compression.name(),
-                    parsed.batch.num_rows()
+                    rows
                 ));
                 parsed
             }
-            (Ok(parsed), Some(compression)) => {
-                return Err(ended_early(asset, compression, parsed.batch.num_rows()))
-            }
+            (Ok(_), Some(compression)) => return Err(ended_early(asset, compression, rows)),
             (Err(_), Some(compression)) => return Err(ended_early(asset, compression, 0)),
             (Err(e), None) => return Err(e),
         };
         warnings.extend(parsed.warnings);
-        if decoded.encoding != "UTF-8" {
-            warnings.push(format!("decoded as {} (not UTF-8)", decoded.encoding));
+        if parsed.encoding != "UTF-8" {
+            warnings.push(format!("decoded as {} (not UTF-8)", parsed.encoding));
         }
         Ok(Sample {
             schema: parsed.schema,
-            batches: vec![parsed.batch],
+            batches,
             row_count: (!truncated).then_some(parsed.rows_seen),
             warnings,
         })
@@ -438,7 +454,7 @@ impl LakeConnector {
                     |e| cloud::asset_error(identity.as_ref(), &name, e),
                     failure.clone(),
                 );
-                text_stream::stream_columns(
+                text::stream_columns(
                     &name,
                     format,
                     compression,

@@ -26,6 +26,7 @@
 
 mod batch;
 mod cloud;
+mod compression;
 mod error;
 mod filter;
 mod lake;
@@ -35,7 +36,6 @@ mod read;
 mod source;
 mod sql;
 mod text;
-mod text_stream;
 
 use std::sync::Arc;
 
