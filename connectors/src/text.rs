@@ -332,7 +332,7 @@ impl<R: Read> Read for Utf8Reader<R> {
     }
 }
 
-/// Tells the caller of `scan_columns` whether the stream got going: a file that cannot be
+/// Tells the caller of a full pass whether the stream got going: a file that cannot be
 /// opened, decoded or whose header lacks a requested column fails the call itself, as it
 /// does for every other connector; later failures end the stream instead.
 pub(crate) struct Ready(Option<tokio::sync::oneshot::Sender<Result<()>>>);

@@ -11,7 +11,7 @@ use crate::Error;
 pub(crate) const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// What a database error means for the user, decided per dialect from its error codes
-/// ([`super::SqlDialect::classify`]).
+/// ([`super::dialect::SqlDialect::classify`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Failure {
     /// The server refused the credentials.

@@ -2,7 +2,7 @@
 //!
 //! Each page is its own statement, so the statement timeout bounds one page however big the
 //! table and however slowly the pages are consumed. A dialect opts in by returning
-//! [`super::FullPass::Keyset`] with a [`PageKey`] per key column.
+//! [`super::dialect::FullPass::Keyset`] with a [`PageKey`] per key column.
 
 /// One column of a primary key the full pass pages through: how to read its value as text
 /// and how to compare a column against that text exactly (for MySQL: integers and decimals as

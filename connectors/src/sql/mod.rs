@@ -1,4 +1,4 @@
-//! SQL databases: one generic [`SqlConnector`] and one [`SqlDialect`] per database.
+//! SQL databases: one generic [`SqlConnector`] and one [`dialect::SqlDialect`] per database.
 //!
 //! - `connector`: the connector every SQL database shares (pool, sampling, full passes);
 //! - `dialect`: the trait a database implements, and the table description it returns;
