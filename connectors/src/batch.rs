@@ -56,6 +56,11 @@ impl StringRows {
         self.rows
     }
 
+    /// Number of columns per row.
+    pub(crate) fn width(&self) -> usize {
+        self.columns.len()
+    }
+
     /// Takes the rows built so far as a batch and starts afresh.
     pub(crate) fn finish(&mut self, connector: &'static str, asset: &str) -> Result<RecordBatch> {
         let arrays: Vec<ArrayRef> = self

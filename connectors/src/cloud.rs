@@ -6,23 +6,38 @@
 //! turns a wrong endpoint, key or bucket into a single error for the source, saying what to
 //! fix, instead of one confusing error per asset later.
 //!
+//! Without the `cloud` feature only the error mapping is compiled: the lake connector uses it
+//! for local folders too, and bucket URLs are refused by `source.rs`.
+//!
 //! Secrets never reach a message: the access key id is named (it is an identifier, and the
 //! first thing to check), the secret is scrubbed from every message as a last line of defence.
 
+#[cfg(feature = "cloud")]
 use std::sync::Arc;
+#[cfg(feature = "cloud")]
 use std::time::Duration;
 
+#[cfg(feature = "cloud")]
 use futures::StreamExt;
+#[cfg(feature = "cloud")]
 use object_store::aws::{AmazonS3Builder, AmazonS3ConfigKey};
+#[cfg(feature = "cloud")]
 use object_store::azure::{AzureConfigKey, MicrosoftAzureBuilder};
+#[cfg(feature = "cloud")]
 use object_store::client::{HttpError, HttpErrorKind};
+#[cfg(feature = "cloud")]
 use object_store::gcp::{GoogleCloudStorageBuilder, GoogleConfigKey};
+#[cfg(feature = "cloud")]
 use object_store::path::Path;
+#[cfg(feature = "cloud")]
 use object_store::prefix::PrefixStore;
+#[cfg(feature = "cloud")]
 use object_store::{BackoffConfig, ClientConfigKey, ObjectStore, RetryConfig};
 
 use crate::options::scrub;
-use crate::{Error, LakeConnector, Result, SourceOptions};
+use crate::Error;
+#[cfg(feature = "cloud")]
+use crate::{LakeConnector, Result, SourceOptions};
 
 /// Which cloud a bucket URL points at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -92,6 +107,7 @@ impl std::fmt::Debug for StoreIdentity {
     }
 }
 
+#[cfg(feature = "cloud")]
 /// Few, quick retries: a scan over many assets is better served by a prompt per-asset error
 /// than by object_store's default of ten retries over three minutes per request.
 fn retry_config() -> RetryConfig {
@@ -106,9 +122,11 @@ fn retry_config() -> RetryConfig {
     }
 }
 
+#[cfg(feature = "cloud")]
 /// An unreachable endpoint should fail in seconds, not after the OS's connect timeout.
 const CONNECT_TIMEOUT: &str = "5s";
 
+#[cfg(feature = "cloud")]
 /// Opens `spec` (`s3://bucket/prefix`, `gs://…`, `az://…`) as a lake rooted at the prefix,
 /// after one listing request proves the endpoint, credentials and bucket.
 ///
@@ -131,6 +149,7 @@ pub(crate) async fn open(
     Ok(LakeConnector::new(store, display_url.to_string()).with_identity(identity))
 }
 
+#[cfg(feature = "cloud")]
 /// Builds the store client for `spec`, rooted at its prefix, without any network request.
 fn build(
     cloud: Cloud,
@@ -206,6 +225,7 @@ fn build(
     Ok((store, identity))
 }
 
+#[cfg(feature = "cloud")]
 fn reject_s3_only_options(options: &SourceOptions) -> Result<()> {
     let given = [
         ("endpoint", options.endpoint.is_some()),
@@ -228,6 +248,7 @@ fn reject_s3_only_options(options: &SourceOptions) -> Result<()> {
     }
 }
 
+#[cfg(feature = "cloud")]
 fn env_identity(cloud: Cloud, display_url: &str, bucket: &str) -> StoreIdentity {
     StoreIdentity {
         cloud,
@@ -239,6 +260,7 @@ fn env_identity(cloud: Cloud, display_url: &str, bucket: &str) -> StoreIdentity 
     }
 }
 
+#[cfg(feature = "cloud")]
 fn build_error(display_url: &str, e: object_store::Error) -> Error {
     Error::UnsupportedSource {
         source_url: display_url.to_string(),
@@ -246,6 +268,7 @@ fn build_error(display_url: &str, e: object_store::Error) -> Error {
     }
 }
 
+#[cfg(feature = "cloud")]
 fn build_s3(
     bucket: &str,
     display_url: &str,
@@ -310,6 +333,7 @@ fn build_s3(
     Ok((Arc::new(store), identity))
 }
 
+#[cfg(feature = "cloud")]
 /// The endpoint object_store should talk to. Path style takes the endpoint as it is; virtual
 /// hosted style needs the bucket in the host name (`bucket.oss-cn-hangzhou.aliyuncs.com`),
 /// which object_store leaves to the caller.
@@ -365,6 +389,7 @@ fn bucket_endpoint(
 }
 
 /// What a failed request says about the source as a whole.
+#[cfg_attr(not(feature = "cloud"), allow(dead_code))]
 enum Failure {
     Unreachable,
     Auth,
@@ -402,7 +427,9 @@ fn classify(e: &object_store::Error) -> Failure {
         }
         _ => {}
     }
+    #[cfg(feature = "cloud")]
     let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    #[cfg(feature = "cloud")]
     while let Some(s) = source {
         if let Some(http) = s.downcast_ref::<HttpError>() {
             if matches!(http.kind(), HttpErrorKind::Connect | HttpErrorKind::Timeout) {
@@ -523,7 +550,7 @@ pub(crate) fn asset_error(
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "cloud"))]
 mod tests {
     use super::*;
 

@@ -48,7 +48,7 @@ pub enum Error {
     /// The connector cannot do this operation (yet).
     #[error("the {connector} connector does not support {operation}")]
     Unsupported {
-        /// What was asked for (`scan_columns`, …).
+        /// What was asked for (a read mode, …).
         operation: &'static str,
         /// Which kind of connector.
         connector: &'static str,

@@ -1,11 +1,9 @@
 //! A wrapper that applies include/exclude globs to any connector's listing.
 
-use arrow_array::RecordBatch;
 use async_trait::async_trait;
-use futures::stream::BoxStream;
 
 use crate::options::AssetFilter;
-use crate::{AssetInfo, Connector, Result, Sample, SharedConnector, SourceOptions};
+use crate::{AssetInfo, Connector, Read, ReadRequest, Result, SharedConnector, SourceOptions};
 
 /// Lists only the assets whose names pass [`SourceOptions::include`] and
 /// [`SourceOptions::exclude`]; everything else is forwarded unchanged.
@@ -47,17 +45,8 @@ impl Connector for FilteredConnector {
         Ok(assets)
     }
 
-    async fn sample(&self, asset: &AssetInfo, limit: usize) -> Result<Sample> {
-        self.inner.sample(asset, limit).await
-    }
-
-    async fn scan_columns(
-        &self,
-        asset: &AssetInfo,
-        columns: &[String],
-        batch_rows: usize,
-    ) -> Result<BoxStream<'static, Result<RecordBatch>>> {
-        self.inner.scan_columns(asset, columns, batch_rows).await
+    async fn read(&self, asset: &AssetInfo, request: &ReadRequest) -> Result<Read> {
+        self.inner.read(asset, request).await
     }
 }
 

@@ -26,20 +26,25 @@ use parquet::arrow::arrow_reader::{ArrowReaderMetadata, ArrowReaderOptions};
 use parquet::arrow::async_reader::ParquetRecordBatchStreamBuilder;
 use parquet::arrow::ProjectionMask;
 
-use crate::batch::{resolve_columns, spawn_batches, BatchSender};
+use crate::batch::{resolve_columns, spawn_batches, utf8_schema, BatchSender};
 use crate::cloud::{self, StoreIdentity};
+use crate::compression::{cut_partial_line, decompress_prefix, Compression};
 use crate::parquet_reader::StoreFileReader;
+use crate::read::projected_columns;
 use crate::source::is_sqlite_file;
-use crate::text::{
-    cut_partial_line, decode, decompress_prefix, parse_csv, parse_json_lines, Compression,
-    TextSample,
+use crate::text::{self, Failure, Ready, StoreReader, TextRead};
+use crate::{
+    AssetInfo, AssetKind, Connector, Error, FileFormat, Projection, Read, ReadMode, ReadRequest,
+    Result, Sample,
 };
-use crate::text_stream::{self, Failure, Ready, StoreReader};
-use crate::{AssetInfo, AssetKind, Connector, Error, FileFormat, Result, Sample};
 
 /// How much text a sample reads at most: of a plain file, its first bytes; of a compressed
 /// file, its first compressed bytes, decompressed to at most this much again.
 pub(crate) const TEXT_WINDOW_BYTES: u64 = 8 * 1024 * 1024;
+
+/// A full pass over every column of a JSON lines file reads the keys of this many objects
+/// first: keys that only appear later are not part of "every column".
+const ALL_COLUMNS_FROM_ROWS: usize = 1000;
 /// How many files of a dataset a sample spreads over.
 const DATASET_SAMPLE_FILES: usize = 8;
 /// Most footers read per dataset for its row count; past this it is estimated by size.
@@ -106,6 +111,7 @@ impl LakeConnector {
         }
     }
 
+    #[cfg_attr(not(feature = "cloud"), allow(dead_code))]
     pub(crate) fn with_identity(mut self, identity: StoreIdentity) -> Self {
         self.identity = Some(identity);
         self
@@ -298,39 +304,58 @@ impl LakeConnector {
         } else if window.more && !window.bytes.contains(&b'\n') {
             return Err(line_too_long(asset, format));
         }
-        let decoded = decode(asset, cut_partial_line(&window.bytes, truncated))?;
-        let parsed = match format {
-            FileFormat::Csv => parse_csv(asset, &decoded.text, limit),
-            FileFormat::JsonLines => parse_json_lines(asset, &decoded.text, limit),
-            FileFormat::Parquet => unreachable!("parquet is not a text format"),
+        // The window is already decompressed; the sample is the full pass's reader over it,
+        // with a row limit.
+        let read = TextRead {
+            asset,
+            format,
+            compression: Compression::None,
+            columns: None,
+            limit: Some(limit),
+            batch_rows: limit.max(1),
         };
+        let batches = std::cell::RefCell::new(Vec::new());
+        let collect = |batch: Result<RecordBatch>| match batch {
+            Ok(batch) => {
+                batches.borrow_mut().push(batch);
+                true
+            }
+            Err(_) => false,
+        };
+        let parsed = text::read_text(
+            &read,
+            cut_partial_line(&window.bytes, truncated),
+            &Failure::default(),
+            &mut Ready::unwatched(),
+            &collect,
+        );
+        let batches = batches.into_inner();
+        let rows: usize = batches.iter().map(RecordBatch::num_rows).sum();
         let mut warnings = Vec::new();
-        let parsed: TextSample = match (parsed, window.stream_ended_early) {
+        let parsed = match (parsed, window.stream_ended_early) {
             (Ok(parsed), None) => parsed,
-            (Ok(parsed), Some(compression)) if parsed.batch.num_rows() >= limit => {
+            (Ok(parsed), Some(compression)) if rows >= limit => {
                 // Enough whole rows came before the cut for the sample; still say so, since
                 // the rest of the file is lost until it is copied again.
                 warnings.push(format!(
                     "the {} stream ends early (the file is truncated); sampled {} complete \
                      row(s) from before the cut — re-copy the file",
                     compression.name(),
-                    parsed.batch.num_rows()
+                    rows
                 ));
                 parsed
             }
-            (Ok(parsed), Some(compression)) => {
-                return Err(ended_early(asset, compression, parsed.batch.num_rows()))
-            }
+            (Ok(_), Some(compression)) => return Err(ended_early(asset, compression, rows)),
             (Err(_), Some(compression)) => return Err(ended_early(asset, compression, 0)),
             (Err(e), None) => return Err(e),
         };
         warnings.extend(parsed.warnings);
-        if decoded.encoding != "UTF-8" {
-            warnings.push(format!("decoded as {} (not UTF-8)", decoded.encoding));
+        if parsed.encoding != "UTF-8" {
+            warnings.push(format!("decoded as {} (not UTF-8)", parsed.encoding));
         }
         Ok(Sample {
             schema: parsed.schema,
-            batches: vec![parsed.batch],
+            batches,
             row_count: (!truncated).then_some(parsed.rows_seen),
             warnings,
         })
@@ -345,9 +370,9 @@ impl LakeConnector {
         &self,
         asset: &str,
         files: Vec<ObjectMeta>,
-        columns: &[String],
+        projection: &Projection,
         batch_rows: usize,
-    ) -> Result<BoxStream<'static, Result<RecordBatch>>> {
+    ) -> Result<(SchemaRef, BoxStream<'static, Result<RecordBatch>>)> {
         // The first file fixes the output types and tells a missing column before any reading.
         let first = files
             .first()
@@ -361,7 +386,7 @@ impl LakeConnector {
             .iter()
             .map(|f| f.name().clone())
             .collect();
-        let indexes = resolve_columns(asset, &names, columns)?;
+        let indexes = resolve_columns(asset, &names, &projected_columns(projection, &names))?;
         let out_schema: SchemaRef = Arc::new(Schema::new(
             indexes
                 .iter()
@@ -371,7 +396,8 @@ impl LakeConnector {
         let store = self.store.clone();
         let identity = self.identity.clone();
         let name = asset.to_string();
-        Ok(spawn_batches("lake", name.clone(), move |tx| async move {
+        let schema = out_schema.clone();
+        let batches = spawn_batches("lake", name.clone(), move |tx| async move {
             for meta in files {
                 let reader = StoreFileReader::new(store.clone(), meta.location.clone(), meta.size);
                 let result = scan_parquet_file(
@@ -393,7 +419,8 @@ impl LakeConnector {
                     }
                 }
             }
-        }))
+        });
+        Ok((schema, batches))
     }
 
     /// Streams the requested columns of a CSV or JSON lines file: fetched, decompressed,
@@ -427,7 +454,7 @@ impl LakeConnector {
                     |e| cloud::asset_error(identity.as_ref(), &name, e),
                     failure.clone(),
                 );
-                text_stream::stream_columns(
+                text::stream_columns(
                     &name,
                     format,
                     compression,
@@ -596,6 +623,25 @@ impl Connector for LakeConnector {
         "lake"
     }
 
+    async fn read(&self, asset: &AssetInfo, request: &ReadRequest) -> Result<Read> {
+        match request.mode {
+            ReadMode::Sample => {
+                let limit = request.sample_limit(&asset.name)?;
+                let sample = self.sample(asset, limit).await?;
+                Read::from_sample(&asset.name, sample, request)
+            }
+            ReadMode::FullPass => {
+                let (schema, batches) = self
+                    .full_pass(asset, &request.projection, request.batch_rows)
+                    .await?;
+                Ok(Read::full_pass(schema, batches, request))
+            }
+        }
+    }
+}
+
+impl LakeConnector {
+    /// Reads up to `limit` rows: a spread of a dataset's files, or the start of a text file.
     async fn sample(&self, asset: &AssetInfo, limit: usize) -> Result<Sample> {
         let files = self.asset_files(asset).await?;
         match files.format {
@@ -607,22 +653,38 @@ impl Connector for LakeConnector {
         }
     }
 
-    async fn scan_columns(
+    /// Streams every row of the projected columns of every file of the asset.
+    async fn full_pass(
         &self,
         asset: &AssetInfo,
-        columns: &[String],
+        projection: &Projection,
         batch_rows: usize,
-    ) -> Result<BoxStream<'static, Result<RecordBatch>>> {
+    ) -> Result<(SchemaRef, BoxStream<'static, Result<RecordBatch>>)> {
         let files = self.asset_files(asset).await?;
         let batch_rows = batch_rows.max(1);
         match files.format {
             FileFormat::Parquet => {
-                self.scan_parquet(&asset.name, files.files, columns, batch_rows)
+                self.scan_parquet(&asset.name, files.files, projection, batch_rows)
                     .await
             }
             format => {
-                self.scan_text(&asset.name, format, &files.files[0], columns, batch_rows)
-                    .await
+                // A CSV file names its columns in its header; JSON lines in its objects' keys,
+                // taken from the first objects as a sample would.
+                let columns = match projection {
+                    Projection::Columns(columns) => columns.clone(),
+                    Projection::All => self
+                        .sample(asset, ALL_COLUMNS_FROM_ROWS)
+                        .await?
+                        .schema
+                        .fields()
+                        .iter()
+                        .map(|f| f.name().clone())
+                        .collect(),
+                };
+                let stream = self
+                    .scan_text(&asset.name, format, &files.files[0], &columns, batch_rows)
+                    .await?;
+                Ok((utf8_schema(&columns), stream))
             }
         }
     }

@@ -1,13 +1,16 @@
 //! Data sources for mulu.
 //!
 //! A [`Connector`] lists the data assets of one source (tables of a database, files and
-//! datasets of a folder or bucket) and reads a bounded sample of an asset as Arrow
-//! [`RecordBatch`]es. Connectors never write to a source and never read more than a sample
-//! needs; the scanner decides what to do with the rows.
+//! datasets of a folder or bucket) and answers a [`ReadRequest`] for an asset (a bounded
+//! sample, or a full pass over a few columns) with Arrow [`RecordBatch`]es. Connectors never
+//! write to a source and never read more than a request needs; the scanner decides what to
+//! do with the rows.
 //!
-//! Database connectors (SQLite, PostgreSQL, MySQL/MariaDB) are read-only by construction: every
-//! session is put in read-only mode as it connects, every query runs under a statement timeout,
-//! and each source holds at most a few connections ([`SourceOptions`]). No connector logs or
+//! SQL databases (SQLite, PostgreSQL, MySQL/MariaDB) are read by one generic SQL connector,
+//! with one dialect per database saying what differs (quoting, types, catalogs, sampling,
+//! session setup, error codes). They are read-only by construction: every session is put in
+//! read-only mode as it connects, every query runs under a statement timeout, and each source
+//! holds at most a few connections ([`SourceOptions`]). No connector logs or
 //! prints values it reads, and passwords never appear in URLs shown to users or in errors.
 //!
 //! Files are read by one [`LakeConnector`] whatever holds them: a local folder, or a bucket
@@ -23,34 +26,29 @@
 
 mod batch;
 mod cloud;
-mod db;
+mod compression;
 mod error;
 mod filter;
 mod lake;
-mod mysql;
 mod options;
 mod parquet_reader;
-mod postgres;
+mod read;
 mod source;
-mod sqlite;
+mod sql;
 mod text;
-mod text_stream;
 
 use std::sync::Arc;
 
 use arrow_array::RecordBatch;
 use arrow_schema::SchemaRef;
 use async_trait::async_trait;
-use futures::stream::BoxStream;
 
 pub use error::{Error, Result};
 pub use filter::FilteredConnector;
 pub use lake::LakeConnector;
-pub use mysql::MySqlConnector;
 pub use options::SourceOptions;
-pub use postgres::PostgresConnector;
+pub use read::{ConnectorExt, Projection, Read, ReadMode, ReadRequest};
 pub use source::{open_source, open_source_with, redact_url, OpenedSource};
-pub use sqlite::SqliteConnector;
 
 /// What sort of thing an asset is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -130,12 +128,16 @@ impl Sample {
 /// # Contract
 /// - `list_assets` returns every asset the connector can read, cheaply: from catalogs,
 ///   listings and statistics, never by reading the data.
-/// - `sample` reads at most `limit` rows of one listed asset and never writes to the source.
+/// - `read` answers one [`ReadRequest`]: a [`ReadMode::Sample`] reads at most the limit's
+///   rows and as little else as the source allows; a [`ReadMode::FullPass`] streams every
+///   row of the projected columns in batches of at most `batch_rows`, holding one batch in
+///   memory. Neither writes to the source.
 /// - Errors name the asset and the cause; one asset's error never stops the others.
-/// - `scan_columns` is optional (it defaults to [`Error::Unsupported`]); where implemented it
-///   streams every row of the asset, but only the requested columns, in bounded batches.
 /// - An asset that does not exist is [`Error::NotFound`], whether it was never there or
-///   vanished after listing.
+///   vanished after listing; so is a projected column the asset lacks. Errors met in the
+///   middle of a full pass arrive as stream items.
+///
+/// [`ConnectorExt`] spells the two common requests as `sample` and `scan_columns`.
 #[async_trait]
 pub trait Connector: Send + Sync {
     /// The source's URL with any credentials redacted, safe to print.
@@ -149,33 +151,13 @@ pub trait Connector: Send + Sync {
     /// Lists the assets of the source.
     async fn list_assets(&self) -> Result<Vec<AssetInfo>>;
 
-    /// Reads up to `limit` rows of `asset`.
-    async fn sample(&self, asset: &AssetInfo, limit: usize) -> Result<Sample>;
-
-    /// Reads every row of `asset`, but only `columns`, as a stream of batches of at most
-    /// `batch_rows` rows.
-    ///
-    /// This is the one operation that reads a whole asset; the scanner uses it after sampling
-    /// to count distinct persons in the columns it classified, so it asks for few columns.
-    /// Batches hold the requested columns in the requested order, with values typed as in
-    /// [`Connector::sample`]'s batches (database connectors return text). Rows arrive as the
-    /// source produces them; nothing buffers the whole asset.
+    /// Reads `asset` as `request` asks.
     ///
     /// # Errors
-    /// [`Error::Unsupported`] unless the connector implements it; [`Error::NotFound`] when the
-    /// asset or one of the columns does not exist. Errors met mid-stream arrive as stream items.
-    async fn scan_columns(
-        &self,
-        asset: &AssetInfo,
-        columns: &[String],
-        batch_rows: usize,
-    ) -> Result<BoxStream<'static, Result<RecordBatch>>> {
-        let _ = (asset, columns, batch_rows);
-        Err(Error::Unsupported {
-            operation: "scan_columns",
-            connector: self.backend(),
-        })
-    }
+    /// [`Error::NotFound`] when the asset or a projected column does not exist,
+    /// [`Error::InvalidOption`] for a sample without a row limit, and the backend's own
+    /// errors (permission, timeout, undecodable data).
+    async fn read(&self, asset: &AssetInfo, request: &ReadRequest) -> Result<Read>;
 }
 
 /// A shareable connector.

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
+use serde::{Deserialize, Deserializer};
 
 use crate::{Error, Result};
 
@@ -12,7 +13,13 @@ use crate::{Error, Result};
 ///
 /// The defaults are deliberately gentle on production databases: two connections and a 30 s
 /// statement timeout per source.
-#[derive(Debug, Clone)]
+///
+/// Deserialises from a config table whose keys are the field names (the timeout as
+/// `statement_timeout_secs`, in seconds); missing keys keep their defaults. A config file
+/// embeds it in its own source entry, so the options are declared once, here. There is
+/// deliberately no key for a password or secret key: only where to find them.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
 pub struct SourceOptions {
     /// Globs over asset names (`schema.table` in PostgreSQL, `database.table` in MySQL, the
     /// table or path elsewhere). Empty means every asset.
@@ -21,7 +28,12 @@ pub struct SourceOptions {
     pub exclude: Vec<String>,
     /// Most connections a database source opens at once.
     pub max_connections: u32,
-    /// Longest a single query may run before the server cancels it.
+    /// Longest a single query may run before the server cancels it (`statement_timeout_secs`
+    /// in a config file).
+    #[serde(
+        rename = "statement_timeout_secs",
+        deserialize_with = "duration_from_secs"
+    )]
     pub statement_timeout: Duration,
     /// Environment variable holding the password, used when the URL has none.
     pub password_env: Option<String>,
@@ -68,10 +80,16 @@ impl Default for SourceOptions {
     }
 }
 
+/// A whole number of seconds, as config files write durations.
+fn duration_from_secs<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Duration, D::Error> {
+    u64::deserialize(deserializer).map(Duration::from_secs)
+}
+
 impl SourceOptions {
     /// The password to use when the URL has none: from `password_env`, else `password_file`.
     ///
     /// The value is never part of an error message; errors name only the variable or file.
+    #[cfg_attr(not(any(feature = "postgres", feature = "mysql")), allow(dead_code))]
     pub(crate) fn external_password(&self) -> Result<Option<String>> {
         if let Some(var) = &self.password_env {
             return match std::env::var(var) {
@@ -101,6 +119,7 @@ impl SourceOptions {
     ///
     /// `None` leaves credentials to the standard AWS sources (environment, profile, instance
     /// role). Errors name the options and variables involved, never the secret.
+    #[cfg_attr(not(feature = "cloud"), allow(dead_code))]
     pub(crate) fn s3_credentials(&self) -> Result<Option<(String, String)>> {
         let key_id = match &self.access_key_id {
             Some(id) if !id.trim().is_empty() => id.trim().to_string(),
@@ -197,6 +216,7 @@ pub(crate) fn scrub(detail: impl ToString, password: Option<&str>) -> String {
 }
 
 /// Decodes `%XX` escapes (a URL's user or password); invalid escapes are kept as written.
+#[cfg_attr(not(any(feature = "postgres", feature = "mysql")), allow(dead_code))]
 pub(crate) fn percent_decode(s: &str) -> String {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
@@ -219,6 +239,19 @@ pub(crate) fn percent_decode(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn deserialises_from_config_keys_keeping_defaults() {
+        let o: SourceOptions = serde_json::from_str(
+            r#"{"include": ["crm.*"], "statement_timeout_secs": 5, "path_style": true}"#,
+        )
+        .unwrap();
+        assert_eq!(o.include, ["crm.*"]);
+        assert_eq!(o.statement_timeout, Duration::from_secs(5));
+        assert!(o.path_style);
+        assert_eq!(o.max_connections, SourceOptions::default().max_connections);
+        assert!(o.password_env.is_none());
+    }
 
     #[test]
     fn include_and_exclude_globs() {

@@ -3,11 +3,15 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::cloud::{self, Cloud};
-use crate::{
-    filter, Error, LakeConnector, MySqlConnector, PostgresConnector, Result, SharedConnector,
-    SourceOptions, SqliteConnector,
-};
+#[cfg(feature = "cloud")]
+use crate::cloud;
+use crate::cloud::Cloud;
+#[cfg(feature = "mysql")]
+use crate::sql::MySqlDialect;
+#[cfg(feature = "postgres")]
+use crate::sql::PostgresDialect;
+use crate::sql::{SqlConnector, SqliteDialect};
+use crate::{filter, Error, LakeConnector, Result, SharedConnector, SourceOptions};
 
 /// The connectors one SOURCE argument expanded to.
 ///
@@ -68,8 +72,18 @@ async fn open_unfiltered(spec: &str, options: &SourceOptions) -> Result<OpenedSo
         .map(|(s, _)| s.to_ascii_lowercase())
         .unwrap_or_default();
     let database: Option<SharedConnector> = match scheme.as_str() {
-        "postgres" | "postgresql" => Some(Arc::new(PostgresConnector::open(spec, options).await?)),
-        "mysql" | "mariadb" => Some(Arc::new(MySqlConnector::open(spec, options).await?)),
+        #[cfg(feature = "postgres")]
+        "postgres" | "postgresql" => Some(Arc::new(
+            SqlConnector::<PostgresDialect>::open(spec, options).await?,
+        )),
+        #[cfg(not(feature = "postgres"))]
+        "postgres" | "postgresql" => return Err(built_without("postgres", display_url)),
+        #[cfg(feature = "mysql")]
+        "mysql" | "mariadb" => Some(Arc::new(
+            SqlConnector::<MySqlDialect>::open(spec, options).await?,
+        )),
+        #[cfg(not(feature = "mysql"))]
+        "mysql" | "mariadb" => return Err(built_without("mysql", display_url)),
         _ => None,
     };
     if let Some(conn) = database {
@@ -79,15 +93,14 @@ async fn open_unfiltered(spec: &str, options: &SourceOptions) -> Result<OpenedSo
         });
     }
     if let Some(cloud) = Cloud::from_scheme(&scheme) {
-        let lake = cloud::open(cloud, spec, &display_url, options).await?;
+        let lake = open_bucket(cloud, spec, &display_url, options).await?;
         return Ok(OpenedSource {
             display_url,
             connectors: vec![Arc::new(lake)],
         });
     }
-    if let Some(rest) = spec.strip_prefix("sqlite://") {
-        let path = PathBuf::from(rest.split('?').next().unwrap_or(rest));
-        let conn = SqliteConnector::open(&path, display_url.clone()).await?;
+    if spec.starts_with("sqlite://") {
+        let conn = SqlConnector::<SqliteDialect>::open(spec, options).await?;
         return Ok(OpenedSource {
             display_url,
             connectors: vec![Arc::new(conn)],
@@ -107,10 +120,51 @@ async fn open_unfiltered(spec: &str, options: &SourceOptions) -> Result<OpenedSo
     } else {
         PathBuf::from(spec)
     };
-    open_local_path(&path, display_url).await
+    open_local_path(&path, display_url, options).await
 }
 
-async fn open_local_path(path: &Path, display_url: String) -> Result<OpenedSource> {
+/// Opens a bucket URL as a lake (see [`cloud::open`]).
+#[cfg(feature = "cloud")]
+async fn open_bucket(
+    cloud: Cloud,
+    spec: &str,
+    display_url: &str,
+    options: &SourceOptions,
+) -> Result<LakeConnector> {
+    cloud::open(cloud, spec, display_url, options).await
+}
+
+/// Bucket URLs need the `cloud` feature.
+#[cfg(not(feature = "cloud"))]
+async fn open_bucket(
+    _cloud: Cloud,
+    _spec: &str,
+    display_url: &str,
+    _options: &SourceOptions,
+) -> Result<LakeConnector> {
+    Err(built_without("cloud", display_url.to_string()))
+}
+
+/// The error for a SOURCE whose backend was left out of this build by its Cargo feature.
+#[cfg_attr(
+    all(feature = "postgres", feature = "mysql", feature = "cloud"),
+    allow(dead_code)
+)]
+fn built_without(feature: &str, display_url: String) -> Error {
+    Error::UnsupportedSource {
+        source_url: display_url,
+        reason: format!(
+            "this mulu was built without the {feature} feature; rebuild with \
+             `cargo build -p scanner --features {feature}` (it is on by default)"
+        ),
+    }
+}
+
+async fn open_local_path(
+    path: &Path,
+    display_url: String,
+    options: &SourceOptions,
+) -> Result<OpenedSource> {
     let meta = tokio::fs::metadata(path)
         .await
         .map_err(|e| Error::NotFound {
@@ -119,7 +173,7 @@ async fn open_local_path(path: &Path, display_url: String) -> Result<OpenedSourc
         })?;
     if meta.is_file() && is_sqlite_file(path) {
         let url = format!("sqlite://{}", path.display());
-        let conn = SqliteConnector::open(path, url).await?;
+        let conn = SqlConnector::<SqliteDialect>::open(&url, options).await?;
         return Ok(OpenedSource {
             display_url,
             connectors: vec![Arc::new(conn)],
@@ -134,7 +188,9 @@ async fn open_local_path(path: &Path, display_url: String) -> Result<OpenedSourc
             .map_err(|e| Error::backend("lake", &display_url, e))?;
         for db in databases {
             let url = format!("sqlite://{}", db.display());
-            connectors.push(Arc::new(SqliteConnector::open(&db, url).await?));
+            connectors.push(Arc::new(
+                SqlConnector::<SqliteDialect>::open(&url, options).await?,
+            ));
         }
     }
     Ok(OpenedSource {
@@ -219,6 +275,43 @@ mod tests {
             "postgres://scanner:***@db.internal:5432/crm?sslmode=require&password=***"
         );
         assert!(!r.contains("hunter2"));
+    }
+
+    #[test]
+    fn a_compiled_out_backend_names_its_feature_and_hides_the_password() {
+        let err = built_without("postgres", redact_url("postgres://u:hunter2@db/crm"));
+        let msg = err.to_string();
+        assert!(
+            msg.contains("this mulu was built without the postgres feature"),
+            "{msg}"
+        );
+        assert!(!msg.contains("hunter2"), "{msg}");
+    }
+
+    /// Only in builds that leave backends out (`--no-default-features`).
+    #[cfg(not(all(feature = "postgres", feature = "mysql", feature = "cloud")))]
+    #[tokio::test]
+    async fn urls_of_compiled_out_backends_are_refused_by_name() {
+        for (feature, url) in [
+            ("postgres", "postgres://scanner:pw@127.0.0.1:1/crm"),
+            ("mysql", "mysql://scanner:pw@127.0.0.1:1/crm"),
+            ("cloud", "s3://bucket/prefix"),
+        ] {
+            let compiled_in = match feature {
+                "postgres" => cfg!(feature = "postgres"),
+                "mysql" => cfg!(feature = "mysql"),
+                _ => cfg!(feature = "cloud"),
+            };
+            if compiled_in {
+                continue;
+            }
+            let err = open_source(url).await.err().unwrap();
+            assert!(
+                err.to_string()
+                    .contains(&format!("built without the {feature} feature")),
+                "{err}"
+            );
+        }
     }
 
     #[test]

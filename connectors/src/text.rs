@@ -1,328 +1,627 @@
-//! Text formats: encoding detection, CSV and JSON lines, all read into string columns.
+//! The one text reader (CSV or JSON lines): decompress, decode and parse as one stream, so
+//! memory stays bounded whatever the file size. A full pass runs it over the whole object on
+//! a blocking thread; a sample runs it over the window it fetched, with a row limit.
+//!
+//! Layers, each a [`Read`]: the object's bytes ([`StoreReader`]), the decompressor
+//! ([`Tagged`] around it), the decoder to UTF-8 ([`Utf8Reader`]), then the CSV or line
+//! parser. A layer that fails records a complete, actionable [`Error`] in a shared
+//! [`Failure`] slot and returns a plain I/O error upward; the first recorded failure is what
+//! the caller reports, so a cut gzip stream is reported as such, not as a CSV error.
 
-use std::io::{BufRead, Read};
-use std::sync::Arc;
+use std::io::{self, BufRead, BufReader, Read};
+use std::sync::{Arc, Mutex};
 
-use arrow_array::{ArrayRef, RecordBatch, StringArray};
-use arrow_schema::{DataType, Field, Schema, SchemaRef};
+use bytes::Bytes;
+use futures::stream::BoxStream;
+use futures::StreamExt;
 
-use crate::{Error, Result};
+use arrow_array::RecordBatch;
+use arrow_schema::SchemaRef;
 
-/// Text decoded from a file, and the encoding it was in.
-pub(crate) struct Decoded {
-    pub text: String,
+use crate::batch::{resolve_columns, utf8_schema, BatchSender, StringRows};
+use crate::compression::Compression;
+use crate::lake::TEXT_WINDOW_BYTES;
+use crate::{Error, FileFormat, Result};
+
+/// A JSON line longer than this is an error rather than a memory hazard.
+const MAX_LINE_BYTES: usize = 64 << 20;
+
+/// Bytes read from the layer below per decode step.
+const READ_CHUNK: usize = 256 << 10;
+
+/// The first failure of any layer.
+#[derive(Clone, Default)]
+pub(crate) struct Failure(Arc<Mutex<Option<Error>>>);
+
+impl Failure {
+    /// Records `error` unless an earlier layer already failed; returns an I/O error for the
+    /// layer above.
+    fn record(&self, error: Error) -> io::Error {
+        let mut slot = self.0.lock().expect("not poisoned");
+        slot.get_or_insert(error);
+        io::Error::other("see the recorded failure")
+    }
+
+    fn take(&self) -> Option<Error> {
+        self.0.lock().expect("not poisoned").take()
+    }
+
+    fn is_set(&self) -> bool {
+        self.0.lock().expect("not poisoned").is_some()
+    }
+}
+
+/// The bytes of an object, pulled chunk by chunk from its async stream.
+pub(crate) struct StoreReader<F> {
+    stream: BoxStream<'static, object_store::Result<Bytes>>,
+    chunk: Bytes,
+    runtime: tokio::runtime::Handle,
+    map_error: F,
+    failure: Failure,
+}
+
+impl<F: Fn(object_store::Error) -> Error> StoreReader<F> {
+    pub(crate) fn new(
+        stream: BoxStream<'static, object_store::Result<Bytes>>,
+        runtime: tokio::runtime::Handle,
+        map_error: F,
+        failure: Failure,
+    ) -> Self {
+        Self {
+            stream,
+            chunk: Bytes::new(),
+            runtime,
+            map_error,
+            failure,
+        }
+    }
+}
+
+impl<F: Fn(object_store::Error) -> Error> Read for StoreReader<F> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        while self.chunk.is_empty() {
+            match self.runtime.block_on(self.stream.next()) {
+                None => return Ok(0),
+                Some(Ok(chunk)) => self.chunk = chunk,
+                Some(Err(e)) => return Err(self.failure.record((self.map_error)(e))),
+            }
+        }
+        let n = buf.len().min(self.chunk.len());
+        buf[..n].copy_from_slice(&self.chunk.split_to(n));
+        Ok(n)
+    }
+}
+
+/// A decompressor whose errors are recorded as truncated or corrupt data of the asset.
+struct Tagged<R> {
+    inner: R,
+    asset: String,
+    compression: Compression,
+    decoded: usize,
+    failure: Failure,
+}
+
+impl<R: Read> Read for Tagged<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        match self.inner.read(buf) {
+            Ok(n) => {
+                self.decoded += n;
+                Ok(n)
+            }
+            Err(e) if self.failure.is_set() => Err(e),
+            Err(e) => Err(self.failure.record(crate::compression::stream_error(
+                &self.asset,
+                self.compression,
+                &e,
+                self.decoded,
+            ))),
+        }
+    }
+}
+
+/// The encoding of the text, judged like a sample judges it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// Nothing decided yet: the look-ahead window is still filling.
+    Undecided,
+    /// UTF-8, and every byte so far was ASCII: a later non-UTF-8 byte means GB18030 (which
+    /// reads ASCII the same), not an error.
+    Ascii,
+    Utf8,
+    Gb18030,
+}
+
+/// Decodes UTF-8 (BOM dropped) or GB18030 text to UTF-8, incrementally. The encoding is
+/// chosen on the first [`TEXT_WINDOW_BYTES`] as the sample does: UTF-8 if that window is
+/// valid UTF-8, GB18030 otherwise.
+struct Utf8Reader<R> {
+    inner: R,
+    asset: String,
+    mode: Mode,
+    gb18030: encoding_rs::Decoder,
+    /// The GB18030 decoder has been told the input ended (it must not be used again).
+    gb18030_done: bool,
+    /// Raw bytes not decoded yet.
+    raw: Vec<u8>,
+    /// Bytes of the file consumed before `raw`, for error positions.
+    offset: u64,
+    eof: bool,
+    out: Vec<u8>,
+    pos: usize,
+    failure: Failure,
+}
+
+impl<R: Read> Utf8Reader<R> {
+    fn new(inner: R, asset: &str, failure: Failure) -> Self {
+        Self {
+            inner,
+            asset: asset.to_string(),
+            mode: Mode::Undecided,
+            gb18030: encoding_rs::GB18030.new_decoder_without_bom_handling(),
+            gb18030_done: false,
+            raw: Vec::new(),
+            offset: 0,
+            eof: false,
+            out: Vec::new(),
+            pos: 0,
+            failure,
+        }
+    }
+
+    /// Reads more raw bytes; `false` at the end of the input.
+    fn read_raw(&mut self, want: usize) -> io::Result<bool> {
+        let start = self.raw.len();
+        self.raw.resize(start + want, 0);
+        let n = loop {
+            match self.inner.read(&mut self.raw[start..]) {
+                Ok(n) => break n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => {
+                    self.raw.truncate(start);
+                    return Err(e);
+                }
+            }
+        };
+        self.raw.truncate(start + n);
+        if n == 0 {
+            self.eof = true;
+        }
+        Ok(n > 0)
+    }
+
+    /// The encoding chosen (`UTF-8` until the first bytes are decoded).
+    fn encoding(&self) -> &'static str {
+        match self.mode {
+            Mode::Gb18030 => "GB18030",
+            Mode::Undecided | Mode::Ascii | Mode::Utf8 => "UTF-8",
+        }
+    }
+
+    fn fail(&self, detail: String) -> io::Error {
+        self.failure
+            .record(Error::invalid(&self.asset, "text", detail))
+    }
+
+    /// Chooses the encoding from the look-ahead window (and drops a UTF-8 BOM).
+    fn decide(&mut self) -> io::Result<()> {
+        while !self.eof && self.raw.len() < TEXT_WINDOW_BYTES as usize {
+            self.read_raw(READ_CHUNK)?;
+        }
+        if self.raw.starts_with(b"\xEF\xBB\xBF") {
+            self.raw.drain(..3);
+            self.offset += 3;
+        }
+        let ascii_or_utf8 = |prefix: &[u8]| {
+            if prefix.is_ascii() {
+                Mode::Ascii
+            } else {
+                Mode::Utf8
+            }
+        };
+        self.mode = match std::str::from_utf8(&self.raw) {
+            Ok(_) => ascii_or_utf8(&self.raw),
+            // Only a character cut at the end of the window: still UTF-8.
+            Err(e) if e.error_len().is_none() && !self.eof => {
+                ascii_or_utf8(&self.raw[..e.valid_up_to()])
+            }
+            Err(_) => Mode::Gb18030,
+        };
+        Ok(())
+    }
+
+    /// Decodes the next piece of text into `out`; leaves `out` empty only at the end.
+    fn fill(&mut self) -> io::Result<()> {
+        self.out.clear();
+        self.pos = 0;
+        if self.mode == Mode::Undecided {
+            self.decide()?;
+        }
+        loop {
+            if self.raw.is_empty() && !self.eof {
+                self.read_raw(READ_CHUNK)?;
+            }
+            match self.mode {
+                Mode::Ascii | Mode::Utf8 => self.decode_utf8()?,
+                Mode::Gb18030 if self.gb18030_done => return Ok(()),
+                Mode::Gb18030 => self.decode_gb18030(self.eof)?,
+                Mode::Undecided => unreachable!("decided above"),
+            }
+            if !self.out.is_empty() || (self.eof && self.raw.is_empty()) {
+                return Ok(());
+            }
+            // Only part of a character so far (or the encoding just changed): read on.
+            if !self.eof && self.mode != Mode::Gb18030 {
+                self.read_raw(READ_CHUNK)?;
+            }
+        }
+    }
+
+    fn decode_utf8(&mut self) -> io::Result<()> {
+        let valid = match std::str::from_utf8(&self.raw) {
+            Ok(_) => self.raw.len(),
+            Err(e) if e.error_len().is_none() && !self.eof => e.valid_up_to(),
+            Err(e) => {
+                let bad = e.valid_up_to();
+                if self.mode == Mode::Ascii && self.raw[..bad].is_ascii() {
+                    // ASCII so far, then a byte that is not UTF-8: the file is GB18030.
+                    self.mode = Mode::Gb18030;
+                    return Ok(());
+                }
+                return Err(self.fail(format!(
+                    "the file is UTF-8 in its first {} MiB but has a byte that is not UTF-8 at \
+                     offset {}; re-export it in one encoding (UTF-8)",
+                    TEXT_WINDOW_BYTES >> 20,
+                    self.offset + bad as u64
+                )));
+            }
+        };
+        if self.mode == Mode::Ascii && !self.raw[..valid].is_ascii() {
+            self.mode = Mode::Utf8;
+        }
+        self.out.extend_from_slice(&self.raw[..valid]);
+        self.raw.drain(..valid);
+        self.offset += valid as u64;
+        Ok(())
+    }
+
+    fn decode_gb18030(&mut self, last: bool) -> io::Result<()> {
+        let mut read_total = 0;
+        loop {
+            let room = self
+                .gb18030
+                .max_utf8_buffer_length_without_replacement(self.raw.len() - read_total)
+                .unwrap_or(READ_CHUNK * 4)
+                .max(16);
+            let start = self.out.len();
+            self.out.resize(start + room, 0);
+            let (result, read, written) = self.gb18030.decode_to_utf8_without_replacement(
+                &self.raw[read_total..],
+                &mut self.out[start..],
+                last,
+            );
+            self.out.truncate(start + written);
+            read_total += read;
+            match result {
+                encoding_rs::DecoderResult::InputEmpty => break,
+                encoding_rs::DecoderResult::OutputFull => continue,
+                encoding_rs::DecoderResult::Malformed(_, _) => {
+                    let at = self.offset + read_total as u64;
+                    return Err(self.fail(format!(
+                        "the bytes are neither UTF-8 nor GB18030/GBK (bad sequence before \
+                         offset {at}); re-export the file as UTF-8"
+                    )));
+                }
+            }
+        }
+        self.raw.drain(..read_total);
+        self.offset += read_total as u64;
+        self.gb18030_done = last;
+        Ok(())
+    }
+}
+
+impl<R: Read> Read for Utf8Reader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.pos == self.out.len() {
+            self.fill()?;
+        }
+        let n = buf.len().min(self.out.len() - self.pos);
+        buf[..n].copy_from_slice(&self.out[self.pos..self.pos + n]);
+        self.pos += n;
+        Ok(n)
+    }
+}
+
+/// Tells the caller of a full pass whether the stream got going: a file that cannot be
+/// opened, decoded or whose header lacks a requested column fails the call itself, as it
+/// does for every other connector; later failures end the stream instead.
+pub(crate) struct Ready(Option<tokio::sync::oneshot::Sender<Result<()>>>);
+
+impl Ready {
+    /// For a read whose caller waits for the whole answer anyway (a sample).
+    pub(crate) fn unwatched() -> Self {
+        Self(None)
+    }
+
+    pub(crate) fn new(signal: tokio::sync::oneshot::Sender<Result<()>>) -> Self {
+        Self(Some(signal))
+    }
+
+    fn ok(&mut self) {
+        if let Some(signal) = self.0.take() {
+            let _ = signal.send(Ok(()));
+        }
+    }
+
+    /// Hands `error` to the caller if the stream has not started; otherwise gives it back.
+    fn fail(&mut self, error: Error) -> Option<Error> {
+        match self.0.take() {
+            Some(signal) => {
+                let _ = signal.send(Err(error));
+                None
+            }
+            None => Some(error),
+        }
+    }
+}
+
+/// What to read from a text file: the one description a sample and a full pass share.
+pub(crate) struct TextRead<'a> {
+    pub asset: &'a str,
+    pub format: FileFormat,
+    /// How the bytes handed to [`read_text`] are compressed.
+    pub compression: Compression,
+    /// The columns to return; `None` for every column (a CSV header, or the keys of the
+    /// objects read).
+    pub columns: Option<&'a [String]>,
+    /// Rows to return at most. Rows past it are still parsed and counted (a sample reads a
+    /// bounded window, and its row count is exact when the window is the whole file).
+    pub limit: Option<usize>,
+    /// Most rows per batch.
+    pub batch_rows: usize,
+}
+
+/// What a text read learned besides its rows.
+pub(crate) struct TextSummary {
+    /// The returned columns (all text).
+    pub schema: SchemaRef,
+    /// Rows in the bytes read, returned or not.
+    pub rows_seen: u64,
+    /// Skipped lines and the like.
+    pub warnings: Vec<String>,
+    /// `UTF-8` or `GB18030`.
     pub encoding: &'static str,
 }
 
-/// Decodes UTF-8 (with or without BOM), falling back to GB18030, the superset of GBK that
-/// Chinese systems export. Returns an error when neither decodes cleanly.
-pub(crate) fn decode(asset: &str, bytes: &[u8]) -> Result<Decoded> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    match std::str::from_utf8(bytes) {
-        Ok(s) => Ok(Decoded {
-            text: s.to_string(),
-            encoding: "UTF-8",
-        }),
-        Err(utf8_err) => {
-            let (text, _, had_errors) = encoding_rs::GB18030.decode(bytes);
-            if had_errors {
-                return Err(Error::invalid(
-                    asset,
-                    "text",
-                    format!(
-                        "the bytes are neither UTF-8 ({utf8_err}) nor GB18030/GBK; re-export the file as UTF-8"
-                    ),
-                ));
-            }
-            Ok(Decoded {
-                text: text.into_owned(),
-                encoding: "GB18030",
-            })
-        }
-    }
-}
-
-/// How a text file is compressed, judged by its name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Compression {
-    None,
-    Gzip,
-    Zstd,
-}
-
-impl Compression {
-    /// `.gz`/`.gzip` is gzip, `.zst`/`.zstd` is zstd (case-insensitive), anything else plain.
-    pub(crate) fn of(name: &str) -> Self {
-        let ext = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
-        match ext.as_deref() {
-            Some("gz" | "gzip") => Compression::Gzip,
-            Some("zst" | "zstd") => Compression::Zstd,
-            _ => Compression::None,
-        }
-    }
-
-    pub(crate) fn name(self) -> &'static str {
-        match self {
-            Compression::None => "text",
-            Compression::Gzip => "gzip",
-            Compression::Zstd => "zstd",
-        }
-    }
-
-    /// A streaming decoder over `compressed` (a slice for a sample's window, a buffered
-    /// object stream for a full pass). Gzip accepts several concatenated members
-    /// (`cat a.gz b.gz`, bgzip, Hadoop output), as zstd accepts several frames.
-    pub(crate) fn reader<'a>(
-        self,
-        asset: &str,
-        compressed: impl BufRead + 'a,
-    ) -> Result<Box<dyn Read + 'a>> {
-        Ok(match self {
-            Compression::None => Box::new(compressed),
-            Compression::Gzip => Box::new(flate2::bufread::MultiGzDecoder::new(compressed)),
-            Compression::Zstd => Box::new(
-                zstd::stream::read::Decoder::with_buffer(compressed)
-                    .map_err(|e| Error::invalid(asset, "zstd", e))?,
-            ),
-        })
-    }
-}
-
-/// The error for a decompressor that failed after `decoded` bytes of output: a stream that
-/// ends early is a truncated file, anything else corrupt data.
-pub(crate) fn stream_error(
-    asset: &str,
-    compression: Compression,
-    e: &std::io::Error,
-    decoded: usize,
-) -> Error {
-    if is_unexpected_end(e) {
-        Error::invalid(
-            asset,
-            compression.name(),
-            format!(
-                "the {} stream ends early; the file is truncated — re-copy it",
-                compression.name()
-            ),
-        )
-    } else {
-        corrupt(asset, compression, e, decoded)
-    }
-}
-
-/// The decompressed start of a compressed file.
-pub(crate) struct DecompressedWindow {
-    /// At most `window` bytes of text.
-    pub bytes: Vec<u8>,
-    /// More text follows: the window filled up, or only a prefix of the file was given.
-    pub more: bool,
-    /// The whole file was given, and its compressed stream stops before its end: the file
-    /// was cut short (an interrupted copy or download).
-    pub ended_early: bool,
-}
-
-/// Whether a decoder error means "the compressed input ran out mid-stream".
-fn is_unexpected_end(e: &std::io::Error) -> bool {
-    e.kind() == std::io::ErrorKind::UnexpectedEof
-}
-
-/// Decompresses the start of a file, stopping after `window` bytes of output.
-///
-/// `compressed` is the first bytes of the file, `whole` says whether it is all of it. Output
-/// is bounded by `window` however well the data compresses (a 1 MiB gzip bomb inflating to
-/// 1 GiB costs `window` bytes of memory, not 1 GiB), and the decoder stops there.
+/// Decompresses, decodes (UTF-8 or GB18030) and parses `bytes` as `read` says, sending
+/// batches through `send` until it returns `false`. Both the sample (over its window) and
+/// the full pass (over the whole object) are this one read; they differ in the bytes, the
+/// columns and the limit.
 ///
 /// # Errors
-/// [`Error::InvalidData`] when the data is not valid gzip/zstd. A stream that ends early is
-/// not an error here: it is reported in [`DecompressedWindow::ended_early`] (when `whole`)
-/// so the caller can still sample the complete rows before the cut.
-pub(crate) fn decompress_prefix(
-    asset: &str,
-    compression: Compression,
-    compressed: &[u8],
-    whole: bool,
-    window: usize,
-) -> Result<DecompressedWindow> {
-    let mut bytes = Vec::new();
-    let reader = compression.reader(asset, compressed)?;
-    let result = reader.take(window as u64 + 1).read_to_end(&mut bytes);
-    let mut out = DecompressedWindow {
-        more: false,
-        ended_early: false,
-        bytes,
+/// The first failure of any layer, as an error naming the asset: a lower layer's failure
+/// (a cut gzip stream, an undecodable byte) explains a parser error better than the parser.
+pub(crate) fn read_text(
+    read: &TextRead<'_>,
+    bytes: impl Read,
+    failure: &Failure,
+    ready: &mut Ready,
+    send: &dyn Fn(Result<RecordBatch>) -> bool,
+) -> Result<TextSummary> {
+    let asset = read.asset;
+    let buffered = BufReader::with_capacity(READ_CHUNK, bytes);
+    let decompressed = Tagged {
+        inner: read.compression.reader(asset, buffered)?,
+        asset: asset.to_string(),
+        compression: read.compression,
+        decoded: 0,
+        failure: failure.clone(),
     };
-    match result {
-        Ok(_) => {}
-        Err(e) if is_unexpected_end(&e) => {
-            out.more = true;
-            out.ended_early = whole;
-        }
-        Err(e) => return Err(corrupt(asset, compression, &e, out.bytes.len())),
-    }
-    if out.bytes.len() > window {
-        out.bytes.truncate(window);
-        out.more = true;
-    }
-    Ok(out)
-}
-
-fn corrupt(asset: &str, compression: Compression, e: &std::io::Error, decoded: usize) -> Error {
-    Error::invalid(
-        asset,
-        compression.name(),
-        format!(
-            "the {} data is corrupt after {decoded} decompressed bytes ({e}); check that the \
-             file really is {} and re-copy it",
-            compression.name(),
-            compression.name()
-        ),
-    )
-}
-
-/// Drops a trailing partial line when only a prefix of the file was read.
-pub(crate) fn cut_partial_line(bytes: &[u8], truncated: bool) -> &[u8] {
-    if !truncated {
-        return bytes;
-    }
-    match bytes.iter().rposition(|&b| b == b'\n') {
-        Some(end) => &bytes[..=end],
-        None => bytes,
-    }
-}
-
-/// String columns built row by row.
-struct Columns {
-    names: Vec<String>,
-    values: Vec<Vec<Option<String>>>,
-}
-
-impl Columns {
-    fn new(names: Vec<String>) -> Self {
-        let values = names.iter().map(|_| Vec::new()).collect();
-        Self { names, values }
-    }
-
-    fn into_batch(self, asset: &str) -> Result<(SchemaRef, RecordBatch)> {
-        let schema: SchemaRef = Arc::new(Schema::new(
-            self.names
-                .iter()
-                .map(|n| Field::new(n, DataType::Utf8, true))
-                .collect::<Vec<_>>(),
-        ));
-        let arrays: Vec<ArrayRef> = self
-            .values
-            .into_iter()
-            .map(|v| Arc::new(StringArray::from(v)) as ArrayRef)
-            .collect();
-        let batch = RecordBatch::try_new(schema.clone(), arrays)
-            .map_err(|e| Error::backend("lake", asset, e))?;
-        Ok((schema, batch))
-    }
-}
-
-/// A parsed text sample: string columns, the rows seen in the read window, and warnings.
-pub(crate) struct TextSample {
-    pub schema: SchemaRef,
-    pub batch: RecordBatch,
-    pub rows_seen: u64,
-    pub warnings: Vec<String>,
-}
-
-/// Parses CSV with a header row. Rows with the wrong number of fields are an error naming the
-/// line, because a shifted row silently mislabels every column after it.
-pub(crate) fn parse_csv(asset: &str, text: &str, limit: usize) -> Result<TextSample> {
-    let mut reader = arrow_csv::reader::Format::default()
-        .with_header(true)
-        .infer_schema(text.as_bytes(), Some(1))
-        .map_err(|e| Error::invalid(asset, "CSV", e))?
-        .0;
-    // Infer only gave us the header; every column is read as text for classification.
-    let names: Vec<String> = reader.fields().iter().map(|f| f.name().clone()).collect();
-    if names.is_empty() {
-        return Err(Error::invalid(asset, "CSV", "the file has no header row"));
-    }
-    reader = Schema::new(
-        names
-            .iter()
-            .map(|n| Field::new(n, DataType::Utf8, true))
-            .collect::<Vec<_>>(),
-    );
-    let csv = arrow_csv::ReaderBuilder::new(Arc::new(reader))
-        .with_header(true)
-        .with_batch_size(8192)
-        .build(text.as_bytes())
-        .map_err(|e| Error::invalid(asset, "CSV", e))?;
-    let mut cols = Columns::new(names);
-    let mut rows_seen = 0u64;
-    for batch in csv {
-        let batch = batch.map_err(|e| {
-            Error::invalid(
-                asset,
-                "CSV",
-                format!("{e}; check the delimiter and quoting of that line"),
-            )
-        })?;
-        rows_seen += batch.num_rows() as u64;
-        let take = limit
-            .saturating_sub(cols.values[0].len())
-            .min(batch.num_rows());
-        for (i, col) in batch.columns().iter().enumerate() {
-            let strings = col
-                .as_any()
-                .downcast_ref::<StringArray>()
-                .expect("CSV columns are read as Utf8");
-            cols.values[i].extend(strings.iter().take(take).map(|v| v.map(str::to_string)));
-        }
-    }
-    let (schema, batch) = cols.into_batch(asset)?;
-    Ok(TextSample {
+    let mut text = Utf8Reader::new(decompressed, asset, failure.clone());
+    let parsed = match read.format {
+        FileFormat::Csv => csv_rows(read, &mut text, ready, send),
+        FileFormat::JsonLines => json_rows(read, &mut text, ready, send),
+        FileFormat::Parquet => unreachable!("parquet is not a text format"),
+    };
+    let (schema, rows_seen, warnings) = parsed.map_err(|e| failure.take().unwrap_or(e))?;
+    Ok(TextSummary {
         schema,
-        batch,
         rows_seen,
-        warnings: Vec::new(),
+        warnings,
+        encoding: text.encoding(),
     })
 }
 
-/// Parses JSON lines: top-level keys become columns (in order of first appearance); nested
-/// values are kept as compact JSON text. Unparseable lines are skipped with a warning, unless
-/// no line parses at all.
-pub(crate) fn parse_json_lines(asset: &str, text: &str, limit: usize) -> Result<TextSample> {
-    let mut names: Vec<String> = Vec::new();
-    let mut rows: Vec<serde_json::Map<String, serde_json::Value>> = Vec::new();
-    let mut rows_seen = 0u64;
-    let mut bad_lines: Vec<usize> = Vec::new();
-    let mut first_error = None;
-    for (n, line) in text.lines().enumerate() {
-        let line = line.trim();
-        if line.is_empty() {
-            continue;
-        }
-        match serde_json::from_str::<serde_json::Value>(line) {
-            Ok(serde_json::Value::Object(map)) => {
-                rows_seen += 1;
-                if rows.len() < limit {
-                    for key in map.keys() {
-                        if !names.contains(key) {
-                            names.push(key.clone());
-                        }
-                    }
-                    rows.push(map);
-                }
-            }
-            Ok(_) => bad_lines.push(n + 1),
-            Err(e) => {
-                first_error.get_or_insert(e.to_string());
-                bad_lines.push(n + 1);
+/// The full pass: [`read_text`] of the named `columns` of the whole object, every failure
+/// reported through `ready` (before the first batch) or the stream. Runs on a blocking thread.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn stream_columns(
+    asset: &str,
+    format: FileFormat,
+    compression: Compression,
+    bytes: impl Read,
+    columns: &[String],
+    batch_rows: usize,
+    failure: Failure,
+    mut ready: Ready,
+    tx: &BatchSender,
+) {
+    let send = |item: Result<RecordBatch>| tx.blocking_send(item).is_ok();
+    let read = TextRead {
+        asset,
+        format,
+        compression,
+        columns: Some(columns),
+        limit: None,
+        batch_rows,
+    };
+    match read_text(&read, bytes, &failure, &mut ready, &send) {
+        Ok(_) => ready.ok(),
+        Err(e) => {
+            if let Some(e) = ready.fail(e) {
+                send(Err(e));
             }
         }
     }
-    if rows_seen == 0 {
+}
+
+/// Whether another row may be returned.
+fn under_limit(read: &TextRead<'_>, returned: u64) -> bool {
+    read.limit.is_none_or(|limit| returned < limit as u64)
+}
+
+/// CSV rows. A ragged row is an error naming its line: a shifted row would silently
+/// mislabel every column after it. Empty fields are nulls.
+fn csv_rows(
+    read: &TextRead<'_>,
+    text: impl Read,
+    ready: &mut Ready,
+    send: &dyn Fn(Result<RecordBatch>) -> bool,
+) -> Result<(SchemaRef, u64, Vec<String>)> {
+    let asset = read.asset;
+    let csv_error = |e: csv::Error| {
+        Error::invalid(
+            asset,
+            "CSV",
+            format!("{e}; check the delimiter and quoting of that line"),
+        )
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .from_reader(text);
+    let names: Vec<String> = reader
+        .headers()
+        .map_err(csv_error)?
+        .iter()
+        .map(str::to_string)
+        .collect();
+    if names.is_empty() || names.iter().all(String::is_empty) {
+        return Err(Error::invalid(asset, "CSV", "the file has no header row"));
+    }
+    let columns = read
+        .columns
+        .map_or_else(|| names.clone(), <[String]>::to_vec);
+    let indexes = resolve_columns(asset, &names, &columns)?;
+    ready.ok();
+    let schema = utf8_schema(&columns);
+    let mut rows = StringRows::new(schema.clone());
+    let (mut seen, mut returned) = (0u64, 0u64);
+    let mut record = csv::StringRecord::new();
+    while reader.read_record(&mut record).map_err(csv_error)? {
+        seen += 1;
+        if !under_limit(read, returned) {
+            continue;
+        }
+        for (i, &j) in indexes.iter().enumerate() {
+            rows.push(i, record.get(j).filter(|v| !v.is_empty()));
+        }
+        rows.end_row();
+        returned += 1;
+        if rows.len() >= read.batch_rows && !send(rows.finish("lake", asset)) {
+            return Ok((schema, seen, Vec::new()));
+        }
+    }
+    if rows.len() > 0 {
+        send(rows.finish("lake", asset));
+    }
+    Ok((schema, seen, Vec::new()))
+}
+
+/// JSON-lines rows: top-level keys are columns, nested values compact JSON text. Lines that
+/// are not JSON objects are skipped with a warning, unless no line is one.
+///
+/// With named columns rows stream as they are read. For every column, the returned rows are
+/// kept until the end (the limit bounds them), since a later object may bring a new key;
+/// columns are the keys in order of first appearance.
+fn json_rows(
+    read: &TextRead<'_>,
+    text: impl Read,
+    ready: &mut Ready,
+    send: &dyn Fn(Result<RecordBatch>) -> bool,
+) -> Result<(SchemaRef, u64, Vec<String>)> {
+    let asset = read.asset;
+    let io_error = |e: io::Error| Error::invalid(asset, "JSON lines", e);
+    let mut reader = BufReader::with_capacity(READ_CHUNK, text);
+    let mut names: Vec<String> = read.columns.map(<[String]>::to_vec).unwrap_or_default();
+    let schema = utf8_schema(&names);
+    let mut rows = StringRows::new(schema.clone());
+    let mut kept: Vec<serde_json::Map<String, serde_json::Value>> = Vec::new();
+    let (mut objects, mut returned, mut line_no) = (0u64, 0u64, 0u64);
+    let (mut bad_lines, mut first_error) = (Vec::new(), None);
+    let mut line = Vec::new();
+    // Keys seen in any object, to report a requested column that never occurs.
+    let mut seen = vec![false; names.len()];
+    loop {
+        line.clear();
+        let n = (&mut reader)
+            .take(MAX_LINE_BYTES as u64 + 1)
+            .read_until(b'\n', &mut line)
+            .map_err(io_error)?;
+        if n == 0 {
+            break;
+        }
+        // A line came through: the file opens and decodes.
+        ready.ok();
+        line_no += 1;
+        if line.len() > MAX_LINE_BYTES && line.last() != Some(&b'\n') {
+            return Err(Error::invalid(
+                asset,
+                "JSON lines",
+                format!(
+                    "line {line_no} is longer than {} MiB; is the file really one JSON object \
+                     per line?",
+                    MAX_LINE_BYTES >> 20
+                ),
+            ));
+        }
+        let text = String::from_utf8_lossy(&line);
+        let text = text.trim();
+        if text.is_empty() {
+            continue;
+        }
+        let map = match serde_json::from_str::<serde_json::Value>(text) {
+            Ok(serde_json::Value::Object(map)) => map,
+            Ok(_) => {
+                bad_lines.push(line_no);
+                continue;
+            }
+            Err(e) => {
+                first_error.get_or_insert_with(|| format!("line {line_no}: {e}"));
+                bad_lines.push(line_no);
+                continue;
+            }
+        };
+        objects += 1;
+        if !under_limit(read, returned) {
+            continue;
+        }
+        returned += 1;
+        if read.columns.is_none() {
+            for key in map.keys() {
+                if !names.contains(key) {
+                    names.push(key.clone());
+                }
+            }
+            kept.push(map);
+            continue;
+        }
+        for (i, name) in names.iter().enumerate() {
+            let value = map.get(name);
+            seen[i] |= value.is_some();
+            rows.push(i, json_text(value).as_deref());
+        }
+        rows.end_row();
+        if rows.len() >= read.batch_rows && !send(rows.finish("lake", asset)) {
+            return Ok((schema, objects, Vec::new()));
+        }
+    }
+    if objects == 0 && (line_no > 0 || read.columns.is_none()) {
         let why = first_error.unwrap_or_else(|| "no line holds a JSON object".into());
         return Err(Error::invalid(asset, "JSON lines", why));
     }
     let mut warnings = Vec::new();
     if !bad_lines.is_empty() {
-        let shown: Vec<String> = bad_lines.iter().take(5).map(|n| n.to_string()).collect();
+        let shown: Vec<String> = bad_lines.iter().take(5).map(u64::to_string).collect();
         warnings.push(format!(
             "{} line(s) were not JSON objects and were skipped (lines {}{})",
             bad_lines.len(),
@@ -330,158 +629,157 @@ pub(crate) fn parse_json_lines(asset: &str, text: &str, limit: usize) -> Result<
             if bad_lines.len() > 5 { ", …" } else { "" }
         ));
     }
-    let mut cols = Columns::new(names.clone());
-    for row in &rows {
-        for (i, name) in names.iter().enumerate() {
-            let value = match row.get(name) {
-                None | Some(serde_json::Value::Null) => None,
-                Some(serde_json::Value::String(s)) => Some(s.clone()),
-                Some(other) => Some(other.to_string()),
-            };
-            cols.values[i].push(value);
+    if read.columns.is_none() {
+        let schema = utf8_schema(&names);
+        let mut rows = StringRows::new(schema.clone());
+        for map in &kept {
+            for (i, name) in names.iter().enumerate() {
+                rows.push(i, json_text(map.get(name)).as_deref());
+            }
+            rows.end_row();
         }
+        send(rows.finish("lake", asset));
+        return Ok((schema, objects, warnings));
     }
-    let (schema, batch) = cols.into_batch(asset)?;
-    Ok(TextSample {
-        schema,
-        batch,
-        rows_seen,
-        warnings,
-    })
+    if rows.len() > 0 && !send(rows.finish("lake", asset)) {
+        return Ok((schema, objects, warnings));
+    }
+    if let Some(i) = seen.iter().position(|s| !s) {
+        // The same NotFound error as for a CSV header without the column.
+        return resolve_columns(asset, &[], &names[i..=i]).map(|_| (schema, objects, warnings));
+    }
+    Ok((schema, objects, warnings))
+}
+
+/// A JSON value as the classifiers see it: strings as they are, other values as compact
+/// JSON, null and missing as NULL.
+fn json_text(value: Option<&serde_json::Value>) -> Option<std::borrow::Cow<'_, str>> {
+    match value {
+        None | Some(serde_json::Value::Null) => None,
+        Some(serde_json::Value::String(s)) => Some(s.as_str().into()),
+        Some(other) => Some(other.to_string().into()),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// Decompresses a whole file the way the full pass reads it.
-    fn decompress_all(asset: &str, compression: Compression, bytes: &[u8]) -> Result<Vec<u8>> {
-        let mut out = Vec::new();
-        match compression.reader(asset, bytes)?.read_to_end(&mut out) {
-            Ok(_) => Ok(out),
-            Err(e) => Err(stream_error(asset, compression, &e, out.len())),
+    /// Hands out its bytes a few at a time, to cut characters and lines anywhere.
+    struct Trickle<'a>(&'a [u8], usize);
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            let n = buf.len().min(self.1).min(self.0.len());
+            buf[..n].copy_from_slice(&self.0[..n]);
+            self.0 = &self.0[n..];
+            Ok(n)
         }
     }
 
-    fn column(sample: &TextSample, i: usize) -> Vec<Option<&str>> {
-        sample
-            .batch
-            .column(i)
-            .as_any()
-            .downcast_ref::<StringArray>()
-            .unwrap()
-            .iter()
-            .collect()
+    fn decode_all(bytes: &[u8], step: usize) -> std::result::Result<String, Error> {
+        let failure = Failure::default();
+        let mut r = Utf8Reader::new(Trickle(bytes, step), "t.csv", failure.clone());
+        let mut out = String::new();
+        match r.read_to_string(&mut out) {
+            Ok(_) => Ok(out),
+            Err(_) => Err(failure.take().expect("a failure is recorded")),
+        }
+    }
+
+    /// Reads `bytes` as a sample does: every column, at most `limit` rows.
+    fn sample(
+        asset: &str,
+        format: FileFormat,
+        bytes: &[u8],
+        limit: usize,
+    ) -> Result<(TextSummary, Vec<Vec<Option<String>>>)> {
+        let read = TextRead {
+            asset,
+            format,
+            compression: Compression::None,
+            columns: None,
+            limit: Some(limit),
+            batch_rows: 2,
+        };
+        let batches = std::cell::RefCell::new(Vec::new());
+        let send = |b: Result<RecordBatch>| {
+            batches.borrow_mut().push(b.unwrap());
+            true
+        };
+        let summary = read_text(
+            &read,
+            bytes,
+            &Failure::default(),
+            &mut Ready::unwatched(),
+            &send,
+        )?;
+        let batches = batches.into_inner();
+        let columns = (0..summary.schema.fields().len())
+            .map(|i| {
+                batches
+                    .iter()
+                    .flat_map(|b| {
+                        arrow_array::cast::AsArray::as_string::<i32>(b.column(i))
+                            .iter()
+                            .map(|v| v.map(str::to_string))
+                            .collect::<Vec<_>>()
+                    })
+                    .collect()
+            })
+            .collect();
+        Ok((summary, columns))
     }
 
     #[test]
-    fn decodes_gbk_exports() {
-        let (bytes, _, _) = encoding_rs::GBK.encode("客户姓名,金额\n张三,10\n");
-        let d = decode("x.csv", &bytes).unwrap();
-        assert_eq!(d.encoding, "GB18030");
-        assert!(d.text.starts_with("客户姓名,金额"));
-    }
-
-    #[test]
-    fn utf8_with_bom_stays_utf8() {
-        let d = decode("x.csv", "\u{feff}a,b\n".as_bytes()).unwrap();
-        assert_eq!((d.encoding, d.text.as_str()), ("UTF-8", "a,b\n"));
-    }
-
-    #[test]
-    fn csv_reads_all_columns_as_text_and_respects_limit() {
-        let s = parse_csv("t.csv", "id,phone\n1,\"138 0013 8000\"\n2,\n3,x\n", 2).unwrap();
+    fn a_csv_sample_reads_every_column_as_text_and_counts_past_its_limit() {
+        let (s, cols) = sample(
+            "t.csv",
+            FileFormat::Csv,
+            b"id,phone\n1,\"138 0013 8000\"\n2,\n3,x\n",
+            2,
+        )
+        .unwrap();
         assert_eq!(s.rows_seen, 3);
-        assert_eq!(s.batch.num_rows(), 2);
-        assert_eq!(column(&s, 0), vec![Some("1"), Some("2")]);
-        assert_eq!(column(&s, 1)[0], Some("138 0013 8000"));
+        assert_eq!(cols[0], [Some("1".to_string()), Some("2".to_string())]);
+        assert_eq!(cols[1], [Some("138 0013 8000".to_string()), None]);
+        assert_eq!(s.encoding, "UTF-8");
     }
 
     #[test]
-    fn ragged_csv_is_an_error_naming_the_asset() {
-        let err = parse_csv("bad.csv", "a,b,c\n1,2,3\n4,5\n", 10)
+    fn a_ragged_csv_is_an_error_naming_the_asset_and_the_line() {
+        let err = sample("bad.csv", FileFormat::Csv, b"a,b,c\n1,2,3\n4,5\n", 10)
             .err()
             .unwrap();
         let msg = err.to_string();
-        assert!(msg.contains("bad.csv") && msg.contains("CSV"), "{msg}");
+        assert!(
+            msg.contains("bad.csv") && msg.contains("CSV") && msg.contains("line"),
+            "{msg}"
+        );
     }
 
     #[test]
-    fn json_lines_flatten_top_level_keys_and_skip_bad_lines() {
-        let text = "{\"a\":\"x\",\"n\":{\"k\":1}}\nnot json\n{\"b\":2}\n";
-        let s = parse_json_lines("e.jsonl", text, 10).unwrap();
+    fn json_lines_flatten_top_level_keys_and_skip_bad_lines_with_a_warning() {
+        let text = b"{\"a\":\"x\",\"n\":{\"k\":1}}\nnot json\n{\"b\":2}\n";
+        let (s, cols) = sample("e.jsonl", FileFormat::JsonLines, text, 10).unwrap();
         assert_eq!(s.schema.fields().len(), 3);
-        assert_eq!(column(&s, 1), vec![Some("{\"k\":1}"), None]);
-        assert_eq!(column(&s, 2), vec![None, Some("2")]);
+        assert_eq!(cols[1], [Some("{\"k\":1}".to_string()), None]);
+        assert_eq!(cols[2], [None, Some("2".to_string())]);
         assert_eq!(s.rows_seen, 2);
         assert!(s.warnings[0].contains("lines 2"), "{:?}", s.warnings);
-    }
-
-    fn gzip(data: &[u8]) -> Vec<u8> {
-        use std::io::Write;
-        let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
-        enc.write_all(data).unwrap();
-        enc.finish().unwrap()
+        assert!(sample("e.jsonl", FileFormat::JsonLines, b"[1,2]\n", 10).is_err());
     }
 
     #[test]
-    fn compression_by_name() {
-        assert_eq!(Compression::of("a.csv.GZ"), Compression::Gzip);
-        assert_eq!(Compression::of("a.jsonl.zst"), Compression::Zstd);
-        assert_eq!(Compression::of("a.csv"), Compression::None);
-    }
-
-    #[test]
-    fn decompression_stops_at_the_window_however_well_the_data_compresses() {
-        // 64 MiB of zeros is about 64 KiB of gzip; only the window is ever inflated.
-        let bomb = gzip(&vec![0u8; 64 << 20]);
-        assert!(bomb.len() < 1 << 20);
-        let w = decompress_prefix("bomb.csv.gz", Compression::Gzip, &bomb, true, 1 << 20).unwrap();
-        assert_eq!(w.bytes.len(), 1 << 20);
-        assert!(w.more && !w.ended_early);
-        let z = zstd::encode_all(&vec![b'a'; 4 << 20][..], 1).unwrap();
-        let w = decompress_prefix("a.csv.zst", Compression::Zstd, &z, true, 1000).unwrap();
-        assert_eq!((w.bytes.len(), w.more), (1000, true));
-    }
-
-    #[test]
-    fn a_cut_stream_is_reported_only_when_the_whole_file_was_read() {
-        let text: String = (0..2000).map(|i| format!("{i},row {i}\n")).collect();
-        let gz = gzip(text.as_bytes());
-        let cut = &gz[..gz.len() / 2];
-        let w = decompress_prefix("t.csv.gz", Compression::Gzip, cut, true, 1 << 20).unwrap();
-        assert!(w.ended_early && w.more);
-        assert!(!w.bytes.is_empty() && text.as_bytes().starts_with(&w.bytes));
-        let w = decompress_prefix("t.csv.gz", Compression::Gzip, cut, false, 1 << 20).unwrap();
-        assert!(!w.ended_early && w.more);
-        let err = decompress_all("t.csv.gz", Compression::Gzip, cut)
+    fn gbk_is_read_as_gb18030_and_other_bytes_are_a_clear_error() {
+        let (gbk, _, _) = encoding_rs::GBK.encode("客户姓名,金额\n张三,10\n");
+        let (s, cols) = sample("x.csv", FileFormat::Csv, &gbk, 10).unwrap();
+        assert_eq!(s.encoding, "GB18030");
+        assert_eq!(s.schema.field(0).name(), "客户姓名");
+        assert_eq!(cols[0], [Some("张三".to_string())]);
+        let err = sample("bad.csv", FileFormat::Csv, b"a,b\n\xff\xff,1\n", 10)
             .err()
             .unwrap();
-        assert!(err.to_string().contains("ends early"), "{err}");
-        let z = zstd::encode_all(text.as_bytes(), 1).unwrap();
-        let w = decompress_prefix(
-            "t.csv.zst",
-            Compression::Zstd,
-            &z[..z.len() - 10],
-            true,
-            1 << 20,
-        )
-        .unwrap();
-        assert!(w.ended_early, "a cut zstd frame is noticed too");
-    }
-
-    #[test]
-    fn garbage_is_corrupt_not_truncated() {
-        let err = decompress_all("x.csv.gz", Compression::Gzip, b"this is not gzip at all")
-            .err()
-            .unwrap();
-        assert!(err.to_string().contains("x.csv.gz"), "{err}");
-    }
-
-    #[test]
-    fn neither_utf8_nor_gb18030_is_a_clear_error() {
-        // 0xFF is not a valid byte in either encoding.
-        let err = decode("bad.csv", b"a,b\n\xff\xff,1\n").err().unwrap();
         let msg = err.to_string();
         assert!(
             msg.contains("bad.csv") && msg.contains("re-export the file as UTF-8"),
@@ -490,7 +788,37 @@ mod tests {
     }
 
     #[test]
-    fn json_lines_with_no_object_is_an_error() {
-        assert!(parse_json_lines("e.jsonl", "[1,2]\n", 10).is_err());
+    fn utf8_and_gb18030_decode_whatever_the_read_sizes() {
+        let text = "姓名,手机\n张三,13800138000\n";
+        let (gbk, _, _) = encoding_rs::GB18030.encode(text);
+        for step in [1, 2, 3, 7, 4096] {
+            assert_eq!(decode_all(text.as_bytes(), step).unwrap(), text, "{step}");
+            let with_bom = [b"\xEF\xBB\xBF".as_slice(), text.as_bytes()].concat();
+            assert_eq!(decode_all(&with_bom, step).unwrap(), text, "{step}");
+            assert_eq!(decode_all(&gbk, step).unwrap(), text, "{step}");
+        }
+    }
+
+    #[test]
+    fn ascii_then_gbk_past_the_window_is_gb18030() {
+        let mut bytes = "id,name\n"
+            .repeat(TEXT_WINDOW_BYTES as usize / 8 + 10)
+            .into_bytes();
+        let (gbk, _, _) = encoding_rs::GB18030.encode("1,张三\n");
+        bytes.extend_from_slice(&gbk);
+        let out = decode_all(&bytes, 64 << 10).unwrap();
+        assert!(out.ends_with("1,张三\n"));
+    }
+
+    #[test]
+    fn utf8_then_garbage_past_the_window_names_the_offset() {
+        let mut bytes = "名,x\n"
+            .repeat(TEXT_WINDOW_BYTES as usize / 6 + 10)
+            .into_bytes();
+        let at = bytes.len();
+        bytes.extend_from_slice(b"\xFF\xFE,x\n");
+        let err = decode_all(&bytes, 64 << 10).unwrap_err().to_string();
+        assert!(err.contains(&format!("offset {at}")), "{err}");
+        assert!(err.contains("t.csv"), "{err}");
     }
 }

@@ -6,7 +6,12 @@
 mod common;
 
 use common::fixture::{self, Expected};
-use common::services::{with_credentials, MySqlScratch, PgScratch};
+#[cfg(any(feature = "postgres", feature = "mysql"))]
+use common::services::with_credentials;
+#[cfg(feature = "mysql")]
+use common::services::MySqlScratch;
+#[cfg(feature = "postgres")]
+use common::services::PgScratch;
 use common::suite;
 
 #[tokio::test]
@@ -32,6 +37,7 @@ async fn lake_parquet_and_csv_conformance() {
     suite::run_all(lake, &Expected::new("customers.csv")).await;
 }
 
+#[cfg(feature = "postgres")]
 #[tokio::test]
 async fn postgres_conformance() {
     let Some(pg) = PgScratch::create("postgres_conformance").await else {
@@ -46,6 +52,7 @@ async fn postgres_conformance() {
     pg.finish().await;
 }
 
+#[cfg(feature = "postgres")]
 #[tokio::test]
 async fn postgres_bad_credentials() {
     let Some(pg) = PgScratch::create("postgres_bad_credentials").await else {
@@ -58,6 +65,7 @@ async fn postgres_bad_credentials() {
     pg.finish().await;
 }
 
+#[cfg(feature = "mysql")]
 #[tokio::test]
 async fn mysql_conformance() {
     let Some(my) = MySqlScratch::create("mysql_conformance").await else {
@@ -72,6 +80,7 @@ async fn mysql_conformance() {
     my.finish().await;
 }
 
+#[cfg(feature = "mysql")]
 #[tokio::test]
 async fn mysql_bad_credentials() {
     let Some(mut my) = MySqlScratch::create("mysql_bad_credentials").await else {
@@ -109,22 +118,24 @@ async fn include_exclude_globs_apply_to_local_sources() {
     assert_eq!(names, ["customers", "customers.parquet"]);
 }
 
-/// A connector that implements only the required methods.
-struct Minimal;
+/// A connector that remembers the one request it was asked.
+#[derive(Default)]
+struct Recorder(std::sync::Mutex<Vec<connectors::ReadRequest>>);
 
 #[async_trait::async_trait]
-impl connectors::Connector for Minimal {
+impl connectors::Connector for Recorder {
     fn display_url(&self) -> &str {
-        "minimal://"
+        "recorder://"
     }
     async fn list_assets(&self) -> connectors::Result<Vec<connectors::AssetInfo>> {
         Ok(Vec::new())
     }
-    async fn sample(
+    async fn read(
         &self,
         asset: &connectors::AssetInfo,
-        _limit: usize,
-    ) -> connectors::Result<connectors::Sample> {
+        request: &connectors::ReadRequest,
+    ) -> connectors::Result<connectors::Read> {
+        self.0.lock().unwrap().push(request.clone());
         Err(connectors::Error::NotFound {
             asset: asset.name.clone(),
             detail: String::new(),
@@ -132,8 +143,11 @@ impl connectors::Connector for Minimal {
     }
 }
 
+/// `sample` and `scan_columns` are only spellings of a [`connectors::ReadRequest`]: a
+/// connector implements `read` alone and answers both.
 #[tokio::test]
-async fn scan_columns_defaults_to_unsupported() {
+async fn sample_and_scan_columns_are_read_requests() {
+    use connectors::{ConnectorExt, Projection, ReadMode, ReadRequest};
     let asset = connectors::AssetInfo {
         name: "t".into(),
         kind: connectors::AssetKind::Table,
@@ -141,18 +155,28 @@ async fn scan_columns_defaults_to_unsupported() {
         bytes: None,
         partition_columns: Vec::new(),
     };
-    let err = connectors::Connector::scan_columns(&Minimal, &asset, &["a".into()], 10)
+    let recorder = Recorder::default();
+    assert!(recorder.sample(&asset, 7).await.is_err());
+    assert!(recorder
+        .scan_columns(&asset, &["a".into()], 10)
         .await
-        .err()
-        .unwrap();
-    assert!(
-        matches!(
-            err,
-            connectors::Error::Unsupported {
-                operation: "scan_columns",
-                ..
-            }
-        ),
-        "{err:?}"
+        .is_err());
+    let requests = recorder.0.lock().unwrap().clone();
+    assert_eq!(
+        requests,
+        [
+            ReadRequest {
+                projection: Projection::All,
+                limit: Some(7),
+                mode: ReadMode::Sample,
+                batch_rows: 7,
+            },
+            ReadRequest {
+                projection: Projection::Columns(vec!["a".into()]),
+                limit: None,
+                mode: ReadMode::FullPass,
+                batch_rows: 10,
+            },
+        ]
     );
 }

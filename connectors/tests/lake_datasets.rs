@@ -4,6 +4,7 @@
 mod common;
 
 use common::fixture;
+use connectors::ConnectorExt;
 
 async fn sample_dataset(files: usize) -> connectors::Sample {
     let dir = tempfile::tempdir().unwrap();

@@ -2,6 +2,8 @@
 //! `common/s3_server.rs`): no mocks, so request signing, path-style addressing, paginated
 //! listing and ranged reads all go through object_store's real client.
 
+#![cfg(feature = "cloud")]
+
 mod common;
 
 use std::collections::BTreeMap;
@@ -13,7 +15,7 @@ use arrow_schema::{DataType, Field, Schema};
 use common::fixture::{self, Expected};
 use common::s3_server::{S3Server, ACCESS_KEY, SECRET_KEY};
 use common::suite;
-use connectors::{AssetKind, Error, SharedConnector, SourceOptions};
+use connectors::{AssetKind, ConnectorExt, Error, SharedConnector, SourceOptions};
 use futures::TryStreamExt;
 
 /// The variable the tests keep the server's secret in, as a user would.

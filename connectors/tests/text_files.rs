@@ -9,7 +9,7 @@ use std::time::Instant;
 use arrow_array::RecordBatch;
 use common::fixture::{self, Expected};
 use common::suite;
-use connectors::{AssetInfo, Connector, Error, SharedConnector};
+use connectors::{AssetInfo, Connector, ConnectorExt, Error, SharedConnector};
 use futures::TryStreamExt;
 
 async fn lake(dir: &std::path::Path) -> (SharedConnector, Vec<AssetInfo>) {
@@ -315,4 +315,36 @@ async fn a_gbk_csv_is_scanned_whole_and_decoded() {
         last.num_rows(),
         "empty fields are nulls"
     );
+}
+
+/// A full pass over every column of a JSON lines file has the objects' keys as columns.
+#[tokio::test]
+async fn a_full_pass_of_every_json_lines_key() {
+    use connectors::{Projection, ReadMode, ReadRequest};
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("people.jsonl"),
+        "{\"id\": 1, \"mobile\": \"13800138000\"}\n{\"id\": 2, \"mobile\": \"13912345678\"}\n",
+    )
+    .unwrap();
+    let (lake, assets) = lake(dir.path()).await;
+    let request = ReadRequest {
+        projection: Projection::All,
+        limit: None,
+        mode: ReadMode::FullPass,
+        batch_rows: 10,
+    };
+    let read = lake
+        .read(&find(&assets, "people.jsonl"), &request)
+        .await
+        .unwrap();
+    let names: Vec<&str> = read
+        .schema
+        .fields()
+        .iter()
+        .map(|f| f.name().as_str())
+        .collect();
+    assert_eq!(names, ["id", "mobile"]);
+    let sample = read.into_sample().await.unwrap();
+    assert_eq!(sample.num_rows(), 2);
 }

@@ -96,6 +96,12 @@ impl Deadline {
 }
 
 /// `[[sources]]`: one source to scan.
+///
+/// Besides `name` and `url`, an entry holds the connector options directly (`include`,
+/// `exclude`, `max_connections`, `statement_timeout_secs`, `password_env`, `password_file`,
+/// `endpoint`, `region`, `path_style`, `allow_http`, `access_key_id`,
+/// `secret_access_key_env`): they are [`connectors::SourceOptions`] itself, so a new option
+/// needs no change here. Unknown keys are still an error naming the key.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SourceEntry {
@@ -104,35 +110,9 @@ pub struct SourceEntry {
     /// `postgres://…`, `mysql://…`, `sqlite://PATH`, `s3://BUCKET/PREFIX`, `gs://…`, `az://…`,
     /// `file://DIR` or a path (relative to the working directory).
     pub url: String,
-    /// Globs over asset names to scan (`schema.table`, `database.table`, paths).
-    #[serde(default)]
-    pub include: Vec<String>,
-    /// Globs over asset names to skip; wins over `include`.
-    #[serde(default)]
-    pub exclude: Vec<String>,
-    /// Most connections to this source at once (default 2).
-    pub max_connections: Option<u32>,
-    /// Seconds a single query may run (default 30).
-    pub statement_timeout_secs: Option<u64>,
-    /// Environment variable holding the password when the URL has none.
-    pub password_env: Option<String>,
-    /// File holding the password when neither the URL nor `password_env` gives one.
-    pub password_file: Option<std::path::PathBuf>,
-    /// `s3://` sources: a custom endpoint for S3-compatible stores (MinIO, OSS, COS, OBS).
-    pub endpoint: Option<String>,
-    /// `s3://` sources: the region (default `AWS_REGION`, else `us-east-1`).
-    pub region: Option<String>,
-    /// `s3://` sources: path-style requests (`endpoint/bucket/key`); MinIO needs it.
-    #[serde(default)]
-    pub path_style: bool,
-    /// `s3://` sources: allow a plain `http://` endpoint (unencrypted).
-    #[serde(default)]
-    pub allow_http: bool,
-    /// `s3://` sources: the access key id (default `AWS_ACCESS_KEY_ID`).
-    pub access_key_id: Option<String>,
-    /// `s3://` sources: the environment variable holding the secret access key (default
-    /// `AWS_SECRET_ACCESS_KEY`). There is deliberately no field for the secret itself.
-    pub secret_access_key_env: Option<String>,
+    /// How to open and read the source.
+    #[serde(flatten)]
+    pub options: connectors::SourceOptions,
 }
 
 impl SourceEntry {
@@ -141,40 +121,13 @@ impl SourceEntry {
         Self {
             name: None,
             url: url.to_string(),
-            include: Vec::new(),
-            exclude: Vec::new(),
-            max_connections: None,
-            statement_timeout_secs: None,
-            password_env: None,
-            password_file: None,
-            endpoint: None,
-            region: None,
-            path_style: false,
-            allow_http: false,
-            access_key_id: None,
-            secret_access_key_env: None,
+            options: connectors::SourceOptions::default(),
         }
     }
 
     /// The connector options this entry asks for.
     pub fn options(&self) -> connectors::SourceOptions {
-        let defaults = connectors::SourceOptions::default();
-        connectors::SourceOptions {
-            include: self.include.clone(),
-            exclude: self.exclude.clone(),
-            max_connections: self.max_connections.unwrap_or(defaults.max_connections),
-            statement_timeout: self
-                .statement_timeout_secs
-                .map_or(defaults.statement_timeout, std::time::Duration::from_secs),
-            password_env: self.password_env.clone(),
-            password_file: self.password_file.clone(),
-            endpoint: self.endpoint.clone(),
-            region: self.region.clone(),
-            path_style: self.path_style,
-            allow_http: self.allow_http,
-            access_key_id: self.access_key_id.clone(),
-            secret_access_key_env: self.secret_access_key_env.clone(),
-        }
+        self.options.clone()
     }
 }
 
@@ -268,6 +221,43 @@ mod tests {
         assert!(
             Config::parse("[[sources]]\nurl = \"s3://lake\"\nsecret_access_key = \"x\"\n").is_err()
         );
+    }
+
+    #[test]
+    fn database_source_options_map_to_connector_options() {
+        let c = Config::parse(
+            "[[sources]]\nurl = \"postgres://scanner@db/crm\"\ninclude = [\"crm.*\"]\n\
+             exclude = [\"*.tmp_*\"]\nmax_connections = 4\nstatement_timeout_secs = 5\n\
+             password_env = \"CRM_PW\"\n",
+        )
+        .unwrap();
+        let o = c.sources[0].options();
+        assert_eq!(o.include, ["crm.*"]);
+        assert_eq!(o.exclude, ["*.tmp_*"]);
+        assert_eq!(o.max_connections, 4);
+        assert_eq!(o.statement_timeout, std::time::Duration::from_secs(5));
+        assert_eq!(o.password_env.as_deref(), Some("CRM_PW"));
+        let d = SourceEntry::from_url("postgres://db/crm").options();
+        assert_eq!(d.max_connections, 2);
+        assert_eq!(d.statement_timeout, std::time::Duration::from_secs(30));
+    }
+
+    #[test]
+    fn an_unknown_source_key_is_named_with_its_file_and_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("mulu.toml");
+        std::fs::write(
+            &path,
+            "[scan]\nsample_rows = 5\n\n[[sources]]\nurl = \"sqlite://crm.db\"\n\
+             statement_timeout = 5\n",
+        )
+        .unwrap();
+        let msg = format!("{:#}", Config::load(&path).unwrap_err());
+        assert!(msg.contains("statement_timeout"), "{msg}");
+        assert!(msg.contains("mulu.toml"), "{msg}");
+        // The line of the entry's `[[sources]]` header: with the options flattened in, serde
+        // finds the unknown key only after reading the whole entry.
+        assert!(msg.contains("line 4"), "{msg}");
     }
 
     #[test]

@@ -11,7 +11,7 @@ use std::sync::{Arc, Mutex};
 
 use arrow_array::cast::AsArray;
 use arrow_array::{Array, RecordBatch};
-use connectors::{AssetInfo, SharedConnector};
+use connectors::{AssetInfo, ReadRequest, SharedConnector};
 use futures::StreamExt;
 use model::{AssetReport, PersonsReport};
 use persons::{
@@ -212,7 +212,8 @@ impl Tally {
         let names: Vec<String> = columns.iter().map(|(n, _)| n.clone()).collect();
         let kinds: Arc<Vec<IdentifierKind>> = Arc::new(columns.iter().map(|(_, k)| *k).collect());
         let result = async {
-            let stream = connector.scan_columns(asset, &names, BATCH_ROWS).await?;
+            let request = ReadRequest::full_pass(names, BATCH_ROWS);
+            let stream = connector.read(asset, &request).await?.batches;
             // Hash the next batch on the rayon pool while this one is added to the counters.
             let mut hashed = stream
                 .map(|batch| {

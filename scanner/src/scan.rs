@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use classifiers::ClassifierSet;
-use connectors::{AssetInfo, Sample, SharedConnector};
+use connectors::{AssetInfo, ReadRequest, Sample, SharedConnector};
 use futures::StreamExt;
 use model::{AssetReport, CategoryMeta, ScanReport, SourceReport, Status, SCAN_REPORT_SCHEMA};
 use tokio::sync::Semaphore;
@@ -267,7 +267,11 @@ async fn scan_asset(
             .acquire()
             .await
             .expect("the semaphore is never closed");
-        connector.sample(&asset, sample_rows).await
+        let request = ReadRequest::sample(sample_rows);
+        match connector.read(&asset, &request).await {
+            Ok(read) => read.into_sample().await,
+            Err(e) => Err(e),
+        }
     };
     let sample = match sample {
         Ok(sample) => sample,

@@ -2,6 +2,8 @@
 //! bucket on a real S3 server (`s3s-fs` on 127.0.0.1) holding copies of `sample-data/lake`
 //! and `sample-data/exports`, and classifies them as it does the local folders.
 
+#![cfg(feature = "cloud")]
+
 #[path = "../../connectors/tests/common/s3_server.rs"]
 mod s3_server;
 

@@ -7,8 +7,14 @@
 
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use sqlx::{Executor, MySqlPool, PgPool};
+#[cfg(any(feature = "postgres", feature = "mysql"))]
+use sqlx::Executor;
+#[cfg(feature = "mysql")]
+use sqlx::MySqlPool;
+#[cfg(feature = "postgres")]
+use sqlx::PgPool;
 
+#[cfg(any(feature = "postgres", feature = "mysql"))]
 use super::fixture;
 
 pub const POSTGRES_VAR: &str = "MULU_TEST_POSTGRES_URL";
@@ -70,6 +76,7 @@ pub fn with_path(url: &str, path: &str) -> String {
     u.to_string()
 }
 
+#[cfg(feature = "postgres")]
 /// A scratch schema in the PostgreSQL test database, holding the fixture `customers` table.
 pub struct PgScratch {
     pub admin: PgPool,
@@ -80,6 +87,7 @@ pub struct PgScratch {
     pub roles: Vec<String>,
 }
 
+#[cfg(feature = "postgres")]
 impl PgScratch {
     /// `None` when the test should be skipped.
     pub async fn create(test: &str) -> Option<Self> {
@@ -152,6 +160,7 @@ impl PgScratch {
     }
 }
 
+#[cfg(feature = "postgres")]
 impl Drop for PgScratch {
     /// A test that panicked before `drop().await` still leaves nothing behind.
     fn drop(&mut self) {
@@ -169,6 +178,7 @@ impl Drop for PgScratch {
     }
 }
 
+#[cfg(feature = "mysql")]
 /// A scratch database on the MySQL/MariaDB server, holding the fixture `customers` table.
 pub struct MySqlScratch {
     pub admin: MySqlPool,
@@ -180,6 +190,7 @@ pub struct MySqlScratch {
     pub users: Vec<String>,
 }
 
+#[cfg(feature = "mysql")]
 impl MySqlScratch {
     pub async fn create(test: &str) -> Option<Self> {
         let server_url = guard(test, env_url(MYSQL_VAR))?;
@@ -255,6 +266,7 @@ impl MySqlScratch {
     }
 }
 
+#[cfg(feature = "mysql")]
 impl Drop for MySqlScratch {
     /// A test that panicked before `drop().await` still leaves nothing behind.
     fn drop(&mut self) {
@@ -272,6 +284,7 @@ impl Drop for MySqlScratch {
     }
 }
 
+#[cfg(any(feature = "postgres", feature = "mysql"))]
 /// Runs async cleanup from `Drop`, on a thread with its own runtime (the test's runtime may be
 /// unwinding), and waits for it.
 fn cleanup_in_background<F, Fut>(f: F)

@@ -5,7 +5,9 @@
 
 use arrow_array::{Array, RecordBatch, StringArray};
 use arrow_schema::DataType;
-use connectors::{AssetInfo, AssetKind, Connector, Error};
+use connectors::{
+    AssetInfo, AssetKind, Connector, ConnectorExt, Error, Projection, ReadMode, ReadRequest,
+};
 use futures::TryStreamExt;
 
 use super::fixture::Expected;
@@ -19,6 +21,8 @@ pub async fn run_all(conn: &dyn Connector, expected: &Expected) {
     scan_columns_returns_only_requested_columns_and_all_rows(conn, expected).await;
     scan_columns_with_unknown_column_is_not_found(conn, expected).await;
     missing_asset_is_not_found(conn, expected).await;
+    projected_reads_return_the_columns_asked_for(conn, expected).await;
+    a_full_pass_of_every_column_stops_at_its_limit(conn, expected).await;
 }
 
 async fn fixture_asset(conn: &dyn Connector, expected: &Expected) -> AssetInfo {
@@ -204,4 +208,131 @@ pub async fn bad_credentials_are_auth_errors(spec: &str, password: &str) {
         !format!("{err:?}").contains(password),
         "the password leaked: {err:?}"
     );
+}
+
+/// A sample of named columns has just those columns, in the order asked, with their rows.
+pub async fn projected_reads_return_the_columns_asked_for(
+    conn: &dyn Connector,
+    expected: &Expected,
+) {
+    let asset = fixture_asset(conn, expected).await;
+    let request = ReadRequest {
+        projection: Projection::Columns(vec!["phone".into(), "id".into()]),
+        ..ReadRequest::sample(100)
+    };
+    let sample = conn
+        .read(&asset, &request)
+        .await
+        .unwrap()
+        .into_sample()
+        .await
+        .unwrap();
+    let names: Vec<&str> = sample
+        .schema
+        .fields()
+        .iter()
+        .map(|f| f.name().as_str())
+        .collect();
+    assert_eq!(names, ["phone", "id"], "{}", conn.display_url());
+    let mut phones: Vec<String> = sample
+        .batches
+        .iter()
+        .flat_map(|b| strings(b, 0))
+        .flatten()
+        .collect();
+    phones.sort();
+    assert_eq!(phones, expected.phones(), "{}", conn.display_url());
+}
+
+/// A full pass over every column (no projection) with a row limit returns that many rows of
+/// every column, in batches no bigger than asked.
+pub async fn a_full_pass_of_every_column_stops_at_its_limit(
+    conn: &dyn Connector,
+    expected: &Expected,
+) {
+    let asset = fixture_asset(conn, expected).await;
+    let request = ReadRequest {
+        projection: Projection::All,
+        limit: Some(3),
+        mode: ReadMode::FullPass,
+        batch_rows: 2,
+    };
+    let read = conn.read(&asset, &request).await.unwrap();
+    assert_eq!(read.schema.fields().len(), expected.columns().len());
+    let batches: Vec<RecordBatch> = read.batches.try_collect().await.unwrap();
+    let rows: usize = batches.iter().map(RecordBatch::num_rows).sum();
+    assert_eq!(rows, 3, "{}", conn.display_url());
+    for batch in &batches {
+        assert!(batch.num_rows() <= 2);
+        assert_eq!(batch.num_columns(), expected.columns().len());
+    }
+}
+
+// ---------------------------------------------------------------- servers
+//
+// The checks below need a server-side setup (a role without privileges, a slow view, a view
+// that writes), which each backend's test writes in its own SQL; what is checked is the same.
+
+/// Sampling `denied` (listed or not, but not readable by the connecting user) is
+/// [`Error::PermissionDenied`] naming the asset and saying what to grant, while `readable`, in
+/// the same source, still samples: one asset's error never stops the others.
+pub async fn permission_denied_names_the_asset(
+    conn: &dyn Connector,
+    denied: &AssetInfo,
+    readable: &AssetInfo,
+) {
+    let err = conn.sample(denied, 10).await.err().unwrap_or_else(|| {
+        panic!(
+            "{}: {} was readable without a grant",
+            conn.display_url(),
+            denied.name
+        )
+    });
+    assert!(matches!(err, Error::PermissionDenied { .. }), "{err:?}");
+    let msg = err.to_string();
+    assert!(
+        msg.contains("permission denied") && msg.contains("grant SELECT"),
+        "{msg}"
+    );
+    assert!(msg.contains(&denied.name), "{msg}");
+    let sample = conn.sample(readable, 10).await.unwrap();
+    assert!(sample.num_rows() > 0, "{}", conn.display_url());
+}
+
+/// Sampling `slow` (a view that takes seconds) on a source opened with a 300 ms statement
+/// timeout is cancelled by the server, well before the view would finish, and reported as
+/// [`Error::Timeout`] with the timeout's value and what to change.
+pub async fn statement_timeout_is_reported_with_its_value(conn: &dyn Connector, slow: &AssetInfo) {
+    let started = std::time::Instant::now();
+    let err = conn.sample(slow, 10).await.err().unwrap_or_else(|| {
+        panic!(
+            "{}: {} finished despite the timeout",
+            conn.display_url(),
+            slow.name
+        )
+    });
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(4),
+        "the server cancelled it"
+    );
+    assert!(matches!(err, Error::Timeout { .. }), "{err:?}");
+    let msg = err.to_string();
+    assert!(
+        msg.contains("statement timeout of 0.3 s") && msg.contains("raise statement_timeout"),
+        "{msg}"
+    );
+}
+
+/// Sampling `trap` (a view whose read would write) fails because the session is read-only.
+/// The caller then checks that nothing was written.
+pub async fn sessions_refuse_writes(conn: &dyn Connector, trap: &AssetInfo) {
+    let err = conn.sample(trap, 10).await.err().unwrap_or_else(|| {
+        panic!(
+            "{}: reading {} wrote to the database",
+            conn.display_url(),
+            trap.name
+        )
+    });
+    let msg = err.to_string().to_ascii_lowercase().replace('-', " ");
+    assert!(msg.contains("read only"), "{err}");
 }

@@ -1,5 +1,6 @@
-//! What the PostgreSQL and MySQL connectors share: turning sqlx failures into errors a data
-//! officer can act on, without ever leaking the password.
+//! Turning sqlx failures into [`Error`]s a data officer can act on, without ever leaking the
+//! password. Each dialect only says what its error codes mean ([`Failure`]); the wording is
+//! shared, so the same problem reads the same on every database.
 
 use std::time::Duration;
 
@@ -9,13 +10,19 @@ use crate::Error;
 /// How long opening a connection may take before the server counts as unreachable.
 pub(crate) const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// What a database error means for the user, decided per backend from its error codes.
+/// What a database error means for the user, decided per dialect from its error codes
+/// ([`super::dialect::SqlDialect::classify`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Failure {
+    /// The server refused the credentials.
     Auth,
+    /// The user may not read the asset.
     Permission,
+    /// The statement timeout cancelled the query.
     Timeout,
+    /// The table, schema or database does not exist.
     NotFound,
+    /// Anything else: reported with the server's message.
     Other,
 }
 
@@ -111,55 +118,5 @@ impl ErrorContext {
             source_url: self.display_url.clone(),
             reason: self.scrub(err),
         }
-    }
-}
-
-/// Splits `a.b.c` into every (prefix, rest) pair at a dot, most likely first (first dot).
-/// A database source URL taken apart: what may be shown, what to connect with, and the
-/// password (from the URL, else `password_env`, else `password_file`).
-pub(crate) struct DbUrl {
-    pub display_url: String,
-    pub parsed: url::Url,
-    pub password: Option<String>,
-}
-
-impl DbUrl {
-    pub(crate) fn parse(url: &str, options: &crate::SourceOptions) -> crate::Result<Self> {
-        let display_url = crate::source::redact_url(url);
-        let parsed = url::Url::parse(url).map_err(|e| Error::UnsupportedSource {
-            source_url: display_url.clone(),
-            reason: e.to_string(),
-        })?;
-        let password = match parsed.password() {
-            Some(p) => Some(crate::options::percent_decode(p)),
-            None => options.external_password()?,
-        };
-        Ok(Self {
-            display_url,
-            parsed,
-            password,
-        })
-    }
-}
-
-pub(crate) fn qualified_splits(name: &str) -> Vec<(&str, &str)> {
-    name.match_indices('.')
-        .map(|(i, _)| (&name[..i], &name[i + 1..]))
-        .filter(|(a, b)| !a.is_empty() && !b.is_empty())
-        .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn splits_qualified_names_at_each_dot() {
-        assert_eq!(
-            qualified_splits("crm.customers"),
-            vec![("crm", "customers")]
-        );
-        assert_eq!(qualified_splits("a.b.c"), vec![("a", "b.c"), ("a.b", "c")]);
-        assert!(qualified_splits("nodot").is_empty());
     }
 }

@@ -1,0 +1,338 @@
+//! [`SqlConnector`]: the one connector for every SQL database, generic over its dialect.
+
+use std::sync::Arc;
+
+use arrow_array::RecordBatch;
+use arrow_schema::SchemaRef;
+use async_trait::async_trait;
+use futures::stream::BoxStream;
+use futures::TryStreamExt;
+use sqlx::pool::PoolOptions;
+use sqlx::{Database, Pool};
+
+use super::dialect::{FullPass, SqlDialect};
+use super::driver::SqlDriver;
+use super::errors::{ErrorContext, CONNECT_TIMEOUT};
+use super::keyset::{page_binds, page_queries};
+use crate::batch::{resolve_columns, spawn_batches, utf8_schema, BatchSender, StringRows};
+use crate::read::projected_columns;
+use crate::{
+    AssetInfo, Connector, Error, Projection, Read, ReadMode, ReadRequest, Result, Sample,
+    SourceOptions,
+};
+
+/// One SQL database (a file, or a database or whole server); its tables are the assets.
+///
+/// Safe against a production database by construction: every pooled connection runs the
+/// dialect's session setup (read-only, statement timeout) before its first query, the pool
+/// holds at most [`SourceOptions::max_connections`], a sample is a bounded statement, and a
+/// full pass holds one batch in memory. Values are cast to text in SQL, so the classifiers see
+/// them as the database prints them.
+pub(crate) struct SqlConnector<D: SqlDialect> {
+    dialect: Arc<D>,
+    pool: Pool<D::Db>,
+    errors: Arc<ErrorContext>,
+}
+
+/// Below this many sampled rows, a random sample counts as short and the first rows are read
+/// instead: stale statistics can make `TABLESAMPLE` return far fewer rows than asked for.
+fn random_sample_is_short(rows: usize, limit: usize) -> bool {
+    rows < limit / 2
+}
+
+impl<D: SqlDialect> SqlConnector<D> {
+    /// Opens the source `spec` through the dialect, then builds the capped, lazily filled
+    /// pool whose every connection runs the dialect's session setup.
+    ///
+    /// # Errors
+    /// As [`SqlDialect::connect`].
+    pub(crate) async fn open(spec: &str, options: &SourceOptions) -> Result<Self> {
+        let connected = D::connect(spec, options).await?;
+        let setup = Arc::new(connected.dialect.session_setup(options));
+        let pool = PoolOptions::<D::Db>::new()
+            .max_connections(options.max_connections.max(1))
+            .min_connections(0)
+            .acquire_timeout(CONNECT_TIMEOUT)
+            .after_connect(move |conn, _meta| {
+                let setup = setup.clone();
+                Box::pin(async move {
+                    for sql in setup.iter() {
+                        D::Db::raw_rows(conn, sql).await?;
+                    }
+                    Ok(())
+                })
+            })
+            .connect_lazy_with(connected.connect);
+        Ok(Self {
+            dialect: Arc::new(connected.dialect),
+            pool,
+            errors: Arc::new(connected.errors),
+        })
+    }
+
+    async fn read_text(&self, asset: &str, sql: &str, schema: SchemaRef) -> Result<RecordBatch> {
+        let mut conn = self.pool.acquire().await.map_err(|e| self.map(asset, e))?;
+        let rows = D::Db::query_rows(&mut *conn, sql, &[])
+            .await
+            .map_err(|e| self.map(asset, e))?;
+        let mut out = StringRows::new(schema);
+        for row in &rows {
+            push_row::<D>(&mut out, row, 0).map_err(|e| self.map(asset, e))?;
+        }
+        out.finish(D::NAME, asset)
+    }
+
+    fn map(&self, asset: &str, err: sqlx::Error) -> Error {
+        self.errors.map(Some(asset), err)
+    }
+}
+
+/// Appends the row's columns from `from` on, read as text.
+fn push_row<D: SqlDialect>(
+    out: &mut StringRows,
+    row: &<D::Db as Database>::Row,
+    from: usize,
+) -> std::result::Result<(), sqlx::Error> {
+    for i in 0..out.width() {
+        out.push(i, D::Db::text_at(row, from + i)?.as_deref());
+    }
+    out.end_row();
+    Ok(())
+}
+
+#[async_trait]
+impl<D: SqlDialect> Connector for SqlConnector<D> {
+    fn display_url(&self) -> &str {
+        &self.errors.display_url
+    }
+
+    fn backend(&self) -> &'static str {
+        D::NAME
+    }
+
+    async fn list_assets(&self) -> Result<Vec<AssetInfo>> {
+        self.dialect.list_assets(&self.pool, &self.errors).await
+    }
+
+    async fn read(&self, asset: &AssetInfo, request: &ReadRequest) -> Result<Read> {
+        match request.mode {
+            ReadMode::Sample => {
+                let limit = request.sample_limit(&asset.name)?;
+                let sample = self.sample(asset, &request.projection, limit).await?;
+                Read::from_sample(&asset.name, sample, request)
+            }
+            ReadMode::FullPass => {
+                let (schema, batches) = self
+                    .full_pass(asset, &request.projection, request.batch_rows)
+                    .await?;
+                Ok(Read::full_pass(schema, batches, request))
+            }
+        }
+    }
+}
+
+impl<D: SqlDialect> SqlConnector<D> {
+    /// Reads at most `limit` rows of the projected columns: a random sample where the dialect
+    /// has one, else (or when it comes back short) the first rows.
+    async fn sample(
+        &self,
+        asset: &AssetInfo,
+        projection: &Projection,
+        limit: usize,
+    ) -> Result<Sample> {
+        let table = self
+            .dialect
+            .describe(&self.pool, &self.errors, &asset.name)
+            .await?;
+        let names = table.names();
+        let indexes = resolve_columns(&asset.name, &names, &projected_columns(projection, &names))?;
+        let select = table.select_list(&indexes);
+        let statements = self.dialect.sample_sql(&table, &select, limit);
+        let text_schema = utf8_schema(&projected_columns(projection, &names));
+        let mut warnings = Vec::new();
+        let random = match &statements.random {
+            Some(sql) => {
+                let batch = self
+                    .read_text(&asset.name, sql, text_schema.clone())
+                    .await?;
+                if random_sample_is_short(batch.num_rows(), limit) {
+                    // A plain LIMIT is still bounded, just less random.
+                    warnings.push(
+                        "the random sample returned few rows (statistics may be stale); read \
+                         the first rows instead"
+                            .to_string(),
+                    );
+                    None
+                } else {
+                    Some(batch)
+                }
+            }
+            None => None,
+        };
+        let batch = match random {
+            Some(batch) => batch,
+            None => {
+                self.read_text(&asset.name, &statements.first_rows, text_schema)
+                    .await?
+            }
+        };
+        Ok(Sample {
+            schema: table.declared_schema(&indexes),
+            batches: vec![batch],
+            row_count: None,
+            warnings,
+        })
+    }
+
+    /// Streams every row of the projected columns in batches of at most `batch_rows`, the way
+    /// the dialect says ([`SqlDialect::full_pass`]).
+    async fn full_pass(
+        &self,
+        asset: &AssetInfo,
+        projection: &Projection,
+        batch_rows: usize,
+    ) -> Result<(SchemaRef, BoxStream<'static, Result<RecordBatch>>)> {
+        let table = self
+            .dialect
+            .describe(&self.pool, &self.errors, &asset.name)
+            .await?;
+        let names = table.names();
+        let columns = projected_columns(projection, &names);
+        let indexes = resolve_columns(&asset.name, &names, &columns)?;
+        let schema = table.declared_schema(&indexes);
+        let select = table.select_list(&indexes);
+        let batch_rows = batch_rows.max(1);
+        let plan = self
+            .dialect
+            .full_pass(&self.pool, &self.errors, &table, &select, batch_rows)
+            .await?;
+        let pass = PassContext::<D> {
+            pool: self.pool.clone(),
+            errors: self.errors.clone(),
+            asset: asset.name.clone(),
+            schema: utf8_schema(&columns),
+            batch_rows,
+        };
+        let batches = spawn_batches(D::NAME, asset.name.clone(), move |tx| async move {
+            let result = match plan {
+                FullPass::Statement(sql) => pass.statement(&tx, &sql).await,
+                FullPass::Cursor { declare, fetch } => pass.cursor(&tx, &declare, &fetch).await,
+                FullPass::Keyset(keys) => {
+                    let (first, next) = page_queries(&keys, &select, &table.from, batch_rows);
+                    pass.keyset(&tx, keys.len(), &first, &next).await
+                }
+            };
+            if let Err(e) = result {
+                let _ = tx.send(Err(e)).await;
+            }
+        });
+        Ok((schema, batches))
+    }
+}
+
+/// What a running full pass needs, owned by its reader task.
+struct PassContext<D: SqlDialect> {
+    pool: Pool<D::Db>,
+    errors: Arc<ErrorContext>,
+    asset: String,
+    schema: SchemaRef,
+    batch_rows: usize,
+}
+
+impl<D: SqlDialect> PassContext<D> {
+    fn map(&self, err: sqlx::Error) -> Error {
+        self.errors.map(Some(&self.asset), err)
+    }
+
+    /// Sends a batch; `false` when the consumer went away and the pass should stop.
+    async fn send(&self, tx: &BatchSender, out: &mut StringRows) -> bool {
+        tx.send(out.finish(D::NAME, &self.asset)).await.is_ok()
+    }
+
+    /// One statement whose rows the server streams.
+    async fn statement(&self, tx: &BatchSender, sql: &str) -> Result<()> {
+        let mut conn = self.pool.acquire().await.map_err(|e| self.map(e))?;
+        let mut rows = D::Db::stream_rows(&mut *conn, sql);
+        let mut out = StringRows::new(self.schema.clone());
+        while let Some(row) = rows.try_next().await.map_err(|e| self.map(e))? {
+            push_row::<D>(&mut out, &row, 0).map_err(|e| self.map(e))?;
+            if out.len() >= self.batch_rows && !self.send(tx, &mut out).await {
+                return Ok(());
+            }
+        }
+        if out.len() > 0 {
+            self.send(tx, &mut out).await;
+        }
+        Ok(())
+    }
+
+    /// A server-side cursor in a transaction; dropping the transaction rolls it back.
+    async fn cursor(&self, tx: &BatchSender, declare: &str, fetch: &str) -> Result<()> {
+        // The session is read-only, so this transaction is too.
+        let mut txn = self.pool.begin().await.map_err(|e| self.map(e))?;
+        D::Db::raw_rows(&mut *txn, declare)
+            .await
+            .map_err(|e| self.map(e))?;
+        loop {
+            let rows = D::Db::raw_rows(&mut *txn, fetch)
+                .await
+                .map_err(|e| self.map(e))?;
+            if rows.is_empty() {
+                break;
+            }
+            let mut out = StringRows::new(self.schema.clone());
+            for row in &rows {
+                push_row::<D>(&mut out, row, 0).map_err(|e| self.map(e))?;
+            }
+            if !self.send(tx, &mut out).await {
+                break;
+            }
+        }
+        let _ = txn.rollback().await;
+        Ok(())
+    }
+
+    /// Pages through a primary key of `keys` columns, read ahead of the requested ones.
+    async fn keyset(&self, tx: &BatchSender, keys: usize, first: &str, next: &str) -> Result<()> {
+        let mut last: Option<Vec<String>> = None;
+        loop {
+            let (sql, binds) = match &last {
+                Some(key) => (next, page_binds(key)),
+                None => (first, Vec::new()),
+            };
+            let rows = {
+                let mut conn = self.pool.acquire().await.map_err(|e| self.map(e))?;
+                D::Db::query_rows(&mut *conn, sql, &binds)
+                    .await
+                    .map_err(|e| self.map(e))?
+            };
+            let Some(tail) = rows.last() else {
+                return Ok(());
+            };
+            let key = (0..keys)
+                .map(|i| D::Db::text_at(tail, i).map(Option::unwrap_or_default))
+                .collect::<std::result::Result<Vec<String>, _>>()
+                .map_err(|e| self.map(e))?;
+            let mut out = StringRows::new(self.schema.clone());
+            for row in &rows {
+                push_row::<D>(&mut out, row, keys).map_err(|e| self.map(e))?;
+            }
+            if !self.send(tx, &mut out).await || rows.len() < self.batch_rows {
+                return Ok(());
+            }
+            last = Some(key);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_random_sample_under_half_the_limit_is_short() {
+        assert!(random_sample_is_short(49, 100));
+        assert!(!random_sample_is_short(50, 100));
+        assert!(!random_sample_is_short(0, 0));
+    }
+}

@@ -1,0 +1,216 @@
+//! [`SqlDialect`]: everything that differs between SQL databases, and nothing else.
+
+use std::sync::Arc;
+
+use arrow_schema::{DataType, Field, Schema, SchemaRef};
+use async_trait::async_trait;
+use sqlx::{Connection, Database, Pool};
+
+use super::driver::SqlDriver;
+use super::errors::{ErrorContext, Failure};
+use super::keyset::PageKey;
+use crate::{AssetInfo, Result, SourceOptions};
+
+/// How to connect, as the driver takes it.
+pub(crate) type ConnectOptions<D> =
+    <<<D as SqlDialect>::Db as Database>::Connection as Connection>::Options;
+
+/// One SQL database flavour behind the generic [`super::SqlConnector`].
+///
+/// The generic connector owns everything the databases share: the connection pool and its
+/// cap, session setup on every new connection, the sampling flow, reading values as text into
+/// Arrow batches, full passes in bounded batches, include/exclude globs (through
+/// [`crate::FilteredConnector`]) and the wording of errors. A dialect supplies only what
+/// differs, as SQL text or as catalog queries.
+///
+/// # Adding a dialect
+/// 1. Make sure its sqlx driver implements [`SqlDriver`] (one `sql_driver!` line in
+///    `sql/driver.rs`; SQLite, PostgreSQL and MySQL are there).
+/// 2. Implement this trait in `sql/<name>.rs`:
+///    - [`connect`](Self::connect): parse the URL, check one connection so an unreachable
+///      server or refused credentials fail the source rather than every asset, and return the
+///      driver's connect options plus an [`ErrorContext`] (user, redacted URL, password to
+///      scrub, [`classify`](Self::classify));
+///    - [`session_setup`](Self::session_setup): the statements that make every pooled
+///      connection read-only and put it under the statement timeout;
+///    - [`classify`](Self::classify): the server's error codes for bad credentials, missing
+///      privileges, a cancelled statement and a missing table;
+///    - [`quote_ident`](Self::quote_ident), [`list_assets`](Self::list_assets) (from the
+///      catalogs and their statistics, never `COUNT(*)` on a server), and
+///      [`describe`](Self::describe) (columns, their Arrow types and the SQL reading each as
+///      text, binary values as NULL);
+///    - optionally [`sample_sql`](Self::sample_sql) (random sampling such as `TABLESAMPLE`)
+///      and [`full_pass`](Self::full_pass) (a cursor or key paging instead of one statement).
+/// 3. Add a `SqlConnector<YourDialect>` arm for its URL schemes in `source.rs`, behind a
+///    Cargo feature, and run the conformance suite (`connectors/tests/conformance.rs`)
+///    against a real server.
+#[async_trait]
+pub(crate) trait SqlDialect: Sized + Send + Sync + 'static {
+    /// The sqlx database this dialect speaks.
+    type Db: SqlDriver;
+
+    /// Short backend name for messages and reports (`postgres`).
+    const NAME: &'static str;
+
+    /// Parses `spec` (the SOURCE as given), checks one connection, and returns the dialect
+    /// with what it learned about the server.
+    ///
+    /// # Errors
+    /// [`crate::Error::Unreachable`], [`crate::Error::Auth`], [`crate::Error::NotFound`]
+    /// (no such database or file), or [`crate::Error::UnsupportedSource`] for a malformed URL.
+    async fn connect(spec: &str, options: &SourceOptions) -> Result<Connected<Self>>;
+
+    /// SQL run on every new connection before it is used: read-only mode and the statement
+    /// timeout, so no query can escape either. Empty when the connect options already do it.
+    fn session_setup(&self, options: &SourceOptions) -> Vec<String>;
+
+    /// What a server error means for the user.
+    fn classify(err: &dyn sqlx::error::DatabaseError) -> Failure;
+
+    /// Quotes an identifier.
+    fn quote_ident(name: &str) -> String;
+
+    /// Lists tables and views, cheaply: catalogs and statistics, not the data.
+    async fn list_assets(
+        &self,
+        pool: &Pool<Self::Db>,
+        errors: &ErrorContext,
+    ) -> Result<Vec<AssetInfo>>;
+
+    /// Resolves an asset name to a table and its columns.
+    ///
+    /// # Errors
+    /// [`crate::Error::NotFound`] naming the asset when it does not exist, and
+    /// [`crate::Error::PermissionDenied`] when it exists but may not be read.
+    async fn describe(
+        &self,
+        pool: &Pool<Self::Db>,
+        errors: &ErrorContext,
+        name: &str,
+    ) -> Result<Table>;
+
+    /// The statements reading a sample of at most `limit` rows of `select` from `table`.
+    ///
+    /// The default is the first `limit` rows; a dialect with random sampling returns it as
+    /// [`SampleSql::random`], which the connector falls back from when it comes back short.
+    fn sample_sql(&self, table: &Table, select: &str, limit: usize) -> SampleSql {
+        SampleSql {
+            random: None,
+            first_rows: format!("SELECT {select} FROM {} LIMIT {limit}", table.from),
+        }
+    }
+
+    /// How to read every row of `select` from `table` in batches of `batch_rows`.
+    ///
+    /// The default is one statement whose rows the server streams; the statement timeout then
+    /// bounds the whole pass.
+    async fn full_pass(
+        &self,
+        pool: &Pool<Self::Db>,
+        errors: &ErrorContext,
+        table: &Table,
+        select: &str,
+        batch_rows: usize,
+    ) -> Result<FullPass> {
+        let _ = (pool, errors, batch_rows);
+        Ok(FullPass::Statement(format!(
+            "SELECT {select} FROM {}",
+            table.from
+        )))
+    }
+}
+
+/// What [`SqlDialect::connect`] hands to the generic connector.
+pub(crate) struct Connected<D: SqlDialect> {
+    /// The dialect, with whatever it learned about the server.
+    pub dialect: D,
+    /// How the pool opens its connections.
+    pub connect: ConnectOptions<D>,
+    /// How failures on this source are worded.
+    pub errors: ErrorContext,
+}
+
+/// A table or view resolved by [`SqlDialect::describe`].
+#[derive(Debug, Clone)]
+pub(crate) struct Table {
+    /// The schema (PostgreSQL), database (MySQL) or attached database (SQLite) holding it,
+    /// unquoted, as the catalogs name it.
+    pub namespace: String,
+    /// The table name, unquoted.
+    pub name: String,
+    /// The quoted, qualified name to read `FROM`.
+    pub from: String,
+    /// Columns in table order.
+    pub columns: Vec<Column>,
+    /// Estimated rows, for dialects that sample randomly; `None` when unknown or when the
+    /// relation cannot be sampled randomly (views).
+    pub estimated_rows: Option<f64>,
+}
+
+/// One column of a [`Table`].
+#[derive(Debug, Clone)]
+pub(crate) struct Column {
+    /// The column name.
+    pub name: String,
+    /// The source's own type, as the Arrow type it would naturally be.
+    pub declared: DataType,
+    /// The dialect's type name, for dialect decisions such as which keys can be paged.
+    pub type_name: String,
+    /// SQL reading the column as text (`NULL` for values that are not text, such as blobs).
+    pub text_expr: String,
+}
+
+impl Table {
+    /// Column names in table order.
+    pub(crate) fn names(&self) -> Vec<String> {
+        self.columns.iter().map(|c| c.name.clone()).collect()
+    }
+
+    /// The declared types of the given columns as an Arrow schema.
+    pub(crate) fn declared_schema(&self, indexes: &[usize]) -> SchemaRef {
+        Arc::new(Schema::new(
+            indexes
+                .iter()
+                .map(|&i| {
+                    let c = &self.columns[i];
+                    Field::new(&c.name, c.declared.clone(), true)
+                })
+                .collect::<Vec<_>>(),
+        ))
+    }
+
+    /// `SELECT` list reading the given columns as text.
+    pub(crate) fn select_list(&self, indexes: &[usize]) -> String {
+        indexes
+            .iter()
+            .map(|&i| self.columns[i].text_expr.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// The statements of a sample (see [`SqlDialect::sample_sql`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct SampleSql {
+    /// A random sample (such as `TABLESAMPLE`), tried first when there is one.
+    pub random: Option<String>,
+    /// The first `limit` rows: bounded, just not random.
+    pub first_rows: String,
+}
+
+/// How a full pass reads a table (see [`SqlDialect::full_pass`]).
+#[derive(Debug, Clone)]
+pub(crate) enum FullPass {
+    /// One statement whose rows the server streams.
+    Statement(String),
+    /// A server-side cursor in a (read-only) transaction: `declare` once, then `fetch` until
+    /// it returns no rows. Each fetch is its own statement, so the timeout bounds one batch.
+    Cursor {
+        /// Declares the cursor over the select.
+        declare: String,
+        /// Fetches the next batch.
+        fetch: String,
+    },
+    /// Pages through the primary key (see [`super::keyset`]).
+    Keyset(Vec<PageKey>),
+}

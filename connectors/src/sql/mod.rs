@@ -1,0 +1,33 @@
+//! SQL databases: one generic [`SqlConnector`] and one [`dialect::SqlDialect`] per database.
+//!
+//! - `connector`: the connector every SQL database shares (pool, sampling, full passes);
+//! - `dialect`: the trait a database implements, and the table description it returns;
+//! - `driver`: the few sqlx calls the generic code makes, per sqlx driver;
+//! - `errors`: sqlx failures worded for a data officer, passwords scrubbed;
+//! - `keyset`: paging a full pass through a primary key;
+//! - `server_url`: a server URL and its password source;
+//! - `sqlite`, `postgres`, `mysql`: the dialects.
+
+mod connector;
+// With SQLite alone, the server parts (cursors, key paging, privilege and timeout errors)
+// are compiled but unused.
+#[cfg_attr(not(any(feature = "postgres", feature = "mysql")), allow(dead_code))]
+mod dialect;
+mod driver;
+#[cfg_attr(not(any(feature = "postgres", feature = "mysql")), allow(dead_code))]
+mod errors;
+mod keyset;
+#[cfg(feature = "mysql")]
+mod mysql;
+#[cfg(feature = "postgres")]
+mod postgres;
+#[cfg(any(feature = "postgres", feature = "mysql"))]
+mod server_url;
+mod sqlite;
+
+pub(crate) use connector::SqlConnector;
+#[cfg(feature = "mysql")]
+pub(crate) use mysql::MySqlDialect;
+#[cfg(feature = "postgres")]
+pub(crate) use postgres::PostgresDialect;
+pub(crate) use sqlite::SqliteDialect;
