@@ -21,7 +21,7 @@ pub use config::{
     CatalogConfig, FieldMatch, FieldRule, Geofence, Organization, Person, PersonFieldGetter,
     PersonFields, PERSON_FIELDS,
 };
-pub use items::{Carrier, Catalog, CatalogItem, FilingHeader, Range, VehicleExtension};
+pub use items::{Carrier, Catalog, CatalogItem, FilingHeader, Range, Unread, VehicleExtension};
 
 /// Schema tag of the JSON catalogue.
 pub const CATALOG_SCHEMA: &str = "mulu.catalog/v1";

@@ -106,7 +106,28 @@ pub fn build(input: &CatalogInput<'_>) -> Result<Catalog, FieldPatternError> {
         },
         items,
         inventory,
+        unread: unread(report),
     })
+}
+
+/// The failed sources and assets of a report.
+fn unread(report: &ScanReport) -> Vec<Unread> {
+    let cause = |e: &Option<String>| e.clone().unwrap_or_else(|| "unknown error".into());
+    let sources = report
+        .sources
+        .iter()
+        .filter(|s| s.status == Status::Error)
+        .map(|s| Unread {
+            source: s.url.clone(),
+            asset: None,
+            cause: cause(&s.error),
+        });
+    let assets = report.failed_assets().map(|a| Unread {
+        source: a.source.clone(),
+        asset: Some(a.name.clone()),
+        cause: cause(&a.error),
+    });
+    sources.chain(assets).collect()
 }
 
 /// An item for a category no definition gathers: the category is its own item.

@@ -19,6 +19,37 @@ pub struct Catalog {
     pub items: Vec<CatalogItem>,
     /// 数据资产台账: every item, important or not.
     pub inventory: Vec<CatalogItem>,
+    /// What the scan could not read. The figures above miss it, and a re-filing diff never
+    /// takes its absence for a removal.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unread: Vec<Unread>,
+}
+
+/// A source or an asset the scan behind a catalogue could not read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Unread {
+    /// Source URL (redacted).
+    pub source: String,
+    /// The asset, or `None` when the whole source could not be opened or listed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub asset: Option<String>,
+    /// Why, as the scan reported it.
+    pub cause: String,
+}
+
+impl Unread {
+    /// Whether `carrier` lies in what was not read.
+    pub fn covers(&self, carrier: &Carrier) -> bool {
+        self.source == carrier.source && self.asset.as_ref().is_none_or(|a| *a == carrier.asset)
+    }
+
+    /// "source X failed: …" / "asset Y of X failed: …".
+    pub fn describe(&self) -> String {
+        match &self.asset {
+            None => format!("source {} failed: {}", self.source, self.cause),
+            Some(a) => format!("asset {a} of {} failed: {}", self.source, self.cause),
+        }
+    }
 }
 
 /// 备案主体信息.

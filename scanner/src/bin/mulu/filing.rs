@@ -124,11 +124,31 @@ pub(crate) fn render_diff(diff: &scanner::refiling::DiffReport) -> String {
         (Some(id), Some(filed)) => format!("baseline {id} (filed {filed})"),
         _ => format!("scan {}", diff.reference_scan.unwrap_or_default()),
     };
-    if !diff.refiling_needed {
-        return format!(
-            "No re-filing needed: scan {} matches {reference}.\n",
-            diff.current_scan
+    let mut caveats = String::new();
+    for n in &diff.not_comparable {
+        caveats.push_str(&format!(
+            "{} {} — {}: {}\n",
+            n.item_id,
+            n.data_name,
+            n.reason.label(),
+            n.detail
+        ));
+    }
+    if !caveats.is_empty() {
+        caveats.push_str(
+            "These are not triggers: re-scan once the failed sources are back to compare them.\n",
         );
+    }
+    if !diff.refiling_needed {
+        let verdict = if diff.not_comparable.is_empty() {
+            format!("scan {} matches {reference}", diff.current_scan)
+        } else {
+            format!(
+                "nothing comparable changed between scan {} and {reference}",
+                diff.current_scan
+            )
+        };
+        return format!("{caveats}No re-filing needed: {verdict}.\n");
     }
     let mut table = comfy_table::Table::new();
     table
@@ -144,7 +164,7 @@ pub(crate) fn render_diff(diff: &scanner::refiling::DiffReport) -> String {
         ]);
     }
     format!(
-        "{table}\nRe-filing needed: {} trigger(s) against {reference}; file within three months of detection.\n",
+        "{table}\n{caveats}Re-filing needed: {} trigger(s) against {reference}; file within three months of detection.\n",
         diff.triggers.len()
     )
 }

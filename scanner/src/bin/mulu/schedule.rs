@@ -95,15 +95,18 @@ pub(crate) fn run_status(args: &StatusArgs, state_path: &Path) -> Result<u8, Fai
     let incomplete = rt.block_on(state.incomplete_scans()).map_err(fatal)?;
     match &latest {
         Some(scan) => {
-            let failed = scan.report.failed_assets().count();
             println!(
-                "Last scan: {} started {} ({} assets, {} failed)",
+                "Last scan: {} started {}: {}{}",
                 scan.id,
                 scan.report
                     .started_at
                     .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-                scan.report.assets.len(),
-                failed
+                scanner::summary::coverage_line(&scan.report),
+                if scan.report.is_partial() {
+                    " — partial"
+                } else {
+                    ""
+                }
             );
         }
         None => println!("Last scan: none yet (run `mulu scan`)"),
