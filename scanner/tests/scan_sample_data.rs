@@ -246,7 +246,7 @@ fn human_summary_lists_findings() {
     assert!(text.contains("pi.cn_resident_id"));
     assert!(text.contains("vehicle.license_plate"));
     assert!(
-        text.contains("in 1 of 1 source scanned (none failed)"),
+        text.contains("sources scanned (none failed)"),
         "{text}"
     );
 }
