@@ -48,6 +48,22 @@ pub struct ScanSection {
     pub sample_rows: Option<usize>,
     /// Assets sampled at once across all sources.
     pub concurrency: Option<usize>,
+    /// Longest the sample of one asset may take (default 600).
+    pub sample_timeout_secs: Option<u64>,
+    /// Longest the person-counting full pass over one asset may take (default 21600).
+    pub full_pass_timeout_secs: Option<u64>,
+}
+
+impl ScanSection {
+    /// The per-asset limits, defaults where unset.
+    pub fn limits(&self) -> crate::scan::AssetLimits {
+        let defaults = crate::scan::AssetLimits::default();
+        let secs = std::time::Duration::from_secs;
+        crate::scan::AssetLimits {
+            sample: self.sample_timeout_secs.map_or(defaults.sample, secs),
+            full_pass: self.full_pass_timeout_secs.map_or(defaults.full_pass, secs),
+        }
+    }
 }
 
 /// `[persons]`.
@@ -172,6 +188,14 @@ impl Config {
         }
         if self.scan.concurrency == Some(0) {
             out.push("[scan] concurrency must be at least 1".to_string());
+        }
+        for (key, value) in [
+            ("sample_timeout_secs", self.scan.sample_timeout_secs),
+            ("full_pass_timeout_secs", self.scan.full_pass_timeout_secs),
+        ] {
+            if value == Some(0) {
+                out.push(format!("[scan] {key} must be at least 1"));
+            }
         }
         for (i, s) in self.sources.iter().enumerate() {
             let which = s.name.as_ref().map_or_else(

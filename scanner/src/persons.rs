@@ -184,12 +184,14 @@ impl Tally {
 
     /// Full pass over the identifier columns of one classified asset. Its person count is
     /// filled in by [`finish`](Self::finish), once every link between assets is known.
-    /// A failed pass is a warning on the asset and marks the count incomplete.
+    /// A failed pass, or one that outlasts `limit`, is a warning on the asset and marks the
+    /// count incomplete.
     pub async fn count_asset(
         &self,
         connector: &SharedConnector,
         asset: &AssetInfo,
         report: &mut AssetReport,
+        limit: std::time::Duration,
     ) {
         let columns = identifier_columns(report);
         if columns.is_empty() {
@@ -211,7 +213,7 @@ impl Tally {
         let mut row_keys = SketchCounter::new(&self.keyer);
         let names: Vec<String> = columns.iter().map(|(n, _)| n.clone()).collect();
         let kinds: Arc<Vec<IdentifierKind>> = Arc::new(columns.iter().map(|(_, k)| *k).collect());
-        let result = async {
+        let pass = async {
             let request = ReadRequest::full_pass(names, BATCH_ROWS);
             let stream = connector.read(asset, &request).await?.batches;
             // Hash the next batch on the rayon pool while this one is added to the counters.
@@ -250,8 +252,15 @@ impl Tally {
                 }
             }
             Ok::<_, connectors::Error>(())
-        }
-        .await;
+        };
+        let result = match tokio::time::timeout(limit, pass).await {
+            Ok(done) => done.map_err(|e| e.to_string()),
+            Err(_) => Err(format!(
+                "stopped after {} s (raise [scan] full_pass_timeout_secs); the persons in the \
+                 rows not read are not counted",
+                limit.as_secs()
+            )),
+        };
         let mut c = self.counters();
         let c = &mut *c;
         // Rows read before a failure still count: they are holdings all the same.

@@ -22,6 +22,28 @@ pub struct ScanOptions {
     pub concurrency: usize,
     /// Assets sampled at once within one source, so no single database gets all the load.
     pub per_source_concurrency: usize,
+    /// Wall-clock limits per asset, whatever the source's own timeouts do.
+    pub limits: AssetLimits,
+}
+
+/// How long one asset may take. Statement timeouts bound each query, but not a stream of
+/// quick fetches from a view that never ends, nor a local SQLite file (which has no statement
+/// timeout): these bound the whole read.
+#[derive(Debug, Clone, Copy)]
+pub struct AssetLimits {
+    /// Reading the sample.
+    pub sample: std::time::Duration,
+    /// The full pass that counts persons.
+    pub full_pass: std::time::Duration,
+}
+
+impl Default for AssetLimits {
+    fn default() -> Self {
+        Self {
+            sample: std::time::Duration::from_secs(600),
+            full_pass: std::time::Duration::from_secs(6 * 3600),
+        }
+    }
 }
 
 impl Default for ScanOptions {
@@ -30,6 +52,7 @@ impl Default for ScanOptions {
             sample_rows: 1000,
             concurrency: 8,
             per_source_concurrency: 4,
+            limits: AssetLimits::default(),
         }
     }
 }
@@ -148,7 +171,7 @@ pub async fn scan(
     for sink in sinks.iter_mut() {
         sink.planned(jobs.len());
     }
-    let sample_rows = options.sample_rows;
+    let (sample_rows, limits) = (options.sample_rows, options.limits);
     let tally = tally.map(Arc::new);
     let mut assets: Vec<AssetReport> = Vec::with_capacity(jobs.len());
     {
@@ -158,7 +181,11 @@ pub async fn scan(
                 let tally = tally.clone();
                 let geofences = geofences.clone();
                 async move {
-                    scan_asset(job, sample_rows, classifiers, geofences, tally.as_deref()).await
+                    let read = Reading {
+                        sample_rows,
+                        limits,
+                    };
+                    scan_asset(job, read, classifiers, geofences, tally.as_deref()).await
                 }
             })
             .buffer_unordered(options.concurrency.max(1));
@@ -234,9 +261,19 @@ fn category_meta(
     meta
 }
 
+/// How each asset is read.
+#[derive(Clone, Copy)]
+struct Reading {
+    sample_rows: usize,
+    limits: AssetLimits,
+}
+
 async fn scan_asset(
     job: Job,
-    sample_rows: usize,
+    Reading {
+        sample_rows,
+        limits,
+    }: Reading,
     classifiers: Arc<ClassifierSet>,
     geofences: Arc<Vec<catalog_export::catalog::Geofence>>,
     tally: Option<&crate::persons::Tally>,
@@ -268,17 +305,29 @@ async fn scan_asset(
             .await
             .expect("the semaphore is never closed");
         let request = ReadRequest::sample(sample_rows);
-        match connector.read(&asset, &request).await {
-            Ok(read) => read.into_sample().await,
-            Err(e) => Err(e),
-        }
+        let read = async {
+            match connector.read(&asset, &request).await {
+                Ok(read) => read.into_sample().await.map_err(|e| e.to_string()),
+                Err(e) => Err(e.to_string()),
+            }
+        };
+        tokio::time::timeout(limits.sample, read)
+            .await
+            .unwrap_or_else(|_| {
+                Err(format!(
+                    "reading the sample of '{}' took longer than {} s and was stopped; \
+                     check the table or view, or raise [scan] sample_timeout_secs",
+                    asset.name,
+                    limits.sample.as_secs()
+                ))
+            })
     };
     let sample = match sample {
         Ok(sample) => sample,
         Err(e) => {
             tracing::warn!(source = %report.source, asset = %report.name, error = %e, "asset could not be read");
             report.status = Status::Error;
-            report.error = Some(e.to_string());
+            report.error = Some(e);
             return report;
         }
     };
@@ -307,7 +356,9 @@ async fn scan_asset(
                     .acquire()
                     .await
                     .expect("the semaphore is never closed");
-                tally.count_asset(&connector, &asset, &mut report).await;
+                tally
+                    .count_asset(&connector, &asset, &mut report, limits.full_pass)
+                    .await;
             }
         }
         None => {

@@ -90,6 +90,7 @@ async fn run_job(state: &State, config: &Config, job: &Job) -> anyhow::Result<Jo
     let options = ScanOptions {
         sample_rows: config.scan.sample_rows.unwrap_or(defaults.sample_rows),
         concurrency: config.scan.concurrency.unwrap_or(defaults.concurrency),
+        limits: config.scan.limits(),
         ..defaults
     };
     tracing::info!(job = %job.name, "scheduled scan starting");

@@ -84,23 +84,29 @@ impl SqlDialect for SqliteDialect {
         pool: &Pool<Sqlite>,
         errors: &ErrorContext,
     ) -> Result<Vec<AssetInfo>> {
-        let tables: Vec<String> = sqlx::query_scalar(
-            "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') \
+        let tables: Vec<(String, String)> = sqlx::query_as(
+            "SELECT name, type FROM sqlite_master WHERE type IN ('table', 'view') \
              AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name",
         )
         .fetch_all(pool)
         .await
         .map_err(|e| errors.map(None, e))?;
         let mut assets = Vec::with_capacity(tables.len());
-        for name in tables {
-            // A local file: an exact count is cheap enough and better than a guess.
-            let count: Option<i64> = sqlx::query_scalar(&format!(
-                "SELECT COUNT(*) FROM {}",
-                Self::quote_ident(&name)
-            ))
-            .fetch_one(pool)
-            .await
-            .ok();
+        for (name, kind) in tables {
+            // A local table: an exact count is cheap enough and better than a guess. A view is
+            // not counted: it can be arbitrarily expensive (or, recursive, never finish), and
+            // SQLite has no statement timeout to stop it.
+            let count: Option<i64> = if kind == "table" {
+                sqlx::query_scalar(&format!(
+                    "SELECT COUNT(*) FROM {}",
+                    Self::quote_ident(&name)
+                ))
+                .fetch_one(pool)
+                .await
+                .ok()
+            } else {
+                None
+            };
             // dbstat is optional in SQLite builds; without it the size stays unknown.
             let bytes: Option<i64> =
                 sqlx::query_scalar("SELECT SUM(pgsize) FROM dbstat WHERE name = ?")

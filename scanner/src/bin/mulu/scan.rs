@@ -79,6 +79,7 @@ pub(crate) fn run_scan(args: &ScanArgs, state_path: &Path) -> Result<u8, Failure
             .map(|n| n as usize)
             .or(config.scan.concurrency)
             .unwrap_or(defaults.concurrency),
+        limits: config.scan.limits(),
         ..defaults
     };
 
