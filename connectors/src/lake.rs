@@ -130,6 +130,53 @@ impl LakeConnector {
         parquet_error(self.identity.as_ref(), asset, meta, e)
     }
 
+    /// Every file of the source, and an unreadable entry for each part of the tree the
+    /// listing could not enter (a symlink loop, a folder without permission): one bad folder
+    /// fails itself, not the whole source. A listing that yields nothing but errors is the
+    /// source's failure.
+    async fn list_all_files(&self) -> Result<(Vec<ObjectMeta>, Vec<AssetInfo>)> {
+        let mut stream = self.store.list(None);
+        let (mut files, mut unlistable, mut first_error) = (Vec::new(), Vec::new(), None);
+        while let Some(entry) = stream.next().await {
+            match entry {
+                Ok(meta) => files.push(meta),
+                Err(e) => {
+                    let message = e.to_string();
+                    unlistable.push(AssetInfo {
+                        name: self.entry_name(&message, unlistable.len()),
+                        kind: AssetKind::File,
+                        row_count: None,
+                        bytes: None,
+                        partition_columns: Vec::new(),
+                        unreadable: Some(format!("cannot be listed: {message}")),
+                    });
+                    first_error.get_or_insert(e);
+                }
+            }
+        }
+        if let (true, Some(e)) = (files.is_empty(), first_error) {
+            return Err(match &self.identity {
+                Some(id) => cloud::source_error(id, e),
+                None => Error::backend("lake", &self.display_url, e),
+            });
+        }
+        files.sort_by(|a, b| a.location.cmp(&b.location));
+        Ok((files, unlistable))
+    }
+
+    /// A name for an entry the listing failed on: its path below the root when the error
+    /// names one, else a numbered placeholder.
+    fn entry_name(&self, message: &str, n: usize) -> String {
+        let root = self.display_url.trim_end_matches('/');
+        message
+            .find(&format!("{root}/"))
+            .map(|at| &message[at + root.len() + 1..])
+            .and_then(|rest| rest.split_whitespace().next())
+            .map(|p| p.trim_end_matches([',', ':', ';']).to_string())
+            .filter(|p| !p.is_empty())
+            .unwrap_or_else(|| format!("(unlistable entry {})", n + 1))
+    }
+
     async fn list_files(&self, prefix: Option<&Path>) -> Result<Vec<ObjectMeta>> {
         let mut files: Vec<ObjectMeta> =
             self.store
@@ -612,12 +659,14 @@ impl Connector for LakeConnector {
     }
 
     async fn list_assets(&self) -> Result<Vec<AssetInfo>> {
-        let files = self.list_files(None).await?;
-        Ok(group_assets(files)
+        let (files, unlistable) = self.list_all_files().await?;
+        let mut assets: Vec<AssetInfo> = group_assets(files)
             .into_iter()
             .filter(|(name, _)| self.only.as_ref().is_none_or(|only| only == name))
             .map(|(name, (info, _))| AssetInfo { name, ..info })
-            .collect())
+            .collect();
+        assets.extend(unlistable);
+        Ok(assets)
     }
 
     fn backend(&self) -> &'static str {
@@ -832,6 +881,7 @@ fn group_assets(files: Vec<ObjectMeta>) -> BTreeMap<String, (AssetInfo, AssetFil
                     row_count: None,
                     bytes: Some(0),
                     partition_columns: partitions,
+                    unreadable: None,
                 },
                 AssetFiles {
                     format,

@@ -98,6 +98,10 @@ pub struct AssetInfo {
     pub bytes: Option<u64>,
     /// Partition columns of a hive-partitioned dataset (`dt=…/`), in path order.
     pub partition_columns: Vec<String>,
+    /// Found while listing, but not readable (a symlink loop, a folder without permission):
+    /// why. Such an entry is listed so the scan can report it as failed instead of silently
+    /// covering less.
+    pub unreadable: Option<String>,
 }
 
 /// A bounded sample of one asset.

@@ -171,6 +171,14 @@ async fn open_local_path(
             asset: display_url.clone(),
             detail: format!("{e}; check the path"),
         })?;
+    if !meta.is_file() && !meta.is_dir() {
+        return Err(Error::UnsupportedSource {
+            source_url: display_url,
+            reason: "it is not a regular file or folder (a FIFO, socket or device); mulu reads \
+                     files and folders"
+                .into(),
+        });
+    }
     if meta.is_file() && is_sqlite_file(path) {
         let url = format!("sqlite://{}", path.display());
         let conn = SqlConnector::<SqliteDialect>::open(&url, options).await?;

@@ -154,6 +154,7 @@ async fn sample_and_scan_columns_are_read_requests() {
         row_count: None,
         bytes: None,
         partition_columns: Vec::new(),
+        unreadable: None,
     };
     let recorder = Recorder::default();
     assert!(recorder.sample(&asset, 7).await.is_err());

@@ -36,6 +36,7 @@ fn unlisted(name: &str) -> AssetInfo {
         row_count: None,
         bytes: None,
         partition_columns: Vec::new(),
+        unreadable: None,
     }
 }
 

@@ -299,6 +299,12 @@ async fn scan_asset(
         persons: None,
         geofence_hits: Vec::new(),
     };
+    if let Some(why) = &asset.unreadable {
+        tracing::warn!(source = %report.source, asset = %report.name, error = %why, "asset could not be listed");
+        report.status = Status::Error;
+        report.error = Some(why.clone());
+        return report;
+    }
     let sample = {
         let _permit = limiter
             .acquire()

@@ -178,6 +178,7 @@ impl SqlDialect for MySqlDialect {
                         bytes.map(|b| b as u64)
                     },
                     partition_columns: Vec::new(),
+                    unreadable: None,
                 })
             })
             .collect::<std::result::Result<_, sqlx::Error>>()

@@ -149,6 +149,7 @@ impl SqlDialect for PostgresDialect {
                     row_count: (reltuples >= 0.0).then_some(reltuples as u64),
                     bytes: bytes.map(|b| b as u64),
                     partition_columns: Vec::new(),
+                    unreadable: None,
                 })
             })
             .collect::<std::result::Result<_, sqlx::Error>>()

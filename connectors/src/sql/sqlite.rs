@@ -121,6 +121,7 @@ impl SqlDialect for SqliteDialect {
                 row_count: count.map(|c| c as u64),
                 bytes: bytes.map(|b| b as u64),
                 partition_columns: Vec::new(),
+                unreadable: None,
             });
         }
         Ok(assets)
