@@ -50,7 +50,7 @@ pub use lake::LakeConnector;
 pub use options::SourceOptions;
 pub use read::{ConnectorExt, Projection, Read, ReadMode, ReadRequest};
 pub use redact::{redact_credentials, redact_url};
-pub use source::{open_source, open_source_with, OpenedSource};
+pub use source::{check_source, open_source, open_source_with, OpenedSource};
 
 /// What sort of thing an asset is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -33,6 +33,28 @@ pub(crate) fn is_sqlite_file(path: &Path) -> bool {
         .is_some_and(|e| SQLITE_EXTENSIONS.iter().any(|x| e.eq_ignore_ascii_case(x)))
 }
 
+/// Checks, before anything is opened, that a SOURCE written as a URL parses: a port out of
+/// range or an unclosed `[` is a mistake in the configuration, to be fixed before a scan
+/// starts, not a source that failed. `sqlite://PATH`, `file://DIR` and plain paths are paths
+/// and are not checked here. The error shows the URL with its password masked.
+///
+/// # Errors
+/// [`Error::UnsupportedSource`] naming the URL (redacted) and what is wrong with it.
+pub fn check_source(spec: &str) -> Result<()> {
+    let Some((scheme, _)) = spec.split_once("://") else {
+        return Ok(());
+    };
+    if matches!(scheme.to_ascii_lowercase().as_str(), "sqlite" | "file") {
+        return Ok(());
+    }
+    url::Url::parse(spec)
+        .map(drop)
+        .map_err(|e| Error::UnsupportedSource {
+            source_url: redact_url(spec),
+            reason: format!("not a valid URL ({e})"),
+        })
+}
+
 /// Opens a SOURCE with default [`SourceOptions`]: see [`open_source_with`].
 ///
 /// # Errors
@@ -274,6 +296,27 @@ mod tests {
         let msg = err.to_string();
         assert!(msg.contains("'ftp' scheme is not supported"), "{msg}");
         assert!(!msg.contains(":pw@"), "{msg}");
+    }
+
+    #[test]
+    fn malformed_urls_are_refused_before_opening_without_their_password() {
+        for url in [
+            "postgres://u:hunter2@host:99999/db",
+            "postgres://u:hunter2@[::1",
+            "mysql://u:hunter2@h:5432:5433/db",
+        ] {
+            let msg = check_source(url).unwrap_err().to_string();
+            assert!(msg.contains("not a valid URL"), "{msg}");
+            assert!(!msg.contains("hunter2"), "{msg}");
+        }
+        for ok in [
+            "postgres://u:pw@db:5432/crm",
+            "s3://bucket/prefix",
+            "sqlite://crm.db",
+            "sample-data",
+        ] {
+            assert!(check_source(ok).is_ok(), "{ok}");
+        }
     }
 
     #[tokio::test]

@@ -263,6 +263,7 @@ fn main() -> ExitCode {
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("error")),
         )
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
         .init();
     let state_path = cli
         .state
@@ -281,7 +282,10 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => ExitCode::from(code),
         Err(Failure { code, error }) => {
-            eprintln!("error: {error:#}");
+            eprintln!(
+                "error: {}",
+                scanner::redact::for_terminal(&format!("{error:#}"))
+            );
             ExitCode::from(code)
         }
     }
@@ -310,6 +314,9 @@ fn run_scan(args: &ScanArgs, state_path: &Path) -> Result<u8, Failure> {
         .map(|u| scanner::config::SourceEntry::from_url(u))
         .collect();
     sources.extend(config.sources.iter().cloned());
+    for source in &sources {
+        source.check().map_err(usage)?;
+    }
     if sources.is_empty() {
         return Err(usage(anyhow::anyhow!(
             "no SOURCE given: name one (e.g. `mulu scan sample-data`) or list [[sources]] in --config"

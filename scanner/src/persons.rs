@@ -190,6 +190,7 @@ impl Tally {
         connector: &SharedConnector,
         asset: &AssetInfo,
         report: &mut AssetReport,
+        redactor: &crate::redact::Redactor,
     ) {
         let columns = identifier_columns(report);
         if columns.is_empty() {
@@ -264,9 +265,10 @@ impl Tally {
         match result {
             Ok(()) => slot.complete = true,
             Err(e) => {
-                report
-                    .warnings
-                    .push(format!("the person count could not read every row: {e}"));
+                report.warnings.push(format!(
+                    "the person count could not read every row: {}",
+                    redactor.error(e)
+                ));
                 c.incomplete.push(name.to_string());
             }
         }

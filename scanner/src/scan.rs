@@ -11,6 +11,7 @@ use tokio::sync::Semaphore;
 
 use crate::classify::classify_sample;
 use crate::config::SourceEntry;
+use crate::redact::Redactor;
 use crate::sink::ScanSink;
 
 /// How a scan reads its sources.
@@ -84,6 +85,7 @@ pub async fn scan(
         thresholds,
         geofences,
     } = context;
+    let redactor = Redactor::new(classifiers.clone());
     let mut source_reports = Vec::new();
     let mut jobs = Vec::new();
 
@@ -100,11 +102,12 @@ pub async fn scan(
         match result {
             Ok(source) => opened_connectors.extend(source.connectors),
             Err(e) => {
-                tracing::warn!(source = %url, error = %e, "source could not be opened");
+                let error = redactor.error(e);
+                tracing::warn!(source = %shown(&redactor, &url), error = %shown(&redactor, &error), "source could not be opened");
                 source_reports.push(SourceReport {
                     url,
                     status: Status::Error,
-                    error: Some(e.to_string()),
+                    error: Some(error),
                 });
             }
         }
@@ -135,11 +138,12 @@ pub async fn scan(
                 });
             }
             Err(e) => {
-                tracing::warn!(source = %url, error = %e, "assets could not be listed");
+                let error = redactor.error(e);
+                tracing::warn!(source = %shown(&redactor, &url), error = %shown(&redactor, &error), "assets could not be listed");
                 source_reports.push(SourceReport {
                     url,
                     status: Status::Error,
-                    error: Some(e.to_string()),
+                    error: Some(error),
                 });
             }
         }
@@ -157,14 +161,25 @@ pub async fn scan(
                 let classifiers = classifiers.clone();
                 let tally = tally.clone();
                 let geofences = geofences.clone();
+                let redactor = &redactor;
                 async move {
-                    scan_asset(job, sample_rows, classifiers, geofences, tally.as_deref()).await
+                    let context = AssetContext {
+                        classifiers,
+                        geofences,
+                        tally: tally.as_deref(),
+                        redactor,
+                    };
+                    scan_asset(job, sample_rows, context).await
                 }
             })
             .buffer_unordered(options.concurrency.max(1));
         while let Some(asset) = done.next().await {
+            // Sinks see what the report will say; the person count still needs the asset's
+            // names as its connector gave them, until `finish` below.
+            let mut masked = asset.clone();
+            redactor.asset(&mut masked);
             for sink in sinks.iter_mut() {
-                sink.asset(&asset);
+                sink.asset(&masked);
             }
             assets.push(asset);
         }
@@ -178,7 +193,7 @@ pub async fn scan(
             Arc::try_unwrap(t).unwrap_or_else(|_| unreachable!("every asset task has finished"))
         })
         .map(|t| t.finish(&thresholds, &mut assets));
-    let report = ScanReport {
+    let mut report = ScanReport {
         schema: SCAN_REPORT_SCHEMA.to_string(),
         started_at,
         finished_at: model::now(),
@@ -187,6 +202,7 @@ pub async fn scan(
         categories,
         persons,
     };
+    redactor.report(&mut report);
     // Every sink gets the report even when an earlier one failed; the first failure is
     // the scan's.
     let mut first_error = None;
@@ -234,13 +250,26 @@ fn category_meta(
     meta
 }
 
-async fn scan_asset(
-    job: Job,
-    sample_rows: usize,
+/// A name or message as logged: redacted, and escaped for the terminal.
+fn shown(redactor: &Redactor, text: &str) -> String {
+    crate::terminal::escape(&redactor.name(text)).into_owned()
+}
+
+/// What every asset task shares.
+struct AssetContext<'a> {
     classifiers: Arc<ClassifierSet>,
     geofences: Arc<Vec<catalog_export::catalog::Geofence>>,
-    tally: Option<&crate::persons::Tally>,
-) -> AssetReport {
+    tally: Option<&'a crate::persons::Tally>,
+    redactor: &'a Redactor,
+}
+
+async fn scan_asset(job: Job, sample_rows: usize, context: AssetContext<'_>) -> AssetReport {
+    let AssetContext {
+        classifiers,
+        geofences,
+        tally,
+        redactor,
+    } = context;
     let Job {
         connector,
         limiter,
@@ -276,9 +305,15 @@ async fn scan_asset(
     let sample = match sample {
         Ok(sample) => sample,
         Err(e) => {
-            tracing::warn!(source = %report.source, asset = %report.name, error = %e, "asset could not be read");
+            let error = redactor.error(e);
+            tracing::warn!(
+                source = %shown(redactor, &report.source),
+                asset = %shown(redactor, &report.name),
+                error = %shown(redactor, &error),
+                "asset could not be read"
+            );
             report.status = Status::Error;
-            report.error = Some(e.to_string());
+            report.error = Some(error);
             return report;
         }
     };
@@ -290,7 +325,7 @@ async fn scan_asset(
         warnings,
         ..
     } = sample;
-    report.warnings = warnings;
+    report.warnings = warnings.iter().map(|w| redactor.message(w)).collect();
     let classified = crate::cpu::on_rayon(move || {
         let columns = classify_sample(&classifiers, &schema, &batches);
         let hits = crate::classify::geofence_hits(&batches, &columns, &geofences);
@@ -307,7 +342,9 @@ async fn scan_asset(
                     .acquire()
                     .await
                     .expect("the semaphore is never closed");
-                tally.count_asset(&connector, &asset, &mut report).await;
+                tally
+                    .count_asset(&connector, &asset, &mut report, redactor)
+                    .await;
             }
         }
         None => {
