@@ -132,6 +132,24 @@ fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
+/// Creates an SQLite database at `path` with `statements`.
+fn sqlite(path: &Path, statements: &[String]) {
+    use sqlx::sqlite::SqliteConnectOptions;
+    use sqlx::ConnectOptions;
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let mut conn = SqliteConnectOptions::new()
+            .filename(path)
+            .create_if_missing(true)
+            .connect()
+            .await
+            .unwrap();
+        for sql in statements {
+            sqlx::query(sql).execute(&mut conn).await.unwrap();
+        }
+    });
+}
+
 fn report(path: &Path) -> serde_json::Value {
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
@@ -203,6 +221,15 @@ fn identifiers_in_file_names_are_masked_everywhere_and_the_rest_of_the_name_kept
         b"not gzip at all",
     )
     .unwrap();
+    // A database table named after a person: driver logs must not print it either.
+    let id3 = id_number(9);
+    sqlite(
+        &data.join("crm.db"),
+        &[
+            format!("CREATE TABLE \"客户_{id3}\" (shouji TEXT)"),
+            format!("INSERT INTO \"客户_{id3}\" VALUES ('13712340000'), ('13712340001')"),
+        ],
+    );
     let data = data.to_str().unwrap();
     let with_state = run.mulu(&["scan", data]);
     let report_path = run.out().join("report.json");
@@ -215,7 +242,7 @@ fn identifiers_in_file_names_are_masked_everywhere_and_the_rest_of_the_name_kept
     ]);
     run.export_all();
     assert!(run.files().len() >= 5, "{:?}", run.files());
-    run.assert_absent(&[&id, phone, &id2, phone2]);
+    run.assert_absent(&[&id, phone, &id2, phone2, &id3]);
 
     for out in [&with_state, &out] {
         assert_eq!(out.status.code(), Some(3), "{}", stderr(out));
@@ -246,35 +273,15 @@ fn control_characters_in_table_names_never_reach_the_terminal() {
     std::fs::create_dir_all(&data).unwrap();
     let db = data.join("crm.db");
     let table = "t\u{1b}[31mred\u{1b}]0;pwned\u{7}";
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    rt.block_on(async {
-        use sqlx::sqlite::SqliteConnectOptions;
-        use sqlx::ConnectOptions;
-        let mut conn = SqliteConnectOptions::new()
-            .filename(&db)
-            .create_if_missing(true)
-            .connect()
-            .await
-            .unwrap();
-        let quoted = format!("\"{table}\"");
-        sqlx::query(&format!("CREATE TABLE {quoted} (\"shouji\u{1b}[2J\" TEXT)"))
-            .execute(&mut conn)
-            .await
-            .unwrap();
-        for n in 0..30 {
-            sqlx::query(&format!("INSERT INTO {quoted} VALUES ('137{:08}')", n))
-                .execute(&mut conn)
-                .await
-                .unwrap();
-        }
-        // A view that fails when read, so the name is printed as a failure too.
-        sqlx::query(&format!(
-            "CREATE VIEW \"v\u{1b}[2J\" AS SELECT * FROM {quoted} WHERE abs(-9223372036854775807 - 1) > 0"
-        ))
-        .execute(&mut conn)
-        .await
-        .unwrap();
-    });
+    let quoted = format!("\"{table}\"");
+    let mut statements = vec![format!("CREATE TABLE {quoted} (\"shouji\u{1b}[2J\" TEXT)")];
+    statements.extend((0..30).map(|n| format!("INSERT INTO {quoted} VALUES ('137{n:08}')")));
+    // A view that fails when read (integer overflow), so the name is printed as a failure too.
+    statements.push(format!(
+        "CREATE VIEW \"v\u{1b}[2J\" AS SELECT * FROM {quoted} \
+         WHERE abs(-9223372036854775807 - 1) > 0"
+    ));
+    sqlite(&db, &statements);
     let out = run.mulu(&["scan", data.to_str().unwrap()]);
     for (name, printed) in &run.printed {
         for control in [0x1b_u8, 0x07] {
