@@ -35,13 +35,7 @@ pub(crate) fn item_columns(vehicle: bool) -> Vec<ItemColumn> {
             .into()
         }),
         ("敏感个人信息类型", |i| i.sensitive_types.join("、")),
-        ("数据载体", |i| {
-            i.carriers
-                .iter()
-                .map(|c| format!("{} {} ({})", c.source, c.asset, c.store_type))
-                .collect::<Vec<_>>()
-                .join("；")
-        }),
+        ("数据载体", |i| crate::carriers::summary(&i.carriers)),
         ("存储地点", |i| field(&i.fields.storage_location)),
         ("存储期限", |i| field(&i.fields.retention)),
         ("处理目的", |i| field(&i.fields.purposes)),

@@ -9,7 +9,7 @@
 use chrono::{Datelike, Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use crate::catalog::{Catalog, CatalogItem, PersonFields};
+use crate::catalog::{Catalog, CatalogItem, PersonFields, Unread};
 
 /// The share of change that triggers a re-filing.
 pub const SCALE_THRESHOLD: f64 = 0.30;
@@ -71,6 +71,31 @@ pub struct Trigger {
     pub change: Option<f64>,
 }
 
+/// A change the diff cannot judge: what looks like a removal or shrinkage of a filed item
+/// while some of its carriers could not be read in the current scan. It is reported, never
+/// counted as a re-filing trigger, so a database that is down for a night raises no false
+/// alarm.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NotComparable {
+    /// The item.
+    pub item_id: String,
+    /// Its name.
+    pub data_name: String,
+    /// The trigger it would have been.
+    pub reason: Reason,
+    /// Which source or asset failed, and why.
+    pub detail: String,
+}
+
+/// Everything a diff found.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Diff {
+    /// Re-filing triggers.
+    pub triggers: Vec<Trigger>,
+    /// Apparent removals and shrinkages on carriers the current scan could not read.
+    pub not_comparable: Vec<NotComparable>,
+}
+
 /// Relative change, `None` when the baseline is zero (any new data is then a change).
 pub fn relative_change(baseline: u64, current: u64) -> Option<f64> {
     (baseline > 0).then(|| (current as f64 - baseline as f64).abs() / baseline as f64)
@@ -86,29 +111,59 @@ pub fn scale_triggers(baseline: u64, current: u64) -> bool {
 }
 
 /// Every trigger between the filed `baseline` and the `current` catalogue (important items).
-pub fn diff(baseline: &Catalog, current: &Catalog) -> Vec<Trigger> {
-    let mut triggers = Vec::new();
+///
+/// A removal, a shrinkage or a lost carrier of an item whose filed carriers include a source
+/// or asset the current scan could not read is [`NotComparable`] instead of a trigger: the
+/// data may well still be there. Growth and new items still trigger, since what was read is
+/// at least that much.
+pub fn diff(baseline: &Catalog, current: &Catalog) -> Diff {
+    let mut out = Diff::default();
     let find = |c: &'_ Catalog, id: &str| c.items.iter().find(|i| i.item_id == id).cloned();
     for cur in &current.items {
         match find(baseline, &cur.item_id) {
-            None => triggers.push(simple(
+            None => out.triggers.push(simple(
                 cur,
                 Reason::NewItem,
                 "not in the filed catalogue".into(),
             )),
-            Some(base) => compare(&base, cur, &mut triggers),
+            Some(base) => compare(&base, cur, &current.unread, &mut out),
         }
     }
     for base in &baseline.items {
         if find(current, &base.item_id).is_none() {
-            triggers.push(simple(
-                base,
-                Reason::RemovedItem,
-                "filed, but no longer found as important data".into(),
-            ));
+            match unread_cause(base, &current.unread) {
+                Some(detail) => {
+                    out.not_comparable
+                        .push(not_comparable(base, Reason::RemovedItem, detail))
+                }
+                None => out.triggers.push(simple(
+                    base,
+                    Reason::RemovedItem,
+                    "filed, but no longer found as important data".into(),
+                )),
+            }
         }
     }
-    triggers
+    out
+}
+
+/// Why some of the filed carriers of `item` were not read, if any were not.
+fn unread_cause(item: &CatalogItem, unread: &[Unread]) -> Option<String> {
+    let causes: Vec<String> = unread
+        .iter()
+        .filter(|u| item.carriers.iter().any(|c| u.covers(c)))
+        .map(Unread::describe)
+        .collect();
+    (!causes.is_empty()).then(|| format!("not comparable ({})", causes.join("; ")))
+}
+
+fn not_comparable(item: &CatalogItem, reason: Reason, detail: String) -> NotComparable {
+    NotComparable {
+        item_id: item.item_id.clone(),
+        data_name: item.data_name.clone(),
+        reason,
+        detail,
+    }
 }
 
 fn simple(item: &CatalogItem, reason: Reason, detail: String) -> Trigger {
@@ -123,7 +178,8 @@ fn simple(item: &CatalogItem, reason: Reason, detail: String) -> Trigger {
     }
 }
 
-fn compare(base: &CatalogItem, cur: &CatalogItem, out: &mut Vec<Trigger>) {
+fn compare(base: &CatalogItem, cur: &CatalogItem, unread: &[Unread], out: &mut Diff) {
+    let unread_carriers = unread_cause(base, unread);
     let scale = [
         (
             Reason::RecordCount,
@@ -140,11 +196,16 @@ fn compare(base: &CatalogItem, cur: &CatalogItem, out: &mut Vec<Trigger>) {
     ];
     for (reason, unit, b, c) in scale {
         if scale_triggers(b, c) {
+            if let (true, Some(cause)) = (c < b, &unread_carriers) {
+                out.not_comparable
+                    .push(not_comparable(cur, reason, cause.clone()));
+                continue;
+            }
             let change = relative_change(b, c);
             let pct = change.map_or("new".to_string(), |x| {
                 format!("{:+.1}%", signed(b, c) * x * 100.0)
             });
-            out.push(Trigger {
+            out.triggers.push(Trigger {
                 baseline: Some(b),
                 current: Some(c),
                 change,
@@ -153,7 +214,7 @@ fn compare(base: &CatalogItem, cur: &CatalogItem, out: &mut Vec<Trigger>) {
         }
     }
     if base.level != cur.level {
-        out.push(simple(
+        out.triggers.push(simple(
             cur,
             Reason::Level,
             format!("{} → {}", base.level, cur.level),
@@ -165,20 +226,26 @@ fn compare(base: &CatalogItem, cur: &CatalogItem, out: &mut Vec<Trigger>) {
             .iter()
             .filter(|c| !base.carriers.contains(c))
             .count();
-        let removed = base
+        let (lost_unread, removed): (Vec<_>, Vec<_>) = base
             .carriers
             .iter()
             .filter(|c| !cur.carriers.contains(c))
-            .count();
-        out.push(simple(
-            cur,
-            Reason::Carriers,
-            format!("{added} carrier(s) added, {removed} removed"),
-        ));
+            .partition(|c| unread.iter().any(|u| u.covers(c)));
+        if added > 0 || !removed.is_empty() {
+            out.triggers.push(simple(
+                cur,
+                Reason::Carriers,
+                format!("{added} carrier(s) added, {} removed", removed.len()),
+            ));
+        }
+        if let (false, Some(cause)) = (lost_unread.is_empty(), &unread_carriers) {
+            out.not_comparable
+                .push(not_comparable(cur, Reason::Carriers, cause.clone()));
+        }
     }
     let changed = changed_fields(&base.fields, &cur.fields);
     if !changed.is_empty() {
-        out.push(simple(
+        out.triggers.push(simple(
             cur,
             Reason::FiledField,
             format!("changed: {}", changed.join("、")),
@@ -224,7 +291,7 @@ pub fn next_yearly(today: NaiveDate, month: u32, day: u32) -> Option<NaiveDate> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::catalog::{Carrier, FilingHeader, Organization};
+    use crate::catalog::{Carrier, FilingHeader, Organization, Unread};
 
     fn date(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
@@ -309,6 +376,7 @@ mod tests {
             },
             items: items.clone(),
             inventory: items,
+            unread: vec![],
         }
     }
 
@@ -324,6 +392,7 @@ mod tests {
         });
         let cur = catalog(vec![grown, item("fresh", 5, 5)]);
         let reasons: Vec<(String, Reason)> = diff(&base, &cur)
+            .triggers
             .into_iter()
             .map(|t| (t.item_id, t.reason))
             .collect();
@@ -338,12 +407,69 @@ mod tests {
             ]
         );
         let storage_only = catalog(vec![item("a", 1000, 1400), item("gone", 1, 1)]);
-        let t = diff(&base, &storage_only);
+        let t = diff(&base, &storage_only).triggers;
         assert_eq!(t.len(), 1);
         assert_eq!(
             (t[0].reason, t[0].baseline, t[0].current),
             (Reason::StorageTotal, Some(1000), Some(1400))
         );
-        assert!(diff(&base, &base).is_empty());
+        assert_eq!(diff(&base, &base), Diff::default());
+    }
+
+    #[test]
+    fn what_the_current_scan_could_not_read_is_not_comparable() {
+        let mut other = item("b", 500, 500);
+        other.carriers[0].source = "t".into();
+        let base = catalog(vec![item("a", 1000, 1000), item("gone", 1, 1), other]);
+        // Source `s` is down: item `a` shrank (one carrier left on a still-readable asset is
+        // simulated by the numbers), `gone` vanished; `b` on source `t` vanished for real.
+        let mut cur = catalog(vec![item("a", 100, 100)]);
+        cur.unread = vec![Unread {
+            source: "s".into(),
+            asset: None,
+            cause: "cannot reach host".into(),
+        }];
+        let d = diff(&base, &cur);
+        let triggers: Vec<(&str, Reason)> = d
+            .triggers
+            .iter()
+            .map(|t| (t.item_id.as_str(), t.reason))
+            .collect();
+        assert_eq!(triggers, vec![("b", Reason::RemovedItem)]);
+        let not: Vec<(&str, Reason)> = d
+            .not_comparable
+            .iter()
+            .map(|n| (n.item_id.as_str(), n.reason))
+            .collect();
+        assert_eq!(
+            not,
+            vec![
+                ("a", Reason::RecordCount),
+                ("a", Reason::StorageTotal),
+                ("gone", Reason::RemovedItem),
+            ]
+        );
+        assert!(d.not_comparable[0]
+            .detail
+            .contains("source s failed: cannot reach host"));
+        // Growth on a partly unread item still triggers: what was read is at least that much.
+        let mut grown = catalog(vec![item("a", 2000, 1000), item("gone", 1, 1)]);
+        grown.unread = cur.unread.clone();
+        let d = diff(
+            &catalog(vec![item("a", 1000, 1000), item("gone", 1, 1)]),
+            &grown,
+        );
+        assert_eq!(d.triggers.len(), 1);
+        assert_eq!(d.triggers[0].reason, Reason::RecordCount);
+        // An asset-level failure covers only that asset.
+        let asset_down = Unread {
+            source: "s".into(),
+            asset: Some("other".into()),
+            cause: "permission denied".into(),
+        };
+        let mut cur = catalog(vec![]);
+        cur.unread = vec![asset_down];
+        let d = diff(&catalog(vec![item("a", 1, 1)]), &cur);
+        assert_eq!(d.triggers.len(), 1, "asset a was read and is gone");
     }
 }

@@ -11,6 +11,7 @@
 
 #![warn(missing_docs)]
 
+pub mod carriers;
 pub mod catalog;
 pub mod csv;
 pub mod diff;

@@ -1,13 +1,15 @@
 //! The catalogue as an Excel workbook, the form DPOs open, review and file.
 //!
 //! Sheets: 备案主体信息 (the filing entity), 重要数据目录 (important items), 车联网数据
-//! (the vehicle extension, for vehicle organisations) and 数据资产台账 (every item).
+//! (the vehicle extension, for vehicle organisations), 数据资产台账 (every item) and 数据载体明细
+//! (one row per item and carrier, since a lake item's carriers do not fit one cell).
 //! Fields still to be filled by a person read 待填写 and are highlighted.
 
 use std::path::Path;
 
 use rust_xlsxwriter::{Color, Format, Workbook, Worksheet, XlsxError};
 
+use crate::carriers::{fit, CELL_LIMIT, DETAIL_SHEET};
 use crate::catalog::{Catalog, Person, TO_FILL};
 use crate::csv::item_columns;
 
@@ -19,6 +21,11 @@ pub const SHEET_ITEMS: &str = "重要数据目录";
 pub const SHEET_VEHICLE: &str = "车联网数据";
 /// The full inventory.
 pub const SHEET_INVENTORY: &str = "数据资产台账";
+/// Every carrier of every item, one per row.
+pub const SHEET_CARRIERS: &str = DETAIL_SHEET;
+
+/// Rows a worksheet holds (Excel's limit), the header included.
+const MAX_ROWS: usize = 1_048_576;
 
 struct Formats {
     header: Format,
@@ -49,7 +56,12 @@ fn write_cell(
     } else {
         &f.text
     };
-    sheet.write_string_with_format(row, col, value, format)?;
+    // No cell may exceed Excel's limit, whatever a field holds.
+    if value.len() > CELL_LIMIT {
+        sheet.write_string_with_format(row, col, fit(value, "…（已截断）"), format)?;
+    } else {
+        sheet.write_string_with_format(row, col, value, format)?;
+    }
     Ok(())
 }
 
@@ -169,6 +181,48 @@ fn vehicle_sheet(sheet: &mut Worksheet, catalog: &Catalog, f: &Formats) -> Resul
     Ok(())
 }
 
+/// One row per item and carrier, inventory order; past Excel's row limit the last row says how
+/// many were left out (the JSON export has them all).
+fn carriers_sheet(sheet: &mut Worksheet, catalog: &Catalog, f: &Formats) -> Result<(), XlsxError> {
+    sheet.set_name(SHEET_CARRIERS)?;
+    let headers = ["目录编号", "数据名称", "数据源", "数据资产", "存储类型"];
+    for (c, h) in headers.iter().enumerate() {
+        sheet.write_string_with_format(0, c as u16, *h, &f.header)?;
+        sheet.set_column_width(c as u16, 28)?;
+    }
+    let rows = catalog
+        .inventory
+        .iter()
+        .flat_map(|i| i.carriers.iter().map(move |c| (i, c)));
+    let total: usize = catalog.inventory.iter().map(|i| i.carriers.len()).sum();
+    let room = MAX_ROWS - 2;
+    for (r, (item, carrier)) in rows.take(room).enumerate() {
+        let row = r as u32 + 1;
+        for (c, v) in [
+            &item.item_id,
+            &item.data_name,
+            &carrier.source,
+            &carrier.asset,
+            &carrier.store_type,
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            write_cell(sheet, row, c as u16, v, f)?;
+        }
+    }
+    if total > room {
+        let note = format!(
+            "另有 {} 个数据载体超出工作表行数上限，完整清单见 JSON 导出",
+            total - room
+        );
+        write_cell(sheet, room as u32 + 1, 0, &note, f)?;
+    }
+    sheet.set_freeze_panes(1, 0)?;
+    sheet.autofilter(0, 0, total.min(room) as u32, headers.len() as u16 - 1)?;
+    Ok(())
+}
+
 /// Builds the workbook in memory.
 ///
 /// # Errors
@@ -195,6 +249,7 @@ pub fn render(catalog: &Catalog) -> Result<Vec<u8>, XlsxError> {
         vehicle,
         &f,
     )?;
+    carriers_sheet(book.add_worksheet(), catalog, &f)?;
     book.save_to_buffer()
 }
 

@@ -114,9 +114,12 @@ pub fn load_custom_classifiers(
     origin: &str,
 ) -> Result<Vec<Box<dyn Classifier>>, CustomClassifierError> {
     load_custom_classifiers_with(toml_text, origin, &|path| {
-        Err(format!(
-            "cannot read dictionary file {path:?}: no file resolver was given \
-             (load with load_custom_classifiers_with)"
+        Err(std::io::Error::new(
+            std::io::ErrorKind::Unsupported,
+            format!(
+                "cannot read dictionary file {path:?}: no file resolver was given \
+                 (load with load_custom_classifiers_with)"
+            ),
         ))
     })
 }
@@ -135,7 +138,7 @@ pub fn load_custom_classifiers(
 pub fn load_custom_classifiers_with(
     toml_text: &str,
     origin: &str,
-    resolve: &dyn Fn(&str) -> Result<String, String>,
+    resolve: &dyn Fn(&str) -> std::io::Result<String>,
 ) -> Result<Vec<Box<dyn Classifier>>, CustomClassifierError> {
     let ctx = Ctx {
         text: toml_text,

@@ -144,7 +144,7 @@ pi = false
 dictionary_file = "departments.txt"
 match = "contains"
 "#;
-    let resolve = |path: &str| std::fs::read_to_string(dir.join(path)).map_err(|e| e.to_string());
+    let resolve = |path: &str| std::fs::read_to_string(dir.join(path));
     let custom = load_custom_classifiers_with(toml, "acme.toml", &resolve).unwrap();
     let set = set_with(custom);
     let f = scan(

@@ -313,6 +313,7 @@ impl LakeConnector {
             columns: None,
             limit: Some(limit),
             batch_rows: limit.max(1),
+            complete: !truncated,
         };
         let batches = std::cell::RefCell::new(Vec::new());
         let collect = |batch: Result<RecordBatch>| match batch {

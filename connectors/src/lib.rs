@@ -27,6 +27,7 @@
 mod batch;
 mod cloud;
 mod compression;
+mod csv_guard;
 mod error;
 mod filter;
 mod lake;

@@ -10,7 +10,7 @@ use futures::FutureExt;
 use object_store::path::Path;
 use object_store::{ObjectStore, ObjectStoreExt};
 use parquet::arrow::arrow_reader::ArrowReaderOptions;
-use parquet::arrow::async_reader::AsyncFileReader;
+use parquet::arrow::async_reader::{AsyncFileReader, MetadataFetch};
 use parquet::errors::{ParquetError, Result};
 use parquet::file::metadata::{ParquetMetaData, ParquetMetaDataReader};
 
@@ -18,6 +18,29 @@ use parquet::file::metadata::{ParquetMetaData, ParquetMetaDataReader};
 /// usually fetches the whole footer; a larger footer costs one more request. A bigger guess
 /// would read a large share of every small file in a lake of many small files.
 const FOOTER_PREFETCH: usize = 16 * 1024;
+
+/// The most a footer (file metadata and page indexes) may take. Real footers are kilobytes to a
+/// few megabytes; the length comes from the file itself, so a corrupt or hostile file could
+/// otherwise make the reader allocate gigabytes before anything is checked.
+pub(crate) const MAX_FOOTER_BYTES: u64 = 64 << 20;
+
+/// Footer reads of one file, refused past [`MAX_FOOTER_BYTES`].
+struct CappedFooter<'a>(&'a mut StoreFileReader);
+
+impl MetadataFetch for CappedFooter<'_> {
+    fn fetch(&mut self, range: Range<u64>) -> BoxFuture<'_, Result<Bytes>> {
+        let len = range.end.saturating_sub(range.start);
+        if len > MAX_FOOTER_BYTES {
+            let message = format!(
+                "the parquet footer claims {len} bytes, over the {} MiB cap: the file is corrupt \
+                 or not a real parquet file",
+                MAX_FOOTER_BYTES >> 20
+            );
+            return async move { Err(ParquetError::General(message)) }.boxed();
+        }
+        self.0.get_bytes(range)
+    }
+}
 
 pub(crate) struct StoreFileReader {
     store: Arc<dyn ObjectStore>,
@@ -66,7 +89,7 @@ impl AsyncFileReader for StoreFileReader {
             let metadata = ParquetMetaDataReader::new()
                 .with_arrow_reader_options(options)
                 .with_prefetch_hint(Some(FOOTER_PREFETCH))
-                .load_and_finish(self, size)
+                .load_and_finish(CappedFooter(self), size)
                 .await?;
             Ok(Arc::new(metadata))
         }

@@ -20,6 +20,7 @@ use arrow_schema::SchemaRef;
 
 use crate::batch::{resolve_columns, utf8_schema, BatchSender, StringRows};
 use crate::compression::Compression;
+use crate::csv_guard::CsvGuard;
 use crate::lake::TEXT_WINDOW_BYTES;
 use crate::{Error, FileFormat, Result};
 
@@ -36,13 +37,13 @@ pub(crate) struct Failure(Arc<Mutex<Option<Error>>>);
 impl Failure {
     /// Records `error` unless an earlier layer already failed; returns an I/O error for the
     /// layer above.
-    fn record(&self, error: Error) -> io::Error {
+    pub(crate) fn record(&self, error: Error) -> io::Error {
         let mut slot = self.0.lock().expect("not poisoned");
         slot.get_or_insert(error);
         io::Error::other("see the recorded failure")
     }
 
-    fn take(&self) -> Option<Error> {
+    pub(crate) fn take(&self) -> Option<Error> {
         self.0.lock().expect("not poisoned").take()
     }
 
@@ -379,6 +380,8 @@ pub(crate) struct TextRead<'a> {
     pub limit: Option<usize>,
     /// Most rows per batch.
     pub batch_rows: usize,
+    /// Whether the bytes are the whole object (not a window cut before its end).
+    pub complete: bool,
 }
 
 /// What a text read learned besides its rows.
@@ -419,7 +422,12 @@ pub(crate) fn read_text(
     };
     let mut text = Utf8Reader::new(decompressed, asset, failure.clone());
     let parsed = match read.format {
-        FileFormat::Csv => csv_rows(read, &mut text, ready, send),
+        FileFormat::Csv => csv_rows(
+            read,
+            CsvGuard::new(&mut text, asset, read.complete, failure.clone()),
+            ready,
+            send,
+        ),
         FileFormat::JsonLines => json_rows(read, &mut text, ready, send),
         FileFormat::Parquet => unreachable!("parquet is not a text format"),
     };
@@ -454,6 +462,7 @@ pub(crate) fn stream_columns(
         columns: Some(columns),
         limit: None,
         batch_rows,
+        complete: true,
     };
     match read_text(&read, bytes, &failure, &mut ready, &send) {
         Ok(_) => ready.ok(),
@@ -701,6 +710,7 @@ mod tests {
             columns: None,
             limit: Some(limit),
             batch_rows: 2,
+            complete: true,
         };
         let batches = std::cell::RefCell::new(Vec::new());
         let send = |b: Result<RecordBatch>| {

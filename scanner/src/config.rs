@@ -168,16 +168,89 @@ impl Config {
 
     fn parse(text: &str) -> anyhow::Result<Self> {
         let config: Config = toml::from_str(text)?;
-        if config.scan.sample_rows == Some(0) {
-            anyhow::bail!("[scan] sample_rows must be at least 1");
-        }
-        if config.scan.concurrency == Some(0) {
-            anyhow::bail!("[scan] concurrency must be at least 1");
-        }
-        for source in &config.sources {
-            source.check()?;
+        let problems = config.problems();
+        if !problems.is_empty() {
+            anyhow::bail!("{}", problems.join("\n"));
         }
         Ok(config)
+    }
+
+    /// Everything in the file that parses but cannot work, found when the file is loaded
+    /// rather than by the command (or the nightly run) that would first need it.
+    fn problems(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        if self.scan.sample_rows == Some(0) {
+            out.push("[scan] sample_rows must be at least 1".to_string());
+        }
+        if self.scan.concurrency == Some(0) {
+            out.push("[scan] concurrency must be at least 1".to_string());
+        }
+        for (i, s) in self.sources.iter().enumerate() {
+            let which = s.name.as_ref().map_or_else(
+                || format!("[[sources]] #{}", i + 1),
+                |n| format!("[[sources]] '{n}'"),
+            );
+            if s.options.statement_timeout.is_zero() {
+                out.push(format!(
+                    "{which}: statement_timeout_secs must be at least 1 (0 would let a query run forever)"
+                ));
+            }
+            if s.options.max_connections == 0 {
+                out.push(format!("{which}: max_connections must be at least 1"));
+            }
+            // A URL that does not parse, shown with its password masked.
+            if let Err(e) = connectors::check_source(&s.url) {
+                out.push(format!("{which}: {e}"));
+            }
+        }
+        let mut names = std::collections::HashSet::new();
+        for job in &self.schedule {
+            if !names.insert(job.name.as_str()) {
+                out.push(format!("[[schedule]] '{}' is defined twice", job.name));
+            }
+            if let Err(e) = job.parsed_cron() {
+                out.push(format!("{e:#}"));
+            }
+            if let Some(hook) = &job.webhook {
+                let host = hook
+                    .strip_prefix("http://")
+                    .or_else(|| hook.strip_prefix("https://"))
+                    .map(|rest| rest.split(['/', '?']).next().unwrap_or(""));
+                if host.is_none_or(str::is_empty) {
+                    out.push(format!(
+                        "[[schedule]] '{}': webhook '{hook}' is not an http:// or https:// URL",
+                        job.name
+                    ));
+                }
+            }
+        }
+        for fence in &self.catalog.geofences {
+            let [x0, y0, x1, y1] = fence.bbox;
+            let inside = (-180.0..=180.0).contains(&x0)
+                && (-180.0..=180.0).contains(&x1)
+                && (-90.0..=90.0).contains(&y0)
+                && (-90.0..=90.0).contains(&y1);
+            if !inside || x0 > x1 || y0 > y1 {
+                out.push(format!(
+                    "[[catalog.geofences]] '{}': bbox must be [min_lng, min_lat, max_lng, max_lat] \
+                     with longitudes in -180..180 and latitudes in -90..90",
+                    fence.name
+                ));
+            }
+        }
+        for d in &self.deadlines {
+            // Any year that has 02-29 accepts every real month-day.
+            let valid = d
+                .month_day()
+                .and_then(|(m, day)| chrono::NaiveDate::from_ymd_opt(2028, m, day));
+            if valid.is_none() {
+                out.push(format!(
+                    "[[deadlines]] '{}': date '{}' is not a real MM-DD",
+                    d.name, d.date
+                ));
+            }
+        }
+        out
     }
 }
 
@@ -194,6 +267,47 @@ mod tests {
         assert_eq!(c.scan.sample_rows, Some(500));
         assert_eq!(c.sources[0].url, "sqlite://crm.db");
         assert_eq!(c.sources[0].name.as_deref(), Some("crm"));
+    }
+
+    #[test]
+    fn settings_that_cannot_work_are_errors_when_the_file_is_loaded() {
+        let err = Config::parse(
+            r#"
+[[sources]]
+name = "crm"
+url = "postgres://db/crm"
+statement_timeout_secs = 0
+
+[[schedule]]
+name = "nightly"
+cron = "61 * * * *"
+webhook = "ftp://hooks.example/x"
+
+[[catalog.geofences]]
+name = "inverted"
+bbox = [121.5, 31.3, 121.4, 31.2]
+
+[[deadlines]]
+name = "备案"
+date = "02-30"
+"#,
+        )
+        .unwrap_err();
+        let msg = format!("{err:#}");
+        for part in [
+            "[[sources]] 'crm': statement_timeout_secs must be at least 1",
+            "'nightly': bad cron expression '61 * * * *'",
+            "webhook 'ftp://hooks.example/x' is not an http:// or https:// URL",
+            "[[catalog.geofences]] 'inverted'",
+            "date '02-30' is not a real MM-DD",
+        ] {
+            assert!(msg.contains(part), "missing {part:?} in:\n{msg}");
+        }
+        // Leap day and a plain https webhook are fine.
+        Config::parse(
+            "[[deadlines]]\nname = \"x\"\ndate = \"02-29\"\n\n[[schedule]]\nname = \"n\"\ncron = \"0 2 * * *\"\nwebhook = \"https://oapi.example/robot/send?access_token=t\"\n",
+        )
+        .unwrap();
     }
 
     #[test]

@@ -26,9 +26,7 @@ pub fn load_set(files: &[PathBuf]) -> anyhow::Result<LoadedSet> {
         let text = std::fs::read_to_string(file)
             .with_context(|| format!("cannot read the classifier file {}", file.display()))?;
         let dir = file.parent().map(Path::to_path_buf).unwrap_or_default();
-        let resolve = |p: &str| -> Result<String, String> {
-            std::fs::read_to_string(dir.join(p)).map_err(|e| format!("cannot read {p}: {e}"))
-        };
+        let resolve = |p: &str| std::fs::read_to_string(dir.join(p));
         let loaded =
             classifiers::load_custom_classifiers_with(&text, &file.display().to_string(), &resolve)
                 .map_err(|e| anyhow::anyhow!("{e}"))?;

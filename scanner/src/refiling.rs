@@ -2,7 +2,7 @@
 //! baseline (or the previous scan), with first-detection and due dates.
 
 use anyhow::Context;
-use catalog_export::diff::{self, Trigger};
+use catalog_export::diff::{self, NotComparable, Trigger};
 use chrono::NaiveDate;
 use serde::Serialize;
 
@@ -36,6 +36,10 @@ pub struct DiffReport {
     pub refiling_needed: bool,
     /// Every trigger with its dates.
     pub triggers: Vec<DatedTrigger>,
+    /// Apparent removals and shrinkages on sources or assets the latest scan could not read:
+    /// reported, never a trigger.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub not_comparable: Vec<NotComparable>,
 }
 
 /// A trigger with the day it was first detected and the re-filing deadline.
@@ -88,7 +92,8 @@ pub async fn diff_latest(state: &State, against: Against) -> anyhow::Result<Diff
         }
     };
     let mut triggers = Vec::new();
-    for trigger in diff::diff(&reference, current_catalog) {
+    let found = diff::diff(&reference, current_catalog);
+    for trigger in found.triggers {
         let detected = match &baseline {
             Some(b) => {
                 let reason = serde_json::to_value(trigger.reason)?;
@@ -121,5 +126,6 @@ pub async fn diff_latest(state: &State, against: Against) -> anyhow::Result<Diff
         current_scan: current.id,
         refiling_needed: !triggers.is_empty(),
         triggers,
+        not_comparable: found.not_comparable,
     })
 }

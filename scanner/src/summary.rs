@@ -67,20 +67,39 @@ pub fn render(report: &ScanReport) -> String {
             verdicts.join(", ")
         ));
     }
-    let failed = report.failed_assets().count();
-    let sources_ok = report
-        .sources
-        .iter()
-        .filter(|s| s.status == Status::Ok)
-        .count();
     out.push_str(&format!(
-        "{} assets in {} sources scanned ({} failed); {} column findings.\n",
-        report.assets.len(),
-        sources_ok,
-        failed,
-        findings
+        "{}; {findings} column findings.\n",
+        coverage_line(report)
     ));
     out
+}
+
+/// How much of what was asked was read, failures counted at both levels:
+/// `2 assets in 1 of 2 sources scanned (1 source failed, 1 asset failed)`.
+pub fn coverage_line(report: &ScanReport) -> String {
+    let failed_assets = report.failed_assets().count();
+    let failed_sources = report
+        .sources
+        .iter()
+        .filter(|s| s.status == Status::Error)
+        .count();
+    let total = report.sources.len();
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    let failures = if failed_sources + failed_assets == 0 {
+        "none failed".to_string()
+    } else {
+        format!(
+            "{} failed, {} failed",
+            plural(failed_sources, "source"),
+            plural(failed_assets, "asset")
+        )
+    };
+    format!(
+        "{} in {} of {} scanned ({failures})",
+        plural(report.assets.len(), "asset"),
+        total - failed_sources,
+        plural(total, "source")
+    )
 }
 
 /// The last path segment of a source, enough to tell sources apart in a table.
@@ -164,7 +183,9 @@ mod tests {
             text.contains("pi.cn_resident_id") && text.contains("0.97") && text.contains("97/100")
         );
         assert!(
-            text.contains("2 assets in 1 sources scanned (1 failed); 2 column findings."),
+            text.contains(
+                "2 assets in 1 of 1 source scanned (0 sources failed, 1 asset failed); 2 column findings."
+            ),
             "{text}"
         );
     }

@@ -126,7 +126,13 @@ fn xlsx_opens_in_a_real_reader_with_chinese_sheets_and_cells() {
     let mut book: Xlsx<_> = calamine::open_workbook(&path).unwrap();
     assert_eq!(
         book.sheet_names(),
-        vec!["备案主体信息", "重要数据目录", "车联网数据", "数据资产台账"]
+        vec![
+            "备案主体信息",
+            "重要数据目录",
+            "车联网数据",
+            "数据资产台账",
+            "数据载体明细"
+        ]
     );
     let header = book.worksheet_range("备案主体信息").unwrap();
     assert_eq!(header.get_value((1, 0)).unwrap().to_string(), "单位名称");
@@ -164,6 +170,151 @@ fn xlsx_opens_in_a_real_reader_with_chinese_sheets_and_cells() {
     assert!(
         inventory.height() > items.height(),
         "the inventory holds non-important items too"
+    );
+    let carriers = book.worksheet_range("数据载体明细").unwrap();
+    assert_eq!(carriers.get_value((0, 3)).unwrap().to_string(), "数据资产");
+    assert!(
+        carriers.height() > inventory.height(),
+        "one row per carrier"
+    );
+}
+
+/// A scan report of `n` parquet files of one lake, each holding VINs, persons counted.
+fn lake_report(n: usize) -> model::ScanReport {
+    use model::{ids, AssetKind, AssetReport, CategoryReport, ColumnReport, ColumnType, Status};
+    let asset = |i: usize| AssetReport {
+        source: "s3://lake/ods".into(),
+        name: format!(
+            "vehicle_status/dt=2026-11-{:02}/part-{i:05}.parquet",
+            i % 28 + 1
+        ),
+        kind: AssetKind::File,
+        row_count: Some(1000),
+        bytes: Some(64 << 10),
+        sampled_rows: 100,
+        status: Status::Ok,
+        error: None,
+        warnings: vec![],
+        partition_columns: vec![],
+        columns: vec![ColumnReport {
+            name: "vin".into(),
+            data_type: ColumnType::parse("Utf8"),
+            categories: vec![CategoryReport {
+                id: ids::VIN,
+                confidence: 1.0,
+                matched: 100,
+                sampled: 100,
+                by: vec!["value".into()],
+                evidence: vec!["LSV**********0001".into()],
+            }],
+        }],
+        categories: vec![],
+        persons: Some(1),
+        geofence_hits: vec![],
+    };
+    model::ScanReport {
+        schema: model::SCAN_REPORT_SCHEMA.into(),
+        started_at: model::now(),
+        finished_at: model::now(),
+        sources: vec![model::SourceReport {
+            url: "s3://lake/ods".into(),
+            status: Status::Ok,
+            error: None,
+        }],
+        assets: (0..n).map(asset).collect(),
+        categories: Default::default(),
+        persons: Some(model::PersonsReport {
+            distinct: Some(40_000),
+            lower: 40_000,
+            upper: 40_000,
+            method: model::CountMethod::Exact,
+            mergeable: true,
+            by_identifier: Default::default(),
+            thresholds: vec![],
+            incomplete: vec![],
+            exact_over_budget: false,
+        }),
+    }
+}
+
+#[test]
+fn a_lake_of_50000_files_exports_to_xlsx_and_passes_check() {
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("lake.json");
+    model::report::write_json(&lake_report(50_000), &report).unwrap();
+    // Every person-supplied field filled, so `check` has nothing to list.
+    let config = dir.path().join("complete.toml");
+    std::fs::write(
+        &config,
+        r#"
+[organization]
+name = "示例智行汽车科技有限公司"
+uscc = "91310115MA1H7XY101"
+sectors = ["车联网/智能网联汽车"]
+filing_authority = "上海市通信管理局"
+security_body = "数据安全管理委员会"
+security_officer = { name = "示例负责人", title = "首席数据官", phone = "021-00000000", email = "dpo@example.com" }
+contact = { name = "示例联系人", phone = "021-00000001", email = "privacy@example.com" }
+
+[[catalog.rules]]
+id = "lake-vehicle-data"
+applies_to = ["vehicle-identifiers"]
+when = "always"
+level = "重要"
+basis = "测试规则"
+
+[[catalog.fields]]
+match = { item = "*" }
+data_source = "业务产生"
+storage_location = "上海"
+retention = "3年"
+purposes = "车联网服务"
+processing = "存储、使用"
+usage_scope = "车联网平台部"
+owner = "车联网平台部"
+external_sharing = "无"
+cross_border = "无"
+protections = "访问控制、传输加密"
+"#,
+    )
+    .unwrap();
+    let state = dir.path().join("unused.db");
+    let (report, config) = (report.to_str().unwrap(), config.to_str().unwrap());
+    let xlsx = dir.path().join("lake.xlsx");
+    ok(&mulu(
+        &state,
+        &[
+            "catalog",
+            "export",
+            "--report",
+            report,
+            "--config",
+            config,
+            "--format",
+            "xlsx",
+            "--out",
+            xlsx.to_str().unwrap(),
+        ],
+    ));
+    let check = mulu(
+        &state,
+        &["catalog", "check", "--report", report, "--config", config],
+    );
+    ok(&check);
+
+    let mut book: Xlsx<_> = calamine::open_workbook(&xlsx).unwrap();
+    let items = book.worksheet_range("重要数据目录").unwrap();
+    let col = (0..items.width() as u32)
+        .find(|c| *items.get_value((0, *c)).unwrap() == "数据载体")
+        .unwrap();
+    let cell = items.get_value((1, col)).unwrap().to_string();
+    assert!(cell.starts_with("共 50000 个数据载体"), "{cell}");
+    assert!(cell.chars().count() <= 32_767);
+    let carriers = book.worksheet_range("数据载体明细").unwrap();
+    assert_eq!(carriers.height(), 50_001, "a header and one row per file");
+    assert_eq!(
+        carriers.get_value((50_000, 2)).unwrap().to_string(),
+        "s3://lake/ods"
     );
 }
 

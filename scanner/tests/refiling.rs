@@ -415,3 +415,93 @@ fn a_scheduled_run_that_finds_a_trigger_posts_the_diff_to_the_webhook() {
     assert_eq!(body["refiling_needed"], true);
     assert_eq!(body["triggers"][0]["reason"], "record_count");
 }
+
+/// A Luhn-valid 16-digit UnionPay-style card number, different for every n.
+fn card(n: usize) -> String {
+    let body = format!("622202{:09}", n);
+    let sum: u32 = body
+        .bytes()
+        .rev()
+        .enumerate()
+        .map(|(i, b)| {
+            let d = u32::from(b - b'0');
+            if i % 2 == 0 {
+                let x = d * 2;
+                if x > 9 {
+                    x - 9
+                } else {
+                    x
+                }
+            } else {
+                d
+            }
+        })
+        .sum();
+    format!("{body}{}", (10 - sum % 10) % 10)
+}
+
+#[test]
+fn a_source_that_is_down_is_not_comparable_and_no_refiling_is_due() {
+    let env = Env::new();
+    write_vehicles(&env.data(), 200, 20);
+    let cards = env.dir.path().join("cards");
+    std::fs::create_dir_all(&cards).unwrap();
+    let mut csv = String::from("customer_id,bank_card\n");
+    for n in 0..200 {
+        csv.push_str(&format!("{n},{}\n", card(n)));
+    }
+    std::fs::write(cards.join("payments.csv"), csv).unwrap();
+    let sources = [env.data(), cards.clone()];
+    let scan = |expected: i32| {
+        let mut args = vec!["scan".to_string()];
+        args.extend(sources.iter().map(|p| p.to_str().unwrap().to_string()));
+        args.push("--quiet".into());
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let out = env.mulu(&args);
+        assert_eq!(
+            out.status.code(),
+            Some(expected),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    scan(0);
+    env.accept();
+    let (code, _, diff) = env.diff();
+    assert_eq!(code, 0);
+    assert!(diff.get("not_comparable").is_none());
+
+    // The card store is down tonight: the scan is partial, and the diff must not report the
+    // card data as removed.
+    std::fs::rename(&cards, env.dir.path().join("cards-offline")).unwrap();
+    scan(3);
+    let (code, stdout, diff) = env.diff();
+    assert_eq!(code, 0, "{stdout}");
+    assert!(reasons(&diff).is_empty(), "{diff}");
+    let not = diff["not_comparable"].as_array().unwrap();
+    assert_eq!(not.len(), 1, "{diff}");
+    assert_eq!(not[0]["item_id"], "personal-financial");
+    assert_eq!(not[0]["reason"], "removed_item");
+    assert!(
+        not[0]["detail"].as_str().unwrap().contains("cards"),
+        "{diff}"
+    );
+    assert!(stdout.contains("not comparable"), "{stdout}");
+    let status = env.mulu(&["status"]);
+    let text = String::from_utf8_lossy(&status.stdout);
+    assert!(
+        text.contains("in 1 of 2 sources scanned (1 source failed") && text.contains("partial"),
+        "{text}"
+    );
+
+    // Back the next night, and really gone the night after: then it is a trigger.
+    std::fs::rename(env.dir.path().join("cards-offline"), &cards).unwrap();
+    std::fs::remove_file(cards.join("payments.csv")).unwrap();
+    scan(0);
+    let (code, _, diff) = env.diff();
+    assert_eq!(code, 10);
+    assert_eq!(
+        reasons(&diff),
+        vec![("personal-financial".to_string(), "removed_item".to_string())]
+    );
+}

@@ -245,7 +245,7 @@ fn human_summary_lists_findings() {
     assert!(text.contains("crm.db customers"), "{text}");
     assert!(text.contains("pi.cn_resident_id"));
     assert!(text.contains("vehicle.license_plate"));
-    assert!(text.contains("(0 failed)"), "{text}");
+    assert!(text.contains("sources scanned (none failed)"), "{text}");
 }
 
 #[test]

@@ -79,7 +79,7 @@ fn one_of<'a>(key: &str, value: &'a str, allowed: &[&str]) -> Result<&'a str, Cu
 pub(super) fn compile(
     ctx: &Ctx<'_>,
     raw: RawClassifier,
-    resolve: &dyn Fn(&str) -> Result<String, String>,
+    resolve: &dyn Fn(&str) -> std::io::Result<String>,
 ) -> Result<Spec, CustomClassifierError> {
     let id = raw.id.get_ref().clone();
     let id_line = ctx.line_of(raw.id.span());
@@ -165,12 +165,12 @@ pub(super) fn compile(
         entries.extend(d.get_ref().iter().map(|e| e.trim().to_owned()));
     }
     if let Some(path) = &raw.dictionary_file {
-        let text = resolve(path.get_ref()).map_err(|message| {
+        let text = resolve(path.get_ref()).map_err(|e| {
             err(
                 path.span(),
                 CustomErrorKind::DictionaryFile {
                     path: path.get_ref().clone(),
-                    message,
+                    message: e.to_string(),
                 },
             )
         })?;

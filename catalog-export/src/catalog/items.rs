@@ -1,0 +1,133 @@
+//! The catalogue as filed: header, items, carriers.
+
+use serde::{Deserialize, Serialize};
+
+use model::{CategoryId, Level, Timestamp};
+
+use super::*;
+
+/// The filing catalogue.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Catalog {
+    /// Always [`CATALOG_SCHEMA`].
+    pub schema: String,
+    /// When the scan behind it started.
+    pub scan_started_at: Timestamp,
+    /// 备案主体信息.
+    pub header: FilingHeader,
+    /// 重要数据目录: important and core items only.
+    pub items: Vec<CatalogItem>,
+    /// 数据资产台账: every item, important or not.
+    pub inventory: Vec<CatalogItem>,
+    /// What the scan could not read. The figures above miss it, and a re-filing diff never
+    /// takes its absence for a removal.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unread: Vec<Unread>,
+}
+
+/// A source or an asset the scan behind a catalogue could not read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Unread {
+    /// Source URL (redacted).
+    pub source: String,
+    /// The asset, or `None` when the whole source could not be opened or listed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub asset: Option<String>,
+    /// Why, as the scan reported it.
+    pub cause: String,
+}
+
+impl Unread {
+    /// Whether `carrier` lies in what was not read.
+    pub fn covers(&self, carrier: &Carrier) -> bool {
+        self.source == carrier.source && self.asset.as_ref().is_none_or(|a| *a == carrier.asset)
+    }
+
+    /// "source X failed: …" / "asset Y of X failed: …".
+    pub fn describe(&self) -> String {
+        match &self.asset {
+            None => format!("source {} failed: {}", self.source, self.cause),
+            Some(a) => format!("asset {a} of {} failed: {}", self.source, self.cause),
+        }
+    }
+}
+
+/// 备案主体信息.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FilingHeader {
+    /// The organisation as configured.
+    pub organization: Organization,
+    /// 备案类型.
+    pub filing_type: String,
+    /// 个人信息主体总数 (lower, upper), when counted.
+    pub pi_subjects_total: Option<Range>,
+}
+
+/// A count known within bounds (equal when exact).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Range {
+    /// Lower bound.
+    pub lower: u64,
+    /// Upper bound.
+    pub upper: u64,
+}
+
+/// One catalogue entry: a category of data and everything holding it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CatalogItem {
+    /// 目录编号: stable across scans for the same data.
+    pub item_id: String,
+    /// 数据名称.
+    pub data_name: String,
+    /// 数据描述.
+    pub description: String,
+    /// 数据类别, up to three levels.
+    pub class: Vec<String>,
+    /// 数据级别: 一般 / 重要 / 核心.
+    pub level: Level,
+    /// 识别依据: the rules that made it important.
+    pub basis: Vec<String>,
+    /// Category ids found.
+    pub categories: Vec<CategoryId>,
+    /// 数据规模—条目数量: rows over all carriers (known ones).
+    pub record_count: u64,
+    /// 数据规模—存储总量 in bytes (known ones).
+    pub storage_bytes: u64,
+    /// Whether every carrier's size was known.
+    pub scale_complete: bool,
+    /// 个人信息主体数量, when counted.
+    pub pi_subjects: Option<Range>,
+    /// 含敏感个人信息.
+    pub contains_sensitive_pi: bool,
+    /// 敏感个人信息类型 (Chinese names).
+    pub sensitive_types: Vec<String>,
+    /// 数据载体.
+    pub carriers: Vec<Carrier>,
+    /// Person-supplied fields (None = 待填写).
+    pub fields: PersonFields,
+    /// The vehicle extension, for vehicle organisations.
+    pub vehicle: Option<VehicleExtension>,
+    /// Decisions that need a person (e.g. a persons rule that could not be decided).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+}
+
+/// One asset holding an item.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Carrier {
+    /// Source URL (redacted).
+    pub source: String,
+    /// Table or path.
+    pub asset: String,
+    /// sqlite, postgresql, mysql, parquet, csv, jsonl, …
+    pub store_type: String,
+}
+
+/// 车联网 extension of an item.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VehicleExtension {
+    /// 汽车数据类型.
+    pub kind: String,
+    /// 重要数据条款: the Art. 3 items that fired.
+    pub art3_items: Vec<String>,
+}

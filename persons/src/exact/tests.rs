@@ -1,0 +1,207 @@
+//! Exact counting on small graphs whose components are known.
+
+use super::*;
+
+fn key(kind: IdentifierKind, n: u64) -> PersonKey {
+    // Synthetic well-spread keys; the counter only needs uniqueness.
+    let v = u128::from(n).wrapping_mul(0x9E37_79B9_7F4A_7C15_F39C_C060_5CED_C835);
+    PersonKey::from_parts(kind, v ^ (v >> 64))
+}
+
+#[test]
+fn stored_round_trip_keeps_kind() {
+    for k in IdentifierKind::ALL {
+        let pk = key(k, 7);
+        let back = unstored(stored(pk));
+        assert_eq!(back.kind(), k);
+        assert_eq!(stored(back), stored(pk));
+    }
+}
+
+#[test]
+fn union_find_components() {
+    use IdentifierKind::*;
+    let mut c = ExactCounter::new();
+    c.add_row(&[]);
+    assert_eq!(c.distinct_persons(), 0);
+    c.add_row(&[key(MobilePhone, 1)]);
+    c.add_row(&[key(MobilePhone, 2)]);
+    c.add_row(&[key(MobilePhone, 1)]);
+    assert_eq!(c.distinct_persons(), 2);
+    // Chain 1 - id9 - 2 collapses to one person.
+    c.add_row(&[key(CnResidentId, 9), key(MobilePhone, 1)]);
+    assert_eq!(c.distinct_persons(), 2);
+    c.add_row(&[key(MobilePhone, 2), key(CnResidentId, 9)]);
+    assert_eq!(c.distinct_persons(), 1);
+    assert_eq!(c.distinct_keys(), 3);
+    assert_eq!(
+        c.distinct_by_kind(),
+        BTreeMap::from([(CnResidentId, 1), (MobilePhone, 2)])
+    );
+}
+
+/// A small deterministic generator for the randomised tests.
+struct Lcg(u64);
+impl Lcg {
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (self.0 >> 33) % n
+    }
+}
+
+/// Reference count: components by breadth-first search over the rows.
+fn components(rows: &[Vec<PersonKey>]) -> (u64, Vec<u64>) {
+    let mut ids: HashMap<PersonKey, usize> = HashMap::new();
+    let mut edges: Vec<Vec<usize>> = Vec::new();
+    for row in rows {
+        let idx: Vec<usize> = row
+            .iter()
+            .map(|k| {
+                let n = ids.len();
+                *ids.entry(*k).or_insert_with(|| {
+                    edges.push(Vec::new());
+                    n
+                })
+            })
+            .collect();
+        for w in idx.windows(2) {
+            edges[w[0]].push(w[1]);
+            edges[w[1]].push(w[0]);
+        }
+    }
+    let mut comp = vec![usize::MAX; edges.len()];
+    let mut n = 0u64;
+    for start in 0..edges.len() {
+        if comp[start] != usize::MAX {
+            continue;
+        }
+        let mut stack = vec![start];
+        comp[start] = n as usize;
+        while let Some(v) = stack.pop() {
+            for &w in &edges[v] {
+                if comp[w] == usize::MAX {
+                    comp[w] = n as usize;
+                    stack.push(w);
+                }
+            }
+        }
+        n += 1;
+    }
+    let per_row = rows
+        .iter()
+        .map(|r| comp[ids[&r[0]]] as u64)
+        .collect::<Vec<_>>();
+    (n, per_row)
+}
+
+#[test]
+fn batches_match_row_by_row_and_a_reference_search() {
+    use IdentifierKind::*;
+    let mut rng = Lcg(42);
+    // 40,000 rows over a pool small enough that rows link into chains,
+    // spread over three assets; enough keys for every table to grow.
+    let rows: Vec<Vec<PersonKey>> = (0..40_000)
+        .map(|_| match rng.below(3) {
+            0 => vec![key(CnResidentId, rng.below(30_000))],
+            1 => vec![
+                key(MobilePhone, rng.below(30_000)),
+                key(CnResidentId, rng.below(30_000)),
+            ],
+            _ => vec![
+                key(Email, rng.below(30_000)),
+                key(MobilePhone, rng.below(30_000)),
+                key(Passport, rng.below(30_000)),
+            ],
+        })
+        .collect();
+    let (truth, comp_of_row) = components(&rows);
+
+    let mut one = ExactCounter::new();
+    let mut batched = ExactCounter::new();
+    let assets: Vec<(AssetId, AssetId)> = ["a", "b", "c"]
+        .iter()
+        .map(|n| (one.register_asset(n), batched.register_asset(n)))
+        .collect();
+    for (chunk_no, chunk) in rows.chunks(1000).enumerate() {
+        let (a1, a2) = assets[chunk_no % 3];
+        let mut batch = KeyRows::new();
+        for row in chunk {
+            one.add_asset_row(a1, row);
+            batch.push_row(row);
+        }
+        batched.add_rows(Some(a2), &batch);
+    }
+    assert_eq!(one.distinct_persons(), truth);
+    assert_eq!(batched.distinct_persons(), truth);
+    assert_eq!(batched.distinct_keys(), one.distinct_keys());
+    assert_eq!(batched.distinct_by_kind(), one.distinct_by_kind());
+
+    // Per-asset persons: distinct reference components of the asset's rows.
+    for (i, &(a1, a2)) in assets.iter().enumerate() {
+        let mut expect: Vec<u64> = rows
+            .chunks(1000)
+            .enumerate()
+            .filter(|(n, _)| n % 3 == i)
+            .flat_map(|(n, c)| (0..c.len()).map(move |r| n * 1000 + r))
+            .map(|r| comp_of_row[r])
+            .collect();
+        expect.sort_unstable();
+        expect.dedup();
+        let expect = expect.len() as u64;
+        assert_eq!(one.asset_persons(a1), expect, "asset {i}, row by row");
+        assert_eq!(batched.asset_persons(a2), expect, "asset {i}, batched");
+        assert_eq!(batched.persons_by_asset()[i], (a2, expect));
+    }
+    let all: Vec<AssetId> = assets.iter().map(|a| a.1).collect();
+    assert_eq!(batched.persons_in_assets(&all), truth);
+}
+
+#[test]
+fn few_rows_resolve_without_the_root_array() {
+    // One asset with 2 rows among 100,000 keys takes the walk-up path.
+    let mut c = ExactCounter::new();
+    let a = c.register_asset("small");
+    let mut batch = KeyRows::new();
+    for i in 0..100_000 {
+        batch.push_row(&[key(IdentifierKind::Email, i)]);
+    }
+    c.add_rows(None, &batch);
+    c.add_asset_row(a, &[key(IdentifierKind::Email, 5)]);
+    c.add_asset_row(a, &[key(IdentifierKind::Email, 6)]);
+    assert_eq!(c.asset_persons(a), 2);
+    c.add_row(&[key(IdentifierKind::Email, 5), key(IdentifierKind::Email, 6)]);
+    assert_eq!(
+        c.asset_persons(a),
+        1,
+        "a later link merges the asset's rows"
+    );
+    assert_eq!(c.distinct_persons(), 99_999);
+}
+
+#[test]
+fn memory_estimate_tracks_the_tables() {
+    let mut c = ExactCounter::new();
+    let mut batch = KeyRows::new();
+    for i in 0..200_000 {
+        batch.push_row(&[key(IdentifierKind::MobilePhone, i)]);
+    }
+    c.add_rows(None, &batch);
+    let per_key = c.approx_bytes() as f64 / 200_000.0;
+    assert!((20.0..=40.0).contains(&per_key), "{per_key} bytes per key");
+}
+
+#[test]
+fn long_chain_stays_correct() {
+    let mut c = ExactCounter::with_capacity(10_000);
+    for i in 0..10_000u64 {
+        c.add_row(&[
+            key(IdentifierKind::Email, i),
+            key(IdentifierKind::Email, i + 1),
+        ]);
+    }
+    assert_eq!(c.distinct_persons(), 1);
+    assert_eq!(c.distinct_keys(), 10_001);
+}

@@ -1,0 +1,132 @@
+//! `mulu scan`: scan sources into the configured sinks.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+use indicatif::{ProgressBar, ProgressStyle};
+use scanner::sink::{FailureSink, JsonSink, ProgressSink, ScanSink, SummarySink};
+use scanner::state::State;
+use scanner::ScanOptions;
+
+use crate::{fatal, load_config, runtime, usage, Failure};
+
+pub(crate) const SCAN_EXIT_CODES: &str = "\
+Exit codes:
+  0  the scan completed
+  1  a fatal error stopped mulu
+  2  usage or configuration error
+  3  the scan completed, but some sources or assets failed (partial); see the report";
+
+#[derive(clap::Args)]
+pub(crate) struct ScanArgs {
+    /// Sources: sqlite://PATH, file://DIR, or a path to a folder, a file or an SQLite database.
+    /// A folder is scanned recursively (parquet, CSV, JSON lines, SQLite files).
+    #[arg(value_name = "SOURCE")]
+    pub(crate) sources: Vec<String>,
+    /// Configuration file listing sources and scan settings.
+    #[arg(long, env = "MULU_CONFIG", value_name = "mulu.toml")]
+    pub(crate) config: Option<PathBuf>,
+    /// Write the full JSON report (mulu.scan-report/v1) to this file instead of printing a table.
+    #[arg(long, value_name = "REPORT.json")]
+    pub(crate) json: Option<PathBuf>,
+    /// Rows sampled per asset for classification [default: 1000].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub(crate) sample_rows: Option<u64>,
+    /// Assets sampled at once across all sources [default: 8].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub(crate) concurrency: Option<u64>,
+    /// Do not record the scan in the state database.
+    #[arg(long)]
+    pub(crate) no_state: bool,
+    /// Extra declarative classifiers (TOML); may be repeated.
+    #[arg(long = "classifiers", value_name = "FILE")]
+    pub(crate) classifier_files: Vec<PathBuf>,
+    /// Count distinct persons: exact (default; falls back to bounds past its memory budget),
+    /// sketch (bounds, mergeable) or off.
+    #[arg(long, value_name = "MODE", value_parser = ["exact", "sketch", "off"])]
+    pub(crate) persons: Option<String>,
+    /// Secret key for the keyed person hashes (hex or raw bytes); without one, counts use a
+    /// per-run key and cannot be merged with other runs.
+    #[arg(long, env = "MULU_HASH_KEY_FILE", value_name = "FILE")]
+    pub(crate) hash_key_file: Option<PathBuf>,
+    /// No progress bar and no summary; errors still go to stderr.
+    #[arg(long, short)]
+    pub(crate) quiet: bool,
+}
+
+pub(crate) fn run_scan(args: &ScanArgs, state_path: &Path) -> Result<u8, Failure> {
+    let config = load_config(args.config.as_deref())?;
+    let mut sources: Vec<scanner::config::SourceEntry> = args
+        .sources
+        .iter()
+        .map(|u| scanner::config::SourceEntry::from_url(u))
+        .collect();
+    sources.extend(config.sources.iter().cloned());
+    for source in &sources {
+        source.check().map_err(usage)?;
+    }
+    if sources.is_empty() {
+        return Err(usage(anyhow::anyhow!(
+            "no SOURCE given: name one (e.g. `mulu scan sample-data`) or list [[sources]] in --config"
+        )));
+    }
+    let defaults = ScanOptions::default();
+    let options = ScanOptions {
+        sample_rows: args
+            .sample_rows
+            .map(|n| n as usize)
+            .or(config.scan.sample_rows)
+            .unwrap_or(defaults.sample_rows),
+        concurrency: args
+            .concurrency
+            .map(|n| n as usize)
+            .or(config.scan.concurrency)
+            .unwrap_or(defaults.concurrency),
+        ..defaults
+    };
+
+    let rt = runtime()?;
+    let progress = if args.quiet || !std::io::stderr().is_terminal() {
+        ProgressBar::hidden()
+    } else {
+        let bar = ProgressBar::new(0);
+        bar.set_style(
+            ProgressStyle::with_template(
+                "{spinner} scanning {pos}/{len} assets [{elapsed}] {wide_bar}",
+            )
+            .expect("the template is valid"),
+        );
+        bar
+    };
+    let (context, notice) = scanner::run::scan_context(
+        &config,
+        &scanner::run::ContextOverrides {
+            classifier_files: args.classifier_files.clone(),
+            persons_mode: args.persons.clone(),
+            key_file: args.hash_key_file.clone(),
+        },
+    )
+    .map_err(usage)?;
+    if let (Some(notice), false) = (notice, args.quiet) {
+        eprintln!("{notice}");
+    }
+    let mut sinks: Vec<Box<dyn ScanSink>> =
+        vec![Box::new(ProgressSink(progress)), Box::new(FailureSink)];
+    match &args.json {
+        Some(path) => sinks.push(Box::new(JsonSink(path.clone()))),
+        None if !args.quiet => sinks.push(Box::new(SummarySink)),
+        None => {}
+    }
+    let report = rt.block_on(async {
+        let state = if args.no_state {
+            None
+        } else {
+            Some(State::open(state_path).await.map_err(fatal)?)
+        };
+        scanner::run::scan_and_record(state.as_ref(), &sources, &options, &config, context, sinks)
+            .await
+            .map(|r| r.report)
+            .map_err(fatal)
+    })?;
+    Ok(if report.is_partial() { 3 } else { 0 })
+}
