@@ -123,6 +123,72 @@ pub enum Error {
 }
 
 impl Error {
+    /// The same error with every message that came from a driver, a server, a store or a
+    /// file parser passed through `scrub`; mulu's own wording, asset names and URLs are left
+    /// as they are. Backend messages quote the values they choke on (`value "…" is out of
+    /// range`, `Cannot cast string '…'`), and a caller that knows what a value looks like
+    /// can take them out before the message is shown or stored.
+    #[must_use]
+    pub fn map_details(self, scrub: impl Fn(&str) -> String) -> Error {
+        match self {
+            Error::NotFound { asset, detail } => Error::NotFound {
+                asset,
+                detail: scrub(&detail),
+            },
+            Error::InvalidData {
+                asset,
+                format,
+                detail,
+            } => Error::InvalidData {
+                asset,
+                format,
+                detail: scrub(&detail),
+            },
+            Error::Backend {
+                connector,
+                asset,
+                detail,
+            } => Error::Backend {
+                connector,
+                asset,
+                detail: scrub(&detail),
+            },
+            Error::Unreachable { source_url, detail } => Error::Unreachable {
+                source_url,
+                detail: scrub(&detail),
+            },
+            Error::Auth {
+                source_url,
+                user,
+                detail,
+            } => Error::Auth {
+                source_url,
+                user,
+                detail: scrub(&detail),
+            },
+            Error::StoreAuth {
+                source_url,
+                access_key_id,
+                detail,
+                hint,
+            } => Error::StoreAuth {
+                source_url,
+                access_key_id,
+                detail: scrub(&detail),
+                hint,
+            },
+            Error::PermissionDenied { asset, detail } => Error::PermissionDenied {
+                asset,
+                detail: scrub(&detail),
+            },
+            // Worded by mulu from the configuration, not from data.
+            e @ (Error::UnsupportedSource { .. }
+            | Error::Unsupported { .. }
+            | Error::Timeout { .. }
+            | Error::InvalidOption { .. }) => e,
+        }
+    }
+
     pub(crate) fn invalid(asset: &str, format: &'static str, detail: impl ToString) -> Self {
         Error::InvalidData {
             asset: asset.to_string(),
@@ -137,5 +203,26 @@ impl Error {
             asset: asset.to_string(),
             detail: detail.to_string(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn map_details_scrubs_backend_text_only() {
+        let e = Error::backend("postgres", "public.v", "value \"42\" is out of range")
+            .map_details(|d| d.replace("42", "**"));
+        assert_eq!(
+            e.to_string(),
+            "postgres error on 'public.v': value \"**\" is out of range"
+        );
+        let e = Error::InvalidOption {
+            option: "include",
+            detail: "'42' is not a valid glob".into(),
+        }
+        .map_details(|d| d.replace("42", "**"));
+        assert!(e.to_string().contains("'42'"), "{e}");
     }
 }

@@ -34,6 +34,7 @@ mod lake;
 mod options;
 mod parquet_reader;
 mod read;
+mod redact;
 mod source;
 mod sql;
 mod text;
@@ -49,7 +50,8 @@ pub use filter::FilteredConnector;
 pub use lake::LakeConnector;
 pub use options::SourceOptions;
 pub use read::{ConnectorExt, Projection, Read, ReadMode, ReadRequest};
-pub use source::{open_source, open_source_with, redact_url, OpenedSource};
+pub use redact::{redact_credentials, redact_url};
+pub use source::{check_source, open_source, open_source_with, OpenedSource};
 
 /// What sort of thing an asset is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

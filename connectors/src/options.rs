@@ -207,12 +207,16 @@ impl AssetFilter {
 ///
 /// Drivers rarely echo passwords, but a message quoting a connection string would; this is the
 /// last line of defence.
+/// Anything URL-shaped with a password in it, or a `password=` setting, is masked too
+/// ([`crate::redact_credentials`]): a driver may quote a connection string with a password
+/// other than the one given (one from a service file, say).
 pub(crate) fn scrub(detail: impl ToString, password: Option<&str>) -> String {
     let detail = detail.to_string();
-    match password {
+    let detail = match password {
         Some(p) if !p.is_empty() => detail.replace(p, "***"),
         _ => detail,
-    }
+    };
+    crate::redact_credentials(&detail).into_owned()
 }
 
 /// Decodes `%XX` escapes (a URL's user or password); invalid escapes are kept as written.

@@ -11,7 +11,7 @@ use crate::sql::MySqlDialect;
 #[cfg(feature = "postgres")]
 use crate::sql::PostgresDialect;
 use crate::sql::{SqlConnector, SqliteDialect};
-use crate::{filter, Error, LakeConnector, Result, SharedConnector, SourceOptions};
+use crate::{filter, redact_url, Error, LakeConnector, Result, SharedConnector, SourceOptions};
 
 /// The connectors one SOURCE argument expanded to.
 ///
@@ -31,6 +31,28 @@ pub(crate) fn is_sqlite_file(path: &Path) -> bool {
     path.extension()
         .and_then(|e| e.to_str())
         .is_some_and(|e| SQLITE_EXTENSIONS.iter().any(|x| e.eq_ignore_ascii_case(x)))
+}
+
+/// Checks, before anything is opened, that a SOURCE written as a URL parses: a port out of
+/// range or an unclosed `[` is a mistake in the configuration, to be fixed before a scan
+/// starts, not a source that failed. `sqlite://PATH`, `file://DIR` and plain paths are paths
+/// and are not checked here. The error shows the URL with its password masked.
+///
+/// # Errors
+/// [`Error::UnsupportedSource`] naming the URL (redacted) and what is wrong with it.
+pub fn check_source(spec: &str) -> Result<()> {
+    let Some((scheme, _)) = spec.split_once("://") else {
+        return Ok(());
+    };
+    if matches!(scheme.to_ascii_lowercase().as_str(), "sqlite" | "file") {
+        return Ok(());
+    }
+    url::Url::parse(spec)
+        .map(drop)
+        .map_err(|e| Error::UnsupportedSource {
+            source_url: redact_url(spec),
+            reason: format!("not a valid URL ({e})"),
+        })
 }
 
 /// Opens a SOURCE with default [`SourceOptions`]: see [`open_source_with`].
@@ -235,55 +257,9 @@ fn find_sqlite_files(root: &Path) -> Vec<PathBuf> {
     found
 }
 
-/// Replaces the password (and any `password=`/`token=` query values) of a URL with `***`.
-///
-/// Paths without a scheme are returned unchanged.
-pub fn redact_url(spec: &str) -> String {
-    let Ok(mut url) = url::Url::parse(spec) else {
-        return spec.to_string();
-    };
-    if url.password().is_some() {
-        let _ = url.set_password(Some("***"));
-    }
-    let secret_keys = [
-        "password",
-        "pass",
-        "pwd",
-        "token",
-        "secret",
-        "secret_access_key",
-    ];
-    if url.query().is_some() {
-        let pairs: Vec<(String, String)> = url
-            .query_pairs()
-            .map(|(k, v)| {
-                let hide = secret_keys.iter().any(|s| k.eq_ignore_ascii_case(s));
-                (
-                    k.into_owned(),
-                    if hide { "***".into() } else { v.into_owned() },
-                )
-            })
-            .collect();
-        url.query_pairs_mut().clear().extend_pairs(pairs);
-    }
-    url.to_string()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn redacts_password_and_secret_query_values() {
-        let r = redact_url(
-            "postgres://scanner:hunter2@db.internal:5432/crm?sslmode=require&password=x1",
-        );
-        assert_eq!(
-            r,
-            "postgres://scanner:***@db.internal:5432/crm?sslmode=require&password=***"
-        );
-        assert!(!r.contains("hunter2"));
-    }
 
     #[test]
     fn a_compiled_out_backend_names_its_feature_and_hides_the_password() {
@@ -322,18 +298,33 @@ mod tests {
         }
     }
 
-    #[test]
-    fn leaves_plain_paths_alone() {
-        assert_eq!(redact_url("sample-data/lake"), "sample-data/lake");
-        assert_eq!(redact_url("sqlite://crm.db"), "sqlite://crm.db");
-    }
-
     #[tokio::test]
     async fn unknown_scheme_is_a_clear_error() {
         let err = open_source("ftp://user:pw@host/x").await.err().unwrap();
         let msg = err.to_string();
         assert!(msg.contains("'ftp' scheme is not supported"), "{msg}");
         assert!(!msg.contains(":pw@"), "{msg}");
+    }
+
+    #[test]
+    fn malformed_urls_are_refused_before_opening_without_their_password() {
+        for url in [
+            "postgres://u:hunter2@host:99999/db",
+            "postgres://u:hunter2@[::1",
+            "mysql://u:hunter2@h:5432:5433/db",
+        ] {
+            let msg = check_source(url).unwrap_err().to_string();
+            assert!(msg.contains("not a valid URL"), "{msg}");
+            assert!(!msg.contains("hunter2"), "{msg}");
+        }
+        for ok in [
+            "postgres://u:pw@db:5432/crm",
+            "s3://bucket/prefix",
+            "sqlite://crm.db",
+            "sample-data",
+        ] {
+            assert!(check_source(ok).is_ok(), "{ok}");
+        }
     }
 
     #[tokio::test]

@@ -141,6 +141,18 @@ impl SourceEntry {
         }
     }
 
+    /// Checks that a URL source parses ([`connectors::check_source`]): a malformed URL is a
+    /// configuration error (exit 2), reported with its password masked, before any scan.
+    ///
+    /// # Errors
+    /// The URL does not parse.
+    pub fn check(&self) -> anyhow::Result<()> {
+        connectors::check_source(&self.url).map_err(|e| match &self.name {
+            Some(name) => anyhow::anyhow!("source '{name}': {e}"),
+            None => anyhow::anyhow!("{e}"),
+        })
+    }
+
     /// The connector options this entry asks for.
     pub fn options(&self) -> connectors::SourceOptions {
         self.options.clone()
@@ -209,6 +221,10 @@ impl Config {
             }
             if s.options.max_connections == 0 {
                 out.push(format!("{which}: max_connections must be at least 1"));
+            }
+            // A URL that does not parse, shown with its password masked.
+            if let Err(e) = connectors::check_source(&s.url) {
+                out.push(format!("{which}: {e}"));
             }
         }
         let mut names = std::collections::HashSet::new();
@@ -395,6 +411,18 @@ date = "02-30"
         // The line of the entry's `[[sources]]` header: with the options flattened in, serde
         // finds the unknown key only after reading the whole entry.
         assert!(msg.contains("line 4"), "{msg}");
+    }
+
+    #[test]
+    fn a_malformed_source_url_is_a_config_error_without_its_password() {
+        let err = Config::parse("[[sources]]\nurl = \"postgres://u:hunter2@db:99999/crm\"\n")
+            .unwrap_err();
+        let msg = format!("{err:#}");
+        assert!(msg.contains("not a valid URL"), "{msg}");
+        assert!(!msg.contains("hunter2"), "{msg}");
+        assert!(SourceEntry::from_url("mysql://u:pw@h:5432:5433/db")
+            .check()
+            .is_err());
     }
 
     #[test]

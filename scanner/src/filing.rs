@@ -9,6 +9,10 @@ use crate::config::Config;
 
 /// The catalogue for `report` under `config` (its organisation, field rules and rule file).
 ///
+/// The report's names go through the redaction path first ([`crate::redact::Redactor`]): a
+/// report from this version is masked already (masking is idempotent), but one given with
+/// `--report` or stored by an older mulu may not be, and the catalogue is what gets filed.
+///
 /// # Errors
 /// An unreadable or invalid rule file, or a bad field-rule pattern.
 pub fn build_catalog(report: &ScanReport, config: &Config) -> anyhow::Result<Catalog> {
@@ -24,8 +28,10 @@ pub fn build_catalog(report: &ScanReport, config: &Config) -> anyhow::Result<Cat
     let rules = rules
         .with_rules(&config.catalog.rules, "[[catalog.rules]] in the config")
         .map_err(anyhow::Error::msg)?;
+    let mut report = report.clone();
+    crate::redact::Redactor::builtin().report(&mut report);
     catalog::build(&CatalogInput {
-        report,
+        report: &report,
         organization: &config.organization,
         config: &config.catalog,
         rules: &rules,

@@ -14,6 +14,7 @@ pub mod custom;
 pub mod filing;
 pub mod job;
 pub mod persons;
+pub mod redact;
 pub mod refiling;
 pub mod run;
 pub mod scan;
@@ -21,5 +22,6 @@ pub mod schedule;
 pub mod sink;
 pub mod state;
 pub mod summary;
+pub mod terminal;
 
 pub use scan::{scan, ScanContext, ScanOptions};

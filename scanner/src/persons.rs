@@ -192,6 +192,7 @@ impl Tally {
         asset: &AssetInfo,
         report: &mut AssetReport,
         limit: std::time::Duration,
+        redactor: &crate::redact::Redactor,
     ) {
         let columns = identifier_columns(report);
         if columns.is_empty() {
@@ -254,7 +255,7 @@ impl Tally {
             Ok::<_, connectors::Error>(())
         };
         let result = match tokio::time::timeout(limit, pass).await {
-            Ok(done) => done.map_err(|e| e.to_string()),
+            Ok(done) => done.map_err(|e| redactor.error(e)),
             Err(_) => Err(format!(
                 "stopped after {} s (raise [scan] full_pass_timeout_secs); the persons in the \
                  rows not read are not counted",

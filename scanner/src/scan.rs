@@ -11,6 +11,7 @@ use tokio::sync::Semaphore;
 
 use crate::classify::classify_sample;
 use crate::config::SourceEntry;
+use crate::redact::Redactor;
 use crate::sink::ScanSink;
 
 /// How a scan reads its sources.
@@ -107,6 +108,7 @@ pub async fn scan(
         thresholds,
         geofences,
     } = context;
+    let redactor = Redactor::new(classifiers.clone());
     let mut source_reports = Vec::new();
     let mut jobs = Vec::new();
 
@@ -123,11 +125,12 @@ pub async fn scan(
         match result {
             Ok(source) => opened_connectors.extend(source.connectors),
             Err(e) => {
-                tracing::warn!(source = %url, error = %e, "source could not be opened");
+                let error = redactor.error(e);
+                tracing::warn!(source = %shown(&redactor, &url), error = %shown(&redactor, &error), "source could not be opened");
                 source_reports.push(SourceReport {
                     url,
                     status: Status::Error,
-                    error: Some(e.to_string()),
+                    error: Some(error),
                 });
             }
         }
@@ -158,11 +161,12 @@ pub async fn scan(
                 });
             }
             Err(e) => {
-                tracing::warn!(source = %url, error = %e, "assets could not be listed");
+                let error = redactor.error(e);
+                tracing::warn!(source = %shown(&redactor, &url), error = %shown(&redactor, &error), "assets could not be listed");
                 source_reports.push(SourceReport {
                     url,
                     status: Status::Error,
-                    error: Some(e.to_string()),
+                    error: Some(error),
                 });
             }
         }
@@ -180,18 +184,26 @@ pub async fn scan(
                 let classifiers = classifiers.clone();
                 let tally = tally.clone();
                 let geofences = geofences.clone();
+                let redactor = &redactor;
                 async move {
-                    let read = Reading {
-                        sample_rows,
+                    let context = AssetContext {
+                        classifiers,
+                        geofences,
+                        tally: tally.as_deref(),
+                        redactor,
                         limits,
                     };
-                    scan_asset(job, read, classifiers, geofences, tally.as_deref()).await
+                    scan_asset(job, sample_rows, context).await
                 }
             })
             .buffer_unordered(options.concurrency.max(1));
         while let Some(asset) = done.next().await {
+            // Sinks see what the report will say; the person count still needs the asset's
+            // names as its connector gave them, until `finish` below.
+            let mut masked = asset.clone();
+            redactor.asset(&mut masked);
             for sink in sinks.iter_mut() {
-                sink.asset(&asset);
+                sink.asset(&masked);
             }
             assets.push(asset);
         }
@@ -205,7 +217,7 @@ pub async fn scan(
             Arc::try_unwrap(t).unwrap_or_else(|_| unreachable!("every asset task has finished"))
         })
         .map(|t| t.finish(&thresholds, &mut assets));
-    let report = ScanReport {
+    let mut report = ScanReport {
         schema: SCAN_REPORT_SCHEMA.to_string(),
         started_at,
         finished_at: model::now(),
@@ -214,6 +226,7 @@ pub async fn scan(
         categories,
         persons,
     };
+    redactor.report(&mut report);
     // Every sink gets the report even when an earlier one failed; the first failure is
     // the scan's.
     let mut first_error = None;
@@ -261,23 +274,28 @@ fn category_meta(
     meta
 }
 
-/// How each asset is read.
-#[derive(Clone, Copy)]
-struct Reading {
-    sample_rows: usize,
+/// A name or message as logged: redacted, and escaped for the terminal.
+fn shown(redactor: &Redactor, text: &str) -> String {
+    crate::terminal::escape(&redactor.name(text)).into_owned()
+}
+
+/// What every asset task shares.
+struct AssetContext<'a> {
+    classifiers: Arc<ClassifierSet>,
+    geofences: Arc<Vec<catalog_export::catalog::Geofence>>,
+    tally: Option<&'a crate::persons::Tally>,
+    redactor: &'a Redactor,
     limits: AssetLimits,
 }
 
-async fn scan_asset(
-    job: Job,
-    Reading {
-        sample_rows,
+async fn scan_asset(job: Job, sample_rows: usize, context: AssetContext<'_>) -> AssetReport {
+    let AssetContext {
+        classifiers,
+        geofences,
+        tally,
+        redactor,
         limits,
-    }: Reading,
-    classifiers: Arc<ClassifierSet>,
-    geofences: Arc<Vec<catalog_export::catalog::Geofence>>,
-    tally: Option<&crate::persons::Tally>,
-) -> AssetReport {
+    } = context;
     let Job {
         connector,
         limiter,
@@ -300,9 +318,15 @@ async fn scan_asset(
         geofence_hits: Vec::new(),
     };
     if let Some(why) = &asset.unreadable {
-        tracing::warn!(source = %report.source, asset = %report.name, error = %why, "asset could not be listed");
+        let error = redactor.message(why);
+        tracing::warn!(
+            source = %shown(redactor, &report.source),
+            asset = %shown(redactor, &report.name),
+            error = %shown(redactor, &error),
+            "asset could not be listed"
+        );
         report.status = Status::Error;
-        report.error = Some(why.clone());
+        report.error = Some(error);
         return report;
     }
     let sample = {
@@ -313,27 +337,32 @@ async fn scan_asset(
         let request = ReadRequest::sample(sample_rows);
         let read = async {
             match connector.read(&asset, &request).await {
-                Ok(read) => read.into_sample().await.map_err(|e| e.to_string()),
-                Err(e) => Err(e.to_string()),
+                Ok(read) => read.into_sample().await,
+                Err(e) => Err(e),
             }
         };
-        tokio::time::timeout(limits.sample, read)
-            .await
-            .unwrap_or_else(|_| {
-                Err(format!(
-                    "reading the sample of '{}' took longer than {} s and was stopped; \
-                     check the table or view, or raise [scan] sample_timeout_secs",
-                    asset.name,
-                    limits.sample.as_secs()
-                ))
-            })
+        match tokio::time::timeout(limits.sample, read).await {
+            Ok(Ok(sample)) => Ok(sample),
+            Ok(Err(e)) => Err(redactor.error(e)),
+            Err(_) => Err(redactor.name(&format!(
+                "reading the sample of '{}' took longer than {} s and was stopped; \
+                 check the table or view, or raise [scan] sample_timeout_secs",
+                asset.name,
+                limits.sample.as_secs()
+            ))),
+        }
     };
     let sample = match sample {
         Ok(sample) => sample,
-        Err(e) => {
-            tracing::warn!(source = %report.source, asset = %report.name, error = %e, "asset could not be read");
+        Err(error) => {
+            tracing::warn!(
+                source = %shown(redactor, &report.source),
+                asset = %shown(redactor, &report.name),
+                error = %shown(redactor, &error),
+                "asset could not be read"
+            );
             report.status = Status::Error;
-            report.error = Some(e);
+            report.error = Some(error);
             return report;
         }
     };
@@ -345,7 +374,7 @@ async fn scan_asset(
         warnings,
         ..
     } = sample;
-    report.warnings = warnings;
+    report.warnings = warnings.iter().map(|w| redactor.message(w)).collect();
     let classified = crate::cpu::on_rayon(move || {
         let columns = classify_sample(&classifiers, &schema, &batches);
         let hits = crate::classify::geofence_hits(&batches, &columns, &geofences);
@@ -363,7 +392,7 @@ async fn scan_asset(
                     .await
                     .expect("the semaphore is never closed");
                 tally
-                    .count_asset(&connector, &asset, &mut report, limits.full_pass)
+                    .count_asset(&connector, &asset, &mut report, limits.full_pass, redactor)
                     .await;
             }
         }

@@ -105,7 +105,13 @@ async fn run_job(state: &State, config: &Config, job: &Job) -> anyhow::Result<Jo
     .await?;
     let partial = recorded.report.is_partial();
     for asset in recorded.report.failed_assets() {
-        tracing::warn!(job = %job.name, asset = %asset.name, error = asset.error.as_deref().unwrap_or(""), "asset failed");
+        // Name and error were redacted when the report was made; escaped here for the terminal.
+        tracing::warn!(
+            job = %job.name,
+            asset = %crate::terminal::escape(&asset.name),
+            error = %crate::terminal::escape(asset.error.as_deref().unwrap_or("")),
+            "asset failed"
+        );
     }
     let diff = match state.current_baseline().await? {
         Some(_) => Some(diff_latest(state, Against::Baseline).await?),
@@ -164,7 +170,13 @@ fn alert(job: &Job, diff: &DiffReport) {
         .send(body)
     {
         Ok(_) => tracing::info!(job = %job.name, "webhook delivered"),
-        Err(e) => eprintln!("error: [{}] webhook {url} failed: {e}", job.name),
+        // A webhook URL may carry a token or a password; so may the error quoting it.
+        Err(e) => eprintln!(
+            "error: [{}] webhook {} failed: {}",
+            job.name,
+            connectors::redact_url(url),
+            connectors::redact_credentials(&e.to_string())
+        ),
     }
 }
 

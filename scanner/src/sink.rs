@@ -15,6 +15,7 @@ use model::{AssetReport, ScanReport, Status};
 
 use crate::config::Config;
 use crate::state::State;
+use crate::terminal::escape;
 
 /// A consumer of one scan's results.
 pub trait ScanSink: Send {
@@ -42,7 +43,11 @@ impl ScanSink for ProgressSink {
     }
 
     fn asset(&mut self, asset: &AssetReport) {
-        tracing::debug!(source = %asset.source, asset = %asset.name, "asset scanned");
+        tracing::debug!(
+            source = %escape(&asset.source),
+            asset = %escape(&asset.name),
+            "asset scanned"
+        );
         self.0.inc(1);
     }
 
@@ -52,7 +57,8 @@ impl ScanSink for ProgressSink {
     }
 }
 
-/// Every failed source and asset on stderr with its cause, whatever else is written.
+/// Every failed source and asset on stderr with its cause, whatever else is written. Names
+/// and causes are redacted in the report already; here they are escaped for the terminal.
 pub struct FailureSink;
 
 impl ScanSink for FailureSink {
@@ -60,28 +66,31 @@ impl ScanSink for FailureSink {
         for asset in report.failed_assets() {
             eprintln!(
                 "error: {} {}: {}",
-                asset.source,
-                asset.name,
-                asset.error.as_deref().unwrap_or("unknown error")
+                escape(&asset.source),
+                escape(&asset.name),
+                escape(asset.error.as_deref().unwrap_or("unknown error"))
             );
         }
         for source in report.sources.iter().filter(|s| s.status == Status::Error) {
             eprintln!(
                 "error: source {}: {}",
-                source.url,
-                source.error.as_deref().unwrap_or("unknown error")
+                escape(&source.url),
+                escape(source.error.as_deref().unwrap_or("unknown error"))
             );
         }
         Box::pin(async { Ok(()) })
     }
 }
 
-/// The table of findings on stdout.
+/// The table of findings on stdout, its names escaped for the terminal.
 pub struct SummarySink;
 
 impl ScanSink for SummarySink {
     fn finish<'a>(&'a mut self, report: &'a ScanReport) -> BoxFuture<'a, anyhow::Result<()>> {
-        print!("{}", crate::summary::render(report));
+        print!(
+            "{}",
+            crate::summary::render(&crate::terminal::escaped_report(report))
+        );
         Box::pin(async { Ok(()) })
     }
 }

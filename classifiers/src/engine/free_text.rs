@@ -1,7 +1,13 @@
 //! Free text: identifiers embedded in remarks and JSON strings, found by
 //! cutting candidate tokens out of prose and confirming them one by one.
 
+use std::borrow::Cow;
+
+use regex::Regex;
 use regex_automata::PatternSet;
+
+use super::set::ClassifierSet;
+use crate::CategoryId;
 
 use super::scan::ColumnScan;
 use super::MAX_EVIDENCE;
@@ -105,58 +111,109 @@ pub(super) fn shape(value: &str) -> Shape {
     }
 }
 
+/// Cuts candidate tokens out of `value` in one pass of [`TOKEN_PATTERN`] and offers each byte
+/// range to `claim`, which says whether it was an identifier. A token whose neighbours are
+/// ASCII letters or digits is skipped (it is part of a longer run); an unclaimed token made
+/// of digit groups written apart (`订单 2024 13800138000`) offers its longest runs of adjacent
+/// groups, left to right. Shared by column scans and [`ClassifierSet::mask_identifiers`], so
+/// what a scan finds in a remark is what masking finds in a message.
+fn candidates(token_re: &Regex, value: &str, mut claim: impl FnMut(usize, usize) -> bool) {
+    let bytes = value.as_bytes();
+    for m in token_re.find_iter(value) {
+        let (start, end) = (m.start(), m.end());
+        let before = value[..start].chars().next_back();
+        let after = value[end..].chars().next();
+        let dotted = m.as_str().contains('.') && !m.as_str().contains('@');
+        let bad_neighbour = |c: Option<char>, beyond: Option<u8>| match c {
+            Some(c) if c.is_ascii_alphanumeric() => true,
+            // `1.2.3.4.5` is not an address.
+            Some('.') if dotted => beyond.is_some_and(|b| b.is_ascii_digit()),
+            _ => false,
+        };
+        let beyond_before = start.checked_sub(2).map(|p| bytes[p]);
+        let beyond_after = bytes.get(end + 1).copied();
+        // A plate starts with a Han character; anything may precede it.
+        let plate = !m.as_str().starts_with(|c: char| c.is_ascii());
+        if (!plate && bad_neighbour(before, beyond_before)) || bad_neighbour(after, beyond_after) {
+            continue;
+        }
+        if claim(start, end) {
+            continue;
+        }
+        let groups: Vec<(usize, usize)> = group_spans(m.as_str());
+        if groups.len() < 2 || groups.len() > MAX_TOKEN_GROUPS {
+            continue;
+        }
+        let mut g = 0;
+        while g < groups.len() {
+            let mut next = g + 1;
+            for h in (g..groups.len()).rev() {
+                if g == 0 && h == groups.len() - 1 {
+                    continue; // the whole token, tried above
+                }
+                if claim(start + groups[g].0, start + groups[h].1) {
+                    next = h + 1;
+                    break;
+                }
+            }
+            g = next;
+        }
+    }
+}
+
+impl ClassifierSet {
+    /// `text` with every identifier that a free-text classifier confirms in it replaced by
+    /// that classifier's mask (`客户_110105********002X.csv`), for names and messages that
+    /// leave mulu: the same tokens and checks as a column scan's free-text search, so nothing
+    /// is masked that a scan would not call an identifier, and the rest of the text stays
+    /// readable. `select` picks the categories to mask (e.g. only personal information).
+    pub fn mask_identifiers<'t>(
+        &self,
+        text: &'t str,
+        mut select: impl FnMut(&CategoryId) -> bool,
+    ) -> Cow<'t, str> {
+        let mut hits = PatternSet::new(self.prefilter.len());
+        let mut masked: Vec<(usize, usize, String)> = Vec::new();
+        candidates(&self.token, text, |start, end| {
+            let token = &text[start..end];
+            if token.len() < MIN_TOKEN_BYTES || !self.prefilter.matches(token, &mut hits) {
+                return false;
+            }
+            for pattern in hits.iter() {
+                let i = self.pattern_owner[pattern.as_usize()];
+                let classifier = &self.classifiers[i];
+                if select(&self.ids[i])
+                    && classifier.confirm_free_text(token).is_some_and(|w| w > 0.0)
+                {
+                    masked.push((start, end, classifier.mask(token)));
+                    return true;
+                }
+            }
+            false
+        });
+        if masked.is_empty() {
+            return Cow::Borrowed(text);
+        }
+        let mut out = String::with_capacity(text.len());
+        let mut at = 0;
+        for (start, end, mask) in masked {
+            out.push_str(&text[at..start]);
+            out.push_str(&mask);
+            at = end;
+        }
+        out.push_str(&text[at..]);
+        Cow::Owned(out)
+    }
+}
+
 impl ColumnScan<'_> {
     /// Searches one value for embedded identifiers: one token pass, then the
     /// shared prefilter and [`Classifier::confirm_free_text`] per token.
     pub(super) fn search_free_text(&mut self, value: &str, row: u64) {
         let set = self.set;
-        let bytes = value.as_bytes();
-        for m in set.token.find_iter(value) {
-            let (start, end) = (m.start(), m.end());
-            let before = value[..start].chars().next_back();
-            let after = value[end..].chars().next();
-            let dotted = m.as_str().contains('.') && !m.as_str().contains('@');
-            let bad_neighbour = |c: Option<char>, beyond: Option<u8>| match c {
-                Some(c) if c.is_ascii_alphanumeric() => true,
-                // `1.2.3.4.5` is not an address.
-                Some('.') if dotted => beyond.is_some_and(|b| b.is_ascii_digit()),
-                _ => false,
-            };
-            let beyond_before = start.checked_sub(2).map(|p| bytes[p]);
-            let beyond_after = bytes.get(end + 1).copied();
-            // A plate starts with a Han character; anything may precede it.
-            let plate = !m.as_str().starts_with(|c: char| c.is_ascii());
-            if (!plate && bad_neighbour(before, beyond_before))
-                || bad_neighbour(after, beyond_after)
-            {
-                continue;
-            }
-            let token = m.as_str();
-            if self.try_token(token, row) {
-                continue;
-            }
-            // Digit groups written apart (`订单 2024 13800138000`): try the
-            // longest runs of adjacent groups, left to right.
-            let groups: Vec<(usize, usize)> = group_spans(token);
-            if groups.len() < 2 || groups.len() > MAX_TOKEN_GROUPS {
-                continue;
-            }
-            let mut g = 0;
-            while g < groups.len() {
-                let mut next = g + 1;
-                for h in (g..groups.len()).rev() {
-                    if g == 0 && h == groups.len() - 1 {
-                        continue; // the whole token, tried above
-                    }
-                    let cand = &token[groups[g].0..groups[h].1];
-                    if self.try_token(cand, row) {
-                        next = h + 1;
-                        break;
-                    }
-                }
-                g = next;
-            }
-        }
+        candidates(&set.token, value, |start, end| {
+            self.try_token(&value[start..end], row)
+        });
     }
 
     /// Checks one free-text candidate. Returns whether anything confirmed.

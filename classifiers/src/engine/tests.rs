@@ -503,3 +503,32 @@ fn empty_set_works() {
     assert_eq!(s.sampled(), 1);
     assert!(s.finish().is_empty());
 }
+
+#[test]
+fn mask_identifiers_masks_what_free_text_search_confirms() {
+    let set = ClassifierSet::builtin();
+    let id = synthetic_id(&mut Rng(29));
+    let name = format!("客户_{id}_13812345678.csv");
+    let masked = set.mask_identifiers(&name, |_| true);
+    assert!(!masked.contains(&id), "{masked}");
+    assert!(!masked.contains("13812345678"), "{masked}");
+    assert_eq!(
+        masked,
+        format!(
+            "客户_{}_138****5678.csv",
+            crate::builtin::ResidentId.mask(&id)
+        ),
+        "the rest of the name stays"
+    );
+    // Digits that validate as nothing, and identifiers the selection leaves out, stay.
+    let plain = "orders_2024_0001.csv";
+    assert!(matches!(
+        set.mask_identifiers(plain, |_| true),
+        std::borrow::Cow::Borrowed(_)
+    ));
+    let message = format!("value {id} is out of range; call 13812345678");
+    let only_phones = set.mask_identifiers(&message, |c| c == "pi.mobile_phone");
+    assert!(only_phones.contains(&id) && !only_phones.contains("13812345678"));
+    // Masked output is stable: masking it again changes nothing.
+    assert_eq!(set.mask_identifiers(&masked, |_| true), masked);
+}

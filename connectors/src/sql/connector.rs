@@ -62,7 +62,11 @@ impl<D: SqlDialect> SqlConnector<D> {
                     Ok(())
                 })
             })
-            .connect_lazy_with(connected.connect);
+            // sqlx logs statements (and slow ones at WARN) with their SQL, which names tables
+            // and columns as the source wrote them; mulu's logs go through its own redaction.
+            .connect_lazy_with(sqlx::ConnectOptions::disable_statement_logging(
+                connected.connect,
+            ));
         Ok(Self {
             dialect: Arc::new(connected.dialect),
             pool,

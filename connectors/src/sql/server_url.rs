@@ -13,7 +13,7 @@ pub(crate) struct ServerUrl {
 
 impl ServerUrl {
     pub(crate) fn parse(url: &str, options: &SourceOptions) -> Result<Self> {
-        let display_url = crate::source::redact_url(url);
+        let display_url = crate::redact_url(url);
         let parsed = url::Url::parse(url).map_err(|e| Error::UnsupportedSource {
             source_url: display_url.clone(),
             reason: e.to_string(),

@@ -62,6 +62,9 @@ pub(crate) fn run_scan(args: &ScanArgs, state_path: &Path) -> Result<u8, Failure
         .map(|u| scanner::config::SourceEntry::from_url(u))
         .collect();
     sources.extend(config.sources.iter().cloned());
+    for source in &sources {
+        source.check().map_err(usage)?;
+    }
     if sources.is_empty() {
         return Err(usage(anyhow::anyhow!(
             "no SOURCE given: name one (e.g. `mulu scan sample-data`) or list [[sources]] in --config"
