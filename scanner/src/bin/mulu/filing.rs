@@ -131,7 +131,7 @@ pub(crate) fn render_diff(diff: &scanner::refiling::DiffReport) -> String {
             n.item_id,
             n.data_name,
             n.reason.label(),
-            n.detail
+            scanner::terminal::escape(&n.detail)
         ));
     }
     if !caveats.is_empty() {
