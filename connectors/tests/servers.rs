@@ -593,3 +593,35 @@ async fn mysql_full_pass_outlasts_the_statement_timeout() {
     assert_eq!(mobiles.len(), 100_000);
     my.finish().await;
 }
+
+#[cfg(feature = "postgres")]
+#[tokio::test]
+async fn postgres_dotted_names_cannot_collide() {
+    let Some(pg) = PgScratch::create("postgres_dotted_names_cannot_collide").await else {
+        return;
+    };
+    // `"<schema>.x"."y"` and `<schema>."x.y"` both used to read `<schema>.x.y`.
+    let dotted_schema = format!("{}.x", pg.schema);
+    pg.exec(&format!("CREATE SCHEMA \"{dotted_schema}\"")).await;
+    pg.exec(&format!(
+        "CREATE TABLE \"{dotted_schema}\".y (mobile text); \
+         INSERT INTO \"{dotted_schema}\".y VALUES ('13800138000')"
+    ))
+    .await;
+    pg.exec(&format!(
+        "CREATE TABLE {}.\"x.y\" (email text); INSERT INTO {}.\"x.y\" VALUES ('a@example.com')",
+        pg.schema, pg.schema
+    ))
+    .await;
+    let conn = open_source(&pg.url).await.unwrap().connectors[0].clone();
+    let a = format!("\"{dotted_schema}\".y");
+    let b = format!("{}.\"x.y\"", pg.schema);
+    let first = conn.sample(&find(conn.as_ref(), &a).await, 10).await;
+    let second = conn.sample(&find(conn.as_ref(), &b).await, 10).await;
+    pg.exec(&format!("DROP SCHEMA \"{dotted_schema}\" CASCADE"))
+        .await;
+    pg.finish().await;
+    let column = |s: connectors::Sample| s.schema.field(0).name().clone();
+    assert_eq!(column(first.unwrap()), "mobile");
+    assert_eq!(column(second.unwrap()), "email");
+}

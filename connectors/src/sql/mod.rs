@@ -1,5 +1,6 @@
 //! SQL databases: one generic [`SqlConnector`] and one [`dialect::SqlDialect`] per database.
 //!
+//! - `asset_name`: quote-aware `schema.table` names that cannot collide;
 //! - `connector`: the connector every SQL database shares (pool, sampling, full passes);
 //! - `dialect`: the trait a database implements, and the table description it returns;
 //! - `driver`: the few sqlx calls the generic code makes, per sqlx driver;
@@ -8,6 +9,8 @@
 //! - `server_url`: a server URL and its password source;
 //! - `sqlite`, `postgres`, `mysql`: the dialects.
 
+#[cfg(any(feature = "postgres", feature = "mysql"))]
+mod asset_name;
 mod connector;
 // With SQLite alone, the server parts (cursors, key paging, privilege and timeout errors)
 // are compiled but unused.

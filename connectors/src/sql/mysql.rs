@@ -164,7 +164,7 @@ impl SqlDialect for MySqlDialect {
                 let rows: Option<i64> = r.try_get_unchecked(3)?;
                 let bytes: Option<i64> = r.try_get_unchecked(4)?;
                 Ok(AssetInfo {
-                    name: format!("{database}.{table}"),
+                    name: super::asset_name::join(&database, &table),
                     kind: AssetKind::Table,
                     // InnoDB's TABLE_ROWS is an estimate; views have none.
                     row_count: if is_view {
@@ -192,20 +192,24 @@ impl SqlDialect for MySqlDialect {
         errors: &ErrorContext,
         name: &str,
     ) -> Result<Table> {
-        for (database, table) in qualified_splits(name) {
-            let rows = sqlx::query(
-                "SELECT CAST(COLUMN_NAME AS CHAR), CAST(DATA_TYPE AS CHAR) \
-                 FROM information_schema.COLUMNS \
-                 WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION",
-            )
-            .bind(database)
-            .bind(table)
-            .fetch_all(pool)
-            .await
-            .map_err(|e| errors.map(Some(name), e))?;
-            if rows.is_empty() {
-                continue;
-            }
+        let Some((database, table)) = super::asset_name::split(name) else {
+            return Err(Error::NotFound {
+                asset: name.to_string(),
+                detail: "not a `database.table` name (quote a part that has a dot: `\"a.b\".c`)"
+                    .into(),
+            });
+        };
+        let rows = sqlx::query(
+            "SELECT CAST(COLUMN_NAME AS CHAR), CAST(DATA_TYPE AS CHAR) \
+             FROM information_schema.COLUMNS \
+             WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION",
+        )
+        .bind(&database)
+        .bind(&table)
+        .fetch_all(pool)
+        .await
+        .map_err(|e| errors.map(Some(name), e))?;
+        if !rows.is_empty() {
             let columns = rows
                 .iter()
                 .map(|r| {
@@ -216,23 +220,21 @@ impl SqlDialect for MySqlDialect {
                 .collect::<std::result::Result<_, sqlx::Error>>()
                 .map_err(|e| errors.map(Some(name), e))?;
             return Ok(Table {
-                namespace: database.to_string(),
-                name: table.to_string(),
-                from: qualified(database, table),
+                from: qualified(&database, &table),
+                namespace: database,
+                name: table,
                 columns,
                 estimated_rows: None,
             });
         }
         // The catalog hides tables the user has no privilege on at all. Ask the server
         // directly, so "no such table" and "not allowed" read differently.
-        if let Some((database, table)) = qualified_splits(name).first() {
-            let probe = format!("SELECT 1 FROM {} LIMIT 0", qualified(database, table));
-            sqlx::query(&probe)
-                .persistent(false)
-                .fetch_all(pool)
-                .await
-                .map_err(|e| errors.map(Some(name), e))?;
-        }
+        let probe = format!("SELECT 1 FROM {} LIMIT 0", qualified(&database, &table));
+        sqlx::query(&probe)
+            .persistent(false)
+            .fetch_all(pool)
+            .await
+            .map_err(|e| errors.map(Some(name), e))?;
         Err(Error::NotFound {
             asset: name.to_string(),
             detail: "no such table or view (names are `database.table`)".into(),
@@ -250,7 +252,7 @@ impl SqlDialect for MySqlDialect {
         _batch_rows: usize,
     ) -> Result<FullPass> {
         let whole = FullPass::Statement(format!("SELECT {select} FROM {}", table.from));
-        let asset = format!("{}.{}", table.namespace, table.name);
+        let asset = super::asset_name::join(&table.namespace, &table.name);
         let rows = sqlx::query(
             "SELECT CAST(COLUMN_NAME AS CHAR) FROM information_schema.STATISTICS \
              WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND INDEX_NAME = 'PRIMARY' \
@@ -289,15 +291,6 @@ fn qualified(database: &str, table: &str) -> String {
         MySqlDialect::quote_ident(database),
         MySqlDialect::quote_ident(table)
     )
-}
-
-/// Splits `a.b.c` into every (prefix, rest) pair at a dot, most likely first (first dot):
-/// both database and table names may contain dots.
-fn qualified_splits(name: &str) -> Vec<(&str, &str)> {
-    name.match_indices('.')
-        .map(|(i, _)| (&name[..i], &name[i + 1..]))
-        .filter(|(a, b)| !a.is_empty() && !b.is_empty())
-        .collect()
 }
 
 fn column(name: String, data_type: String) -> Column {
@@ -396,16 +389,6 @@ mod tests {
         assert!(next.contains("`uid` > UNHEX(?)"), "{next}");
         assert_eq!(page_key("f", "double"), None, "floats do not page exactly");
         assert_eq!(page_key("e", "enum"), None, "enums order by position");
-    }
-
-    #[test]
-    fn splits_qualified_names_at_each_dot() {
-        assert_eq!(
-            qualified_splits("crm.customers"),
-            vec![("crm", "customers")]
-        );
-        assert_eq!(qualified_splits("a.b.c"), vec![("a", "b.c"), ("a.b", "c")]);
-        assert!(qualified_splits("nodot").is_empty());
     }
 
     #[test]

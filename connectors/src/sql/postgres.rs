@@ -143,7 +143,7 @@ impl SqlDialect for PostgresDialect {
                 let reltuples: f64 = r.try_get(2)?;
                 let bytes: Option<i64> = r.try_get(3)?;
                 Ok(AssetInfo {
-                    name: format!("{schema}.{table}"),
+                    name: super::asset_name::join(&schema, &table),
                     kind: AssetKind::Table,
                     // An estimate from the last ANALYZE; -1 means never analysed.
                     row_count: (reltuples >= 0.0).then_some(reltuples as u64),
@@ -163,6 +163,12 @@ impl SqlDialect for PostgresDialect {
         errors: &ErrorContext,
         name: &str,
     ) -> Result<Table> {
+        let (namespace, relation) =
+            super::asset_name::split(name).ok_or_else(|| Error::NotFound {
+                asset: name.to_string(),
+                detail: "not a `schema.table` name (quote a part that has a dot: `\"a.b\".c`)"
+                    .into(),
+            })?;
         let rows = sqlx::query(
             "SELECT n.nspname::text, c.relname::text, c.relkind::text, c.reltuples::float8, \
                     a.attname::text, t.typname::text, t.typcategory::text, et.typname::text \
@@ -172,11 +178,12 @@ impl SqlDialect for PostgresDialect {
                ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped \
              JOIN pg_catalog.pg_type t ON t.oid = a.atttypid \
              LEFT JOIN pg_catalog.pg_type et ON et.oid = t.typelem AND t.typcategory = 'A' \
-             WHERE n.nspname || '.' || c.relname = $1 \
+             WHERE n.nspname = $1 AND c.relname = $2 \
                AND c.relkind IN ('r', 'v', 'm', 'p', 'f') \
              ORDER BY n.nspname, c.relname, a.attnum",
         )
-        .bind(name)
+        .bind(&namespace)
+        .bind(&relation)
         .fetch_all(pool)
         .await
         .map_err(|e| errors.map(Some(name), e))?;
