@@ -53,27 +53,8 @@ pub use read::{ConnectorExt, Projection, Read, ReadMode, ReadRequest};
 pub use redact::{redact_credentials, redact_url};
 pub use source::{check_source, open_source, open_source_with, OpenedSource};
 
-/// What sort of thing an asset is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AssetKind {
-    /// A database table or view.
-    Table,
-    /// A single file (CSV, JSON lines, parquet).
-    File,
-    /// A folder of files read as one table (hive-partitioned or Spark-style parquet).
-    Dataset,
-}
-
-impl AssetKind {
-    /// The lower-case name used in reports.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            AssetKind::Table => "table",
-            AssetKind::File => "file",
-            AssetKind::Dataset => "dataset",
-        }
-    }
-}
+/// What sort of thing an asset is: the report's own type, so listing and report agree.
+pub use model::AssetKind;
 
 /// File formats the lake connector reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,26 +1,12 @@
 //! Hostile files in a lake: each ends with a named error within its bound, and the whole run
 //! stays far below the memory the files claim or hold.
 
+mod common;
+
 use arrow_array::RecordBatch;
+use common::local::{find, lake};
 use connectors::{AssetInfo, ConnectorExt, SharedConnector};
 use futures::TryStreamExt;
-
-async fn lake(dir: &std::path::Path) -> (SharedConnector, Vec<AssetInfo>) {
-    let opened = connectors::open_source(dir.to_str().unwrap())
-        .await
-        .unwrap();
-    let lake = opened.connectors[0].clone();
-    let assets = lake.list_assets().await.unwrap();
-    (lake, assets)
-}
-
-fn find(assets: &[AssetInfo], name: &str) -> AssetInfo {
-    assets
-        .iter()
-        .find(|a| a.name == name)
-        .unwrap_or_else(|| panic!("{name} is not listed: {assets:?}"))
-        .clone()
-}
 
 /// The full pass's error, whether it comes before the first batch or in the stream.
 async fn full_pass_error(lake: &SharedConnector, asset: &AssetInfo, column: &str) -> String {

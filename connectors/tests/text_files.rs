@@ -8,26 +8,10 @@ use std::time::Instant;
 
 use arrow_array::RecordBatch;
 use common::fixture::{self, Expected};
+use common::local::{find, lake};
 use common::suite;
-use connectors::{AssetInfo, Connector, ConnectorExt, Error, SharedConnector};
+use connectors::{AssetInfo, Connector, ConnectorExt, Error};
 use futures::TryStreamExt;
-
-async fn lake(dir: &std::path::Path) -> (SharedConnector, Vec<AssetInfo>) {
-    let opened = connectors::open_source(dir.to_str().unwrap())
-        .await
-        .unwrap();
-    let lake = opened.connectors[0].clone();
-    let assets = lake.list_assets().await.unwrap();
-    (lake, assets)
-}
-
-fn find(assets: &[AssetInfo], name: &str) -> AssetInfo {
-    assets
-        .iter()
-        .find(|a| a.name == name)
-        .unwrap_or_else(|| panic!("{name} is not listed: {assets:?}"))
-        .clone()
-}
 
 async fn scan_rows(lake: &dyn Connector, asset: &AssetInfo, column: &str) -> usize {
     lake.scan_columns(asset, &[column.to_string()], 4096)

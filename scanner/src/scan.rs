@@ -304,7 +304,7 @@ async fn scan_asset(job: Job, sample_rows: usize, context: AssetContext<'_>) -> 
     let mut report = AssetReport {
         source: connector.display_url().to_string(),
         name: asset.name.clone(),
-        kind: asset_kind(asset.kind),
+        kind: asset.kind,
         row_count: asset.row_count,
         bytes: asset.bytes,
         sampled_rows: 0,
@@ -404,13 +404,4 @@ async fn scan_asset(job: Job, sample_rows: usize, context: AssetContext<'_>) -> 
         }
     }
     report
-}
-
-/// The report's name for a connector's kind of asset.
-fn asset_kind(kind: connectors::AssetKind) -> model::AssetKind {
-    match kind {
-        connectors::AssetKind::Table => model::AssetKind::Table,
-        connectors::AssetKind::File => model::AssetKind::File,
-        connectors::AssetKind::Dataset => model::AssetKind::Dataset,
-    }
 }

@@ -20,6 +20,17 @@ use crate::{AssetInfo, AssetKind, Error, Result, SourceOptions};
 /// SQLite; the assets are the tables and views of one database file.
 pub(crate) struct SqliteDialect;
 
+/// Whether a writer has the database open in WAL mode right now (its `-wal` file exists).
+///
+/// Otherwise the file is opened immutable: SQLite then creates no `-wal` or `-shm` file beside
+/// it, so scanning writes nothing into the source's folder. A database a writer is using is
+/// read through the WAL files that writer already created, to see its committed data.
+fn in_use_by_a_writer(path: &Path) -> bool {
+    let mut wal = path.as_os_str().to_owned();
+    wal.push("-wal");
+    Path::new(&wal).exists()
+}
+
 /// The file a `sqlite://PATH` SOURCE names (query parameters dropped).
 fn file_of(spec: &str) -> &Path {
     let rest = spec.strip_prefix("sqlite://").unwrap_or(spec);
@@ -52,6 +63,7 @@ impl SqlDialect for SqliteDialect {
         let connect = SqliteConnectOptions::new()
             .filename(path)
             .read_only(true)
+            .immutable(!in_use_by_a_writer(path))
             .create_if_missing(false)
             .busy_timeout(Duration::from_secs(5));
         let probe = connect

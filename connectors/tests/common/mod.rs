@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod fixture;
+pub mod local;
 pub mod s3_server;
 pub mod services;
 pub mod suite;
