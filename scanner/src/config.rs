@@ -182,7 +182,12 @@ impl Config {
         }
     }
 
-    fn parse(text: &str) -> anyhow::Result<Self> {
+    /// Parses and checks the text of a config file (paths in it resolve against the working
+    /// directory; [`Config::load`] sets the file's folder).
+    ///
+    /// # Errors
+    /// TOML errors with their line, unknown keys, and settings that cannot work.
+    pub fn parse(text: &str) -> anyhow::Result<Self> {
         let config: Config = toml::from_str(text)?;
         let problems = config.problems();
         if !problems.is_empty() {
