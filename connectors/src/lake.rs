@@ -18,7 +18,9 @@ use arrow_array::{new_null_array, ArrayRef, RecordBatch};
 use arrow_schema::{Schema, SchemaRef};
 use async_trait::async_trait;
 use futures::stream::BoxStream;
-use futures::{StreamExt, TryStreamExt};
+use std::panic::AssertUnwindSafe;
+
+use futures::{FutureExt, StreamExt, TryStreamExt};
 use object_store::local::LocalFileSystem;
 use object_store::path::Path;
 use object_store::{ObjectMeta, ObjectStore, ObjectStoreExt};
@@ -674,20 +676,56 @@ impl Connector for LakeConnector {
     }
 
     async fn read(&self, asset: &AssetInfo, request: &ReadRequest) -> Result<Read> {
+        // The format readers assume well-formed files and can panic on corrupt ones (the fuzz
+        // harness found such parquet files): a panic is this file's error, never the scan's end.
         match request.mode {
             ReadMode::Sample => {
                 let limit = request.sample_limit(&asset.name)?;
-                let sample = self.sample(asset, limit).await?;
+                let sample = AssertUnwindSafe(self.sample(asset, limit))
+                    .catch_unwind()
+                    .await
+                    .map_err(|panic| reader_panicked(&asset.name, panic.as_ref()))??;
                 Read::from_sample(&asset.name, sample, request)
             }
             ReadMode::FullPass => {
-                let (schema, batches) = self
-                    .full_pass(asset, &request.projection, request.batch_rows)
-                    .await?;
+                let (schema, batches) = AssertUnwindSafe(self.full_pass(
+                    asset,
+                    &request.projection,
+                    request.batch_rows,
+                ))
+                .catch_unwind()
+                .await
+                .map_err(|panic| reader_panicked(&asset.name, panic.as_ref()))??;
+                let name = asset.name.clone();
+                let batches = AssertUnwindSafe(batches)
+                    .catch_unwind()
+                    .map(move |item| {
+                        item.unwrap_or_else(|panic| Err(reader_panicked(&name, panic.as_ref())))
+                    })
+                    .boxed();
                 Ok(Read::full_pass(schema, batches, request))
             }
         }
     }
+}
+
+/// A reader's panic on a file, as that file's error.
+fn reader_panicked(asset: &str, panic: &(dyn std::any::Any + Send)) -> Error {
+    let why = panic
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| panic.downcast_ref::<&str>().copied())
+        .unwrap_or("no message");
+    let format = if asset.ends_with(".parquet") || !asset.contains('.') {
+        "parquet"
+    } else {
+        "text"
+    };
+    Error::invalid(
+        asset,
+        format,
+        format!("the reader failed on corrupt data ({why}); re-export or remove the file"),
+    )
 }
 
 impl LakeConnector {

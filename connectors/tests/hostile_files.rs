@@ -92,3 +92,38 @@ async fn footer_bombs_nul_tails_and_stray_quotes_fail_alone_in_bounded_memory() 
     let peak = peak_rss_bytes();
     assert!(peak < 1 << 30, "peak RSS {} MiB", peak >> 20);
 }
+
+/// An input the fuzz harness found (`cargo run --release -p fuzz -- --target parquet`): the
+/// parquet reader panics on it. It must be that file's error, not the end of the scan.
+#[tokio::test]
+async fn a_parquet_file_that_makes_the_reader_panic_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/data/fuzz-parquet-panic.parquet"
+        ),
+        dir.path().join("broken.parquet"),
+    )
+    .unwrap();
+    let (lake, assets) = lake(dir.path()).await;
+    let broken = find(&assets, "broken.parquet");
+    let sample = lake.sample(&broken, 100).await;
+    if let Ok(sample) = sample {
+        // If the sample happens to avoid the bad page, the full pass meets it.
+        let names: Vec<String> = sample
+            .schema
+            .fields()
+            .iter()
+            .map(|f| f.name().clone())
+            .collect();
+        let err = full_pass_error(&lake, &broken, &names[0]).await;
+        assert!(err.contains("corrupt data"), "{err}");
+    } else {
+        let err = sample.err().unwrap().to_string();
+        assert!(
+            err.contains("broken.parquet") && err.contains("corrupt data"),
+            "{err}"
+        );
+    }
+}
