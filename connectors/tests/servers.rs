@@ -625,3 +625,27 @@ async fn postgres_dotted_names_cannot_collide() {
     assert_eq!(column(first.unwrap()), "mobile");
     assert_eq!(column(second.unwrap()), "email");
 }
+
+#[cfg(feature = "postgres")]
+#[tokio::test]
+async fn a_postgres_table_without_columns_is_read_as_empty() {
+    let Some(pg) = PgScratch::create("a_postgres_table_without_columns_is_read_as_empty").await
+    else {
+        return;
+    };
+    pg.exec(&format!("CREATE TABLE {}.nocols ()", pg.schema))
+        .await;
+    let conn = open_source(&pg.url).await.unwrap().connectors[0].clone();
+    let asset = find(conn.as_ref(), &pg.asset("nocols")).await;
+    let sample = conn.sample(&asset, 10).await;
+    let missing = conn.sample(&unlisted(&pg.asset("no_such_table")), 10).await;
+    pg.finish().await;
+    let sample = sample.unwrap();
+    assert_eq!(sample.schema.fields().len(), 0);
+    assert_eq!(sample.num_rows(), 0);
+    assert!(sample.warnings.iter().any(|w| w.contains("no columns")));
+    assert!(
+        matches!(missing, Err(Error::NotFound { .. })),
+        "{missing:?}"
+    );
+}

@@ -148,6 +148,16 @@ impl<D: SqlDialect> SqlConnector<D> {
             .dialect
             .describe(&self.pool, &self.errors, &asset.name)
             .await?;
+        if table.columns.is_empty() {
+            // A table with no columns holds nothing to classify; there is no SELECT list to
+            // read it with either.
+            return Ok(Sample {
+                schema: table.declared_schema(&[]),
+                batches: Vec::new(),
+                row_count: None,
+                warnings: vec!["the table has no columns".into()],
+            });
+        }
         let names = table.names();
         let indexes = resolve_columns(&asset.name, &names, &projected_columns(projection, &names))?;
         let select = table.select_list(&indexes);

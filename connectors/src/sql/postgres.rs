@@ -188,10 +188,35 @@ impl SqlDialect for PostgresDialect {
         .await
         .map_err(|e| errors.map(Some(name), e))?;
         let Some(first) = rows.first() else {
-            return Err(Error::NotFound {
-                asset: name.to_string(),
-                detail: "no such table or view (or it has no columns)".into(),
-            });
+            // No column rows: a relation without columns, or none at all.
+            let relkind: Option<String> = sqlx::query_scalar(
+                "SELECT c.relkind::text FROM pg_catalog.pg_class c \
+                 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
+                 WHERE n.nspname = $1 AND c.relname = $2 \
+                   AND c.relkind IN ('r', 'v', 'm', 'p', 'f')",
+            )
+            .bind(&namespace)
+            .bind(&relation)
+            .fetch_optional(pool)
+            .await
+            .map_err(|e| errors.map(Some(name), e))?;
+            return match relkind {
+                Some(_) => Ok(Table {
+                    from: format!(
+                        "{}.{}",
+                        Self::quote_ident(&namespace),
+                        Self::quote_ident(&relation)
+                    ),
+                    namespace,
+                    name: relation,
+                    columns: Vec::new(),
+                    estimated_rows: None,
+                }),
+                None => Err(Error::NotFound {
+                    asset: name.to_string(),
+                    detail: "no such table or view".into(),
+                }),
+            };
         };
         let get = |r: &PgRow, i: usize| -> Result<String> {
             r.try_get::<String, _>(i)
