@@ -505,3 +505,20 @@ fn a_source_that_is_down_is_not_comparable_and_no_refiling_is_due() {
         vec![("personal-financial".to_string(), "removed_item".to_string())]
     );
 }
+
+#[test]
+fn a_filing_date_in_the_future_is_refused() {
+    let env = Env::new();
+    write_vehicles(&env.data(), 10, 5);
+    env.scan();
+    let tomorrow = (chrono::Local::now().date_naive() + chrono::Days::new(1)).to_string();
+    let out = env.mulu(&["baseline", "accept", "--filed-at", &tomorrow]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("is in the future"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let list = env.mulu(&["baseline", "list"]);
+    assert!(String::from_utf8_lossy(&list.stdout).contains("No baselines yet"));
+}

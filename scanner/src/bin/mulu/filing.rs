@@ -55,6 +55,14 @@ pub(crate) fn run_baseline(cmd: BaselineCommand, state_path: &Path) -> Result<u8
                     .map_err(usage)?,
                 None => chrono::Local::now().date_naive(),
             };
+            let today = chrono::Local::now().date_naive();
+            if filed_at > today {
+                // A future date would start the re-filing clock from a day that has not come.
+                return Err(usage(anyhow::anyhow!(
+                    "--filed-at {filed_at} is in the future (today is {today}); give the day the \
+                     catalogue was filed"
+                )));
+            }
             let stored = rt
                 .block_on(async {
                     match scan {
