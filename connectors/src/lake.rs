@@ -11,6 +11,7 @@
 //! `ObjectStore` trait, so on S3 a sample costs a few ranged GETs, never a whole download.
 
 use std::collections::BTreeMap;
+use std::panic::AssertUnwindSafe;
 use std::path::Path as FsPath;
 use std::sync::Arc;
 
@@ -18,7 +19,6 @@ use arrow_array::{new_null_array, ArrayRef, RecordBatch};
 use arrow_schema::{Schema, SchemaRef};
 use async_trait::async_trait;
 use futures::stream::BoxStream;
-use std::panic::AssertUnwindSafe;
 
 use futures::{FutureExt, StreamExt, TryStreamExt};
 use object_store::local::LocalFileSystem;
@@ -28,12 +28,19 @@ use parquet::arrow::arrow_reader::{ArrowReaderMetadata, ArrowReaderOptions};
 use parquet::arrow::async_reader::ParquetRecordBatchStreamBuilder;
 use parquet::arrow::ProjectionMask;
 
+mod dataset;
+mod errors;
+mod layout;
+
+use dataset::{dataset_row_count, spread};
+use errors::{ended_early, line_too_long, parquet_error, reader_panicked};
+use layout::{format_of, group_assets, AssetFiles};
+
 use crate::batch::{resolve_columns, spawn_batches, utf8_schema, BatchSender};
 use crate::cloud::{self, StoreIdentity};
 use crate::compression::{cut_partial_line, decompress_prefix, Compression};
 use crate::parquet_reader::StoreFileReader;
 use crate::read::projected_columns;
-use crate::source::is_sqlite_file;
 use crate::text::{self, Failure, Ready, StoreReader, TextRead};
 use crate::{
     AssetInfo, AssetKind, Connector, Error, FileFormat, Projection, Read, ReadMode, ReadRequest,
@@ -63,13 +70,6 @@ pub struct LakeConnector {
     identity: Option<StoreIdentity>,
     /// When the source is one file, its name: the folder around it is not scanned.
     only: Option<String>,
-}
-
-/// The files behind one asset.
-#[derive(Debug, Clone)]
-struct AssetFiles {
-    format: FileFormat,
-    files: Vec<ObjectMeta>,
 }
 
 impl LakeConnector {
@@ -543,47 +543,6 @@ struct TextWindow {
     stream_ended_early: Option<Compression>,
 }
 
-fn ended_early(asset: &str, compression: Compression, rows: usize) -> Error {
-    let found = if rows == 0 {
-        "no complete row could be read before the cut".to_string()
-    } else {
-        format!(
-            "only {rows} complete row(s) could be read before the cut, fewer than the sample needs"
-        )
-    };
-    Error::invalid(
-        asset,
-        compression.name(),
-        format!(
-            "the {} stream ends early; the file is truncated ({found}) — re-copy it",
-            compression.name()
-        ),
-    )
-}
-
-fn line_too_long(asset: &str, format: FileFormat) -> Error {
-    let mib = TEXT_WINDOW_BYTES / (1024 * 1024);
-    match format {
-        FileFormat::JsonLines => Error::invalid(
-            asset,
-            "JSON lines",
-            format!(
-                "line 1 is longer than the {mib} MiB sampling window; the file is not JSON \
-                 lines with one record per line (a single JSON document? convert it to JSON \
-                 lines or parquet)"
-            ),
-        ),
-        _ => Error::invalid(
-            asset,
-            "CSV",
-            format!(
-                "the header line is longer than the {mib} MiB sampling window; check that the \
-                 file is CSV with one record per line"
-            ),
-        ),
-    }
-}
-
 /// Streams the requested columns of one parquet file into `tx`, shaped as `out_schema`.
 /// A column a later file lacks is read as nulls; one stored with another type is cast.
 /// Returns `Ok(false)` when the receiver has gone.
@@ -709,25 +668,6 @@ impl Connector for LakeConnector {
     }
 }
 
-/// A reader's panic on a file, as that file's error.
-fn reader_panicked(asset: &str, panic: &(dyn std::any::Any + Send)) -> Error {
-    let why = panic
-        .downcast_ref::<String>()
-        .map(String::as_str)
-        .or_else(|| panic.downcast_ref::<&str>().copied())
-        .unwrap_or("no message");
-    let format = if asset.ends_with(".parquet") || !asset.contains('.') {
-        "parquet"
-    } else {
-        "text"
-    };
-    Error::invalid(
-        asset,
-        format,
-        format!("the reader failed on corrupt data ({why}); re-export or remove the file"),
-    )
-}
-
 impl LakeConnector {
     /// Reads up to `limit` rows: a spread of a dataset's files, or the start of a text file.
     async fn sample(&self, asset: &AssetInfo, limit: usize) -> Result<Sample> {
@@ -775,258 +715,5 @@ impl LakeConnector {
                 Ok((utf8_schema(&columns), stream))
             }
         }
-    }
-}
-
-/// A parquet read failure. The reader wraps store failures (a vanished object, a refused or
-/// failed request) in `ParquetError::External`; those are store errors, not bad parquet.
-fn parquet_error(
-    identity: Option<&StoreIdentity>,
-    asset: &str,
-    meta: &ObjectMeta,
-    e: parquet::errors::ParquetError,
-) -> Error {
-    let e = match e {
-        parquet::errors::ParquetError::External(inner) => {
-            match inner.downcast::<object_store::Error>() {
-                Ok(store) => return cloud::asset_error(identity, asset, *store),
-                Err(inner) => parquet::errors::ParquetError::External(inner),
-            }
-        }
-        e => e,
-    };
-    let detail = if asset == meta.location.as_ref() {
-        format!("{e}; the file may be truncated or not parquet at all")
-    } else {
-        format!(
-            "file '{}': {e}; the file may be truncated or not parquet at all",
-            meta.location
-        )
-    };
-    Error::invalid(asset, "parquet", detail)
-}
-
-/// Picks up to `want` indexes spread evenly over `0..len`.
-/// The row count of a dataset from the footers read (by file index): their sum when every
-/// file's footer was read, else that sum scaled by total size over the size of the files
-/// read, with a warning saying so.
-fn dataset_row_count(
-    files: &[ObjectMeta],
-    footers: &BTreeMap<usize, (u64, Option<ArrowReaderMetadata>)>,
-) -> (u64, Vec<String>) {
-    let rows: u64 = footers.values().map(|(rows, _)| rows).sum();
-    if footers.len() == files.len() {
-        return (rows, Vec::new());
-    }
-    let read_bytes: u64 = footers.keys().map(|&i| files[i].size).sum();
-    let total_bytes: u64 = files.iter().map(|f| f.size).sum();
-    let estimate = (u128::from(rows) * u128::from(total_bytes) / u128::from(read_bytes.max(1)))
-        .try_into()
-        .unwrap_or(u64::MAX);
-    let warning = format!(
-        "row count estimated from {} of {} file footers (scaled by file size)",
-        footers.len(),
-        files.len()
-    );
-    (estimate, vec![warning])
-}
-
-fn spread(len: usize, want: usize) -> Vec<usize> {
-    if len <= want {
-        return (0..len).collect();
-    }
-    (0..want).map(|i| i * len / want).collect()
-}
-
-/// The format of a file by its name; `.gz`/`.gzip`/`.zst`/`.zstd` after a text extension is
-/// read through the decompressor ([`Compression::of`]). Parquet compresses inside the file, so
-/// a compressed parquet file is not something writers produce and is not listed.
-fn format_of(path: &Path) -> Option<FileFormat> {
-    let name = path.filename()?.to_ascii_lowercase();
-    let compressed = Compression::of(&name) != Compression::None;
-    let base = match name.rsplit_once('.') {
-        Some((base, _)) if compressed => base,
-        _ => name.as_str(),
-    };
-    if base.ends_with(".parquet") || base.ends_with(".parq") {
-        (!compressed).then_some(FileFormat::Parquet)
-    } else if base.ends_with(".csv") {
-        Some(FileFormat::Csv)
-    } else if base.ends_with(".jsonl") || base.ends_with(".ndjson") {
-        Some(FileFormat::JsonLines)
-    } else {
-        None
-    }
-}
-
-/// Where a file's dataset starts: the folder above its first `key=value` segment, or its own
-/// folder when it is a Spark-style `part-*` file. `None` for a stand-alone file.
-fn dataset_root(path: &Path) -> Option<(String, Vec<String>)> {
-    let parts: Vec<&str> = path.as_ref().split('/').collect();
-    let (dirs, file) = parts.split_at(parts.len() - 1);
-    if let Some(first) = dirs.iter().position(|d| is_partition_segment(d)) {
-        let partitions = dirs[first..]
-            .iter()
-            .filter_map(|d| d.split_once('=').map(|(k, _)| k.to_string()))
-            .collect();
-        return Some((dirs[..first].join("/"), partitions));
-    }
-    let file = file[0];
-    if !dirs.is_empty() && is_spark_part_file(file) {
-        return Some((dirs.join("/"), Vec::new()));
-    }
-    None
-}
-
-/// Spark/Hive writer output: `part-00000…`, a `part-` prefix followed by digits.
-fn is_spark_part_file(file: &str) -> bool {
-    file.strip_prefix("part-")
-        .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_digit()))
-}
-
-fn is_partition_segment(segment: &str) -> bool {
-    segment
-        .split_once('=')
-        .is_some_and(|(k, v)| !k.is_empty() && !v.is_empty() && !k.contains(' '))
-}
-
-/// Hidden and bookkeeping files (`.git`, `_SUCCESS`, `_delta_log`) are not data.
-fn is_hidden(path: &Path) -> bool {
-    path.as_ref()
-        .split('/')
-        .any(|p| p.starts_with('.') || p.starts_with('_'))
-}
-
-/// Groups listed files into assets, keyed by asset name.
-fn group_assets(files: Vec<ObjectMeta>) -> BTreeMap<String, (AssetInfo, AssetFiles)> {
-    let mut assets: BTreeMap<String, (AssetInfo, AssetFiles)> = BTreeMap::new();
-    for meta in files {
-        if is_hidden(&meta.location) || is_sqlite_file(FsPath::new(meta.location.as_ref())) {
-            continue;
-        }
-        let Some(format) = format_of(&meta.location) else {
-            continue;
-        };
-        let (name, kind, partitions) = match dataset_root(&meta.location) {
-            Some((root, partitions)) if !root.is_empty() => (root, AssetKind::Dataset, partitions),
-            _ => (meta.location.to_string(), AssetKind::File, Vec::new()),
-        };
-        let entry = assets.entry(name.clone()).or_insert_with(|| {
-            (
-                AssetInfo {
-                    name,
-                    kind,
-                    row_count: None,
-                    bytes: Some(0),
-                    partition_columns: partitions,
-                    unreadable: None,
-                },
-                AssetFiles {
-                    format,
-                    files: Vec::new(),
-                },
-            )
-        });
-        // A dataset is read in the format of its first file; stray files of another format
-        // inside it (a README.csv, say) are left out.
-        if entry.1.format == format {
-            entry.0.bytes = Some(entry.0.bytes.unwrap_or(0) + meta.size);
-            entry.1.files.push(meta);
-        }
-    }
-    assets
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn meta(path: &str, size: u64) -> ObjectMeta {
-        ObjectMeta {
-            location: Path::from(path),
-            last_modified: Default::default(),
-            size,
-            e_tag: None,
-            version: None,
-        }
-    }
-
-    #[test]
-    fn hive_partitions_form_one_dataset() {
-        let assets = group_assets(vec![
-            meta("lake/tracks/dt=2026-11-01/part-0.parquet", 10),
-            meta("lake/tracks/dt=2026-11-02/part-0.parquet", 20),
-            meta("lake/tracks/dt=2026-11-02/_SUCCESS", 0),
-            meta("exports/a.csv", 5),
-            meta("notes.txt", 5),
-            meta("crm.db", 5),
-        ]);
-        let names: Vec<&String> = assets.keys().collect();
-        assert_eq!(names, vec!["exports/a.csv", "lake/tracks"]);
-        let (info, files) = &assets["lake/tracks"];
-        assert_eq!(info.kind, AssetKind::Dataset);
-        assert_eq!(info.bytes, Some(30));
-        assert_eq!(info.partition_columns, vec!["dt".to_string()]);
-        assert_eq!(files.files.len(), 2);
-        assert_eq!(assets["exports/a.csv"].0.kind, AssetKind::File);
-    }
-
-    #[test]
-    fn spark_part_files_form_one_dataset() {
-        let assets = group_assets(vec![
-            meta("out/orders/part-00000-abc.parquet", 1),
-            meta("out/orders/part-00001-abc.parquet", 1),
-        ]);
-        assert_eq!(assets.len(), 1);
-        assert_eq!(assets["out/orders"].0.kind, AssetKind::Dataset);
-    }
-
-    #[test]
-    fn a_file_merely_named_part_is_not_a_dataset() {
-        let assets = group_assets(vec![
-            meta("lake/part_catalog.parquet", 1),
-            meta("lake/parts.parquet", 1),
-        ]);
-        assert_eq!(assets.len(), 2);
-        assert_eq!(assets["lake/part_catalog.parquet"].0.kind, AssetKind::File);
-    }
-
-    #[test]
-    fn compressed_text_files_are_listed_and_compressed_parquet_is_not() {
-        let format = |p: &str| format_of(&Path::from(p));
-        assert_eq!(format("a/b.csv.gz"), Some(FileFormat::Csv));
-        assert_eq!(format("a/b.CSV.ZST"), Some(FileFormat::Csv));
-        assert_eq!(format("b.jsonl.gz"), Some(FileFormat::JsonLines));
-        assert_eq!(format("b.ndjson.zstd"), Some(FileFormat::JsonLines));
-        assert_eq!(format("b.parquet.gz"), None);
-        assert_eq!(format("b.txt.gz"), None);
-        assert_eq!(format("b.gz"), None);
-        assert_eq!(format("b.parquet"), Some(FileFormat::Parquet));
-    }
-
-    #[test]
-    fn dataset_row_count_is_exact_or_scaled_by_size() {
-        let files = [meta("a", 100), meta("b", 300), meta("c", 100)];
-        let read = |pairs: &[(usize, u64)]| {
-            pairs
-                .iter()
-                .map(|&(i, rows)| (i, (rows, None)))
-                .collect::<BTreeMap<usize, (u64, Option<ArrowReaderMetadata>)>>()
-        };
-        let (rows, warnings) = dataset_row_count(&files, &read(&[(0, 10), (1, 30), (2, 10)]));
-        assert_eq!((rows, warnings.len()), (50, 0));
-        // 20 rows in 200 of 500 bytes read: 50 estimated, and said so.
-        let (rows, warnings) = dataset_row_count(&files, &read(&[(0, 10), (2, 10)]));
-        assert_eq!(rows, 50);
-        assert_eq!(
-            warnings,
-            ["row count estimated from 2 of 3 file footers (scaled by file size)"]
-        );
-    }
-
-    #[test]
-    fn spread_picks_evenly() {
-        assert_eq!(spread(3, 8), vec![0, 1, 2]);
-        assert_eq!(spread(100, 4), vec![0, 25, 50, 75]);
     }
 }

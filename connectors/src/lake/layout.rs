@@ -1,0 +1,186 @@
+//! How the files of a folder or bucket form assets: one file, or a hive-partitioned or
+//! Spark-style folder read as one dataset; which files are read at all.
+
+use std::collections::BTreeMap;
+use std::path::Path as FsPath;
+
+use object_store::path::Path;
+use object_store::ObjectMeta;
+
+use crate::compression::Compression;
+use crate::source::is_sqlite_file;
+use crate::{AssetInfo, AssetKind, FileFormat};
+
+/// The files behind one asset.
+#[derive(Debug, Clone)]
+pub(super) struct AssetFiles {
+    pub(super) format: FileFormat,
+    pub(super) files: Vec<ObjectMeta>,
+}
+
+/// The format of a file by its name; `.gz`/`.gzip`/`.zst`/`.zstd` after a text extension is
+/// read through the decompressor ([`Compression::of`]). Parquet compresses inside the file, so
+/// a compressed parquet file is not something writers produce and is not listed.
+pub(super) fn format_of(path: &Path) -> Option<FileFormat> {
+    let name = path.filename()?.to_ascii_lowercase();
+    let compressed = Compression::of(&name) != Compression::None;
+    let base = match name.rsplit_once('.') {
+        Some((base, _)) if compressed => base,
+        _ => name.as_str(),
+    };
+    if base.ends_with(".parquet") || base.ends_with(".parq") {
+        (!compressed).then_some(FileFormat::Parquet)
+    } else if base.ends_with(".csv") {
+        Some(FileFormat::Csv)
+    } else if base.ends_with(".jsonl") || base.ends_with(".ndjson") {
+        Some(FileFormat::JsonLines)
+    } else {
+        None
+    }
+}
+
+/// Where a file's dataset starts: the folder above its first `key=value` segment, or its own
+/// folder when it is a Spark-style `part-*` file. `None` for a stand-alone file.
+fn dataset_root(path: &Path) -> Option<(String, Vec<String>)> {
+    let parts: Vec<&str> = path.as_ref().split('/').collect();
+    let (dirs, file) = parts.split_at(parts.len() - 1);
+    if let Some(first) = dirs.iter().position(|d| is_partition_segment(d)) {
+        let partitions = dirs[first..]
+            .iter()
+            .filter_map(|d| d.split_once('=').map(|(k, _)| k.to_string()))
+            .collect();
+        return Some((dirs[..first].join("/"), partitions));
+    }
+    let file = file[0];
+    if !dirs.is_empty() && is_spark_part_file(file) {
+        return Some((dirs.join("/"), Vec::new()));
+    }
+    None
+}
+
+/// Spark/Hive writer output: `part-00000…`, a `part-` prefix followed by digits.
+fn is_spark_part_file(file: &str) -> bool {
+    file.strip_prefix("part-")
+        .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_digit()))
+}
+
+fn is_partition_segment(segment: &str) -> bool {
+    segment
+        .split_once('=')
+        .is_some_and(|(k, v)| !k.is_empty() && !v.is_empty() && !k.contains(' '))
+}
+
+/// Hidden and bookkeeping files (`.git`, `_SUCCESS`, `_delta_log`) are not data.
+fn is_hidden(path: &Path) -> bool {
+    path.as_ref()
+        .split('/')
+        .any(|p| p.starts_with('.') || p.starts_with('_'))
+}
+
+/// Groups listed files into assets, keyed by asset name.
+pub(super) fn group_assets(files: Vec<ObjectMeta>) -> BTreeMap<String, (AssetInfo, AssetFiles)> {
+    let mut assets: BTreeMap<String, (AssetInfo, AssetFiles)> = BTreeMap::new();
+    for meta in files {
+        if is_hidden(&meta.location) || is_sqlite_file(FsPath::new(meta.location.as_ref())) {
+            continue;
+        }
+        let Some(format) = format_of(&meta.location) else {
+            continue;
+        };
+        let (name, kind, partitions) = match dataset_root(&meta.location) {
+            Some((root, partitions)) if !root.is_empty() => (root, AssetKind::Dataset, partitions),
+            _ => (meta.location.to_string(), AssetKind::File, Vec::new()),
+        };
+        let entry = assets.entry(name.clone()).or_insert_with(|| {
+            (
+                AssetInfo {
+                    name,
+                    kind,
+                    row_count: None,
+                    bytes: Some(0),
+                    partition_columns: partitions,
+                    unreadable: None,
+                },
+                AssetFiles {
+                    format,
+                    files: Vec::new(),
+                },
+            )
+        });
+        // A dataset is read in the format of its first file; stray files of another format
+        // inside it (a README.csv, say) are left out.
+        if entry.1.format == format {
+            entry.0.bytes = Some(entry.0.bytes.unwrap_or(0) + meta.size);
+            entry.1.files.push(meta);
+        }
+    }
+    assets
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn meta(path: &str, size: u64) -> ObjectMeta {
+        ObjectMeta {
+            location: Path::from(path),
+            last_modified: Default::default(),
+            size,
+            e_tag: None,
+            version: None,
+        }
+    }
+
+    #[test]
+    fn hive_partitions_form_one_dataset() {
+        let assets = group_assets(vec![
+            meta("lake/tracks/dt=2026-11-01/part-0.parquet", 10),
+            meta("lake/tracks/dt=2026-11-02/part-0.parquet", 20),
+            meta("lake/tracks/dt=2026-11-02/_SUCCESS", 0),
+            meta("exports/a.csv", 5),
+            meta("notes.txt", 5),
+            meta("crm.db", 5),
+        ]);
+        let names: Vec<&String> = assets.keys().collect();
+        assert_eq!(names, vec!["exports/a.csv", "lake/tracks"]);
+        let (info, files) = &assets["lake/tracks"];
+        assert_eq!(info.kind, AssetKind::Dataset);
+        assert_eq!(info.bytes, Some(30));
+        assert_eq!(info.partition_columns, vec!["dt".to_string()]);
+        assert_eq!(files.files.len(), 2);
+        assert_eq!(assets["exports/a.csv"].0.kind, AssetKind::File);
+    }
+
+    #[test]
+    fn spark_part_files_form_one_dataset() {
+        let assets = group_assets(vec![
+            meta("out/orders/part-00000-abc.parquet", 1),
+            meta("out/orders/part-00001-abc.parquet", 1),
+        ]);
+        assert_eq!(assets.len(), 1);
+        assert_eq!(assets["out/orders"].0.kind, AssetKind::Dataset);
+    }
+
+    #[test]
+    fn a_file_merely_named_part_is_not_a_dataset() {
+        let assets = group_assets(vec![
+            meta("lake/part_catalog.parquet", 1),
+            meta("lake/parts.parquet", 1),
+        ]);
+        assert_eq!(assets.len(), 2);
+        assert_eq!(assets["lake/part_catalog.parquet"].0.kind, AssetKind::File);
+    }
+
+    #[test]
+    fn compressed_text_files_are_listed_and_compressed_parquet_is_not() {
+        let format = |p: &str| format_of(&Path::from(p));
+        assert_eq!(format("a/b.csv.gz"), Some(FileFormat::Csv));
+        assert_eq!(format("a/b.CSV.ZST"), Some(FileFormat::Csv));
+        assert_eq!(format("b.jsonl.gz"), Some(FileFormat::JsonLines));
+        assert_eq!(format("b.ndjson.zstd"), Some(FileFormat::JsonLines));
+        assert_eq!(format("b.parquet.gz"), None);
+        assert_eq!(format("b.txt.gz"), None);
+        assert_eq!(format("b.gz"), None);
+        assert_eq!(format("b.parquet"), Some(FileFormat::Parquet));
+    }
+}
