@@ -157,13 +157,18 @@ impl LakeConnector {
             }
         }
         if let (true, Some(e)) = (files.is_empty(), first_error) {
-            return Err(match &self.identity {
-                Some(id) => cloud::source_error(id, e),
-                None => Error::backend("lake", &self.display_url, e),
-            });
+            return Err(self.listing_error(e));
         }
         files.sort_by(|a, b| a.location.cmp(&b.location));
         Ok((files, unlistable))
+    }
+
+    /// A listing failure, as the whole source's error.
+    fn listing_error(&self, e: object_store::Error) -> Error {
+        match &self.identity {
+            Some(id) => cloud::source_error(id, e),
+            None => Error::backend("lake", &self.display_url, e),
+        }
     }
 
     /// A name for an entry the listing failed on: its path below the root when the error
@@ -180,15 +185,12 @@ impl LakeConnector {
     }
 
     async fn list_files(&self, prefix: Option<&Path>) -> Result<Vec<ObjectMeta>> {
-        let mut files: Vec<ObjectMeta> =
-            self.store
-                .list(prefix)
-                .try_collect()
-                .await
-                .map_err(|e| match &self.identity {
-                    Some(id) => cloud::source_error(id, e),
-                    None => Error::backend("lake", &self.display_url, e),
-                })?;
+        let mut files: Vec<ObjectMeta> = self
+            .store
+            .list(prefix)
+            .try_collect()
+            .await
+            .map_err(|e| self.listing_error(e))?;
         files.sort_by(|a, b| a.location.cmp(&b.location));
         Ok(files)
     }

@@ -87,6 +87,20 @@ pub struct AssetInfo {
     pub unreadable: Option<String>,
 }
 
+impl AssetInfo {
+    /// A database table or view as its catalog lists it.
+    pub fn table(name: String, row_count: Option<u64>, bytes: Option<u64>) -> Self {
+        AssetInfo {
+            name,
+            kind: AssetKind::Table,
+            row_count,
+            bytes,
+            partition_columns: Vec::new(),
+            unreadable: None,
+        }
+    }
+}
+
 /// A bounded sample of one asset.
 #[derive(Debug, Clone)]
 pub struct Sample {

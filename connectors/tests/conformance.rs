@@ -148,14 +148,7 @@ impl connectors::Connector for Recorder {
 #[tokio::test]
 async fn sample_and_scan_columns_are_read_requests() {
     use connectors::{ConnectorExt, Projection, ReadMode, ReadRequest};
-    let asset = connectors::AssetInfo {
-        name: "t".into(),
-        kind: connectors::AssetKind::Table,
-        row_count: None,
-        bytes: None,
-        partition_columns: Vec::new(),
-        unreadable: None,
-    };
+    let asset = connectors::AssetInfo::table("t".into(), None, None);
     let recorder = Recorder::default();
     assert!(recorder.sample(&asset, 7).await.is_err());
     assert!(recorder

@@ -30,14 +30,7 @@ async fn find(conn: &dyn Connector, name: &str) -> AssetInfo {
 }
 
 fn unlisted(name: &str) -> AssetInfo {
-    AssetInfo {
-        name: name.to_string(),
-        kind: connectors::AssetKind::Table,
-        row_count: None,
-        bytes: None,
-        partition_columns: Vec::new(),
-        unreadable: None,
-    }
+    AssetInfo::table(name.to_string(), None, None)
 }
 
 // ---------------------------------------------------------------- unreachable (no server needed)

@@ -22,7 +22,7 @@ use super::errors::{ErrorContext, Failure, CONNECT_TIMEOUT};
 use super::keyset::PageKey;
 use super::server_url::ServerUrl;
 use crate::options::percent_decode;
-use crate::{AssetInfo, AssetKind, Error, Result, SourceOptions};
+use crate::{AssetInfo, Error, Result, SourceOptions};
 
 const SYSTEM_DATABASES: &str = "'mysql', 'information_schema', 'performance_schema', 'sys'";
 
@@ -163,23 +163,13 @@ impl SqlDialect for MySqlDialect {
                 let is_view = text_at(r, 2)?.is_some_and(|t| t.contains("VIEW"));
                 let rows: Option<i64> = r.try_get_unchecked(3)?;
                 let bytes: Option<i64> = r.try_get_unchecked(4)?;
-                Ok(AssetInfo {
-                    name: super::asset_name::join(&database, &table),
-                    kind: AssetKind::Table,
-                    // InnoDB's TABLE_ROWS is an estimate; views have none.
-                    row_count: if is_view {
-                        None
-                    } else {
-                        rows.map(|n| n as u64)
-                    },
-                    bytes: if is_view {
-                        None
-                    } else {
-                        bytes.map(|b| b as u64)
-                    },
-                    partition_columns: Vec::new(),
-                    unreadable: None,
-                })
+                // InnoDB's TABLE_ROWS is an estimate; views have none.
+                let (rows, bytes) = if is_view { (None, None) } else { (rows, bytes) };
+                Ok(AssetInfo::table(
+                    super::asset_name::join(&database, &table),
+                    rows.map(|n| n as u64),
+                    bytes.map(|b| b as u64),
+                ))
             })
             .collect::<std::result::Result<_, sqlx::Error>>()
             .map_err(|e| errors.map(None, e))

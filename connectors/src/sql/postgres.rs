@@ -25,7 +25,7 @@ use sqlx::{ConnectOptions, Connection, Pool, Postgres, Row};
 use super::dialect::{Column, Connected, FullPass, SampleSql, SqlDialect, Table};
 use super::errors::{ErrorContext, Failure, CONNECT_TIMEOUT};
 use super::server_url::ServerUrl;
-use crate::{AssetInfo, AssetKind, Error, Result, SourceOptions};
+use crate::{AssetInfo, Error, Result, SourceOptions};
 
 /// Below this many (estimated) rows a table is read with a plain `LIMIT`: TABLESAMPLE would
 /// save nothing and could return too few rows.
@@ -142,15 +142,12 @@ impl SqlDialect for PostgresDialect {
                 let table: String = r.try_get(1)?;
                 let reltuples: f64 = r.try_get(2)?;
                 let bytes: Option<i64> = r.try_get(3)?;
-                Ok(AssetInfo {
-                    name: super::asset_name::join(&schema, &table),
-                    kind: AssetKind::Table,
+                Ok(AssetInfo::table(
+                    super::asset_name::join(&schema, &table),
                     // An estimate from the last ANALYZE; -1 means never analysed.
-                    row_count: (reltuples >= 0.0).then_some(reltuples as u64),
-                    bytes: bytes.map(|b| b as u64),
-                    partition_columns: Vec::new(),
-                    unreadable: None,
-                })
+                    (reltuples >= 0.0).then_some(reltuples as u64),
+                    bytes.map(|b| b as u64),
+                ))
             })
             .collect::<std::result::Result<_, sqlx::Error>>()
             .map_err(|e| errors.map(None, e))

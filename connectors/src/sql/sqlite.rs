@@ -15,7 +15,7 @@ use sqlx::{ConnectOptions, Connection, Pool, Row, Sqlite};
 
 use super::dialect::{Column, Connected, SqlDialect, Table};
 use super::errors::{ErrorContext, Failure};
-use crate::{AssetInfo, AssetKind, Error, Result, SourceOptions};
+use crate::{AssetInfo, Error, Result, SourceOptions};
 
 /// SQLite; the assets are the tables and views of one database file.
 pub(crate) struct SqliteDialect;
@@ -127,14 +127,11 @@ impl SqlDialect for SqliteDialect {
                     .await
                     .ok()
                     .flatten();
-            assets.push(AssetInfo {
+            assets.push(AssetInfo::table(
                 name,
-                kind: AssetKind::Table,
-                row_count: count.map(|c| c as u64),
-                bytes: bytes.map(|b| b as u64),
-                partition_columns: Vec::new(),
-                unreadable: None,
-            });
+                count.map(|c| c as u64),
+                bytes.map(|b| b as u64),
+            ));
         }
         Ok(assets)
     }
