@@ -317,30 +317,16 @@ async fn scan_asset(job: Job, sample_rows: usize, context: AssetContext<'_>) -> 
         persons: None,
         geofence_hits: Vec::new(),
     };
-    if let Some(why) = &asset.unreadable {
-        let error = redactor.message(why);
-        tracing::warn!(
-            source = %shown(redactor, &report.source),
-            asset = %shown(redactor, &report.name),
-            error = %shown(redactor, &error),
-            "asset could not be listed"
-        );
-        report.status = Status::Error;
-        report.error = Some(error);
-        return report;
-    }
-    let sample = {
+    let sample = if let Some(why) = &asset.unreadable {
+        // Listed, but the listing could not enter it: nothing to sample.
+        Err(redactor.message(why))
+    } else {
         let _permit = limiter
             .acquire()
             .await
             .expect("the semaphore is never closed");
         let request = ReadRequest::sample(sample_rows);
-        let read = async {
-            match connector.read(&asset, &request).await {
-                Ok(read) => read.into_sample().await,
-                Err(e) => Err(e),
-            }
-        };
+        let read = async { connector.read(&asset, &request).await?.into_sample().await };
         match tokio::time::timeout(limits.sample, read).await {
             Ok(Ok(sample)) => Ok(sample),
             Ok(Err(e)) => Err(redactor.error(e)),

@@ -8,7 +8,6 @@
 use std::path::PathBuf;
 
 use anyhow::Context;
-use catalog_export::catalog::Catalog;
 use futures::future::BoxFuture;
 use indicatif::ProgressBar;
 use model::{AssetReport, ScanReport, Status};
@@ -113,7 +112,6 @@ pub struct StateSink<'s> {
     state: &'s State,
     id: i64,
     config: &'s Config,
-    catalog: Option<Catalog>,
 }
 
 impl<'s> StateSink<'s> {
@@ -127,29 +125,19 @@ impl<'s> StateSink<'s> {
         config: &'s Config,
     ) -> anyhow::Result<Self> {
         let id = state.begin_scan(started_at).await?;
-        Ok(StateSink {
-            state,
-            id,
-            config,
-            catalog: None,
-        })
+        Ok(StateSink { state, id, config })
     }
 
     /// The scan's id in the state.
     pub fn id(&self) -> i64 {
         self.id
     }
-
-    /// The catalogue stored with the scan, once it finished (`None` when it could not be built).
-    pub fn catalog(&self) -> Option<&Catalog> {
-        self.catalog.as_ref()
-    }
 }
 
 impl ScanSink for StateSink<'_> {
     fn finish<'a>(&'a mut self, report: &'a ScanReport) -> BoxFuture<'a, anyhow::Result<()>> {
         Box::pin(async move {
-            self.catalog = match crate::filing::build_catalog(report, self.config) {
+            let catalog = match crate::filing::build_catalog(report, self.config) {
                 Ok(c) => Some(c),
                 Err(e) => {
                     tracing::warn!(error = %e, "the scan's catalogue could not be built");
@@ -157,7 +145,7 @@ impl ScanSink for StateSink<'_> {
                 }
             };
             self.state
-                .complete_scan(self.id, report, self.catalog.as_ref())
+                .complete_scan(self.id, report, catalog.as_ref())
                 .await
         })
     }

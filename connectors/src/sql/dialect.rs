@@ -70,6 +70,15 @@ pub(crate) trait SqlDialect: Sized + Send + Sync + 'static {
     /// Quotes an identifier.
     fn quote_ident(name: &str) -> String;
 
+    /// `namespace.name`, each part quoted: what a statement reads `FROM`.
+    fn qualified(namespace: &str, name: &str) -> String {
+        format!(
+            "{}.{}",
+            Self::quote_ident(namespace),
+            Self::quote_ident(name)
+        )
+    }
+
     /// Lists tables and views, cheaply: catalogs and statistics, not the data.
     async fn list_assets(
         &self,

@@ -210,7 +210,7 @@ impl SqlDialect for MySqlDialect {
                 .collect::<std::result::Result<_, sqlx::Error>>()
                 .map_err(|e| errors.map(Some(name), e))?;
             return Ok(Table {
-                from: qualified(&database, &table),
+                from: Self::qualified(&database, &table),
                 namespace: database,
                 name: table,
                 columns,
@@ -219,7 +219,10 @@ impl SqlDialect for MySqlDialect {
         }
         // The catalog hides tables the user has no privilege on at all. Ask the server
         // directly, so "no such table" and "not allowed" read differently.
-        let probe = format!("SELECT 1 FROM {} LIMIT 0", qualified(&database, &table));
+        let probe = format!(
+            "SELECT 1 FROM {} LIMIT 0",
+            Self::qualified(&database, &table)
+        );
         sqlx::query(&probe)
             .persistent(false)
             .fetch_all(pool)
@@ -272,15 +275,6 @@ impl SqlDialect for MySqlDialect {
             FullPass::Keyset(keys)
         })
     }
-}
-
-/// `database`.`table`, quoted.
-fn qualified(database: &str, table: &str) -> String {
-    format!(
-        "{}.{}",
-        MySqlDialect::quote_ident(database),
-        MySqlDialect::quote_ident(table)
-    )
 }
 
 fn column(name: String, data_type: String) -> Column {

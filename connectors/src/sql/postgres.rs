@@ -199,11 +199,7 @@ impl SqlDialect for PostgresDialect {
             .map_err(|e| errors.map(Some(name), e))?;
             return match relkind {
                 Some(_) => Ok(Table {
-                    from: format!(
-                        "{}.{}",
-                        Self::quote_ident(&namespace),
-                        Self::quote_ident(&relation)
-                    ),
+                    from: Self::qualified(&namespace, &relation),
                     namespace,
                     name: relation,
                     columns: Vec::new(),
@@ -244,11 +240,7 @@ impl SqlDialect for PostgresDialect {
             });
         }
         Ok(Table {
-            from: format!(
-                "{}.{}",
-                Self::quote_ident(&schema),
-                Self::quote_ident(&table)
-            ),
+            from: Self::qualified(&schema, &table),
             columns,
             estimated_rows: sampling_estimate(&relkind, reltuples),
             namespace: schema,
