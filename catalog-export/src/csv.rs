@@ -71,7 +71,7 @@ fn field(value: &Option<String>) -> String {
 }
 
 /// Bytes as people read them (binary units), e.g. `1.5 GB`.
-pub(crate) fn human_bytes(bytes: u64) -> String {
+pub fn human_bytes(bytes: u64) -> String {
     const UNITS: &[&str] = &["B", "KB", "MB", "GB", "TB", "PB"];
     let mut value = bytes as f64;
     let mut unit = 0;

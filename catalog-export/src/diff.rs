@@ -428,6 +428,7 @@ mod tests {
             source: "s".into(),
             asset: None,
             cause: "cannot reach host".into(),
+            partial: false,
         }];
         let d = diff(&base, &cur);
         let triggers: Vec<(&str, Reason)> = d
@@ -466,10 +467,32 @@ mod tests {
             source: "s".into(),
             asset: Some("other".into()),
             cause: "permission denied".into(),
+            partial: false,
         };
         let mut cur = catalog(vec![]);
         cur.unread = vec![asset_down];
         let d = diff(&catalog(vec![item("a", 1, 1)]), &cur);
         assert_eq!(d.triggers.len(), 1, "asset a was read and is gone");
+    }
+
+    #[test]
+    fn a_partly_read_carrier_makes_shrinkage_not_comparable() {
+        let base = catalog(vec![item("a", 1000, 1000)]);
+        let mut cur = catalog(vec![item("a", 100, 100)]);
+        let carrier = &cur.items[0].carriers[0];
+        cur.unread = vec![Unread {
+            source: carrier.source.clone(),
+            asset: Some(carrier.asset.clone()),
+            cause: "readable through column grants only".into(),
+            partial: true,
+        }];
+        let d = diff(&base, &cur);
+        assert!(d.triggers.is_empty(), "{:?}", d.triggers);
+        assert_eq!(d.not_comparable.len(), 2);
+        assert!(
+            d.not_comparable[0].detail.contains("was partly read"),
+            "{}",
+            d.not_comparable[0].detail
+        );
     }
 }

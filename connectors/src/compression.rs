@@ -143,12 +143,14 @@ fn corrupt(asset: &str, compression: Compression, e: &std::io::Error, decoded: u
     )
 }
 
-/// Drops a trailing partial line when only a prefix of the file was read.
-pub(crate) fn cut_partial_line(bytes: &[u8], truncated: bool) -> &[u8] {
+/// Drops a trailing partial record when only a prefix of the file was read: everything after
+/// the last `end` byte (a newline, or a JSON object's closing brace). Both are ASCII, so the
+/// cut never splits a UTF-8 character.
+pub(crate) fn cut_partial_record(bytes: &[u8], truncated: bool, end: u8) -> &[u8] {
     if !truncated {
         return bytes;
     }
-    match bytes.iter().rposition(|&b| b == b'\n') {
+    match bytes.iter().rposition(|&b| b == end) {
         Some(end) => &bytes[..=end],
         None => bytes,
     }

@@ -62,6 +62,17 @@ pub enum Error {
         /// The network error.
         detail: String,
     },
+    /// The TLS handshake with a database server failed, or TLS was required and the server
+    /// offers none.
+    #[error("TLS to '{source_url}' failed: {detail}; {hint}")]
+    Tls {
+        /// The redacted source.
+        source_url: String,
+        /// The TLS library's message.
+        detail: String,
+        /// Which URL option to change.
+        hint: &'static str,
+    },
     /// The server refused the credentials.
     #[error(
         "authentication failed for user '{user}' on '{source_url}': {detail}; \
@@ -180,6 +191,15 @@ impl Error {
             Error::PermissionDenied { asset, detail } => Error::PermissionDenied {
                 asset,
                 detail: scrub(&detail),
+            },
+            Error::Tls {
+                source_url,
+                detail,
+                hint,
+            } => Error::Tls {
+                source_url,
+                detail: scrub(&detail),
+                hint,
             },
             // Worded by mulu from the configuration, not from data.
             e @ (Error::UnsupportedSource { .. }

@@ -3,7 +3,11 @@
 use async_trait::async_trait;
 
 use crate::options::AssetFilter;
-use crate::{AssetInfo, Connector, Read, ReadRequest, Result, SharedConnector, SourceOptions};
+use crate::unscanned::{file_kind, UnscannedTally};
+use crate::{
+    AssetInfo, AssetKind, Connector, Listing, Read, ReadRequest, Result, SharedConnector,
+    SkipReason, SourceOptions,
+};
 
 /// Lists only the assets whose names pass [`SourceOptions::include`] and
 /// [`SourceOptions::exclude`]; everything else is forwarded unchanged.
@@ -40,9 +44,28 @@ impl Connector for FilteredConnector {
     }
 
     async fn list_assets(&self) -> Result<Vec<AssetInfo>> {
-        let mut assets = self.inner.list_assets().await?;
-        assets.retain(|a| self.filter.allows(&a.name));
-        Ok(assets)
+        Ok(self.list().await?.assets)
+    }
+
+    /// The inner listing without the assets the globs leave out, which are counted as
+    /// excluded instead.
+    async fn list(&self) -> Result<Listing> {
+        let mut listing = self.inner.list().await?;
+        let (kept, excluded): (Vec<AssetInfo>, Vec<AssetInfo>) = listing
+            .assets
+            .into_iter()
+            .partition(|a| self.filter.allows(&a.name));
+        let mut tally = UnscannedTally::default();
+        for asset in &excluded {
+            let kind = match asset.kind {
+                AssetKind::File => file_kind(&asset.name),
+                kind => kind.as_str().to_string(),
+            };
+            tally.add(SkipReason::Excluded, &kind, asset.bytes.unwrap_or(0));
+        }
+        listing.assets = kept;
+        listing.unscanned.extend(tally.finish());
+        Ok(listing)
     }
 
     async fn read(&self, asset: &AssetInfo, request: &ReadRequest) -> Result<Read> {

@@ -38,13 +38,14 @@ use layout::{format_of, group_assets, AssetFiles};
 
 use crate::batch::{resolve_columns, spawn_batches, utf8_schema, BatchSender};
 use crate::cloud::{self, StoreIdentity};
-use crate::compression::{cut_partial_line, decompress_prefix, Compression};
+use crate::compression::{cut_partial_record, decompress_prefix, Compression};
 use crate::parquet_reader::StoreFileReader;
 use crate::read::projected_columns;
 use crate::text::{self, Failure, Ready, StoreReader, TextRead};
+use crate::unscanned::UnscannedTally;
 use crate::{
-    AssetInfo, AssetKind, Connector, Error, FileFormat, Projection, Read, ReadMode, ReadRequest,
-    Result, Sample,
+    AssetInfo, AssetKind, Connector, Error, FileFormat, Listing, Projection, Read, ReadMode,
+    ReadRequest, Result, Sample,
 };
 
 /// How much text a sample reads at most: of a plain file, its first bytes; of a compressed
@@ -217,7 +218,7 @@ impl LakeConnector {
             });
         }
         let files = self.list_files(Some(&path)).await?;
-        group_assets(files)
+        group_assets(files, &mut UnscannedTally::default())
             .remove(&asset.name)
             .map(|(_, files)| files)
             .ok_or_else(|| not_found("no readable files under that name any more"))
@@ -303,6 +304,7 @@ impl LakeConnector {
             batches,
             row_count: Some(row_count),
             warnings,
+            incomplete: None,
         })
     }
 
@@ -348,11 +350,18 @@ impl LakeConnector {
     ) -> Result<Sample> {
         let window = self.text_window(asset, meta).await?;
         let truncated = window.more || window.stream_ended_early.is_some();
+        // A JSON document need not have lines: its reader ends at the last whole record of a
+        // cut window itself.
+        let cut_at = if format == FileFormat::Json {
+            b'}'
+        } else {
+            b'\n'
+        };
         if let Some(compression) = window.stream_ended_early {
-            if !window.bytes.contains(&b'\n') {
+            if !window.bytes.contains(&cut_at) {
                 return Err(ended_early(asset, compression, 0));
             }
-        } else if window.more && !window.bytes.contains(&b'\n') {
+        } else if window.more && !window.bytes.contains(&cut_at) {
             return Err(line_too_long(asset, format));
         }
         // The window is already decompressed; the sample is the full pass's reader over it,
@@ -376,7 +385,7 @@ impl LakeConnector {
         };
         let parsed = text::read_text(
             &read,
-            cut_partial_line(&window.bytes, truncated),
+            cut_partial_record(&window.bytes, truncated, cut_at),
             &Failure::default(),
             &mut Ready::unwatched(),
             &collect,
@@ -410,6 +419,7 @@ impl LakeConnector {
             batches,
             row_count: (!truncated).then_some(parsed.rows_seen),
             warnings,
+            incomplete: None,
         })
     }
 
@@ -622,14 +632,26 @@ impl Connector for LakeConnector {
     }
 
     async fn list_assets(&self) -> Result<Vec<AssetInfo>> {
-        let (files, unlistable) = self.list_all_files().await?;
-        let mut assets: Vec<AssetInfo> = group_assets(files)
+        Ok(self.list().await?.assets)
+    }
+
+    async fn list(&self) -> Result<Listing> {
+        let (mut files, unlistable) = self.list_all_files().await?;
+        if let Some(only) = &self.only {
+            // One file: the folder around it is not part of the source.
+            files.retain(|f| f.location.as_ref() == only);
+        }
+        let mut skipped = UnscannedTally::default();
+        let mut assets: Vec<AssetInfo> = group_assets(files, &mut skipped)
             .into_iter()
-            .filter(|(name, _)| self.only.as_ref().is_none_or(|only| only == name))
             .map(|(name, (info, _))| AssetInfo { name, ..info })
             .collect();
         assets.extend(unlistable);
-        Ok(assets)
+        Ok(Listing {
+            assets,
+            unscanned: skipped.finish(),
+            gap: None,
+        })
     }
 
     fn backend(&self) -> &'static str {
@@ -664,7 +686,7 @@ impl Connector for LakeConnector {
                         item.unwrap_or_else(|panic| Err(reader_panicked(&name, panic.as_ref())))
                     })
                     .boxed();
-                Ok(Read::full_pass(schema, batches, request))
+                Ok(Read::full_pass(schema, batches, None, request))
             }
         }
     }

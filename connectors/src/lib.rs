@@ -30,6 +30,7 @@ mod compression;
 mod csv_guard;
 mod error;
 mod filter;
+mod json_records;
 mod lake;
 mod options;
 mod parquet_reader;
@@ -38,6 +39,7 @@ mod redact;
 mod source;
 mod sql;
 mod text;
+mod unscanned;
 
 use std::sync::Arc;
 
@@ -54,7 +56,7 @@ pub use redact::{redact_credentials, redact_url};
 pub use source::{check_source, open_source, open_source_with, OpenedSource};
 
 /// What sort of thing an asset is: the report's own type, so listing and report agree.
-pub use model::AssetKind;
+pub use model::{AssetKind, SkipReason, Unscanned};
 
 /// File formats the lake connector reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -66,6 +68,21 @@ pub enum FileFormat {
     Csv,
     /// One JSON object per line, plain or compressed (`.jsonl.gz`, `.jsonl.zst`).
     JsonLines,
+    /// A `.json` file: an array of objects, one object (or one holding an array of objects),
+    /// or objects one after another — told apart by content.
+    Json,
+}
+
+/// What a source's listing found ([`Connector::list`]).
+#[derive(Debug, Clone, Default)]
+pub struct Listing {
+    /// The assets to read.
+    pub assets: Vec<AssetInfo>,
+    /// What the source holds and the scan will not read, counted by reason and kind.
+    pub unscanned: Vec<Unscanned>,
+    /// Why the listing may miss assets that exist, when it may: the source is then only
+    /// partly covered.
+    pub gap: Option<String>,
 }
 
 /// One data asset as listed by its connector, before any rows are read.
@@ -116,6 +133,9 @@ pub struct Sample {
     pub row_count: Option<u64>,
     /// Non-fatal problems met while sampling (skipped lines, a guessed encoding).
     pub warnings: Vec<String>,
+    /// Why the read misses data the asset holds (columns the user has no grant on), when it
+    /// does: the asset is then only partly read, which a scan must not take for complete.
+    pub incomplete: Option<String>,
 }
 
 impl Sample {
@@ -152,6 +172,17 @@ pub trait Connector: Send + Sync {
 
     /// Lists the assets of the source.
     async fn list_assets(&self) -> Result<Vec<AssetInfo>>;
+
+    /// Lists the assets with what the listing left out: files it does not read, counted by
+    /// reason, and why it may have missed assets that exist (a database user whose grants
+    /// hide tables from the catalogs). What a scan calls; the default has nothing to add to
+    /// [`list_assets`](Self::list_assets).
+    async fn list(&self) -> Result<Listing> {
+        Ok(Listing {
+            assets: self.list_assets().await?,
+            ..Listing::default()
+        })
+    }
 
     /// Reads `asset` as `request` asks.
     ///

@@ -96,6 +96,8 @@ pub struct Read {
     pub row_count: Option<u64>,
     /// Non-fatal problems met while reading (skipped lines, a guessed encoding).
     pub warnings: Vec<String>,
+    /// Why the read misses data the asset holds (see [`Sample::incomplete`]).
+    pub incomplete: Option<String>,
 }
 
 impl std::fmt::Debug for Read {
@@ -104,6 +106,7 @@ impl std::fmt::Debug for Read {
             .field("schema", &self.schema)
             .field("row_count", &self.row_count)
             .field("warnings", &self.warnings)
+            .field("incomplete", &self.incomplete)
             .finish_non_exhaustive()
     }
 }
@@ -123,6 +126,7 @@ impl Read {
             batches: futures::stream::iter(sample.batches.into_iter().map(Ok)).boxed(),
             row_count: sample.row_count,
             warnings: sample.warnings,
+            incomplete: sample.incomplete,
         })
     }
 
@@ -130,6 +134,7 @@ impl Read {
     pub(crate) fn full_pass(
         schema: SchemaRef,
         batches: BoxStream<'static, Result<RecordBatch>>,
+        incomplete: Option<String>,
         request: &ReadRequest,
     ) -> Self {
         let batches = match request.limit {
@@ -141,6 +146,7 @@ impl Read {
             batches,
             row_count: None,
             warnings: Vec::new(),
+            incomplete,
         }
     }
 
@@ -154,6 +160,7 @@ impl Read {
             batches: self.batches.try_collect().await?,
             row_count: self.row_count,
             warnings: self.warnings,
+            incomplete: self.incomplete,
         })
     }
 }
@@ -273,6 +280,7 @@ mod tests {
             batches: vec![b.clone()],
             row_count: Some(2),
             warnings: vec!["w".into()],
+            incomplete: None,
         };
         let request = ReadRequest {
             projection: Projection::Columns(vec!["b".into()]),

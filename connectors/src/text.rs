@@ -8,7 +8,7 @@
 //! [`Failure`] slot and returns a plain I/O error upward; the first recorded failure is what
 //! the caller reports, so a cut gzip stream is reported as such, not as a CSV error.
 
-use std::io::{self, BufRead, BufReader, Read};
+use std::io::{self, BufReader, Read};
 use std::sync::{Arc, Mutex};
 
 use bytes::Bytes;
@@ -21,11 +21,9 @@ use arrow_schema::SchemaRef;
 use crate::batch::{resolve_columns, utf8_schema, BatchSender, StringRows};
 use crate::compression::Compression;
 use crate::csv_guard::CsvGuard;
+use crate::json_records::{JsonDocument, JsonLines, ReadFailure, Record, Records};
 use crate::lake::TEXT_WINDOW_BYTES;
 use crate::{Error, FileFormat, Result};
-
-/// A JSON line longer than this is an error rather than a memory hazard.
-const MAX_LINE_BYTES: usize = 64 << 20;
 
 /// Bytes read from the layer below per decode step.
 const READ_CHUNK: usize = 256 << 10;
@@ -428,7 +426,38 @@ pub(crate) fn read_text(
             ready,
             send,
         ),
-        FileFormat::JsonLines => json_rows(read, &mut text, ready, send),
+        FileFormat::JsonLines => json_rows(
+            read,
+            &mut JsonLines::new(BufReader::with_capacity(READ_CHUNK, &mut text)),
+            &JsonShape {
+                format: "JSON lines",
+                unit: "line",
+            },
+            ready,
+            send,
+        ),
+        FileFormat::Json => {
+            let mut records = JsonDocument::new(
+                BufReader::with_capacity(READ_CHUNK, &mut text),
+                read.complete,
+            );
+            let parsed = json_rows(
+                read,
+                &mut records,
+                &JsonShape {
+                    format: "JSON",
+                    unit: "record",
+                },
+                ready,
+                send,
+            );
+            parsed.map(|(schema, rows, mut warnings)| {
+                if let Some(path) = &records.records_path {
+                    warnings.push(format!("records read from the array at `{path}`"));
+                }
+                (schema, rows, warnings)
+            })
+        }
         FileFormat::Parquet => unreachable!("parquet is not a text format"),
     };
     let (schema, rows_seen, warnings) = parsed.map_err(|e| failure.take().unwrap_or(e))?;
@@ -542,61 +571,47 @@ fn csv_rows(
 /// With named columns rows stream as they are read. For every column, the returned rows are
 /// kept until the end (the limit bounds them), since a later object may bring a new key;
 /// columns are the keys in order of first appearance.
+/// What a JSON reader calls its records in messages.
+struct JsonShape {
+    /// `JSON lines` or `JSON`.
+    format: &'static str,
+    /// `line` or `record`.
+    unit: &'static str,
+}
+
 fn json_rows(
     read: &TextRead<'_>,
-    text: impl Read,
+    records: &mut dyn Records,
+    shape: &JsonShape,
     ready: &mut Ready,
     send: &dyn Fn(Result<RecordBatch>) -> bool,
 ) -> Result<(SchemaRef, u64, Vec<String>)> {
     let asset = read.asset;
-    let io_error = |e: io::Error| Error::invalid(asset, "JSON lines", e);
-    let mut reader = BufReader::with_capacity(READ_CHUNK, text);
     let mut names: Vec<String> = read.columns.map(<[String]>::to_vec).unwrap_or_default();
     let schema = utf8_schema(&names);
     let mut rows = StringRows::new(schema.clone());
     let mut kept: Vec<serde_json::Map<String, serde_json::Value>> = Vec::new();
-    let (mut objects, mut returned, mut line_no) = (0u64, 0u64, 0u64);
-    let (mut bad_lines, mut first_error) = (Vec::new(), None);
-    let mut line = Vec::new();
+    let (mut objects, mut returned, mut items) = (0u64, 0u64, 0u64);
+    let (mut skipped, mut first_error) = (Vec::new(), None);
     // Keys seen in any object, to report a requested column that never occurs.
     let mut seen = vec![false; names.len()];
     loop {
-        line.clear();
-        let n = (&mut reader)
-            .take(MAX_LINE_BYTES as u64 + 1)
-            .read_until(b'\n', &mut line)
-            .map_err(io_error)?;
-        if n == 0 {
-            break;
-        }
-        // A line came through: the file opens and decodes.
+        let record = match records.next_record() {
+            Ok(Some(record)) => record,
+            Ok(None) => break,
+            Err(ReadFailure::Io(e)) => return Err(Error::invalid(asset, shape.format, e)),
+            Err(ReadFailure::Invalid(why)) => return Err(Error::invalid(asset, shape.format, why)),
+        };
+        // A record came through: the file opens and decodes.
         ready.ok();
-        line_no += 1;
-        if line.len() > MAX_LINE_BYTES && line.last() != Some(&b'\n') {
-            return Err(Error::invalid(
-                asset,
-                "JSON lines",
-                format!(
-                    "line {line_no} is longer than {} MiB; is the file really one JSON object \
-                     per line?",
-                    MAX_LINE_BYTES >> 20
-                ),
-            ));
-        }
-        let text = String::from_utf8_lossy(&line);
-        let text = text.trim();
-        if text.is_empty() {
-            continue;
-        }
-        let map = match serde_json::from_str::<serde_json::Value>(text) {
-            Ok(serde_json::Value::Object(map)) => map,
-            Ok(_) => {
-                bad_lines.push(line_no);
-                continue;
-            }
-            Err(e) => {
-                first_error.get_or_insert_with(|| format!("line {line_no}: {e}"));
-                bad_lines.push(line_no);
+        items += 1;
+        let map = match record {
+            Record::Object(map) => map,
+            Record::Skipped { at, error } => {
+                if let Some(e) = error {
+                    first_error.get_or_insert(e);
+                }
+                skipped.push(at);
                 continue;
             }
         };
@@ -624,18 +639,20 @@ fn json_rows(
             return Ok((schema, objects, Vec::new()));
         }
     }
-    if objects == 0 && (line_no > 0 || read.columns.is_none()) {
-        let why = first_error.unwrap_or_else(|| "no line holds a JSON object".into());
-        return Err(Error::invalid(asset, "JSON lines", why));
+    if objects == 0 && (items > 0 || read.columns.is_none()) {
+        let why = first_error.unwrap_or_else(|| format!("no {} holds a JSON object", shape.unit));
+        return Err(Error::invalid(asset, shape.format, why));
     }
     let mut warnings = Vec::new();
-    if !bad_lines.is_empty() {
-        let shown: Vec<String> = bad_lines.iter().take(5).map(u64::to_string).collect();
+    if !skipped.is_empty() {
+        let shown: Vec<String> = skipped.iter().take(5).map(u64::to_string).collect();
         warnings.push(format!(
-            "{} line(s) were not JSON objects and were skipped (lines {}{})",
-            bad_lines.len(),
+            "{} {}(s) were not JSON objects and were skipped ({}s {}{})",
+            skipped.len(),
+            shape.unit,
+            shape.unit,
             shown.join(", "),
-            if bad_lines.len() > 5 { ", …" } else { "" }
+            if skipped.len() > 5 { ", …" } else { "" }
         ));
     }
     if read.columns.is_none() {

@@ -30,6 +30,9 @@ pub const SCAN_REPORT_SCHEMA: &str = "mulu.scan-report/v1";
 pub enum Status {
     /// Read and classified.
     Ok,
+    /// Read and classified, but not all of it: `error` says what is missing (columns or
+    /// tables the scanning user has no grant on). What was read counts; it is not complete.
+    Partial,
     /// Could not be read; `error` says why.
     Error,
 }
@@ -103,10 +106,54 @@ pub struct CategoryMeta {
 pub struct SourceReport {
     /// The source URL, credentials redacted.
     pub url: String,
-    /// Whether its assets could be listed.
+    /// Whether its assets could be listed (`partial`: some may be hidden from the listing).
     pub status: Status,
-    /// Why not, when `status` is `error`.
+    /// Why not, when `status` is not `ok`.
     pub error: Option<String>,
+    /// What the source holds that the scan did not read, by reason and kind: nothing is
+    /// skipped without being counted here.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unscanned: Vec<Unscanned>,
+}
+
+/// Why something a source holds was not scanned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SkipReason {
+    /// A file type mulu does not read: images, video, documents, archives, …
+    UnsupportedType,
+    /// Hidden and bookkeeping files and folders (`.git/`, `_SUCCESS`, `_delta_log/`).
+    Bookkeeping,
+    /// A file of another format inside a dataset, which is read in its first file's format.
+    OtherFormatInDataset,
+    /// Left out by the source's `include`/`exclude` globs.
+    Excluded,
+}
+
+impl SkipReason {
+    /// How the summary names it.
+    pub fn describe(self) -> &'static str {
+        match self {
+            SkipReason::UnsupportedType => "unsupported type",
+            SkipReason::Bookkeeping => "hidden or bookkeeping",
+            SkipReason::OtherFormatInDataset => "other format inside a dataset",
+            SkipReason::Excluded => "excluded by include/exclude",
+        }
+    }
+}
+
+/// Files (or tables) of one kind that a source holds and the scan did not read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Unscanned {
+    /// Why they were not read.
+    pub reason: SkipReason,
+    /// What they are: a lower-case file extension (`.jpg`), a hidden path segment
+    /// (`_delta_log`), `table`, or `other` for the long tail.
+    pub kind: String,
+    /// How many.
+    pub count: u64,
+    /// Their total size in bytes, as listed (0 when the listing does not say).
+    pub bytes: u64,
 }
 
 /// One asset: a table, a file or a dataset.
@@ -204,10 +251,16 @@ impl ScanReport {
         self.assets.iter().filter(|a| a.status == Status::Error)
     }
 
-    /// Whether any source or asset failed, which makes the scan partial.
+    /// Assets that were read only in part.
+    pub fn partial_assets(&self) -> impl Iterator<Item = &AssetReport> {
+        self.assets.iter().filter(|a| a.status == Status::Partial)
+    }
+
+    /// Whether any source or asset failed or was read only in part, which makes the scan
+    /// partial.
     pub fn is_partial(&self) -> bool {
-        self.sources.iter().any(|s| s.status == Status::Error)
-            || self.failed_assets().next().is_some()
+        self.sources.iter().any(|s| s.status != Status::Ok)
+            || self.assets.iter().any(|a| a.status != Status::Ok)
             || self
                 .persons
                 .as_ref()
@@ -246,6 +299,7 @@ mod tests {
                 url: "sample-data".into(),
                 status: Status::Ok,
                 error: None,
+                unscanned: vec![],
             }],
             assets: vec![AssetReport {
                 source: "sample-data".into(),
@@ -286,6 +340,17 @@ mod tests {
         assert!(r.is_partial());
         r.assets[0].status = Status::Ok;
         assert!(!r.is_partial());
+        r.assets[0].status = Status::Partial;
+        assert!(r.is_partial());
+        assert_eq!(r.partial_assets().count(), 1);
+        assert_eq!(r.failed_assets().count(), 0);
+        r.assets[0].status = Status::Ok;
+        r.sources[0].status = Status::Partial;
+        assert!(r.is_partial());
+        assert_eq!(
+            serde_json::to_value(&r).unwrap()["sources"][0]["status"],
+            "partial"
+        );
     }
 
     #[test]

@@ -133,6 +133,22 @@ impl Redactor {
     }
 }
 
+/// Replaces the default panic message, which would print the panic's text: a reader that
+/// panics on a malformed file may quote the bytes it choked on. The scan goes on (the asset is
+/// reported as failed); stderr gets where it happened, never what it said.
+pub fn withhold_panic_messages() {
+    std::panic::set_hook(Box::new(|info| {
+        let location = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        eprintln!(
+            "mulu: internal error (a panic{location}); its message is withheld because it may \
+             quote scanned data. Please report it as a mulu bug."
+        );
+    }));
+}
+
 /// Text about to be printed that did not come through a report (a top-level error, which may
 /// quote a config line): credentials masked, control characters escaped.
 pub fn for_terminal(text: &str) -> String {

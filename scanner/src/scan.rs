@@ -6,7 +6,9 @@ use std::sync::Arc;
 use classifiers::ClassifierSet;
 use connectors::{AssetInfo, ReadRequest, Sample, SharedConnector};
 use futures::StreamExt;
-use model::{AssetReport, CategoryMeta, ScanReport, SourceReport, Status, SCAN_REPORT_SCHEMA};
+use model::{
+    AssetReport, CategoryMeta, ScanReport, SourceReport, Status, Unscanned, SCAN_REPORT_SCHEMA,
+};
 use tokio::sync::Semaphore;
 
 use crate::classify::classify_sample;
@@ -131,6 +133,7 @@ pub async fn scan(
                     url,
                     status: Status::Error,
                     error: Some(error),
+                    unscanned: Vec::new(),
                 });
             }
         }
@@ -138,7 +141,7 @@ pub async fn scan(
 
     let listed = futures::stream::iter(opened_connectors)
         .map(|c| async move {
-            let result = c.list_assets().await;
+            let result = c.list().await;
             (c, result)
         })
         .buffered(options.concurrency)
@@ -147,17 +150,35 @@ pub async fn scan(
     for (connector, result) in listed {
         let url = connector.display_url().to_string();
         match result {
-            Ok(assets) => {
+            Ok(listing) => {
                 let limiter = Arc::new(Semaphore::new(options.per_source_concurrency.max(1)));
-                jobs.extend(assets.into_iter().map(|asset| Job {
+                jobs.extend(listing.assets.into_iter().map(|asset| Job {
                     connector: connector.clone(),
                     limiter: limiter.clone(),
                     asset,
                 }));
+                let gap = listing.gap.map(|why| redactor.message(&why));
+                if let Some(why) = &gap {
+                    tracing::warn!(source = %shown(&redactor, &url), cause = %shown(&redactor, why), "source listed in part");
+                }
+                let unscanned = listing
+                    .unscanned
+                    .into_iter()
+                    .map(|u| Unscanned {
+                        // Kinds come from names, which may hold an identifier.
+                        kind: redactor.name(&u.kind),
+                        ..u
+                    })
+                    .collect();
                 source_reports.push(SourceReport {
                     url,
-                    status: Status::Ok,
-                    error: None,
+                    status: if gap.is_some() {
+                        Status::Partial
+                    } else {
+                        Status::Ok
+                    },
+                    error: gap,
+                    unscanned,
                 });
             }
             Err(e) => {
@@ -167,6 +188,7 @@ pub async fn scan(
                     url,
                     status: Status::Error,
                     error: Some(error),
+                    unscanned: Vec::new(),
                 });
             }
         }
@@ -358,9 +380,15 @@ async fn scan_asset(job: Job, sample_rows: usize, context: AssetContext<'_>) -> 
         schema,
         batches,
         warnings,
+        incomplete,
         ..
     } = sample;
     report.warnings = warnings.iter().map(|w| redactor.message(w)).collect();
+    if let Some(why) = incomplete {
+        // Classified and counted with what could be read; the rest is named, not lost.
+        report.status = Status::Partial;
+        report.error = Some(redactor.message(&why));
+    }
     let classified = crate::cpu::on_rayon(move || {
         let columns = classify_sample(&classifiers, &schema, &batches);
         let hits = crate::classify::geofence_hits(&batches, &columns, &geofences);

@@ -104,13 +104,18 @@ async fn run_job(state: &State, config: &Config, job: &Job) -> anyhow::Result<Jo
     )
     .await?;
     let partial = recorded.report.is_partial();
-    for asset in recorded.report.failed_assets() {
+    for asset in recorded
+        .report
+        .assets
+        .iter()
+        .filter(|a| a.status != model::Status::Ok)
+    {
         // Name and error were redacted when the report was made; escaped here for the terminal.
         tracing::warn!(
             job = %job.name,
             asset = %crate::terminal::escape(&asset.name),
             error = %crate::terminal::escape(asset.error.as_deref().unwrap_or("")),
-            "asset failed"
+            "asset failed or read in part"
         );
     }
     let diff = match state.current_baseline().await? {

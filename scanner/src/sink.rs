@@ -70,9 +70,22 @@ impl ScanSink for FailureSink {
                 escape(asset.error.as_deref().unwrap_or("unknown error"))
             );
         }
-        for source in report.sources.iter().filter(|s| s.status == Status::Error) {
+        for asset in report.partial_assets() {
             eprintln!(
-                "error: source {}: {}",
+                "error: {} {} was read only in part: {}",
+                escape(&asset.source),
+                escape(&asset.name),
+                escape(asset.error.as_deref().unwrap_or("unknown cause"))
+            );
+        }
+        for source in report.sources.iter().filter(|s| s.status != Status::Ok) {
+            let what = if source.status == Status::Partial {
+                " was listed only in part"
+            } else {
+                ""
+            };
+            eprintln!(
+                "error: source {}{what}: {}",
                 escape(&source.url),
                 escape(source.error.as_deref().unwrap_or("unknown error"))
             );

@@ -2,7 +2,9 @@
 //! separately, so the summary is only findings and totals.
 
 use comfy_table::{presets::UTF8_FULL_CONDENSED, Cell, ContentArrangement, Table};
-use model::{ScanReport, Status};
+use std::collections::BTreeMap;
+
+use model::{ScanReport, SkipReason, Status, Unscanned};
 
 /// Renders the findings table, the failures and a totals line.
 pub fn render(report: &ScanReport) -> String {
@@ -71,7 +73,50 @@ pub fn render(report: &ScanReport) -> String {
         "{}; {findings} column findings.\n",
         coverage_line(report)
     ));
+    if let Some(line) = unscanned_line(report) {
+        out.push_str(&line);
+        out.push('\n');
+    }
     out
+}
+
+/// What the sources hold and the scan did not read, by reason with its largest kinds:
+/// `Not scanned: 20002 files (1.20 GB): unsupported type 20000 (.jpg 19000, .pdf 1000); …`.
+pub fn unscanned_line(report: &ScanReport) -> Option<String> {
+    let rows: Vec<&Unscanned> = report.sources.iter().flat_map(|s| &s.unscanned).collect();
+    if rows.is_empty() {
+        return None;
+    }
+    let mut by_reason: BTreeMap<SkipReason, BTreeMap<&str, (u64, u64)>> = BTreeMap::new();
+    for row in &rows {
+        let kind = by_reason.entry(row.reason).or_default();
+        let entry = kind.entry(row.kind.as_str()).or_default();
+        entry.0 += row.count;
+        entry.1 += row.bytes;
+    }
+    let parts: Vec<String> = by_reason
+        .iter()
+        .map(|(reason, kinds)| {
+            let mut kinds: Vec<(&str, u64, u64)> =
+                kinds.iter().map(|(k, (c, b))| (*k, *c, *b)).collect();
+            kinds.sort_by(|a, b| b.2.cmp(&a.2).then(b.1.cmp(&a.1)));
+            let total: u64 = kinds.iter().map(|k| k.1).sum();
+            let shown: Vec<String> = kinds
+                .iter()
+                .take(3)
+                .map(|(kind, count, _)| format!("{kind} {count}"))
+                .collect();
+            let more = if kinds.len() > 3 { ", …" } else { "" };
+            format!("{} {total} ({}{more})", reason.describe(), shown.join(", "))
+        })
+        .collect();
+    let count: u64 = rows.iter().map(|r| r.count).sum();
+    let bytes: u64 = rows.iter().map(|r| r.bytes).sum();
+    Some(format!(
+        "Not scanned: {count} files ({}): {}",
+        catalog_export::csv::human_bytes(bytes),
+        parts.join("; ")
+    ))
 }
 
 /// How much of what was asked was read, failures counted at both levels:
@@ -83,9 +128,15 @@ pub fn coverage_line(report: &ScanReport) -> String {
         .iter()
         .filter(|s| s.status == Status::Error)
         .count();
+    let partial = report.partial_assets().count()
+        + report
+            .sources
+            .iter()
+            .filter(|s| s.status == Status::Partial)
+            .count();
     let total = report.sources.len();
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
-    let failures = if failed_sources + failed_assets == 0 {
+    let mut failures = if failed_sources + failed_assets == 0 {
         "none failed".to_string()
     } else {
         format!(
@@ -94,6 +145,9 @@ pub fn coverage_line(report: &ScanReport) -> String {
             plural(failed_assets, "asset")
         )
     };
+    if partial > 0 {
+        failures.push_str(&format!(", {partial} read only in part"));
+    }
     format!(
         "{} in {} of {} scanned ({failures})",
         plural(report.assets.len(), "asset"),
@@ -111,6 +165,15 @@ fn short_source(url: &str) -> &str {
 mod tests {
     use super::*;
     use model::{AssetReport, CategoryReport, ColumnReport, SourceReport};
+
+    fn unscanned(reason: SkipReason, kind: &str, count: u64, bytes: u64) -> Unscanned {
+        Unscanned {
+            reason,
+            kind: kind.into(),
+            count,
+            bytes,
+        }
+    }
 
     #[test]
     fn lists_findings_and_failures() {
@@ -149,6 +212,11 @@ mod tests {
                 url: "sqlite://data/crm.db".into(),
                 status: Status::Ok,
                 error: None,
+                unscanned: vec![
+                    unscanned(SkipReason::UnsupportedType, ".jpg", 3, 3 << 20),
+                    unscanned(SkipReason::UnsupportedType, ".pdf", 1, 1 << 20),
+                    unscanned(SkipReason::Bookkeeping, "_SUCCESS", 2, 0),
+                ],
             }],
             assets: vec![
                 asset("customers", Status::Ok, None),
@@ -185,6 +253,13 @@ mod tests {
         assert!(
             text.contains(
                 "2 assets in 1 of 1 source scanned (0 sources failed, 1 asset failed); 2 column findings."
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                "Not scanned: 6 files (4.00 MB): unsupported type 4 (.jpg 3, .pdf 1); \
+                 hidden or bookkeeping 2 (_SUCCESS 2)"
             ),
             "{text}"
         );

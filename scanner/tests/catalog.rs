@@ -220,6 +220,7 @@ fn lake_report(n: usize) -> model::ScanReport {
             url: "s3://lake/ods".into(),
             status: Status::Ok,
             error: None,
+            unscanned: vec![],
         }],
         assets: (0..n).map(asset).collect(),
         categories: Default::default(),

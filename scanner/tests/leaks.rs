@@ -398,3 +398,30 @@ fn a_postgres_error_quoting_an_id_leaks_nowhere() {
     let secrets: Vec<&str> = ids.iter().map(String::as_str).collect();
     run.assert_absent(&secrets);
 }
+
+#[test]
+fn a_reader_panic_prints_where_it_happened_not_what_it_said() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    std::fs::create_dir_all(&data).unwrap();
+    // A parquet file the fuzz harness found to panic the parquet reader.
+    std::fs::copy(
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../connectors/tests/data/fuzz-parquet-panic.parquet"
+        ),
+        data.join("bad.parquet"),
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_mulu"))
+        .args(["scan", data.to_str().unwrap(), "--no-state", "--quiet"])
+        .env("MULU_STATE", dir.path().join("state.db"))
+        .env_remove("MULU_CONFIG")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    let err = stderr(&out);
+    assert!(!err.contains("panicked at"), "{err}");
+    assert!(err.contains("its message is withheld"), "{err}");
+    assert!(err.contains("bad.parquet"), "{err}");
+}

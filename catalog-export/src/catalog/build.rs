@@ -48,7 +48,8 @@ pub fn build(input: &CatalogInput<'_>) -> Result<Catalog, FieldPatternError> {
     // Group assets by item: every category an asset holds puts it under that item.
     let mut groups: BTreeMap<String, (ItemDef, BTreeSet<CategoryId>, Vec<&AssetReport>)> =
         BTreeMap::new();
-    for asset in report.assets.iter().filter(|a| a.status == Status::Ok) {
+    // A partly read asset counts with what was read; `unread` records the rest.
+    for asset in report.assets.iter().filter(|a| a.status != Status::Error) {
         let ids: BTreeSet<&CategoryId> = asset.category_ids().collect();
         for id in ids {
             let def = rules
@@ -110,23 +111,29 @@ pub fn build(input: &CatalogInput<'_>) -> Result<Catalog, FieldPatternError> {
     })
 }
 
-/// The failed sources and assets of a report.
+/// The failed and partly read sources and assets of a report.
 fn unread(report: &ScanReport) -> Vec<Unread> {
     let cause = |e: &Option<String>| e.clone().unwrap_or_else(|| "unknown error".into());
     let sources = report
         .sources
         .iter()
-        .filter(|s| s.status == Status::Error)
+        .filter(|s| s.status != Status::Ok)
         .map(|s| Unread {
             source: s.url.clone(),
             asset: None,
             cause: cause(&s.error),
+            partial: s.status == Status::Partial,
         });
-    let assets = report.failed_assets().map(|a| Unread {
-        source: a.source.clone(),
-        asset: Some(a.name.clone()),
-        cause: cause(&a.error),
-    });
+    let assets = report
+        .assets
+        .iter()
+        .filter(|a| a.status != Status::Ok)
+        .map(|a| Unread {
+            source: a.source.clone(),
+            asset: Some(a.name.clone()),
+            cause: cause(&a.error),
+            partial: a.status == Status::Partial,
+        });
     sources.chain(assets).collect()
 }
 

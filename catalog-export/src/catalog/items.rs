@@ -35,6 +35,10 @@ pub struct Unread {
     pub asset: Option<String>,
     /// Why, as the scan reported it.
     pub cause: String,
+    /// Read, but only in part (columns or tables hidden by grants): what was read counts, yet
+    /// a shrinking figure may be the part not read.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub partial: bool,
 }
 
 impl Unread {
@@ -43,11 +47,16 @@ impl Unread {
         self.source == carrier.source && self.asset.as_ref().is_none_or(|a| *a == carrier.asset)
     }
 
-    /// "source X failed: …" / "asset Y of X failed: …".
+    /// "source X failed: …" / "asset Y of X was partly read: …".
     pub fn describe(&self) -> String {
+        let what = if self.partial {
+            "was partly read"
+        } else {
+            "failed"
+        };
         match &self.asset {
-            None => format!("source {} failed: {}", self.source, self.cause),
-            Some(a) => format!("asset {a} of {} failed: {}", self.source, self.cause),
+            None => format!("source {} {what}: {}", self.source, self.cause),
+            Some(a) => format!("asset {a} of {} {what}: {}", self.source, self.cause),
         }
     }
 }

@@ -37,6 +37,14 @@ pub(super) fn line_too_long(asset: &str, format: FileFormat) -> Error {
                  lines or parquet)"
             ),
         ),
+        FileFormat::Json => Error::invalid(
+            asset,
+            "JSON",
+            format!(
+                "the first record is longer than the {mib} MiB sampling window; split the \
+                 file, or convert it to JSON lines or parquet"
+            ),
+        ),
         _ => Error::invalid(
             asset,
             "CSV",

@@ -9,7 +9,8 @@ use object_store::ObjectMeta;
 
 use crate::compression::Compression;
 use crate::source::is_sqlite_file;
-use crate::{AssetInfo, AssetKind, FileFormat};
+use crate::unscanned::{file_kind, UnscannedTally};
+use crate::{AssetInfo, AssetKind, FileFormat, SkipReason};
 
 /// The files behind one asset.
 #[derive(Debug, Clone)]
@@ -34,6 +35,8 @@ pub(super) fn format_of(path: &Path) -> Option<FileFormat> {
         Some(FileFormat::Csv)
     } else if base.ends_with(".jsonl") || base.ends_with(".ndjson") {
         Some(FileFormat::JsonLines)
+    } else if base.ends_with(".json") {
+        Some(FileFormat::Json)
     } else {
         None
     }
@@ -70,21 +73,35 @@ fn is_partition_segment(segment: &str) -> bool {
         .is_some_and(|(k, v)| !k.is_empty() && !v.is_empty() && !k.contains(' '))
 }
 
-/// Hidden and bookkeeping files (`.git`, `_SUCCESS`, `_delta_log`) are not data.
-fn is_hidden(path: &Path) -> bool {
+/// The first hidden or bookkeeping segment of a path (`.git`, `_SUCCESS`, `_delta_log`), if
+/// any: such files are not data.
+fn hidden_segment(path: &Path) -> Option<&str> {
     path.as_ref()
         .split('/')
-        .any(|p| p.starts_with('.') || p.starts_with('_'))
+        .find(|p| p.starts_with('.') || p.starts_with('_'))
 }
 
-/// Groups listed files into assets, keyed by asset name.
-pub(super) fn group_assets(files: Vec<ObjectMeta>) -> BTreeMap<String, (AssetInfo, AssetFiles)> {
+/// Groups listed files into assets, keyed by asset name; every file left out is counted in
+/// `skipped` with its reason. SQLite files are neither: the source opens them separately.
+pub(super) fn group_assets(
+    files: Vec<ObjectMeta>,
+    skipped: &mut UnscannedTally,
+) -> BTreeMap<String, (AssetInfo, AssetFiles)> {
     let mut assets: BTreeMap<String, (AssetInfo, AssetFiles)> = BTreeMap::new();
     for meta in files {
-        if is_hidden(&meta.location) || is_sqlite_file(FsPath::new(meta.location.as_ref())) {
+        if let Some(segment) = hidden_segment(&meta.location) {
+            skipped.add(SkipReason::Bookkeeping, segment, meta.size);
+            continue;
+        }
+        if is_sqlite_file(FsPath::new(meta.location.as_ref())) {
             continue;
         }
         let Some(format) = format_of(&meta.location) else {
+            skipped.add(
+                SkipReason::UnsupportedType,
+                &file_kind(meta.location.as_ref()),
+                meta.size,
+            );
             continue;
         };
         let (name, kind, partitions) = match dataset_root(&meta.location) {
@@ -112,6 +129,12 @@ pub(super) fn group_assets(files: Vec<ObjectMeta>) -> BTreeMap<String, (AssetInf
         if entry.1.format == format {
             entry.0.bytes = Some(entry.0.bytes.unwrap_or(0) + meta.size);
             entry.1.files.push(meta);
+        } else {
+            skipped.add(
+                SkipReason::OtherFormatInDataset,
+                &file_kind(meta.location.as_ref()),
+                meta.size,
+            );
         }
     }
     assets
@@ -133,14 +156,35 @@ mod tests {
 
     #[test]
     fn hive_partitions_form_one_dataset() {
-        let assets = group_assets(vec![
-            meta("lake/tracks/dt=2026-11-01/part-0.parquet", 10),
-            meta("lake/tracks/dt=2026-11-02/part-0.parquet", 20),
-            meta("lake/tracks/dt=2026-11-02/_SUCCESS", 0),
-            meta("exports/a.csv", 5),
-            meta("notes.txt", 5),
-            meta("crm.db", 5),
-        ]);
+        let mut skipped = UnscannedTally::default();
+        let assets = group_assets(
+            vec![
+                meta("lake/tracks/dt=2026-11-01/part-0.parquet", 10),
+                meta("lake/tracks/dt=2026-11-02/part-0.parquet", 20),
+                meta("lake/tracks/dt=2026-11-02/part-1.csv", 7),
+                meta("lake/tracks/dt=2026-11-02/_SUCCESS", 0),
+                meta("exports/a.csv", 5),
+                meta("notes.txt", 5),
+                meta("cams/front/a.JPG", 300),
+                meta("cams/front/b.jpg", 200),
+                meta("crm.db", 5),
+            ],
+            &mut skipped,
+        );
+        // Every file not read is counted with its reason; the SQLite file is opened apart.
+        let rows: Vec<(SkipReason, String, u64, u64)> = skipped
+            .finish()
+            .into_iter()
+            .map(|u| (u.reason, u.kind, u.count, u.bytes))
+            .collect();
+        let expected = [
+            (SkipReason::UnsupportedType, ".jpg", 2, 500),
+            (SkipReason::UnsupportedType, ".txt", 1, 5),
+            (SkipReason::Bookkeeping, "_SUCCESS", 1, 0),
+            (SkipReason::OtherFormatInDataset, ".csv", 1, 7),
+        ]
+        .map(|(r, k, c, b)| (r, k.to_string(), c, b));
+        assert_eq!(rows, expected);
         let names: Vec<&String> = assets.keys().collect();
         assert_eq!(names, vec!["exports/a.csv", "lake/tracks"]);
         let (info, files) = &assets["lake/tracks"];
@@ -153,20 +197,26 @@ mod tests {
 
     #[test]
     fn spark_part_files_form_one_dataset() {
-        let assets = group_assets(vec![
-            meta("out/orders/part-00000-abc.parquet", 1),
-            meta("out/orders/part-00001-abc.parquet", 1),
-        ]);
+        let assets = group_assets(
+            vec![
+                meta("out/orders/part-00000-abc.parquet", 1),
+                meta("out/orders/part-00001-abc.parquet", 1),
+            ],
+            &mut UnscannedTally::default(),
+        );
         assert_eq!(assets.len(), 1);
         assert_eq!(assets["out/orders"].0.kind, AssetKind::Dataset);
     }
 
     #[test]
     fn a_file_merely_named_part_is_not_a_dataset() {
-        let assets = group_assets(vec![
-            meta("lake/part_catalog.parquet", 1),
-            meta("lake/parts.parquet", 1),
-        ]);
+        let assets = group_assets(
+            vec![
+                meta("lake/part_catalog.parquet", 1),
+                meta("lake/parts.parquet", 1),
+            ],
+            &mut UnscannedTally::default(),
+        );
         assert_eq!(assets.len(), 2);
         assert_eq!(assets["lake/part_catalog.parquet"].0.kind, AssetKind::File);
     }
@@ -182,5 +232,7 @@ mod tests {
         assert_eq!(format("b.txt.gz"), None);
         assert_eq!(format("b.gz"), None);
         assert_eq!(format("b.parquet"), Some(FileFormat::Parquet));
+        assert_eq!(format("export/users.JSON"), Some(FileFormat::Json));
+        assert_eq!(format("users.json.gz"), Some(FileFormat::Json));
     }
 }

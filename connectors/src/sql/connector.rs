@@ -17,7 +17,7 @@ use super::keyset::{page_binds, page_queries};
 use crate::batch::{resolve_columns, spawn_batches, utf8_schema, BatchSender, StringRows};
 use crate::read::projected_columns;
 use crate::{
-    AssetInfo, Connector, Error, Projection, Read, ReadMode, ReadRequest, Result, Sample,
+    AssetInfo, Connector, Error, Listing, Projection, Read, ReadMode, ReadRequest, Result, Sample,
     SourceOptions,
 };
 
@@ -75,10 +75,13 @@ impl<D: SqlDialect> SqlConnector<D> {
     }
 
     async fn read_text(&self, asset: &str, sql: &str, schema: SchemaRef) -> Result<RecordBatch> {
-        let mut conn = self.pool.acquire().await.map_err(|e| self.map(asset, e))?;
-        let rows = D::Db::query_rows(&mut *conn, sql, &[])
+        let mut txn = begin_read::<D>(&self.pool)
             .await
             .map_err(|e| self.map(asset, e))?;
+        let rows = D::Db::query_rows(&mut *txn, sql, &[])
+            .await
+            .map_err(|e| self.map(asset, e))?;
+        let _ = txn.rollback().await;
         let mut out = StringRows::new(schema);
         for row in &rows {
             push_row::<D>(&mut out, row, 0).map_err(|e| self.map(asset, e))?;
@@ -89,6 +92,17 @@ impl<D: SqlDialect> SqlConnector<D> {
     fn map(&self, asset: &str, err: sqlx::Error) -> Error {
         self.errors.map(Some(asset), err)
     }
+}
+
+/// A transaction for reading the source's data, in the dialect's read-only form.
+///
+/// The session is read-only already, but a view can call a function that turns the session
+/// default off; an explicit read-only transaction per read cannot be switched back within it.
+/// Dropping it rolls it back.
+async fn begin_read<D: SqlDialect>(
+    pool: &Pool<D::Db>,
+) -> std::result::Result<sqlx::Transaction<'static, D::Db>, sqlx::Error> {
+    pool.begin_with(D::BEGIN_READ).await
 }
 
 /// Appends the row's columns from `from` on, read as text.
@@ -118,6 +132,22 @@ impl<D: SqlDialect> Connector for SqlConnector<D> {
         self.dialect.list_assets(&self.pool, &self.errors).await
     }
 
+    async fn list(&self) -> Result<Listing> {
+        let assets = self.list_assets().await?;
+        let gap = match self.dialect.listing_gap(&self.pool, &self.errors).await {
+            Ok(gap) => gap,
+            // Not knowing is a gap too, never a clean bill.
+            Err(e) => Some(format!(
+                "could not check which tables the scanning user can see: {e}"
+            )),
+        };
+        Ok(Listing {
+            assets,
+            unscanned: Vec::new(),
+            gap,
+        })
+    }
+
     async fn read(&self, asset: &AssetInfo, request: &ReadRequest) -> Result<Read> {
         match request.mode {
             ReadMode::Sample => {
@@ -126,10 +156,10 @@ impl<D: SqlDialect> Connector for SqlConnector<D> {
                 Read::from_sample(&asset.name, sample, request)
             }
             ReadMode::FullPass => {
-                let (schema, batches) = self
+                let (schema, batches, incomplete) = self
                     .full_pass(asset, &request.projection, request.batch_rows)
                     .await?;
-                Ok(Read::full_pass(schema, batches, request))
+                Ok(Read::full_pass(schema, batches, incomplete, request))
             }
         }
     }
@@ -156,6 +186,7 @@ impl<D: SqlDialect> SqlConnector<D> {
                 batches: Vec::new(),
                 row_count: None,
                 warnings: vec!["the table has no columns".into()],
+                incomplete: None,
             });
         }
         let names = table.names();
@@ -195,6 +226,7 @@ impl<D: SqlDialect> SqlConnector<D> {
             batches: vec![batch],
             row_count: None,
             warnings,
+            incomplete: table.incomplete,
         })
     }
 
@@ -205,11 +237,16 @@ impl<D: SqlDialect> SqlConnector<D> {
         asset: &AssetInfo,
         projection: &Projection,
         batch_rows: usize,
-    ) -> Result<(SchemaRef, BoxStream<'static, Result<RecordBatch>>)> {
+    ) -> Result<(
+        SchemaRef,
+        BoxStream<'static, Result<RecordBatch>>,
+        Option<String>,
+    )> {
         let table = self
             .dialect
             .describe(&self.pool, &self.errors, &asset.name)
             .await?;
+        let incomplete = table.incomplete.clone();
         let names = table.names();
         let columns = projected_columns(projection, &names);
         let indexes = resolve_columns(&asset.name, &names, &columns)?;
@@ -240,7 +277,7 @@ impl<D: SqlDialect> SqlConnector<D> {
                 let _ = tx.send(Err(e)).await;
             }
         });
-        Ok((schema, batches))
+        Ok((schema, batches, incomplete))
     }
 }
 
@@ -265,8 +302,8 @@ impl<D: SqlDialect> PassContext<D> {
 
     /// One statement whose rows the server streams.
     async fn statement(&self, tx: &BatchSender, sql: &str) -> Result<()> {
-        let mut conn = self.pool.acquire().await.map_err(|e| self.map(e))?;
-        let mut rows = D::Db::stream_rows(&mut *conn, sql);
+        let mut txn = begin_read::<D>(&self.pool).await.map_err(|e| self.map(e))?;
+        let mut rows = D::Db::stream_rows(&mut *txn, sql);
         let mut out = StringRows::new(self.schema.clone());
         while let Some(row) = rows.try_next().await.map_err(|e| self.map(e))? {
             push_row::<D>(&mut out, &row, 0).map_err(|e| self.map(e))?;
@@ -282,8 +319,7 @@ impl<D: SqlDialect> PassContext<D> {
 
     /// A server-side cursor in a transaction; dropping the transaction rolls it back.
     async fn cursor(&self, tx: &BatchSender, declare: &str, fetch: &str) -> Result<()> {
-        // The session is read-only, so this transaction is too.
-        let mut txn = self.pool.begin().await.map_err(|e| self.map(e))?;
+        let mut txn = begin_read::<D>(&self.pool).await.map_err(|e| self.map(e))?;
         D::Db::raw_rows(&mut *txn, declare)
             .await
             .map_err(|e| self.map(e))?;
@@ -315,8 +351,8 @@ impl<D: SqlDialect> PassContext<D> {
                 None => (first, Vec::new()),
             };
             let rows = {
-                let mut conn = self.pool.acquire().await.map_err(|e| self.map(e))?;
-                D::Db::query_rows(&mut *conn, sql, &binds)
+                let mut txn = begin_read::<D>(&self.pool).await.map_err(|e| self.map(e))?;
+                D::Db::query_rows(&mut *txn, sql, &binds)
                     .await
                     .map_err(|e| self.map(e))?
             };

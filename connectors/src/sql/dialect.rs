@@ -52,6 +52,10 @@ pub(crate) trait SqlDialect: Sized + Send + Sync + 'static {
     /// Short backend name for messages and reports (`postgres`).
     const NAME: &'static str;
 
+    /// Starts the transaction every read of the source's data runs in: read-only where the
+    /// dialect can say so.
+    const BEGIN_READ: &'static str = "BEGIN";
+
     /// Parses `spec` (the SOURCE as given), checks one connection, and returns the dialect
     /// with what it learned about the server.
     ///
@@ -85,6 +89,17 @@ pub(crate) trait SqlDialect: Sized + Send + Sync + 'static {
         pool: &Pool<Self::Db>,
         errors: &ErrorContext,
     ) -> Result<Vec<AssetInfo>>;
+
+    /// Why the listing may miss tables that exist (the catalogs hide what the user has no
+    /// grant on), if it may; the source is then reported as partly read.
+    async fn listing_gap(
+        &self,
+        pool: &Pool<Self::Db>,
+        errors: &ErrorContext,
+    ) -> Result<Option<String>> {
+        let _ = (pool, errors);
+        Ok(None)
+    }
 
     /// Resolves an asset name to a table and its columns.
     ///
@@ -154,6 +169,22 @@ pub(crate) struct Table {
     /// Estimated rows, for dialects that sample randomly; `None` when unknown or when the
     /// relation cannot be sampled randomly (views).
     pub estimated_rows: Option<f64>,
+    /// Why reading it misses data the table holds (columns the user has no grant on), when it
+    /// does: the asset is then reported as partly read.
+    pub incomplete: Option<String>,
+}
+
+/// The [`Table::incomplete`] cause for columns left out for want of a grant.
+pub(crate) fn hidden_columns(hidden: &[String], readable: usize) -> Option<String> {
+    (!hidden.is_empty()).then(|| {
+        format!(
+            "no SELECT privilege on {} of its {} columns ({}), which were not read; grant \
+             SELECT on the whole table to the scanning user",
+            hidden.len(),
+            hidden.len() + readable,
+            hidden.join(", ")
+        )
+    })
 }
 
 /// One column of a [`Table`].

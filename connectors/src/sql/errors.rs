@@ -26,6 +26,33 @@ pub(crate) enum Failure {
     Other,
 }
 
+/// Whether an I/O error is the TLS layer refusing the connection, not the network failing.
+fn is_tls_failure(e: &std::io::Error) -> bool {
+    let text = e.to_string().to_ascii_lowercase();
+    e.kind() == std::io::ErrorKind::InvalidData
+        && ["certificate", "tls", "handshake", "alert"]
+            .iter()
+            .any(|w| text.contains(w))
+}
+
+/// What to change for a failed TLS handshake, read off the TLS library's message.
+fn tls_hint(detail: &str) -> &'static str {
+    if detail.contains("does not support TLS") || detail.contains("does not support SSL") {
+        "the server offers no TLS: enable TLS on the server, or allow plaintext with \
+         sslmode=prefer (PostgreSQL) / ssl-mode=PREFERRED (MySQL)"
+    } else if detail.contains("NotValidForName") {
+        "the certificate does not name this host: connect by a name it holds, or check only \
+         the issuer with sslmode=verify-ca (PostgreSQL) / ssl-mode=VERIFY_CA (MySQL)"
+    } else if detail.contains("certificate") || detail.contains("Certificate") {
+        "the server's certificate is not trusted: give the CA that signed it with \
+         sslrootcert=FILE (PostgreSQL) / ssl-ca=FILE (MySQL), or encrypt without verifying \
+         with sslmode=require / ssl-mode=REQUIRED"
+    } else {
+        "check the TLS options in the URL (sslmode, sslrootcert, sslcert, sslkey for \
+         PostgreSQL; ssl-mode, ssl-ca, ssl-cert, ssl-key for MySQL)"
+    }
+}
+
 /// Everything needed to word an error for one source.
 #[derive(Clone)]
 pub(crate) struct ErrorContext {
@@ -57,10 +84,27 @@ impl ErrorContext {
     pub(crate) fn map(&self, asset: Option<&str>, err: sqlx::Error) -> Error {
         let target = asset.unwrap_or(&self.display_url).to_string();
         match err {
+            // rustls reports a failed handshake as an I/O error.
+            sqlx::Error::Io(e) if is_tls_failure(&e) => {
+                let detail = self.scrub(e);
+                Error::Tls {
+                    source_url: self.display_url.clone(),
+                    hint: tls_hint(&detail),
+                    detail,
+                }
+            }
             sqlx::Error::Io(e) => Error::Unreachable {
                 source_url: self.display_url.clone(),
                 detail: self.scrub(e),
             },
+            sqlx::Error::Tls(e) => {
+                let detail = self.scrub(e);
+                Error::Tls {
+                    source_url: self.display_url.clone(),
+                    hint: tls_hint(&detail),
+                    detail,
+                }
+            }
             sqlx::Error::PoolTimedOut => Error::Unreachable {
                 source_url: self.display_url.clone(),
                 detail: format!(

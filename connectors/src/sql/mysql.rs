@@ -42,6 +42,7 @@ fn text_at(row: &MySqlRow, i: usize) -> std::result::Result<Option<String>, sqlx
 impl SqlDialect for MySqlDialect {
     type Db = MySql;
     const NAME: &'static str = "mysql";
+    const BEGIN_READ: &'static str = "START TRANSACTION READ ONLY";
 
     /// Connects and checks one connection, which also tells MySQL from MariaDB.
     async fn connect(spec: &str, options: &SourceOptions) -> Result<Connected<Self>> {
@@ -175,6 +176,16 @@ impl SqlDialect for MySqlDialect {
             .map_err(|e| errors.map(None, e))
     }
 
+    async fn listing_gap(
+        &self,
+        pool: &Pool<MySql>,
+        errors: &ErrorContext,
+    ) -> Result<Option<String>> {
+        let database = self.database.as_deref();
+        let complete = super::mysql_grants::reads_everything(pool, errors, database).await?;
+        Ok((!complete).then(|| super::mysql_grants::listing_gap_cause(database)))
+    }
+
     /// Looks a `database.table` name up in `information_schema`, with its columns in order.
     async fn describe(
         &self,
@@ -209,12 +220,16 @@ impl SqlDialect for MySqlDialect {
                 })
                 .collect::<std::result::Result<_, sqlx::Error>>()
                 .map_err(|e| errors.map(Some(name), e))?;
+            let granted =
+                super::mysql_grants::column_grants_only(pool, errors, name, &database, &table)
+                    .await?;
             return Ok(Table {
                 from: Self::qualified(&database, &table),
                 namespace: database,
                 name: table,
                 columns,
                 estimated_rows: None,
+                incomplete: granted.map(super::mysql_grants::column_grant_cause),
             });
         }
         // The catalog hides tables the user has no privilege on at all. Ask the server

@@ -48,6 +48,7 @@ struct PgColumn {
 impl SqlDialect for PostgresDialect {
     type Db = Postgres;
     const NAME: &'static str = "postgres";
+    const BEGIN_READ: &'static str = "BEGIN READ ONLY";
 
     async fn connect(spec: &str, options: &SourceOptions) -> Result<Connected<Self>> {
         let ServerUrl {
@@ -168,7 +169,8 @@ impl SqlDialect for PostgresDialect {
             })?;
         let rows = sqlx::query(
             "SELECT n.nspname::text, c.relname::text, c.relkind::text, c.reltuples::float8, \
-                    a.attname::text, t.typname::text, t.typcategory::text, et.typname::text \
+                    a.attname::text, t.typname::text, t.typcategory::text, et.typname::text, \
+                    pg_catalog.has_column_privilege(c.oid, a.attnum, 'SELECT') \
              FROM pg_catalog.pg_class c \
              JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
              JOIN pg_catalog.pg_attribute a \
@@ -204,6 +206,7 @@ impl SqlDialect for PostgresDialect {
                     name: relation,
                     columns: Vec::new(),
                     estimated_rows: None,
+                    incomplete: None,
                 }),
                 None => Err(Error::NotFound {
                     asset: name.to_string(),
@@ -220,10 +223,16 @@ impl SqlDialect for PostgresDialect {
         let relkind = get(first, 2)?;
         let reltuples: f64 = first.try_get(3).map_err(|e| errors.map(Some(name), e))?;
         let mut columns = Vec::with_capacity(rows.len());
+        let mut hidden = Vec::new();
         // `a.b` + `c` and `a` + `b.c` would both match `a.b.c`; keep the first relation only.
         for r in rows.iter().filter(|r| {
             get(r, 0).ok() == Some(schema.clone()) && get(r, 1).ok() == Some(table.clone())
         }) {
+            let readable: bool = r.try_get(8).map_err(|e| errors.map(Some(name), e))?;
+            if !readable {
+                hidden.push(get(r, 4)?);
+                continue;
+            }
             let column = PgColumn {
                 name: get(r, 4)?,
                 type_name: get(r, 5)?,
@@ -239,8 +248,15 @@ impl SqlDialect for PostgresDialect {
                 name: column.name,
             });
         }
+        if columns.is_empty() && !hidden.is_empty() {
+            return Err(Error::PermissionDenied {
+                asset: name.to_string(),
+                detail: format!("no SELECT privilege on any of its {} columns", hidden.len()),
+            });
+        }
         Ok(Table {
             from: Self::qualified(&schema, &table),
+            incomplete: super::dialect::hidden_columns(&hidden, columns.len()),
             columns,
             estimated_rows: sampling_estimate(&relkind, reltuples),
             namespace: schema,
@@ -398,6 +414,7 @@ mod tests {
             from: "\"s\".\"t\"".into(),
             columns: Vec::new(),
             estimated_rows: Some(1_000_000.0),
+            incomplete: None,
         };
         let sql = PostgresDialect.sample_sql(&table, "a", 1000);
         assert_eq!(

@@ -172,6 +172,7 @@ impl SqlDialect for SqliteDialect {
             from: Self::quote_ident(name),
             columns,
             estimated_rows: None,
+            incomplete: None,
         })
     }
 }

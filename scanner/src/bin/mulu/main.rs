@@ -79,6 +79,7 @@ fn main() -> ExitCode {
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
+    scanner::redact::withhold_panic_messages();
     let cli = Cli::parse();
     tracing_subscriber::fmt()
         .with_env_filter(
