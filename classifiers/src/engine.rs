@@ -4,7 +4,8 @@
 //! prefilter, hints, the exclusive-group order); `scan` feeds one column's
 //! values through it and turns the tallies into verdicts; `free_text` finds
 //! identifiers inside prose; `exclusive` settles values that several
-//! overlapping identifiers confirm.
+//! overlapping identifiers confirm; `uniform` accepts columns of weak
+//! identifiers on the evidence of their shared shape.
 
 mod exclusive;
 mod free_text;
@@ -12,6 +13,7 @@ mod scan;
 mod set;
 #[cfg(test)]
 mod tests;
+mod uniform;
 
 pub use scan::{ColumnFinding, ColumnScan};
 pub use set::{BuildError, ClassifierSet, ClassifierSetBuilder};

@@ -48,6 +48,20 @@
 //! and values, where present, can only veto it. For every value-checkable
 //! category a name on its own never gives more than 0.3.
 //!
+//! # Column evidence
+//!
+//! Some identifiers have no check digit and share their shape with product
+//! and ticket codes (`E`/`G` + 8 digits is an older passport or a SKU), so
+//! one value weighs little and a column of them never reaches the share
+//! it needs. Such classifiers implement [`Classifier::uniform_shape`]. A
+//! column is then accepted on what the values say together: at least 8 of
+//! them, (nearly) every one confirmed and of one single format, at least
+//! 90 % distinct, not a sequence (sorted serials do not step by small
+//! gaps, as order numbers do), and no other category found in the column.
+//! Such a finding has `by = ["value", "uniform_shape"]` and confidence 0.8;
+//! a matching column name gives the usual value verdict instead, which is
+//! more confident.
+//!
 //! # Overlapping identifiers
 //!
 //! Some identifiers overlap in shape (an 18-digit resident ID can also pass
@@ -365,6 +379,19 @@ pub trait Classifier: Send + Sync {
         (0.6, 0.3)
     }
 
+    /// For identifiers without a check digit whose single values are weak
+    /// (`E` + 8 digits is a passport or a product code): the exact format of
+    /// a confirmed value as a small number, and its serial part as a number
+    /// (`12345678` of `E12345678`). The engine accepts a column that the
+    /// weights alone do not carry when every value has one format, the
+    /// values are distinct and not a sequence, and no other category
+    /// explains the column (see the crate docs, *Column evidence*). The
+    /// default, `None`, keeps the classifier out of that.
+    fn uniform_shape(&self, value: &str) -> Option<(u8, u64)> {
+        let _ = value;
+        None
+    }
+
     /// Masked rendering for evidence. Must never reveal the whole identifier.
     fn mask(&self, value: &str) -> String;
 
@@ -430,6 +457,9 @@ impl<T: Classifier + ?Sized> Classifier for &T {
     }
     fn min_ratio(&self) -> (f64, f64) {
         (**self).min_ratio()
+    }
+    fn uniform_shape(&self, value: &str) -> Option<(u8, u64)> {
+        (**self).uniform_shape(value)
     }
     fn mask(&self, value: &str) -> String {
         (**self).mask(value)

@@ -374,6 +374,16 @@ mod tests {
             ("passport_no", "pi.passport"),
             ("护照号码", "pi.passport"),
             ("hzhm", "pi.passport"),
+            ("hzbh", "pi.passport"),
+            ("huzhao", "pi.passport"),
+            ("gatxz", "pi.travel_permit"),
+            ("GATXZHM", "pi.travel_permit"),
+            ("twtxz", "pi.travel_permit"),
+            ("txz", "pi.travel_permit"),
+            ("eep_no", "pi.travel_permit"),
+            ("jszh", "pi.cn_resident_id"),
+            ("driverLicenseNo", "pi.cn_resident_id"),
+            ("驾驶证号", "pi.cn_resident_id"),
             ("txzhm", "pi.travel_permit"),
             ("台胞证号", "pi.travel_permit"),
             ("home_return_permit", "pi.travel_permit"),
@@ -447,6 +457,9 @@ mod tests {
             "tj",
             "status",
             "order_date",
+            "jsz",
+            "txzt",
+            "license_status",
         ] {
             let bad = hinted(col);
             assert!(bad.is_empty(), "{col}: unexpected {bad:?}");

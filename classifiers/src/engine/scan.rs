@@ -7,6 +7,7 @@ use regex_automata::PatternSet;
 
 use super::exclusive::Bucket;
 use super::free_text::{shape, FreeTextStat, FREE_TEXT_MIN_CHARS};
+use super::uniform::Uniform;
 use super::{round2, ClassifierSet, MAX_EVIDENCE};
 use crate::{CategoryId, ColumnType, TypeFamily};
 
@@ -16,6 +17,20 @@ const HINT_ONLY_CONFIDENCE: f64 = 0.3;
 const NAME_ONLY_MAX_CONFIDENCE: f64 = 0.6;
 /// Confidence bonus when both values and the column name agree.
 const HINT_BONUS: f64 = 0.05;
+/// Confidence of a verdict resting on the column's uniform shape.
+const UNIFORM_CONFIDENCE: f64 = 0.8;
+
+/// The most a value verdict from `n` values may claim: one or two values
+/// that happen to fit (a name-like word in a five-row table) are not
+/// certainty. `1 - 0.25 / n` below ten values (0.75 for one, 0.88 for two,
+/// 0.95 for five), no cap from ten on.
+fn small_sample_cap(n: u64) -> f64 {
+    if n >= 10 {
+        1.0
+    } else {
+        1.0 - 0.25 / n.max(1) as f64
+    }
+}
 
 /// Whether values of a column of this type can carry free text.
 pub(super) fn may_be_text(family: TypeFamily) -> bool {
@@ -62,6 +77,8 @@ pub struct ColumnScan<'s> {
     /// Per classifier, the last row it confirmed as a whole value.
     pub(super) whole_mark: Vec<u64>,
     pub(super) ft: Vec<FreeTextStat>,
+    /// Per classifier, the shapes of the values it confirmed.
+    pub(super) uniform: Vec<Uniform>,
 }
 
 impl fmt::Debug for ColumnScan<'_> {
@@ -131,6 +148,7 @@ impl ColumnScan<'_> {
             };
             let weight = weight.min(1.0);
             self.whole_mark[i] = row;
+            self.uniform[i].add(classifier.uniform_shape(value));
             if set.exclusive[i].is_some() {
                 if n_group < group.len() {
                     group[n_group] = (i, weight);
@@ -167,7 +185,10 @@ impl ColumnScan<'_> {
         let mut out = Vec::new();
         let stats = std::mem::take(&mut self.stats);
         let ft = std::mem::take(&mut self.ft);
-        for (i, (stat, ft)) in stats.into_iter().zip(ft).enumerate() {
+        // Findings that rest on a uniform shape alone, kept only if nothing
+        // else explains the column.
+        let mut by_shape = Vec::new();
+        for (i, (mut stat, ft)) in stats.into_iter().zip(ft).enumerate() {
             let classifier = &self.set.classifiers[i];
             let hinted = self.hinted[i];
 
@@ -212,9 +233,10 @@ impl ColumnScan<'_> {
                 let min = if hinted { with_hint } else { plain };
                 (stat.matched > 0 && ratio >= min).then(|| {
                     let bonus = if hinted { HINT_BONUS } else { 0.0 };
+                    let confidence = (0.5 + 0.5 * ratio + bonus).min(small_sample_cap(sampled));
                     ColumnFinding {
                         category: self.set.ids[i].clone(),
-                        confidence: round2((0.5 + 0.5 * ratio + bonus).clamp(0.0, 1.0)),
+                        confidence: round2(confidence.clamp(0.0, 1.0)),
                         matched: stat.matched,
                         sampled,
                         by: if hinted {
@@ -222,7 +244,7 @@ impl ColumnScan<'_> {
                         } else {
                             vec!["value"]
                         },
-                        evidence: stat.evidence,
+                        evidence: std::mem::take(&mut stat.evidence),
                     }
                 })
             };
@@ -239,6 +261,16 @@ impl ColumnScan<'_> {
                         }
                     }
                     out.push(f);
+                }
+                None if self.uniform[i].holds(stat.matched, sampled) => {
+                    by_shape.push(ColumnFinding {
+                        category: self.set.ids[i].clone(),
+                        confidence: UNIFORM_CONFIDENCE,
+                        matched: stat.matched,
+                        sampled,
+                        by: vec!["value", "uniform_shape"],
+                        evidence: stat.evidence,
+                    });
                 }
                 None if text_like && (ft.rows >= 2 || ft.rows * 10 >= sampled.max(1)) => {
                     let ratio = ft.rows as f64 / sampled as f64;
@@ -257,6 +289,9 @@ impl ColumnScan<'_> {
                 }
                 None => {}
             }
+        }
+        if out.is_empty() && by_shape.len() == 1 {
+            out = by_shape;
         }
         out.sort_by(|a, b| {
             b.confidence
@@ -280,9 +315,11 @@ pub struct ColumnFinding {
     /// Non-null values examined.
     pub sampled: u64,
     /// What the verdict rests on: a subset of `["value", "column_name",
-    /// "data_type", "free_text"]`. `free_text` means identifiers were found
-    /// inside longer text; `matched / sampled` is then the share of rows
-    /// that contain one.
+    /// "data_type", "free_text", "uniform_shape"]`. `free_text` means
+    /// identifiers were found inside longer text; `matched / sampled` is then
+    /// the share of rows that contain one. `uniform_shape` means weak values
+    /// were accepted because the whole column shares one identifier format
+    /// (see the crate docs, *Column evidence*).
     pub by: Vec<&'static str>,
     /// At most three distinct *masked* examples; never raw values.
     pub evidence: Vec<String>,

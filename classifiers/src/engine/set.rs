@@ -11,6 +11,7 @@ use regex_automata::{Input, MatchKind, PatternSet};
 
 use super::free_text::{FreeTextStat, TOKEN_PATTERN};
 use super::scan::{ColumnScan, Stat};
+use super::uniform::Uniform;
 use crate::builtin;
 use crate::normalize::normalize_column_name;
 use crate::{CategoryId, Classifier, ColumnType};
@@ -325,6 +326,7 @@ impl ClassifierSet {
             buckets: Vec::new(),
             whole_mark: vec![u64::MAX; n],
             ft: (0..n).map(|_| FreeTextStat::default()).collect(),
+            uniform: (0..n).map(|_| Uniform::default()).collect(),
         }
     }
 }
