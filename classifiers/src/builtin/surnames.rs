@@ -32,7 +32,7 @@ pub(crate) const FREQUENT: &str = concat!(
 
 /// Real but rare single-character surnames (traditional and regional).
 pub(crate) const RARE: &str =
-    concat!("萧酆贝荀羿汲隗宓郗钭韶蓟鄂咸莘贡璩濮寿郏习宦庾暨弘殳蔚夔厍毋乜竺桓滑经昌庹綦",);
+    "萧酆贝荀羿汲隗宓郗钭韶蓟鄂咸莘贡璩濮寿郏习宦庾暨弘殳蔚夔厍毋乜竺桓滑经昌庹綦";
 
 /// Compound (two-character) surnames.
 pub(crate) const COMPOUND: &[&str] = &[
