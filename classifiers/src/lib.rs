@@ -149,7 +149,9 @@ pub use engine::{BuildError, ClassifierSet, ClassifierSetBuilder, ColumnFinding,
 pub use model::{ids, CategoryId, ColumnType, TypeFamily};
 pub use normalize::normalize_column_name;
 pub use person_key::{PersonKeyBuf, MAX_PERSON_KEY_LEN};
-pub use tables::{classify_table, table_categories, TableCategoryInfo, TableColumn, TableFinding};
+pub use tables::{
+    ai_ids, classify_table, table_categories, TableCategoryInfo, TableColumn, TableFinding,
+};
 
 /// Stable metadata describing the category a classifier detects.
 ///

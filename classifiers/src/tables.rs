@@ -1,5 +1,9 @@
 //! Table-level rules: categories that no single column reveals.
 //!
+//! Two families: vehicle data (`vehicle.*`, below) and AI data holdings
+//! (`ai.*`: chat and prompt logs, instruction, preference and pre-training
+//! sets, evaluation sets, embedding tables; see `tables/ai.rs`).
+//!
 //! A longitude column is a number, a timestamp is a timestamp and a VIN is
 //! an identifier; only together do they form a vehicle track (行踪轨迹),
 //! which is sensitive personal information. The vehicle-data rules
@@ -42,6 +46,13 @@ use std::sync::LazyLock;
 
 use crate::{CategoryId, CategoryInfo, ColumnType};
 
+mod ai;
+mod ai_chat_log;
+mod ai_embedding;
+mod ai_evaluation;
+mod ai_instruction;
+mod ai_preference;
+mod ai_pretraining;
 mod cabin_media;
 mod charging_ops;
 mod column;
@@ -52,6 +63,7 @@ mod testing;
 mod traffic_flow;
 mod trajectory;
 
+pub use ai::ai_ids;
 use column::TableView;
 
 /// Every table-level rule, in the order [`classify_table`] reports them.
@@ -62,6 +74,12 @@ static RULES: &[&dyn TableRule] = &[
     &exterior_media::ExteriorMedia,
     &cabin_media::CabinMedia,
     &traffic_flow::TrafficFlow,
+    &ai_chat_log::ChatLog,
+    &ai_instruction::InstructionData,
+    &ai_preference::PreferenceData,
+    &ai_pretraining::PretrainingCorpus,
+    &ai_evaluation::EvaluationData,
+    &ai_embedding::Embedding,
 ];
 
 /// A table-level rule: one category that only a combination of columns
@@ -173,7 +191,7 @@ mod tests {
         let mut seen = std::collections::HashSet::new();
         for c in table_categories() {
             assert!(seen.insert(c.id.clone()), "duplicate {}", c.id);
-            assert!(c.id.is_vehicle(), "{}", c.id);
+            assert!(c.id.is_vehicle() || c.id.domain() == "ai", "{}", c.id);
             assert!(!c.name_zh.is_empty() && !c.name_en.is_empty());
             assert!(c.is_pi || !c.is_sensitive, "{}", c.id);
             assert_eq!(c.is_pi, !c.gbt43697_class.is_empty(), "{}", c.id);
@@ -195,6 +213,9 @@ mod tests {
             assert_eq!((&info.id, info.is_pi), (&c.id, c.is_pi));
         }
         assert_eq!(seen.len(), RULES.len());
+        for id in ai_ids::ALL {
+            assert!(seen.contains(id), "{id} has no rule");
+        }
     }
 
     #[test]

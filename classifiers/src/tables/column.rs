@@ -29,6 +29,8 @@ pub(super) struct Column<'a> {
     pub(super) norm: String,
     pub(super) tokens: Vec<String>,
     pub(super) ty: TypeFamily,
+    /// The declared type, lower-case (`vector(1536)`, `array(float32)`).
+    pub(super) declared: String,
     pub(super) categories: &'a [CategoryId],
 }
 
@@ -41,6 +43,7 @@ impl<'a> Column<'a> {
             norm,
             tokens,
             ty: c.data_type.family(),
+            declared: c.data_type.declared().to_ascii_lowercase(),
             categories: c.categories,
         }
     }
