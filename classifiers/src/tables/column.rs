@@ -158,10 +158,23 @@ const TIME_NAMES: &[&str] = &[
     "日期",
 ];
 
-/// A date/time column, by type or by name.
+/// Name tokens of a number that counts time since the Unix epoch
+/// (`gps_ms`, `epoch_sec`, `unix_time`).
+const EPOCH_TOKENS: &[&str] = &["ms", "millis", "msec", "epoch", "unix", "unixtime"];
+
+/// A date/time column, by type or by name; a numeric column counts when
+/// its name says epoch seconds or milliseconds.
 pub(super) fn time_hit(c: &Column<'_>) -> Option<Hit> {
     if c.ty == TypeFamily::Time {
         return Some(Hit::new(c, "date/time type", 1.0));
+    }
+    if c.ty == TypeFamily::Numeric {
+        if let Some(t) = EPOCH_TOKENS
+            .iter()
+            .find(|t| c.tokens.iter().any(|k| k == *t))
+        {
+            return Some(Hit::new(c, format!("epoch time name `{t}`"), 0.85));
+        }
     }
     if let Some(t) = c.find(TIME_NAMES) {
         return Some(Hit::new(c, format!("time name `{t}`"), 0.85));

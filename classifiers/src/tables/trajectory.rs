@@ -30,8 +30,12 @@ A table with all three of:
   column, or a numeric longitude column (`lng`, `lon`, `longitude`, `jd`,
   `经度`) together with a numeric latitude column (`lat`, `latitude`, `wd`,
   `纬度`);
-* time: a date or timestamp column, or a column named like `ts`, `time`,
-  `gps_time`, `采集时间`, `定位时间`.
+* time: a date or timestamp column, a column named like `ts`, `time`,
+  `gps_time`, `采集时间`, `定位时间`, or a number named for epoch time
+  (`gps_ms`, `epoch`, `unix_time`: seconds or milliseconds since 1970).
+
+Integer longitude and latitude columns (JT/T 808 stores millionths of a
+degree in `int`) are numeric coordinates like `double` ones.
 
 ## Why it matters
 
@@ -223,6 +227,18 @@ mod tests {
         );
         assert!(f.rule.contains("`gps_time` (date/time type)"), "{}", f.rule);
 
+        // JT/T 808 storage: integer millionths and epoch milliseconds.
+        let t = Table::new(&[
+            ("vin", "varchar(17)", &["vehicle.vin"]),
+            ("gps_ms", "bigint", &[]),
+            ("lat", "int", &[]),
+            ("lon", "int", &[]),
+        ]);
+        let f = t.classify();
+        assert_eq!(found(&f), [ids::TRAJECTORY], "{f:?}");
+        assert_eq!(f[0].columns, ["vin", "gps_ms", "lat", "lon"]);
+        assert!(f[0].rule.contains("epoch time name `ms`"), "{}", f[0].rule);
+
         // Chinese and pinyin names, an epoch-millisecond time by name.
         let t = Table::new(&[
             ("车牌号", "varchar", &["vehicle.license_plate"]),
@@ -306,5 +322,13 @@ mod tests {
             ("ts", "timestamp", &[]),
         ]);
         assert!(words.classify().is_empty(), "{:?}", words.classify());
+        // `ms` names time only for numbers.
+        let text_ms = Table::new(&[
+            ("vin", "varchar", &["vehicle.vin"]),
+            ("lng", "double", &[]),
+            ("lat", "double", &[]),
+            ("ms", "varchar", &[]),
+        ]);
+        assert!(text_ms.classify().is_empty());
     }
 }
