@@ -5,16 +5,19 @@
 //! values through it and turns the tallies into verdicts; `free_text` finds
 //! identifiers inside prose; `exclusive` settles values that several
 //! overlapping identifiers confirm; `uniform` accepts columns of weak
-//! identifiers on the evidence of their shared shape.
+//! identifiers on the evidence of their shared shape; `profile` summarises
+//! a column's values for the table rules.
 
 mod exclusive;
 mod free_text;
+mod profile;
 mod scan;
 mod set;
 #[cfg(test)]
 mod tests;
 mod uniform;
 
+pub use profile::{Axis, EpochUnit, ValueProfile};
 pub use scan::{ColumnFinding, ColumnScan};
 pub use set::{BuildError, ClassifierSet, ClassifierSetBuilder};
 

@@ -145,12 +145,16 @@ pub use custom::{
     load_custom_classifiers, load_custom_classifiers_with, CustomClassifierError, CustomErrorKind,
     VALIDATORS,
 };
-pub use engine::{BuildError, ClassifierSet, ClassifierSetBuilder, ColumnFinding, ColumnScan};
+pub use engine::{
+    Axis, BuildError, ClassifierSet, ClassifierSetBuilder, ColumnFinding, ColumnScan, EpochUnit,
+    ValueProfile,
+};
 pub use model::{ids, CategoryId, ColumnType, TypeFamily};
 pub use normalize::normalize_column_name;
 pub use person_key::{PersonKeyBuf, MAX_PERSON_KEY_LEN};
 pub use tables::{
-    ai_ids, classify_table, table_categories, TableCategoryInfo, TableColumn, TableFinding,
+    ai_ids, classify_table, classify_table_profiled, table_categories, TableCategoryInfo,
+    TableColumn, TableFinding,
 };
 
 /// Stable metadata describing the category a classifier detects.

@@ -44,7 +44,7 @@
 
 use std::sync::LazyLock;
 
-use crate::{CategoryId, CategoryInfo, ColumnType};
+use crate::{CategoryId, CategoryInfo, ColumnType, ValueProfile};
 
 mod ai;
 mod ai_chat_log;
@@ -173,7 +173,20 @@ pub fn table_categories() -> &'static [TableCategoryInfo] {
 /// Runs every table rule over one table's columns. Findings come in the
 /// order of [`table_categories`], at most one per category.
 pub fn classify_table(columns: &[TableColumn<'_>]) -> Vec<TableFinding> {
-    let table = TableView::new(columns);
+    classify_table_profiled(columns, &[])
+}
+
+/// [`classify_table`] with a [`ValueProfile`] per column (from
+/// [`ColumnScan::profile`](crate::ColumnScan::profile); `None` where there
+/// is none). Values let the rules see what names hide: a neutral-named
+/// pair of `double` columns in China's longitude and latitude ranges, an
+/// integer column of epoch milliseconds, positions that never change
+/// (a weather station) or keys that never repeat (a latest-position table).
+pub fn classify_table_profiled<'a>(
+    columns: &[TableColumn<'a>],
+    profiles: &[Option<&'a ValueProfile>],
+) -> Vec<TableFinding> {
+    let table = TableView::new(columns, profiles);
     RULES
         .iter()
         .filter_map(|rule| rule.evaluate(&table))

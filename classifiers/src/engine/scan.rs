@@ -7,6 +7,7 @@ use regex_automata::PatternSet;
 
 use super::exclusive::Bucket;
 use super::free_text::{shape, FreeTextStat, FREE_TEXT_MIN_CHARS};
+use super::profile::ValueProfile;
 use super::uniform::Uniform;
 use super::{round2, ClassifierSet, MAX_EVIDENCE};
 use crate::{CategoryId, ColumnType, TypeFamily};
@@ -79,6 +80,8 @@ pub struct ColumnScan<'s> {
     pub(super) ft: Vec<FreeTextStat>,
     /// Per classifier, the shapes of the values it confirmed.
     pub(super) uniform: Vec<Uniform>,
+    /// Ranges and distinctness of the values, for the table rules.
+    pub(super) profile: ValueProfile,
 }
 
 impl fmt::Debug for ColumnScan<'_> {
@@ -111,6 +114,7 @@ impl ColumnScan<'_> {
         };
         let row = self.sampled;
         self.sampled += 1;
+        self.profile.add(value);
         let set = self.set;
         let sh = shape(value);
         self.total_chars += sh.chars as u64;
@@ -171,6 +175,13 @@ impl ColumnScan<'_> {
     /// Number of non-null values pushed so far.
     pub fn sampled(&self) -> u64 {
         self.sampled
+    }
+
+    /// A summary of the values pushed so far (ranges, decimals, distinct
+    /// count; no values), for [`classify_table_profiled`](crate::classify_table_profiled).
+    /// Take it before [`finish`](Self::finish).
+    pub fn profile(&self) -> ValueProfile {
+        self.profile.clone()
     }
 
     /// Produces the column's findings, sorted by confidence (descending),

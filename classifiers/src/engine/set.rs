@@ -327,6 +327,7 @@ impl ClassifierSet {
             whole_mark: vec![u64::MAX; n],
             ft: (0..n).map(|_| FreeTextStat::default()).collect(),
             uniform: (0..n).map(|_| Uniform::default()).collect(),
+            profile: Default::default(),
         }
     }
 }
