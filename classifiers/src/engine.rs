@@ -11,6 +11,7 @@
 mod exclusive;
 mod free_text;
 mod profile;
+mod prose;
 mod scan;
 mod set;
 #[cfg(test)]

@@ -85,6 +85,13 @@
 //! text, each category found becomes a finding with `by = ["free_text"]`
 //! and `matched / sampled` = the share of rows that contain it.
 //!
+//! Names and addresses have no shape of their own, so in text with Han
+//! characters they are looked for after the words that introduce them
+//! (`客户王建国来电`, `收货人：…`, `地址为…`, `送到…`) and confirmed by the
+//! name and address classifiers; a name must be followed by punctuation or a
+//! word that goes on the sentence (来电, 反映, 要求 …), and a surname with a
+//! form of address (王先生) is no name. They count as free-text rows too.
+//!
 //! # Adding a built-in classifier
 //!
 //! 1. Declare the category id in `model::ids` (`model/src/category.rs`), so

@@ -127,8 +127,13 @@ impl ColumnScan<'_> {
             self.confirm_whole(value, row, &hits);
         }
         self.hits = hits;
-        if sh.searchable && may_be_text(self.data_type.family()) {
-            self.search_free_text(value, row);
+        if sh.texty && may_be_text(self.data_type.family()) {
+            if sh.searchable {
+                self.search_free_text(value, row);
+            }
+            if sh.han {
+                self.search_prose(value, row);
+            }
         }
     }
 
@@ -283,19 +288,31 @@ impl ColumnScan<'_> {
                         evidence: stat.evidence,
                     });
                 }
-                None if text_like && (ft.rows >= 2 || ft.rows * 10 >= sampled.max(1)) => {
-                    let ratio = ft.rows as f64 / sampled as f64;
+                None if text_like && {
+                    // Rows whose whole value confirmed contain it as well.
+                    let rows = ft.rows + stat.matched;
+                    rows >= 2 || rows * 10 >= sampled.max(1)
+                } =>
+                {
+                    let rows = ft.rows + stat.matched;
+                    let ratio = rows as f64 / sampled as f64;
                     let mut by = vec!["free_text"];
                     if hinted {
                         by.push("column_name");
                     }
+                    let mut evidence = ft.evidence;
+                    for e in stat.evidence {
+                        if evidence.len() < MAX_EVIDENCE && !evidence.contains(&e) {
+                            evidence.push(e);
+                        }
+                    }
                     out.push(ColumnFinding {
                         category: self.set.ids[i].clone(),
                         confidence: round2((0.6 + 0.3 * ratio).clamp(0.0, 0.9)),
-                        matched: ft.rows,
+                        matched: rows,
                         sampled,
                         by,
-                        evidence: ft.evidence,
+                        evidence,
                     });
                 }
                 None => {}

@@ -10,6 +10,7 @@ use regex_automata::nfa::thompson::WhichCaptures;
 use regex_automata::{Input, MatchKind, PatternSet};
 
 use super::free_text::{FreeTextStat, TOKEN_PATTERN};
+use super::prose::Prose;
 use super::scan::{ColumnScan, Stat};
 use super::uniform::Uniform;
 use crate::builtin;
@@ -220,8 +221,10 @@ impl ClassifierSetBuilder {
             }
         };
 
+        let prose = Prose::new(&ids);
         Ok(ClassifierSet {
             classifiers,
+            prose,
             ids,
             prefilter,
             pattern_owner,
@@ -251,6 +254,8 @@ pub struct ClassifierSet {
     pub(super) exclusive: Vec<Option<u32>>,
     /// Free-text candidate tokens ([`TOKEN_PATTERN`]).
     pub(super) token: Regex,
+    /// Cue words of names and addresses in prose.
+    pub(super) prose: Option<Prose>,
 }
 
 impl fmt::Debug for ClassifierSet {
