@@ -7,7 +7,9 @@
 //! `rejected`). A role matches only the whole normalised name or one of its
 //! listed spellings, never a token inside a longer name, because words such
 //! as `role`, `input` or `rejected` also occur in permission, ETL and
-//! approval tables (`role_id`, `rejected_reason`).
+//! approval tables (`role_id`, `rejected_reason`). Names are compared in
+//! normalised form, where a Latin part after Han characters is split off
+//! (`会话id` → `会话_id`).
 
 use super::column::{Column, Hit};
 use crate::TypeFamily;
@@ -53,7 +55,7 @@ pub(super) const USER_KEYS: &[&str] = &[
     "member_id",
     "account_id",
     "user",
-    "用户id",
+    "用户_id",
     "用户编号",
 ];
 /// Which conversation: a session or thread key.
@@ -68,8 +70,8 @@ pub(super) const SESSION_KEYS: &[&str] = &[
     "thread_id",
     "dialog_id",
     "dialogue_id",
-    "会话id",
-    "对话id",
+    "会话_id",
+    "对话_id",
 ];
 /// Which model answered, or what it cost.
 pub(super) const MODEL_MARKS: &[&str] = &[

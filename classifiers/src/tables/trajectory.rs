@@ -128,16 +128,16 @@ const IDENTIFIER_NAMES: &[&str] = &[
     "member_id",
     "person_id",
     "车辆编号",
-    "车辆id",
+    "车辆_id",
     "车牌",
     "车架号",
     "终端号",
     "终端编号",
-    "终端id",
+    "终端_id",
     "设备号",
     "设备编号",
-    "设备id",
-    "用户id",
+    "设备_id",
+    "用户_id",
     "司机",
 ];
 const COORDINATE_CATEGORIES: &[CategoryId] = &[ids::COORDINATE];
@@ -302,6 +302,15 @@ mod tests {
         assert_eq!(found(&f), [ids::TRAJECTORY], "{f:?}");
         assert_eq!(f[0].columns, ["vin", "gps_ms", "lat", "lon"]);
         assert!(f[0].rule.contains("epoch time name `ms`"), "{}", f[0].rule);
+
+        // Chinese names with a Latin `id` (normalised to `设备_id`).
+        let t = Table::new(&[
+            ("设备id", "varchar", &[]),
+            ("经度", "double", &[]),
+            ("纬度", "double", &[]),
+            ("上报时间", "datetime", &[]),
+        ]);
+        assert_eq!(found(&t.classify()), [ids::TRAJECTORY]);
 
         // Chinese and pinyin names, an epoch-millisecond time by name.
         let t = Table::new(&[
