@@ -120,7 +120,7 @@ pub(crate) fn columns(n: usize) -> Vec<Column> {
         ),
         column(
             r,
-            "c_txz_c",
+            "c_cp",
             "Utf8",
             &["pi.travel_permit"],
             "column evidence: C+letter+7 permits, no name",
