@@ -80,15 +80,28 @@ struct Tables {
     words: HashSet<&'static str>,
     idioms: HashSet<&'static str>,
     function: HashSet<char>,
+    /// One-character endings of non-names, and the last characters of the
+    /// longer ones (so most values need one lookup, not a scan).
+    suffix1: HashSet<char>,
+    suffix_last: HashSet<char>,
+    suffix_long: Vec<&'static str>,
 }
 
-static TABLES: LazyLock<Tables> = LazyLock::new(|| Tables {
-    single: TOP_100.chars().chain(FREQUENT.chars()).collect(),
-    rare: RARE.chars().collect(),
-    compound: COMPOUND.iter().copied().collect(),
-    words: NON_NAME_WORDS.iter().copied().collect(),
-    idioms: IDIOMS.iter().copied().collect(),
-    function: FUNCTION_CHARS.chars().collect(),
+static TABLES: LazyLock<Tables> = LazyLock::new(|| {
+    let (short, long): (Vec<&str>, Vec<&str>) = NON_NAME_SUFFIXES
+        .iter()
+        .partition(|s| s.chars().count() == 1);
+    Tables {
+        single: TOP_100.chars().chain(FREQUENT.chars()).collect(),
+        rare: RARE.chars().collect(),
+        compound: COMPOUND.iter().copied().collect(),
+        words: NON_NAME_WORDS.iter().copied().collect(),
+        idioms: IDIOMS.iter().copied().collect(),
+        function: FUNCTION_CHARS.chars().collect(),
+        suffix1: short.iter().flat_map(|s| s.chars()).collect(),
+        suffix_last: long.iter().filter_map(|s| s.chars().last()).collect(),
+        suffix_long: long,
+    }
 });
 
 /// Weight of a value that starts with a surname of the rare tier.
@@ -108,9 +121,12 @@ fn is_dot(c: char) -> bool {
 /// idiom, an ending of an organisation, product or plan, an opening word
 /// of a phrase, an ethnic group.
 fn is_vocabulary(value: &str, n: usize, t: &Tables) -> bool {
+    let last = value.chars().next_back();
     t.words.contains(value)
-        || t.idioms.contains(value)
-        || NON_NAME_SUFFIXES.iter().any(|s| value.ends_with(s))
+        || (n == 4 && t.idioms.contains(value))
+        || last.is_some_and(|c| t.suffix1.contains(&c))
+        || (last.is_some_and(|c| t.suffix_last.contains(&c))
+            && t.suffix_long.iter().any(|s| value.ends_with(s)))
         || (n >= 3 && NON_NAME_PREFIXES.iter().any(|p| value.starts_with(p)))
         || crate::builtin::ethnicity::is_group_name(value)
 }
@@ -124,20 +140,22 @@ impl PersonName {
         if !(2..=4).contains(&n) || !chars.iter().all(|&c| is_han(c)) {
             return None;
         }
-        if is_vocabulary(value, n, t) || chars[1..].iter().any(|c| t.function.contains(c)) {
-            return None;
-        }
+        // The surname first: the cheapest test, and most words fail it.
         let prefix2: String = chars[..2].iter().collect();
-        if n >= 3 && t.compound.contains(prefix2.as_str()) {
-            return Some(1.0);
-        }
-        let weight = if t.single.contains(&chars[0]) {
+        let compound = n >= 3 && t.compound.contains(prefix2.as_str());
+        let weight = if compound || t.single.contains(&chars[0]) {
             1.0
         } else if t.rare.contains(&chars[0]) {
             RARE_SURNAME_WEIGHT
         } else {
             return None;
         };
+        if is_vocabulary(value, n, t) || chars[1..].iter().any(|c| t.function.contains(c)) {
+            return None;
+        }
+        if compound {
+            return Some(1.0);
+        }
         if n < 4 {
             return Some(weight);
         }

@@ -4,9 +4,6 @@
 //! A `vin, t1, a, b` table is a track only if `a` and `b` are coordinates
 //! and `t1` a time, and only the values say so.
 
-use std::collections::HashSet;
-use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
-
 use crate::validate::CHINA_BOX;
 
 /// Distinct values remembered per column; beyond this, "many".
@@ -49,7 +46,28 @@ pub struct ValueProfile {
     min: f64,
     max: f64,
     min_decimals: u32,
-    hashes: HashSet<u64>,
+    /// No number-based answer is possible any more (a value was no
+    /// number, or the numbers fit neither an axis nor an epoch): parsing
+    /// stops, as it is the costly part.
+    settled: bool,
+    /// Hashes of the first values, counted when asked: appending is far
+    /// cheaper per value than a set insert, and few columns are asked.
+    hashes: Vec<u64>,
+}
+
+/// A fast, non-cryptographic hash of a value (distinct counting only).
+fn hash(bytes: &[u8]) -> u64 {
+    const K: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut h = bytes.len() as u64;
+    let mut chunks = bytes.chunks_exact(8);
+    for c in &mut chunks {
+        let w = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+        h = (h.rotate_left(5) ^ w).wrapping_mul(K);
+    }
+    for &b in chunks.remainder() {
+        h = (h.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
+    }
+    h ^ (h >> 29)
 }
 
 impl ValueProfile {
@@ -57,10 +75,13 @@ impl ValueProfile {
     pub(super) fn add(&mut self, value: &str) {
         self.sampled += 1;
         if self.hashes.len() < MAX_DISTINCT {
-            let h = BuildHasherDefault::<DefaultHasher>::default().hash_one(value);
-            self.hashes.insert(h);
+            self.hashes.push(hash(value.as_bytes()));
+        }
+        if self.settled {
+            return;
         }
         let Some((v, decimals)) = number(value) else {
+            self.settled = true;
             return;
         };
         if self.numbers == 0 {
@@ -74,6 +95,19 @@ impl ValueProfile {
         if decimals == 0 {
             self.integers += 1;
         }
+        self.settled = !self.may_be_axis() && !self.may_be_epoch();
+    }
+
+    fn may_be_axis(&self) -> bool {
+        let (x0, x1, y0, y1) = CHINA_BOX;
+        let within = |lo: f64, hi: f64| lo <= self.min && self.max <= hi;
+        self.min_decimals >= MIN_COORDINATE_DECIMALS && (within(x0, x1) || within(y0, y1))
+    }
+
+    fn may_be_epoch(&self) -> bool {
+        let (lo, hi) = EPOCH_SPAN;
+        let within = |lo: f64, hi: f64| lo <= self.min && self.max <= hi;
+        self.integers == self.numbers && (within(lo, hi) || within(lo * 1000.0, hi * 1000.0))
     }
 
     /// Non-null values seen.
@@ -81,21 +115,24 @@ impl ValueProfile {
         self.sampled
     }
 
-    /// Distinct values seen (at most 4096 are told apart).
+    /// Distinct values among the first 4096 seen.
     pub fn distinct(&self) -> u64 {
-        self.hashes.len() as u64
+        let mut h = self.hashes.clone();
+        h.sort_unstable();
+        h.dedup();
+        h.len() as u64
     }
 
     /// Whether every one of at least 20 values differs (a key: one row per
     /// thing).
     pub fn all_distinct(&self) -> bool {
-        self.sampled >= 20 && self.distinct() == self.sampled
+        self.sampled >= 20 && self.distinct() == self.sampled.min(MAX_DISTINCT as u64)
     }
 
     /// Whether the values repeat a few settings (at most one in five
     /// distinct, over at least 20 values): fixed positions, not movement.
     pub fn mostly_repeated(&self) -> bool {
-        self.sampled >= 20 && self.distinct() * 5 <= self.sampled
+        self.sampled >= 20 && self.distinct() * 5 <= self.hashes.len() as u64
     }
 
     fn all_numbers(&self) -> bool {
@@ -106,35 +143,29 @@ impl ValueProfile {
     /// and at least half of the values distinct; `None` otherwise.
     pub fn axis(&self) -> Option<Axis> {
         if !self.all_numbers()
-            || self.min_decimals < MIN_COORDINATE_DECIMALS
-            || self.distinct() * 2 < self.sampled
+            || !self.may_be_axis()
+            || self.distinct() * 2 < self.hashes.len() as u64
         {
             return None;
         }
-        let (x0, x1, y0, y1) = CHINA_BOX;
-        let within = |lo: f64, hi: f64| lo <= self.min && self.max <= hi;
-        if within(x0, x1) {
+        let (x0, x1, _, _) = CHINA_BOX;
+        if x0 <= self.min && self.max <= x1 {
             Some(Axis::Longitude)
-        } else if within(y0, y1) {
-            Some(Axis::Latitude)
         } else {
-            None
+            Some(Axis::Latitude)
         }
     }
 
     /// The epoch unit of a column of integers that all fall between 2000
     /// and 2100 in it; `None` otherwise.
     pub fn epoch(&self) -> Option<EpochUnit> {
-        if !self.all_numbers() || self.integers != self.numbers {
+        if !self.all_numbers() || !self.may_be_epoch() {
             return None;
         }
-        let (lo, hi) = EPOCH_SPAN;
-        if lo <= self.min && self.max <= hi {
+        if self.max <= EPOCH_SPAN.1 {
             Some(EpochUnit::Seconds)
-        } else if lo * 1000.0 <= self.min && self.max <= hi * 1000.0 {
-            Some(EpochUnit::Milliseconds)
         } else {
-            None
+            Some(EpochUnit::Milliseconds)
         }
     }
 }
@@ -205,6 +236,19 @@ mod tests {
         );
         assert_eq!(profile(["1700000000.5"; 6]).epoch(), None);
         assert!(!profile(["a"; 30]).all_distinct());
+    }
+
+    #[test]
+    fn parsing_stops_once_settled() {
+        let mut p = profile(["abc"]);
+        assert!(p.settled);
+        p.add("121.4737");
+        assert_eq!(p.numbers, 0);
+        // Integers far from any epoch span.
+        let ids = profile(["110105194912310021", "5"]);
+        assert!(ids.settled);
+        assert_ne!(hash(b"121.473701"), hash(b"121.473702"));
+        assert_ne!(hash(b""), hash(b"\0"));
     }
 
     #[test]
