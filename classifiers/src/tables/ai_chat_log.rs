@@ -1,7 +1,7 @@
 //! `ai.chat_log`: what users typed into a model service, tied to a user or
 //! a conversation.
 
-use super::ai::{ai_ids, key_role, text_role, MODEL_MARKS, SESSION_KEYS, USER_KEYS};
+use super::ai::{ai_ids, exact, key_role, text_role, MODEL_MARKS, SESSION_KEYS, USER_KEYS};
 use super::column::{finding, Column, Hit, TableView};
 use super::{TableCategoryInfo, TableFinding, TableRule};
 
@@ -27,8 +27,9 @@ A table that records what users sent to a model, in one of three forms:
   text column (`content`, `message`, `text`, `内容`) and a conversation key
   (`session_id`, `conversation_id`, `thread_id`, `会话id`);
 * one row per conversation: a `messages` (or `conversation`,
-  `chat_history`, `对话内容`) column holding the message list, with a user
-  or conversation key;
+  `chat_history`, `对话内容`) column holding the message list, or a JSON
+  column named `message` or `chat` (LangChain's `message_store`, chat UIs
+  that keep one document per chat), with a user or conversation key;
 * prompt and answer side by side: a prompt column (`prompt`, `query`,
   `user_input`, `question`, `input`, `提问`) and an answer column
   (`response`, `completion`, `answer`, `reply`, `output`, `回答`) with a
@@ -94,6 +95,10 @@ const MESSAGE_LISTS: &[&str] = &[
     "对话内容",
     "聊天记录",
 ];
+/// Names that hold a message list only when typed JSON (LangChain's
+/// `message_store.message jsonb`, a `chat` document per conversation).
+const JSON_MESSAGE_LISTS: &[&str] = &["message", "chat", "chat_json", "messages_json"];
+
 /// Prompt-side names only a model service uses.
 const PROMPTS_AI: &[&str] = &[
     "prompt",
@@ -171,8 +176,16 @@ fn evaluate(cols: &[Column<'_>]) -> Option<TableFinding> {
             ],
         ));
     }
-    // One row per conversation.
-    if let Some(list) = text_role(cols, MESSAGE_LISTS, "message list") {
+    // One row per conversation (or per message object).
+    let json_list = || {
+        cols.iter()
+            .filter(|c| c.declared.contains("json"))
+            .find_map(|c| {
+                let n = exact(c, JSON_MESSAGE_LISTS)?;
+                Some(Hit::new(c, format!("JSON message list `{n}`"), 1.0))
+            })
+    };
+    if let Some(list) = text_role(cols, MESSAGE_LISTS, "message list").or_else(json_list) {
         let mut roles = vec![("messages", vec![&list]), ("owner", owner_refs.clone())];
         if let Some(m) = &model {
             roles.push(("model", vec![m]));
@@ -243,6 +256,29 @@ mod tests {
             f[0].rule
         );
 
+        // LangChain's message store; a chat UI's chat documents.
+        let t = Table::new(&[
+            ("id", "serial", &[]),
+            ("session_id", "text", &[]),
+            ("message", "jsonb", &[]),
+        ]);
+        assert_eq!(found(&t.classify()), [ai_ids::CHAT_LOG]);
+        let t = Table::new(&[
+            ("id", "varchar", &[]),
+            ("user_id", "varchar", &[]),
+            ("title", "text", &[]),
+            ("chat", "json", &[]),
+        ]);
+        assert_eq!(found(&t.classify()), [ai_ids::CHAT_LOG]);
+        // Dify-style: query and answer with a model id.
+        let t = Table::new(&[
+            ("conversation_id", "uuid", &[]),
+            ("query", "text", &[]),
+            ("answer", "text", &[]),
+            ("model_id", "varchar", &[]),
+        ]);
+        assert_eq!(found(&t.classify()), [ai_ids::CHAT_LOG]);
+
         // Everyday names need a model column.
         let t = Table::new(&[
             ("openid", "varchar", &[]),
@@ -287,6 +323,9 @@ mod tests {
         // Browsing history is not a conversation.
         let browsing = Table::new(&[("user_id", "bigint", &[]), ("history", "text", &[])]);
         assert!(browsing.classify().is_empty());
+        // A plain-text `message` beside a session: a notification log.
+        let notify = Table::new(&[("session_id", "varchar", &[]), ("message", "varchar", &[])]);
+        assert!(notify.classify().is_empty());
         let etl = Table::new(&[
             ("job_id", "bigint", &[]),
             ("user_id", "bigint", &[]),
