@@ -25,7 +25,9 @@ A table with all three of:
 * an identifier of a vehicle or person: a column classified as
   `vehicle.vin`, `vehicle.license_plate`, `pi.cn_resident_id`,
   `pi.mobile_phone` or a device identifier, or a column named like
-  `vehicle_id`, `device_id`, `terminal_id`, `vid`, `user_id`, `车辆编号`;
+  `vehicle_id`, `device_id`, `terminal_id`, `vid`, `user_id`, `车辆编号`, or
+  the terminal SIM number a JT/T 808 server keys positions by (`mobile_no`,
+  `sim_no`, `终端手机号`);
 * coordinates: a column classified as `geo.coordinate`, a geometry-typed
   column, or a numeric longitude column (`lng`, `lon`, `longitude`, `jd`,
   `经度`) together with a numeric latitude column (`lat`, `latitude`, `wd`,
@@ -119,6 +121,14 @@ const IDENTIFIER_NAMES: &[&str] = &[
     "imei",
     "iccid",
     "sim_no",
+    "sim",
+    "sim_card",
+    "simcard",
+    "mobile_no",
+    "terminal_phone",
+    "terminal_mobile",
+    "device_no",
+    "device_sn",
     "user_id",
     "userid",
     "uid",
@@ -132,6 +142,8 @@ const IDENTIFIER_NAMES: &[&str] = &[
     "车牌",
     "车架号",
     "终端号",
+    "终端手机号",
+    "sim_卡号",
     "终端编号",
     "终端_id",
     "设备号",
@@ -302,6 +314,22 @@ mod tests {
         assert_eq!(found(&f), [ids::TRAJECTORY], "{f:?}");
         assert_eq!(f[0].columns, ["vin", "gps_ms", "lat", "lon"]);
         assert!(f[0].rule.contains("epoch time name `ms`"), "{}", f[0].rule);
+
+        // A JT/T 808 server keys positions by the terminal's SIM number,
+        // 12 or 20 BCD digits that are no mobile number.
+        let t = Table::new(&[
+            ("mobile_no", "varchar(20)", &[]),
+            ("latitude", "int", &[]),
+            ("longitude", "int", &[]),
+            ("device_time", "datetime", &[]),
+        ]);
+        let f = t.classify();
+        assert_eq!(found(&f), [ids::TRAJECTORY], "{f:?}");
+        assert!(
+            f[0].rule.contains("identifier name `mobile_no`"),
+            "{}",
+            f[0].rule
+        );
 
         // Chinese names with a Latin `id` (normalised to `设备_id`).
         let t = Table::new(&[
