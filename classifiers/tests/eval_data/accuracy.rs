@@ -4,7 +4,7 @@
 //! UnionPay 81 range and IPv6 loopback. Synthetic values from the same
 //! generator helpers; a separate seed keeps the older columns unchanged.
 
-use super::*;
+use super::values::*;
 
 /// Columns judged only as whole columns: their values are weak one by one
 /// and count through the column's shared shape.
