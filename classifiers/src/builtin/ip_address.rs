@@ -87,7 +87,7 @@ impl Classifier for IpAddress {
     fn column_hint(&self) -> Option<&str> {
         Some(concat!(
             "ip|ip_addr|ip_address|ipv4|ipv6|client_ip|remote_ip|remote_addr|src_ip|dst_ip",
-            "|source_ip|login_ip|last_login_ip|user_ip|host_ip|ip地址|登录ip",
+            "|source_ip|login_ip|last_login_ip|user_ip|host_ip|ip_地址|登录_ip",
         ))
     }
 

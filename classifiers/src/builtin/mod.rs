@@ -398,6 +398,8 @@ mod tests {
             ("wifiMac", "pi.device_id"),
             ("device_id", "pi.device_id"),
             ("oaid", "pi.device_id"),
+            ("设备id", "pi.device_id"),
+            ("设备ID", "pi.device_id"),
             ("birthday", "pi.birth_date"),
             ("csrq", "pi.birth_date"),
             ("出生日期", "pi.birth_date"),
