@@ -45,6 +45,18 @@ const NAME_CUES: &[&str] = &[
     "我叫",
     "名叫",
     "本人",
+    // JSON keys inside text (a message body, a request log).
+    "\"name",
+    "\"realName",
+    "\"real_name",
+    "\"fullName",
+    "\"full_name",
+    "\"contactName",
+    "\"contact_name",
+    "\"consignee",
+    "\"receiverName",
+    "\"receiver_name",
+    "\"xm",
 ];
 /// What may stand between the cue and the name.
 const NAME_GLUE: &[&str] = &["：", ":", " ", "是", "为", "\":\"", "\": \""];
@@ -125,6 +137,14 @@ const ADDRESS_CUES: &[&str] = &[
     "配送至",
     "位于",
     "居住于",
+    "\"address",
+    "\"addr",
+    "\"detailAddress",
+    "\"detail_address",
+    "\"fullAddress",
+    "\"full_address",
+    "\"receiverAddress",
+    "\"receiver_address",
 ];
 /// Characters that end a name or an address in running text.
 fn is_stop(c: char) -> bool {
@@ -221,7 +241,7 @@ impl Prose {
                     }
                 }
                 Kind::Address => {
-                    let rest = rest.trim_start_matches(['：', ':', ' ']);
+                    let rest = rest.trim_start_matches(['：', ':', ' ', '"']);
                     let end = rest
                         .char_indices()
                         .take(MAX_ADDRESS_CHARS + 1)
@@ -328,6 +348,16 @@ mod tests {
         assert_eq!(got, [(Kind::Name, "李娜".to_owned())]);
         let got = found("{\"姓名\":\"欧阳娜娜\",\"vip\":1}");
         assert!(got.contains(&(Kind::Name, "欧阳娜娜".into())), "{got:?}");
+        let got = found("{\"realName\": \"赵敏\", \"address\":\"杭州市西湖区文三路100号\"}");
+        assert_eq!(
+            got,
+            [
+                (Kind::Name, "赵敏".to_owned()),
+                (Kind::Address, "杭州市西湖区文三路100号".to_owned())
+            ]
+        );
+        // `"name` does not fire inside `"nameEn`, whose value is no Han.
+        assert!(found("{\"nameEn\":\"Zhao Min\"}").is_empty());
         // A name that runs on into words is no candidate, nor a surname
         // with a form of address.
         assert!(found("客户满意度调查").is_empty());
