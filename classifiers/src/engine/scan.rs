@@ -77,6 +77,9 @@ pub struct ColumnScan<'s> {
     pub(super) buckets: Vec<Bucket>,
     /// Per classifier, the last row it confirmed as a whole value.
     pub(super) whole_mark: Vec<u64>,
+    /// Per classifier, prose values it confirmed as a whole (a note that is
+    /// all address): rows of a text column that contain the category.
+    pub(super) texty_whole: Vec<u64>,
     pub(super) ft: Vec<FreeTextStat>,
     /// Per classifier, the shapes of the values it confirmed.
     pub(super) uniform: Vec<Uniform>,
@@ -124,7 +127,7 @@ impl ColumnScan<'_> {
 
         let mut hits = std::mem::replace(&mut self.hits, PatternSet::new(0));
         if set.prefilter.matches(value, &mut hits) {
-            self.confirm_whole(value, row, &hits);
+            self.confirm_whole(value, row, &hits, sh.texty);
         }
         self.hits = hits;
         if sh.texty && may_be_text(self.data_type.family()) {
@@ -138,7 +141,7 @@ impl ColumnScan<'_> {
     }
 
     /// Whole-value confirmation of a value that passed the prefilter.
-    fn confirm_whole(&mut self, value: &str, row: u64, hits: &PatternSet) {
+    fn confirm_whole(&mut self, value: &str, row: u64, hits: &PatternSet, texty: bool) {
         let set = self.set;
         // Exclusive-group members that confirmed: (index, weight). A fixed
         // array: no allocation per value.
@@ -157,6 +160,7 @@ impl ColumnScan<'_> {
             };
             let weight = weight.min(1.0);
             self.whole_mark[i] = row;
+            self.texty_whole[i] += u64::from(texty);
             self.uniform[i].add(classifier.uniform_shape(value));
             if set.exclusive[i].is_some() {
                 if n_group < group.len() {
@@ -289,12 +293,12 @@ impl ColumnScan<'_> {
                     });
                 }
                 None if text_like && {
-                    // Rows whose whole value confirmed contain it as well.
-                    let rows = ft.rows + stat.matched;
+                    // Prose rows that confirmed as a whole contain it too.
+                    let rows = ft.rows + self.texty_whole[i];
                     rows >= 2 || rows * 10 >= sampled.max(1)
                 } =>
                 {
-                    let rows = ft.rows + stat.matched;
+                    let rows = ft.rows + self.texty_whole[i];
                     let ratio = rows as f64 / sampled as f64;
                     let mut by = vec!["free_text"];
                     if hinted {

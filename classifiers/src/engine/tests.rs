@@ -613,3 +613,28 @@ fn uniform_shape_column_evidence() {
     diluted.extend((0..4).map(|i| format!("SKU-{i}")));
     assert!(run("col_x", &diluted).is_empty());
 }
+
+/// Short field values among the notes of a text column do not add up to a
+/// free-text finding; a note that is all address does.
+#[test]
+fn free_text_rows_count_prose_values_only() {
+    let set = ClassifierSet::builtin();
+    let long = "客户要求周末送货，不要提前打电话，到了以后放在门卫处即可，谢谢配合。";
+    let mut s = set.column("remark");
+    for _ in 0..8 {
+        s.push(Some(long));
+    }
+    s.push(Some("王伟"));
+    s.push(Some("李娜"));
+    assert_eq!(s.finish(), vec![]);
+
+    let mut s = set.column("remark");
+    for _ in 0..8 {
+        s.push(Some(long));
+    }
+    s.push(Some("北京市朝阳区建国路93号院 2单元"));
+    s.push(Some("上海市浦东新区张江路88号 3栋"));
+    let f = s.finish();
+    assert_eq!(categories(&f), vec!["pi.address"], "{f:?}");
+    assert_eq!((f[0].matched, f[0].by.clone()), (2, vec!["free_text"]));
+}
