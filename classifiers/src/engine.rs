@@ -4,15 +4,21 @@
 //! prefilter, hints, the exclusive-group order); `scan` feeds one column's
 //! values through it and turns the tallies into verdicts; `free_text` finds
 //! identifiers inside prose; `exclusive` settles values that several
-//! overlapping identifiers confirm.
+//! overlapping identifiers confirm; `uniform` accepts columns of weak
+//! identifiers on the evidence of their shared shape; `profile` summarises
+//! a column's values for the table rules.
 
 mod exclusive;
 mod free_text;
+mod profile;
+mod prose;
 mod scan;
 mod set;
 #[cfg(test)]
 mod tests;
+mod uniform;
 
+pub use profile::{Axis, EpochUnit, ValueProfile};
 pub use scan::{ColumnFinding, ColumnScan};
 pub use set::{BuildError, ClassifierSet, ClassifierSetBuilder};
 

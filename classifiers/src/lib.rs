@@ -48,6 +48,20 @@
 //! and values, where present, can only veto it. For every value-checkable
 //! category a name on its own never gives more than 0.3.
 //!
+//! # Column evidence
+//!
+//! Some identifiers have no check digit and share their shape with product
+//! and ticket codes (`E`/`G` + 8 digits is an older passport or a SKU), so
+//! one value weighs little and a column of them never reaches the share
+//! it needs. Such classifiers implement [`Classifier::uniform_shape`]. A
+//! column is then accepted on what the values say together: at least 8 of
+//! them, (nearly) every one confirmed and of one single format, at least
+//! 90 % distinct, not a sequence (sorted serials do not step by small
+//! gaps, as order numbers do), and no other category found in the column.
+//! Such a finding has `by = ["value", "uniform_shape"]` and confidence 0.8;
+//! a matching column name gives the usual value verdict instead, which is
+//! more confident.
+//!
 //! # Overlapping identifiers
 //!
 //! Some identifiers overlap in shape (an 18-digit resident ID can also pass
@@ -70,6 +84,13 @@
 //! of the classifiers that opt in. When the column as a whole reads like
 //! text, each category found becomes a finding with `by = ["free_text"]`
 //! and `matched / sampled` = the share of rows that contain it.
+//!
+//! Names and addresses have no shape of their own, so in text with Han
+//! characters they are looked for after the words that introduce them
+//! (`客户王建国来电`, `收货人：…`, `地址为…`, `送到…`) and confirmed by the
+//! name and address classifiers; a name must be followed by punctuation or a
+//! word that goes on the sentence (来电, 反映, 要求 …), and a surname with a
+//! form of address (王先生) is no name. They count as free-text rows too.
 //!
 //! # Adding a built-in classifier
 //!
@@ -131,11 +152,17 @@ pub use custom::{
     load_custom_classifiers, load_custom_classifiers_with, CustomClassifierError, CustomErrorKind,
     VALIDATORS,
 };
-pub use engine::{BuildError, ClassifierSet, ClassifierSetBuilder, ColumnFinding, ColumnScan};
+pub use engine::{
+    Axis, BuildError, ClassifierSet, ClassifierSetBuilder, ColumnFinding, ColumnScan, EpochUnit,
+    ValueProfile,
+};
 pub use model::{ids, CategoryId, ColumnType, TypeFamily};
 pub use normalize::normalize_column_name;
 pub use person_key::{PersonKeyBuf, MAX_PERSON_KEY_LEN};
-pub use tables::{classify_table, table_categories, TableCategoryInfo, TableColumn, TableFinding};
+pub use tables::{
+    ai_ids, classify_table, classify_table_profiled, table_categories, TableCategoryInfo,
+    TableColumn, TableFinding,
+};
 
 /// Stable metadata describing the category a classifier detects.
 ///
@@ -365,6 +392,19 @@ pub trait Classifier: Send + Sync {
         (0.6, 0.3)
     }
 
+    /// For identifiers without a check digit whose single values are weak
+    /// (`E` + 8 digits is a passport or a product code): the exact format of
+    /// a confirmed value as a small number, and its serial part as a number
+    /// (`12345678` of `E12345678`). The engine accepts a column that the
+    /// weights alone do not carry when every value has one format, the
+    /// values are distinct and not a sequence, and no other category
+    /// explains the column (see the crate docs, *Column evidence*). The
+    /// default, `None`, keeps the classifier out of that.
+    fn uniform_shape(&self, value: &str) -> Option<(u8, u64)> {
+        let _ = value;
+        None
+    }
+
     /// Masked rendering for evidence. Must never reveal the whole identifier.
     fn mask(&self, value: &str) -> String;
 
@@ -430,6 +470,9 @@ impl<T: Classifier + ?Sized> Classifier for &T {
     }
     fn min_ratio(&self) -> (f64, f64) {
         (**self).min_ratio()
+    }
+    fn uniform_shape(&self, value: &str) -> Option<(u8, u64)> {
+        (**self).uniform_shape(value)
     }
     fn mask(&self, value: &str) -> String {
         (**self).mask(value)

@@ -1,5 +1,9 @@
 //! Table-level rules: categories that no single column reveals.
 //!
+//! Two families: vehicle data (`vehicle.*`, below) and AI data holdings
+//! (`ai.*`: chat and prompt logs, instruction, preference and pre-training
+//! sets, evaluation sets, embedding tables; see `tables/ai.rs`).
+//!
 //! A longitude column is a number, a timestamp is a timestamp and a VIN is
 //! an identifier; only together do they form a vehicle track (行踪轨迹),
 //! which is sensitive personal information. The vehicle-data rules
@@ -40,8 +44,15 @@
 
 use std::sync::LazyLock;
 
-use crate::{CategoryId, CategoryInfo, ColumnType};
+use crate::{CategoryId, CategoryInfo, ColumnType, ValueProfile};
 
+mod ai;
+mod ai_chat_log;
+mod ai_embedding;
+mod ai_evaluation;
+mod ai_instruction;
+mod ai_preference;
+mod ai_pretraining;
 mod cabin_media;
 mod charging_ops;
 mod column;
@@ -52,6 +63,7 @@ mod testing;
 mod traffic_flow;
 mod trajectory;
 
+pub use ai::ai_ids;
 use column::TableView;
 
 /// Every table-level rule, in the order [`classify_table`] reports them.
@@ -62,6 +74,12 @@ static RULES: &[&dyn TableRule] = &[
     &exterior_media::ExteriorMedia,
     &cabin_media::CabinMedia,
     &traffic_flow::TrafficFlow,
+    &ai_chat_log::ChatLog,
+    &ai_instruction::InstructionData,
+    &ai_preference::PreferenceData,
+    &ai_pretraining::PretrainingCorpus,
+    &ai_evaluation::EvaluationData,
+    &ai_embedding::Embedding,
 ];
 
 /// A table-level rule: one category that only a combination of columns
@@ -155,7 +173,20 @@ pub fn table_categories() -> &'static [TableCategoryInfo] {
 /// Runs every table rule over one table's columns. Findings come in the
 /// order of [`table_categories`], at most one per category.
 pub fn classify_table(columns: &[TableColumn<'_>]) -> Vec<TableFinding> {
-    let table = TableView::new(columns);
+    classify_table_profiled(columns, &[])
+}
+
+/// [`classify_table`] with a [`ValueProfile`] per column (from
+/// [`ColumnScan::profile`](crate::ColumnScan::profile); `None` where there
+/// is none). Values let the rules see what names hide: a neutral-named
+/// pair of `double` columns in China's longitude and latitude ranges, an
+/// integer column of epoch milliseconds, positions that never change
+/// (a weather station) or keys that never repeat (a latest-position table).
+pub fn classify_table_profiled<'a>(
+    columns: &[TableColumn<'a>],
+    profiles: &[Option<&'a ValueProfile>],
+) -> Vec<TableFinding> {
+    let table = TableView::new(columns, profiles);
     RULES
         .iter()
         .filter_map(|rule| rule.evaluate(&table))
@@ -173,7 +204,7 @@ mod tests {
         let mut seen = std::collections::HashSet::new();
         for c in table_categories() {
             assert!(seen.insert(c.id.clone()), "duplicate {}", c.id);
-            assert!(c.id.is_vehicle(), "{}", c.id);
+            assert!(c.id.is_vehicle() || c.id.domain() == "ai", "{}", c.id);
             assert!(!c.name_zh.is_empty() && !c.name_en.is_empty());
             assert!(c.is_pi || !c.is_sensitive, "{}", c.id);
             assert_eq!(c.is_pi, !c.gbt43697_class.is_empty(), "{}", c.id);
@@ -195,6 +226,9 @@ mod tests {
             assert_eq!((&info.id, info.is_pi), (&c.id, c.is_pi));
         }
         assert_eq!(seen.len(), RULES.len());
+        for id in ai_ids::ALL {
+            assert!(seen.contains(id), "{id} has no rule");
+        }
     }
 
     #[test]

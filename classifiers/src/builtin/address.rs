@@ -10,12 +10,16 @@ macro_rules! doc_text {
 Addresses written in Chinese, from coarse to fine: province (省, 自治区),
 city (市, 州, 盟), district or county (区, 县, 旗), town (镇, 乡, 街道),
 road (路, 街, 大道, 巷, 弄, 胡同), village (村, 组), and the house part
-(号, 号楼, 栋, 幢, 单元, 楼, 层, 室, 小区, 苑, 花园, 大厦 …). A value is
-an address when it has at least six characters (five for a road and a
-house number, `长安街8号`), at least four Han characters making up a third
-or more of it, and markers from at least two of three levels — administrative
-area, road or village, house part — one of which must be the road or house
-level. A province and city alone (`广东省深圳市`) is a coarse location, and
+(号, 号楼, 栋, 幢, 座, 单元, 楼, 层, 室 …), and between road and house the
+estate: 小区, 家园, 新村, 花园, 苑, 公寓, 大厦, 广场, or a numbered phase
+(`二期`). A value is an address when it has at least six characters (five
+for a road and a house number, `长安街8号`), at least four Han characters
+making up a third or more of it, and markers from at least two of four
+levels — administrative area, road or village, estate, building — one of
+which must be below the administrative level. So estate and building
+addresses without a road or 号 count (`回龙观龙泽家园三区北侧`,
+`南山区创新中心A座`), while a wing and room alone (`研发中心A座3楼会议室`)
+does not. A province and city alone (`广东省深圳市`) is a coarse location, and
 a bare city name (`杭州市`) is neither.
 
 Values that read like sentences (with `。！？`), that end like an
@@ -68,10 +72,13 @@ const ADMIN: &[&str] = &[
 ];
 /// Road and village markers.
 const ROAD: &[&str] = &["路", "街", "大道", "巷", "弄", "胡同", "村", "组", "道"];
-/// House-level markers.
-const HOUSE: &[&str] = &[
-    "号", "栋", "幢", "单元", "楼", "层", "室", "小区", "苑", "花园", "大厦", "公寓", "宿舍", "院",
+/// Estate-level markers: a residential estate, a named complex, or a
+/// phase of one (`二期`, see [`has_phase`]).
+const ESTATE: &[&str] = &[
+    "小区", "家园", "新村", "花园", "苑", "公寓", "大厦", "广场", "宿舍",
 ];
+/// Building-level markers.
+const BUILDING: &[&str] = &["号", "栋", "幢", "座", "单元", "楼", "层", "室", "院"];
 /// Endings of organisation names.
 const ORG_SUFFIXES: &[&str] = &[
     "公司",
@@ -93,13 +100,28 @@ fn has_any(value: &str, markers: &[&str]) -> bool {
     markers.iter().any(|m| value.contains(m))
 }
 
+/// A numbered phase of an estate (`3期`, `二期`); `期` alone is too common
+/// a word (到期, 期限) to count.
+fn has_phase(value: &str) -> bool {
+    let mut prev = None;
+    for c in value.chars() {
+        if c == '期'
+            && prev.is_some_and(|p: char| p.is_ascii_digit() || "一二三四五六七八九十".contains(p))
+        {
+            return true;
+        }
+        prev = Some(c);
+    }
+    false
+}
+
 impl Classifier for Address {
     fn info(&self) -> CategoryInfo {
         CategoryInfo::new(ids::ADDRESS, "地址", "Postal address").personal("个人基本资料")
     }
 
     fn value_pattern(&self) -> Option<&str> {
-        Some("[^\\n]*[省市州盟区县旗镇乡路街道巷弄同村组号栋幢元楼层室苑园厦寓舍院][^\\n]*")
+        Some("[^\\n]*[省市州盟区县旗镇乡路街道巷弄同村组号栋幢座元楼层室苑园厦寓舍院场期][^\\n]*")
     }
 
     fn confirm(&self, value: &str) -> Option<f64> {
@@ -127,11 +149,15 @@ impl Classifier for Address {
         }
         let admin = has_any(value, ADMIN);
         let road = has_any(value, ROAD);
-        let house = has_any(value, HOUSE);
-        let levels = usize::from(admin) + usize::from(road) + usize::from(house);
+        let estate = has_any(value, ESTATE) || has_phase(value);
+        let building = has_any(value, BUILDING);
+        let levels = [admin, road, estate, building]
+            .iter()
+            .filter(|&&l| l)
+            .count();
         // Five characters only for a road plus a house number (`长安街8号`).
-        let long_enough = n >= 6 || (road && house);
-        (long_enough && levels >= 2 && (road || house)).then_some(1.0)
+        let long_enough = n >= 6 || (road && building);
+        (long_enough && levels >= 2 && (road || estate || building)).then_some(1.0)
     }
 
     fn column_hint(&self) -> Option<&str> {
@@ -173,6 +199,11 @@ mod tests {
             "天津市河西区友谊路 35 号",
             "科技南路227号19栋1单元1928室",
             "长安街8号",
+            "北京市昌平区回龙观龙泽家园三区北侧",
+            "深圳市南山区科技园创新中心A座",
+            "幸福家园4期3号楼",
+            "阳光花园二期5栋",
+            "华润大厦B座",
         ] {
             assert_eq!(Address.confirm(v), Some(1.0), "{v}");
         }
@@ -193,6 +224,9 @@ mod tests {
             "Room 1201, 88 Zhangjiang Road",
             "前刹车片",
             "市场部3楼",
+            "研发中心A座3楼会议室",
+            "会员到期提醒",
+            "2024年第3期",
         ] {
             assert_eq!(Address.confirm(v), None, "{v}");
         }

@@ -17,7 +17,8 @@ digit.
 
 The number must also start like a payment card: with 3, 4, 5, 6 or 9 (the
 ISO/IEC 7812 industry identifiers used for banking and national schemes),
-or in the Mastercard 2-series range 2221–2720. This keeps 18-digit order
+with `81` (the range UnionPay issues newer cards from, Luhn-valid only), or
+in the Mastercard 2-series range 2221–2720. This keeps 18-digit order
 numbers that start with a year (`2024…`) out.
 
 Inside free text only Luhn-valid numbers are found.
@@ -34,7 +35,8 @@ sensitive-PI thresholds for export assessments.
 
 ## Examples
 
-* `6222021234567890128`, `6222 0212 3456 7890 128`, `4111-1111-1111-1111`
+* `6222021234567890128`, `6222 0212 3456 7890 128`, `4111-1111-1111-1111`,
+  a Luhn-valid `81…` UnionPay number of 16 to 19 digits
 * `6222021234567890123` (62 prefix, fails Luhn): weight 0.5.
 * Rejected: `4111111111111112` (fails Luhn, no 62 prefix),
   `411111111111111` (15 digits).
@@ -52,11 +54,13 @@ sensitive-PI thresholds for export assessments.
 
 /// Whether the first digits can start a payment card: major industry
 /// identifier 3–6 (travel and entertainment, banking, merchandising and
-/// banking) or 9 (national use, e.g. older domestic `95…` cards), or the
-/// Mastercard 2-series range 2221–2720.
+/// banking) or 9 (national use, e.g. older domestic `95…` cards), UnionPay's
+/// `81` range (industry 8 otherwise means healthcare and telecoms, so only
+/// `81` is let in), or the Mastercard 2-series range 2221–2720.
 fn plausible_iin(d: &[u8]) -> bool {
     match d.first() {
         Some(b'3'..=b'6' | b'9') => true,
+        Some(b'8') => d.get(1) == Some(&b'1'),
         Some(b'2') => {
             let p = d
                 .iter()
@@ -172,6 +176,19 @@ mod tests {
     }
 
     #[test]
+    fn unionpay_81_range() {
+        for body in ["810012345678901", "8112345678901234", "811234567890123456"] {
+            let card = with_luhn(body);
+            assert_eq!(BankCard.confirm(&card), Some(1.0), "{card}");
+            assert_eq!(BankCard.confirm_free_text(&card), Some(1.0), "{card}");
+            // One digit off fails Luhn; 81 gets no 0.5 fallback as 62 does.
+            let last = card.as_bytes()[card.len() - 1] - b'0';
+            let bad = format!("{}{}", &card[..card.len() - 1], (last + 1) % 10);
+            assert_eq!(BankCard.confirm(&bad), None, "{bad}");
+        }
+    }
+
+    #[test]
     fn unionpay_prefix_without_luhn_is_half() {
         let good = with_luhn("622202123456789012");
         let last = good.as_bytes()[18] - b'0';
@@ -191,6 +208,7 @@ mod tests {
             "6222021234567",       // 13 digits
             "2024050112345678908", // Luhn-valid, starts with a year
             "1234567812345670",    // Luhn-valid, industry identifier 1
+            "8012345678901234566", // industry 8 outside UnionPay's 81
         ] {
             assert_eq!(BankCard.confirm(v), None, "{v}");
         }

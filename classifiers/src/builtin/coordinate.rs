@@ -17,6 +17,10 @@ macro_rules! doc_text {
   `纬度`, `gps_lat` …). Numeric columns count too: the scanner passes
   `Float64` values as text. Without such a name a single number counts for
   nothing.
+* An **integer** of 7 to 10 digits in such a column, read as degrees
+  scaled by 10⁶ or 10⁷: JT/T 808 terminals report latitude and longitude
+  as `DWORD` millionths of a degree, and servers store them so
+  (`31230416` is 31.230416°). Such a value is precise (weight 1.0).
 
 The point must fall inside the box lon 73.66–135.05, lat 3.86–53.55 that
 coordinate-transform libraries use for China (WGS-84, GCJ-02 and BD-09 all
@@ -37,10 +41,12 @@ surveying data.
 ## Examples
 
 * `121.473701,31.230416`, `31.2304 121.4737`, `POINT(121.4737 31.2304)`
-* In a `lat` column: `31.230416`; in a `lng` column: `121.473701`.
+* In a `lat` column: `31.230416`; in a `lng` column: `121.473701`;
+  in a `latitude` INT column: `31230416` (10⁶) or `312304160` (10⁷).
 * Rejected: `121.47,31.23` (coarse), `-0.1276,51.5072` (London), `31.2304`
   in a `price` column.
-* Evidence is masked to two decimals: `121.47**,31.23**`.
+* Evidence is masked to two decimals: `121.47**,31.23**`; scaled
+  integers keep all but their last five digits (`312*****`).
 
 ## Known false positives
 
@@ -70,6 +76,22 @@ fn number(s: &str) -> Option<(f64, usize)> {
     };
     let v: f64 = s.parse().ok()?;
     v.is_finite().then_some((v, decimals))
+}
+
+/// An integer in degrees scaled by 10⁶ or 10⁷ (JT/T 808 stores `DWORD`
+/// millionths) that falls in China's longitude or latitude range.
+fn scaled_degrees(value: &str) -> bool {
+    if !(7..=10).contains(&value.len()) || !value.bytes().all(|b| b.is_ascii_digit()) {
+        return false;
+    }
+    let Ok(n) = value.parse::<u64>() else {
+        return false;
+    };
+    let (x0, x1, y0, y1) = CHINA_BOX;
+    [1e6, 1e7].iter().any(|scale| {
+        let deg = n as f64 / scale;
+        (x0..=x1).contains(&deg) || (y0..=y1).contains(&deg)
+    })
 }
 
 fn precision_weight(decimals: usize) -> Option<f64> {
@@ -147,6 +169,7 @@ impl Classifier for Coordinate {
             r"-?[0-9]{1,3}\.[0-9]+(?:\s*[,;，]\s*|\s+)-?[0-9]{1,3}\.[0-9]+",
             r"|(?i:(?:SRID=[0-9]+;)?POINT\s*\(\s*-?[0-9]{1,3}\.[0-9]+\s+-?[0-9]{1,3}\.[0-9]+\s*\))",
             r"|-?[0-9]{1,3}\.[0-9]+",
+            r"|[0-9]{7,10}",
         ))
     }
 
@@ -157,6 +180,9 @@ impl Classifier for Coordinate {
     fn confirm_hinted(&self, value: &str) -> Option<f64> {
         if let Some(w) = Self::plain(value) {
             return Some(w);
+        }
+        if scaled_degrees(value) {
+            return Some(1.0);
         }
         let (v, d) = number(value)?;
         let (x0, x1, y0, y1) = CHINA_BOX;
@@ -181,6 +207,10 @@ impl Classifier for Coordinate {
     }
 
     fn mask(&self, value: &str) -> String {
+        if value.len() >= 7 && value.bytes().all(|b| b.is_ascii_digit()) {
+            // Scaled degrees: at most one decimal's worth stays.
+            return crate::builtin::mask_middle(value, value.len() - 5, 0);
+        }
         // Keep two decimals of every number (about 1 km): coarse location.
         let mut out = String::with_capacity(value.len());
         let mut decimals: Option<usize> = None;
@@ -241,6 +271,33 @@ mod tests {
     }
 
     #[test]
+    fn scaled_integers_need_a_hint() {
+        for v in [
+            "31230416",
+            "121473701",
+            "312304160",
+            "1214737010",
+            "3860000",
+        ] {
+            assert_eq!(Coordinate.confirm_hinted(v), Some(1.0), "{v}");
+            assert_eq!(Coordinate.confirm(v), None, "{v}");
+        }
+        // Out of range at both scales, or not an integer of that size.
+        for v in [
+            "1000000",
+            "99999999999",
+            "2000000000",
+            "600000000",
+            "31",
+            "-31230416",
+        ] {
+            assert_eq!(Coordinate.confirm_hinted(v), None, "{v}");
+        }
+        assert_eq!(Coordinate.mask("31230416"), "312*****");
+        assert_eq!(Coordinate.mask("1214737010"), "12147*****");
+    }
+
+    #[test]
     fn rejects() {
         for v in [
             "121.47,31.23",
@@ -265,6 +322,8 @@ mod tests {
             "POINT(121.4737 31.2304)",
             "SRID=4326;POINT (121.4737 31.2304)",
             "31.230416",
+            "31230416",
+            "1214737010",
         ] {
             assert!(re.is_match(v), "{v}");
         }

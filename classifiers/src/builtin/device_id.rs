@@ -174,7 +174,7 @@ impl Classifier for DeviceId {
             "imei|imei_no|meid|imsi|mac|mac_addr|mac_address|wifi_mac|bt_mac|bluetooth_mac",
             "|device_id|deviceid|device_no|dev_id|device_sn|device_serial|udid|idfa|idfv|oaid",
             "|android_id|tbox_id|tbox_imei|sbh|sbbh|sbbm|shebeihao",
-            "|设备号|设备标识|设备编号|设备id|串号|物理地址|mac地址",
+            "|设备号|设备标识|设备编号|设备_id|串号|物理地址|mac_地址",
         ))
     }
 

@@ -14,11 +14,13 @@ macro_rules! doc_text {
   `224.0.0.0` and above (multicast, reserved, broadcast such as
   `255.255.255.255` and netmasks such as `255.255.255.0`).
 * IPv6 in any standard text form (`2001:db8::1`, full eight groups,
-  embedded IPv4), except the unspecified address `::`, loopback `::1` and
-  multicast `ff00::/8`.
+  embedded IPv4), except the unspecified address `::` and multicast
+  `ff00::/8`.
 
-Private and loopback IPv4 addresses are accepted: inside an organisation
-they still point at one device. Addresses inside free text (log lines, JSON
+Private and loopback addresses are accepted, IPv4 and IPv6 alike
+(`127.0.0.1`, `::1`): inside an organisation they still point at one device,
+and a log that records `::1` for local logins records `127.0.0.1` in the
+same place on an IPv4 host. Addresses inside free text (log lines, JSON
 strings) are found as well.
 
 ## Why it matters
@@ -30,7 +32,8 @@ subscriber or device, and with a timestamp to a person. It is general PI.
 ## Examples
 
 * `203.0.113.7`, `192.168.1.20`, `2001:db8::8a2e:370:7334`
-* Rejected: `0.0.0.0`, `255.255.255.0`, `256.1.1.1`, `01.2.3.4`, `::1`,
+* `::1`, `0:0:0:0:0:0:0:1` (loopback, as `127.0.0.1` is)
+* Rejected: `0.0.0.0`, `255.255.255.0`, `256.1.1.1`, `01.2.3.4`, `::`,
   `12:30:45` (a time).
 * Evidence is masked as `203.0.***.*`.
 
@@ -53,8 +56,9 @@ fn v4_ok(a: Ipv4Addr) -> bool {
     first != 0 && first < 224
 }
 
+/// Loopback stays in, as it does for IPv4.
 fn v6_ok(a: Ipv6Addr) -> bool {
-    !a.is_unspecified() && !a.is_loopback() && !a.is_multicast()
+    !a.is_unspecified() && !a.is_multicast()
 }
 
 impl Classifier for IpAddress {
@@ -83,7 +87,7 @@ impl Classifier for IpAddress {
     fn column_hint(&self) -> Option<&str> {
         Some(concat!(
             "ip|ip_addr|ip_address|ipv4|ipv6|client_ip|remote_ip|remote_addr|src_ip|dst_ip",
-            "|source_ip|login_ip|last_login_ip|user_ip|host_ip|ip地址|登录ip",
+            "|source_ip|login_ip|last_login_ip|user_ip|host_ip|ip_地址|登录_ip",
         ))
     }
 
@@ -137,6 +141,8 @@ mod tests {
             "2001:0db8:0000:0000:0000:ff00:0042:8329",
             "fe80::1",
             "::ffff:192.0.2.128",
+            "::1",
+            "0:0:0:0:0:0:0:1",
         ] {
             assert_eq!(IpAddress.confirm(v), Some(1.0), "{v}");
         }
@@ -153,7 +159,7 @@ mod tests {
             "01.2.3.4",
             "1.2.3",
             "::",
-            "::1",
+            "0:0:0:0:0:0:0:0",
             "ff02::1",
             "12:30:45",
             "aa:bb:cc:dd:ee:ff",

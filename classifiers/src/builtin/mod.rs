@@ -16,9 +16,11 @@ mod health;
 mod ip_address;
 mod license_plate;
 mod mobile_phone;
+mod name_words;
 mod passport;
 mod person_name;
 mod resident_id;
+mod surnames;
 mod travel_permit;
 mod uscc;
 mod vin;
@@ -374,6 +376,16 @@ mod tests {
             ("passport_no", "pi.passport"),
             ("护照号码", "pi.passport"),
             ("hzhm", "pi.passport"),
+            ("hzbh", "pi.passport"),
+            ("huzhao", "pi.passport"),
+            ("gatxz", "pi.travel_permit"),
+            ("GATXZHM", "pi.travel_permit"),
+            ("twtxz", "pi.travel_permit"),
+            ("txz", "pi.travel_permit"),
+            ("eep_no", "pi.travel_permit"),
+            ("jszh", "pi.cn_resident_id"),
+            ("driverLicenseNo", "pi.cn_resident_id"),
+            ("驾驶证号", "pi.cn_resident_id"),
             ("txzhm", "pi.travel_permit"),
             ("台胞证号", "pi.travel_permit"),
             ("home_return_permit", "pi.travel_permit"),
@@ -386,6 +398,8 @@ mod tests {
             ("wifiMac", "pi.device_id"),
             ("device_id", "pi.device_id"),
             ("oaid", "pi.device_id"),
+            ("设备id", "pi.device_id"),
+            ("设备ID", "pi.device_id"),
             ("birthday", "pi.birth_date"),
             ("csrq", "pi.birth_date"),
             ("出生日期", "pi.birth_date"),
@@ -447,6 +461,9 @@ mod tests {
             "tj",
             "status",
             "order_date",
+            "jsz",
+            "txzt",
+            "license_status",
         ] {
             let bad = hinted(col);
             assert!(bad.is_empty(), "{col}: unexpected {bad:?}");

@@ -20,8 +20,12 @@ Number formats of passports held by PRC, Hong Kong and Macau residents:
 Letters may be lower case. These shapes carry no check digit and look like
 many product or ticket codes, so only the current `E`+letter form counts
 fully on its own (weight 1.0); the other forms weigh 0.5 unless the column
-name says passport (护照, hzhm, passport_no …). A column needs 90 % of its
-values to confirm without such a name, 30 % with it.
+name says passport (护照, hzhm, huzhao, passport_no …). A column needs 90 %
+of its values to confirm without such a name, 30 % with it.
+
+A column of the weaker forms without such a name is still found on column
+evidence (confidence 0.8): at least 8 values, all of one form, 90 %
+distinct, not running in sequence, and nothing else found in the column.
 
 ## Why it matters
 
@@ -42,7 +46,9 @@ Passport numbers are common in travel, hotel and cross-border tables.
 
 * Product, ticket and invoice codes of the same shapes, especially
   `E`/`G`/`K` + 8 digits. Without a passport column name they need a
-  near-complete column of the current `E`+letter form.
+  near-complete column of the current `E`+letter form, or a column of
+  distinct, non-sequential codes of one form; random-looking codes of one
+  form in an unnamed column are reported.
 * Foreign passports use other formats and are not detected.
 "#
     };
@@ -70,6 +76,29 @@ fn shape_weight(value: &str) -> Option<f64> {
     }
 }
 
+/// The form of a confirmed value (`E`+letter+7, `E`+8, `G`+8, `K`+8,
+/// `PE`/`SE`/`DE`+7, `MA`+7, `P.`/`S.`+7) and its serial: the digits, with
+/// the letter of the current form in front.
+fn shape(value: &str) -> Option<(u8, u64)> {
+    shape_weight(value)?;
+    let v = value.to_ascii_uppercase();
+    let v = v.as_bytes();
+    let num = |from: usize| {
+        v[from..]
+            .iter()
+            .fold(0u64, |a, &d| a * 10 + u64::from(d - b'0'))
+    };
+    Some(match (v[0], v[1]) {
+        (b'E', l) if l.is_ascii_uppercase() => (1, u64::from(l - b'A') * 10_000_000 + num(2)),
+        (b'E', _) => (2, num(1)),
+        (b'G', _) => (3, num(1)),
+        (b'K', _) => (4, num(1)),
+        (_, b'E') => (5, num(2)),
+        (b'M', _) => (6, num(2)),
+        _ => (7, num(2)),
+    })
+}
+
 impl Classifier for Passport {
     fn info(&self) -> CategoryInfo {
         CategoryInfo::new(ids::PASSPORT, "护照号码", "Passport number")
@@ -91,13 +120,17 @@ impl Classifier for Passport {
 
     fn column_hint(&self) -> Option<&str> {
         Some(concat!(
-            "hzh|hzhm|huzhao|passport(?:_no|_num|_number|_id)?|pass_no|travel_document_no",
-            "|护照|护照号|护照号码",
+            "hzh|hzhm|hzbh|hzhao|huzhao|huzhaohao|huzhaohaoma|passport(?:_no|_num|_number|_id)?",
+            "|pass_no|passportno|travel_document_no|护照|护照号|护照号码|护照编号",
         ))
     }
 
     fn min_ratio(&self) -> (f64, f64) {
         (0.9, 0.3)
+    }
+
+    fn uniform_shape(&self, value: &str) -> Option<(u8, u64)> {
+        shape(value)
     }
 
     /// Upper-case, spaces and hyphens removed; 6 to 20 letters, digits,
@@ -170,6 +203,17 @@ mod tests {
         ] {
             assert!(re.is_match(v), "{v}");
         }
+    }
+
+    #[test]
+    fn shapes() {
+        assert_eq!(shape("E12345678"), Some((2, 12_345_678)));
+        assert_eq!(shape("g00000001"), Some((3, 1)));
+        assert_eq!(shape("EB0000001"), Some((1, 10_000_001)));
+        assert_eq!(shape("PE1234567").map(|s| s.0), Some(5));
+        assert_eq!(shape("MA1234567").map(|s| s.0), Some(6));
+        assert_eq!(shape("S.1234567").map(|s| s.0), Some(7));
+        assert_eq!(shape("X12345678"), None);
     }
 
     #[test]

@@ -27,6 +27,9 @@ macro_rules! doc_text {
 * Inside free text (remarks, JSON strings) the 18-character forms are found
   too, when they stand apart from other letters and digits.
 
+A driving-licence number (驾驶证号, `jszh`) is the holder's citizen number,
+so such column names count as hints too.
+
 ## Why it matters
 
 An identity number names exactly one person and is the key most often used
@@ -176,7 +179,9 @@ impl Classifier for ResidentId {
             "sfz|sfzh|sfzhm|sfzjhm|zjhm|gmsfhm|shenfenzheng",
             "|id_?card(?:_no|_num|_number)?|id_?no|id_number|identity(?:_no|_card|_number)?",
             "|cert_?no|cert_num|cert_number|citizen_id|resident_id",
-            "|身份证|证件号|身份号码",
+            "|jszh|jszhm|jiashizheng(?:hao)?|driver_?licen[cs]e(?:_no|_num|_number)?",
+            "|driving_licen[cs]e(?:_no|_num|_number)?",
+            "|身份证|证件号|身份号码|驾驶证号|驾驶证号码|驾照号",
         ))
     }
 

@@ -53,6 +53,8 @@ pub(super) struct FreeTextStat {
 pub(super) struct Shape {
     pub(super) chars: usize,
     pub(super) texty: bool,
+    /// Has a non-ASCII letter (Han): worth a search for names and addresses.
+    pub(super) han: bool,
     /// Worth a free-text search at all.
     pub(super) searchable: bool,
 }
@@ -107,6 +109,7 @@ pub(super) fn shape(value: &str) -> Shape {
     Shape {
         chars,
         texty,
+        han,
         searchable: texty && (alnum >= 5 || at),
     }
 }

@@ -7,6 +7,8 @@ use regex_automata::PatternSet;
 
 use super::exclusive::Bucket;
 use super::free_text::{shape, FreeTextStat, FREE_TEXT_MIN_CHARS};
+use super::profile::ValueProfile;
+use super::uniform::Uniform;
 use super::{round2, ClassifierSet, MAX_EVIDENCE};
 use crate::{CategoryId, ColumnType, TypeFamily};
 
@@ -16,6 +18,20 @@ const HINT_ONLY_CONFIDENCE: f64 = 0.3;
 const NAME_ONLY_MAX_CONFIDENCE: f64 = 0.6;
 /// Confidence bonus when both values and the column name agree.
 const HINT_BONUS: f64 = 0.05;
+/// Confidence of a verdict resting on the column's uniform shape.
+const UNIFORM_CONFIDENCE: f64 = 0.8;
+
+/// The most a value verdict from `n` values may claim: one or two values
+/// that happen to fit (a name-like word in a five-row table) are not
+/// certainty. `1 - 0.25 / n` below ten values (0.75 for one, 0.88 for two,
+/// 0.95 for five), no cap from ten on.
+fn small_sample_cap(n: u64) -> f64 {
+    if n >= 10 {
+        1.0
+    } else {
+        1.0 - 0.25 / n.max(1) as f64
+    }
+}
 
 /// Whether values of a column of this type can carry free text.
 pub(super) fn may_be_text(family: TypeFamily) -> bool {
@@ -61,7 +77,14 @@ pub struct ColumnScan<'s> {
     pub(super) buckets: Vec<Bucket>,
     /// Per classifier, the last row it confirmed as a whole value.
     pub(super) whole_mark: Vec<u64>,
+    /// Per classifier, prose values it confirmed as a whole (a note that is
+    /// all address): rows of a text column that contain the category.
+    pub(super) texty_whole: Vec<u64>,
     pub(super) ft: Vec<FreeTextStat>,
+    /// Per classifier, the shapes of the values it confirmed.
+    pub(super) uniform: Vec<Uniform>,
+    /// Ranges and distinctness of the values, for the table rules.
+    pub(super) profile: ValueProfile,
 }
 
 impl fmt::Debug for ColumnScan<'_> {
@@ -94,6 +117,7 @@ impl ColumnScan<'_> {
         };
         let row = self.sampled;
         self.sampled += 1;
+        self.profile.add(value);
         let set = self.set;
         let sh = shape(value);
         self.total_chars += sh.chars as u64;
@@ -103,16 +127,21 @@ impl ColumnScan<'_> {
 
         let mut hits = std::mem::replace(&mut self.hits, PatternSet::new(0));
         if set.prefilter.matches(value, &mut hits) {
-            self.confirm_whole(value, row, &hits);
+            self.confirm_whole(value, row, &hits, sh.texty);
         }
         self.hits = hits;
-        if sh.searchable && may_be_text(self.data_type.family()) {
-            self.search_free_text(value, row);
+        if sh.texty && may_be_text(self.data_type.family()) {
+            if sh.searchable {
+                self.search_free_text(value, row);
+            }
+            if sh.han {
+                self.search_prose(value, row);
+            }
         }
     }
 
     /// Whole-value confirmation of a value that passed the prefilter.
-    fn confirm_whole(&mut self, value: &str, row: u64, hits: &PatternSet) {
+    fn confirm_whole(&mut self, value: &str, row: u64, hits: &PatternSet, texty: bool) {
         let set = self.set;
         // Exclusive-group members that confirmed: (index, weight). A fixed
         // array: no allocation per value.
@@ -131,6 +160,8 @@ impl ColumnScan<'_> {
             };
             let weight = weight.min(1.0);
             self.whole_mark[i] = row;
+            self.texty_whole[i] += u64::from(texty);
+            self.uniform[i].add(classifier.uniform_shape(value));
             if set.exclusive[i].is_some() {
                 if n_group < group.len() {
                     group[n_group] = (i, weight);
@@ -155,6 +186,13 @@ impl ColumnScan<'_> {
         self.sampled
     }
 
+    /// A summary of the values pushed so far (ranges, decimals, distinct
+    /// count; no values), for [`classify_table_profiled`](crate::classify_table_profiled).
+    /// Take it before [`finish`](Self::finish).
+    pub fn profile(&self) -> ValueProfile {
+        self.profile.clone()
+    }
+
     /// Produces the column's findings, sorted by confidence (descending),
     /// then by category id.
     pub fn finish(mut self) -> Vec<ColumnFinding> {
@@ -167,7 +205,10 @@ impl ColumnScan<'_> {
         let mut out = Vec::new();
         let stats = std::mem::take(&mut self.stats);
         let ft = std::mem::take(&mut self.ft);
-        for (i, (stat, ft)) in stats.into_iter().zip(ft).enumerate() {
+        // Findings that rest on a uniform shape alone, kept only if nothing
+        // else explains the column.
+        let mut by_shape = Vec::new();
+        for (i, (mut stat, ft)) in stats.into_iter().zip(ft).enumerate() {
             let classifier = &self.set.classifiers[i];
             let hinted = self.hinted[i];
 
@@ -212,9 +253,10 @@ impl ColumnScan<'_> {
                 let min = if hinted { with_hint } else { plain };
                 (stat.matched > 0 && ratio >= min).then(|| {
                     let bonus = if hinted { HINT_BONUS } else { 0.0 };
+                    let confidence = (0.5 + 0.5 * ratio + bonus).min(small_sample_cap(sampled));
                     ColumnFinding {
                         category: self.set.ids[i].clone(),
-                        confidence: round2((0.5 + 0.5 * ratio + bonus).clamp(0.0, 1.0)),
+                        confidence: round2(confidence.clamp(0.0, 1.0)),
                         matched: stat.matched,
                         sampled,
                         by: if hinted {
@@ -222,7 +264,7 @@ impl ColumnScan<'_> {
                         } else {
                             vec!["value"]
                         },
-                        evidence: stat.evidence,
+                        evidence: std::mem::take(&mut stat.evidence),
                     }
                 })
             };
@@ -240,23 +282,48 @@ impl ColumnScan<'_> {
                     }
                     out.push(f);
                 }
-                None if text_like && (ft.rows >= 2 || ft.rows * 10 >= sampled.max(1)) => {
-                    let ratio = ft.rows as f64 / sampled as f64;
+                None if self.uniform[i].holds(stat.matched, sampled) => {
+                    by_shape.push(ColumnFinding {
+                        category: self.set.ids[i].clone(),
+                        confidence: UNIFORM_CONFIDENCE,
+                        matched: stat.matched,
+                        sampled,
+                        by: vec!["value", "uniform_shape"],
+                        evidence: stat.evidence,
+                    });
+                }
+                None if text_like && {
+                    // Prose rows that confirmed as a whole contain it too.
+                    let rows = ft.rows + self.texty_whole[i];
+                    rows >= 2 || rows * 10 >= sampled.max(1)
+                } =>
+                {
+                    let rows = ft.rows + self.texty_whole[i];
+                    let ratio = rows as f64 / sampled as f64;
                     let mut by = vec!["free_text"];
                     if hinted {
                         by.push("column_name");
                     }
+                    let mut evidence = ft.evidence;
+                    for e in stat.evidence {
+                        if evidence.len() < MAX_EVIDENCE && !evidence.contains(&e) {
+                            evidence.push(e);
+                        }
+                    }
                     out.push(ColumnFinding {
                         category: self.set.ids[i].clone(),
                         confidence: round2((0.6 + 0.3 * ratio).clamp(0.0, 0.9)),
-                        matched: ft.rows,
+                        matched: rows,
                         sampled,
                         by,
-                        evidence: ft.evidence,
+                        evidence,
                     });
                 }
                 None => {}
             }
+        }
+        if out.is_empty() && by_shape.len() == 1 {
+            out = by_shape;
         }
         out.sort_by(|a, b| {
             b.confidence
@@ -280,9 +347,11 @@ pub struct ColumnFinding {
     /// Non-null values examined.
     pub sampled: u64,
     /// What the verdict rests on: a subset of `["value", "column_name",
-    /// "data_type", "free_text"]`. `free_text` means identifiers were found
-    /// inside longer text; `matched / sampled` is then the share of rows
-    /// that contain one.
+    /// "data_type", "free_text", "uniform_shape"]`. `free_text` means
+    /// identifiers were found inside longer text; `matched / sampled` is then
+    /// the share of rows that contain one. `uniform_shape` means weak values
+    /// were accepted because the whole column shares one identifier format
+    /// (see the crate docs, *Column evidence*).
     pub by: Vec<&'static str>,
     /// At most three distinct *masked* examples; never raw values.
     pub evidence: Vec<String>,

@@ -10,7 +10,9 @@ use regex_automata::nfa::thompson::WhichCaptures;
 use regex_automata::{Input, MatchKind, PatternSet};
 
 use super::free_text::{FreeTextStat, TOKEN_PATTERN};
+use super::prose::Prose;
 use super::scan::{ColumnScan, Stat};
+use super::uniform::Uniform;
 use crate::builtin;
 use crate::normalize::normalize_column_name;
 use crate::{CategoryId, Classifier, ColumnType};
@@ -219,8 +221,10 @@ impl ClassifierSetBuilder {
             }
         };
 
+        let prose = Prose::new(&ids);
         Ok(ClassifierSet {
             classifiers,
+            prose,
             ids,
             prefilter,
             pattern_owner,
@@ -250,6 +254,8 @@ pub struct ClassifierSet {
     pub(super) exclusive: Vec<Option<u32>>,
     /// Free-text candidate tokens ([`TOKEN_PATTERN`]).
     pub(super) token: Regex,
+    /// Cue words of names and addresses in prose.
+    pub(super) prose: Option<Prose>,
 }
 
 impl fmt::Debug for ClassifierSet {
@@ -324,7 +330,10 @@ impl ClassifierSet {
             stats: (0..n).map(|_| Stat::default()).collect(),
             buckets: Vec::new(),
             whole_mark: vec![u64::MAX; n],
+            texty_whole: vec![0; n],
             ft: (0..n).map(|_| FreeTextStat::default()).collect(),
+            uniform: (0..n).map(|_| Uniform::default()).collect(),
+            profile: Default::default(),
         }
     }
 }

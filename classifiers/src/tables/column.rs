@@ -2,7 +2,7 @@
 //! that play a part in a rule ([`Hit`]) and the finding built from them.
 
 use super::{TableCategoryInfo, TableColumn, TableFinding};
-use crate::{normalize_column_name, CategoryId, TypeFamily};
+use crate::{normalize_column_name, CategoryId, TypeFamily, ValueProfile};
 
 /// A table's columns, analysed once and shared by every rule.
 pub(crate) struct TableView<'a> {
@@ -10,9 +10,15 @@ pub(crate) struct TableView<'a> {
 }
 
 impl<'a> TableView<'a> {
-    pub(super) fn new(columns: &[TableColumn<'a>]) -> Self {
+    /// `profiles[i]` describes `columns[i]`'s values; missing entries
+    /// mean none.
+    pub(super) fn new(columns: &[TableColumn<'a>], profiles: &[Option<&'a ValueProfile>]) -> Self {
         TableView {
-            columns: columns.iter().map(Column::new).collect(),
+            columns: columns
+                .iter()
+                .enumerate()
+                .map(|(i, c)| Column::new(c, profiles.get(i).copied().flatten()))
+                .collect(),
         }
     }
 
@@ -29,11 +35,15 @@ pub(super) struct Column<'a> {
     pub(super) norm: String,
     pub(super) tokens: Vec<String>,
     pub(super) ty: TypeFamily,
+    /// The declared type, lower-case (`vector(1536)`, `array(float32)`).
+    pub(super) declared: String,
     pub(super) categories: &'a [CategoryId],
+    /// The column's values summarised, when the caller passed them.
+    pub(super) profile: Option<&'a ValueProfile>,
 }
 
 impl<'a> Column<'a> {
-    fn new(c: &TableColumn<'a>) -> Self {
+    fn new(c: &TableColumn<'a>, profile: Option<&'a ValueProfile>) -> Self {
         let norm = normalize_column_name(c.name);
         let tokens = norm.split('_').map(str::to_owned).collect();
         Column {
@@ -41,7 +51,9 @@ impl<'a> Column<'a> {
             norm,
             tokens,
             ty: c.data_type.family(),
+            declared: c.data_type.declared().to_ascii_lowercase(),
             categories: c.categories,
+            profile,
         }
     }
 
@@ -155,16 +167,37 @@ const TIME_NAMES: &[&str] = &[
     "日期",
 ];
 
-/// A date/time column, by type or by name.
+/// Name tokens of a number that counts time since the Unix epoch
+/// (`gps_ms`, `epoch_sec`, `unix_time`).
+const EPOCH_TOKENS: &[&str] = &["ms", "millis", "msec", "epoch", "unix", "unixtime"];
+
+/// A date/time column, by type or by name; a numeric column counts when
+/// its name says epoch seconds or milliseconds.
 pub(super) fn time_hit(c: &Column<'_>) -> Option<Hit> {
     if c.ty == TypeFamily::Time {
         return Some(Hit::new(c, "date/time type", 1.0));
+    }
+    if c.ty == TypeFamily::Numeric {
+        if let Some(t) = EPOCH_TOKENS
+            .iter()
+            .find(|t| c.tokens.iter().any(|k| k == *t))
+        {
+            return Some(Hit::new(c, format!("epoch time name `{t}`"), 0.85));
+        }
     }
     if let Some(t) = c.find(TIME_NAMES) {
         return Some(Hit::new(c, format!("time name `{t}`"), 0.85));
     }
     // `created_at`, `located_at`.
-    (c.tokens.len() > 1 && c.last_token() == "at").then(|| Hit::new(c, "time name `*_at`", 0.85))
+    if c.tokens.len() > 1 && c.last_token() == "at" {
+        return Some(Hit::new(c, "time name `*_at`", 0.85));
+    }
+    let unit = c.profile?.epoch()?;
+    Some(Hit::new(
+        c,
+        format!("epoch {unit:?} values").to_lowercase(),
+        0.9,
+    ))
 }
 
 #[cfg(test)]

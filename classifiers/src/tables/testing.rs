@@ -1,7 +1,9 @@
 //! Test fixtures for the table rules: a table written as `(name, type, categories)` rows.
 
-use super::{classify_table, TableColumn, TableFinding};
-use crate::{CategoryId, ColumnType};
+use std::sync::LazyLock;
+
+use super::{classify_table_profiled, TableColumn, TableFinding};
+use crate::{CategoryId, ClassifierSet, ColumnType, ValueProfile};
 
 /// `(name, type, categories)` rows, kept alive for the borrow.
 pub(crate) struct Table(Vec<(String, ColumnType, Vec<CategoryId>)>);
@@ -22,6 +24,12 @@ impl Table {
     }
 
     pub(crate) fn classify(&self) -> Vec<TableFinding> {
+        self.classify_with(&[])
+    }
+
+    /// With value profiles, one per column (`None`: no values).
+    pub(crate) fn classify_with(&self, profiles: &[Option<ValueProfile>]) -> Vec<TableFinding> {
+        let profiles: Vec<Option<&ValueProfile>> = profiles.iter().map(Option::as_ref).collect();
         let cols: Vec<TableColumn<'_>> = self
             .0
             .iter()
@@ -31,8 +39,18 @@ impl Table {
                 categories: c,
             })
             .collect();
-        classify_table(&cols)
+        classify_table_profiled(&cols, &profiles)
     }
+}
+
+/// The profile a column scan makes of `values`.
+pub(crate) fn profile<S: AsRef<str>>(values: impl IntoIterator<Item = S>) -> ValueProfile {
+    static SET: LazyLock<ClassifierSet> = LazyLock::new(ClassifierSet::builtin);
+    let mut scan = SET.column("c");
+    for v in values {
+        scan.push(Some(v.as_ref()));
+    }
+    scan.profile()
 }
 
 pub(crate) fn found(f: &[TableFinding]) -> Vec<CategoryId> {

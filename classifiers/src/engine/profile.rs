@@ -1,0 +1,262 @@
+//! A summary of one column's values for the table rules, which otherwise
+//! see only names and types: whether a neutral-named column holds
+//! longitudes, latitudes or epoch times, and how often its values repeat.
+//! A `vin, t1, a, b` table is a track only if `a` and `b` are coordinates
+//! and `t1` a time, and only the values say so.
+
+use crate::validate::CHINA_BOX;
+
+/// Distinct values remembered per column; beyond this, "many".
+const MAX_DISTINCT: usize = 4096;
+/// Values a profile needs before it says anything.
+const MIN_VALUES: u64 = 5;
+/// Fraction digits a coordinate needs (about 10 m).
+const MIN_COORDINATE_DECIMALS: u32 = 4;
+/// Epoch seconds of 2000-01-01 and 2100-01-01: the plausible span of
+/// recorded event times.
+const EPOCH_SPAN: (f64, f64) = (946_684_800.0, 4_102_444_800.0);
+
+/// Which coordinate a column's values are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Axis {
+    /// Every value in China's longitude range (73.66–135.05).
+    Longitude,
+    /// Every value in China's latitude range (3.86–53.55).
+    Latitude,
+}
+
+/// The unit of an integer epoch-time column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EpochUnit {
+    /// Seconds since 1970-01-01 (10 digits for this century).
+    Seconds,
+    /// Milliseconds since 1970-01-01 (13 digits).
+    Milliseconds,
+}
+
+/// What one column's non-null values look like, gathered by a
+/// [`ColumnScan`](crate::ColumnScan) and read with
+/// [`ColumnScan::profile`](crate::ColumnScan::profile). It keeps no values,
+/// only hashes to count distinct ones.
+#[derive(Debug, Clone, Default)]
+pub struct ValueProfile {
+    sampled: u64,
+    numbers: u64,
+    integers: u64,
+    min: f64,
+    max: f64,
+    min_decimals: u32,
+    /// No number-based answer is possible any more (a value was no
+    /// number, or the numbers fit neither an axis nor an epoch): parsing
+    /// stops, as it is the costly part.
+    settled: bool,
+    /// Hashes of the first values, counted when asked: appending is far
+    /// cheaper per value than a set insert, and few columns are asked.
+    hashes: Vec<u64>,
+}
+
+/// A fast, non-cryptographic hash of a value (distinct counting only).
+fn hash(bytes: &[u8]) -> u64 {
+    const K: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut h = bytes.len() as u64;
+    let mut chunks = bytes.chunks_exact(8);
+    for c in &mut chunks {
+        let w = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+        h = (h.rotate_left(5) ^ w).wrapping_mul(K);
+    }
+    for &b in chunks.remainder() {
+        h = (h.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
+    }
+    h ^ (h >> 29)
+}
+
+impl ValueProfile {
+    /// Adds one trimmed, non-empty value.
+    pub(super) fn add(&mut self, value: &str) {
+        self.sampled += 1;
+        if self.hashes.len() < MAX_DISTINCT {
+            self.hashes.push(hash(value.as_bytes()));
+        }
+        if self.settled {
+            return;
+        }
+        let Some((v, decimals)) = number(value) else {
+            self.settled = true;
+            return;
+        };
+        if self.numbers == 0 {
+            (self.min, self.max, self.min_decimals) = (v, v, decimals);
+        } else {
+            self.min = self.min.min(v);
+            self.max = self.max.max(v);
+            self.min_decimals = self.min_decimals.min(decimals);
+        }
+        self.numbers += 1;
+        if decimals == 0 {
+            self.integers += 1;
+        }
+        self.settled = !self.may_be_axis() && !self.may_be_epoch();
+    }
+
+    fn may_be_axis(&self) -> bool {
+        let (x0, x1, y0, y1) = CHINA_BOX;
+        let within = |lo: f64, hi: f64| lo <= self.min && self.max <= hi;
+        self.min_decimals >= MIN_COORDINATE_DECIMALS && (within(x0, x1) || within(y0, y1))
+    }
+
+    fn may_be_epoch(&self) -> bool {
+        let (lo, hi) = EPOCH_SPAN;
+        let within = |lo: f64, hi: f64| lo <= self.min && self.max <= hi;
+        self.integers == self.numbers && (within(lo, hi) || within(lo * 1000.0, hi * 1000.0))
+    }
+
+    /// Non-null values seen.
+    pub fn sampled(&self) -> u64 {
+        self.sampled
+    }
+
+    /// Distinct values among the first 4096 seen.
+    pub fn distinct(&self) -> u64 {
+        let mut h = self.hashes.clone();
+        h.sort_unstable();
+        h.dedup();
+        h.len() as u64
+    }
+
+    /// Whether every one of at least 20 values differs (a key: one row per
+    /// thing).
+    pub fn all_distinct(&self) -> bool {
+        self.sampled >= 20 && self.distinct() == self.sampled.min(MAX_DISTINCT as u64)
+    }
+
+    /// Whether the values repeat a few settings (at most one in five
+    /// distinct, over at least 20 values): fixed positions, not movement.
+    pub fn mostly_repeated(&self) -> bool {
+        self.sampled >= 20 && self.distinct() * 5 <= self.hashes.len() as u64
+    }
+
+    fn all_numbers(&self) -> bool {
+        self.sampled >= MIN_VALUES && self.numbers == self.sampled
+    }
+
+    /// The coordinate axis every value lies on, with at least four decimals
+    /// and at least half of the values distinct; `None` otherwise.
+    pub fn axis(&self) -> Option<Axis> {
+        if !self.all_numbers()
+            || !self.may_be_axis()
+            || self.distinct() * 2 < self.hashes.len() as u64
+        {
+            return None;
+        }
+        let (x0, x1, _, _) = CHINA_BOX;
+        if x0 <= self.min && self.max <= x1 {
+            Some(Axis::Longitude)
+        } else {
+            Some(Axis::Latitude)
+        }
+    }
+
+    /// The epoch unit of a column of integers that all fall between 2000
+    /// and 2100 in it; `None` otherwise.
+    pub fn epoch(&self) -> Option<EpochUnit> {
+        if !self.all_numbers() || !self.may_be_epoch() {
+            return None;
+        }
+        if self.max <= EPOCH_SPAN.1 {
+            Some(EpochUnit::Seconds)
+        } else {
+            Some(EpochUnit::Milliseconds)
+        }
+    }
+}
+
+/// A plain decimal number (`-12`, `121.473701`) and its fraction digits.
+fn number(s: &str) -> Option<(f64, u32)> {
+    let b = s.as_bytes();
+    let first = *b.first()?;
+    if s.len() > 24 || !(first.is_ascii_digit() || first == b'-') {
+        return None;
+    }
+    let body = s.strip_prefix('-').unwrap_or(s);
+    let (int, frac) = body.split_once('.').unwrap_or((body, ""));
+    let digits = |p: &str| p.bytes().all(|c| c.is_ascii_digit());
+    if int.is_empty() || !digits(int) || !digits(frac) || (body.contains('.') && frac.is_empty()) {
+        return None;
+    }
+    let v: f64 = s.parse().ok()?;
+    Some((v, frac.len() as u32))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn profile<S: AsRef<str>>(values: impl IntoIterator<Item = S>) -> ValueProfile {
+        let mut p = ValueProfile::default();
+        for v in values {
+            p.add(v.as_ref());
+        }
+        p
+    }
+
+    #[test]
+    fn axes() {
+        let lon = profile((0..30).map(|i| format!("121.{:06}", 473_701 + i * 37)));
+        assert_eq!(lon.axis(), Some(Axis::Longitude));
+        let lat = profile((0..30).map(|i| format!("31.{:05}", 23_041 + i * 11)));
+        assert_eq!(lat.axis(), Some(Axis::Latitude));
+        // Prices: two decimals. Mixed ranges. A fixed station: repeated.
+        assert_eq!(profile((0..30).map(|i| format!("109.{i:02}"))).axis(), None);
+        let mixed = profile(["121.4737", "31.2304", "121.4738", "31.2305", "121.4739"]);
+        assert_eq!(mixed.axis(), None);
+        let fixed = profile((0..30).map(|i| format!("116.{}", 397_128 + i % 3)));
+        assert_eq!(fixed.axis(), None);
+        assert!(fixed.mostly_repeated());
+        assert_eq!(
+            profile(["121.4737", "x", "121.4738", "121.4739", "121.4740"]).axis(),
+            None
+        );
+    }
+
+    #[test]
+    fn epochs_and_keys() {
+        let s = profile((0..30).map(|i| (1_700_000_000u64 + i * 30).to_string()));
+        assert_eq!(s.epoch(), Some(EpochUnit::Seconds));
+        assert!(s.all_distinct());
+        let ms = profile((0..30).map(|i| (1_700_000_000_000u64 + i * 1000).to_string()));
+        assert_eq!(ms.epoch(), Some(EpochUnit::Milliseconds));
+        // Order amounts, phone numbers and decimals are no times.
+        assert_eq!(
+            profile((0..30).map(|i| (100 + i).to_string())).epoch(),
+            None
+        );
+        assert_eq!(
+            profile((0..30).map(|i| format!("1380013{i:04}"))).epoch(),
+            None
+        );
+        assert_eq!(profile(["1700000000.5"; 6]).epoch(), None);
+        assert!(!profile(["a"; 30]).all_distinct());
+    }
+
+    #[test]
+    fn parsing_stops_once_settled() {
+        let mut p = profile(["abc"]);
+        assert!(p.settled);
+        p.add("121.4737");
+        assert_eq!(p.numbers, 0);
+        // Integers far from any epoch span.
+        let ids = profile(["110105194912310021", "5"]);
+        assert!(ids.settled);
+        assert_ne!(hash(b"121.473701"), hash(b"121.473702"));
+        assert_ne!(hash(b""), hash(b"\0"));
+    }
+
+    #[test]
+    fn numbers() {
+        assert_eq!(number("-12"), Some((-12.0, 0)));
+        assert_eq!(number("121.473701"), Some((121.473701, 6)));
+        for bad in ["", "1.", ".5", "1e5", "12a", "+1", "1.2.3"] {
+            assert_eq!(number(bad), None, "{bad}");
+        }
+    }
+}

@@ -1,0 +1,421 @@
+//! Names and addresses inside Chinese prose (`客户王建国来电，要求修改收货地址为…`).
+//!
+//! Identifiers with a fixed shape are cut out of text as tokens
+//! (`free_text`). Names and addresses have no shape that stands out from
+//! the words around them, so they are found after the words that introduce
+//! them in notes and messages: a role (客户, 车主, 收货人, 姓名：) before a
+//! name, and an address word (地址为, 送到, 家住) before an address. A
+//! candidate counts only when the name or address classifier confirms it
+//! and, for a name, the text after it goes on as a sentence does
+//! (punctuation, or a verb such as 来电, 反映, 要求). Found names and
+//! addresses are counted like other free-text hits.
+
+use aho_corasick::{AhoCorasick, MatchKind};
+
+use super::scan::ColumnScan;
+use super::MAX_EVIDENCE;
+use crate::{ids, CategoryId};
+
+/// Words that introduce a person's name.
+const NAME_CUES: &[&str] = &[
+    "客户",
+    "顾客",
+    "用户",
+    "会员",
+    "乘客",
+    "司机",
+    "车主",
+    "患者",
+    "病人",
+    "收件人",
+    "收货人",
+    "寄件人",
+    "联系人",
+    "业主",
+    "租客",
+    "学员",
+    "员工",
+    "经办人",
+    "投诉人",
+    "来电人",
+    "持卡人",
+    "申请人",
+    "姓名",
+    "我是",
+    "我叫",
+    "名叫",
+    "本人",
+    // JSON keys inside text (a message body, a request log).
+    "\"name",
+    "\"realName",
+    "\"real_name",
+    "\"fullName",
+    "\"full_name",
+    "\"contactName",
+    "\"contact_name",
+    "\"consignee",
+    "\"receiverName",
+    "\"receiver_name",
+    "\"xm",
+];
+/// What may stand between the cue and the name.
+const NAME_GLUE: &[&str] = &["：", ":", " ", "是", "为", "\":\"", "\": \""];
+/// Words that may follow a name in a sentence.
+const NAME_FOLLOWERS: &[&str] = &[
+    "来电",
+    "致电",
+    "来访",
+    "反映",
+    "反馈",
+    "投诉",
+    "咨询",
+    "要求",
+    "表示",
+    "称",
+    "说",
+    "先生",
+    "女士",
+    "的",
+    "于",
+    "在",
+    "已",
+    "今天",
+    "今日",
+    "昨天",
+    "到店",
+    "来店",
+    "电话",
+    "手机",
+    "联系",
+    "身份证",
+    "住",
+    "地址",
+    "预约",
+    "办理",
+    "申请",
+    "同意",
+    "签字",
+    "确认",
+    "需要",
+    "希望",
+    "想",
+    "报修",
+    "退",
+    "下单",
+    "购买",
+    "预订",
+    "和",
+    "与",
+    "及",
+    "等",
+    "家",
+    "本人",
+    "（",
+    "(",
+];
+/// Forms of address after a surname (王先生, 李总): not a full name.
+const HONORIFICS: &[&str] = &[
+    "先生", "女士", "小姐", "老师", "师傅", "经理", "总", "姐", "哥", "阿姨", "同学", "医生",
+    "护士", "律师", "主任", "老板",
+];
+/// Words that introduce an address.
+const ADDRESS_CUES: &[&str] = &[
+    "地址为",
+    "地址是",
+    "地址：",
+    "地址:",
+    "地址改为",
+    "地址修改为",
+    "住址",
+    "住在",
+    "家住",
+    "送到",
+    "送至",
+    "寄到",
+    "寄至",
+    "寄往",
+    "配送至",
+    "位于",
+    "居住于",
+    "\"address",
+    "\"addr",
+    "\"detailAddress",
+    "\"detail_address",
+    "\"fullAddress",
+    "\"full_address",
+    "\"receiverAddress",
+    "\"receiver_address",
+];
+/// Characters that end a name or an address in running text.
+fn is_stop(c: char) -> bool {
+    matches!(
+        c,
+        '，' | '。'
+            | '；'
+            | '！'
+            | '？'
+            | '、'
+            | ','
+            | '.'
+            | ';'
+            | '!'
+            | '?'
+            | '"'
+            | '\''
+            | '“'
+            | '”'
+            | '\n'
+            | '\r'
+            | '\t'
+            | ' '
+            | '}'
+            | ']'
+            | '）'
+            | ')'
+    )
+}
+
+/// The longest address candidate, in characters.
+const MAX_ADDRESS_CHARS: usize = 60;
+
+/// A kind of prose finding.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Kind {
+    Name,
+    Address,
+}
+
+/// The cue automaton and where the name and address classifiers sit in
+/// the set.
+pub(super) struct Prose {
+    cues: AhoCorasick,
+    /// Per cue pattern, its kind (names first, then addresses).
+    kinds: Vec<Kind>,
+    pub(super) name: Option<usize>,
+    pub(super) address: Option<usize>,
+}
+
+impl Prose {
+    /// `None` when the set has neither a name nor an address classifier.
+    pub(super) fn new(ids: &[CategoryId]) -> Option<Self> {
+        let find = |id: &CategoryId| ids.iter().position(|i| i == id);
+        let (name, address) = (find(&ids::NAME), find(&ids::ADDRESS));
+        if name.is_none() && address.is_none() {
+            return None;
+        }
+        let patterns: Vec<&str> = NAME_CUES.iter().chain(ADDRESS_CUES).copied().collect();
+        let kinds = NAME_CUES
+            .iter()
+            .map(|_| Kind::Name)
+            .chain(ADDRESS_CUES.iter().map(|_| Kind::Address))
+            .collect();
+        let cues = AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(patterns)
+            .ok()?;
+        Some(Prose {
+            cues,
+            kinds,
+            name,
+            address,
+        })
+    }
+
+    /// Candidates after each cue in `text`: `(kind, byte range)`. The
+    /// caller confirms them with the classifier of that kind; for names
+    /// the candidates of one cue come longest first and the first one
+    /// confirmed wins.
+    pub(super) fn candidates(&self, text: &str, mut claim: impl FnMut(Kind, &str) -> bool) {
+        for m in self.cues.find_iter(text) {
+            let rest = &text[m.end()..];
+            match self.kinds[m.pattern().as_usize()] {
+                Kind::Name => {
+                    let rest = NAME_GLUE
+                        .iter()
+                        .find_map(|g| rest.strip_prefix(g))
+                        .unwrap_or(rest);
+                    for cand in name_candidates(rest) {
+                        if claim(Kind::Name, cand) {
+                            break;
+                        }
+                    }
+                }
+                Kind::Address => {
+                    let rest = rest.trim_start_matches(['：', ':', ' ', '"']);
+                    let end = rest
+                        .char_indices()
+                        .take(MAX_ADDRESS_CHARS + 1)
+                        .find(|&(_, c)| is_stop(c))
+                        .map_or(rest.len(), |(i, _)| i);
+                    let cand = &rest[..end];
+                    if cand.chars().count() <= MAX_ADDRESS_CHARS {
+                        claim(Kind::Address, cand);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Name candidates at the start of `rest`: four, three and two Han
+/// characters, each only when what follows ends the name (a stop, the
+/// end, or a word that goes on a sentence).
+fn name_candidates(rest: &str) -> impl Iterator<Item = &str> {
+    let ends: Vec<usize> = rest
+        .char_indices()
+        .skip(1)
+        .map(|(i, _)| i)
+        .chain(std::iter::once(rest.len()))
+        .take(4)
+        .collect();
+    (1..ends.len().min(4))
+        .rev()
+        .map(move |k| ends[k])
+        .filter(move |&end| {
+            let head = &rest[..end];
+            let after = &rest[end..];
+            head.chars().all(|c| ('\u{4E00}'..='\u{9FFF}').contains(&c))
+                && !HONORIFICS.iter().any(|h| head.ends_with(h))
+                && (after.is_empty()
+                    || after.starts_with(is_stop)
+                    || NAME_FOLLOWERS.iter().any(|f| after.starts_with(f)))
+        })
+        .map(move |end| &rest[..end])
+}
+
+impl ColumnScan<'_> {
+    /// Searches one prose value for names and addresses after their cue
+    /// words; a confirmed one counts as a free-text hit of its classifier.
+    pub(super) fn search_prose(&mut self, value: &str, row: u64) {
+        let set = self.set;
+        let Some(prose) = &set.prose else {
+            return;
+        };
+        prose.candidates(value, |kind, cand| {
+            let target = match kind {
+                Kind::Name => prose.name,
+                Kind::Address => prose.address,
+            };
+            let Some(i) = target else {
+                return false;
+            };
+            let classifier = &set.classifiers[i];
+            if !classifier.confirm(cand).is_some_and(|w| w > 0.0) {
+                return false;
+            }
+            if self.whole_mark[i] != row {
+                let ft = &mut self.ft[i];
+                if ft.last_row != Some(row) {
+                    ft.last_row = Some(row);
+                    ft.rows += 1;
+                }
+                if ft.evidence.len() < MAX_EVIDENCE {
+                    let masked = classifier.mask(cand);
+                    if !ft.evidence.contains(&masked) {
+                        ft.evidence.push(masked);
+                    }
+                }
+            }
+            true
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn found(text: &str) -> Vec<(Kind, String)> {
+        let p = Prose::new(&[ids::NAME, ids::ADDRESS]).unwrap();
+        let mut out = Vec::new();
+        p.candidates(text, |k, c| {
+            out.push((k, c.to_owned()));
+            false
+        });
+        out
+    }
+
+    #[test]
+    fn candidates_after_cues() {
+        let got = found("客户王建国来电，要求修改收货地址为上海市浦东新区张江路88号，谢谢");
+        assert!(got.contains(&(Kind::Name, "王建国".into())), "{got:?}");
+        assert!(!got.iter().any(|(_, c)| c == "王建国来"), "{got:?}");
+        assert!(
+            got.contains(&(Kind::Address, "上海市浦东新区张江路88号".into())),
+            "{got:?}"
+        );
+        let got = found("联系人：李娜，电话见附件");
+        assert_eq!(got, [(Kind::Name, "李娜".to_owned())]);
+        let got = found("{\"姓名\":\"欧阳娜娜\",\"vip\":1}");
+        assert!(got.contains(&(Kind::Name, "欧阳娜娜".into())), "{got:?}");
+        let got = found("{\"realName\": \"赵敏\", \"address\":\"杭州市西湖区文三路100号\"}");
+        assert_eq!(
+            got,
+            [
+                (Kind::Name, "赵敏".to_owned()),
+                (Kind::Address, "杭州市西湖区文三路100号".to_owned())
+            ]
+        );
+        // `"name` does not fire inside `"nameEn`, whose value is no Han.
+        assert!(found("{\"nameEn\":\"Zhao Min\"}").is_empty());
+        // A name that runs on into words is no candidate, nor a surname
+        // with a form of address.
+        assert!(found("客户满意度调查").is_empty());
+        assert!(
+            found("客户王先生来电").is_empty(),
+            "{:?}",
+            found("客户王先生来电")
+        );
+    }
+
+    #[test]
+    fn names_and_addresses_in_a_notes_column() {
+        let set = crate::ClassifierSet::builtin();
+        let mut scan = set.column("remark");
+        for v in [
+            "客户王建国来电，要求修改收货地址为北京市朝阳区建国路93号院2单元，电话13800138000",
+            "车主李娜反映车辆异响，已预约到店检查",
+            "收货人：欧阳娜娜，地址：上海市浦东新区张江路88号",
+            "客户王先生来电咨询保养价格，已回复。",
+            "客户要求周末送货，不要提前打电话。",
+        ] {
+            scan.push(Some(v));
+        }
+        let f = scan.finish();
+        let get = |id: &str| {
+            f.iter()
+                .find(|x| x.category == id)
+                .unwrap_or_else(|| panic!("{id}: {f:?}"))
+        };
+        let name = get("pi.name");
+        assert_eq!((name.matched, name.sampled), (3, 5));
+        assert_eq!(name.by, vec!["free_text"]);
+        assert_eq!(name.evidence, vec!["王**", "李*", "欧***"]);
+        let addr = get("pi.address");
+        assert_eq!(addr.matched, 2);
+        assert!(
+            addr.evidence.iter().all(|e| e.contains('*')),
+            "{:?}",
+            addr.evidence
+        );
+        assert_eq!(get("pi.mobile_phone").matched, 1);
+        assert_eq!(f.len(), 3, "{f:?}");
+    }
+
+    #[test]
+    fn cue_words_without_names_find_nothing() {
+        let set = crate::ClassifierSet::builtin();
+        let mut scan = set.column("remark");
+        for v in [
+            "客户满意度调查已完成，感谢支持。",
+            "会员等级调整为黄金会员。",
+            "收货地址为空，请补充。",
+            "配送至门店自提点，请凭码取件。",
+            "客户李女士来电咨询，已转售后。",
+            "联系人：待定，后续补充。",
+        ] {
+            scan.push(Some(v));
+        }
+        assert_eq!(scan.finish(), vec![]);
+    }
+}
