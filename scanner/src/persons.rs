@@ -214,6 +214,8 @@ impl Tally {
         let mut row_keys = SketchCounter::new(&self.keyer);
         let names: Vec<String> = columns.iter().map(|(n, _)| n.clone()).collect();
         let kinds: Arc<Vec<IdentifierKind>> = Arc::new(columns.iter().map(|(_, k)| *k).collect());
+        // Every row the pass reads, identifiers or not: the asset's row count once it ends.
+        let mut rows_read = 0u64;
         let pass = async {
             let request = ReadRequest::full_pass(names, BATCH_ROWS);
             let stream = connector.read(asset, &request).await?.batches;
@@ -224,14 +226,16 @@ impl Tally {
                     let kinds = kinds.clone();
                     async move {
                         let batch = batch?;
+                        let rows = batch.num_rows() as u64;
                         let parts =
                             crate::cpu::on_rayon(move || keys_of(&batch, &kinds, &keyer)).await;
-                        Ok::<_, connectors::Error>(parts.unwrap_or_default())
+                        Ok::<_, connectors::Error>((rows, parts.unwrap_or_default()))
                     }
                 })
                 .buffered(2);
-            while let Some(parts) = hashed.next().await {
-                let parts = parts?;
+            while let Some(read) = hashed.next().await {
+                let (rows, parts) = read?;
+                rows_read += rows;
                 for rows in &parts {
                     sketch.add_row(rows.keys());
                     for row in rows.iter() {
@@ -272,7 +276,11 @@ impl Tally {
         let slot = &mut c.slots[slot];
         slot.row_keys = Some(row_keys);
         match result {
-            Ok(()) => slot.complete = true,
+            Ok(()) => {
+                slot.complete = true;
+                // Counted to the last row: better than a listing's estimate or none at all.
+                report.row_count = Some(rows_read);
+            }
             Err(e) => {
                 report
                     .warnings

@@ -98,7 +98,7 @@ pub fn build(input: &CatalogInput<'_>) -> Result<Catalog, FieldPatternError> {
         scan_started_at: report.started_at,
         header: FilingHeader {
             organization: (*organization).clone(),
-            filing_type: "首次".into(),
+            filing_type: FilingType::Initial,
             pi_subjects_total: report.persons.as_ref().map(|p| Range {
                 lower: p.lower,
                 upper: p.upper,
@@ -107,6 +107,7 @@ pub fn build(input: &CatalogInput<'_>) -> Result<Catalog, FieldPatternError> {
         items,
         inventory,
         unread: unread(report),
+        refiling: None,
     })
 }
 
@@ -179,6 +180,7 @@ pub(super) fn base_item(
     });
     CatalogItem {
         item_id: def.id.clone(),
+        number: None,
         data_name: def.name.clone(),
         description: def.description.clone(),
         class: def
@@ -190,7 +192,7 @@ pub(super) fn base_item(
         level: Level::General,
         basis: Vec::new(),
         categories: categories.iter().cloned().collect(),
-        record_count: assets.iter().filter_map(|a| a.row_count).sum(),
+        record_count: RecordCount::of_item(report, assets),
         storage_bytes: assets.iter().filter_map(|a| a.bytes).sum(),
         scale_complete: assets
             .iter()
@@ -238,8 +240,10 @@ pub(super) fn decide_importance(
                     Some(r) if !crosses(r.upper) => Some(false),
                     Some(_) => None,
                     // Uncounted: rows bound persons from above, since each row is at most one person.
-                    None if !crosses(item.record_count) && item.scale_complete => Some(false),
-                    None => None,
+                    None => match item.record_count.value() {
+                        Some(rows) if !crosses(rows) => Some(false),
+                        _ => None,
+                    },
                 }
             }
         };
