@@ -524,6 +524,20 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn item_numbers_are_handed_out_once_and_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let state = State::open(&dir.path().join("s.db")).await.unwrap();
+        let first = state.number_items(&["b", "a"]).await.unwrap();
+        assert_eq!(first, [("a".into(), 2), ("b".into(), 1)].into());
+        // `b` is gone, `c` is new: nobody is renumbered and `c` takes the next number.
+        let later = state.number_items(&["a", "c"]).await.unwrap();
+        assert_eq!(later["a"], 2);
+        assert_eq!(later["c"], 3);
+        let reopened = State::open(&dir.path().join("s.db")).await.unwrap();
+        assert_eq!(reopened.item_numbers().await.unwrap().len(), 3);
+    }
+
+    #[tokio::test]
     async fn the_first_detection_date_sticks() {
         let dir = tempfile::tempdir().unwrap();
         let state = State::open(&dir.path().join("s.db")).await.unwrap();

@@ -213,3 +213,49 @@ fn a_shrink_shows_a_negative_rate() {
     assert_eq!(change.change, Some(-0.4));
     assert_eq!(change.due_by, NaiveDate::from_ymd_opt(2026, 4, 15).unwrap());
 }
+
+/// Every worksheet's XML, in workbook order.
+fn sheet_xml(bytes: &[u8]) -> Vec<String> {
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+    (1..)
+        .map(|n| format!("xl/worksheets/sheet{n}.xml"))
+        .map_while(|name| {
+            let mut file = zip.by_name(&name).ok()?;
+            let mut xml = String::new();
+            std::io::Read::read_to_string(&mut file, &mut xml).unwrap();
+            Some(xml)
+        })
+        .collect()
+}
+
+#[test]
+fn every_sheet_has_a_frozen_filtered_header_and_yes_no_fields_a_dropdown() {
+    let mut c = catalog();
+    c.header.organization.sectors = vec!["车联网/智能网联汽车".into()];
+    c.set_refiling(Refiling {
+        baseline_id: 1,
+        filed_at: NaiveDate::from_ymd_opt(2026, 7, 31).unwrap(),
+        changes: vec![],
+    });
+    let sheets = sheet_xml(&render(&c).unwrap());
+    assert_eq!(sheets.len(), 7, "every sheet, with 变更事项 and 车联网数据");
+    for (n, xml) in sheets.iter().enumerate() {
+        assert!(
+            xml.contains("<autoFilter "),
+            "sheet {}: no autofilter",
+            n + 1
+        );
+        assert!(
+            xml.contains("state=\"frozen\""),
+            "sheet {}: no frozen header",
+            n + 1
+        );
+    }
+    let items = &sheets[1];
+    assert!(items.contains("<formula1>\"是,否\"</formula1>"), "{items}");
+    assert!(items.contains("<formula1>\"无\"</formula1>"));
+    assert!(
+        items.contains("errorStyle=\"information\""),
+        "无 is a suggestion: a description stays allowed"
+    );
+}
