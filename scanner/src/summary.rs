@@ -171,6 +171,7 @@ mod tests {
                 }],
                 incomplete: vec![],
                 exact_over_budget: false,
+                by_item: Default::default(),
             }),
         };
         let text = render(&report);

@@ -239,6 +239,7 @@ fn lake_report(n: usize) -> model::ScanReport {
             thresholds: vec![],
             incomplete: vec![],
             exact_over_budget: false,
+            by_item: Default::default(),
         }),
     }
 }

@@ -271,3 +271,75 @@ fn growth_of_35_percent_after_a_filing_is_a_change_filing_with_its_sheet() {
         "times in Beijing time"
     );
 }
+
+/// A synthetic resident ID number with a valid check character, different for every n.
+fn id_number(n: u32) -> String {
+    let body = format!(
+        "110105{}{:02}{:02}{:03}",
+        1960 + n % 40,
+        1 + n % 12,
+        1 + n % 28,
+        n % 1000
+    );
+    let check = classifiers::validate::mod11_2_check_char(body.as_bytes()).unwrap();
+    format!("{body}{}", check as char)
+}
+
+/// The persons worked example of the README: customers 0..1000 (ID + phone), orders of
+/// persons 500..1500 (phone only), vehicle owners 800..1200 (ID + plate).
+fn write_holdings(data: &Path) {
+    let phone = |n: u32| format!("139{n:08}");
+    let mut customers = String::from("sfzh,shouji\n");
+    for n in 0..1000 {
+        customers.push_str(&format!("{},{}\n", id_number(n), phone(n)));
+    }
+    let mut orders = String::from("order_no,mobile\n");
+    for n in 500..1500 {
+        orders.push_str(&format!("2025{n:014},{}\n", phone(n)));
+    }
+    let mut owners = String::from("id_number,plate\n");
+    for n in 800..1200 {
+        owners.push_str(&format!("{},沪A{n:05}\n", id_number(n)));
+    }
+    std::fs::write(data.join("customers.csv"), customers).unwrap();
+    std::fs::write(data.join("orders.csv"), orders).unwrap();
+    std::fs::write(data.join("owners.csv"), owners).unwrap();
+}
+
+#[test]
+fn exact_mode_counts_each_items_persons_not_bounds_from_its_assets() {
+    let env = Env::new();
+    write_holdings(&env.data());
+    env.scan(&[]);
+    let catalog = env.export_json();
+    let persons = |id: &str| item(&catalog, id)["pi_subjects"].clone();
+    let exact = |n: u64| serde_json::json!({"lower": n, "upper": n});
+    // IDs in customers and owners: persons 0..1200, where the assets' counts only bound it
+    // to 1000–1400.
+    assert_eq!(persons("personal-identity"), exact(1200));
+    // Phones in customers and orders: persons 0..1500, not 1000–1700.
+    assert_eq!(persons("personal-contact"), exact(1500));
+    // Plates in owners: its 400 persons.
+    assert_eq!(persons("vehicle-identifiers"), exact(400));
+
+    let mut book = env.export_xlsx();
+    let inventory = book.worksheet_range("数据资产台账").unwrap();
+    let col = column(&inventory, "个人信息主体数量");
+    let name = column(&inventory, "数据名称");
+    let identity = (1..inventory.height() as u32)
+        .find(|&r| *inventory.get_value((r, name)).unwrap() == "个人身份信息")
+        .unwrap();
+    assert_eq!(
+        inventory.get_value((identity, col)),
+        Some(&Data::Float(1200.0))
+    );
+
+    // Sketch mode has bounds only, and says so.
+    env.scan(&["--persons", "sketch"]);
+    let catalog = env.export_json();
+    let identity = &item(&catalog, "personal-identity")["pi_subjects"];
+    assert!(
+        identity["lower"].as_u64() < identity["upper"].as_u64(),
+        "{identity}"
+    );
+}

@@ -135,7 +135,7 @@ fn unread(report: &ScanReport) -> Vec<Unread> {
 pub(super) fn fallback_item(report: &ScanReport, category: &CategoryId) -> ItemDef {
     let meta = report.categories.get(category);
     ItemDef {
-        id: category.as_str().replace('.', "-"),
+        id: crate::rules::own_item_id(category),
         name: meta.map_or_else(|| category.to_string(), |m| m.name_zh.clone()),
         description: meta.map_or_else(String::new, |m| m.name_en.clone()),
         categories: vec![category.clone()],
@@ -171,13 +171,19 @@ pub(super) fn base_item(
         .map(|m| m.name_zh.clone())
         .collect();
     let persons: Vec<u64> = assets.iter().filter_map(|a| a.persons).collect();
-    let pi_subjects = (report.persons.is_some() && !persons.is_empty()).then(|| {
+    // Exact mode counted the item's persons itself; otherwise bounds from the assets' counts.
+    let exact = report
+        .persons
+        .as_ref()
+        .and_then(|p| p.by_item.get(&def.id).copied());
+    let bounds = (report.persons.is_some() && !persons.is_empty()).then(|| {
         let total_upper = report.persons.as_ref().map_or(u64::MAX, |p| p.upper);
         Range {
             lower: persons.iter().copied().max().unwrap_or(0),
             upper: persons.iter().sum::<u64>().min(total_upper),
         }
     });
+    let pi_subjects = exact.map(|n| Range { lower: n, upper: n }).or(bounds);
     CatalogItem {
         item_id: def.id.clone(),
         number: None,

@@ -80,6 +80,7 @@ fn report(assets: Vec<AssetReport>, persons: Option<u64>) -> ScanReport {
             thresholds: vec![],
             incomplete: vec![],
             exact_over_budget: false,
+            by_item: BTreeMap::new(),
         }),
     }
 }
