@@ -178,6 +178,16 @@ fn a_file_past_the_sample_is_counted_by_the_full_pass_and_otherwise_unknown() {
         header_value(&mut book, "重要数据目录条目数"),
         Data::Float(1.0)
     );
+    // No identifier reaches any sheet.
+    for name in book.sheet_names() {
+        let sheet = book.worksheet_range(&name).unwrap();
+        for cell in sheet.used_cells().map(|(_, _, c)| c.to_string()) {
+            assert!(
+                !cell.contains(&vin(0)) && !cell.contains("13800000"),
+                "{name}: {cell}"
+            );
+        }
+    }
 
     // Without the persons pass nothing reads every row: the count is unknown, never 0.
     env.scan(&["--persons", "off"]);
