@@ -11,7 +11,10 @@ mod build;
 mod check;
 mod config;
 mod fields;
+mod filing;
 mod items;
+mod numbers;
+mod scale;
 #[cfg(test)]
 mod tests;
 
@@ -21,10 +24,19 @@ pub use config::{
     CatalogConfig, FieldMatch, FieldRule, Geofence, Organization, Person, PersonFieldGetter,
     PersonFields, PERSON_FIELDS,
 };
-pub use items::{Carrier, Catalog, CatalogItem, FilingHeader, Range, Unread, VehicleExtension};
+pub use filing::{Change, FilingType, Refiling};
+pub use items::{
+    format_catalog_no, Carrier, Catalog, CatalogItem, FilingHeader, Range, Unread, VehicleExtension,
+};
+pub use numbers::assign_numbers;
+pub use scale::RecordCount;
 
 /// Schema tag of the JSON catalogue.
-pub const CATALOG_SCHEMA: &str = "mulu.catalog/v1";
+/// v2: record counts carry their basis, items a number, the catalogue its filing history.
+pub const CATALOG_SCHEMA: &str = "mulu.catalog/v2";
+
+/// The stem of 目录编号: `ML-001`.
+pub const CATALOG_NO_PREFIX: &str = "ML";
 
 /// Shown in place of a field only a person can fill.
 pub const TO_FILL: &str = "待填写";

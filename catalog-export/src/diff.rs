@@ -184,17 +184,31 @@ fn compare(base: &CatalogItem, cur: &CatalogItem, unread: &[Unread], out: &mut D
         (
             Reason::RecordCount,
             "records",
-            base.record_count,
-            cur.record_count,
+            base.record_count.value(),
+            cur.record_count.value(),
         ),
         (
             Reason::StorageTotal,
             "bytes",
-            base.storage_bytes,
-            cur.storage_bytes,
+            Some(base.storage_bytes),
+            Some(cur.storage_bytes),
         ),
     ];
     for (reason, unit, b, c) in scale {
+        // An unknown count is no figure to compare: say so rather than guess.
+        let (b, c) = match (b, c) {
+            (Some(b), Some(c)) => (b, c),
+            (None, None) => continue,
+            (b, c) => {
+                let known = |x: Option<u64>| x.map_or("未知".to_string(), |x| x.to_string());
+                out.not_comparable.push(not_comparable(
+                    cur,
+                    reason,
+                    format!("record count {} → {}", known(b), known(c)),
+                ));
+                continue;
+            }
+        };
         if scale_triggers(b, c) {
             if let (true, Some(cause)) = (c < b, &unread_carriers) {
                 out.not_comparable
@@ -291,7 +305,7 @@ pub fn next_yearly(today: NaiveDate, month: u32, day: u32) -> Option<NaiveDate> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::catalog::{Carrier, FilingHeader, Organization, Unread};
+    use crate::catalog::{Carrier, FilingHeader, FilingType, Organization, RecordCount, Unread};
 
     fn date(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
@@ -342,13 +356,14 @@ mod tests {
     fn item(id: &str, records: u64, bytes: u64) -> CatalogItem {
         CatalogItem {
             item_id: id.into(),
+            number: None,
             data_name: format!("{id} data"),
             description: String::new(),
             class: vec![],
             level: model::Level::Important,
             basis: vec![],
             categories: vec![],
-            record_count: records,
+            record_count: RecordCount::Counted { value: records },
             storage_bytes: bytes,
             scale_complete: true,
             pi_subjects: None,
@@ -371,12 +386,13 @@ mod tests {
             scan_started_at: model::now(),
             header: FilingHeader {
                 organization: Organization::default(),
-                filing_type: "首次".into(),
+                filing_type: FilingType::Initial,
                 pi_subjects_total: None,
             },
             items: items.clone(),
             inventory: items,
             unread: vec![],
+            refiling: None,
         }
     }
 

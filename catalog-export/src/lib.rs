@@ -11,9 +11,14 @@
 
 #![warn(missing_docs)]
 
+pub mod beijing;
 pub mod carriers;
 pub mod catalog;
+mod columns;
 pub mod csv;
 pub mod diff;
+mod instructions;
 pub mod rules;
 pub mod xlsx;
+
+pub use columns::human_bytes;

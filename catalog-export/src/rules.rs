@@ -7,6 +7,12 @@
 use model::{CategoryId, Level};
 use serde::Deserialize;
 
+/// The slug of the item of a category no definition gathers: the category's own
+/// (`pi.passport` → `pi-passport`).
+pub fn own_item_id(category: &CategoryId) -> String {
+    category.as_str().replace('.', "-")
+}
+
 /// The shipped default rule set.
 pub const DEFAULT_RULES: &str = include_str!("../rules/default.toml");
 
@@ -196,6 +202,13 @@ impl RuleSet {
             }
         }
         Ok(())
+    }
+
+    /// The slug of the item `category` belongs to: its definition's, or, for a category no
+    /// definition gathers, the category's own (`pi.passport` → `pi-passport`).
+    pub fn item_id_for(&self, category: &CategoryId) -> String {
+        self.item_for(category)
+            .map_or_else(|| own_item_id(category), |def| def.id.clone())
     }
 
     /// The item definition that gathers `category`, if any.

@@ -1,17 +1,23 @@
 //! The catalogue as an Excel workbook, the form DPOs open, review and file.
 //!
-//! Sheets: 备案主体信息 (the filing entity), 重要数据目录 (important items), 车联网数据
-//! (the vehicle extension, for vehicle organisations), 数据资产台账 (every item) and 数据载体明细
-//! (one row per item and carrier, since a lake item's carriers do not fit one cell).
-//! Fields still to be filled by a person read 待填写 and are highlighted.
+//! Sheets: 备案主体信息 (the filing entity), 重要数据目录 (important items), 变更事项 (the
+//! pending re-filing triggers, when a baseline exists), 车联网数据 (the vehicle extension, for
+//! vehicle organisations), 数据资产台账 (every item), 数据载体明细 (one row per item and
+//! carrier, since a lake item's carriers do not fit one cell) and 填写说明 (how to read and fill
+//! it). Fields still to be filled by a person read 待填写 and are highlighted; counts and sizes
+//! are numbers; 是/否/无 fields have dropdowns; every sheet has a frozen, filterable header.
 
 use std::path::Path;
 
-use rust_xlsxwriter::{Color, Format, Workbook, Worksheet, XlsxError};
+use chrono::Datelike;
+use rust_xlsxwriter::{
+    Color, DataValidation, DataValidationErrorStyle, ExcelDateTime, Format, Workbook, Worksheet,
+    XlsxError,
+};
 
 use crate::carriers::{fit, CELL_LIMIT, DETAIL_SHEET};
-use crate::catalog::{Catalog, Person, TO_FILL};
-use crate::csv::item_columns;
+use crate::catalog::{Catalog, CatalogItem, Person, TO_FILL};
+use crate::columns::{item_columns, Cell, Choices};
 
 /// Sheet names, in workbook order.
 pub const SHEET_HEADER: &str = "备案主体信息";
@@ -23,6 +29,10 @@ pub const SHEET_VEHICLE: &str = "车联网数据";
 pub const SHEET_INVENTORY: &str = "数据资产台账";
 /// Every carrier of every item, one per row.
 pub const SHEET_CARRIERS: &str = DETAIL_SHEET;
+/// The pending re-filing triggers.
+pub const SHEET_CHANGES: &str = "变更事项";
+/// How to read and fill the workbook.
+pub const SHEET_INSTRUCTIONS: &str = "填写说明";
 
 /// Rows a worksheet holds (Excel's limit), the header included.
 const MAX_ROWS: usize = 1_048_576;
@@ -31,6 +41,10 @@ struct Formats {
     header: Format,
     to_fill: Format,
     text: Format,
+    count: Format,
+    bytes: Format,
+    percent: Format,
+    date: Format,
 }
 
 fn formats() -> Formats {
@@ -41,7 +55,51 @@ fn formats() -> Formats {
             .set_text_wrap(),
         to_fill: Format::new().set_background_color(Color::RGB(0xFFEB9C)),
         text: Format::new().set_text_wrap(),
+        count: Format::new().set_num_format("#,##0"),
+        bytes: Format::new().set_num_format("#,##0\" B\""),
+        percent: Format::new().set_num_format("+0.0%;-0.0%;0.0%"),
+        date: Format::new().set_num_format("yyyy-mm-dd"),
     }
+}
+
+/// Writes a typed cell: numbers as numbers, text through [`write_cell`].
+fn write_typed(
+    sheet: &mut Worksheet,
+    row: u32,
+    col: u16,
+    cell: &Cell,
+    f: &Formats,
+) -> Result<(), XlsxError> {
+    match cell {
+        Cell::Text(t) => write_cell(sheet, row, col, t, f),
+        Cell::Count(n) => sheet
+            .write_number_with_format(row, col, *n as f64, &f.count)
+            .map(|_| ()),
+        Cell::Bytes(n) => sheet
+            .write_number_with_format(row, col, *n as f64, &f.bytes)
+            .map(|_| ()),
+    }
+}
+
+/// A header row at row 0, frozen, with an autofilter over `rows` data rows.
+fn table_header(
+    sheet: &mut Worksheet,
+    headers: &[&str],
+    width: f64,
+    rows: usize,
+    f: &Formats,
+) -> Result<(), XlsxError> {
+    for (c, h) in headers.iter().enumerate() {
+        sheet.write_string_with_format(0, c as u16, *h, &f.header)?;
+        sheet.set_column_width(c as u16, width)?;
+    }
+    sheet.set_freeze_panes(1, 0)?;
+    sheet.autofilter(0, 0, rows as u32, headers.len() as u16 - 1)?;
+    Ok(())
+}
+
+fn excel_date(d: chrono::NaiveDate) -> Result<ExcelDateTime, XlsxError> {
+    ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8)
 }
 
 fn write_cell(
@@ -91,41 +149,47 @@ fn header_sheet(sheet: &mut Worksheet, catalog: &Catalog, f: &Formats) -> Result
     sheet.set_name(SHEET_HEADER)?;
     let org = &catalog.header.organization;
     let pi_total = match catalog.header.pi_subjects_total {
-        Some(r) if r.lower == r.upper => r.lower.to_string(),
-        Some(r) => format!("{}–{}", r.lower, r.upper),
-        None => "未计数".into(),
+        Some(r) if r.lower == r.upper => Cell::Count(r.lower),
+        Some(r) => Cell::Text(format!("{}–{}（区间）", r.lower, r.upper)),
+        None => Cell::Text("未计数".into()),
     };
     let sectors = if org.sectors.is_empty() {
         TO_FILL.to_string()
     } else {
         org.sectors.join("、")
     };
-    let rows: Vec<(&str, String)> = vec![
-        ("单位名称", or_fill(&org.name)),
-        ("统一社会信用代码", or_fill(&org.uscc)),
-        ("所属领域", sectors),
-        ("备案机关", or_fill(&org.filing_authority)),
-        ("网络数据安全负责人", person(&org.security_officer)),
-        ("网络数据安全管理机构", or_fill(&org.security_body)),
-        ("联系人", person(&org.contact)),
-        ("备案类型", catalog.header.filing_type.clone()),
-        ("个人信息主体总数", pi_total),
-        ("重要数据目录条目数", catalog.items.len().to_string()),
-        (
-            "扫描时间",
-            catalog
-                .scan_started_at
-                .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-        ),
+    let text = Cell::Text;
+    let mut rows: Vec<(&str, Cell)> = vec![
+        ("单位名称", text(or_fill(&org.name))),
+        ("统一社会信用代码", text(or_fill(&org.uscc))),
+        ("所属领域", text(sectors)),
+        ("备案机关", text(or_fill(&org.filing_authority))),
+        ("网络数据安全负责人", text(person(&org.security_officer))),
+        ("网络数据安全管理机构", text(or_fill(&org.security_body))),
+        ("联系人", text(person(&org.contact))),
+        ("备案类型", text(catalog.header.filing_type.to_string())),
     ];
-    sheet.write_string_with_format(0, 0, "字段", &f.header)?;
-    sheet.write_string_with_format(0, 1, "内容", &f.header)?;
+    if let Some(r) = &catalog.refiling {
+        rows.push(("基线备案日期", text(r.filed_at.to_string())));
+        rows.push(("待办变更事项", Cell::Count(r.changes.len() as u64)));
+    }
+    rows.extend([
+        ("个人信息主体总数", pi_total),
+        (
+            "重要数据目录条目数",
+            Cell::Count(catalog.items.len() as u64),
+        ),
+        (
+            "扫描时间（北京时间）",
+            text(crate::beijing::display(catalog.scan_started_at)),
+        ),
+    ]);
+    table_header(sheet, &["字段", "内容"], 22.0, rows.len(), f)?;
     for (i, (label, value)) in rows.iter().enumerate() {
         let row = i as u32 + 1;
         sheet.write_string_with_format(row, 0, *label, &f.header)?;
-        write_cell(sheet, row, 1, value, f)?;
+        write_typed(sheet, row, 1, value, f)?;
     }
-    sheet.set_column_width(0, 22)?;
     sheet.set_column_width(1, 60)?;
     Ok(())
 }
@@ -133,22 +197,93 @@ fn header_sheet(sheet: &mut Worksheet, catalog: &Catalog, f: &Formats) -> Result
 fn items_sheet(
     sheet: &mut Worksheet,
     name: &str,
-    items: &[crate::catalog::CatalogItem],
+    items: &[CatalogItem],
     vehicle: bool,
     f: &Formats,
 ) -> Result<(), XlsxError> {
     sheet.set_name(name)?;
     let cols = item_columns(vehicle);
-    for (c, (header, _)) in cols.iter().enumerate() {
-        sheet.write_string_with_format(0, c as u16, *header, &f.header)?;
-        sheet.set_column_width(c as u16, 18)?;
-    }
+    let headers: Vec<&str> = cols.iter().map(|c| c.header).collect();
+    table_header(sheet, &headers, 18.0, items.len(), f)?;
     for (r, item) in items.iter().enumerate() {
-        for (c, (_, cell)) in cols.iter().enumerate() {
-            write_cell(sheet, r as u32 + 1, c as u16, &cell(item), f)?;
+        for (c, col) in cols.iter().enumerate() {
+            write_typed(sheet, r as u32 + 1, c as u16, &(col.cell)(item), f)?;
         }
     }
+    // Keep 目录编号 and 数据名称 in view while scrolling right.
     sheet.set_freeze_panes(1, 2)?;
+    if items.is_empty() {
+        return Ok(());
+    }
+    for (c, col) in cols.iter().enumerate() {
+        let validation = match col.choices {
+            Choices::Free => continue,
+            Choices::Only(values) => DataValidation::new()
+                .allow_list_strings(values)?
+                .set_error_message(format!("请选择：{}", values.join(" / ")))?,
+            // A suggestion, not a rule: a description in words stays allowed.
+            Choices::Suggested(values) => DataValidation::new()
+                .allow_list_strings(values)?
+                .set_error_style(DataValidationErrorStyle::Information)
+                .set_error_message(format!(
+                    "没有时选“{}”，有时请写明对象、方式和依据",
+                    values.join("/")
+                ))?,
+        };
+        sheet.add_data_validation(1, c as u16, items.len() as u32, c as u16, &validation)?;
+    }
+    Ok(())
+}
+
+/// 变更事项: one row per pending trigger, with the figures and dates.
+fn changes_sheet(sheet: &mut Worksheet, catalog: &Catalog, f: &Formats) -> Result<(), XlsxError> {
+    sheet.set_name(SHEET_CHANGES)?;
+    let changes = catalog
+        .refiling
+        .as_ref()
+        .map_or(&[][..], |r| &r.changes[..]);
+    let headers = [
+        "目录编号",
+        "数据名称",
+        "变更原因",
+        "基线数值",
+        "当前数值",
+        "变化率",
+        "说明",
+        "首次发现日期",
+        "应完成变更备案日期",
+    ];
+    table_header(sheet, &headers, 16.0, changes.len(), f)?;
+    sheet.set_column_width(6, 40)?;
+    for (r, change) in changes.iter().enumerate() {
+        let row = r as u32 + 1;
+        write_cell(sheet, row, 0, &change.catalog_no, f)?;
+        write_cell(sheet, row, 1, &change.data_name, f)?;
+        write_cell(sheet, row, 2, change.reason.label(), f)?;
+        for (col, figure) in [(3, change.baseline), (4, change.current)] {
+            if let Some(n) = figure {
+                sheet.write_number_with_format(row, col, n as f64, &f.count)?;
+            }
+        }
+        if let Some(x) = change.change {
+            sheet.write_number_with_format(row, 5, x, &f.percent)?;
+        }
+        write_cell(sheet, row, 6, &change.detail, f)?;
+        sheet.write_datetime_with_format(row, 7, excel_date(change.detected_at)?, &f.date)?;
+        sheet.write_datetime_with_format(row, 8, excel_date(change.due_by)?, &f.date)?;
+    }
+    Ok(())
+}
+
+fn instructions_sheet(sheet: &mut Worksheet, f: &Formats) -> Result<(), XlsxError> {
+    sheet.set_name(SHEET_INSTRUCTIONS)?;
+    let rows = crate::instructions::INSTRUCTIONS;
+    table_header(sheet, &["项目", "说明"], 28.0, rows.len(), f)?;
+    sheet.set_column_width(1, 100)?;
+    for (i, (what, text)) in rows.iter().enumerate() {
+        write_cell(sheet, i as u32 + 1, 0, what, f)?;
+        write_cell(sheet, i as u32 + 1, 1, text, f)?;
+    }
     Ok(())
 }
 
@@ -161,14 +296,11 @@ fn vehicle_sheet(sheet: &mut Worksheet, catalog: &Catalog, f: &Formats) -> Resul
         "重要数据条款",
         "数据级别",
     ];
-    for (c, h) in headers.iter().enumerate() {
-        sheet.write_string_with_format(0, c as u16, *h, &f.header)?;
-        sheet.set_column_width(c as u16, 24)?;
-    }
+    table_header(sheet, &headers, 24.0, catalog.items.len(), f)?;
     for (r, item) in catalog.items.iter().enumerate() {
         let ext = item.vehicle.as_ref();
         let cells = [
-            item.item_id.clone(),
+            item.catalog_no(),
             item.data_name.clone(),
             ext.map(|v| v.kind.clone()).unwrap_or_default(),
             ext.map(|v| v.art3_items.join("；")).unwrap_or_default(),
@@ -186,20 +318,17 @@ fn vehicle_sheet(sheet: &mut Worksheet, catalog: &Catalog, f: &Formats) -> Resul
 fn carriers_sheet(sheet: &mut Worksheet, catalog: &Catalog, f: &Formats) -> Result<(), XlsxError> {
     sheet.set_name(SHEET_CARRIERS)?;
     let headers = ["目录编号", "数据名称", "数据源", "数据资产", "存储类型"];
-    for (c, h) in headers.iter().enumerate() {
-        sheet.write_string_with_format(0, c as u16, *h, &f.header)?;
-        sheet.set_column_width(c as u16, 28)?;
-    }
+    let total: usize = catalog.inventory.iter().map(|i| i.carriers.len()).sum();
+    let room = MAX_ROWS - 2;
+    table_header(sheet, &headers, 28.0, total.min(room), f)?;
     let rows = catalog
         .inventory
         .iter()
         .flat_map(|i| i.carriers.iter().map(move |c| (i, c)));
-    let total: usize = catalog.inventory.iter().map(|i| i.carriers.len()).sum();
-    let room = MAX_ROWS - 2;
     for (r, (item, carrier)) in rows.take(room).enumerate() {
         let row = r as u32 + 1;
         for (c, v) in [
-            &item.item_id,
+            &item.catalog_no(),
             &item.data_name,
             &carrier.source,
             &carrier.asset,
@@ -218,8 +347,6 @@ fn carriers_sheet(sheet: &mut Worksheet, catalog: &Catalog, f: &Formats) -> Resu
         );
         write_cell(sheet, room as u32 + 1, 0, &note, f)?;
     }
-    sheet.set_freeze_panes(1, 0)?;
-    sheet.autofilter(0, 0, total.min(room) as u32, headers.len() as u16 - 1)?;
     Ok(())
 }
 
@@ -239,6 +366,9 @@ pub fn render(catalog: &Catalog) -> Result<Vec<u8>, XlsxError> {
         vehicle,
         &f,
     )?;
+    if catalog.refiling.is_some() {
+        changes_sheet(book.add_worksheet(), catalog, &f)?;
+    }
     if vehicle {
         vehicle_sheet(book.add_worksheet(), catalog, &f)?;
     }
@@ -250,6 +380,7 @@ pub fn render(catalog: &Catalog) -> Result<Vec<u8>, XlsxError> {
         &f,
     )?;
     carriers_sheet(book.add_worksheet(), catalog, &f)?;
+    instructions_sheet(book.add_worksheet(), &f)?;
     book.save_to_buffer()
 }
 
@@ -261,3 +392,6 @@ pub fn write(catalog: &Catalog, path: &Path) -> std::io::Result<()> {
     let bytes = render(catalog).map_err(std::io::Error::other)?;
     std::fs::write(path, bytes)
 }
+
+#[cfg(test)]
+mod tests;

@@ -202,6 +202,11 @@ pub struct PersonsReport {
     /// Whether exact counting outgrew its memory budget and fell back to sketches.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub exact_over_budget: bool,
+    /// Exact persons per catalogue item (slug): persons whose identifiers occur in any asset
+    /// holding one of the item's categories, linked across all assets. Only in exact mode, and
+    /// only for items whose every such asset was read to the end.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub by_item: BTreeMap<String, u64>,
 }
 
 macro_rules! display_as_str {
@@ -251,6 +256,7 @@ mod tests {
             }],
             incomplete: vec![],
             exact_over_budget: false,
+            by_item: BTreeMap::new(),
         };
         let v = serde_json::to_value(&r).unwrap();
         assert_eq!(v["by_identifier"]["pi.mobile_phone"], 3);

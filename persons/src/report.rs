@@ -41,6 +41,7 @@ pub fn build_report(
         thresholds,
         incomplete: Vec::new(),
         exact_over_budget: false,
+        by_item: BTreeMap::new(),
     }
 }
 

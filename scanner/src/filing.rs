@@ -16,18 +16,7 @@ use crate::config::Config;
 /// # Errors
 /// An unreadable or invalid rule file, or a bad field-rule pattern.
 pub fn build_catalog(report: &ScanReport, config: &Config) -> anyhow::Result<Catalog> {
-    let rules = match &config.catalog.rules_file {
-        Some(path) => {
-            let path = config.resolve(path);
-            let text = std::fs::read_to_string(&path)
-                .with_context(|| format!("cannot read the rule file {}", path.display()))?;
-            RuleSet::parse(&text, &path.display().to_string()).map_err(anyhow::Error::msg)?
-        }
-        None => RuleSet::default_rules(),
-    };
-    let rules = rules
-        .with_rules(&config.catalog.rules, "[[catalog.rules]] in the config")
-        .map_err(anyhow::Error::msg)?;
+    let rules = rule_set(config)?;
     let mut report = report.clone();
     crate::redact::Redactor::builtin().report(&mut report);
     catalog::build(&CatalogInput {
@@ -37,6 +26,26 @@ pub fn build_catalog(report: &ScanReport, config: &Config) -> anyhow::Result<Cat
         rules: &rules,
     })
     .map_err(anyhow::Error::msg)
+}
+
+/// The items and importance rules `config` asks for: its rule file or the shipped defaults,
+/// plus its `[[catalog.rules]]`.
+///
+/// # Errors
+/// An unreadable or invalid rule file.
+pub fn rule_set(config: &Config) -> anyhow::Result<RuleSet> {
+    let rules = match &config.catalog.rules_file {
+        Some(path) => {
+            let path = config.resolve(path);
+            let text = std::fs::read_to_string(&path)
+                .with_context(|| format!("cannot read the rule file {}", path.display()))?;
+            RuleSet::parse(&text, &path.display().to_string()).map_err(anyhow::Error::msg)?
+        }
+        None => RuleSet::default_rules(),
+    };
+    rules
+        .with_rules(&config.catalog.rules, "[[catalog.rules]] in the config")
+        .map_err(anyhow::Error::msg)
 }
 
 /// Every field still to fill and every configuration problem.

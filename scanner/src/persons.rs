@@ -5,7 +5,7 @@
 //! outgrows its memory budget it is dropped and the sketches give bounds instead, so a scan
 //! never runs out of memory on a large holding.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -44,6 +44,8 @@ struct Slot {
     /// key, where a sketch per kind would count a person with an ID and a phone twice.
     row_keys: Option<SketchCounter>,
     vehicle: bool,
+    /// The catalogue items the asset holds data of (slugs).
+    items: BTreeSet<String>,
     /// Whether every row was read.
     complete: bool,
 }
@@ -128,6 +130,8 @@ pub struct Tally {
     keyer: Arc<PersonKeyer>,
     exact: Option<ExactStage>,
     counters: Mutex<Counters>,
+    /// Catalogue items, to count each item's persons exactly ([`Tally::with_items`]).
+    items: Option<catalog_export::rules::RuleSet>,
 }
 
 /// The identifier columns of an asset, by position, with their kind.
@@ -179,6 +183,16 @@ impl Tally {
             keyer: Arc::new(keyer),
             exact,
             counters: Mutex::new(counters),
+            items: None,
+        }
+    }
+
+    /// Also counts the persons of each catalogue item of `rules` exactly (exact mode only):
+    /// an item's persons are not the sum of its assets', since one person is in many.
+    pub fn with_items(self, rules: catalog_export::rules::RuleSet) -> Self {
+        Self {
+            items: Some(rules),
+            ..self
         }
     }
 
@@ -199,6 +213,12 @@ impl Tally {
             return;
         }
         let vehicle = is_vehicle_asset(report);
+        let items = self.items.as_ref().map_or_else(BTreeSet::new, |rules| {
+            report
+                .category_ids()
+                .map(|c| rules.item_id_for(c))
+                .collect()
+        });
         let name: Arc<str> = format!("{} {}", report.source, report.name).into();
         let slot = {
             let mut c = self.counters();
@@ -206,6 +226,7 @@ impl Tally {
                 asset: (report.source.clone(), report.name.clone()),
                 row_keys: None,
                 vehicle,
+                items,
                 complete: false,
             });
             c.slots.len() - 1
@@ -214,6 +235,8 @@ impl Tally {
         let mut row_keys = SketchCounter::new(&self.keyer);
         let names: Vec<String> = columns.iter().map(|(n, _)| n.clone()).collect();
         let kinds: Arc<Vec<IdentifierKind>> = Arc::new(columns.iter().map(|(_, k)| *k).collect());
+        // Every row the pass reads, identifiers or not: the asset's row count once it ends.
+        let mut rows_read = 0u64;
         let pass = async {
             let request = ReadRequest::full_pass(names, BATCH_ROWS);
             let stream = connector.read(asset, &request).await?.batches;
@@ -224,14 +247,16 @@ impl Tally {
                     let kinds = kinds.clone();
                     async move {
                         let batch = batch?;
+                        let rows = batch.num_rows() as u64;
                         let parts =
                             crate::cpu::on_rayon(move || keys_of(&batch, &kinds, &keyer)).await;
-                        Ok::<_, connectors::Error>(parts.unwrap_or_default())
+                        Ok::<_, connectors::Error>((rows, parts.unwrap_or_default()))
                     }
                 })
                 .buffered(2);
-            while let Some(parts) = hashed.next().await {
-                let parts = parts?;
+            while let Some(read) = hashed.next().await {
+                let (rows, parts) = read?;
+                rows_read += rows;
                 for rows in &parts {
                     sketch.add_row(rows.keys());
                     for row in rows.iter() {
@@ -272,7 +297,11 @@ impl Tally {
         let slot = &mut c.slots[slot];
         slot.row_keys = Some(row_keys);
         match result {
-            Ok(()) => slot.complete = true,
+            Ok(()) => {
+                slot.complete = true;
+                // Counted to the last row: better than a listing's estimate or none at all.
+                report.row_count = Some(rows_read);
+            }
             Err(e) => {
                 report
                     .warnings
@@ -323,7 +352,8 @@ impl Tally {
                     .iter()
                     .map(|id| id.and_then(|id| by_asset.get(&id).copied()))
                     .collect();
-                let report = persons::exact_report(&counter, &self.keyer, Some(vehicle), rules);
+                let mut report = persons::exact_report(&counter, &self.keyer, Some(vehicle), rules);
+                report.by_item = persons_by_item(&c.slots, &handles, &counter);
                 (report, by_slot)
             }
             _ => (
@@ -357,6 +387,28 @@ impl Tally {
             ..report
         }
     }
+}
+
+/// Exact persons of every item all of whose assets were read to the end: the persons in the
+/// union of its assets, linked through every asset of the scan.
+fn persons_by_item(
+    slots: &[Slot],
+    handles: &[Option<AssetId>],
+    counter: &ExactCounter,
+) -> BTreeMap<String, u64> {
+    let mut items: BTreeMap<&str, (Vec<AssetId>, bool)> = BTreeMap::new();
+    for (slot, handle) in slots.iter().zip(handles) {
+        for item in &slot.items {
+            let (ids, complete) = items.entry(item).or_insert((Vec::new(), true));
+            *complete &= slot.complete;
+            ids.extend(*handle);
+        }
+    }
+    items
+        .into_iter()
+        .filter(|(_, (_, complete))| *complete)
+        .map(|(item, (ids, _))| (item.to_string(), counter.persons_in_assets(&ids)))
+        .collect()
 }
 
 /// Adds an asset's sketch to a total. Both come from this run's keyer, so they always merge.

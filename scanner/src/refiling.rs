@@ -54,8 +54,9 @@ pub struct DatedTrigger {
     pub due_by: String,
 }
 
+/// The scan's day in Beijing time, the calendar the re-filing deadline runs on.
 fn scan_date(scan: &StoredScan) -> NaiveDate {
-    scan.report.started_at.date_naive()
+    catalog_export::beijing::date(scan.report.started_at)
 }
 
 /// Compares the latest complete scan with the baseline or the previous scan.

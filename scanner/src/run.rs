@@ -102,7 +102,12 @@ pub fn scan_context(
             }
         };
         let budget = config.persons.memory_budget_mb.unwrap_or(2048) << 20;
-        Some(crate::persons::Tally::new(mode, keyer, budget))
+        let tally = crate::persons::Tally::new(mode, keyer, budget);
+        // A bad rule file fails the catalogue, which says so; the count goes on without items.
+        Some(match crate::filing::rule_set(config) {
+            Ok(rules) => tally.with_items(rules),
+            Err(_) => tally,
+        })
     };
     Ok((
         ScanContext {

@@ -5,6 +5,7 @@
 //! when its report is stored, so a scan killed midway is never taken as the latest. WAL mode
 //! and a busy timeout let several `mulu` processes share one state file.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::time::Duration;
@@ -51,6 +52,12 @@ const MIGRATIONS: &[&str] = &[
         last_run_at TEXT NOT NULL,
         scan_id     INTEGER,
         outcome     TEXT NOT NULL
+    );",
+    // 3: 目录编号, one number per item slug, never reused.
+    "CREATE TABLE item_numbers (
+        item_id       TEXT PRIMARY KEY,
+        number        INTEGER NOT NULL UNIQUE,
+        first_seen_at TEXT NOT NULL
     );",
 ];
 
@@ -296,6 +303,46 @@ impl State {
         .await?)
     }
 
+    /// Every item number handed out so far (slug → number).
+    pub async fn item_numbers(&self) -> anyhow::Result<BTreeMap<String, u32>> {
+        let rows: Vec<(String, i64)> = sqlx::query_as("SELECT item_id, number FROM item_numbers")
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows.into_iter().map(|(id, n)| (id, n as u32)).collect())
+    }
+
+    /// The numbers of `slugs`, handing out the next free ones to slugs never seen, in one
+    /// write transaction so two mulu processes never give one number twice.
+    pub async fn number_items(&self, slugs: &[&str]) -> anyhow::Result<BTreeMap<String, u32>> {
+        let mut conn = self.pool.acquire().await?;
+        sqlx::query("BEGIN IMMEDIATE").execute(&mut *conn).await?;
+        let result = async {
+            let rows: Vec<(String, i64)> =
+                sqlx::query_as("SELECT item_id, number FROM item_numbers")
+                    .fetch_all(&mut *conn)
+                    .await?;
+            let mut known: BTreeMap<String, u32> =
+                rows.into_iter().map(|(id, n)| (id, n as u32)).collect();
+            let new = catalog_export::catalog::assign_numbers(&known, slugs.iter().copied());
+            for (slug, number) in &new {
+                sqlx::query(
+                    "INSERT INTO item_numbers (item_id, number, first_seen_at) VALUES (?, ?, ?)",
+                )
+                .bind(slug)
+                .bind(i64::from(*number))
+                .bind(rfc3339(model::now()))
+                .execute(&mut *conn)
+                .await?;
+            }
+            known.extend(new);
+            anyhow::Ok(known)
+        }
+        .await;
+        let end = if result.is_ok() { "COMMIT" } else { "ROLLBACK" };
+        sqlx::query(end).execute(&mut *conn).await?;
+        result
+    }
+
     /// When a scheduled job last ran.
     pub async fn last_run(&self, job: &str) -> anyhow::Result<Option<String>> {
         Ok(
@@ -474,6 +521,20 @@ mod tests {
         let rt = tokio::runtime::Runtime::new().unwrap();
         let state = rt.block_on(State::open(&path)).unwrap();
         assert_eq!(rt.block_on(state.latest_scan()).unwrap().unwrap().id, 6);
+    }
+
+    #[tokio::test]
+    async fn item_numbers_are_handed_out_once_and_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let state = State::open(&dir.path().join("s.db")).await.unwrap();
+        let first = state.number_items(&["b", "a"]).await.unwrap();
+        assert_eq!(first, [("a".into(), 2), ("b".into(), 1)].into());
+        // `b` is gone, `c` is new: nobody is renumbered and `c` takes the next number.
+        let later = state.number_items(&["a", "c"]).await.unwrap();
+        assert_eq!(later["a"], 2);
+        assert_eq!(later["c"], 3);
+        let reopened = State::open(&dir.path().join("s.db")).await.unwrap();
+        assert_eq!(reopened.item_numbers().await.unwrap().len(), 3);
     }
 
     #[tokio::test]

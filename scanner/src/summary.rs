@@ -114,7 +114,7 @@ pub fn unscanned_line(report: &ScanReport) -> Option<String> {
     let bytes: u64 = rows.iter().map(|r| r.bytes).sum();
     Some(format!(
         "Not scanned: {count} files ({}): {}",
-        catalog_export::csv::human_bytes(bytes),
+        catalog_export::human_bytes(bytes),
         parts.join("; ")
     ))
 }
@@ -239,6 +239,7 @@ mod tests {
                 }],
                 incomplete: vec![],
                 exact_over_budget: false,
+                by_item: Default::default(),
             }),
         };
         let text = render(&report);

@@ -60,7 +60,8 @@ fn export(state: &Path, format: &str, out: &Path) {
 }
 
 /// Timestamps change every run; everything else must not.
-/// RFC 3339 at seconds precision (`2026-11-23T18:00:00Z`) becomes `<time>`.
+/// RFC 3339 at seconds precision, in UTC (`2026-11-23T18:00:00Z`) or Beijing time
+/// (`2026-11-24T02:00:00+08:00`), becomes `<time>`.
 fn mask_times(text: &str) -> String {
     let bytes = text.as_bytes();
     let mut out = String::with_capacity(text.len());
@@ -69,11 +70,15 @@ fn mask_times(text: &str) -> String {
         let is_time = i + 20 <= bytes.len()
             && bytes[i..i + 4].iter().all(u8::is_ascii_digit)
             && bytes[i + 4] == b'-'
-            && bytes[i + 10] == b'T'
-            && bytes[i + 19] == b'Z';
-        if is_time {
+            && bytes[i + 10] == b'T';
+        let len = match (is_time, bytes.get(i + 19)) {
+            (true, Some(b'Z')) => Some(20),
+            (true, Some(b'+')) if bytes[i + 19..].starts_with(b"+08:00") => Some(25),
+            _ => None,
+        };
+        if let Some(len) = len {
             out.push_str("<time>");
-            i += 20;
+            i += len;
         } else {
             let ch = text[i..].chars().next().unwrap();
             out.push(ch);
@@ -131,7 +136,8 @@ fn xlsx_opens_in_a_real_reader_with_chinese_sheets_and_cells() {
             "重要数据目录",
             "车联网数据",
             "数据资产台账",
-            "数据载体明细"
+            "数据载体明细",
+            "填写说明"
         ]
     );
     let header = book.worksheet_range("备案主体信息").unwrap();
@@ -234,6 +240,7 @@ fn lake_report(n: usize) -> model::ScanReport {
             thresholds: vec![],
             incomplete: vec![],
             exact_over_budget: false,
+            by_item: Default::default(),
         }),
     }
 }
@@ -335,7 +342,7 @@ fn rescanning_unchanged_data_keeps_item_ids() {
             .as_array()
             .unwrap()
             .iter()
-            .map(|i| i["item_id"].as_str().unwrap().to_string())
+            .map(|i| format!("{} {}", i["number"], i["item_id"].as_str().unwrap()))
             .collect()
     };
     assert!(!ids(&first).is_empty());

@@ -99,7 +99,7 @@ pub fn build(input: &CatalogInput<'_>) -> Result<Catalog, FieldPatternError> {
         scan_started_at: report.started_at,
         header: FilingHeader {
             organization: (*organization).clone(),
-            filing_type: "首次".into(),
+            filing_type: FilingType::Initial,
             pi_subjects_total: report.persons.as_ref().map(|p| Range {
                 lower: p.lower,
                 upper: p.upper,
@@ -108,6 +108,7 @@ pub fn build(input: &CatalogInput<'_>) -> Result<Catalog, FieldPatternError> {
         items,
         inventory,
         unread: unread(report),
+        refiling: None,
     })
 }
 
@@ -141,7 +142,7 @@ fn unread(report: &ScanReport) -> Vec<Unread> {
 pub(super) fn fallback_item(report: &ScanReport, category: &CategoryId) -> ItemDef {
     let meta = report.categories.get(category);
     ItemDef {
-        id: category.as_str().replace('.', "-"),
+        id: crate::rules::own_item_id(category),
         name: meta.map_or_else(|| category.to_string(), |m| m.name_zh.clone()),
         description: meta.map_or_else(String::new, |m| m.name_en.clone()),
         categories: vec![category.clone()],
@@ -177,15 +178,22 @@ pub(super) fn base_item(
         .map(|m| m.name_zh.clone())
         .collect();
     let persons: Vec<u64> = assets.iter().filter_map(|a| a.persons).collect();
-    let pi_subjects = (report.persons.is_some() && !persons.is_empty()).then(|| {
+    // Exact mode counted the item's persons itself; otherwise bounds from the assets' counts.
+    let exact = report
+        .persons
+        .as_ref()
+        .and_then(|p| p.by_item.get(&def.id).copied());
+    let bounds = (report.persons.is_some() && !persons.is_empty()).then(|| {
         let total_upper = report.persons.as_ref().map_or(u64::MAX, |p| p.upper);
         Range {
             lower: persons.iter().copied().max().unwrap_or(0),
             upper: persons.iter().sum::<u64>().min(total_upper),
         }
     });
+    let pi_subjects = exact.map(|n| Range { lower: n, upper: n }).or(bounds);
     CatalogItem {
         item_id: def.id.clone(),
+        number: None,
         data_name: def.name.clone(),
         description: def.description.clone(),
         class: def
@@ -197,7 +205,7 @@ pub(super) fn base_item(
         level: Level::General,
         basis: Vec::new(),
         categories: categories.iter().cloned().collect(),
-        record_count: assets.iter().filter_map(|a| a.row_count).sum(),
+        record_count: RecordCount::of_item(report, assets),
         storage_bytes: assets.iter().filter_map(|a| a.bytes).sum(),
         scale_complete: assets
             .iter()
@@ -245,8 +253,10 @@ pub(super) fn decide_importance(
                     Some(r) if !crosses(r.upper) => Some(false),
                     Some(_) => None,
                     // Uncounted: rows bound persons from above, since each row is at most one person.
-                    None if !crosses(item.record_count) && item.scale_complete => Some(false),
-                    None => None,
+                    None => match item.record_count.value() {
+                        Some(rows) if !crosses(rows) => Some(false),
+                        _ => None,
+                    },
                 }
             }
         };

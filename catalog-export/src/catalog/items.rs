@@ -11,7 +11,8 @@ use super::*;
 pub struct Catalog {
     /// Always [`CATALOG_SCHEMA`].
     pub schema: String,
-    /// When the scan behind it started.
+    /// When the scan behind it started (written in Beijing time).
+    #[serde(serialize_with = "crate::beijing::serialize")]
     pub scan_started_at: Timestamp,
     /// 备案主体信息.
     pub header: FilingHeader,
@@ -23,6 +24,29 @@ pub struct Catalog {
     /// takes its absence for a removal.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub unread: Vec<Unread>,
+    /// The filed baseline and what changed since, when a baseline exists (set by whoever
+    /// knows the filing history; the build from a report alone cannot).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refiling: Option<Refiling>,
+}
+
+impl Catalog {
+    /// Records the filing history: 备案类型 becomes 变更 when re-filing triggers are pending.
+    pub fn set_refiling(&mut self, refiling: Refiling) {
+        self.header.filing_type = if refiling.changes.is_empty() {
+            FilingType::Initial
+        } else {
+            FilingType::Change
+        };
+        self.refiling = Some(refiling);
+    }
+
+    /// Gives every item (important or not) its 目录编号 from `numbers` (slug → number).
+    pub fn set_numbers(&mut self, numbers: &std::collections::BTreeMap<String, u32>) {
+        for item in self.items.iter_mut().chain(self.inventory.iter_mut()) {
+            item.number = numbers.get(&item.item_id).copied();
+        }
+    }
 }
 
 /// A source or an asset the scan behind a catalogue could not read.
@@ -67,7 +91,7 @@ pub struct FilingHeader {
     /// The organisation as configured.
     pub organization: Organization,
     /// 备案类型.
-    pub filing_type: String,
+    pub filing_type: FilingType,
     /// 个人信息主体总数 (lower, upper), when counted.
     pub pi_subjects_total: Option<Range>,
 }
@@ -84,8 +108,12 @@ pub struct Range {
 /// One catalogue entry: a category of data and everything holding it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CatalogItem {
-    /// 目录编号: stable across scans for the same data.
+    /// Stable slug of the item (from its definition), the key of diffs and field rules.
     pub item_id: String,
+    /// The number behind 目录编号 ([`CatalogItem::catalog_no`]), kept for a slug from the first
+    /// time it was catalogued; `None` until numbered.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub number: Option<u32>,
     /// 数据名称.
     pub data_name: String,
     /// 数据描述.
@@ -98,11 +126,12 @@ pub struct CatalogItem {
     pub basis: Vec<String>,
     /// Category ids found.
     pub categories: Vec<CategoryId>,
-    /// 数据规模—条目数量: rows over all carriers (known ones).
-    pub record_count: u64,
+    /// 数据规模—条目数量: rows over all carriers, with how it is known.
+    #[serde(deserialize_with = "super::scale::legacy_or_tagged")]
+    pub record_count: RecordCount,
     /// 数据规模—存储总量 in bytes (known ones).
     pub storage_bytes: u64,
-    /// Whether every carrier's size was known.
+    /// Whether every carrier's size (rows and bytes) was known.
     pub scale_complete: bool,
     /// 个人信息主体数量, when counted.
     pub pi_subjects: Option<Range>,
@@ -119,6 +148,19 @@ pub struct CatalogItem {
     /// Decisions that need a person (e.g. a persons rule that could not be decided).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
+}
+
+impl CatalogItem {
+    /// 目录编号 as filed (`ML-007`), or the slug while the item has no number.
+    pub fn catalog_no(&self) -> String {
+        self.number
+            .map_or_else(|| self.item_id.clone(), format_catalog_no)
+    }
+}
+
+/// 目录编号 for item number `n`: `ML-007`.
+pub fn format_catalog_no(n: u32) -> String {
+    format!("{CATALOG_NO_PREFIX}-{n:03}")
 }
 
 /// One asset holding an item.

@@ -80,6 +80,7 @@ fn report(assets: Vec<AssetReport>, persons: Option<u64>) -> ScanReport {
             thresholds: vec![],
             incomplete: vec![],
             exact_over_budget: false,
+            by_item: BTreeMap::new(),
         }),
     }
 }
@@ -134,7 +135,10 @@ fn one_item_per_category_of_data_with_all_carriers() {
     );
     let identity = &c.inventory[1];
     assert_eq!(identity.carriers.len(), 2);
-    assert_eq!(identity.record_count, 200_010);
+    assert_eq!(
+        identity.record_count,
+        RecordCount::Counted { value: 200_010 }
+    );
     assert_eq!(identity.storage_bytes, 1_100);
     assert_eq!(
         identity.pi_subjects,
@@ -267,4 +271,58 @@ fn the_catalogue_carries_no_evidence() {
     let c = build_with(&r, &vehicle_org(), &CatalogConfig::default());
     let json = serde_json::to_string(&c).unwrap();
     assert!(!json.contains("x**"), "evidence leaked into the catalogue");
+}
+
+#[test]
+fn record_counts_say_how_they_are_known() {
+    // Read to the end by the persons pass: counted.
+    let mut full = asset("owners", 3_000, 1, &["vehicle.vin"], Some(2_000));
+    // Sampled only, no row count from the source: unknown, never 0.
+    let mut sampled = asset("big.csv", 0, 1, &["vehicle.vin"], None);
+    sampled.row_count = None;
+    sampled.source = "sample-data".into();
+    // Database statistics: an estimate.
+    let mut pg = asset("public.cars", 7_000, 1, &["vehicle.vin"], None);
+    pg.source = "postgres://db/crm".into();
+    let r = report(vec![full.clone(), sampled.clone(), pg.clone()], Some(2_000));
+    assert_eq!(
+        RecordCount::of_asset(&r, &full),
+        RecordCount::Counted { value: 3_000 }
+    );
+    let unknown = RecordCount::of_asset(&r, &sampled);
+    assert_eq!(unknown.value(), None);
+    assert!(unknown.explain().contains("仅抽样读取 0 行"), "{unknown:?}");
+    let estimate = RecordCount::of_asset(&r, &pg);
+    assert_eq!(estimate.value(), Some(7_000));
+    assert!(estimate.explain().starts_with("估算：数据库统计信息"));
+
+    // An item is as weak as its weakest carrier; the known part is only a lower bound.
+    let c = build_with(&r, &vehicle_org(), &CatalogConfig::default());
+    let vin = &c.inventory[0];
+    match &vin.record_count {
+        RecordCount::Unknown { known, reason } => {
+            assert_eq!(*known, 10_000);
+            assert!(
+                reason.starts_with("1 个数据载体行数未知（big.csv："),
+                "{reason}"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    full.persons = None;
+    pg.source = "sqlite://crm.db".into();
+    let r = report(vec![full, pg], None);
+    let c = build_with(&r, &vehicle_org(), &CatalogConfig::default());
+    assert_eq!(
+        c.inventory[0].record_count,
+        RecordCount::Counted { value: 10_000 }
+    );
+    // A catalogue filed before counts had a basis still reads.
+    let mut json = serde_json::to_value(&c).unwrap();
+    json["inventory"][0]["record_count"] = 42.into();
+    let old: Catalog = serde_json::from_value(json).unwrap();
+    assert_eq!(
+        old.inventory[0].record_count,
+        RecordCount::Counted { value: 42 }
+    );
 }

@@ -1,10 +1,14 @@
 //! `mulu catalog export|check`: the filing catalogue of the latest scan.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
+use catalog_export::catalog::{assign_numbers, format_catalog_no, Catalog, Change, Refiling};
+use chrono::NaiveDate;
 use clap::{Subcommand, ValueEnum};
 use model::ScanReport;
+use scanner::refiling::Against;
 use scanner::state::State;
 
 use crate::{fatal, load_config, runtime, usage, Failure};
@@ -66,7 +70,7 @@ pub(crate) fn catalogue(
     source: &CatalogSource,
     state_path: &Path,
     store: bool,
-) -> Result<(catalog_export::catalog::Catalog, Option<String>), Failure> {
+) -> Result<(Catalog, Option<String>), Failure> {
     let config = load_config(source.config.as_deref())?;
     if let Some(path) = &source.report {
         let text = std::fs::read_to_string(path)
@@ -75,7 +79,15 @@ pub(crate) fn catalogue(
         let report: ScanReport = serde_json::from_str(&text)
             .with_context(|| format!("{} is not a mulu scan report", path.display()))
             .map_err(usage)?;
-        let catalog = scanner::filing::build_catalog(&report, &config).map_err(usage)?;
+        let mut catalog = scanner::filing::build_catalog(&report, &config).map_err(usage)?;
+        let known = if state_path.exists() {
+            let rt = runtime()?;
+            rt.block_on(async { State::open(state_path).await?.item_numbers().await })
+                .map_err(fatal)?
+        } else {
+            Default::default()
+        };
+        number_provisionally(&mut catalog, known);
         return Ok((catalog, None));
     }
     let rt = runtime()?;
@@ -88,12 +100,17 @@ pub(crate) fn catalogue(
             ))
         })?;
         let stored = match (&scan.catalog, &source.config) {
-            (Some(stored), None) => return Ok((stored.clone(), None)),
+            (Some(stored), None) => {
+                let mut catalog = stored.clone();
+                annotate(&state, &mut catalog).await.map_err(fatal)?;
+                return Ok((catalog, None));
+            }
             (stored, Some(_)) => stored.clone(),
             (None, None) => None,
         };
-        let rebuilt = scanner::filing::build_catalog(&scan.report, &config).map_err(usage)?;
+        let mut rebuilt = scanner::filing::build_catalog(&scan.report, &config).map_err(usage)?;
         if stored.as_ref() == Some(&rebuilt) {
+            annotate(&state, &mut rebuilt).await.map_err(fatal)?;
             return Ok((rebuilt, None));
         }
         let note = if store {
@@ -116,8 +133,58 @@ pub(crate) fn catalogue(
                 config_name(source)
             )
         };
+        annotate(&state, &mut rebuilt).await.map_err(fatal)?;
         Ok((rebuilt, Some(note)))
     })
+}
+
+/// What the state knows beyond one scan: every item's 目录编号 from the state's registry
+/// (handing out numbers to new items), and, when a filing baseline exists, the pending
+/// re-filing triggers, which make the 备案类型 变更. The stored catalogue itself stays as the
+/// scan built it.
+async fn annotate(state: &State, catalog: &mut Catalog) -> anyhow::Result<()> {
+    let baseline = state.current_baseline().await?;
+    let mut slugs: Vec<String> = catalog
+        .inventory
+        .iter()
+        .map(|i| i.item_id.clone())
+        .collect();
+    if let Some(b) = &baseline {
+        // A filed item that is gone still needs its number on the 变更事项 sheet.
+        slugs.extend(b.catalog.items.iter().map(|i| i.item_id.clone()));
+    }
+    let slugs: Vec<&str> = slugs.iter().map(String::as_str).collect();
+    let numbers = state.number_items(&slugs).await?;
+    catalog.set_numbers(&numbers);
+    let Some(baseline) = baseline else {
+        return Ok(());
+    };
+    let diff = scanner::refiling::diff_latest(state, Against::Baseline).await?;
+    let changes = diff
+        .triggers
+        .iter()
+        .map(|t| {
+            let detected = NaiveDate::parse_from_str(&t.detected_at, "%Y-%m-%d")?;
+            let no = numbers
+                .get(&t.trigger.item_id)
+                .map_or_else(|| t.trigger.item_id.clone(), |&n| format_catalog_no(n));
+            anyhow::Ok(Change::from_trigger(&t.trigger, no, detected))
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    catalog.set_refiling(Refiling {
+        baseline_id: baseline.id,
+        filed_at: NaiveDate::parse_from_str(&baseline.filed_at, "%Y-%m-%d")?,
+        changes,
+    });
+    Ok(())
+}
+
+/// Numbers for a catalogue built from a report file: the state's where it has them, the next
+/// free ones otherwise, not recorded (nothing built from a report file is stored).
+fn number_provisionally(catalog: &mut Catalog, mut known: BTreeMap<String, u32>) {
+    let new = assign_numbers(&known, catalog.inventory.iter().map(|i| i.item_id.as_str()));
+    known.extend(new);
+    catalog.set_numbers(&known);
 }
 
 pub(crate) fn config_name(source: &CatalogSource) -> String {

@@ -76,6 +76,18 @@ pub(crate) fn run_baseline(cmd: BaselineCommand, state_path: &Path) -> Result<u8
                         "no such completed scan; run `mulu scan` first"
                     ))
                 })?;
+            // What was filed carries its 目录编号, as the exported file did.
+            let mut stored = stored;
+            if let Some(catalog) = stored.catalog.as_mut() {
+                let slugs: Vec<String> = catalog
+                    .inventory
+                    .iter()
+                    .map(|i| i.item_id.clone())
+                    .collect();
+                let slugs: Vec<&str> = slugs.iter().map(String::as_str).collect();
+                let numbers = rt.block_on(state.number_items(&slugs)).map_err(fatal)?;
+                catalog.set_numbers(&numbers);
+            }
             let id = rt
                 .block_on(state.accept_baseline(&stored, &filed_at.to_string()))
                 .map_err(usage)?;
