@@ -26,7 +26,8 @@ pub use config::{
 };
 pub use filing::{Change, FilingType, Refiling};
 pub use items::{
-    format_catalog_no, Carrier, Catalog, CatalogItem, FilingHeader, Range, Unread, VehicleExtension,
+    format_catalog_no, Carrier, Catalog, CatalogItem, FilingHeader, Range, Unread,
+    UnscannedStorage, VehicleExtension,
 };
 pub use numbers::assign_numbers;
 pub use scale::RecordCount;

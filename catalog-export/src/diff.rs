@@ -392,6 +392,7 @@ mod tests {
             items: items.clone(),
             inventory: items,
             unread: vec![],
+            unscanned: vec![],
             refiling: None,
         }
     }

@@ -33,6 +33,8 @@ pub const SHEET_CARRIERS: &str = DETAIL_SHEET;
 pub const SHEET_CHANGES: &str = "变更事项";
 /// How to read and fill the workbook.
 pub const SHEET_INSTRUCTIONS: &str = "填写说明";
+/// 未扫描数据: what the sources hold and the scan did not read.
+pub const SHEET_UNSCANNED: &str = "未扫描数据";
 
 /// Rows a worksheet holds (Excel's limit), the header included.
 const MAX_ROWS: usize = 1_048_576;
@@ -182,6 +184,10 @@ fn header_sheet(sheet: &mut Worksheet, catalog: &Catalog, f: &Formats) -> Result
         (
             "扫描时间（北京时间）",
             text(crate::beijing::display(catalog.scan_started_at)),
+        ),
+        (
+            "未扫描存储总量（字节）",
+            Cell::Bytes(catalog.unscanned.iter().map(|u| u.files.bytes).sum()),
         ),
     ]);
     table_header(sheet, &["字段", "内容"], 22.0, rows.len(), f)?;
@@ -350,6 +356,41 @@ fn carriers_sheet(sheet: &mut Worksheet, catalog: &Catalog, f: &Formats) -> Resu
     Ok(())
 }
 
+/// 未扫描数据: one row per source, reason and kind of file the scan did not read, so the
+/// storage outside the figures is on record.
+fn unscanned_sheet(sheet: &mut Worksheet, catalog: &Catalog, f: &Formats) -> Result<(), XlsxError> {
+    sheet.set_name(SHEET_UNSCANNED)?;
+    let headers = [
+        "数据源",
+        "未扫描原因",
+        "文件类型",
+        "文件数",
+        "存储量（字节）",
+    ];
+    table_header(sheet, &headers, 24.0, catalog.unscanned.len(), f)?;
+    for (r, u) in catalog.unscanned.iter().enumerate() {
+        let row = r as u32 + 1;
+        write_cell(sheet, row, 0, &u.source, f)?;
+        write_cell(sheet, row, 1, skip_reason_zh(u.files.reason), f)?;
+        write_cell(sheet, row, 2, &u.files.kind, f)?;
+        write_typed(sheet, row, 3, &Cell::Count(u.files.count), f)?;
+        write_typed(sheet, row, 4, &Cell::Bytes(u.files.bytes), f)?;
+    }
+    Ok(())
+}
+
+/// The reason as the filing reads it.
+fn skip_reason_zh(reason: model::SkipReason) -> &'static str {
+    match reason {
+        model::SkipReason::UnsupportedType => "暂不支持的文件类型",
+        model::SkipReason::Bookkeeping => "隐藏或元数据文件",
+        model::SkipReason::OtherFormatInDataset => "数据集中格式不同的文件",
+        model::SkipReason::Excluded => "按配置排除",
+        model::SkipReason::OverSizeCap => "超过大小上限",
+        model::SkipReason::NotInSnapshot => "表格式当前快照之外的文件",
+    }
+}
+
 /// Builds the workbook in memory.
 ///
 /// # Errors
@@ -380,6 +421,9 @@ pub fn render(catalog: &Catalog) -> Result<Vec<u8>, XlsxError> {
         &f,
     )?;
     carriers_sheet(book.add_worksheet(), catalog, &f)?;
+    if !catalog.unscanned.is_empty() {
+        unscanned_sheet(book.add_worksheet(), catalog, &f)?;
+    }
     instructions_sheet(book.add_worksheet(), &f)?;
     book.save_to_buffer()
 }

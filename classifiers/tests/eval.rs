@@ -1,6 +1,6 @@
 //! Labelled evaluation of the built-in classifiers.
 //!
-//! The set lives in `sample-data/eval/` (`columns.tsv`: one line per
+//! The set lives in `classifiers/tests/eval_set/` (`columns.tsv`: one line per
 //! column with its type hint and expected categories; `values.tsv`: the
 //! values, `\N` for NULL). It is produced by the deterministic generator
 //! in `eval_data/` (`values.rs`: value generators; `base.rs` and
@@ -57,7 +57,7 @@ fn generate() -> Vec<Column> {
 // ---------------------------------------------------------------- files
 
 fn eval_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../sample-data/eval")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/eval_set")
 }
 
 fn render(columns: &[Column]) -> (String, String) {
@@ -167,11 +167,12 @@ fn evaluation_set() {
         std::fs::write(&cpath, &cols).unwrap();
         std::fs::write(&vpath, &vals).unwrap();
     }
-    let on_disk_c = std::fs::read_to_string(&cpath).expect("sample-data/eval/columns.tsv");
-    let on_disk_v = std::fs::read_to_string(&vpath).expect("sample-data/eval/values.tsv");
+    let on_disk_c =
+        std::fs::read_to_string(&cpath).expect("classifiers/tests/eval_set/columns.tsv");
+    let on_disk_v = std::fs::read_to_string(&vpath).expect("classifiers/tests/eval_set/values.tsv");
     assert!(
         on_disk_c == cols && on_disk_v == vals,
-        "sample-data/eval differs from the generator; rerun with MULU_EVAL_WRITE=1"
+        "classifiers/tests/eval_set differs from the generator; rerun with MULU_EVAL_WRITE=1"
     );
     assert!(
         on_disk_c.len() + on_disk_v.len() <= 1 << 20,

@@ -29,8 +29,10 @@ use parquet::arrow::async_reader::ParquetRecordBatchStreamBuilder;
 use parquet::arrow::ProjectionMask;
 
 mod dataset;
+mod delta;
 mod errors;
 mod layout;
+mod spreadsheet;
 
 use dataset::{dataset_row_count, spread};
 use errors::{ended_early, line_too_long, parquet_error, reader_panicked};
@@ -42,10 +44,10 @@ use crate::compression::{cut_partial_record, decompress_prefix, Compression};
 use crate::parquet_reader::StoreFileReader;
 use crate::read::projected_columns;
 use crate::text::{self, Failure, Ready, StoreReader, TextRead};
-use crate::unscanned::UnscannedTally;
+use crate::unscanned::{file_kind, UnscannedTally};
 use crate::{
     AssetInfo, AssetKind, Connector, Error, FileFormat, Listing, Projection, Read, ReadMode,
-    ReadRequest, Result, Sample,
+    ReadRequest, Result, Sample, SkipReason,
 };
 
 /// How much text a sample reads at most: of a plain file, its first bytes; of a compressed
@@ -59,6 +61,8 @@ const ALL_COLUMNS_FROM_ROWS: usize = 1000;
 const DATASET_SAMPLE_FILES: usize = 8;
 /// Most footers read per dataset for its row count; past this it is estimated by size.
 const ROW_COUNT_FOOTERS: usize = 512;
+/// Workbooks opened at once while listing (to name their sheets).
+const WORKBOOK_CONCURRENCY: usize = 4;
 /// Parallel footer reads per dataset.
 const FOOTER_CONCURRENCY: usize = 16;
 
@@ -152,6 +156,7 @@ impl LakeConnector {
                         bytes: None,
                         partition_columns: Vec::new(),
                         unreadable: Some(format!("cannot be listed: {message}")),
+                        snapshot: None,
                     });
                     first_error.get_or_insert(e);
                 }
@@ -217,8 +222,21 @@ impl LakeConnector {
                 files: vec![meta],
             });
         }
-        let files = self.list_files(Some(&path)).await?;
-        group_assets(files, &mut UnscannedTally::default())
+        let mut files = self.list_files(Some(&path)).await?;
+        // A Delta table's files are its snapshot's, as when it was listed.
+        let mut ignored = UnscannedTally::default();
+        if let Some(Err(why)) = self
+            .delta_snapshots(&mut files, &mut ignored)
+            .await
+            .remove(&asset.name)
+        {
+            return Err(Error::invalid(
+                &asset.name,
+                "Delta Lake",
+                format!("the log cannot be replayed: {why}"),
+            ));
+        }
+        group_assets(files, &mut ignored)
             .remove(&asset.name)
             .map(|(_, files)| files)
             .ok_or_else(|| not_found("no readable files under that name any more"))
@@ -642,10 +660,34 @@ impl Connector for LakeConnector {
             files.retain(|f| f.location.as_ref() == only);
         }
         let mut skipped = UnscannedTally::default();
-        let mut assets: Vec<AssetInfo> = group_assets(files, &mut skipped)
-            .into_iter()
-            .map(|(name, (info, _))| AssetInfo { name, ..info })
-            .collect();
+        let tables = self.delta_snapshots(&mut files, &mut skipped).await;
+        let (mut assets, mut workbooks) = (Vec::new(), Vec::new());
+        for (name, (mut info, files)) in group_assets(files, &mut skipped) {
+            match tables.get(&name) {
+                Some(Ok(snapshot)) => {
+                    info.snapshot = Some(format!("delta version {}", snapshot.version));
+                }
+                Some(Err(why)) => {
+                    info.unreadable = Some(format!("the Delta log cannot be replayed: {why}"));
+                }
+                None => {}
+            }
+            let bytes = info.bytes.unwrap_or(0);
+            match files.format {
+                FileFormat::Spreadsheet if bytes > spreadsheet::MAX_SPREADSHEET_BYTES => {
+                    skipped.add(SkipReason::OverSizeCap, &file_kind(&name), bytes);
+                }
+                FileFormat::Spreadsheet => workbooks.push((name, bytes)),
+                _ => assets.push(AssetInfo { name, ..info }),
+            }
+        }
+        // A workbook's sheets are its assets: opening it is the only way to name them.
+        let sheets: Vec<Vec<AssetInfo>> = futures::stream::iter(workbooks)
+            .map(|(name, bytes)| async move { self.sheet_assets(&name, bytes).await })
+            .buffered(WORKBOOK_CONCURRENCY)
+            .collect()
+            .await;
+        assets.extend(sheets.into_iter().flatten());
         assets.extend(unlistable);
         Ok(Listing {
             assets,
@@ -695,6 +737,11 @@ impl Connector for LakeConnector {
 impl LakeConnector {
     /// Reads up to `limit` rows: a spread of a dataset's files, or the start of a text file.
     async fn sample(&self, asset: &AssetInfo, limit: usize) -> Result<Sample> {
+        if spreadsheet::split_sheet_asset(&asset.name).is_some() {
+            return self
+                .read_sheet_asset(&asset.name, None, Some(limit), limit)
+                .await;
+        }
         let files = self.asset_files(asset).await?;
         match files.format {
             FileFormat::Parquet => self.sample_parquet(&asset.name, &files.files, limit).await,
@@ -712,8 +759,19 @@ impl LakeConnector {
         projection: &Projection,
         batch_rows: usize,
     ) -> Result<(SchemaRef, BoxStream<'static, Result<RecordBatch>>)> {
-        let files = self.asset_files(asset).await?;
         let batch_rows = batch_rows.max(1);
+        if spreadsheet::split_sheet_asset(&asset.name).is_some() {
+            let columns = match projection {
+                Projection::Columns(columns) => Some(columns.clone()),
+                Projection::All => None,
+            };
+            let sheet = self
+                .read_sheet_asset(&asset.name, columns, None, batch_rows)
+                .await?;
+            let batches = futures::stream::iter(sheet.batches.into_iter().map(Ok)).boxed();
+            return Ok((sheet.schema, batches));
+        }
+        let files = self.asset_files(asset).await?;
         match files.format {
             FileFormat::Parquet => {
                 self.scan_parquet(&asset.name, files.files, projection, batch_rows)

@@ -28,6 +28,7 @@ mod batch;
 mod cloud;
 mod compression;
 mod csv_guard;
+mod delimited;
 mod error;
 mod filter;
 mod json_records;
@@ -66,11 +67,18 @@ pub enum FileFormat {
     /// Comma-separated values with a header row (UTF-8 or GB18030/GBK), plain or compressed
     /// (`.csv.gz`, `.csv.zst`).
     Csv,
+    /// Tab-separated values with a header row (`.tsv`), read like CSV.
+    Tsv,
+    /// A `.txt` or `.log` file: a delimited table when its first lines agree on a delimiter
+    /// (tab, `|`, `;`, `,`), else prose, one row per line in a `text` column.
+    Text,
     /// One JSON object per line, plain or compressed (`.jsonl.gz`, `.jsonl.zst`).
     JsonLines,
     /// A `.json` file: an array of objects, one object (or one holding an array of objects),
     /// or objects one after another — told apart by content.
     Json,
+    /// A workbook (`.xlsx`, `.xlsm`, `.xlsb`, `.xls`, `.ods`); each sheet is an asset.
+    Spreadsheet,
 }
 
 /// What a source's listing found ([`Connector::list`]).
@@ -102,6 +110,8 @@ pub struct AssetInfo {
     /// why. Such an entry is listed so the scan can report it as failed instead of silently
     /// covering less.
     pub unreadable: Option<String>,
+    /// The table-format snapshot the asset was listed at (`delta version 7`), when it is one.
+    pub snapshot: Option<String>,
 }
 
 impl AssetInfo {
@@ -114,6 +124,7 @@ impl AssetInfo {
             bytes,
             partition_columns: Vec::new(),
             unreadable: None,
+            snapshot: None,
         }
     }
 }

@@ -21,6 +21,7 @@ use arrow_schema::SchemaRef;
 use crate::batch::{resolve_columns, utf8_schema, BatchSender, StringRows};
 use crate::compression::Compression;
 use crate::csv_guard::CsvGuard;
+use crate::delimited;
 use crate::json_records::{JsonDocument, JsonLines, ReadFailure, Record, Records};
 use crate::lake::TEXT_WINDOW_BYTES;
 use crate::{Error, FileFormat, Result};
@@ -346,7 +347,7 @@ impl Ready {
         Self(Some(signal))
     }
 
-    fn ok(&mut self) {
+    pub(crate) fn ok(&mut self) {
         if let Some(signal) = self.0.take() {
             let _ = signal.send(Ok(()));
         }
@@ -420,12 +421,31 @@ pub(crate) fn read_text(
     };
     let mut text = Utf8Reader::new(decompressed, asset, failure.clone());
     let parsed = match read.format {
-        FileFormat::Csv => csv_rows(
+        FileFormat::Csv | FileFormat::Tsv => csv_rows(
             read,
             CsvGuard::new(&mut text, asset, read.complete, failure.clone()),
+            if read.format == FileFormat::Tsv {
+                b'\t'
+            } else {
+                b','
+            },
             ready,
             send,
         ),
+        FileFormat::Text => {
+            let mut buffered = BufReader::with_capacity(READ_CHUNK, &mut text);
+            match delimited::sniff(&mut buffered) {
+                Ok(Some(delimiter)) => csv_rows(
+                    read,
+                    CsvGuard::new(buffered, asset, read.complete, failure.clone()),
+                    delimiter,
+                    ready,
+                    send,
+                ),
+                Ok(None) => delimited::line_rows(read, buffered, ready, send),
+                Err(e) => Err(Error::invalid(asset, "text", e)),
+            }
+        }
         FileFormat::JsonLines => json_rows(
             read,
             &mut JsonLines::new(BufReader::with_capacity(READ_CHUNK, &mut text)),
@@ -458,7 +478,9 @@ pub(crate) fn read_text(
                 (schema, rows, warnings)
             })
         }
-        FileFormat::Parquet => unreachable!("parquet is not a text format"),
+        FileFormat::Parquet | FileFormat::Spreadsheet => {
+            unreachable!("{:?} is not a text format", read.format)
+        }
     };
     let (schema, rows_seen, warnings) = parsed.map_err(|e| failure.take().unwrap_or(e))?;
     Ok(TextSummary {
@@ -504,7 +526,7 @@ pub(crate) fn stream_columns(
 }
 
 /// Whether another row may be returned.
-fn under_limit(read: &TextRead<'_>, returned: u64) -> bool {
+pub(crate) fn under_limit(read: &TextRead<'_>, returned: u64) -> bool {
     read.limit.is_none_or(|limit| returned < limit as u64)
 }
 
@@ -513,6 +535,7 @@ fn under_limit(read: &TextRead<'_>, returned: u64) -> bool {
 fn csv_rows(
     read: &TextRead<'_>,
     text: impl Read,
+    delimiter: u8,
     ready: &mut Ready,
     send: &dyn Fn(Result<RecordBatch>) -> bool,
 ) -> Result<(SchemaRef, u64, Vec<String>)> {
@@ -526,6 +549,7 @@ fn csv_rows(
     };
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
+        .delimiter(delimiter)
         .from_reader(text);
     let names: Vec<String> = reader
         .headers()
@@ -565,12 +589,6 @@ fn csv_rows(
     Ok((schema, seen, Vec::new()))
 }
 
-/// JSON-lines rows: top-level keys are columns, nested values compact JSON text. Lines that
-/// are not JSON objects are skipped with a warning, unless no line is one.
-///
-/// With named columns rows stream as they are read. For every column, the returned rows are
-/// kept until the end (the limit bounds them), since a later object may bring a new key;
-/// columns are the keys in order of first appearance.
 /// What a JSON reader calls its records in messages.
 struct JsonShape {
     /// `JSON lines` or `JSON`.
@@ -579,6 +597,12 @@ struct JsonShape {
     unit: &'static str,
 }
 
+/// JSON rows: top-level keys are columns, nested values compact JSON text. Records that are
+/// not JSON objects are skipped with a warning, unless none is one.
+///
+/// With named columns rows stream as they are read. For every column, the returned rows are
+/// kept until the end (the limit bounds them), since a later object may bring a new key;
+/// columns are the keys in order of first appearance.
 fn json_rows(
     read: &TextRead<'_>,
     records: &mut dyn Records,

@@ -128,6 +128,11 @@ pub enum SkipReason {
     OtherFormatInDataset,
     /// Left out by the source's `include`/`exclude` globs.
     Excluded,
+    /// Larger than what mulu opens of its kind (a workbook over 128 MiB).
+    OverSizeCap,
+    /// Data files of a table format (Delta Lake) that its current snapshot no longer holds:
+    /// removed or compacted, waiting for `VACUUM`.
+    NotInSnapshot,
 }
 
 impl SkipReason {
@@ -138,6 +143,8 @@ impl SkipReason {
             SkipReason::Bookkeeping => "hidden or bookkeeping",
             SkipReason::OtherFormatInDataset => "other format inside a dataset",
             SkipReason::Excluded => "excluded by include/exclude",
+            SkipReason::OverSizeCap => "over the size cap",
+            SkipReason::NotInSnapshot => "not in the table's current snapshot",
         }
     }
 }
@@ -178,6 +185,9 @@ pub struct AssetReport {
     /// Non-fatal notes (a guessed encoding, skipped lines).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<String>,
+    /// The table-format snapshot read (`delta version 7`), for a Delta Lake table.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub snapshot: Option<String>,
     /// Partition columns of a hive-partitioned dataset.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub partition_columns: Vec<String>,
@@ -312,6 +322,7 @@ mod tests {
                 error: Some("bad".into()),
                 warnings: vec![],
                 partition_columns: vec![],
+                snapshot: None,
                 columns: vec![],
                 categories: vec![],
                 persons: None,

@@ -333,6 +333,7 @@ async fn scan_asset(job: Job, sample_rows: usize, context: AssetContext<'_>) -> 
         status: Status::Ok,
         error: None,
         warnings: Vec::new(),
+        snapshot: asset.snapshot.clone(),
         partition_columns: asset.partition_columns.clone(),
         columns: Vec::new(),
         categories: Vec::new(),

@@ -188,6 +188,7 @@ mod tests {
             error: error.map(str::to_string),
             warnings: vec![],
             partition_columns: vec![],
+            snapshot: None,
             categories: vec![],
             persons: None,
             geofence_hits: vec![],

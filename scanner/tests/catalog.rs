@@ -202,6 +202,7 @@ fn lake_report(n: usize) -> model::ScanReport {
         error: None,
         warnings: vec![],
         partition_columns: vec![],
+        snapshot: None,
         columns: vec![ColumnReport {
             name: "vin".into(),
             data_type: ColumnType::parse("Utf8"),

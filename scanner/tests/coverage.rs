@@ -173,3 +173,154 @@ fn json_exports_are_read_whatever_their_shape() {
     // The same four persons in every file.
     assert_eq!(report["persons"]["distinct"], 4, "{}", report["persons"]);
 }
+
+#[test]
+fn each_sheet_of_a_workbook_is_an_asset_with_its_header_found_under_a_title() {
+    use rust_xlsxwriter::{Format, Workbook};
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    std::fs::create_dir_all(data.join("hr")).unwrap();
+    let mut book = Workbook::new();
+    let roster = book.add_worksheet().set_name("花名册").unwrap();
+    // A merged title row and a note row above the header, as HR exports have.
+    roster
+        .merge_range(0, 0, 0, 3, "2026年11月员工花名册", &Format::new())
+        .unwrap();
+    roster.write_string(1, 0, "制表：人事部").unwrap();
+    for (c, h) in ["姓名", "手机号", "部门", "入职日期"].iter().enumerate() {
+        roster.write_string(2, c as u16, *h).unwrap();
+    }
+    let phones = [13800138000.0, 13912345678.0, 13700001111.0, 15011112222.0];
+    for (r, phone) in phones.iter().enumerate() {
+        let row = 3 + r as u32;
+        roster.write_string(row, 0, "某员工").unwrap();
+        // Phone numbers stored as numbers, as spreadsheets often do.
+        roster.write_number(row, 1, *phone).unwrap();
+        roster.write_string(row, 2, "销售部").unwrap();
+        roster.write_string(row, 3, "2026-01-05").unwrap();
+    }
+    let notes = book.add_worksheet().set_name("说明").unwrap();
+    notes.write_string(0, 0, "本表仅供内部使用").unwrap();
+    book.save(data.join("hr/roster.xlsx")).unwrap();
+
+    let json = dir.path().join("report.json");
+    let out = mulu(
+        dir.path(),
+        &[
+            "scan",
+            data.to_str().unwrap(),
+            "--quiet",
+            "--no-state",
+            "--json",
+            json.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let report: Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    let names: Vec<&str> = report["assets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["hr/roster.xlsx#花名册", "hr/roster.xlsx#说明"]);
+    let sheet = &report["assets"][0];
+    assert_eq!(sheet["row_count"], 4);
+    let columns: Vec<&str> = sheet["columns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(columns, ["姓名", "手机号", "部门", "入职日期"]);
+    assert_eq!(
+        sheet["columns"][1]["categories"][0]["id"], "pi.mobile_phone",
+        "{sheet}"
+    );
+    assert!(sheet["warnings"][0].as_str().unwrap().contains("row 3"));
+    // The file's size is counted once across its sheets.
+    let size = std::fs::metadata(data.join("hr/roster.xlsx"))
+        .unwrap()
+        .len();
+    let total: u64 = report["assets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["bytes"].as_u64().unwrap())
+        .sum();
+    assert_eq!(total, size);
+    assert_eq!(report["persons"]["distinct"], 4, "{report}");
+}
+
+#[test]
+fn tsv_delimited_txt_and_prose_logs_are_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    write(
+        &data,
+        "exports/members.tsv",
+        "会员号\t手机\n1\t13800138000\n2\t13912345678\n3\t13700001111\n".as_bytes(),
+    );
+    write(
+        &data,
+        "exports/orders.txt",
+        "order_id|shouji|amount\n9001|13800138000|12.5\n9002|15011112222|8\n".as_bytes(),
+    );
+    write(
+        &data,
+        "logs/service.log",
+        "2026-11-02 09:12 客户来电，回拨号码 13912345678，要求修改收货地址\n\
+         2026-11-02 09:40 已处理\n\
+         2026-11-03 14:05 用户反馈：联系电话 13700001111 无法接通\n"
+            .as_bytes(),
+    );
+    let json = dir.path().join("report.json");
+    let out = mulu(
+        dir.path(),
+        &[
+            "scan",
+            data.to_str().unwrap(),
+            "--quiet",
+            "--no-state",
+            "--json",
+            json.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let report: Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    let asset = |name: &str| {
+        report["assets"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["name"] == name)
+            .unwrap_or_else(|| panic!("{name} is not in the report: {report}"))
+            .clone()
+    };
+    let categories = |a: &Value, column: &str| -> Vec<String> {
+        a["columns"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["name"] == column)
+            .unwrap_or_else(|| panic!("no column {column}: {a}"))["categories"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let tsv = asset("exports/members.tsv");
+    assert_eq!(tsv["row_count"], 3);
+    assert_eq!(categories(&tsv, "手机"), ["pi.mobile_phone"]);
+    let txt = asset("exports/orders.txt");
+    assert_eq!(txt["row_count"], 2);
+    assert_eq!(categories(&txt, "shouji"), ["pi.mobile_phone"]);
+    let log = asset("logs/service.log");
+    assert_eq!(log["row_count"], 3);
+    assert!(
+        categories(&log, "text").contains(&"pi.mobile_phone".to_string()),
+        "{log}"
+    );
+    assert!(report["sources"][0].get("unscanned").is_none(), "{report}");
+}

@@ -108,6 +108,16 @@ pub fn build(input: &CatalogInput<'_>) -> Result<Catalog, FieldPatternError> {
         items,
         inventory,
         unread: unread(report),
+        unscanned: report
+            .sources
+            .iter()
+            .flat_map(|s| {
+                s.unscanned.iter().map(|u| UnscannedStorage {
+                    source: s.url.clone(),
+                    files: u.clone(),
+                })
+            })
+            .collect(),
         refiling: None,
     })
 }

@@ -24,6 +24,10 @@ pub struct Catalog {
     /// takes its absence for a removal.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub unread: Vec<Unread>,
+    /// What the sources hold that the scan did not read (images, documents, bookkeeping
+    /// files…), by source, reason and kind: storage outside every figure above.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unscanned: Vec<UnscannedStorage>,
     /// The filed baseline and what changed since, when a baseline exists (set by whoever
     /// knows the filing history; the build from a report alone cannot).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -47,6 +51,16 @@ impl Catalog {
             item.number = numbers.get(&item.item_id).copied();
         }
     }
+}
+
+/// Files of one kind in one source that the scan did not read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnscannedStorage {
+    /// Source URL (redacted).
+    pub source: String,
+    /// Why, what, how many and how large.
+    #[serde(flatten)]
+    pub files: model::Unscanned,
 }
 
 /// A source or an asset the scan behind a catalogue could not read.

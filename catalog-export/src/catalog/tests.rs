@@ -27,6 +27,7 @@ fn asset(
         error: None,
         warnings: vec![],
         partition_columns: vec![],
+        snapshot: None,
         columns: categories
             .iter()
             .map(|c| ColumnReport {

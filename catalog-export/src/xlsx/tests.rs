@@ -73,6 +73,7 @@ fn catalog() -> Catalog {
         items: items.clone(),
         inventory: items,
         unread: vec![],
+        unscanned: vec![],
         refiling: None,
     }
 }
@@ -144,6 +145,35 @@ fn sheets_without_a_baseline_end_with_the_instructions() {
             SHEET_INSTRUCTIONS
         ]
     );
+}
+
+#[test]
+fn unscanned_storage_has_its_sheet_and_a_total_in_the_header() {
+    let mut c = catalog();
+    c.unscanned = vec![crate::catalog::UnscannedStorage {
+        source: "s3://cams".into(),
+        files: model::Unscanned {
+            reason: model::SkipReason::UnsupportedType,
+            kind: ".jpg".into(),
+            count: 20_000,
+            bytes: 1_288_490_188,
+        },
+    }];
+    let mut book = open(&c);
+    assert_eq!(book.sheet_names()[4], SHEET_UNSCANNED);
+    let sheet = book.worksheet_range(SHEET_UNSCANNED).unwrap();
+    assert_eq!(
+        sheet.get((1, 1)),
+        Some(&Data::String("暂不支持的文件类型".into()))
+    );
+    assert_eq!(sheet.get((1, 3)), Some(&Data::Float(20_000.0)));
+    assert_eq!(sheet.get((1, 4)), Some(&Data::Float(1_288_490_188.0)));
+    let header = book.worksheet_range(SHEET_HEADER).unwrap();
+    let total = header
+        .rows()
+        .find(|r| r[0] == Data::String("未扫描存储总量（字节）".into()))
+        .unwrap();
+    assert_eq!(total[1], Data::Float(1_288_490_188.0));
 }
 
 #[test]

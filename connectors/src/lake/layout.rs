@@ -7,6 +7,7 @@ use std::path::Path as FsPath;
 use object_store::path::Path;
 use object_store::ObjectMeta;
 
+use super::spreadsheet::is_spreadsheet;
 use crate::compression::Compression;
 use crate::source::is_sqlite_file;
 use crate::unscanned::{file_kind, UnscannedTally};
@@ -33,10 +34,17 @@ pub(super) fn format_of(path: &Path) -> Option<FileFormat> {
         (!compressed).then_some(FileFormat::Parquet)
     } else if base.ends_with(".csv") {
         Some(FileFormat::Csv)
+    } else if base.ends_with(".tsv") {
+        Some(FileFormat::Tsv)
+    } else if base.ends_with(".txt") || base.ends_with(".log") {
+        Some(FileFormat::Text)
     } else if base.ends_with(".jsonl") || base.ends_with(".ndjson") {
         Some(FileFormat::JsonLines)
     } else if base.ends_with(".json") {
         Some(FileFormat::Json)
+    } else if is_spreadsheet(base) {
+        // Workbooks are zip or OLE containers: compressing them again is not a thing.
+        (!compressed).then_some(FileFormat::Spreadsheet)
     } else {
         None
     }
@@ -104,7 +112,11 @@ pub(super) fn group_assets(
             );
             continue;
         };
-        let (name, kind, partitions) = match dataset_root(&meta.location) {
+        // A workbook is never part of a dataset: its sheets are assets of their own.
+        let root = (format != FileFormat::Spreadsheet)
+            .then(|| dataset_root(&meta.location))
+            .flatten();
+        let (name, kind, partitions) = match root {
             Some((root, partitions)) if !root.is_empty() => (root, AssetKind::Dataset, partitions),
             _ => (meta.location.to_string(), AssetKind::File, Vec::new()),
         };
@@ -117,6 +129,7 @@ pub(super) fn group_assets(
                     bytes: Some(0),
                     partition_columns: partitions,
                     unreadable: None,
+                    snapshot: None,
                 },
                 AssetFiles {
                     format,
@@ -164,7 +177,7 @@ mod tests {
                 meta("lake/tracks/dt=2026-11-02/part-1.csv", 7),
                 meta("lake/tracks/dt=2026-11-02/_SUCCESS", 0),
                 meta("exports/a.csv", 5),
-                meta("notes.txt", 5),
+                meta("notes.pptx", 5),
                 meta("cams/front/a.JPG", 300),
                 meta("cams/front/b.jpg", 200),
                 meta("crm.db", 5),
@@ -179,7 +192,7 @@ mod tests {
             .collect();
         let expected = [
             (SkipReason::UnsupportedType, ".jpg", 2, 500),
-            (SkipReason::UnsupportedType, ".txt", 1, 5),
+            (SkipReason::UnsupportedType, ".pptx", 1, 5),
             (SkipReason::Bookkeeping, "_SUCCESS", 1, 0),
             (SkipReason::OtherFormatInDataset, ".csv", 1, 7),
         ]
@@ -229,10 +242,14 @@ mod tests {
         assert_eq!(format("b.jsonl.gz"), Some(FileFormat::JsonLines));
         assert_eq!(format("b.ndjson.zstd"), Some(FileFormat::JsonLines));
         assert_eq!(format("b.parquet.gz"), None);
-        assert_eq!(format("b.txt.gz"), None);
+        assert_eq!(format("b.txt.gz"), Some(FileFormat::Text));
+        assert_eq!(format("exports/users.tsv"), Some(FileFormat::Tsv));
         assert_eq!(format("b.gz"), None);
         assert_eq!(format("b.parquet"), Some(FileFormat::Parquet));
         assert_eq!(format("export/users.JSON"), Some(FileFormat::Json));
         assert_eq!(format("users.json.gz"), Some(FileFormat::Json));
+        assert_eq!(format("hr/花名册.XLSX"), Some(FileFormat::Spreadsheet));
+        assert_eq!(format("old.xls"), Some(FileFormat::Spreadsheet));
+        assert_eq!(format("old.xls.gz"), None);
     }
 }
