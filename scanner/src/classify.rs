@@ -4,7 +4,7 @@ use arrow_array::cast::AsArray;
 use arrow_array::{Array, RecordBatch};
 use arrow_cast::display::{ArrayFormatter, FormatOptions};
 use arrow_schema::{DataType, Schema};
-use classifiers::ClassifierSet;
+use classifiers::{ClassifierSet, ValueProfile};
 use model::{AssetCategoryReport, CategoryReport, ColumnReport};
 use rayon::prelude::*;
 
@@ -17,6 +17,18 @@ pub fn classify_sample(
     schema: &Schema,
     batches: &[RecordBatch],
 ) -> Vec<ColumnReport> {
+    classify_sample_profiled(set, schema, batches).0
+}
+
+/// [`classify_sample`] with each column's [`ValueProfile`] (ranges, decimals, distinct
+/// count; no values), taken before the scan finishes, for the table rules in
+/// [`classify_asset`]: only values tell a neutral-named `a, b` pair of coordinates or an
+/// epoch-millisecond `t` apart from prices and counters.
+pub fn classify_sample_profiled(
+    set: &ClassifierSet,
+    schema: &Schema,
+    batches: &[RecordBatch],
+) -> (Vec<ColumnReport>, Vec<ValueProfile>) {
     (0..schema.fields().len())
         .into_par_iter()
         .map(|i| {
@@ -28,7 +40,8 @@ pub fn classify_sample(
                     push_values(&mut scan, array.as_ref());
                 }
             }
-            ColumnReport {
+            let profile = scan.profile();
+            let report = ColumnReport {
                 name: field.name().clone(),
                 data_type,
                 categories: scan
@@ -43,9 +56,10 @@ pub fn classify_sample(
                         evidence: f.evidence,
                     })
                     .collect(),
-            }
+            };
+            (report, profile)
         })
-        .collect()
+        .unzip()
 }
 
 /// Which configured sensitive areas the sampled coordinates of an asset fall into: pairs of
@@ -132,8 +146,14 @@ fn parse_point(value: &str) -> Option<(f64, f64)> {
     parts.next().is_none().then_some((a, b))
 }
 
-/// Table-level categories (a trajectory, charging operations) from the column verdicts.
-pub fn classify_asset(columns: &[ColumnReport]) -> Vec<AssetCategoryReport> {
+/// Table-level categories (a trajectory, charging operations, AI data) from the column
+/// verdicts, the columns' value profiles (empty: names and types only) and the asset's name,
+/// of which the rules see the bare table name ([`table_name`]).
+pub fn classify_asset(
+    asset_name: &str,
+    columns: &[ColumnReport],
+    profiles: &[ValueProfile],
+) -> Vec<AssetCategoryReport> {
     let ids: Vec<Vec<model::CategoryId>> = columns
         .iter()
         .map(|c| c.categories.iter().map(|k| k.id.clone()).collect())
@@ -147,7 +167,8 @@ pub fn classify_asset(columns: &[ColumnReport]) -> Vec<AssetCategoryReport> {
             categories: ids,
         })
         .collect();
-    classifiers::classify_table(&table)
+    let profiles: Vec<Option<&ValueProfile>> = profiles.iter().map(Some).collect();
+    classifiers::classify_table_named(table_name(asset_name), &table, &profiles)
         .into_iter()
         .map(|f| AssetCategoryReport {
             id: f.category,
@@ -156,6 +177,27 @@ pub fn classify_asset(columns: &[ColumnReport]) -> Vec<AssetCategoryReport> {
             columns: f.columns,
         })
         .collect()
+}
+
+/// File extensions that are no part of a table's name (`gps/vehicle_last_position.csv.gz`).
+const DATA_EXTENSIONS: &[&str] = &[
+    "csv", "tsv", "txt", "json", "jsonl", "ndjson", "parquet", "orc", "avro", "xlsx", "xls", "gz",
+    "zst", "bz2", "xz", "snappy", "lz4",
+];
+
+/// The bare table name of an asset: `public.vehicle_last_position` and
+/// `exports/vehicle_last_position.csv.gz` both give `vehicle_last_position`. Schemas,
+/// directories and extensions are dropped because a directory named `latest/` says
+/// nothing about one table's rows.
+pub fn table_name(asset_name: &str) -> &str {
+    let mut name = asset_name.rsplit(['/', '\\']).next().unwrap_or(asset_name);
+    while let Some((stem, ext)) = name.rsplit_once('.') {
+        if !DATA_EXTENSIONS.contains(&ext.to_ascii_lowercase().as_str()) {
+            break;
+        }
+        name = stem;
+    }
+    name.rsplit('.').next().unwrap_or(name)
 }
 
 /// Feeds one Arrow array to a column scan, borrowing strings where the array holds them and
@@ -233,6 +275,23 @@ mod tests {
         assert_eq!(parse_point("POINT(121.47 31.23)"), Some((121.47, 31.23)));
         assert_eq!(parse_point("121.47,31.23"), Some((121.47, 31.23)));
         assert_eq!(parse_point("121.47"), None);
+    }
+
+    #[test]
+    fn table_names_of_assets() {
+        for (asset, table) in [
+            ("public.vehicle_last_position", "vehicle_last_position"),
+            ("vehicle_last_position", "vehicle_last_position"),
+            (
+                "exports/2024/vehicle_last_position.csv.gz",
+                "vehicle_last_position",
+            ),
+            ("s3://bucket/latest/tracks.parquet", "tracks"),
+            ("C:\\data\\车辆最新位置.xlsx", "车辆最新位置"),
+            ("db.schema.charging_pile", "charging_pile"),
+        ] {
+            assert_eq!(table_name(asset), table, "{asset}");
+        }
     }
 
     #[test]
