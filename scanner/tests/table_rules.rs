@@ -168,3 +168,75 @@ fn a_charging_pile_registry_is_named_by_its_table() {
     );
     assert!(categories(&report, "bus_stop").is_empty(), "{report}");
 }
+
+#[test]
+fn ai_data_sets_are_catalogued_as_training_and_user_input_data_in_an_ai_organisation() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("llm.db");
+    let mut sql = vec![
+        "CREATE TABLE chat_messages (id INTEGER, session_id TEXT, role TEXT, content TEXT, \
+         created_at TEXT)"
+            .to_string(),
+        "CREATE TABLE sft_samples (instruction TEXT, input TEXT, output TEXT)".to_string(),
+    ];
+    for i in 0..20 {
+        sql.push(format!(
+            "INSERT INTO chat_messages VALUES ({i}, 's{}', '{}', '第{i}个问题的内容', \
+             '2026-05-01 10:00:{i:02}')",
+            i / 4,
+            ["user", "assistant"][i % 2]
+        ));
+        sql.push(format!(
+            "INSERT INTO sft_samples VALUES ('把第{i}句翻译成英文', '今天天气很好', 'Fine today')"
+        ));
+    }
+    sqlite(&db, &sql);
+    let config = dir.path().join("mulu.toml");
+    let state = dir.path().join("state.db");
+    let mulu = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_mulu"))
+            .args(args)
+            .args(["--config", config.to_str().unwrap()])
+            .env("MULU_STATE", &state)
+            .env_remove("MULU_CONFIG")
+            .output()
+            .unwrap();
+        assert!(out.status.code().is_some_and(|c| c <= 2), "{out:?}");
+    };
+    let inventory = |sectors: &str| -> Vec<(String, String)> {
+        std::fs::write(&config, format!("[organization]\nsectors = [{sectors}]\n")).unwrap();
+        mulu(&["scan", db.to_str().unwrap(), "--quiet"]);
+        let out = dir.path().join("catalog.json");
+        mulu(&[
+            "catalog",
+            "export",
+            "--format",
+            "json",
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        let c: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+        c["inventory"]
+            .as_array()
+            .unwrap_or_else(|| panic!("no inventory: {c}"))
+            .iter()
+            .map(|i| {
+                let s = |k: &str| i[k].as_str().unwrap().to_string();
+                (s("item_id"), s("data_name"))
+            })
+            .filter(|(id, _)| id.starts_with("ai-"))
+            .collect()
+    };
+    let pair = |a: &str, b: &str| (a.to_string(), b.to_string());
+    assert_eq!(
+        inventory("\"人工智能\""),
+        [
+            pair("ai-training-data", "训练数据"),
+            pair("ai-user-input", "用户输入数据")
+        ]
+    );
+    // Not an AI organisation: each category is an item of its own.
+    let other = inventory("\"电信/互联网\"");
+    let ids: Vec<&str> = other.iter().map(|(id, _)| id.as_str()).collect();
+    assert_eq!(ids, ["ai-chat_log", "ai-instruction_data"]);
+}
