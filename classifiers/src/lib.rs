@@ -153,8 +153,8 @@ pub use custom::{
     VALIDATORS,
 };
 pub use engine::{
-    Axis, BuildError, ClassifierSet, ClassifierSetBuilder, ColumnFinding, ColumnScan, EpochUnit,
-    ValueProfile,
+    comment_label, Axis, BuildError, ClassifierSet, ClassifierSetBuilder, ColumnFinding,
+    ColumnScan, EpochUnit, ValueProfile,
 };
 pub use model::{ids, CategoryId, ColumnType, TypeFamily};
 pub use normalize::normalize_column_name;

@@ -17,24 +17,55 @@ pub fn classify_sample(
     schema: &Schema,
     batches: &[RecordBatch],
 ) -> Vec<ColumnReport> {
-    classify_sample_profiled(set, schema, batches).0
+    classify_sample_profiled(set, schema, batches).columns
 }
 
-/// [`classify_sample`] with each column's [`ValueProfile`] (ranges, decimals, distinct
-/// count; no values), taken before the scan finishes, for the table rules in
-/// [`classify_asset`]: only values tell a neutral-named `a, b` pair of coordinates or an
-/// epoch-millisecond `t` apart from prices and counters.
+/// A classified sample: the column verdicts, and what the table rules need besides.
+pub struct Classified {
+    /// Per-column verdicts, in schema order.
+    pub columns: Vec<ColumnReport>,
+    /// Each column's [`ValueProfile`] (ranges, decimals, distinct count; no values).
+    pub profiles: Vec<ValueProfile>,
+    /// The table's COMMENT, when the source has one.
+    pub table_comment: Option<String>,
+}
+
+impl Classified {
+    /// The table-level categories of asset `asset_name` ([`classify_asset`]), its COMMENT's
+    /// label counting as part of its name.
+    pub fn table_categories(&self, asset_name: &str) -> Vec<AssetCategoryReport> {
+        let label = self
+            .table_comment
+            .as_deref()
+            .map(classifiers::comment_label)
+            .unwrap_or_default();
+        let name = table_name(asset_name);
+        let words = if label.is_empty() {
+            name.to_owned()
+        } else {
+            format!("{name}_{label}")
+        };
+        classify_asset(&words, &self.columns, &self.profiles)
+    }
+}
+
+/// [`classify_sample`] with each column's [`ValueProfile`], taken before the scan finishes,
+/// for the table rules: only values tell a neutral-named `a, b` pair of coordinates or an
+/// epoch-millisecond `t` apart from prices and counters. A column's COMMENT (Arrow field
+/// metadata [`connectors::COMMENT_KEY`]) hints like its name.
 pub fn classify_sample_profiled(
     set: &ClassifierSet,
     schema: &Schema,
     batches: &[RecordBatch],
-) -> (Vec<ColumnReport>, Vec<ValueProfile>) {
-    (0..schema.fields().len())
+) -> Classified {
+    let (columns, profiles) = (0..schema.fields().len())
         .into_par_iter()
         .map(|i| {
             let field = schema.field(i);
             let data_type = model::ColumnType::from_arrow(field.data_type());
-            let mut scan = set.column_typed(field.name(), &data_type);
+            let comment = field.metadata().get(connectors::COMMENT_KEY);
+            let mut scan =
+                set.column_described(field.name(), comment.map(String::as_str), &data_type);
             for batch in batches {
                 if let Some(array) = batch.columns().get(i) {
                     push_values(&mut scan, array.as_ref());
@@ -59,7 +90,12 @@ pub fn classify_sample_profiled(
             };
             (report, profile)
         })
-        .unzip()
+        .unzip();
+    Classified {
+        columns,
+        profiles,
+        table_comment: schema.metadata().get(connectors::COMMENT_KEY).cloned(),
+    }
 }
 
 /// Which configured sensitive areas the sampled coordinates of an asset fall into: pairs of
@@ -147,10 +183,10 @@ fn parse_point(value: &str) -> Option<(f64, f64)> {
 }
 
 /// Table-level categories (a trajectory, charging operations, AI data) from the column
-/// verdicts, the columns' value profiles (empty: names and types only) and the asset's name,
-/// of which the rules see the bare table name ([`table_name`]).
+/// verdicts, the columns' value profiles (empty: names and types only) and the words naming
+/// the table (its bare name, [`table_name`], and its COMMENT's label).
 pub fn classify_asset(
-    asset_name: &str,
+    table_words: &str,
     columns: &[ColumnReport],
     profiles: &[ValueProfile],
 ) -> Vec<AssetCategoryReport> {
@@ -168,7 +204,7 @@ pub fn classify_asset(
         })
         .collect();
     let profiles: Vec<Option<&ValueProfile>> = profiles.iter().map(Some).collect();
-    classifiers::classify_table_named(table_name(asset_name), &table, &profiles)
+    classifiers::classify_table_named(table_words, &table, &profiles)
         .into_iter()
         .map(|f| AssetCategoryReport {
             id: f.category,

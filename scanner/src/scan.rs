@@ -390,16 +390,16 @@ async fn scan_asset(job: Job, sample_rows: usize, context: AssetContext<'_>) -> 
         report.error = Some(redactor.message(&why));
     }
     let classified = crate::cpu::on_rayon(move || {
-        let (columns, profiles) = classify_sample_profiled(&classifiers, &schema, &batches);
-        let hits = crate::classify::geofence_hits(&batches, &columns, &geofences);
-        (columns, profiles, hits)
+        let classified = classify_sample_profiled(&classifiers, &schema, &batches);
+        let hits = crate::classify::geofence_hits(&batches, &classified.columns, &geofences);
+        (classified, hits)
     })
     .await;
     match classified {
-        Some((columns, profiles, hits)) => {
+        Some((classified, hits)) => {
             report.geofence_hits = hits;
-            report.categories = crate::classify::classify_asset(&report.name, &columns, &profiles);
-            report.columns = columns;
+            report.categories = classified.table_categories(&report.name);
+            report.columns = classified.columns;
             if let Some(tally) = tally {
                 let _permit = limiter
                     .acquire()
