@@ -91,7 +91,8 @@ impl<D: SqlDialect> SqlConnector<D> {
     }
 
     /// Tops up the sparse columns of a sample (see [`super::top_up`]): one bounded
-    /// statement per column, at most [`top_up::MAX_TOP_UPS`]; a failed one is a warning.
+    /// statement per column, at most [`top_up::MAX_TOP_UPS`]; a failed one is a warning and
+    /// ends the top-ups, so a table too big to search costs one statement timeout, not eight.
     async fn top_up(
         &self,
         asset: &str,
@@ -117,11 +118,16 @@ impl<D: SqlDialect> SqlConnector<D> {
                     batch = top_up::fill_nulls(&batch, at, values);
                     topped.push(format!("{} (+{found})", column.name));
                 }
-                Err(e) => warnings.push(format!(
-                    "column {} is (nearly) all NULL in the sample and reading more of its \
-                     values failed: {e}",
-                    column.name
-                )),
+                Err(e) => {
+                    // Most likely the statement timeout on a big table: the next column's
+                    // top-up would cost as much, so the sample stops here.
+                    warnings.push(format!(
+                        "column {} is (nearly) all NULL in the sample and reading more of its \
+                         values failed, so no further columns were topped up: {e}",
+                        column.name
+                    ));
+                    break;
+                }
             }
         }
         if !topped.is_empty() {
