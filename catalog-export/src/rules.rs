@@ -99,6 +99,12 @@ pub struct ItemDef {
     /// Whether the item is personal information (vehicle PI in a vehicle organisation).
     #[serde(default)]
     pub personal: bool,
+    /// Sectors (所属领域) the item is defined for, matched as parts of the organisation's
+    /// sectors (`人工智能` matches `人工智能/大模型`); empty: every organisation. Elsewhere its
+    /// categories are items of their own, since a sector's catalogue terms (训练数据) are
+    /// that sector's to file.
+    #[serde(default)]
+    pub sectors: Vec<String>,
 }
 
 /// When a rule fires.
@@ -204,6 +210,36 @@ impl RuleSet {
         Ok(())
     }
 
+    /// The items and rules that apply to an organisation of `sectors`: items defined for other
+    /// sectors are dropped, and so are rules left with nothing to apply to. Both the catalogue
+    /// and the per-item person counts use this set, so their items agree.
+    pub fn for_sectors(&self, sectors: &[String]) -> Self {
+        let applies = |item: &ItemDef| {
+            item.sectors.is_empty()
+                || item
+                    .sectors
+                    .iter()
+                    .any(|want| sectors.iter().any(|s| s.contains(want.as_str())))
+        };
+        let items: Vec<ItemDef> = self.items.iter().filter(|i| applies(i)).cloned().collect();
+        let dropped: std::collections::HashSet<&str> = self
+            .items
+            .iter()
+            .filter(|i| !applies(i))
+            .map(|i| i.id.as_str())
+            .collect();
+        let rules = self
+            .rules
+            .iter()
+            .filter_map(|rule| {
+                let mut rule = rule.clone();
+                rule.applies_to.retain(|t| !dropped.contains(t.as_str()));
+                (!rule.applies_to.is_empty()).then_some(rule)
+            })
+            .collect();
+        RuleSet { items, rules }
+    }
+
     /// The slug of the item `category` belongs to: its definition's, or, for a category no
     /// definition gathers, the category's own (`pi.passport` → `pi-passport`).
     pub fn item_id_for(&self, category: &CategoryId) -> String {
@@ -247,6 +283,30 @@ mod tests {
             "personal-identity"
         );
         assert!(set.item_for(&model::ids::USCC).is_none());
+    }
+
+    #[test]
+    fn ai_items_are_for_ai_organisations() {
+        use model::ids;
+        let set = RuleSet::default_rules();
+        let ai = set.for_sectors(&["人工智能/大模型".into(), "电信/互联网".into()]);
+        for (category, item, name) in [
+            (ids::AI_CHAT_LOG, "ai-user-input", "用户输入数据"),
+            (ids::AI_INSTRUCTION_DATA, "ai-training-data", "训练数据"),
+            (ids::AI_PREFERENCE_DATA, "ai-training-data", "训练数据"),
+            (ids::AI_PRETRAINING_CORPUS, "ai-training-data", "训练数据"),
+            (ids::AI_EMBEDDING, "ai-training-data", "训练数据"),
+            (ids::AI_EVALUATION_DATA, "ai-test-data", "测试数据"),
+        ] {
+            let def = ai.item_for(&category).unwrap();
+            assert_eq!((def.id.as_str(), def.name.as_str()), (item, name));
+        }
+        assert!(ai.item_for(&ids::AI_CHAT_LOG).unwrap().personal);
+        let other = set.for_sectors(&["车联网/智能网联汽车".into()]);
+        assert!(other.item_for(&ids::AI_CHAT_LOG).is_none());
+        assert_eq!(other.item_id_for(&ids::AI_CHAT_LOG), "ai-chat_log");
+        assert_eq!(other.rules.len(), set.rules.len());
+        assert!(other.item_for(&ids::CN_RESIDENT_ID).is_some());
     }
 
     #[test]

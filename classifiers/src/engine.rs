@@ -6,8 +6,10 @@
 //! identifiers inside prose; `exclusive` settles values that several
 //! overlapping identifiers confirm; `uniform` accepts columns of weak
 //! identifiers on the evidence of their shared shape; `profile` summarises
-//! a column's values for the table rules.
+//! a column's values for the table rules; `comment` turns a COMMENT into a
+//! column hint.
 
+mod comment;
 mod exclusive;
 mod free_text;
 mod profile;
@@ -18,6 +20,7 @@ mod set;
 mod tests;
 mod uniform;
 
+pub use comment::comment_label;
 pub use profile::{Axis, EpochUnit, ValueProfile};
 pub use scan::{ColumnFinding, ColumnScan};
 pub use set::{BuildError, ClassifierSet, ClassifierSetBuilder};

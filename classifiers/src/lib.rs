@@ -153,15 +153,15 @@ pub use custom::{
     VALIDATORS,
 };
 pub use engine::{
-    Axis, BuildError, ClassifierSet, ClassifierSetBuilder, ColumnFinding, ColumnScan, EpochUnit,
-    ValueProfile,
+    comment_label, Axis, BuildError, ClassifierSet, ClassifierSetBuilder, ColumnFinding,
+    ColumnScan, EpochUnit, ValueProfile,
 };
 pub use model::{ids, CategoryId, ColumnType, TypeFamily};
 pub use normalize::normalize_column_name;
 pub use person_key::{PersonKeyBuf, MAX_PERSON_KEY_LEN};
 pub use tables::{
-    ai_ids, classify_table, classify_table_profiled, table_categories, TableCategoryInfo,
-    TableColumn, TableFinding,
+    ai_ids, classify_table, classify_table_named, classify_table_profiled, table_categories,
+    TableCategoryInfo, TableColumn, TableFinding,
 };
 
 /// Stable metadata describing the category a classifier detects.

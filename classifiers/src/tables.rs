@@ -186,7 +186,18 @@ pub fn classify_table_profiled<'a>(
     columns: &[TableColumn<'a>],
     profiles: &[Option<&'a ValueProfile>],
 ) -> Vec<TableFinding> {
-    let table = TableView::new(columns, profiles);
+    classify_table_named("", columns, profiles)
+}
+
+/// [`classify_table_profiled`] knowing the table's bare name (no schema,
+/// no file extension): a name is often the only place that says
+/// `vehicle_last_position` or `charging_pile`.
+pub fn classify_table_named<'a>(
+    table_name: &str,
+    columns: &[TableColumn<'a>],
+    profiles: &[Option<&'a ValueProfile>],
+) -> Vec<TableFinding> {
+    let table = TableView::new(table_name, columns, profiles);
     RULES
         .iter()
         .filter_map(|rule| rule.evaluate(&table))

@@ -56,6 +56,10 @@ pub use read::{ConnectorExt, Projection, Read, ReadMode, ReadRequest};
 pub use redact::{redact_credentials, redact_url};
 pub use source::{check_source, open_source, open_source_with, OpenedSource};
 
+/// The Arrow metadata key under which a sample's schema carries the table's COMMENT and
+/// each field its column's (SQL sources that have them: PostgreSQL, MySQL/MariaDB).
+pub const COMMENT_KEY: &str = "comment";
+
 /// What sort of thing an asset is: the report's own type, so listing and report agree.
 pub use model::{AssetKind, SkipReason, Unscanned};
 

@@ -150,6 +150,18 @@ pub mod ids {
         CABIN_MEDIA = "vehicle.cabin_media";
         /// 充电运营 (table-level).
         CHARGING_OPS = "vehicle.charging_ops";
+        /// 用户输入数据: chat and prompt logs of a model service (table-level).
+        AI_CHAT_LOG = "ai.chat_log";
+        /// 训练数据: instruction-tuning sets (table-level).
+        AI_INSTRUCTION_DATA = "ai.instruction_data";
+        /// 训练数据: preference (chosen/rejected) sets (table-level).
+        AI_PREFERENCE_DATA = "ai.preference_data";
+        /// 训练数据: pre-training text shards (table-level).
+        AI_PRETRAINING_CORPUS = "ai.pretraining_corpus";
+        /// 测试数据: model evaluation sets and results (table-level).
+        AI_EVALUATION_DATA = "ai.evaluation_data";
+        /// 向量数据: embedding tables (table-level).
+        AI_EMBEDDING = "ai.embedding";
     }
 }
 

@@ -4,7 +4,7 @@ use arrow_array::cast::AsArray;
 use arrow_array::{Array, RecordBatch};
 use arrow_cast::display::{ArrayFormatter, FormatOptions};
 use arrow_schema::{DataType, Schema};
-use classifiers::ClassifierSet;
+use classifiers::{ClassifierSet, ValueProfile};
 use model::{AssetCategoryReport, CategoryReport, ColumnReport};
 use rayon::prelude::*;
 
@@ -17,18 +17,62 @@ pub fn classify_sample(
     schema: &Schema,
     batches: &[RecordBatch],
 ) -> Vec<ColumnReport> {
-    (0..schema.fields().len())
+    classify_sample_profiled(set, schema, batches).columns
+}
+
+/// A classified sample: the column verdicts, and what the table rules need besides.
+pub struct Classified {
+    /// Per-column verdicts, in schema order.
+    pub columns: Vec<ColumnReport>,
+    /// Each column's [`ValueProfile`] (ranges, decimals, distinct count; no values).
+    pub profiles: Vec<ValueProfile>,
+    /// The table's COMMENT, when the source has one.
+    pub table_comment: Option<String>,
+}
+
+impl Classified {
+    /// The table-level categories of asset `asset_name` ([`classify_asset`]), its COMMENT's
+    /// label counting as part of its name.
+    pub fn table_categories(&self, asset_name: &str) -> Vec<AssetCategoryReport> {
+        let label = self
+            .table_comment
+            .as_deref()
+            .map(classifiers::comment_label)
+            .unwrap_or_default();
+        let name = table_name(asset_name);
+        let words = if label.is_empty() {
+            name.to_owned()
+        } else {
+            format!("{name}_{label}")
+        };
+        classify_asset(&words, &self.columns, &self.profiles)
+    }
+}
+
+/// [`classify_sample`] with each column's [`ValueProfile`], taken before the scan finishes,
+/// for the table rules: only values tell a neutral-named `a, b` pair of coordinates or an
+/// epoch-millisecond `t` apart from prices and counters. A column's COMMENT (Arrow field
+/// metadata [`connectors::COMMENT_KEY`]) hints like its name.
+pub fn classify_sample_profiled(
+    set: &ClassifierSet,
+    schema: &Schema,
+    batches: &[RecordBatch],
+) -> Classified {
+    let (columns, profiles) = (0..schema.fields().len())
         .into_par_iter()
         .map(|i| {
             let field = schema.field(i);
             let data_type = model::ColumnType::from_arrow(field.data_type());
-            let mut scan = set.column_typed(field.name(), &data_type);
+            let comment = field.metadata().get(connectors::COMMENT_KEY);
+            let mut scan =
+                set.column_described(field.name(), comment.map(String::as_str), &data_type);
             for batch in batches {
                 if let Some(array) = batch.columns().get(i) {
                     push_values(&mut scan, array.as_ref());
                 }
             }
-            ColumnReport {
+            let profile = scan.profile();
+            let report = ColumnReport {
                 name: field.name().clone(),
                 data_type,
                 categories: scan
@@ -43,9 +87,15 @@ pub fn classify_sample(
                         evidence: f.evidence,
                     })
                     .collect(),
-            }
+            };
+            (report, profile)
         })
-        .collect()
+        .unzip();
+    Classified {
+        columns,
+        profiles,
+        table_comment: schema.metadata().get(connectors::COMMENT_KEY).cloned(),
+    }
 }
 
 /// Which configured sensitive areas the sampled coordinates of an asset fall into: pairs of
@@ -132,8 +182,14 @@ fn parse_point(value: &str) -> Option<(f64, f64)> {
     parts.next().is_none().then_some((a, b))
 }
 
-/// Table-level categories (a trajectory, charging operations) from the column verdicts.
-pub fn classify_asset(columns: &[ColumnReport]) -> Vec<AssetCategoryReport> {
+/// Table-level categories (a trajectory, charging operations, AI data) from the column
+/// verdicts, the columns' value profiles (empty: names and types only) and the words naming
+/// the table (its bare name, [`table_name`], and its COMMENT's label).
+pub fn classify_asset(
+    table_words: &str,
+    columns: &[ColumnReport],
+    profiles: &[ValueProfile],
+) -> Vec<AssetCategoryReport> {
     let ids: Vec<Vec<model::CategoryId>> = columns
         .iter()
         .map(|c| c.categories.iter().map(|k| k.id.clone()).collect())
@@ -147,7 +203,8 @@ pub fn classify_asset(columns: &[ColumnReport]) -> Vec<AssetCategoryReport> {
             categories: ids,
         })
         .collect();
-    classifiers::classify_table(&table)
+    let profiles: Vec<Option<&ValueProfile>> = profiles.iter().map(Some).collect();
+    classifiers::classify_table_named(table_words, &table, &profiles)
         .into_iter()
         .map(|f| AssetCategoryReport {
             id: f.category,
@@ -156,6 +213,27 @@ pub fn classify_asset(columns: &[ColumnReport]) -> Vec<AssetCategoryReport> {
             columns: f.columns,
         })
         .collect()
+}
+
+/// File extensions that are no part of a table's name (`gps/vehicle_last_position.csv.gz`).
+const DATA_EXTENSIONS: &[&str] = &[
+    "csv", "tsv", "txt", "json", "jsonl", "ndjson", "parquet", "orc", "avro", "xlsx", "xls", "gz",
+    "zst", "bz2", "xz", "snappy", "lz4",
+];
+
+/// The bare table name of an asset: `public.vehicle_last_position` and
+/// `exports/vehicle_last_position.csv.gz` both give `vehicle_last_position`. Schemas,
+/// directories and extensions are dropped because a directory named `latest/` says
+/// nothing about one table's rows.
+pub fn table_name(asset_name: &str) -> &str {
+    let mut name = asset_name.rsplit(['/', '\\']).next().unwrap_or(asset_name);
+    while let Some((stem, ext)) = name.rsplit_once('.') {
+        if !DATA_EXTENSIONS.contains(&ext.to_ascii_lowercase().as_str()) {
+            break;
+        }
+        name = stem;
+    }
+    name.rsplit('.').next().unwrap_or(name)
 }
 
 /// Feeds one Arrow array to a column scan, borrowing strings where the array holds them and
@@ -233,6 +311,23 @@ mod tests {
         assert_eq!(parse_point("POINT(121.47 31.23)"), Some((121.47, 31.23)));
         assert_eq!(parse_point("121.47,31.23"), Some((121.47, 31.23)));
         assert_eq!(parse_point("121.47"), None);
+    }
+
+    #[test]
+    fn table_names_of_assets() {
+        for (asset, table) in [
+            ("public.vehicle_last_position", "vehicle_last_position"),
+            ("vehicle_last_position", "vehicle_last_position"),
+            (
+                "exports/2024/vehicle_last_position.csv.gz",
+                "vehicle_last_position",
+            ),
+            ("s3://bucket/latest/tracks.parquet", "tracks"),
+            ("C:\\data\\车辆最新位置.xlsx", "车辆最新位置"),
+            ("db.schema.charging_pile", "charging_pile"),
+        ] {
+            assert_eq!(table_name(asset), table, "{asset}");
+        }
     }
 
     #[test]

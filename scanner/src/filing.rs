@@ -29,7 +29,8 @@ pub fn build_catalog(report: &ScanReport, config: &Config) -> anyhow::Result<Cat
 }
 
 /// The items and importance rules `config` asks for: its rule file or the shipped defaults,
-/// plus its `[[catalog.rules]]`.
+/// plus its `[[catalog.rules]]`, limited to the organisation's sectors
+/// ([`RuleSet::for_sectors`]).
 ///
 /// # Errors
 /// An unreadable or invalid rule file.
@@ -43,9 +44,10 @@ pub fn rule_set(config: &Config) -> anyhow::Result<RuleSet> {
         }
         None => RuleSet::default_rules(),
     };
-    rules
+    let rules = rules
         .with_rules(&config.catalog.rules, "[[catalog.rules]] in the config")
-        .map_err(anyhow::Error::msg)
+        .map_err(anyhow::Error::msg)?;
+    Ok(rules.for_sectors(&config.organization.sectors))
 }
 
 /// Every field still to fill and every configuration problem.

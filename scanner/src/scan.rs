@@ -11,7 +11,7 @@ use model::{
 };
 use tokio::sync::Semaphore;
 
-use crate::classify::classify_sample;
+use crate::classify::classify_sample_profiled;
 use crate::config::SourceEntry;
 use crate::redact::Redactor;
 use crate::sink::ScanSink;
@@ -391,16 +391,16 @@ async fn scan_asset(job: Job, sample_rows: usize, context: AssetContext<'_>) -> 
         report.error = Some(redactor.message(&why));
     }
     let classified = crate::cpu::on_rayon(move || {
-        let columns = classify_sample(&classifiers, &schema, &batches);
-        let hits = crate::classify::geofence_hits(&batches, &columns, &geofences);
-        (columns, hits)
+        let classified = classify_sample_profiled(&classifiers, &schema, &batches);
+        let hits = crate::classify::geofence_hits(&batches, &classified.columns, &geofences);
+        (classified, hits)
     })
     .await;
     match classified {
-        Some((columns, hits)) => {
+        Some((classified, hits)) => {
             report.geofence_hits = hits;
-            report.categories = crate::classify::classify_asset(&columns);
-            report.columns = columns;
+            report.categories = classified.table_categories(&report.name);
+            report.columns = classified.columns;
             if let Some(tally) = tally {
                 let _permit = limiter
                     .acquire()

@@ -44,6 +44,7 @@ pub fn build(input: &CatalogInput<'_>) -> Result<Catalog, FieldPatternError> {
     } = input;
     let matchers = compile_field_rules(&config.fields)?;
     let vehicle_org = organization.is_vehicle();
+    let rules = &rules.for_sectors(&organization.sectors);
 
     // Group assets by item: every category an asset holds puts it under that item.
     let mut groups: BTreeMap<String, (ItemDef, BTreeSet<CategoryId>, Vec<&AssetReport>)> =
@@ -163,6 +164,7 @@ pub(super) fn fallback_item(report: &ScanReport, category: &CategoryId) -> ItemD
         vehicle_kind: None,
         vehicle_pi: false,
         personal: meta.is_some_and(|m| m.is_pi),
+        sectors: Vec::new(),
     }
 }
 

@@ -327,3 +327,70 @@ fn record_counts_say_how_they_are_known() {
         RecordCount::Counted { value: 42 }
     );
 }
+
+#[test]
+fn ai_data_holdings_are_training_test_and_user_input_data_for_ai_organisations() {
+    let table = |name: &str, category: CategoryId, persons| {
+        let mut a = asset(name, 12_000_000, 1 << 30, &[], persons);
+        a.categories = vec![model::AssetCategoryReport {
+            id: category,
+            confidence: 0.9,
+            rule: "synthetic".into(),
+            columns: vec![],
+        }];
+        a
+    };
+    let r = report(
+        vec![
+            table("chat_messages", model::ids::AI_CHAT_LOG, Some(11_000_000)),
+            table("sft_pairs", model::ids::AI_INSTRUCTION_DATA, None),
+            table("dpo_pairs", model::ids::AI_PREFERENCE_DATA, None),
+            table("eval_results", model::ids::AI_EVALUATION_DATA, None),
+        ],
+        Some(11_000_000),
+    );
+    let ai = Organization {
+        sectors: vec!["人工智能".into()],
+        ..Organization::default()
+    };
+    let c = build_with(&r, &ai, &CatalogConfig::default());
+    let items: Vec<(&str, &str, usize)> = c
+        .inventory
+        .iter()
+        .map(|i| (i.item_id.as_str(), i.data_name.as_str(), i.carriers.len()))
+        .collect();
+    assert_eq!(
+        items,
+        [
+            ("ai-test-data", "测试数据", 1),
+            ("ai-training-data", "训练数据", 2),
+            ("ai-user-input", "用户输入数据", 1),
+        ]
+    );
+    // 用户输入数据 is personal information: 10,000,000 persons make it important.
+    let input = c
+        .inventory
+        .iter()
+        .find(|i| i.item_id == "ai-user-input")
+        .unwrap();
+    assert_eq!(input.level, Level::Important);
+    assert!(
+        input.basis.iter().any(|b| b.contains("第二十八条")),
+        "{:?}",
+        input.basis
+    );
+    assert_eq!(c.items.len(), 1);
+
+    // Elsewhere each category is an item of its own.
+    let c = build_with(&r, &vehicle_org(), &CatalogConfig::default());
+    let ids: Vec<&str> = c.inventory.iter().map(|i| i.item_id.as_str()).collect();
+    assert_eq!(
+        ids,
+        [
+            "ai-chat_log",
+            "ai-evaluation_data",
+            "ai-instruction_data",
+            "ai-preference_data"
+        ]
+    );
+}

@@ -67,6 +67,9 @@ pub struct ColumnScan<'s> {
     /// Prefilter hits of the value at hand (kept to reuse its buffer).
     pub(super) hits: PatternSet,
     pub(super) hinted: Vec<bool>,
+    /// Per classifier, whether its hint came from the column's COMMENT alone
+    /// (reported as `column_comment` rather than `column_name`).
+    pub(super) comment_hinted: Vec<bool>,
     pub(super) data_type: ColumnType,
     pub(super) sampled: u64,
     /// Characters in all non-null values (for the free-text test).
@@ -325,6 +328,21 @@ impl ColumnScan<'_> {
         if out.is_empty() && by_shape.len() == 1 {
             out = by_shape;
         }
+        for f in &mut out {
+            let from_comment = self
+                .set
+                .ids
+                .iter()
+                .position(|id| *id == f.category)
+                .is_some_and(|i| self.comment_hinted[i]);
+            if from_comment {
+                for by in &mut f.by {
+                    if *by == "column_name" {
+                        *by = "column_comment";
+                    }
+                }
+            }
+        }
         out.sort_by(|a, b| {
             b.confidence
                 .total_cmp(&a.confidence)
@@ -347,7 +365,9 @@ pub struct ColumnFinding {
     /// Non-null values examined.
     pub sampled: u64,
     /// What the verdict rests on: a subset of `["value", "column_name",
-    /// "data_type", "free_text", "uniform_shape"]`. `free_text` means
+    /// "column_comment", "data_type", "free_text", "uniform_shape"]`
+    /// (`column_comment`: the hint came from the column's COMMENT, not its
+    /// name). `free_text` means
     /// identifiers were found inside longer text; `matched / sampled` is then
     /// the share of rows that contain one. `uniform_shape` means weak values
     /// were accepted because the whole column shares one identifier format

@@ -311,18 +311,49 @@ impl ClassifierSet {
     /// [`Classifier::name_only_confidence`]), and whether values are searched
     /// as free text (only text and unknown types are).
     pub fn column_typed<'s>(&'s self, column_name: &str, data_type: &ColumnType) -> ColumnScan<'s> {
-        let normalized = normalize_column_name(column_name);
+        self.column_described(column_name, None, data_type)
+    }
+
+    /// [`column_typed`](Self::column_typed) for a column with a COMMENT
+    /// (`GPS经度`, `车牌号`, `身份证号`): in real schemas the comment is
+    /// often the only label of a column named `c3` or `jd`, so its label
+    /// ([`comment_label`](crate::comment_label)) hints like a column name does. Findings that
+    /// rest on it say `column_comment` in their `by`.
+    pub fn column_described<'s>(
+        &'s self,
+        column_name: &str,
+        comment: Option<&str>,
+        data_type: &ColumnType,
+    ) -> ColumnScan<'s> {
         let n = self.classifiers.len();
-        let mut hinted = vec![false; n];
-        if !normalized.is_empty() {
-            for p in self.hint_set.matches(&normalized).iter() {
-                hinted[self.hint_owner[p]] = true;
+        let hints = |text: &str| {
+            let mut hinted = vec![false; n];
+            let normalized = normalize_column_name(text);
+            if !normalized.is_empty() {
+                for p in self.hint_set.matches(&normalized).iter() {
+                    hinted[self.hint_owner[p]] = true;
+                }
             }
+            hinted
+        };
+        let mut hinted = hints(column_name);
+        let by_comment = comment.map_or_else(
+            || vec![false; n],
+            |c| hints(super::comment::comment_label(c)),
+        );
+        let comment_hinted: Vec<bool> = by_comment
+            .iter()
+            .zip(&hinted)
+            .map(|(&c, &name)| c && !name)
+            .collect();
+        for (h, c) in hinted.iter_mut().zip(&by_comment) {
+            *h |= c;
         }
         ColumnScan {
             set: self,
             hits: PatternSet::new(self.prefilter.len()),
             hinted,
+            comment_hinted,
             data_type: data_type.clone(),
             sampled: 0,
             total_chars: 0,

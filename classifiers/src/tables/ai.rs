@@ -14,23 +14,16 @@
 use super::column::{Column, Hit};
 use crate::TypeFamily;
 
-/// Ids of the AI data-holding categories. They live here until
-/// `model::ids` declares them.
+/// Ids of the AI data-holding categories, as declared in `model::ids`
+/// (`AI_CHAT_LOG` there is `CHAT_LOG` here).
 pub mod ai_ids {
     use crate::CategoryId;
 
-    /// 用户输入数据: chat and prompt logs of a model service.
-    pub const CHAT_LOG: CategoryId = CategoryId::from_static("ai.chat_log");
-    /// 训练数据: instruction-tuning sets.
-    pub const INSTRUCTION_DATA: CategoryId = CategoryId::from_static("ai.instruction_data");
-    /// 训练数据: preference (chosen/rejected) sets.
-    pub const PREFERENCE_DATA: CategoryId = CategoryId::from_static("ai.preference_data");
-    /// 训练数据: pre-training text shards.
-    pub const PRETRAINING_CORPUS: CategoryId = CategoryId::from_static("ai.pretraining_corpus");
-    /// 测试数据: model evaluation sets and results.
-    pub const EVALUATION_DATA: CategoryId = CategoryId::from_static("ai.evaluation_data");
-    /// 向量数据: embedding tables.
-    pub const EMBEDDING: CategoryId = CategoryId::from_static("ai.embedding");
+    pub use model::ids::{
+        AI_CHAT_LOG as CHAT_LOG, AI_EMBEDDING as EMBEDDING, AI_EVALUATION_DATA as EVALUATION_DATA,
+        AI_INSTRUCTION_DATA as INSTRUCTION_DATA, AI_PREFERENCE_DATA as PREFERENCE_DATA,
+        AI_PRETRAINING_CORPUS as PRETRAINING_CORPUS,
+    };
 
     /// Every AI data-holding category.
     pub const ALL: &[CategoryId] = &[

@@ -40,6 +40,8 @@ export, security-assessed.
 
 * `pile_id, connector_id, status, power_kw, updated_at`
 * `station_id, charge_kwh, start_soc, end_soc, start_time`
+* `id, station_id, status, rated_power` in a table named `charging_pile`
+  or `充电桩信息` (the table name is the only charging word).
 * Not operating data: `station_id, station_name, address, operator`
   (a station directory without measures).
 
@@ -120,16 +122,31 @@ impl TableRule for ChargingOps {
     }
 
     fn evaluate(&self, table: &TableView<'_>) -> Option<TableFinding> {
-        evaluate(table.columns())
+        evaluate(table)
     }
 }
 
 /// The rule itself, over the table's columns in order.
-fn evaluate(cols: &[Column<'_>]) -> Option<TableFinding> {
+fn evaluate(table: &TableView<'_>) -> Option<TableFinding> {
+    let cols = table.columns();
+    // A registry named `charging_pile` or `充电桩信息` need not repeat the
+    // word in its columns: the name makes it specific, and its bare `id` or
+    // `code` is the equipment key.
+    let named = table
+        .name_find(CHARGER_NAMES)
+        .or_else(|| table.name_find(&["charging", "充电"]));
     let mut keys = Vec::new();
     let mut measures = Vec::new();
-    let mut specific = false;
+    let mut specific = named.is_some();
     for c in cols {
+        if let Some(t) = named.filter(|_| KEY_TOKENS.contains(&c.norm.as_str())) {
+            keys.push(Hit::new(
+                c,
+                format!("charging equipment key of a table named `{t}`"),
+                1.0,
+            ));
+            continue;
+        }
         let charger = c.find(CHARGER_NAMES);
         let station = c.find(STATION_NAMES);
         let measure = c.find(MEASURE_NAMES);
@@ -175,6 +192,24 @@ fn evaluate(cols: &[Column<'_>]) -> Option<TableFinding> {
 mod tests {
     use super::*;
     use crate::tables::testing::{found, Table};
+
+    #[test]
+    fn charging_ops_named_by_its_table() {
+        let t = Table::new(&[
+            ("id", "bigint", &[]),
+            ("station_id", "bigint", &[]),
+            ("status", "tinyint", &[]),
+            ("rated_power", "decimal", &[]),
+        ]);
+        assert!(t.classify().is_empty());
+        assert!(t.classify_named("bus_station_status", &[]).is_empty());
+        for name in ["charging_pile", "t_charger", "充电桩信息"] {
+            let f = t.classify_named(name, &[]);
+            assert_eq!(found(&f), [ids::CHARGING_OPS], "{name}: {f:?}");
+            assert_eq!(f[0].confidence, 0.9, "{name}");
+            assert!(f[0].rule.contains("a table named"), "{}", f[0].rule);
+        }
+    }
 
     #[test]
     fn charging_ops_positive_and_negative() {

@@ -7,19 +7,50 @@ use crate::{normalize_column_name, CategoryId, TypeFamily, ValueProfile};
 /// A table's columns, analysed once and shared by every rule.
 pub(crate) struct TableView<'a> {
     columns: Vec<Column<'a>>,
+    /// The table's own name, normalised like a column name (empty when
+    /// unknown).
+    name_norm: String,
+    name_tokens: Vec<String>,
 }
 
 impl<'a> TableView<'a> {
     /// `profiles[i]` describes `columns[i]`'s values; missing entries
-    /// mean none.
-    pub(super) fn new(columns: &[TableColumn<'a>], profiles: &[Option<&'a ValueProfile>]) -> Self {
+    /// mean none. `name` is the bare table name (no schema, no file
+    /// extension), or empty.
+    pub(super) fn new(
+        name: &str,
+        columns: &[TableColumn<'a>],
+        profiles: &[Option<&'a ValueProfile>],
+    ) -> Self {
+        let name_norm = normalize_column_name(name);
+        let name_tokens = name_norm
+            .split('_')
+            .filter(|t| !t.is_empty())
+            .map(str::to_owned)
+            .collect();
         TableView {
             columns: columns
                 .iter()
                 .enumerate()
                 .map(|(i, c)| Column::new(c, profiles.get(i).copied().flatten()))
                 .collect(),
+            name_norm,
+            name_tokens,
         }
+    }
+
+    /// The first of `terms` the table's name contains, matched like
+    /// [`Column::has`]: whole tokens for ASCII terms, anywhere for Chinese.
+    pub(super) fn name_find(&self, terms: &[&'static str]) -> Option<&'static str> {
+        terms.iter().copied().find(|term| {
+            if !term.is_ascii() {
+                return self.name_norm.contains(term);
+            }
+            let want: Vec<&str> = term.split('_').collect();
+            self.name_tokens
+                .windows(want.len())
+                .any(|w| w.iter().zip(&want).all(|(a, b)| a == b))
+        })
     }
 
     /// The columns in table order.

@@ -2,7 +2,7 @@
 
 use std::sync::LazyLock;
 
-use super::{classify_table_profiled, TableColumn, TableFinding};
+use super::{classify_table_named, TableColumn, TableFinding};
 use crate::{CategoryId, ClassifierSet, ColumnType, ValueProfile};
 
 /// `(name, type, categories)` rows, kept alive for the borrow.
@@ -29,6 +29,15 @@ impl Table {
 
     /// With value profiles, one per column (`None`: no values).
     pub(crate) fn classify_with(&self, profiles: &[Option<ValueProfile>]) -> Vec<TableFinding> {
+        self.classify_named("", profiles)
+    }
+
+    /// As table `name`, with value profiles.
+    pub(crate) fn classify_named(
+        &self,
+        name: &str,
+        profiles: &[Option<ValueProfile>],
+    ) -> Vec<TableFinding> {
         let profiles: Vec<Option<&ValueProfile>> = profiles.iter().map(Option::as_ref).collect();
         let cols: Vec<TableColumn<'_>> = self
             .0
@@ -39,7 +48,7 @@ impl Table {
                 categories: c,
             })
             .collect();
-        classify_table_profiled(&cols, &profiles)
+        classify_table_named(name, &cols, &profiles)
     }
 }
 

@@ -50,7 +50,9 @@ also rule tables out: positions that repeat a few settings (a weather or
 monitoring station's series) and an identifier that never repeats (one
 row per vehicle: a latest-position table) are not tracks. So are tables
 whose coordinate or time columns are named for the latest position
-(`last_lng`, `current_lat`, `最新定位时间`).
+(`last_lng`, `current_lat`, `最新定位时间`) or whose table is
+(`vehicle_last_position`, `车辆最新位置`), when the caller passes the
+table name ([`classify_table_named`](crate::classify_table_named)).
 
 ## Why it matters
 
@@ -77,8 +79,8 @@ showing economic activity, also bear on items (1) and (2).
 * A table of where vehicles are registered or parked with a last-updated
   time has the same shape as a track with one point per vehicle. Without
   value profiles, or with a sample too small to show keys repeating, the
-  rule cannot tell them apart unless the names say "latest"; the table
-  name, which would, is not passed to the rules.
+  rule cannot tell them apart unless the column or table names say
+  "latest".
 * Coordinates rounded to a district centre are hardly a track; precision is
   a value property that this schema-level rule does not see.
 "#,
@@ -221,11 +223,14 @@ fn coordinate_hits(cols: &[Column<'_>]) -> Option<Vec<Hit>> {
 /// Whether the table is rather a latest-position table or a fixed
 /// station's series: names that say latest, positions that repeat, an
 /// identifier that never does.
-fn not_a_track(cols: &[Column<'_>], coords: &[Hit], id: &Hit, time: &Hit) -> bool {
+fn not_a_track(table: &TableView<'_>, coords: &[Hit], id: &Hit, time: &Hit) -> bool {
+    let cols = table.columns();
     let col = |name: &str| cols.iter().find(|c| c.name == name);
     let coord_cols: Vec<&Column<'_>> = coords.iter().filter_map(|h| col(&h.column)).collect();
-    let latest =
-        coord_cols.iter().any(|c| latest_name(c)) || col(&time.column).is_some_and(latest_name);
+    let latest = coord_cols.iter().any(|c| latest_name(c))
+        || col(&time.column).is_some_and(latest_name)
+        || table.name_find(LATEST_TOKENS).is_some()
+        || table.name_find(LATEST_ZH).is_some();
     let fixed = coord_cols
         .iter()
         .all(|c| c.profile.is_some_and(|p| p.mostly_repeated()));
@@ -241,12 +246,13 @@ impl TableRule for Trajectory {
     }
 
     fn evaluate(&self, table: &TableView<'_>) -> Option<TableFinding> {
-        evaluate(table.columns())
+        evaluate(table)
     }
 }
 
 /// The rule itself, over the table's columns in order.
-fn evaluate(cols: &[Column<'_>]) -> Option<TableFinding> {
+fn evaluate(table: &TableView<'_>) -> Option<TableFinding> {
+    let cols = table.columns();
     let coords = coordinate_hits(cols)?;
     let is_coord = |c: &Column<'_>| coords.iter().any(|h| h.column == c.name);
     let id = best(
@@ -259,7 +265,7 @@ fn evaluate(cols: &[Column<'_>]) -> Option<TableFinding> {
             .filter(|c| !is_coord(c) && c.name != id.column)
             .filter_map(time_hit),
     )?;
-    if not_a_track(cols, &coords, &id, &time) {
+    if not_a_track(table, &coords, &id, &time) {
         return None;
     }
     let coord_strength = coords.iter().map(|h| h.strength).fold(1.0, f64::min);
@@ -506,6 +512,28 @@ mod tests {
             ("updated_at", "datetime", &[]),
         ]);
         assert!(t.classify().is_empty(), "{:?}", t.classify());
+        // Only the table's name says so; the same columns elsewhere are a track.
+        let t = Table::new(&[
+            ("vin", "varchar", &["vehicle.vin"]),
+            ("lng", "double", &[]),
+            ("lat", "double", &[]),
+            ("gps_time", "datetime", &[]),
+        ]);
+        for name in [
+            "vehicle_last_position",
+            "VehicleLatestLocation",
+            "车辆最新位置",
+        ] {
+            let f = t.classify_named(name, &[]);
+            assert!(f.is_empty(), "{name}: {f:?}");
+        }
+        for name in ["vehicle_track", "gps_log_202405", "lastmile_orders"] {
+            assert_eq!(
+                found(&t.classify_named(name, &[])),
+                [ids::TRAJECTORY],
+                "{name}"
+            );
+        }
         // Prices and amounts in the coordinate ranges, two decimals.
         let t = Table::new(&[
             ("vin", "varchar", &["vehicle.vin"]),

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use arrow_array::RecordBatch;
+use arrow_array::{Array, RecordBatch, StringArray};
 use arrow_schema::SchemaRef;
 use async_trait::async_trait;
 use futures::stream::BoxStream;
@@ -14,6 +14,7 @@ use super::dialect::{FullPass, SqlDialect};
 use super::driver::SqlDriver;
 use super::errors::{ErrorContext, CONNECT_TIMEOUT};
 use super::keyset::{page_binds, page_queries};
+use super::top_up;
 use crate::batch::{resolve_columns, spawn_batches, utf8_schema, BatchSender, StringRows};
 use crate::read::projected_columns;
 use crate::{
@@ -87,6 +88,56 @@ impl<D: SqlDialect> SqlConnector<D> {
             push_row::<D>(&mut out, row, 0).map_err(|e| self.map(asset, e))?;
         }
         out.finish(D::NAME, asset)
+    }
+
+    /// Tops up the sparse columns of a sample (see [`super::top_up`]): one bounded
+    /// statement per column, at most [`top_up::MAX_TOP_UPS`]; a failed one is a warning and
+    /// ends the top-ups, so a table too big to search costs one statement timeout, not eight.
+    async fn top_up(
+        &self,
+        asset: &str,
+        table: &super::dialect::Table,
+        indexes: &[usize],
+        mut batch: RecordBatch,
+        whole: bool,
+        warnings: &mut Vec<String>,
+    ) -> RecordBatch {
+        let mut topped = Vec::new();
+        for at in top_up::sparse_columns(&batch, whole) {
+            let column = &table.columns[indexes[at]];
+            let nulls = batch.column(at).null_count();
+            let sql = top_up::top_up_sql::<D>(table, indexes[at], nulls.min(top_up::TOP_UP_ROWS));
+            let schema = utf8_schema(std::slice::from_ref(&column.name));
+            match self.read_text(asset, &sql, schema).await {
+                Ok(extra) => {
+                    let Some(values) = extra.column(0).as_any().downcast_ref::<StringArray>()
+                    else {
+                        continue;
+                    };
+                    let found = values.len() - values.null_count();
+                    batch = top_up::fill_nulls(&batch, at, values);
+                    topped.push(format!("{} (+{found})", column.name));
+                }
+                Err(e) => {
+                    // Most likely the statement timeout on a big table: the next column's
+                    // top-up would cost as much, so the sample stops here.
+                    warnings.push(format!(
+                        "column {} is (nearly) all NULL in the sample and reading more of its \
+                         values failed, so no further columns were topped up: {e}",
+                        column.name
+                    ));
+                    break;
+                }
+            }
+        }
+        if !topped.is_empty() {
+            warnings.push(format!(
+                "sparse columns topped up with `WHERE col IS NOT NULL LIMIT {}`: {}",
+                top_up::TOP_UP_ROWS,
+                topped.join(", ")
+            ));
+        }
+        batch
     }
 
     fn map(&self, asset: &str, err: sqlx::Error) -> Error {
@@ -214,6 +265,7 @@ impl<D: SqlDialect> SqlConnector<D> {
             }
             None => None,
         };
+        let used_random = random.is_some();
         let batch = match random {
             Some(batch) => batch,
             None => {
@@ -221,6 +273,11 @@ impl<D: SqlDialect> SqlConnector<D> {
                     .await?
             }
         };
+        // Fewer first rows than asked for: the whole table was read.
+        let whole = !used_random && batch.num_rows() < limit;
+        let batch = self
+            .top_up(&asset.name, &table, &indexes, batch, whole, &mut warnings)
+            .await;
         Ok(Sample {
             schema: table.declared_schema(&indexes),
             batches: vec![batch],

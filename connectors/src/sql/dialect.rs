@@ -166,6 +166,9 @@ pub(crate) struct Table {
     pub from: String,
     /// Columns in table order.
     pub columns: Vec<Column>,
+    /// The table's COMMENT, when it has one: in real schemas often the best label there is
+    /// (`车辆最新位置`, `充电桩信息`).
+    pub comment: Option<String>,
     /// Estimated rows, for dialects that sample randomly; `None` when unknown or when the
     /// relation cannot be sampled randomly (views).
     pub estimated_rows: Option<f64>,
@@ -198,6 +201,13 @@ pub(crate) struct Column {
     pub type_name: String,
     /// SQL reading the column as text (`NULL` for values that are not text, such as blobs).
     pub text_expr: String,
+    /// The column's COMMENT (`GPS经度`, `车牌号`), when it has one.
+    pub comment: Option<String>,
+}
+
+/// A COMMENT as the catalogs return it, trimmed; `None` when empty.
+pub(crate) fn comment(text: Option<String>) -> Option<String> {
+    text.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty())
 }
 
 impl Table {
@@ -206,16 +216,27 @@ impl Table {
         self.columns.iter().map(|c| c.name.clone()).collect()
     }
 
-    /// The declared types of the given columns as an Arrow schema.
+    /// The declared types of the given columns as an Arrow schema. COMMENTs travel as
+    /// metadata under [`crate::COMMENT_KEY`]: on a field for a column's, on the schema for the
+    /// table's.
     pub(crate) fn declared_schema(&self, indexes: &[usize]) -> SchemaRef {
-        Arc::new(Schema::new(
-            indexes
+        let with_comment = |comment: &Option<String>| {
+            comment
                 .iter()
-                .map(|&i| {
-                    let c = &self.columns[i];
-                    Field::new(&c.name, c.declared.clone(), true)
-                })
-                .collect::<Vec<_>>(),
+                .map(|c| (crate::COMMENT_KEY.to_owned(), c.clone()))
+                .collect::<std::collections::HashMap<_, _>>()
+        };
+        let fields = indexes
+            .iter()
+            .map(|&i| {
+                let c = &self.columns[i];
+                Field::new(&c.name, c.declared.clone(), true)
+                    .with_metadata(with_comment(&c.comment))
+            })
+            .collect::<Vec<_>>();
+        Arc::new(Schema::new_with_metadata(
+            fields,
+            with_comment(&self.comment),
         ))
     }
 

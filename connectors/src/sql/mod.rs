@@ -7,6 +7,7 @@
 //! - `errors`: sqlx failures worded for a data officer, passwords scrubbed;
 //! - `keyset`: paging a full pass through a primary key;
 //! - `server_url`: a server URL and its password source;
+//! - `top_up`: more values for columns whose sampled rows are (nearly) all NULL;
 //! - `sqlite`, `postgres`, `mysql`: the dialects.
 
 #[cfg(any(feature = "postgres", feature = "mysql"))]
@@ -29,6 +30,7 @@ mod postgres;
 #[cfg(any(feature = "postgres", feature = "mysql"))]
 mod server_url;
 mod sqlite;
+mod top_up;
 
 pub(crate) use connector::SqlConnector;
 #[cfg(feature = "mysql")]

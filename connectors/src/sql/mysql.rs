@@ -201,9 +201,12 @@ impl SqlDialect for MySqlDialect {
             });
         };
         let rows = sqlx::query(
-            "SELECT CAST(COLUMN_NAME AS CHAR), CAST(DATA_TYPE AS CHAR) \
-             FROM information_schema.COLUMNS \
-             WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION",
+            "SELECT CAST(c.COLUMN_NAME AS CHAR), CAST(c.DATA_TYPE AS CHAR), \
+                    CAST(c.COLUMN_COMMENT AS CHAR), CAST(t.TABLE_COMMENT AS CHAR) \
+             FROM information_schema.COLUMNS c \
+             LEFT JOIN information_schema.TABLES t \
+               ON t.TABLE_SCHEMA = c.TABLE_SCHEMA AND t.TABLE_NAME = c.TABLE_NAME \
+             WHERE c.TABLE_SCHEMA = ? AND c.TABLE_NAME = ? ORDER BY c.ORDINAL_POSITION",
         )
         .bind(&database)
         .bind(&table)
@@ -216,10 +219,15 @@ impl SqlDialect for MySqlDialect {
                 .map(|r| {
                     let name = text_at(r, 0)?.unwrap_or_default();
                     let data_type = text_at(r, 1)?.unwrap_or_default().to_ascii_lowercase();
-                    Ok(column(name, data_type))
+                    let mut column = column(name, data_type);
+                    column.comment = super::dialect::comment(text_at(r, 2)?);
+                    Ok(column)
                 })
                 .collect::<std::result::Result<_, sqlx::Error>>()
                 .map_err(|e| errors.map(Some(name), e))?;
+            // Views say `VIEW` where a table has its comment.
+            let comment = super::dialect::comment(text_at(&rows[0], 3).ok().flatten())
+                .filter(|c| c != "VIEW");
             let granted =
                 super::mysql_grants::column_grants_only(pool, errors, name, &database, &table)
                     .await?;
@@ -228,6 +236,7 @@ impl SqlDialect for MySqlDialect {
                 namespace: database,
                 name: table,
                 columns,
+                comment,
                 estimated_rows: None,
                 incomplete: granted.map(super::mysql_grants::column_grant_cause),
             });
@@ -304,6 +313,7 @@ fn column(name: String, data_type: String) -> Column {
         declared,
         type_name: data_type,
         text_expr,
+        comment: None,
     }
 }
 

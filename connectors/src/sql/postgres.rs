@@ -170,7 +170,9 @@ impl SqlDialect for PostgresDialect {
         let rows = sqlx::query(
             "SELECT n.nspname::text, c.relname::text, c.relkind::text, c.reltuples::float8, \
                     a.attname::text, t.typname::text, t.typcategory::text, et.typname::text, \
-                    pg_catalog.has_column_privilege(c.oid, a.attnum, 'SELECT') \
+                    pg_catalog.has_column_privilege(c.oid, a.attnum, 'SELECT'), \
+                    pg_catalog.col_description(c.oid, a.attnum), \
+                    pg_catalog.obj_description(c.oid, 'pg_class') \
              FROM pg_catalog.pg_class c \
              JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
              JOIN pg_catalog.pg_attribute a \
@@ -205,6 +207,7 @@ impl SqlDialect for PostgresDialect {
                     namespace,
                     name: relation,
                     columns: Vec::new(),
+                    comment: None,
                     estimated_rows: None,
                     incomplete: None,
                 }),
@@ -241,11 +244,13 @@ impl SqlDialect for PostgresDialect {
                     .try_get::<Option<String>, _>(7)
                     .map_err(|e| errors.map(Some(name), e))?,
             };
+            let comment: Option<String> = r.try_get(9).map_err(|e| errors.map(Some(name), e))?;
             columns.push(Column {
                 declared: arrow_type(&column),
                 text_expr: text_expr(&column),
                 type_name: column.type_name,
                 name: column.name,
+                comment: super::dialect::comment(comment),
             });
         }
         if columns.is_empty() && !hidden.is_empty() {
@@ -254,10 +259,12 @@ impl SqlDialect for PostgresDialect {
                 detail: format!("no SELECT privilege on any of its {} columns", hidden.len()),
             });
         }
+        let comment: Option<String> = first.try_get(10).map_err(|e| errors.map(Some(name), e))?;
         Ok(Table {
             from: Self::qualified(&schema, &table),
             incomplete: super::dialect::hidden_columns(&hidden, columns.len()),
             columns,
+            comment: super::dialect::comment(comment),
             estimated_rows: sampling_estimate(&relkind, reltuples),
             namespace: schema,
             name: table,
@@ -413,6 +420,7 @@ mod tests {
             name: "t".into(),
             from: "\"s\".\"t\"".into(),
             columns: Vec::new(),
+            comment: None,
             estimated_rows: Some(1_000_000.0),
             incomplete: None,
         };

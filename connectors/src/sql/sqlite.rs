@@ -156,6 +156,7 @@ impl SqlDialect for SqliteDialect {
                     text_expr: text_expr(&name),
                     type_name: declared,
                     name,
+                    comment: None,
                 })
             })
             .collect::<std::result::Result<Vec<_>, sqlx::Error>>()
@@ -171,6 +172,7 @@ impl SqlDialect for SqliteDialect {
             name: name.to_string(),
             from: Self::quote_ident(name),
             columns,
+            comment: None,
             estimated_rows: None,
             incomplete: None,
         })
