@@ -1,0 +1,125 @@
+//! `mulu report`: one self-contained HTML page for a DPO or a manager — the scan's summary,
+//! persons against each threshold, the catalogue, findings with masked evidence, the
+//! re-filing status with its deadlines, and the history across scans — with inline SVG
+//! charts, system fonts and A4 print rules. Nothing on the page is fetched: no script, no
+//! stylesheet, font or image from anywhere.
+//!
+//! [`gather`] reads what the page needs from the state into a typed [`ReportInput`];
+//! [`render`] turns that into the page. Every string taken from data is escaped
+//! ([`escape::esc`]); names, messages and evidence pass the redaction path again on the way
+//! in, so the page holds masked evidence only.
+
+pub mod chart;
+pub mod escape;
+mod findings;
+mod gather;
+mod history;
+mod items;
+pub mod lang;
+mod page;
+mod persons;
+mod refiling;
+mod style;
+mod summary;
+
+use std::collections::BTreeMap;
+
+use catalog_export::catalog::Catalog;
+use chrono::NaiveDate;
+use model::{ScanReport, Timestamp};
+
+use crate::refiling::DiffReport;
+
+pub use gather::{gather, write_report, GatherOptions};
+pub use lang::Lang;
+pub use page::render;
+
+/// Everything the page shows, read from the state.
+#[derive(Debug, Clone)]
+pub struct ReportInput {
+    /// When the page was made.
+    pub generated_at: Timestamp,
+    /// The scan shown.
+    pub scan_id: i64,
+    /// Its report, redacted again.
+    pub report: ScanReport,
+    /// Its catalogue, with the state's 目录编号.
+    pub catalog: Catalog,
+    /// The filing on record, if any.
+    pub baseline: Option<BaselineFigures>,
+    /// The latest scan against the baseline, when a baseline exists.
+    pub refiling: Option<DiffReport>,
+    /// The next date of each yearly deadline.
+    pub deadlines: Vec<DueDate>,
+    /// Every stored scan up to the one shown, oldest first (at most [`HISTORY_SCANS`]).
+    pub history: Vec<HistoryScan>,
+}
+
+/// How many scans the history shows at most.
+pub const HISTORY_SCANS: usize = 60;
+
+/// One item's scale in one catalogue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ItemFigures {
+    /// 条目数量, when known (counted or estimated).
+    pub record_count: Option<u64>,
+    /// 存储总量 in bytes.
+    pub storage_bytes: u64,
+}
+
+impl ItemFigures {
+    /// The important items of `catalog` by slug, with their names.
+    pub fn of_catalog(catalog: &Catalog) -> BTreeMap<String, (String, ItemFigures)> {
+        catalog
+            .items
+            .iter()
+            .map(|i| {
+                (
+                    i.item_id.clone(),
+                    (
+                        i.data_name.clone(),
+                        ItemFigures {
+                            record_count: i.record_count.value(),
+                            storage_bytes: i.storage_bytes,
+                        },
+                    ),
+                )
+            })
+            .collect()
+    }
+}
+
+/// The filing on record: its figures per important item.
+#[derive(Debug, Clone)]
+pub struct BaselineFigures {
+    /// Baseline id.
+    pub id: i64,
+    /// The scan filed.
+    pub scan_id: i64,
+    /// Filing date (YYYY-MM-DD).
+    pub filed_at: String,
+    /// Important items as filed: slug → (name, figures).
+    pub items: BTreeMap<String, (String, ItemFigures)>,
+}
+
+/// One stored scan in the history.
+#[derive(Debug, Clone)]
+pub struct HistoryScan {
+    /// Scan id.
+    pub scan_id: i64,
+    /// When it started.
+    pub started_at: Timestamp,
+    /// Its important items: slug → (name, figures).
+    pub items: BTreeMap<String, (String, ItemFigures)>,
+}
+
+/// A yearly deadline's next date.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DueDate {
+    /// What is due (from the configuration).
+    pub name: String,
+    /// The next date, `None` when the configured date is not a valid MM-DD.
+    pub date: Option<NaiveDate>,
+    /// The configured date as written.
+    pub configured: String,
+}
