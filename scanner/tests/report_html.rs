@@ -385,6 +385,26 @@ fn the_report_holds_persons_items_and_due_dates_and_nothing_raw() {
         html.contains("备案类型： <b>变更</b>"),
         "a trigger is pending: 变更"
     );
+    assert!(html.contains(
+        "共 3 个数据源（1 个失败，1 个部分读取），5 个数据资产（1 个失败，1 个部分读取）。"
+    ));
+    // An earlier scan: its own figures, the latest scan's re-filing status, said so.
+    let earlier = env.dir.path().join("scan-2.html");
+    env.mulu(&["report", "--out", earlier.to_str().unwrap(), "--scan", "2"]);
+    let earlier = std::fs::read_to_string(earlier).unwrap();
+    assert!(earlier.contains(r#"<span id="scan-id">2</span>"#));
+    assert!(earlier.contains(">≈1,000<") && !earlier.contains(">≈1,380<"));
+    assert!(earlier.contains("备案变更状态以最新扫描为准"));
+    assert_eq!(
+        earlier
+            .split(r#"<table id="scans">"#)
+            .nth(1)
+            .unwrap()
+            .matches("<tr><td>")
+            .count(),
+        2,
+        "history up to scan 2"
+    );
     let (_, en) = env.report("en", "report");
     assert!(en.contains("<html lang=\"en\">") && en.contains("Re-filing and deadlines"));
     assert!(en.contains("record count changed ≥30 %"));
@@ -435,6 +455,29 @@ fn headless(browser: &Path, profile: &Path, args: &[&str], page: &Path) -> Outpu
     out
 }
 
+/// The requests a page made, from Chromium's net log: every `URL_REQUEST_START_JOB` with an
+/// initiator (the page's own origin, `null` for a file). Chromium's own background requests
+/// carry none ("not an origin") and are not the page's doing.
+fn page_requests(netlog: &Path) -> Vec<String> {
+    let text = std::fs::read_to_string(netlog).expect("a net log");
+    let log: serde_json::Value = serde_json::from_str(&text)
+        .or_else(|_| serde_json::from_str(&format!("{}]}}", text.trim_end().trim_end_matches(','))))
+        .expect("a readable net log");
+    let start = log["constants"]["logEventTypes"]["URL_REQUEST_START_JOB"].as_u64();
+    log["events"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|e| e["type"].as_u64() == start)
+        .filter(|e| {
+            e["params"]["initiator"]
+                .as_str()
+                .is_some_and(|i| i != "not an origin")
+        })
+        .map(|e| e["params"]["url"].as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
 #[test]
 fn headless_chromium_renders_the_report_offline() {
     let Some(browser) = chromium() else {
@@ -443,8 +486,20 @@ fn headless_chromium_renders_the_report_offline() {
     let env = filed_state();
     let (page, _) = env.report("zh", "chromium");
     let profile = env.dir.path().join("chromium-profile");
-    let dom = headless(&browser, &profile, &["--dump-dom"], &page);
+    let netlog = env.dir.path().join("netlog.json");
+    let netlog_arg = format!("--log-net-log={}", netlog.display());
+    let dom = headless(&browser, &profile, &["--dump-dom", &netlog_arg], &page);
     let dom = String::from_utf8(dom.stdout).unwrap();
+    assert_eq!(
+        page_requests(&netlog),
+        Vec::<String>::new(),
+        "the page fetched"
+    );
+    // The net-log check sees a page's fetch (blocked, but attempted).
+    let canary = env.dir.path().join("canary.html");
+    std::fs::write(&canary, r#"<img src="http://example.invalid/x.png">"#).unwrap();
+    headless(&browser, &profile, &["--dump-dom", &netlog_arg], &canary);
+    assert_eq!(page_requests(&netlog), vec!["http://example.invalid/x.png"]);
     assert!(
         dom.contains("</svg>"),
         "the DOM: {}",
@@ -459,12 +514,26 @@ fn headless_chromium_renders_the_report_offline() {
         &profile,
         &[
             "--hide-scrollbars",
-            "--window-size=1150,3400",
+            "--window-size=1150,2600",
             &format!("--screenshot={}", shot.display()),
         ],
         &page,
     );
     let png = std::fs::read(&shot).expect("a screenshot");
+    // Printable: A4 pages (595 × 842 pt), more than one.
+    let pdf_path = Path::new(env!("CARGO_TARGET_TMPDIR")).join("mulu-report.pdf");
+    headless(
+        &browser,
+        &profile,
+        &[
+            "--no-pdf-header-footer",
+            &format!("--print-to-pdf={}", pdf_path.display()),
+        ],
+        &page,
+    );
+    let pdf = String::from_utf8_lossy(&std::fs::read(&pdf_path).expect("a PDF")).to_string();
+    let pages = pdf.matches("/MediaBox [0 0 594.95996 841.91998]").count();
+    assert!(pages >= 2, "{pages} A4 pages");
     assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
     assert!(
         png.len() > 50_000,

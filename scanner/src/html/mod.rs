@@ -123,3 +123,86 @@ pub struct DueDate {
     /// The configured date as written.
     pub configured: String,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input(persons: Option<model::PersonsReport>) -> ReportInput {
+        let report = ScanReport {
+            schema: model::SCAN_REPORT_SCHEMA.into(),
+            started_at: "2026-11-02T02:00:00Z".parse().unwrap(),
+            finished_at: "2026-11-02T02:00:00Z".parse().unwrap(),
+            sources: vec![model::SourceReport {
+                url: "/srv/<share>".into(),
+                status: model::Status::Ok,
+                error: None,
+                unscanned: vec![],
+            }],
+            assets: vec![],
+            categories: Default::default(),
+            persons,
+        };
+        let catalog = crate::filing::build_catalog(&report, &Default::default()).unwrap();
+        ReportInput {
+            generated_at: "2026-11-03T00:00:00Z".parse().unwrap(),
+            scan_id: 7,
+            report,
+            catalog,
+            baseline: None,
+            refiling: None,
+            deadlines: vec![
+                DueDate {
+                    name: "车联网重要数据目录备案".into(),
+                    date: NaiveDate::from_ymd_opt(2027, 7, 31),
+                    configured: "07-31".into(),
+                },
+                DueDate {
+                    name: "bad".into(),
+                    date: None,
+                    configured: "13-45".into(),
+                },
+            ],
+            history: vec![],
+        }
+    }
+
+    #[test]
+    fn sketch_bounds_are_drawn_as_a_range_and_undecided() {
+        let persons = model::PersonsReport {
+            distinct: None,
+            lower: 9_800_000,
+            upper: 10_300_000,
+            method: model::CountMethod::Sketch,
+            mergeable: true,
+            by_identifier: Default::default(),
+            thresholds: vec![model::Verdict {
+                id: "ndsr-art28".into(),
+                rule: model::Op::Ge,
+                value: 10_000_000,
+                status: model::ThresholdStatus::Undecided,
+                basis: "网络数据安全管理条例 第二十八条".into(),
+            }],
+            incomplete: vec![],
+            exact_over_budget: false,
+            by_item: Default::default(),
+        };
+        let html = render(&input(Some(persons)), Lang::Zh);
+        assert!(html.contains(r#"id="persons-count">9,800,000–10,300,000<"#));
+        assert!(html.contains("草图估算（上下界）"));
+        assert_eq!(html.matches(r#"class="range""#).count(), 1);
+        assert!(html.contains(r#"class="badge s-undecided">无法判定（需精确计数）<"#));
+    }
+
+    #[test]
+    fn no_persons_no_baseline_and_deadlines_with_days_left() {
+        let html = render(&input(None), Lang::En);
+        assert!(html.contains("This scan did not count persons"));
+        assert!(html.contains("No filing baseline yet"));
+        // 2026-11-03 (UTC midnight, Beijing 08:00) to 2027-07-31: 270 days.
+        assert!(html.contains(r#"<td class="due">2027-07-31</td><td class="num">270</td>"#));
+        assert!(html.contains("bad date (use MM-DD): '13-45'"));
+        assert!(html.contains("/srv/&lt;share&gt;") && !html.contains("<share>"));
+        assert!(!html.contains("<svg"), "nothing to chart");
+    }
+}

@@ -102,7 +102,22 @@ pub(super) fn render(input: &ReportInput, lang: Lang, out: &mut String) {
         );
     }
     out.push_str("</div>");
-    let _ = write!(out, "<p>{}</p>", esc(&crate::summary::coverage_line(r)));
+    let _ = write!(
+        out,
+        "<p id=\"coverage\">{}</p>",
+        esc(&match lang {
+            Lang::Zh => format!(
+                "共 {} 个数据源（{} 个失败，{} 个部分读取），{} 个数据资产（{} 个失败，{} 个部分读取）。",
+                r.sources.len(),
+                count(Status::Error),
+                count(Status::Partial),
+                r.assets.len(),
+                assets(Status::Error),
+                assets(Status::Partial)
+            ),
+            Lang::En => crate::summary::coverage_line(r) + ".",
+        })
+    );
 
     let _ = write!(
         out,
