@@ -367,6 +367,9 @@ fn assert_clean(html: &str) {
         "a raw resident ID"
     );
     assert!(!html.contains(PHONE), "a raw phone number");
+    // No hash or key: no run of 32 or more hex digits anywhere.
+    let hex = regex::Regex::new("[0-9a-fA-F]{32,}").unwrap();
+    assert!(hex.find(html).is_none(), "{:?}", hex.find(html));
     for fetch in [
         "<script", "<link", "<img", "<iframe", "src=", "url(", "@import", "http://", "https://",
     ] {
