@@ -207,7 +207,8 @@ pub fn history_line(series: &Series) -> String {
     // At most about eight x labels, always the first and the last.
     let step = n.div_ceil(8).max(1);
     for (i, (label, _)) in series.points.iter().enumerate() {
-        if i % step == 0 || i + 1 == n {
+        // A step label too close to the last one gives way to it.
+        if (i % step == 0 && n - 1 - i >= step.div_ceil(2)) || i + 1 == n {
             let _ = write!(
                 s,
                 r#"<text x="{}" y="{}" text-anchor="middle">{}</text>"#,
@@ -295,6 +296,22 @@ mod tests {
     }
 
     #[test]
+    fn thirty_scans_get_about_eight_labels_without_a_crowded_end() {
+        let svg = history_line(&Series {
+            title: "t".into(),
+            points: (1..=30).map(|i| (format!("#{i}"), Some(i))).collect(),
+            baseline: None,
+            format: plain,
+        });
+        let labels: Vec<&str> = svg
+            .split(">#")
+            .skip(1)
+            .map(|t| &t[..t.find('<').unwrap()])
+            .collect();
+        assert_eq!(labels, ["1", "5", "9", "13", "17", "21", "25", "30"]);
+    }
+
+    #[test]
     fn bounds_draw_a_range_bar() {
         let svg = threshold_bars(
             "t",
@@ -335,6 +352,7 @@ mod tests {
         assert!(svg.contains(&band), "{svg}");
         assert_eq!(svg.matches("class=\"dot out\"").count(), 1);
         assert_eq!(svg.matches("class=\"dot\"").count(), 1);
+        assert_eq!(svg.matches(">#").count(), 3, "three scans, three labels");
         // The unknown point breaks the line: two moves, no line-to.
         let d = svg.split("class=\"line\" d=\"").nth(1).unwrap();
         let d = &d[..d.find('"').unwrap()];
