@@ -637,3 +637,35 @@ fn a_scheduled_job_writes_the_report_after_its_run() {
     );
     assert_clean(&html);
 }
+
+#[test]
+fn without_a_state_or_a_scan_the_command_says_what_to_do() {
+    let env = Env::new();
+    let out_path = env.dir.path().join("r.html");
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_mulu"))
+            .args(args)
+            .env("MULU_STATE", env.state())
+            .env("MULU_CONFIG", env.config())
+            .output()
+            .unwrap()
+    };
+    let out = run(&["report", "--out", out_path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("run `mulu scan` first"));
+    env.store(&[synthetic_report("2026-10-01T02:00:00Z", 1000, 0)]);
+    let out = run(&["report", "--out", out_path.to_str().unwrap(), "--scan", "9"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no completed scan 9"));
+    assert!(!out_path.exists(), "no page for a failed command");
+    let out = run(&["report", "--out", out_path.to_str().unwrap()]);
+    assert!(out.status.success());
+    let html = std::fs::read_to_string(&out_path).unwrap();
+    assert!(html.contains("尚无备案基线"), "no baseline yet");
+    assert_eq!(
+        html.matches(r#"class="band""#).count(),
+        0,
+        "no band without a baseline"
+    );
+    assert_clean(&html);
+}

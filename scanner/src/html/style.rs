@@ -43,6 +43,7 @@ footer { margin-top: 32px; color: var(--muted); font-size: 12px; }
 @page { size: A4; margin: 15mm 12mm; }
 @media print {
   body { max-width: none; padding: 0; font-size: 11px; }
+  nav { display: none; }
   h2 { break-after: avoid; page-break-after: avoid; }
   table, svg, .tile { break-inside: avoid; page-break-inside: avoid; }
   tr { break-inside: avoid; page-break-inside: avoid; }
