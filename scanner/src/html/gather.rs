@@ -41,7 +41,6 @@ pub async fn gather(state: &State, options: &GatherOptions<'_>) -> anyhow::Resul
             .await?
             .context("no completed scan in the state; run `mulu scan` first")?,
     };
-    let latest_id = state.latest_scan().await?.map(|s| s.id);
     let redactor = Redactor::builtin();
     let mut report = stored.report.clone();
     redactor.report(&mut report);
@@ -58,9 +57,17 @@ pub async fn gather(state: &State, options: &GatherOptions<'_>) -> anyhow::Resul
     };
     catalog.set_numbers(&state.item_numbers().await?);
     let baseline = state.current_baseline().await?;
-    let refiling = match (&baseline, latest_id) {
-        (Some(_), Some(_)) => Some(diff_latest(state, Against::Baseline).await?),
-        _ => None,
+    // A latest scan stored without a catalogue (by an older mulu) cannot be compared; the
+    // page then shows the baseline without a verdict rather than failing.
+    let refiling = match &baseline {
+        Some(_) => match diff_latest(state, Against::Baseline).await {
+            Ok(diff) => Some(diff),
+            Err(e) => {
+                tracing::warn!(error = %format!("{e:#}"), "no re-filing status for the report");
+                None
+            }
+        },
+        None => None,
     };
     let history = state
         .catalog_history(stored.id, HISTORY_SCANS)

@@ -28,7 +28,7 @@ fn category_names(input: &ReportInput, lang: Lang, item: &CatalogItem) -> String
                 .unwrap_or_else(|| id.as_str().to_string())
         })
         .collect::<Vec<_>>()
-        .join("、")
+        .join(lang.t("、", ", "))
 }
 
 pub(super) fn render_important(input: &ReportInput, lang: Lang, out: &mut String) {

@@ -198,11 +198,30 @@ mod tests {
     fn no_persons_no_baseline_and_deadlines_with_days_left() {
         let html = render(&input(None), Lang::En);
         assert!(html.contains("This scan did not count persons"));
+        assert!(
+            !html.contains('（'),
+            "no full-width punctuation on the English page"
+        );
         assert!(html.contains("No filing baseline yet"));
         // 2026-11-03 (UTC midnight, Beijing 08:00) to 2027-07-31: 270 days.
         assert!(html.contains(r#"<td class="due">2027-07-31</td><td class="num">270</td>"#));
         assert!(html.contains("bad date (use MM-DD): '13-45'"));
         assert!(html.contains("/srv/&lt;share&gt;") && !html.contains("<share>"));
         assert!(!html.contains("<svg"), "nothing to chart");
+    }
+
+    #[test]
+    fn a_baseline_without_a_comparable_latest_scan_is_said_so() {
+        let mut input = input(None);
+        input.baseline = Some(BaselineFigures {
+            id: 3,
+            scan_id: 5,
+            filed_at: "2026-07-31".into(),
+            items: Default::default(),
+        });
+        let html = render(&input, Lang::En);
+        assert!(html.contains("Baseline 3 (filed 2026-07-31, scan 5). The latest scan"));
+        assert!(html.contains("cannot be compared with it"));
+        assert!(!html.contains("No filing baseline yet"));
     }
 }

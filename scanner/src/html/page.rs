@@ -51,19 +51,17 @@ pub fn render(input: &ReportInput, lang: Lang) -> String {
             lang.t("（北京时间）", "(Beijing time)")
         )),
     );
-    let sections: [(&str, &str, &str); 7] = [
+    let sections = [
         ("summary", "摘要", "Summary"),
+        ("important", "重要数据", "Important data"),
         ("persons", "个人信息主体", "Persons"),
         ("catalogue", "数据目录", "Catalogue"),
         ("findings", "发现与脱敏样例", "Findings"),
         ("refiling", "备案变更与截止日期", "Re-filing and deadlines"),
         ("history", "历次扫描", "History"),
-        ("important", "重要数据", "Important data"),
     ];
     out.push_str("<nav><p>");
-    let order = [0usize, 6, 1, 2, 3, 4, 5];
-    for (n, &i) in order.iter().enumerate() {
-        let (id, zh, en) = sections[i];
+    for (n, (id, zh, en)) in sections.into_iter().enumerate() {
         let _ = write!(
             out,
             "{}<a href=\"#{id}\">{}</a>",

@@ -41,9 +41,10 @@ pub(super) fn render(input: &ReportInput, lang: Lang, out: &mut String) {
     };
     let _ = write!(
         out,
-        "<p>{} <b id=\"persons-count\">{}</b>（{}{}）</p>",
+        "<p>{} <b id=\"persons-count\">{}</b>{}{}{}{}</p>",
         lang.t("去重后的个人信息主体：", "Distinct persons:"),
         esc(&count),
+        lang.t("（", " ("),
         method,
         if p.mergeable {
             ""
@@ -52,7 +53,8 @@ pub(super) fn render(input: &ReportInput, lang: Lang, out: &mut String) {
                 "；临时密钥，不能与其他扫描合并",
                 "; per-run key, not mergeable",
             )
-        }
+        },
+        lang.t("）", ")")
     );
     if p.exact_over_budget {
         let _ = write!(

@@ -34,7 +34,7 @@ pub(super) fn render(input: &ReportInput, lang: Lang, out: &mut String) {
         (Some(b), Some(d)) => {
             let _ = write!(
                 out,
-                "<p id=\"refiling-status\">{} {} ({} {}，{} {})。{} {} {}：<b>{}</b></p>",
+                "<p id=\"refiling-status\">{} {} ({} {}{sep}{} {}){stop}{} {} {}{colon}<b>{}</b></p>",
                 lang.t("备案基线", "Baseline"),
                 b.id,
                 lang.t("备案日期", "filed"),
@@ -48,7 +48,10 @@ pub(super) fn render(input: &ReportInput, lang: Lang, out: &mut String) {
                     lang.t("需要备案变更", "re-filing needed")
                 } else {
                     lang.t("无需备案变更", "no re-filing needed")
-                }
+                },
+                sep = lang.t("，", ", "),
+                stop = lang.t("。", ". "),
+                colon = lang.t("：", ": "),
             );
             if d.current_scan != input.scan_id {
                 let _ = write!(
@@ -117,7 +120,25 @@ pub(super) fn render(input: &ReportInput, lang: Lang, out: &mut String) {
                 out.push_str("</ul>");
             }
         }
-        _ => {
+        (Some(b), None) => {
+            let _ = write!(
+                out,
+                "<p id=\"refiling-status\">{} {} ({} {}{sep}{} {}){stop}{}</p>",
+                lang.t("备案基线", "Baseline"),
+                b.id,
+                lang.t("备案日期", "filed"),
+                esc(&b.filed_at),
+                lang.t("扫描", "scan"),
+                b.scan_id,
+                lang.t(
+                    "最新扫描无法与之比较（未存储目录）；重新运行 mulu scan 后再生成报告。",
+                    "The latest scan cannot be compared with it (no stored catalogue); run mulu scan again."
+                ),
+                sep = lang.t("，", ", "),
+                stop = lang.t("。", ". "),
+            );
+        }
+        (None, _) => {
             let _ = write!(
                 out,
                 "<p id=\"refiling-status\">{}</p>",
