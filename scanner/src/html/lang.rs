@@ -2,7 +2,7 @@
 //! side by side where they are used, `lang.t("摘要", "Summary")`, so no key can go missing.
 
 /// The language of the page.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
 pub enum Lang {
     /// 中文.
     #[default]
@@ -23,17 +23,5 @@ impl Lang {
     /// The `lang` attribute of the page.
     pub fn tag(self) -> &'static str {
         self.t("zh-CN", "en")
-    }
-}
-
-impl std::str::FromStr for Lang {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "zh" | "zh-CN" => Ok(Lang::Zh),
-            "en" => Ok(Lang::En),
-            other => Err(format!("unknown language '{other}' (use zh or en)")),
-        }
     }
 }

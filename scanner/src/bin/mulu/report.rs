@@ -2,16 +2,9 @@
 
 use std::path::{Path, PathBuf};
 
-use clap::ValueEnum;
 use scanner::html::{GatherOptions, Lang};
 
 use crate::{fatal, load_config, open_state, runtime, usage, Failure};
-
-#[derive(Clone, Copy, ValueEnum)]
-pub(crate) enum LangArg {
-    Zh,
-    En,
-}
 
 #[derive(clap::Args)]
 pub(crate) struct ReportArgs {
@@ -23,7 +16,7 @@ pub(crate) struct ReportArgs {
     pub(crate) scan: Option<i64>,
     /// The page's language.
     #[arg(long, value_enum, default_value = "zh")]
-    pub(crate) lang: LangArg,
+    pub(crate) lang: Lang,
     /// Configuration file (for the yearly deadlines).
     #[arg(long, env = "MULU_CONFIG", value_name = "mulu.toml")]
     pub(crate) config: Option<PathBuf>,
@@ -47,11 +40,7 @@ pub(crate) fn run_report(args: &ReportArgs, state_path: &Path) -> Result<u8, Fai
     let input = rt
         .block_on(scanner::html::gather(&state, &options))
         .map_err(usage)?;
-    let lang = match args.lang {
-        LangArg::Zh => Lang::Zh,
-        LangArg::En => Lang::En,
-    };
-    let html = scanner::html::render(&input, lang);
+    let html = scanner::html::render(&input, args.lang);
     scanner::html::write_report(&html, &args.out).map_err(fatal)?;
     println!(
         "report for scan {} written to {} ({} bytes)",
