@@ -32,7 +32,7 @@ const ROW_H: f64 = 40.0;
 /// to the lower bound, a light one from there to the upper bound, and the threshold as a red
 /// dashed line.
 pub fn threshold_bars(title: &str, rows: &[ThresholdBar]) -> String {
-    let top = 10.0;
+    let top = 14.0;
     let axis_y = top + ROW_H * rows.len() as f64;
     let height = axis_y + 28.0;
     let max = rows
@@ -108,10 +108,11 @@ pub fn threshold_bars(title: &str, rows: &[ThresholdBar]) -> String {
         let tx = coord(x(row.value));
         let _ = write!(
             s,
-            r#"<line class="limit" x1="{tx}" y1="{}" x2="{tx}" y2="{}"/><text x="{tx}" y="{}" text-anchor="middle" font-size="9">{}</text>"#,
+            r#"<line class="limit" x1="{tx}" y1="{}" x2="{tx}" y2="{}"/><text x="{}" y="{}" font-size="9">{}</text>"#,
             coord(y - 4.0),
             coord(y + 24.0),
-            coord(y + 32.0),
+            coord(x(row.value) + 3.0),
+            coord(y - 3.0),
             esc(&row.value_text)
         );
     }
