@@ -21,6 +21,8 @@ pub struct Job {
     pub sources: Vec<String>,
     /// An http:// URL that receives the diff JSON (POST) when a re-filing becomes due.
     pub webhook: Option<String>,
+    /// An HTML report (`mulu report`) rewritten after each run; relative to the config file.
+    pub report: Option<std::path::PathBuf>,
 }
 
 impl Job {

@@ -12,6 +12,7 @@ pub mod config;
 mod cpu;
 pub mod custom;
 pub mod filing;
+pub mod html;
 pub mod job;
 pub mod persons;
 pub mod redact;

@@ -22,6 +22,8 @@ pub struct JobOutcome {
     pub partial: bool,
     /// The diff against the baseline, when there is one.
     pub diff: Option<DiffReport>,
+    /// The HTML report written after the run (the job's `report`).
+    pub report: Option<std::path::PathBuf>,
 }
 
 /// Checks the jobs' cron expressions and names up front, so a typo fails at start-up.
@@ -125,6 +127,10 @@ async fn run_job(state: &State, config: &Config, job: &Job) -> anyhow::Result<Jo
     if let Some(d) = diff.as_ref().filter(|d| d.refiling_needed) {
         alert(job, d);
     }
+    let report = match &job.report {
+        Some(path) => write_report(state, config, job, &config.resolve(path)).await,
+        None => None,
+    };
     let outcome = if partial { "partial" } else { "ok" };
     state
         .record_run(
@@ -139,7 +145,40 @@ async fn run_job(state: &State, config: &Config, job: &Job) -> anyhow::Result<Jo
         scan_id: recorded.id,
         partial,
         diff,
+        report,
     })
+}
+
+/// Writes the job's HTML report for the scan just stored. A report that cannot be written
+/// is logged at `error` (the default level, so the cron log has it) and never fails the job:
+/// the scan and the re-filing check are what matter.
+async fn write_report(
+    state: &State,
+    config: &Config,
+    job: &Job,
+    path: &std::path::Path,
+) -> Option<std::path::PathBuf> {
+    let options = crate::html::GatherOptions {
+        scan: None,
+        config,
+        today: catalog_export::beijing::date(model::now()),
+    };
+    let written = async {
+        let input = crate::html::gather(state, &options).await?;
+        crate::html::write_report(&crate::html::render(&input, crate::html::Lang::Zh), path)
+    }
+    .await;
+    match written {
+        Ok(()) => Some(path.to_path_buf()),
+        Err(e) => {
+            tracing::error!(
+                job = %job.name,
+                error = %crate::terminal::escape(&format!("{e:#}")),
+                "cannot write the job's HTML report"
+            );
+            None
+        }
+    }
 }
 
 /// Logs the alert and, when configured, POSTs the diff JSON to the webhook.
@@ -195,6 +234,7 @@ mod tests {
             cron: cron.into(),
             sources: vec!["x".into()],
             webhook: None,
+            report: None,
         }
     }
 

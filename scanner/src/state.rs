@@ -242,6 +242,33 @@ impl State {
         row.map(|r| decode_scan(&r)).transpose()
     }
 
+    /// The stored catalogues of the complete scans up to and including `up_to`, oldest
+    /// first, at most the `limit` latest; scans stored without a catalogue are left out.
+    pub async fn catalog_history(
+        &self,
+        up_to: i64,
+        limit: usize,
+    ) -> anyhow::Result<Vec<(i64, Catalog)>> {
+        let rows: Vec<(i64, String)> = sqlx::query_as(
+            "SELECT id, catalog FROM scans WHERE status = 'complete' AND catalog IS NOT NULL \
+             AND id <= ? ORDER BY id DESC LIMIT ?",
+        )
+        .bind(up_to)
+        .bind(i64::try_from(limit).unwrap_or(i64::MAX))
+        .fetch_all(&self.pool)
+        .await?;
+        let mut out = rows
+            .into_iter()
+            .map(|(id, json)| {
+                let catalog = serde_json::from_str(&json)
+                    .with_context(|| format!("scan {id} has an unreadable catalogue"))?;
+                anyhow::Ok((id, catalog))
+            })
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        out.reverse();
+        Ok(out)
+    }
+
     /// Records that the catalogue of scan `scan` was filed on `filed_at`.
     pub async fn accept_baseline(&self, scan: &StoredScan, filed_at: &str) -> anyhow::Result<i64> {
         let catalog = scan

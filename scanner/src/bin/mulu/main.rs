@@ -11,12 +11,14 @@ use scanner::state::State;
 mod catalog;
 mod classifiers;
 mod filing;
+mod report;
 mod scan;
 mod schedule;
 
 use catalog::CatalogCommand;
 use classifiers::ClassifiersCommand;
 use filing::{BaselineCommand, DiffArgs, DIFF_EXIT_CODES};
+use report::ReportArgs;
 use scan::{ScanArgs, SCAN_EXIT_CODES};
 use schedule::{ScheduleArgs, StatusArgs, SCHEDULE_EXIT_CODES};
 
@@ -51,6 +53,9 @@ enum Command {
     /// Run the scans configured in [[schedule]] on their cron expressions.
     #[command(after_help = SCHEDULE_EXIT_CODES)]
     Schedule(ScheduleArgs),
+    /// The scan as one offline HTML page: summary, persons, catalogue, findings, re-filing
+    /// status, deadlines and history, with charts; printable on A4.
+    Report(ReportArgs),
     /// Last scan, current baseline, pending re-filings, persons verdicts and deadlines.
     Status(StatusArgs),
     /// The classifiers: list them, explain one, test values against one.
@@ -100,6 +105,7 @@ fn main() -> ExitCode {
         Command::Baseline(cmd) => filing::run_baseline(cmd, &state_path),
         Command::Diff(args) => filing::run_diff(&args, &state_path),
         Command::Schedule(args) => schedule::run_schedule(&args, &state_path),
+        Command::Report(args) => report::run_report(&args, &state_path),
         Command::Status(args) => schedule::run_status(&args, &state_path),
         Command::Classifiers(cmd) => classifiers::run_classifiers(cmd),
     };

@@ -58,6 +58,9 @@ pub(crate) fn run_schedule(args: &ScheduleArgs, state_path: &Path) -> Result<u8,
                 o.scan_id.unwrap_or_default(),
                 if o.partial { "partial" } else { "complete" }
             );
+            if let Some(path) = &o.report {
+                println!("job {}: report written to {}", o.job, path.display());
+            }
         }
         if args.once {
             if outcomes.is_empty() {
