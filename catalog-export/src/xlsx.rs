@@ -371,24 +371,12 @@ fn unscanned_sheet(sheet: &mut Worksheet, catalog: &Catalog, f: &Formats) -> Res
     for (r, u) in catalog.unscanned.iter().enumerate() {
         let row = r as u32 + 1;
         write_cell(sheet, row, 0, &u.source, f)?;
-        write_cell(sheet, row, 1, skip_reason_zh(u.files.reason), f)?;
+        write_cell(sheet, row, 1, u.files.reason.describe_zh(), f)?;
         write_cell(sheet, row, 2, &u.files.kind, f)?;
         write_typed(sheet, row, 3, &Cell::Count(u.files.count), f)?;
         write_typed(sheet, row, 4, &Cell::Bytes(u.files.bytes), f)?;
     }
     Ok(())
-}
-
-/// The reason as the filing reads it.
-fn skip_reason_zh(reason: model::SkipReason) -> &'static str {
-    match reason {
-        model::SkipReason::UnsupportedType => "暂不支持的文件类型",
-        model::SkipReason::Bookkeeping => "隐藏或元数据文件",
-        model::SkipReason::OtherFormatInDataset => "数据集中格式不同的文件",
-        model::SkipReason::Excluded => "按配置排除",
-        model::SkipReason::OverSizeCap => "超过大小上限",
-        model::SkipReason::NotInSnapshot => "表格式当前快照之外的文件",
-    }
 }
 
 /// Builds the workbook in memory.

@@ -147,6 +147,18 @@ impl SkipReason {
             SkipReason::NotInSnapshot => "not in the table's current snapshot",
         }
     }
+
+    /// How the filing and the Chinese report name it.
+    pub fn describe_zh(self) -> &'static str {
+        match self {
+            SkipReason::UnsupportedType => "暂不支持的文件类型",
+            SkipReason::Bookkeeping => "隐藏或元数据文件",
+            SkipReason::OtherFormatInDataset => "数据集中格式不同的文件",
+            SkipReason::Excluded => "按配置排除",
+            SkipReason::OverSizeCap => "超过大小上限",
+            SkipReason::NotInSnapshot => "表格式当前快照之外的文件",
+        }
+    }
 }
 
 /// Files (or tables) of one kind that a source holds and the scan did not read.

@@ -79,6 +79,7 @@ fn table(source: &str, name: &str, rows: u64, columns: Vec<ColumnReport>) -> Ass
         error: None,
         warnings: vec![],
         partition_columns: vec![],
+        snapshot: None,
         columns,
         categories: vec![],
         persons: None,

@@ -20,14 +20,7 @@ pub(super) fn status_text(lang: Lang, status: Status) -> (&'static str, &'static
 }
 
 fn reason_text(lang: Lang, reason: SkipReason) -> &'static str {
-    match reason {
-        SkipReason::UnsupportedType => lang.t("不支持的文件类型", "unsupported type"),
-        SkipReason::Bookkeeping => lang.t("隐藏或记账文件", "hidden or bookkeeping"),
-        SkipReason::OtherFormatInDataset => {
-            lang.t("数据集内的其他格式文件", "other format inside a dataset")
-        }
-        SkipReason::Excluded => lang.t("被 include/exclude 排除", "excluded by include/exclude"),
-    }
+    lang.t(reason.describe_zh(), reason.describe())
 }
 
 pub(super) fn render(input: &ReportInput, lang: Lang, out: &mut String) {
