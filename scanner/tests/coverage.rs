@@ -15,6 +15,24 @@ fn mulu(dir: &Path, args: &[&str]) -> Output {
         .unwrap()
 }
 
+/// Scans `data` without state and returns the exit and the JSON report.
+fn scan_json(dir: &Path, data: &Path) -> (Output, Value) {
+    let json = dir.join("report.json");
+    let out = mulu(
+        dir,
+        &[
+            "scan",
+            data.to_str().unwrap(),
+            "--quiet",
+            "--no-state",
+            "--json",
+            json.to_str().unwrap(),
+        ],
+    );
+    let report = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    (out, report)
+}
+
 fn write(root: &Path, rel: &str, bytes: &[u8]) {
     let path = root.join(rel);
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
@@ -45,20 +63,8 @@ fn files_not_read_are_counted_by_reason_and_kind() {
     write(&data, "lake/t/part-00000.parquet.crc", b"x");
     write(&data, ".git/HEAD", b"ref: refs/heads/main\n");
 
-    let json = dir.path().join("report.json");
-    let out = mulu(
-        dir.path(),
-        &[
-            "scan",
-            data.to_str().unwrap(),
-            "--quiet",
-            "--no-state",
-            "--json",
-            json.to_str().unwrap(),
-        ],
-    );
+    let (out, report) = scan_json(dir.path(), &data);
     assert_eq!(out.status.code(), Some(0), "{out:?}");
-    let report: Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
     let rows: Vec<(String, String, u64, u64)> = report["sources"][0]["unscanned"]
         .as_array()
         .unwrap()
@@ -127,19 +133,7 @@ fn json_exports_are_read_whatever_their_shape() {
         br#"[{"shouji": "13800138000"}, {"shouji": "#,
     );
 
-    let json = dir.path().join("report.json");
-    let out = mulu(
-        dir.path(),
-        &[
-            "scan",
-            data.to_str().unwrap(),
-            "--quiet",
-            "--no-state",
-            "--json",
-            json.to_str().unwrap(),
-        ],
-    );
-    let report: Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    let (out, report) = scan_json(dir.path(), &data);
     let asset = |name: &str| {
         report["assets"]
             .as_array()
@@ -203,20 +197,8 @@ fn each_sheet_of_a_workbook_is_an_asset_with_its_header_found_under_a_title() {
     notes.write_string(0, 0, "本表仅供内部使用").unwrap();
     book.save(data.join("hr/roster.xlsx")).unwrap();
 
-    let json = dir.path().join("report.json");
-    let out = mulu(
-        dir.path(),
-        &[
-            "scan",
-            data.to_str().unwrap(),
-            "--quiet",
-            "--no-state",
-            "--json",
-            json.to_str().unwrap(),
-        ],
-    );
+    let (out, report) = scan_json(dir.path(), &data);
     assert_eq!(out.status.code(), Some(0), "{out:?}");
-    let report: Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
     let names: Vec<&str> = report["assets"]
         .as_array()
         .unwrap()
@@ -274,20 +256,8 @@ fn tsv_delimited_txt_and_prose_logs_are_read() {
          2026-11-03 14:05 用户反馈：联系电话 13700001111 无法接通\n"
             .as_bytes(),
     );
-    let json = dir.path().join("report.json");
-    let out = mulu(
-        dir.path(),
-        &[
-            "scan",
-            data.to_str().unwrap(),
-            "--quiet",
-            "--no-state",
-            "--json",
-            json.to_str().unwrap(),
-        ],
-    );
+    let (out, report) = scan_json(dir.path(), &data);
     assert_eq!(out.status.code(), Some(0), "{out:?}");
-    let report: Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
     let asset = |name: &str| {
         report["assets"]
             .as_array()
