@@ -106,17 +106,33 @@ async fn run_job(state: &State, config: &Config, job: &Job) -> anyhow::Result<Jo
     )
     .await?;
     let partial = recorded.report.is_partial();
+    // At `error`, the default level: a cron log must name what failed and why. Names and
+    // causes were redacted when the report was made; escaped here for the terminal.
+    let escape =
+        |text: &Option<String>| crate::terminal::escape(text.as_deref().unwrap_or("")).into_owned();
+    for source in recorded
+        .report
+        .sources
+        .iter()
+        .filter(|s| s.status != model::Status::Ok)
+    {
+        tracing::error!(
+            job = %job.name,
+            source = %crate::terminal::escape(&source.url),
+            cause = %escape(&source.error),
+            "source failed or listed in part"
+        );
+    }
     for asset in recorded
         .report
         .assets
         .iter()
         .filter(|a| a.status != model::Status::Ok)
     {
-        // Name and error were redacted when the report was made; escaped here for the terminal.
-        tracing::warn!(
+        tracing::error!(
             job = %job.name,
             asset = %crate::terminal::escape(&asset.name),
-            error = %crate::terminal::escape(asset.error.as_deref().unwrap_or("")),
+            cause = %escape(&asset.error),
             "asset failed or read in part"
         );
     }

@@ -329,6 +329,39 @@ fn schedule_once_runs_a_due_job_and_stores_it() {
 }
 
 #[test]
+fn a_scheduled_run_logs_each_failure_and_its_cause_at_the_default_level() {
+    let env = Env::new();
+    write_vehicles(&env.data(), 10, 5);
+    std::fs::write(env.data().join("broken.parquet"), b"not parquet at all").unwrap();
+    let missing = env.dir.path().join("no-such-folder");
+    let config = format!(
+        "{}\n[[schedule]]\nname = \"nightly\"\ncron = \"0 2 * * *\"\nsources = [\"{}\", \"{}\"]\n",
+        std::fs::read_to_string(env.config()).unwrap(),
+        env.data().display(),
+        missing.display()
+    );
+    std::fs::write(env.config(), config).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_mulu"))
+        .args(["schedule", "--once"])
+        .env("MULU_STATE", env.dir.path().join("state.db"))
+        .env("MULU_CONFIG", env.config())
+        .env_remove("MULU_LOG")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("asset failed or read in part") && stderr.contains("broken.parquet"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("source failed or listed in part") && stderr.contains("no-such-folder"),
+        "{stderr}"
+    );
+    // Logs going to a file carry no colour codes.
+    assert!(!stderr.contains('\u{1b}'), "{stderr}");
+}
+
+#[test]
 fn status_lists_the_yearly_deadlines() {
     let env = Env::new();
     let out = env.mulu(&["status"]);
