@@ -220,6 +220,18 @@ impl State {
         row.map(|r| decode_scan(&r)).transpose()
     }
 
+    /// The latest `limit` complete scans, newest first.
+    pub async fn recent_scans(&self, limit: usize) -> anyhow::Result<Vec<StoredScan>> {
+        let rows = sqlx::query(
+            "SELECT id, report, catalog FROM scans WHERE status = 'complete' \
+             ORDER BY id DESC LIMIT ?",
+        )
+        .bind(i64::try_from(limit).unwrap_or(i64::MAX))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(decode_scan).collect()
+    }
+
     /// A complete scan by id.
     pub async fn scan(&self, id: i64) -> anyhow::Result<Option<StoredScan>> {
         let row = sqlx::query(

@@ -555,3 +555,37 @@ fn a_filing_date_in_the_future_is_refused() {
     let list = env.mulu(&["baseline", "list"]);
     assert!(String::from_utf8_lossy(&list.stdout).contains("No baselines yet"));
 }
+
+#[test]
+fn scans_list_shows_ids_coverage_and_the_filed_baseline() {
+    let env = Env::new();
+    let empty = env.mulu(&["scans", "list"]);
+    assert_eq!(
+        empty.status.code(),
+        Some(2),
+        "no state yet is a usage error"
+    );
+    write_vehicles(&env.data(), 10, 5);
+    env.scan();
+    let out = env.mulu(&["baseline", "accept", "--filed-at", "2026-07-31"]);
+    assert_eq!(out.status.code(), Some(0));
+    env.scan();
+    let out = env.mulu(&["scans", "list"]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 2, "{text}");
+    assert!(
+        lines[0].trim_start().starts_with("2 "),
+        "newest first: {text}"
+    );
+    assert!(lines[1].trim_start().starts_with("1 "), "{text}");
+    assert!(
+        lines[1].contains("filed as baseline 1 on 2026-07-31"),
+        "{text}"
+    );
+    assert!(!lines[0].contains("filed as baseline"), "{text}");
+    assert!(lines[0].contains("scanned (none failed)"), "{text}");
+    let one = env.mulu(&["scans", "list", "--limit", "1"]);
+    assert_eq!(String::from_utf8(one.stdout).unwrap().lines().count(), 1);
+}

@@ -13,6 +13,7 @@ mod classifiers;
 mod filing;
 mod report;
 mod scan;
+mod scans;
 mod schedule;
 
 use catalog::CatalogCommand;
@@ -20,6 +21,7 @@ use classifiers::ClassifiersCommand;
 use filing::{BaselineCommand, DiffArgs, DIFF_EXIT_CODES};
 use report::ReportArgs;
 use scan::{ScanArgs, SCAN_EXIT_CODES};
+use scans::ScansCommand;
 use schedule::{ScheduleArgs, StatusArgs, SCHEDULE_EXIT_CODES};
 
 #[derive(Parser)]
@@ -56,6 +58,9 @@ enum Command {
     /// The scan as one offline HTML page: summary, persons, catalogue, findings, re-filing
     /// status, deadlines and history, with charts; printable on A4.
     Report(ReportArgs),
+    /// The stored scans: `mulu scans list`.
+    #[command(subcommand)]
+    Scans(ScansCommand),
     /// Last scan, current baseline, pending re-filings, persons verdicts and deadlines.
     Status(StatusArgs),
     /// The classifiers: list them, explain one, test values against one.
@@ -106,6 +111,7 @@ fn main() -> ExitCode {
         Command::Diff(args) => filing::run_diff(&args, &state_path),
         Command::Schedule(args) => schedule::run_schedule(&args, &state_path),
         Command::Report(args) => report::run_report(&args, &state_path),
+        Command::Scans(cmd) => scans::run_scans(cmd, &state_path),
         Command::Status(args) => schedule::run_status(&args, &state_path),
         Command::Classifiers(cmd) => classifiers::run_classifiers(cmd),
     };
