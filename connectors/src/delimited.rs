@@ -2,13 +2,13 @@
 //! write when they say "txt") is read as a table; anything else is prose, one row per line in
 //! a single `text` column, which the free-text classifiers read.
 
-use std::io::{self, BufRead, Read};
+use std::io::{self, BufRead};
 
 use arrow_array::RecordBatch;
 use arrow_schema::SchemaRef;
 
 use crate::batch::{resolve_columns, utf8_schema, StringRows};
-use crate::json_records::MAX_RECORD_BYTES;
+use crate::json_records::{read_capped_line, CappedLine, MAX_RECORD_BYTES};
 use crate::text::{under_limit, Ready, TextRead};
 use crate::{Error, Result};
 
@@ -60,26 +60,21 @@ pub(crate) fn line_rows(
     let (mut seen, mut returned) = (0u64, 0u64);
     let mut line = Vec::new();
     loop {
-        line.clear();
-        let n = reader
-            .by_ref()
-            .take(MAX_RECORD_BYTES as u64 + 1)
-            .read_until(b'\n', &mut line)
-            .map_err(|e| Error::invalid(asset, "text", e))?;
-        if n == 0 {
-            break;
-        }
-        ready.ok();
-        if line.len() > MAX_RECORD_BYTES {
-            return Err(Error::invalid(
-                asset,
-                "text",
-                format!(
-                    "line {} is longer than {} MiB",
-                    seen + 1,
-                    MAX_RECORD_BYTES >> 20
-                ),
-            ));
+        let next = read_capped_line(&mut reader, &mut line);
+        match next.map_err(|e| Error::invalid(asset, "text", e))? {
+            CappedLine::End => break,
+            CappedLine::Line => ready.ok(),
+            CappedLine::TooLong => {
+                return Err(Error::invalid(
+                    asset,
+                    "text",
+                    format!(
+                        "line {} is longer than {} MiB",
+                        seen + 1,
+                        MAX_RECORD_BYTES >> 20
+                    ),
+                ));
+            }
         }
         let text = String::from_utf8_lossy(&line);
         let text = text.trim();

@@ -1,6 +1,7 @@
-//! The records of a JSON file, whatever its shape, decided by content rather than by name:
-//! one object per line (JSON lines), an array of objects, one object that holds such an array
-//! (an API dump such as `{"code": 0, "data": {"list": [...]}}`), or objects one after another.
+//! The records of a JSON file and the rows they make. The shape is decided by content rather
+//! than by name: one object per line (JSON lines), an array of objects, one object that holds
+//! such an array (an API dump such as `{"code": 0, "data": {"list": [...]}}`), or objects one
+//! after another.
 //!
 //! Both readers go one record at a time with a per-record size cap, so memory stays bounded
 //! however large the file; a window cut inside a record (a sample of a big file) ends the
@@ -9,8 +10,14 @@
 use std::collections::VecDeque;
 use std::io::{self, BufRead, BufReader, Read};
 
+use arrow_array::RecordBatch;
+use arrow_schema::SchemaRef;
 use serde::Deserialize;
 use serde_json::{Map, Value};
+
+use crate::batch::{resolve_columns, utf8_schema, StringRows};
+use crate::text::{under_limit, Ready, TextRead};
+use crate::{Error, Result};
 
 /// A record (or a JSON line) longer than this is an error rather than a memory hazard.
 pub(crate) const MAX_RECORD_BYTES: usize = 64 << 20;
@@ -29,6 +36,36 @@ pub(crate) enum Record {
 
 /// Why reading stopped: what went wrong, in words for the data officer.
 pub(crate) type RecordError = String;
+
+/// What [`read_capped_line`] found.
+pub(crate) enum CappedLine {
+    /// The input has ended.
+    End,
+    /// A line, in the buffer (with its newline, if it had one).
+    Line,
+    /// A line longer than [`MAX_RECORD_BYTES`]: an error rather than a memory hazard.
+    TooLong,
+}
+
+/// Reads the next line into `line` (cleared first), never holding more than
+/// [`MAX_RECORD_BYTES`] and its newline.
+pub(crate) fn read_capped_line(
+    reader: &mut impl BufRead,
+    line: &mut Vec<u8>,
+) -> io::Result<CappedLine> {
+    line.clear();
+    let n = reader
+        .by_ref()
+        .take(MAX_RECORD_BYTES as u64 + 1)
+        .read_until(b'\n', line)?;
+    Ok(if n == 0 {
+        CappedLine::End
+    } else if line.len() > MAX_RECORD_BYTES && line.last() != Some(&b'\n') {
+        CappedLine::TooLong
+    } else {
+        CappedLine::Line
+    })
+}
 
 /// A reader of JSON records, one at a time.
 pub(crate) trait Records {
@@ -56,21 +93,18 @@ impl<R: Read> JsonLines<R> {
 impl<R: Read> Records for JsonLines<R> {
     fn next_record(&mut self) -> Result<Option<Record>, ReadFailure> {
         loop {
-            self.line.clear();
-            let n = (&mut self.reader)
-                .take(MAX_RECORD_BYTES as u64 + 1)
-                .read_until(b'\n', &mut self.line)
-                .map_err(ReadFailure::Io)?;
-            if n == 0 {
-                return Ok(None);
-            }
-            self.line_no += 1;
-            if self.line.len() > MAX_RECORD_BYTES && self.line.last() != Some(&b'\n') {
-                return Err(ReadFailure::Invalid(format!(
-                    "line {} is longer than {} MiB; is the file really one JSON object per line?",
-                    self.line_no,
-                    MAX_RECORD_BYTES >> 20
-                )));
+            let next = read_capped_line(&mut self.reader, &mut self.line);
+            match next.map_err(ReadFailure::Io)? {
+                CappedLine::End => return Ok(None),
+                CappedLine::Line => self.line_no += 1,
+                CappedLine::TooLong => {
+                    return Err(ReadFailure::Invalid(format!(
+                        "line {} is longer than {} MiB; is the file really one JSON object per \
+                         line?",
+                        self.line_no + 1,
+                        MAX_RECORD_BYTES >> 20
+                    )));
+                }
             }
             let text = String::from_utf8_lossy(&self.line);
             let text = text.trim();
@@ -321,6 +355,128 @@ fn find_records(value: &mut Value, depth: usize) -> Option<(String, Vec<Value>)>
         level = next;
     }
     None
+}
+
+/// What a JSON reader calls its records in messages.
+pub(crate) struct JsonShape {
+    /// `JSON lines` or `JSON`.
+    pub(crate) format: &'static str,
+    /// `line` or `record`.
+    pub(crate) unit: &'static str,
+}
+
+/// JSON rows: top-level keys are columns, nested values compact JSON text. Records that are
+/// not JSON objects are skipped with a warning, unless none is one.
+///
+/// With named columns rows stream as they are read. For every column, the returned rows are
+/// kept until the end (the limit bounds them), since a later object may bring a new key;
+/// columns are the keys in order of first appearance.
+pub(crate) fn json_rows(
+    read: &TextRead<'_>,
+    records: &mut dyn Records,
+    shape: &JsonShape,
+    ready: &mut Ready,
+    send: &dyn Fn(Result<RecordBatch>) -> bool,
+) -> Result<(SchemaRef, u64, Vec<String>)> {
+    let asset = read.asset;
+    let mut names: Vec<String> = read.columns.map(<[String]>::to_vec).unwrap_or_default();
+    let schema = utf8_schema(&names);
+    let mut rows = StringRows::new(schema.clone());
+    let mut kept: Vec<serde_json::Map<String, serde_json::Value>> = Vec::new();
+    let (mut objects, mut returned, mut items) = (0u64, 0u64, 0u64);
+    let (mut skipped, mut first_error) = (Vec::new(), None);
+    // Keys seen in any object, to report a requested column that never occurs.
+    let mut seen = vec![false; names.len()];
+    loop {
+        let record = match records.next_record() {
+            Ok(Some(record)) => record,
+            Ok(None) => break,
+            Err(ReadFailure::Io(e)) => return Err(Error::invalid(asset, shape.format, e)),
+            Err(ReadFailure::Invalid(why)) => return Err(Error::invalid(asset, shape.format, why)),
+        };
+        // A record came through: the file opens and decodes.
+        ready.ok();
+        items += 1;
+        let map = match record {
+            Record::Object(map) => map,
+            Record::Skipped { at, error } => {
+                if let Some(e) = error {
+                    first_error.get_or_insert(e);
+                }
+                skipped.push(at);
+                continue;
+            }
+        };
+        objects += 1;
+        if !under_limit(read, returned) {
+            continue;
+        }
+        returned += 1;
+        if read.columns.is_none() {
+            for key in map.keys() {
+                if !names.contains(key) {
+                    names.push(key.clone());
+                }
+            }
+            kept.push(map);
+            continue;
+        }
+        for (i, name) in names.iter().enumerate() {
+            let value = map.get(name);
+            seen[i] |= value.is_some();
+            rows.push(i, json_text(value).as_deref());
+        }
+        rows.end_row();
+        if rows.len() >= read.batch_rows && !send(rows.finish("lake", asset)) {
+            return Ok((schema, objects, Vec::new()));
+        }
+    }
+    if objects == 0 && (items > 0 || read.columns.is_none()) {
+        let why = first_error.unwrap_or_else(|| format!("no {} holds a JSON object", shape.unit));
+        return Err(Error::invalid(asset, shape.format, why));
+    }
+    let mut warnings = Vec::new();
+    if !skipped.is_empty() {
+        let shown: Vec<String> = skipped.iter().take(5).map(u64::to_string).collect();
+        warnings.push(format!(
+            "{} {}(s) were not JSON objects and were skipped ({}s {}{})",
+            skipped.len(),
+            shape.unit,
+            shape.unit,
+            shown.join(", "),
+            if skipped.len() > 5 { ", …" } else { "" }
+        ));
+    }
+    if read.columns.is_none() {
+        let schema = utf8_schema(&names);
+        let mut rows = StringRows::new(schema.clone());
+        for map in &kept {
+            for (i, name) in names.iter().enumerate() {
+                rows.push(i, json_text(map.get(name)).as_deref());
+            }
+            rows.end_row();
+        }
+        send(rows.finish("lake", asset));
+        return Ok((schema, objects, warnings));
+    }
+    if rows.len() > 0 && !send(rows.finish("lake", asset)) {
+        return Ok((schema, objects, warnings));
+    }
+    if let Some(i) = seen.iter().position(|s| !s) {
+        // The same NotFound error as for a CSV header without the column.
+        return resolve_columns(asset, &[], &names[i..=i]).map(|_| (schema, objects, warnings));
+    }
+    Ok((schema, objects, warnings))
+}
+
+/// A JSON value as the classifiers see it: strings as they are, other values as compact
+/// JSON, null and missing as NULL.
+fn json_text(value: Option<&serde_json::Value>) -> Option<std::borrow::Cow<'_, str>> {
+    match value {
+        None | Some(serde_json::Value::Null) => None,
+        Some(serde_json::Value::String(s)) => Some(s.as_str().into()),
+        Some(other) => Some(other.to_string().into()),
+    }
 }
 
 #[cfg(test)]

@@ -22,7 +22,7 @@ use crate::batch::{resolve_columns, utf8_schema, BatchSender, StringRows};
 use crate::compression::Compression;
 use crate::csv_guard::CsvGuard;
 use crate::delimited;
-use crate::json_records::{JsonDocument, JsonLines, ReadFailure, Record, Records};
+use crate::json_records::{json_rows, JsonDocument, JsonLines, JsonShape};
 use crate::lake::TEXT_WINDOW_BYTES;
 use crate::{Error, FileFormat, Result};
 
@@ -587,128 +587,6 @@ fn csv_rows(
         send(rows.finish("lake", asset));
     }
     Ok((schema, seen, Vec::new()))
-}
-
-/// What a JSON reader calls its records in messages.
-struct JsonShape {
-    /// `JSON lines` or `JSON`.
-    format: &'static str,
-    /// `line` or `record`.
-    unit: &'static str,
-}
-
-/// JSON rows: top-level keys are columns, nested values compact JSON text. Records that are
-/// not JSON objects are skipped with a warning, unless none is one.
-///
-/// With named columns rows stream as they are read. For every column, the returned rows are
-/// kept until the end (the limit bounds them), since a later object may bring a new key;
-/// columns are the keys in order of first appearance.
-fn json_rows(
-    read: &TextRead<'_>,
-    records: &mut dyn Records,
-    shape: &JsonShape,
-    ready: &mut Ready,
-    send: &dyn Fn(Result<RecordBatch>) -> bool,
-) -> Result<(SchemaRef, u64, Vec<String>)> {
-    let asset = read.asset;
-    let mut names: Vec<String> = read.columns.map(<[String]>::to_vec).unwrap_or_default();
-    let schema = utf8_schema(&names);
-    let mut rows = StringRows::new(schema.clone());
-    let mut kept: Vec<serde_json::Map<String, serde_json::Value>> = Vec::new();
-    let (mut objects, mut returned, mut items) = (0u64, 0u64, 0u64);
-    let (mut skipped, mut first_error) = (Vec::new(), None);
-    // Keys seen in any object, to report a requested column that never occurs.
-    let mut seen = vec![false; names.len()];
-    loop {
-        let record = match records.next_record() {
-            Ok(Some(record)) => record,
-            Ok(None) => break,
-            Err(ReadFailure::Io(e)) => return Err(Error::invalid(asset, shape.format, e)),
-            Err(ReadFailure::Invalid(why)) => return Err(Error::invalid(asset, shape.format, why)),
-        };
-        // A record came through: the file opens and decodes.
-        ready.ok();
-        items += 1;
-        let map = match record {
-            Record::Object(map) => map,
-            Record::Skipped { at, error } => {
-                if let Some(e) = error {
-                    first_error.get_or_insert(e);
-                }
-                skipped.push(at);
-                continue;
-            }
-        };
-        objects += 1;
-        if !under_limit(read, returned) {
-            continue;
-        }
-        returned += 1;
-        if read.columns.is_none() {
-            for key in map.keys() {
-                if !names.contains(key) {
-                    names.push(key.clone());
-                }
-            }
-            kept.push(map);
-            continue;
-        }
-        for (i, name) in names.iter().enumerate() {
-            let value = map.get(name);
-            seen[i] |= value.is_some();
-            rows.push(i, json_text(value).as_deref());
-        }
-        rows.end_row();
-        if rows.len() >= read.batch_rows && !send(rows.finish("lake", asset)) {
-            return Ok((schema, objects, Vec::new()));
-        }
-    }
-    if objects == 0 && (items > 0 || read.columns.is_none()) {
-        let why = first_error.unwrap_or_else(|| format!("no {} holds a JSON object", shape.unit));
-        return Err(Error::invalid(asset, shape.format, why));
-    }
-    let mut warnings = Vec::new();
-    if !skipped.is_empty() {
-        let shown: Vec<String> = skipped.iter().take(5).map(u64::to_string).collect();
-        warnings.push(format!(
-            "{} {}(s) were not JSON objects and were skipped ({}s {}{})",
-            skipped.len(),
-            shape.unit,
-            shape.unit,
-            shown.join(", "),
-            if skipped.len() > 5 { ", …" } else { "" }
-        ));
-    }
-    if read.columns.is_none() {
-        let schema = utf8_schema(&names);
-        let mut rows = StringRows::new(schema.clone());
-        for map in &kept {
-            for (i, name) in names.iter().enumerate() {
-                rows.push(i, json_text(map.get(name)).as_deref());
-            }
-            rows.end_row();
-        }
-        send(rows.finish("lake", asset));
-        return Ok((schema, objects, warnings));
-    }
-    if rows.len() > 0 && !send(rows.finish("lake", asset)) {
-        return Ok((schema, objects, warnings));
-    }
-    if let Some(i) = seen.iter().position(|s| !s) {
-        // The same NotFound error as for a CSV header without the column.
-        return resolve_columns(asset, &[], &names[i..=i]).map(|_| (schema, objects, warnings));
-    }
-    Ok((schema, objects, warnings))
-}
-
-/// A JSON value as the classifiers see it: strings as they are, other values as compact
-/// JSON, null and missing as NULL.
-fn json_text(value: Option<&serde_json::Value>) -> Option<std::borrow::Cow<'_, str>> {
-    match value {
-        None | Some(serde_json::Value::Null) => None,
-        Some(serde_json::Value::String(s)) => Some(s.as_str().into()),
-        Some(other) => Some(other.to_string().into()),
-    }
 }
 
 #[cfg(test)]
