@@ -3,25 +3,14 @@
 //! coordinates, their table a track, and the same table commented `车辆最新位置` is not.
 //! Every value is synthetic.
 
+mod common;
+
+use common::service;
 use std::path::Path;
 use std::process::Command;
 
 use serde_json::Value;
 use sqlx::Executor;
-
-/// The service URL, or `None` (after a notice) when the test should skip.
-fn service(var: &str) -> Option<String> {
-    match std::env::var(var) {
-        Ok(url) if !url.is_empty() => Some(url),
-        _ if std::env::var("MULU_REQUIRE_SERVICES").as_deref() == Ok("1") => {
-            panic!("{var} is not set (MULU_REQUIRE_SERVICES=1, so this is a failure)")
-        }
-        _ => {
-            eprintln!("skipped: set {var} to run against the real server");
-            None
-        }
-    }
-}
 
 /// Scans `url`, only the tables `include` matches, and returns the report.
 fn scan(dir: &Path, url: &str, include: &str) -> Value {

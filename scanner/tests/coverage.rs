@@ -1,19 +1,13 @@
 //! Nothing a folder holds is skipped silently: what the scan does not read is counted by
 //! reason and kind in the report and named in the summary.
 
+mod common;
+
+use common::mulu;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 use serde_json::Value;
-
-fn mulu(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_mulu"))
-        .args(args)
-        .env("MULU_STATE", dir.join("state.db"))
-        .env_remove("MULU_CONFIG")
-        .output()
-        .unwrap()
-}
 
 /// Scans `data` without state and returns the exit and the JSON report.
 fn scan_json(dir: &Path, data: &Path) -> (Output, Value) {

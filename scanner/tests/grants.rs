@@ -3,34 +3,14 @@
 //! user without a database-wide grant, are named in the report and on stderr, and the exit
 //! code is 3. What could be read is still classified.
 
+mod common;
+
+use common::{mulu, service};
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 use serde_json::Value;
 use sqlx::Executor;
-
-fn mulu(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_mulu"))
-        .args(args)
-        .env("MULU_STATE", dir.join("state.db"))
-        .env_remove("MULU_CONFIG")
-        .output()
-        .unwrap()
-}
-
-/// The service URL, or `None` (after a notice) when the test should skip.
-fn service(var: &str) -> Option<String> {
-    match std::env::var(var) {
-        Ok(url) if !url.is_empty() => Some(url),
-        _ if std::env::var("MULU_REQUIRE_SERVICES").as_deref() == Ok("1") => {
-            panic!("{var} is not set (MULU_REQUIRE_SERVICES=1, so this is a failure)")
-        }
-        _ => {
-            eprintln!("skipped: set {var} to run against the real server");
-            None
-        }
-    }
-}
 
 fn with_user(url: &str, user: &str, password: Option<&str>, path: Option<&str>) -> String {
     let mut u = url::Url::parse(url).unwrap();

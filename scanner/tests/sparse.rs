@@ -2,6 +2,9 @@
 //! sample's (nearly) all-NULL column is topped up with one bounded `WHERE col IS NOT NULL`
 //! statement, and the report says so. Real PostgreSQL and MariaDB; synthetic values.
 
+mod common;
+
+use common::service;
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -10,20 +13,6 @@ use serde_json::Value;
 use sqlx::Executor;
 
 const ROWS: u64 = 1_000_000;
-
-/// The service URL, or `None` (after a notice) when the test should skip.
-fn service(var: &str) -> Option<String> {
-    match std::env::var(var) {
-        Ok(url) if !url.is_empty() => Some(url),
-        _ if std::env::var("MULU_REQUIRE_SERVICES").as_deref() == Ok("1") => {
-            panic!("{var} is not set (MULU_REQUIRE_SERVICES=1, so this is a failure)")
-        }
-        _ => {
-            eprintln!("skipped: set {var} to run against the real server");
-            None
-        }
-    }
-}
 
 /// Scans table `include` of `url` (persons off) and returns the report and how long it took.
 fn scan(dir: &Path, url: &str, include: &str) -> (Value, Duration) {
