@@ -21,8 +21,8 @@ mod tests;
 pub use build::{build, CatalogInput, FieldPatternError};
 pub use check::{check, Problem};
 pub use config::{
-    CatalogConfig, FieldMatch, FieldRule, Geofence, Organization, Person, PersonFieldGetter,
-    PersonFields, PERSON_FIELDS,
+    CatalogConfig, FieldMatch, FieldRule, Geofence, Organization, Person, PersonField,
+    PersonFieldGetter, PersonFields, PERSON_FIELDS,
 };
 pub use filing::{Change, FilingType, Refiling};
 pub use items::{

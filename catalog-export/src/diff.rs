@@ -278,8 +278,8 @@ fn signed(b: u64, c: u64) -> f64 {
 fn changed_fields(base: &PersonFields, cur: &PersonFields) -> Vec<&'static str> {
     crate::catalog::PERSON_FIELDS
         .iter()
-        .filter(|(_, get)| get(base) != get(cur))
-        .map(|(label, _)| *label)
+        .filter(|f| (f.get)(base) != (f.get)(cur))
+        .map(|f| f.label)
         .collect()
 }
 
@@ -394,6 +394,7 @@ mod tests {
             unread: vec![],
             unscanned: vec![],
             refiling: None,
+            unmatched_field_rules: vec![],
         }
     }
 

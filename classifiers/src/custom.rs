@@ -38,6 +38,7 @@
 //! | `name_zh`, `name_en` | yes | display names for reports and catalogues |
 //! | `pi` | yes | whether values are personal information |
 //! | `sensitive` | no (false) | sensitive PI; requires `pi = true` |
+//! | `identifies_person` | no (false) | each value names one person (an employee or member number): the persons count includes it, linked with the other identifiers in the same rows; requires `pi = true` |
 //! | `gbt43697_class` | no | GB/T 43697 Appendix B PI class, e.g. `个人身份信息`; requires `pi = true` |
 //! | `vehicle_item` | no | 《汽车数据安全管理若干规定（试行）》 Art. 3 item, e.g. `第三条第（五）项` |
 //! | `regex` | one of these three | whole-value regex (the engine anchors it) |

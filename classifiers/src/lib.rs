@@ -423,6 +423,15 @@ pub trait Classifier: Send + Sync {
         false
     }
 
+    /// For an identifier of the organisation's own (an employee or member number): `true`
+    /// makes the persons count use [`person_key_into`](Classifier::person_key_into), which
+    /// must then be implemented. The built-in identifiers answer `false`: they are counted
+    /// as their own kinds. Declare it only when each value names one person; a PI value
+    /// that many persons share (a blood group, a salary) would inflate the count.
+    fn identifies_person(&self) -> bool {
+        false
+    }
+
     /// [`person_key_into`](Classifier::person_key_into) as a string: the
     /// canonical identifier, or `None`.
     fn person_key(&self, value: &str) -> Option<String> {
@@ -479,6 +488,9 @@ impl<T: Classifier + ?Sized> Classifier for &T {
     }
     fn person_key_into(&self, value: &str, out: &mut PersonKeyBuf) -> bool {
         (**self).person_key_into(value, out)
+    }
+    fn identifies_person(&self) -> bool {
+        (**self).identifies_person()
     }
     fn person_key(&self, value: &str) -> Option<String> {
         (**self).person_key(value)

@@ -55,6 +55,28 @@ pub fn check_source(spec: &str) -> Result<()> {
         })
 }
 
+/// A PostgreSQL server URL without a database: one connector (one source in the report) per
+/// database the user may connect to.
+#[cfg(feature = "postgres")]
+async fn open_postgres_server(
+    spec: &str,
+    display_url: String,
+    databases: &[String],
+    options: &SourceOptions,
+) -> Result<OpenedSource> {
+    let mut connectors: Vec<SharedConnector> = Vec::with_capacity(databases.len());
+    for name in databases {
+        let url = crate::sql::pg_server::with_database(spec, name);
+        connectors.push(Arc::new(
+            SqlConnector::<PostgresDialect>::open(&url, options).await?,
+        ));
+    }
+    Ok(OpenedSource {
+        display_url,
+        connectors,
+    })
+}
+
 /// Opens a SOURCE with default [`SourceOptions`]: see [`open_source_with`].
 ///
 /// # Errors
@@ -69,7 +91,9 @@ pub async fn open_source(spec: &str) -> Result<OpenedSource> {
 /// `abfss://CONTAINER@ACCOUNT.dfs.core.windows.net/PREFIX`, `file://DIR`, or a bare path to a
 /// folder or file.
 ///
-/// A bucket URL opens a [`LakeConnector`] rooted at the prefix, so assets are named relative
+/// A PostgreSQL URL without a database opens every database on the server that the user
+/// may connect to (templates excepted), each its own source in the report, as a MySQL URL
+/// without a database lists every database. A bucket URL opens a [`LakeConnector`] rooted at the prefix, so assets are named relative
 /// to it. Database and bucket sources are checked once here (a connection, or one listing
 /// request), so an unreachable server, a wrong password or key, or a missing bucket is
 /// reported for the source before any asset is tried. Include/exclude globs from `options`
@@ -95,9 +119,14 @@ async fn open_unfiltered(spec: &str, options: &SourceOptions) -> Result<OpenedSo
         .unwrap_or_default();
     let database: Option<SharedConnector> = match scheme.as_str() {
         #[cfg(feature = "postgres")]
-        "postgres" | "postgresql" => Some(Arc::new(
-            SqlConnector::<PostgresDialect>::open(spec, options).await?,
-        )),
+        "postgres" | "postgresql" => {
+            if let Some(names) = crate::sql::pg_server::databases(spec, options).await? {
+                return open_postgres_server(spec, display_url, &names, options).await;
+            }
+            Some(Arc::new(
+                SqlConnector::<PostgresDialect>::open(spec, options).await?,
+            ))
+        }
         #[cfg(not(feature = "postgres"))]
         "postgres" | "postgresql" => return Err(built_without("postgres", display_url)),
         #[cfg(feature = "mysql")]

@@ -37,6 +37,7 @@ fn expected() -> Vec<(String, Option<String>)> {
 }
 
 #[cfg(feature = "postgres")]
+#[cfg_attr(mulu_no_postgres, ignore = "needs MULU_TEST_POSTGRES_URL")]
 #[tokio::test]
 async fn postgres_comments_are_field_and_schema_metadata() {
     let Some(pg) = PgScratch::create("postgres_comments_are_field_and_schema_metadata").await
@@ -66,6 +67,7 @@ async fn postgres_comments_are_field_and_schema_metadata() {
 }
 
 #[cfg(feature = "mysql")]
+#[cfg_attr(mulu_no_mysql, ignore = "needs MULU_TEST_MYSQL_URL")]
 #[tokio::test]
 async fn mysql_comments_are_field_and_schema_metadata() {
     let Some(my) = MySqlScratch::create("mysql_comments_are_field_and_schema_metadata").await

@@ -38,6 +38,7 @@ async fn lake_parquet_and_csv_conformance() {
 }
 
 #[cfg(feature = "postgres")]
+#[cfg_attr(mulu_no_postgres, ignore = "needs MULU_TEST_POSTGRES_URL")]
 #[tokio::test]
 async fn postgres_conformance() {
     let Some(pg) = PgScratch::create("postgres_conformance").await else {
@@ -53,6 +54,7 @@ async fn postgres_conformance() {
 }
 
 #[cfg(feature = "postgres")]
+#[cfg_attr(mulu_no_postgres, ignore = "needs MULU_TEST_POSTGRES_URL")]
 #[tokio::test]
 async fn postgres_bad_credentials() {
     let Some(pg) = PgScratch::create("postgres_bad_credentials").await else {
@@ -66,6 +68,7 @@ async fn postgres_bad_credentials() {
 }
 
 #[cfg(feature = "mysql")]
+#[cfg_attr(mulu_no_mysql, ignore = "needs MULU_TEST_MYSQL_URL")]
 #[tokio::test]
 async fn mysql_conformance() {
     let Some(my) = MySqlScratch::create("mysql_conformance").await else {
@@ -81,6 +84,7 @@ async fn mysql_conformance() {
 }
 
 #[cfg(feature = "mysql")]
+#[cfg_attr(mulu_no_mysql, ignore = "needs MULU_TEST_MYSQL_URL")]
 #[tokio::test]
 async fn mysql_bad_credentials() {
     let Some(mut my) = MySqlScratch::create("mysql_bad_credentials").await else {

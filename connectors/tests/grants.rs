@@ -21,6 +21,7 @@ fn unlisted(name: &str) -> AssetInfo {
 }
 
 #[cfg(feature = "postgres")]
+#[cfg_attr(mulu_no_postgres, ignore = "needs MULU_TEST_POSTGRES_URL")]
 #[tokio::test]
 async fn postgres_column_grants_read_what_is_granted_and_say_what_is_not() {
     let Some(mut pg) = PgScratch::create("postgres_column_grants").await else {
@@ -90,6 +91,7 @@ async fn postgres_column_grants_read_what_is_granted_and_say_what_is_not() {
 }
 
 #[cfg(feature = "postgres")]
+#[cfg_attr(mulu_no_postgres, ignore = "needs MULU_TEST_POSTGRES_URL")]
 #[tokio::test]
 async fn a_postgres_view_cannot_turn_read_only_off_for_later_reads() {
     let Some(pg) = PgScratch::create("a_postgres_view_cannot_turn_read_only_off").await else {
@@ -131,6 +133,7 @@ async fn a_postgres_view_cannot_turn_read_only_off_for_later_reads() {
 }
 
 #[cfg(feature = "mysql")]
+#[cfg_attr(mulu_no_mysql, ignore = "needs MULU_TEST_MYSQL_URL")]
 #[tokio::test]
 async fn mysql_column_grants_and_table_grants_are_reported_as_partial() {
     let Some(mut my) = MySqlScratch::create("mysql_column_grants").await else {

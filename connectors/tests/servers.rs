@@ -90,6 +90,7 @@ async fn missing_password_env_names_the_variable() {
 // ---------------------------------------------------------------- PostgreSQL
 
 #[cfg(feature = "postgres")]
+#[cfg_attr(mulu_no_postgres, ignore = "needs MULU_TEST_POSTGRES_URL")]
 #[tokio::test]
 async fn postgres_table_without_select_is_permission_denied() {
     let Some(mut pg) =
@@ -118,6 +119,7 @@ async fn postgres_table_without_select_is_permission_denied() {
 }
 
 #[cfg(feature = "postgres")]
+#[cfg_attr(mulu_no_postgres, ignore = "needs MULU_TEST_POSTGRES_URL")]
 #[tokio::test]
 async fn postgres_statement_timeout_is_reported_with_its_value() {
     let Some(pg) = PgScratch::create("postgres_statement_timeout_is_reported_with_its_value").await
@@ -140,6 +142,7 @@ async fn postgres_statement_timeout_is_reported_with_its_value() {
 }
 
 #[cfg(feature = "postgres")]
+#[cfg_attr(mulu_no_postgres, ignore = "needs MULU_TEST_POSTGRES_URL")]
 #[tokio::test]
 async fn postgres_sessions_are_read_only() {
     let Some(pg) = PgScratch::create("postgres_sessions_are_read_only").await else {
@@ -189,6 +192,7 @@ async fn postgres_sessions_are_read_only() {
 }
 
 #[cfg(feature = "postgres")]
+#[cfg_attr(mulu_no_postgres, ignore = "needs MULU_TEST_POSTGRES_URL")]
 #[tokio::test]
 async fn postgres_large_table_is_sampled_with_tablesample_and_listed_from_statistics() {
     let Some(pg) = PgScratch::create("postgres_large_table_is_sampled").await else {
@@ -230,6 +234,7 @@ async fn postgres_large_table_is_sampled_with_tablesample_and_listed_from_statis
 }
 
 #[cfg(feature = "postgres")]
+#[cfg_attr(mulu_no_postgres, ignore = "needs MULU_TEST_POSTGRES_URL")]
 #[tokio::test]
 async fn postgres_types_are_declared_and_values_are_text() {
     let Some(pg) = PgScratch::create("postgres_types_are_declared_and_values_are_text").await
@@ -284,6 +289,7 @@ async fn postgres_types_are_declared_and_values_are_text() {
 }
 
 #[cfg(feature = "postgres")]
+#[cfg_attr(mulu_no_postgres, ignore = "needs MULU_TEST_POSTGRES_URL")]
 #[tokio::test]
 async fn postgres_include_exclude_globs() {
     let Some(pg) = PgScratch::create("postgres_include_exclude_globs").await else {
@@ -314,6 +320,7 @@ async fn postgres_include_exclude_globs() {
 // ---------------------------------------------------------------- MySQL / MariaDB
 
 #[cfg(feature = "mysql")]
+#[cfg_attr(mulu_no_mysql, ignore = "needs MULU_TEST_MYSQL_URL")]
 #[tokio::test]
 async fn mysql_table_without_select_is_permission_denied() {
     let Some(mut my) =
@@ -347,6 +354,7 @@ async fn mysql_table_without_select_is_permission_denied() {
 }
 
 #[cfg(feature = "mysql")]
+#[cfg_attr(mulu_no_mysql, ignore = "needs MULU_TEST_MYSQL_URL")]
 #[tokio::test]
 async fn mysql_statement_timeout_is_reported_with_its_value() {
     let Some(my) = MySqlScratch::create("mysql_statement_timeout_is_reported_with_its_value").await
@@ -369,6 +377,7 @@ async fn mysql_statement_timeout_is_reported_with_its_value() {
 }
 
 #[cfg(feature = "mysql")]
+#[cfg_attr(mulu_no_mysql, ignore = "needs MULU_TEST_MYSQL_URL")]
 #[tokio::test]
 async fn mysql_sessions_are_read_only() {
     let Some(my) = MySqlScratch::create("mysql_sessions_are_read_only").await else {
@@ -397,6 +406,7 @@ async fn mysql_sessions_are_read_only() {
 }
 
 #[cfg(feature = "mysql")]
+#[cfg_attr(mulu_no_mysql, ignore = "needs MULU_TEST_MYSQL_URL")]
 #[tokio::test]
 async fn mysql_without_database_lists_every_user_database() {
     let Some(my) = MySqlScratch::create("mysql_without_database_lists_every_user_database").await
@@ -422,6 +432,7 @@ async fn mysql_without_database_lists_every_user_database() {
 }
 
 #[cfg(feature = "mysql")]
+#[cfg_attr(mulu_no_mysql, ignore = "needs MULU_TEST_MYSQL_URL")]
 #[tokio::test]
 async fn mysql_password_from_env_or_file() {
     let Some(mut my) = MySqlScratch::create("mysql_password_from_env_or_file").await else {
@@ -468,6 +479,7 @@ async fn mysql_password_from_env_or_file() {
 }
 
 #[cfg(feature = "mysql")]
+#[cfg_attr(mulu_no_mysql, ignore = "needs MULU_TEST_MYSQL_URL")]
 #[tokio::test]
 async fn mysql_types_are_declared_and_values_are_text() {
     let Some(my) = MySqlScratch::create("mysql_types_are_declared_and_values_are_text").await
@@ -528,6 +540,7 @@ async fn mysql_types_are_declared_and_values_are_text() {
 /// statement for the whole table. The consumer here is slow on purpose (as the persons
 /// counter is on a big table).
 #[cfg(feature = "mysql")]
+#[cfg_attr(mulu_no_mysql, ignore = "needs MULU_TEST_MYSQL_URL")]
 #[tokio::test]
 async fn mysql_full_pass_outlasts_the_statement_timeout() {
     let Some(my) = MySqlScratch::create("mysql_full_pass_outlasts_the_statement_timeout").await
@@ -588,6 +601,7 @@ async fn mysql_full_pass_outlasts_the_statement_timeout() {
 }
 
 #[cfg(feature = "postgres")]
+#[cfg_attr(mulu_no_postgres, ignore = "needs MULU_TEST_POSTGRES_URL")]
 #[tokio::test]
 async fn postgres_dotted_names_cannot_collide() {
     let Some(pg) = PgScratch::create("postgres_dotted_names_cannot_collide").await else {
@@ -620,6 +634,7 @@ async fn postgres_dotted_names_cannot_collide() {
 }
 
 #[cfg(feature = "postgres")]
+#[cfg_attr(mulu_no_postgres, ignore = "needs MULU_TEST_POSTGRES_URL")]
 #[tokio::test]
 async fn a_postgres_table_without_columns_is_read_as_empty() {
     let Some(pg) = PgScratch::create("a_postgres_table_without_columns_is_read_as_empty").await

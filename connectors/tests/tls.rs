@@ -60,6 +60,7 @@ fn ca(dir: &std::path::Path, name: &str) -> String {
 }
 
 #[cfg(feature = "postgres")]
+#[cfg_attr(mulu_no_postgres, ignore = "needs MULU_TEST_POSTGRES_URL")]
 #[tokio::test]
 async fn postgres_encrypts_by_default_and_verifies_against_the_given_ca() {
     let test = "postgres_encrypts_by_default";
@@ -112,6 +113,7 @@ async fn postgres_encrypts_by_default_and_verifies_against_the_given_ca() {
 }
 
 #[cfg(feature = "mysql")]
+#[cfg_attr(mulu_no_mysql, ignore = "needs MULU_TEST_MYSQL_URL")]
 #[tokio::test]
 async fn mariadb_encrypts_by_default_and_verifies_against_the_given_ca() {
     let test = "mariadb_encrypts_by_default";

@@ -8,6 +8,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::category::{ids, CategoryId};
 
+/// The name of [`IdentifierKind::Custom`]: no classifier has it (custom ids are `family.name`).
+const CUSTOM_KIND: CategoryId = CategoryId::from_static("custom");
+
 /// A kind of identifier that points at one natural person.
 ///
 /// Each variant is a classifier category ([`IdentifierKind::category_id`]); that id is also its
@@ -30,17 +33,26 @@ pub enum IdentifierKind {
     /// E-mail address, lower-cased after normalisation.
     #[serde(rename = "pi.email")]
     Email,
+    /// An identifier of the organisation's own (employee or member number), from a custom
+    /// classifier that declares it names one person (`identifies_person = true`). Keys of
+    /// different custom classifiers never collide: each classifier's id is hashed in.
+    #[serde(rename = "custom")]
+    Custom,
 }
 
 impl IdentifierKind {
     /// Every kind, in a fixed order.
-    pub const ALL: [IdentifierKind; 5] = [
+    pub const ALL: [IdentifierKind; Self::COUNT] = [
         IdentifierKind::CnResidentId,
         IdentifierKind::Passport,
         IdentifierKind::TravelPermit,
         IdentifierKind::MobilePhone,
         IdentifierKind::Email,
+        IdentifierKind::Custom,
     ];
+
+    /// How many kinds there are, to size per-kind arrays.
+    pub const COUNT: usize = 6;
 
     /// The kind behind a category, `None` for categories that do not identify a person.
     pub fn from_category_id(id: &str) -> Option<Self> {
@@ -55,6 +67,7 @@ impl IdentifierKind {
             IdentifierKind::TravelPermit => ids::TRAVEL_PERMIT,
             IdentifierKind::MobilePhone => ids::MOBILE_PHONE,
             IdentifierKind::Email => ids::EMAIL,
+            IdentifierKind::Custom => CUSTOM_KIND,
         }
     }
 
@@ -63,7 +76,7 @@ impl IdentifierKind {
         self as usize
     }
 
-    /// Stable 4-bit tag, 1..=5, stored in person keys and serialised sketches. Never reuse or
+    /// Stable 4-bit tag, 1..=6, stored in person keys and serialised sketches. Never reuse or
     /// renumber a tag: it is part of every stored key.
     pub fn tag(self) -> u8 {
         self as u8 + 1

@@ -47,7 +47,7 @@ pub struct ExactCounter {
     /// root ([`roots`](Self::roots)).
     parent: Chunked<u32>,
     components: u64,
-    by_kind: [u64; 5],
+    by_kind: [u64; IdentifierKind::COUNT],
     assets: Vec<Asset>,
     asset_names: HashMap<String, AssetId>,
     /// Element indices of the batch being added (kept to reuse its buffer).
@@ -80,7 +80,7 @@ impl ExactCounter {
                 .collect(),
             parent: Chunked::new(),
             components: 0,
-            by_kind: [0; 5],
+            by_kind: [0; IdentifierKind::COUNT],
             assets: Vec::new(),
             asset_names: HashMap::new(),
             scratch: Vec::new(),
@@ -425,7 +425,7 @@ impl std::fmt::Debug for ExactCounter {
     }
 }
 
-pub(crate) fn by_kind_map(counts: &[u64; 5]) -> BTreeMap<IdentifierKind, u64> {
+pub(crate) fn by_kind_map(counts: &[u64; IdentifierKind::COUNT]) -> BTreeMap<IdentifierKind, u64> {
     IdentifierKind::ALL
         .into_iter()
         .filter(|k| counts[k.index()] > 0)

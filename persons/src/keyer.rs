@@ -186,10 +186,36 @@ impl PersonKeyer {
         normalize_into(kind, raw, &mut buf).then(|| self.key_bytes(kind, buf.as_bytes()))
     }
 
+    /// The key of `raw` as an identifier of the organisation's own, in the canonical form
+    /// its `classifier` defines ([`Classifier::person_key_into`]), or `None` when the
+    /// classifier does not accept it. The classifier's id is hashed in, so two custom
+    /// identifiers with the same text never make one person. Does not allocate.
+    ///
+    /// [`Classifier::person_key_into`]: classifiers::Classifier::person_key_into
+    pub fn key_custom(
+        &self,
+        classifier: &dyn classifiers::Classifier,
+        raw: &str,
+    ) -> Option<PersonKey> {
+        let mut buf = Buf::new();
+        classifier.person_key_into(raw, &mut buf).then(|| {
+            self.mac_of(
+                IdentifierKind::Custom,
+                classifier.id().as_str(),
+                buf.as_bytes(),
+            )
+        })
+    }
+
     fn key_bytes(&self, kind: IdentifierKind, value: &[u8]) -> PersonKey {
+        self.mac_of(kind, kind.category_id().as_str(), value)
+    }
+
+    /// HMAC over the domain, the namespace (the category id) and the normalised value.
+    fn mac_of(&self, kind: IdentifierKind, namespace: &str, value: &[u8]) -> PersonKey {
         let mut mac = self.mac.clone();
         mac.update(DOMAIN);
-        mac.update(kind.category_id().as_str().as_bytes());
+        mac.update(namespace.as_bytes());
         mac.update(b"\0");
         mac.update(value);
         let out = mac.finalize().into_bytes();

@@ -43,20 +43,23 @@ pub fn normalize(kind: IdentifierKind, raw: &str) -> Option<String> {
 }
 
 /// Writes the canonical form into `out`; `false` if `raw` is invalid.
+/// A custom identifier has no built-in form: its keys come from
+/// [`PersonKeyer::key_custom`](crate::PersonKeyer::key_custom) and its own classifier.
 pub(crate) fn normalize_into(kind: IdentifierKind, raw: &str, out: &mut Buf) -> bool {
-    classifier_of(kind).person_key_into(raw, out)
+    classifier_of(kind).is_some_and(|c| c.person_key_into(raw, out))
 }
 
 /// The built-in classifier of each identifier kind: its
 /// [`person_key`](Classifier::person_key) is the canonical form.
-fn classifier_of(kind: IdentifierKind) -> &'static dyn Classifier {
-    match kind {
+fn classifier_of(kind: IdentifierKind) -> Option<&'static dyn Classifier> {
+    Some(match kind {
         IdentifierKind::CnResidentId => &classifiers::ResidentId,
         IdentifierKind::MobilePhone => &classifiers::MobilePhone,
         IdentifierKind::Email => &classifiers::EmailAddress,
         IdentifierKind::Passport => &classifiers::Passport,
         IdentifierKind::TravelPermit => &classifiers::TravelPermit,
-    }
+        IdentifierKind::Custom => return None,
+    })
 }
 
 #[cfg(test)]

@@ -51,7 +51,7 @@ pub enum SketchError {
 pub struct SketchCounter {
     key_id: [u8; 8],
     ephemeral: bool,
-    sketches: [HllSketch; 5],
+    sketches: [HllSketch; IdentifierKind::COUNT],
 }
 
 fn empty_sketch() -> HllSketch {
@@ -112,7 +112,7 @@ impl SketchCounter {
     /// Estimated distinct identifier values per kind, rounded (kinds never
     /// seen are left out).
     pub fn distinct_by_kind(&self) -> BTreeMap<IdentifierKind, u64> {
-        let mut counts = [0u64; 5];
+        let mut counts = [0u64; IdentifierKind::COUNT];
         for k in IdentifierKind::ALL {
             counts[k.index()] = self.kind_bounds(k).0.round() as u64;
         }

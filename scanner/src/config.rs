@@ -173,6 +173,50 @@ impl Config {
         Ok(config)
     }
 
+    /// The sources of a `[[schedule]]` job: each entry is the name of a `[[sources]]` entry
+    /// (so its credentials and include/exclude come along) or else a URL or path; no entries
+    /// means every `[[sources]]` entry.
+    ///
+    /// # Errors
+    /// An entry that names no source and is not a URL or an existing path.
+    pub fn job_sources(&self, job: &crate::job::Job) -> anyhow::Result<Vec<SourceEntry>> {
+        if job.sources.is_empty() {
+            return Ok(self.sources.clone());
+        }
+        job.sources
+            .iter()
+            .map(|wanted| self.source_named(&job.name, wanted))
+            .collect()
+    }
+
+    fn source_named(&self, job: &str, wanted: &str) -> anyhow::Result<SourceEntry> {
+        if let Some(entry) = self
+            .sources
+            .iter()
+            .find(|s| s.name.as_deref() == Some(wanted))
+        {
+            return Ok(entry.clone());
+        }
+        let looks_like_location =
+            wanted.contains("://") || wanted.contains('/') || Path::new(wanted).exists();
+        if looks_like_location {
+            return Ok(SourceEntry::from_url(wanted));
+        }
+        let names: Vec<&str> = self
+            .sources
+            .iter()
+            .filter_map(|s| s.name.as_deref())
+            .collect();
+        let known = if names.is_empty() {
+            "the config names no [[sources]]".to_string()
+        } else {
+            format!("[[sources]] names: {}", names.join(", "))
+        };
+        anyhow::bail!(
+            "[[schedule]] '{job}': source '{wanted}' is neither a [[sources]] name nor a URL or an existing path ({known})"
+        )
+    }
+
     /// Resolves a path written in the config relative to the config file's folder.
     pub fn resolve(&self, path: &Path) -> std::path::PathBuf {
         if path.is_absolute() {
@@ -238,6 +282,9 @@ impl Config {
                 out.push(format!("[[schedule]] '{}' is defined twice", job.name));
             }
             if let Err(e) = job.parsed_cron() {
+                out.push(format!("{e:#}"));
+            }
+            if let Err(e) = self.job_sources(job) {
                 out.push(format!("{e:#}"));
             }
             if let Some(hook) = &job.webhook {

@@ -16,11 +16,16 @@ pub struct Job {
     pub name: String,
     /// Five-field cron expression in local time, e.g. `0 2 * * *` (02:00 daily).
     pub cron: String,
-    /// Sources for this job; default: every `[[sources]]` of the config.
+    /// `[[sources]]` names (or URLs and paths) for this job; default: every `[[sources]]`.
     #[serde(default)]
     pub sources: Vec<String>,
-    /// An http:// URL that receives the diff JSON (POST) when a re-filing becomes due.
+    /// An http(s):// URL that is POSTed an alert when a re-filing becomes due.
     pub webhook: Option<String>,
+    /// The alert's body: `json` (the diff), or a chat robot's text message (`dingtalk`,
+    /// `wecom`, `feishu`); by default chosen from the webhook's host.
+    pub webhook_format: Option<crate::webhook::WebhookFormat>,
+    /// The environment variable holding a DingTalk or Feishu robot's signing secret (加签).
+    pub webhook_secret_env: Option<String>,
     /// An HTML report (`mulu report`) rewritten after each run; relative to the config file.
     pub report: Option<std::path::PathBuf>,
 }

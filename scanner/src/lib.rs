@@ -7,6 +7,7 @@
 
 #![warn(missing_docs)]
 
+pub mod activity;
 pub mod classify;
 pub mod config;
 mod cpu;
@@ -24,5 +25,6 @@ pub mod sink;
 pub mod state;
 pub mod summary;
 pub mod terminal;
+pub mod webhook;
 
 pub use scan::{scan, ScanContext, ScanOptions};

@@ -11,6 +11,7 @@ use std::sync::{Arc, Mutex};
 
 use arrow_array::cast::AsArray;
 use arrow_array::{Array, RecordBatch};
+use classifiers::ClassifierSet;
 use connectors::{AssetInfo, ReadRequest, SharedConnector};
 use futures::StreamExt;
 use model::{AssetReport, PersonsReport};
@@ -125,6 +126,17 @@ impl ExactStage {
     }
 }
 
+/// What a persons pass over one asset is bounded and watched by.
+#[derive(Clone, Copy)]
+pub struct PassContext<'a> {
+    /// How long the pass may take.
+    pub limit: std::time::Duration,
+    /// Masks names and errors for the report.
+    pub redactor: &'a crate::redact::Redactor,
+    /// Counts the rows read, for the progress display.
+    pub activity: &'a crate::activity::Activity,
+}
+
 /// The persons tally of one scan, shared by the asset tasks.
 pub struct Tally {
     keyer: Arc<PersonKeyer>,
@@ -132,16 +144,37 @@ pub struct Tally {
     counters: Mutex<Counters>,
     /// Catalogue items, to count each item's persons exactly ([`Tally::with_items`]).
     items: Option<catalog_export::rules::RuleSet>,
+    /// The scan's classifiers, for custom identifiers ([`Tally::with_classifiers`]).
+    classifiers: Option<Arc<ClassifierSet>>,
 }
 
-/// The identifier columns of an asset, by position, with their kind.
-fn identifier_columns(report: &AssetReport) -> Vec<(String, IdentifierKind)> {
+/// How the values of one identifier column are keyed.
+#[derive(Debug, Clone, PartialEq)]
+enum IdColumn {
+    /// A built-in identifier kind.
+    Builtin(IdentifierKind),
+    /// A custom classifier that declares `identifies_person` (looked up by id in the set).
+    Custom(model::CategoryId),
+}
+
+/// The identifier columns of an asset, by position, with how they are keyed: built-in
+/// identifiers, and custom ones whose classifier says each value names one person.
+fn identifier_columns(
+    report: &AssetReport,
+    classifiers: Option<&ClassifierSet>,
+) -> Vec<(String, IdColumn)> {
     report
         .columns
         .iter()
         .filter_map(|c| {
             let top = c.categories.first()?;
-            IdentifierKind::from_category_id(top.id.as_str()).map(|k| (c.name.clone(), k))
+            if let Some(kind) = IdentifierKind::from_category_id(top.id.as_str()) {
+                return Some((c.name.clone(), IdColumn::Builtin(kind)));
+            }
+            classifiers?
+                .get(top.id.as_str())
+                .filter(|k| k.identifies_person())
+                .map(|_| (c.name.clone(), IdColumn::Custom(top.id.clone())))
         })
         .collect()
 }
@@ -184,6 +217,16 @@ impl Tally {
             exact,
             counters: Mutex::new(counters),
             items: None,
+            classifiers: None,
+        }
+    }
+
+    /// Also counts persons by the custom classifiers of `set` that declare
+    /// `identifies_person` (an employee or member number), linked like any identifier.
+    pub fn with_classifiers(self, set: Arc<ClassifierSet>) -> Self {
+        Self {
+            classifiers: Some(set),
+            ..self
         }
     }
 
@@ -205,10 +248,14 @@ impl Tally {
         connector: &SharedConnector,
         asset: &AssetInfo,
         report: &mut AssetReport,
-        limit: std::time::Duration,
-        redactor: &crate::redact::Redactor,
+        pass: &PassContext<'_>,
     ) {
-        let columns = identifier_columns(report);
+        let PassContext {
+            limit,
+            redactor,
+            activity,
+        } = *pass;
+        let columns = identifier_columns(report, self.classifiers.as_deref());
         if columns.is_empty() {
             return;
         }
@@ -234,7 +281,8 @@ impl Tally {
         let mut sketch = SketchCounter::new(&self.keyer);
         let mut row_keys = SketchCounter::new(&self.keyer);
         let names: Vec<String> = columns.iter().map(|(n, _)| n.clone()).collect();
-        let kinds: Arc<Vec<IdentifierKind>> = Arc::new(columns.iter().map(|(_, k)| *k).collect());
+        let kinds: Arc<Vec<IdColumn>> = Arc::new(columns.into_iter().map(|(_, k)| k).collect());
+        let set = self.classifiers.clone();
         // Every row the pass reads, identifiers or not: the asset's row count once it ends.
         let mut rows_read = 0u64;
         let pass = async {
@@ -245,11 +293,14 @@ impl Tally {
                 .map(|batch| {
                     let keyer = self.keyer.clone();
                     let kinds = kinds.clone();
+                    let set = set.clone();
                     async move {
                         let batch = batch?;
                         let rows = batch.num_rows() as u64;
-                        let parts =
-                            crate::cpu::on_rayon(move || keys_of(&batch, &kinds, &keyer)).await;
+                        let parts = crate::cpu::on_rayon(move || {
+                            keys_of(&batch, &kinds, &keyer, set.as_deref())
+                        })
+                        .await;
                         Ok::<_, connectors::Error>((rows, parts.unwrap_or_default()))
                     }
                 })
@@ -257,6 +308,7 @@ impl Tally {
             while let Some(read) = hashed.next().await {
                 let (rows, parts) = read?;
                 rows_read += rows;
+                activity.add_rows(rows);
                 for rows in &parts {
                     sketch.add_row(rows.keys());
                     for row in rows.iter() {
@@ -421,9 +473,29 @@ fn merge_sketch(total: &mut SketchCounter, part: &SketchCounter) {
 /// Rows per rayon task when hashing a batch.
 const HASH_CHUNK_ROWS: usize = 1024;
 
-/// Keyed hashes of the identifiers in each row of a batch (column `i` has kind `kinds[i]`),
-/// in consecutive runs of rows. Raw values live only inside this function.
-fn keys_of(batch: &RecordBatch, kinds: &[IdentifierKind], keyer: &PersonKeyer) -> Vec<KeyRows> {
+/// Keyed hashes of the identifiers in each row of a batch (column `i` is keyed as
+/// `kinds[i]`), in consecutive runs of rows. Raw values live only inside this function.
+fn keys_of(
+    batch: &RecordBatch,
+    kinds: &[IdColumn],
+    keyer: &PersonKeyer,
+    classifiers: Option<&ClassifierSet>,
+) -> Vec<KeyRows> {
+    /// A column's keying, resolved once per batch.
+    enum Keying<'a> {
+        Builtin(IdentifierKind),
+        Custom(&'a dyn classifiers::Classifier),
+        None,
+    }
+    let keying: Vec<Keying<'_>> = kinds
+        .iter()
+        .map(|k| match k {
+            IdColumn::Builtin(kind) => Keying::Builtin(*kind),
+            IdColumn::Custom(id) => classifiers
+                .and_then(|s| s.get(id.as_str()))
+                .map_or(Keying::None, Keying::Custom),
+        })
+        .collect();
     let columns: Vec<Option<&arrow_array::StringArray>> = batch
         .columns()
         .iter()
@@ -438,12 +510,17 @@ fn keys_of(batch: &RecordBatch, kinds: &[IdentifierKind], keyer: &PersonKeyer) -
             let n = end - chunk * HASH_CHUNK_ROWS;
             let mut out = KeyRows::with_capacity(n * kinds.len(), n);
             for row in chunk * HASH_CHUNK_ROWS..end {
-                for (col, kind) in columns.iter().zip(kinds) {
+                for (col, keying) in columns.iter().zip(&keying) {
                     let Some(col) = col else { continue };
                     if col.is_null(row) {
                         continue;
                     }
-                    if let Some(key) = keyer.key_raw(*kind, col.value(row)) {
+                    let key = match keying {
+                        Keying::Builtin(kind) => keyer.key_raw(*kind, col.value(row)),
+                        Keying::Custom(c) => keyer.key_custom(*c, col.value(row)),
+                        Keying::None => None,
+                    };
+                    if let Some(key) = key {
                         out.push_key(key);
                     }
                 }
@@ -487,8 +564,12 @@ mod tests {
         .unwrap();
         let rows = keys_of(
             &batch,
-            &[IdentifierKind::CnResidentId, IdentifierKind::MobilePhone],
+            &[
+                IdColumn::Builtin(IdentifierKind::CnResidentId),
+                IdColumn::Builtin(IdentifierKind::MobilePhone),
+            ],
             &keyer,
+            None,
         );
         let rows: Vec<&[persons::PersonKey]> = rows.iter().flat_map(KeyRows::iter).collect();
         assert_eq!(rows.len(), 2, "the middle row has only an invalid ID");

@@ -102,7 +102,8 @@ pub fn scan_context(
             }
         };
         let budget = config.persons.memory_budget_mb.unwrap_or(2048) << 20;
-        let tally = crate::persons::Tally::new(mode, keyer, budget);
+        let tally =
+            crate::persons::Tally::new(mode, keyer, budget).with_classifiers(classifiers.clone());
         // A bad rule file fails the catalogue, which says so; the count goes on without items.
         Some(match crate::filing::rule_set(config) {
             Ok(rules) => tally.with_items(rules),

@@ -27,6 +27,8 @@ pub struct ScanOptions {
     pub per_source_concurrency: usize,
     /// Wall-clock limits per asset, whatever the source's own timeouts do.
     pub limits: AssetLimits,
+    /// What the scan is doing now, for a progress display.
+    pub activity: Arc<crate::activity::Activity>,
 }
 
 /// How long one asset may take. Statement timeouts bound each query, but not a stream of
@@ -56,6 +58,7 @@ impl Default for ScanOptions {
             concurrency: 8,
             per_source_concurrency: 4,
             limits: AssetLimits::default(),
+            activity: Arc::default(),
         }
     }
 }
@@ -207,6 +210,7 @@ pub async fn scan(
                 let tally = tally.clone();
                 let geofences = geofences.clone();
                 let redactor = &redactor;
+                let activity = &*options.activity;
                 async move {
                     let context = AssetContext {
                         classifiers,
@@ -214,6 +218,7 @@ pub async fn scan(
                         tally: tally.as_deref(),
                         redactor,
                         limits,
+                        activity,
                     };
                     scan_asset(job, sample_rows, context).await
                 }
@@ -308,6 +313,7 @@ struct AssetContext<'a> {
     tally: Option<&'a crate::persons::Tally>,
     redactor: &'a Redactor,
     limits: AssetLimits,
+    activity: &'a crate::activity::Activity,
 }
 
 async fn scan_asset(job: Job, sample_rows: usize, context: AssetContext<'_>) -> AssetReport {
@@ -317,6 +323,7 @@ async fn scan_asset(job: Job, sample_rows: usize, context: AssetContext<'_>) -> 
         tally,
         redactor,
         limits,
+        activity,
     } = context;
     let Job {
         connector,
@@ -340,6 +347,10 @@ async fn scan_asset(job: Job, sample_rows: usize, context: AssetContext<'_>) -> 
         persons: None,
         geofence_hits: Vec::new(),
     };
+    let in_flight = activity.begin(
+        redactor.name(&format!("{} {}", report.source, report.name)),
+        crate::activity::Stage::Sampling,
+    );
     let sample = if let Some(why) = &asset.unreadable {
         // Listed, but the listing could not enter it: nothing to sample.
         Err(redactor.message(why))
@@ -406,8 +417,14 @@ async fn scan_asset(job: Job, sample_rows: usize, context: AssetContext<'_>) -> 
                     .acquire()
                     .await
                     .expect("the semaphore is never closed");
+                in_flight.enter(crate::activity::Stage::CountingPersons);
+                let pass = crate::persons::PassContext {
+                    limit: limits.full_pass,
+                    redactor,
+                    activity,
+                };
                 tally
-                    .count_asset(&connector, &asset, &mut report, limits.full_pass, redactor)
+                    .count_asset(&connector, &asset, &mut report, &pass)
                     .await;
             }
         }

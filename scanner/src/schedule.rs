@@ -1,8 +1,6 @@
 //! Scheduled scans: `[[schedule]]` jobs on cron expressions, each run stored, diffed against
 //! the filing baseline, and alerted on when a re-filing becomes due.
 
-use std::time::Duration;
-
 use chrono::{DateTime, Utc};
 
 use crate::config::Config;
@@ -43,10 +41,10 @@ pub fn validate(config: &Config) -> anyhow::Result<()> {
                 job.name
             );
         }
-        if let Some(url) = &job.webhook {
-            if !url.starts_with("http://") {
+        if let Some(var) = &job.webhook_secret_env {
+            if std::env::var_os(var).is_none() {
                 anyhow::bail!(
-                    "[[schedule]] '{}': webhook must be an http:// URL (got '{url}')",
+                    "[[schedule]] '{}': webhook_secret_env names {var}, which is not set",
                     job.name
                 );
             }
@@ -80,14 +78,7 @@ pub async fn run_due(
 }
 
 async fn run_job(state: &State, config: &Config, job: &Job) -> anyhow::Result<JobOutcome> {
-    let sources: Vec<crate::config::SourceEntry> = if job.sources.is_empty() {
-        config.sources.clone()
-    } else {
-        job.sources
-            .iter()
-            .map(|u| crate::config::SourceEntry::from_url(u))
-            .collect()
-    };
+    let sources = config.job_sources(job)?;
     let defaults = ScanOptions::default();
     let options = ScanOptions {
         sample_rows: config.scan.sample_rows.unwrap_or(defaults.sample_rows),
@@ -197,7 +188,8 @@ async fn write_report(
     }
 }
 
-/// Logs the alert and, when configured, POSTs the diff JSON to the webhook.
+/// Logs the alert and, when configured, posts it to the webhook (the diff JSON, or a chat
+/// robot's message).
 fn alert(job: &Job, diff: &DiffReport) {
     let due = diff
         .triggers
@@ -219,24 +211,35 @@ fn alert(job: &Job, diff: &DiffReport) {
     let Some(url) = &job.webhook else {
         return;
     };
-    let body = serde_json::to_string(diff).expect("the diff serialises");
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .timeout_global(Some(Duration::from_secs(10)))
-        .build()
-        .into();
-    match agent
-        .post(url)
-        .header("content-type", "application/json")
-        .send(body)
-    {
-        Ok(_) => tracing::info!(job = %job.name, "webhook delivered"),
-        // A webhook URL may carry a token or a password; so may the error quoting it.
+    let format = job
+        .webhook_format
+        .unwrap_or_else(|| crate::webhook::WebhookFormat::for_url(url));
+    let secret = job
+        .webhook_secret_env
+        .as_ref()
+        .and_then(|var| std::env::var(var).ok());
+    let alert = crate::webhook::Alert {
+        job: &job.name,
+        diff,
+    };
+    match crate::webhook::deliver(&alert, url, format, secret.as_deref()) {
+        Ok(()) => tracing::info!(job = %job.name, "webhook delivered"),
+        // A webhook URL carries the robot's token; the error never quotes it.
         Err(e) => eprintln!(
-            "error: [{}] webhook {} failed: {}",
+            "error: [{}] webhook {} failed: {e}",
             job.name,
-            connectors::redact_url(url),
-            connectors::redact_credentials(&e.to_string())
+            webhook_display(url),
         ),
+    }
+}
+
+/// The webhook as it may be shown: scheme, host and path; the query (a robot's
+/// `access_token` or `key`) and any user info dropped.
+fn webhook_display(url: &str) -> String {
+    let redacted = connectors::redact_url(url);
+    match redacted.split_once('?') {
+        Some((base, _)) => format!("{base}?…"),
+        None => redacted,
     }
 }
 
@@ -250,6 +253,8 @@ mod tests {
             cron: cron.into(),
             sources: vec!["x".into()],
             webhook: None,
+            webhook_format: None,
+            webhook_secret_env: None,
             report: None,
         }
     }

@@ -100,6 +100,7 @@ fn a_recursive_sqlite_view_is_stopped_at_the_sample_limit() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("hang"));
 }
 
+#[cfg_attr(mulu_no_postgres, ignore = "needs MULU_TEST_POSTGRES_URL")]
 #[test]
 fn an_endless_postgres_view_stops_the_person_count_at_its_limit() {
     let Ok(url) = std::env::var("MULU_TEST_POSTGRES_URL") else {

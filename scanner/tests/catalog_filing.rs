@@ -353,3 +353,51 @@ fn exact_mode_counts_each_items_persons_not_bounds_from_its_assets() {
         "{identity}"
     );
 }
+
+/// `baseline accept --config` records the catalogue as that configuration builds it (as
+/// `catalog export --config` would write it), not as the scan was catalogued: the purposes
+/// filled in at filing time are in the baseline, so a later scan without them is a change.
+#[test]
+fn baseline_accept_with_a_config_records_the_catalogue_it_builds() {
+    let env = Env::new();
+    write_vehicles(&env.data(), 200, 20);
+    env.scan(&[]);
+    let filed = env.path("filed.toml");
+    std::fs::write(
+        &filed,
+        format!(
+            "{}\n[[catalog.fields]]\nmatch = {{ item = \"vehicle-*\" }}\npurposes = \"召回\"\n",
+            std::fs::read_to_string(env.path("mulu.toml")).unwrap()
+        ),
+    )
+    .unwrap();
+    env.mulu(&[
+        "baseline",
+        "accept",
+        "--config",
+        filed.to_str().unwrap(),
+        "--filed-at",
+        "2026-07-31",
+    ]);
+    env.scan(&[]);
+    let json = env.path("diff.json");
+    let out = Command::new(env!("CARGO_BIN_EXE_mulu"))
+        .args(["diff", "--json", json.to_str().unwrap()])
+        .env("MULU_STATE", env.path("state.db"))
+        .env("MULU_CONFIG", env.path("mulu.toml"))
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(10),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let diff: Value = serde_json::from_str(&std::fs::read_to_string(json).unwrap()).unwrap();
+    let trigger = &diff["triggers"][0];
+    assert_eq!(trigger["reason"], "filed_field", "{diff}");
+    assert!(
+        trigger["detail"].as_str().unwrap().contains("处理目的"),
+        "{diff}"
+    );
+}

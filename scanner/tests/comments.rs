@@ -109,6 +109,7 @@ fn check(report: &Value) {
     assert!(table_categories(report, "pos_now").is_empty(), "{report}");
 }
 
+#[cfg_attr(mulu_no_postgres, ignore = "needs MULU_TEST_POSTGRES_URL")]
 #[test]
 fn postgres_comments_label_columns_and_tables() {
     let Some(url) = service("MULU_TEST_POSTGRES_URL") else {
@@ -149,6 +150,7 @@ fn postgres_comments_label_columns_and_tables() {
     });
 }
 
+#[cfg_attr(mulu_no_mysql, ignore = "needs MULU_TEST_MYSQL_URL")]
 #[test]
 fn mysql_comments_label_columns_and_tables() {
     let Some(url) = service("MULU_TEST_MYSQL_URL") else {

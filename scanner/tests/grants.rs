@@ -36,6 +36,7 @@ const PHONES: &str = "(1, '北京', '110101199003074514', '13800138000'), \
                       (2, '上海', '11010119900307651X', '13912345678'), \
                       (3, '深圳', '110101199003078352', '13700001111')";
 
+#[cfg_attr(mulu_no_postgres, ignore = "needs MULU_TEST_POSTGRES_URL")]
 #[test]
 fn postgres_columns_hidden_by_grants_make_the_asset_partial() {
     let Some(url) = service("MULU_TEST_POSTGRES_URL") else {
@@ -94,6 +95,7 @@ fn postgres_columns_hidden_by_grants_make_the_asset_partial() {
     assert!(stderr.contains("was read only in part"), "{stderr}");
 }
 
+#[cfg_attr(mulu_no_mysql, ignore = "needs MULU_TEST_MYSQL_URL")]
 #[test]
 fn a_mariadb_user_without_a_database_grant_gets_a_partial_source() {
     let Some(url) = service("MULU_TEST_MYSQL_URL") else {

@@ -322,6 +322,7 @@ fn control_characters_in_table_names_never_reach_the_terminal() {
 
 /// A PostgreSQL view that fails on its data: the server's error quotes the resident ID.
 #[cfg(feature = "postgres")]
+#[cfg_attr(mulu_no_postgres, ignore = "needs MULU_TEST_POSTGRES_URL")]
 #[test]
 fn a_postgres_error_quoting_an_id_leaks_nowhere() {
     use sqlx::Executor;

@@ -346,3 +346,111 @@ fn nothing_the_scanner_writes_holds_a_raw_identifier() {
         }
     }
 }
+
+/// A company's own identifier counts persons once its custom classifier says each value
+/// names one person (`identifies_person = true`), linked with the built-in identifiers in the
+/// same rows; `pi = true` alone keeps it out of the count (a PI value many persons share
+/// would inflate it). Staff 0..300 have an employee number and a phone; badge records hold
+/// employee numbers 200..400 only, written with a hyphen and a space. Truth: 300 staff + 100
+/// badge-only persons (EMP000300..EMP000399) = 400; without the flag, the 300 staff phones.
+#[test]
+fn a_custom_identifier_counts_persons_when_it_identifies_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    std::fs::create_dir_all(&data).unwrap();
+    let mut staff = String::from("emp_no,shouji\n");
+    for n in 0..300 {
+        staff.push_str(&format!("EMP{n:06},{}\n", phone(10_000 + n)));
+    }
+    let mut badges = String::from("emp_no,gate\n");
+    for n in 200..400 {
+        badges.push_str(&format!("EMP-{:03} {:03},north\n", n / 1000, n % 1000));
+    }
+    std::fs::write(data.join("staff.csv"), staff).unwrap();
+    std::fs::write(data.join("badges.csv"), badges).unwrap();
+
+    let scan = |identifies: Option<bool>| {
+        let flag = identifies.map_or(String::new(), |b| format!("identifies_person = {b}\n"));
+        let toml = dir.path().join("acme.toml");
+        std::fs::write(
+            &toml,
+            format!(
+                "[[classifier]]\nid = \"acme.employee_no\"\nname_zh = \"员工工号\"\n\
+                 name_en = \"Employee number\"\npi = true\n{flag}\
+                 regex = \"EMP[- ]?[0-9]{{3}}[- ]?[0-9]{{3}}\"\ncolumn_hints = [\"emp_no\"]\n"
+            ),
+        )
+        .unwrap();
+        let report_path = dir.path().join("r.json");
+        let out = mulu(
+            &dir.path().join("state.db"),
+            &[
+                "scan",
+                data.to_str().unwrap(),
+                "--classifiers",
+                toml.to_str().unwrap(),
+                "--no-state",
+                "--json",
+                report_path.to_str().unwrap(),
+                "--quiet",
+            ],
+            "error",
+        );
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let report: Value =
+            serde_json::from_str(&std::fs::read_to_string(&report_path).unwrap()).unwrap();
+        assert_eq!(
+            asset(&report, "badges.csv")["columns"][0]["categories"][0]["id"],
+            "acme.employee_no"
+        );
+        report
+    };
+
+    let counted = scan(Some(true));
+    let persons = &counted["persons"];
+    assert_eq!(persons["distinct"], 400, "{persons}");
+    assert_eq!(persons["by_identifier"]["custom"], 400);
+    assert_eq!(persons["by_identifier"]["pi.mobile_phone"], 300);
+    assert_eq!(asset(&counted, "badges.csv")["persons"], 200);
+
+    let not_counted = scan(None);
+    assert_eq!(not_counted["persons"]["distinct"], 300);
+    assert!(not_counted["persons"]["by_identifier"]["custom"].is_null());
+    assert!(asset(&not_counted, "badges.csv")["persons"].is_null());
+}
+
+/// `MULU_LOG=debug` follows each asset through its stages, with names as the report shows
+/// them (an identifier in a file name masked).
+#[test]
+fn debug_logs_name_each_assets_stages() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    std::fs::create_dir_all(&data).unwrap();
+    write_holdings(&data);
+    std::fs::copy(
+        data.join("customers.csv"),
+        data.join(format!("客户_{}.csv", id_number(7))),
+    )
+    .unwrap();
+    let out = mulu(
+        &dir.path().join("state.db"),
+        &["scan", data.to_str().unwrap(), "--no-state", "--quiet"],
+        "debug",
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let log = String::from_utf8_lossy(&out.stderr);
+    for stage in ["sampling", "counting persons"] {
+        assert!(
+            log.lines().any(|l| l.contains("asset stage started")
+                && l.contains("orders.csv")
+                && l.contains(stage)),
+            "{stage}: {log}"
+        );
+    }
+    assert!(!log.contains(&id_number(7)), "{log}");
+}

@@ -361,6 +361,49 @@ fn a_scheduled_run_logs_each_failure_and_its_cause_at_the_default_level() {
     assert!(!stderr.contains('\u{1b}'), "{stderr}");
 }
 
+/// A job names its sources by their `[[sources]]` name, and the entry comes whole: here its
+/// `exclude` keeps a broken parquet file out, so the run is complete, where the same folder
+/// given as a path (no exclude) is partial. A name that is no source is a config error.
+#[test]
+fn a_job_scans_its_sources_by_name_with_their_settings() {
+    let env = Env::new();
+    write_vehicles(&env.data(), 10, 5);
+    std::fs::write(env.data().join("broken.parquet"), b"not parquet at all").unwrap();
+    let base = std::fs::read_to_string(env.config()).unwrap();
+    let with_job = |name: &str, sources: &str| {
+        std::fs::write(
+            env.config(),
+            format!(
+                "{base}\n[[sources]]\nname = \"fleet\"\nurl = \"{}\"\nexclude = [\"*.parquet\"]\n\n\
+                 [[schedule]]\nname = \"{name}\"\ncron = \"0 2 * * *\"\nsources = [{sources}]\n",
+                env.data().display()
+            ),
+        )
+        .unwrap();
+        env.mulu(&["schedule", "--once"])
+    };
+    let by_name = with_job("by-name", "\"fleet\"");
+    let stdout = String::from_utf8_lossy(&by_name.stdout);
+    assert_eq!(
+        by_name.status.code(),
+        Some(0),
+        "{stdout}{}",
+        String::from_utf8_lossy(&by_name.stderr)
+    );
+    assert!(stdout.contains("job by-name: scan 1 complete"), "{stdout}");
+
+    let by_path = with_job("by-path", &format!("\"{}\"", env.data().display()));
+    assert_eq!(by_path.status.code(), Some(3), "the path has no exclude");
+
+    let typo = with_job("typo", "\"flet\"");
+    let stderr = String::from_utf8_lossy(&typo.stderr);
+    assert_eq!(typo.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("source 'flet' is neither a [[sources]] name") && stderr.contains("fleet"),
+        "{stderr}"
+    );
+}
+
 #[test]
 fn status_lists_the_yearly_deadlines() {
     let env = Env::new();
@@ -379,14 +422,45 @@ fn status_lists_the_yearly_deadlines() {
 
 #[test]
 fn a_scheduled_run_that_finds_a_trigger_posts_the_diff_to_the_webhook() {
-    use std::io::{Read, Write};
     let env = Env::new();
     write_vehicles(&env.data(), 1000, 20);
     env.scan();
     env.accept();
     write_vehicles(&env.data(), 1500, 20);
 
-    // A real HTTP listener on loopback that records one request.
+    let (port, server) =
+        one_request_server("HTTP/1.1 204 No Content\r\nContent-Length: 0\r\n\r\n".into());
+
+    let config = format!(
+        "{}\n[[schedule]]\nname = \"nightly\"\ncron = \"0 2 * * *\"\nsources = [\"{}\"]\nwebhook = \"http://127.0.0.1:{port}/mulu\"\n",
+        std::fs::read_to_string(env.config()).unwrap(),
+        env.data().display()
+    );
+    std::fs::write(env.config(), config).unwrap();
+    let out = env.mulu(&["schedule", "--once"]);
+    assert_eq!(
+        out.status.code(),
+        Some(10),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("ALERT [nightly]: re-filing needed"),
+        "{stderr}"
+    );
+    let request = server.join().unwrap();
+    assert!(request.starts_with("POST /mulu "), "{request}");
+    let body: Value =
+        serde_json::from_str(&request[request.find("\r\n\r\n").unwrap() + 4..]).unwrap();
+    assert_eq!(body["refiling_needed"], true);
+    assert_eq!(body["triggers"][0]["reason"], "record_count");
+}
+
+/// A real HTTP listener on loopback that answers one request with `answer` and returns the
+/// request it received.
+fn one_request_server(answer: String) -> (u16, std::thread::JoinHandle<String>) {
+    use std::io::{Read, Write};
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     let server = std::thread::spawn(move || {
@@ -417,36 +491,81 @@ fn a_scheduled_run_that_finds_a_trigger_posts_the_diff_to_the_webhook() {
                 break;
             }
         }
-        stream
-            .write_all(b"HTTP/1.1 204 No Content\r\nContent-Length: 0\r\n\r\n")
-            .unwrap();
+        stream.write_all(answer.as_bytes()).unwrap();
         String::from_utf8(request).unwrap()
     });
+    (port, server)
+}
 
-    let config = format!(
-        "{}\n[[schedule]]\nname = \"nightly\"\ncron = \"0 2 * * *\"\nsources = [\"{}\"]\nwebhook = \"http://127.0.0.1:{port}/mulu\"\n",
-        std::fs::read_to_string(env.config()).unwrap(),
-        env.data().display()
-    );
-    std::fs::write(env.config(), config).unwrap();
-    let out = env.mulu(&["schedule", "--once"]);
+/// A DingTalk robot gets a text message it shows as is, signed (加签) with the secret from
+/// the environment; a robot's refusal (HTTP 200, error code in the body) is reported without
+/// the robot's token.
+#[test]
+fn a_chat_robot_webhook_gets_a_signed_text_message_and_its_refusal_is_reported() {
+    let env = Env::new();
+    write_vehicles(&env.data(), 1000, 20);
+    env.scan();
+    env.accept();
+    write_vehicles(&env.data(), 1500, 20);
+    let base = std::fs::read_to_string(env.config()).unwrap();
+    // Run history is kept per job name: each run is a new job, so it is due.
+    let run = |job: &str, json: &str| {
+        let answer = format!(
+            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{json}",
+            json.len()
+        );
+        let (port, server) = one_request_server(answer);
+        std::fs::write(
+            env.config(),
+            format!(
+                "{base}\n[[schedule]]\nname = \"{job}\"\ncron = \"0 2 * * *\"\nsources = [\"{}\"]\n\
+                 webhook = \"http://127.0.0.1:{port}/robot/send?access_token=tok123secret\"\n\
+                 webhook_format = \"dingtalk\"\nwebhook_secret_env = \"MULU_TEST_ROBOT_SECRET\"\n",
+                env.data().display()
+            ),
+        )
+        .unwrap();
+        let out = Command::new(env!("CARGO_BIN_EXE_mulu"))
+            .args(["schedule", "--once"])
+            .env("MULU_STATE", env.dir.path().join("state.db"))
+            .env("MULU_CONFIG", env.config())
+            .env("MULU_TEST_ROBOT_SECRET", "SECfixture")
+            .output()
+            .unwrap();
+        (out, server.join().unwrap())
+    };
+    let (out, request) = run("nightly", r#"{"errcode":0,"errmsg":"ok"}"#);
     assert_eq!(
         out.status.code(),
         Some(10),
         "{}",
-        String::from_utf8_lossy(&out.stdout)
+        String::from_utf8_lossy(&out.stderr)
     );
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let head = &request[..request.find("\r\n\r\n").unwrap()];
     assert!(
-        stderr.contains("ALERT [nightly]: re-filing needed"),
-        "{stderr}"
+        head.starts_with("POST /robot/send?access_token=tok123secret&timestamp="),
+        "{head}"
     );
-    let request = server.join().unwrap();
-    assert!(request.starts_with("POST /mulu "), "{request}");
+    assert!(head.contains("&sign="), "{head}");
     let body: Value =
         serde_json::from_str(&request[request.find("\r\n\r\n").unwrap() + 4..]).unwrap();
-    assert_eq!(body["refiling_needed"], true);
-    assert_eq!(body["triggers"][0]["reason"], "record_count");
+    assert_eq!(body["msgtype"], "text");
+    let content = body["text"]["content"].as_str().unwrap();
+    assert!(content.contains("重要数据目录需变更备案"), "{content}");
+    assert!(content.contains("条目数量变化≥30%"), "{content}");
+    assert!(
+        !content.contains("LSVAB"),
+        "no data value in the message: {content}"
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("ALERT [nightly]"));
+
+    let (out, _) = run("weekly", r#"{"errcode":310000,"errmsg":"sign not match"}"#);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("webhook") && stderr.contains("refused") && stderr.contains("310000"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("tok123secret"), "{stderr}");
 }
 
 /// A Luhn-valid 16-digit UnionPay-style card number, different for every n.

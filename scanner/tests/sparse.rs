@@ -71,6 +71,7 @@ fn check(report: &Value) {
     assert_eq!(asset["sampled_rows"], 1000, "{asset}");
 }
 
+#[cfg_attr(mulu_no_postgres, ignore = "needs MULU_TEST_POSTGRES_URL")]
 #[test]
 fn postgres_late_column_is_found_by_a_top_up() {
     let Some(url) = service("MULU_TEST_POSTGRES_URL") else {
@@ -105,6 +106,7 @@ fn postgres_late_column_is_found_by_a_top_up() {
     });
 }
 
+#[cfg_attr(mulu_no_mysql, ignore = "needs MULU_TEST_MYSQL_URL")]
 #[test]
 fn mysql_late_column_is_found_by_a_top_up() {
     let Some(url) = service("MULU_TEST_MYSQL_URL") else {

@@ -68,12 +68,14 @@ pub fn build(input: &CatalogInput<'_>) -> Result<Catalog, FieldPatternError> {
     }
 
     let mut inventory = Vec::new();
+    let mut matched = vec![false; matchers.len()];
     for (_, (def, categories, assets)) in groups {
         let mut item = base_item(report, &def, &categories, &assets);
         decide_importance(&mut item, &def, rules, vehicle_org, &assets);
-        for (matcher, rule) in &matchers {
+        for ((matcher, rule), hit) in matchers.iter().zip(matched.iter_mut()) {
             if matcher.matches(&item, &assets) {
                 item.fields.overlay(&rule.fields);
+                *hit = true;
             }
         }
         if vehicle_org {
@@ -120,7 +122,34 @@ pub fn build(input: &CatalogInput<'_>) -> Result<Catalog, FieldPatternError> {
             })
             .collect(),
         refiling: None,
+        unmatched_field_rules: matchers
+            .iter()
+            .zip(&matched)
+            .enumerate()
+            .filter(|(_, (_, hit))| !**hit)
+            .map(|(i, ((_, rule), _))| describe_field_rule(i, rule))
+            .collect(),
     })
+}
+
+/// `[[catalog.fields]] #2 (match item = "vehicle-*")`, for messages.
+fn describe_field_rule(index: usize, rule: &FieldRule) -> String {
+    let m = &rule.matches;
+    let parts: Vec<String> = [
+        ("item", &m.item),
+        ("category", &m.category),
+        ("source", &m.source),
+        ("asset", &m.asset),
+    ]
+    .into_iter()
+    .filter_map(|(k, v)| v.as_ref().map(|v| format!("{k} = \"{v}\"")))
+    .collect();
+    let what = if parts.is_empty() {
+        "no match: every item".to_string()
+    } else {
+        format!("match {}", parts.join(", "))
+    };
+    format!("[[catalog.fields]] #{} ({what})", index + 1)
 }
 
 /// The failed and partly read sources and assets of a report.

@@ -58,11 +58,18 @@ pub fn check(catalog: &Catalog, uscc_valid: impl Fn(&str) -> bool) -> Vec<Proble
         ));
     }
     for item in &catalog.items {
-        for (label, get) in PERSON_FIELDS {
-            if get(&item.fields).as_deref().is_none_or(str::is_empty) {
+        for field in PERSON_FIELDS {
+            if (field.get)(&item.fields)
+                .as_deref()
+                .is_none_or(str::is_empty)
+            {
                 problems.push(Problem {
                     place: item.item_id.clone(),
-                    message: format!("{label} {TO_FILL}"),
+                    message: format!(
+                        "{} {TO_FILL}: set `{}` in a [[catalog.fields]] entry whose match takes \
+                         this item (e.g. match = {{ item = \"{}\" }})",
+                        field.label, field.key, item.item_id
+                    ),
                 });
             }
         }
@@ -72,6 +79,15 @@ pub fn check(catalog: &Catalog, uscc_valid: impl Fn(&str) -> bool) -> Vec<Proble
                 message: note.clone(),
             });
         }
+    }
+    for rule in &catalog.unmatched_field_rules {
+        problems.push(Problem {
+            place: "config".into(),
+            message: format!(
+                "{rule} matches no item of this catalogue, so its fields fill nothing; \
+                 check the pattern against the item ids and categories (`mulu catalog export`)"
+            ),
+        });
     }
     problems
 }

@@ -129,18 +129,35 @@ pub struct PersonFields {
 /// Reads one person-supplied field.
 pub type PersonFieldGetter = fn(&PersonFields) -> &Option<String>;
 
-/// The labels of [`PersonFields`], in filing order, with accessors.
-pub const PERSON_FIELDS: &[(&str, PersonFieldGetter)] = &[
-    ("数据来源", |f| &f.data_source),
-    ("存储地点", |f| &f.storage_location),
-    ("存储期限", |f| &f.retention),
-    ("处理目的", |f| &f.purposes),
-    ("处理方式", |f| &f.processing),
-    ("使用范围", |f| &f.usage_scope),
-    ("责任主体", |f| &f.owner),
-    ("对外共享/提供", |f| &f.external_sharing),
-    ("跨境传输", |f| &f.cross_border),
-    ("安全保护措施", |f| &f.protections),
+/// One person-supplied field: its label in the filing, its key in `[[catalog.fields]]`, and
+/// its accessor.
+pub struct PersonField {
+    /// The filing's column label, e.g. `处理目的`.
+    pub label: &'static str,
+    /// The `[[catalog.fields]]` key that fills it, e.g. `purposes`.
+    pub key: &'static str,
+    /// Reads the field.
+    pub get: PersonFieldGetter,
+}
+
+const fn field(label: &'static str, key: &'static str, get: PersonFieldGetter) -> PersonField {
+    PersonField { label, key, get }
+}
+
+/// The fields of [`PersonFields`], in filing order.
+pub const PERSON_FIELDS: &[PersonField] = &[
+    field("数据来源", "data_source", |f| &f.data_source),
+    field("存储地点", "storage_location", |f| &f.storage_location),
+    field("存储期限", "retention", |f| &f.retention),
+    field("处理目的", "purposes", |f| &f.purposes),
+    field("处理方式", "processing", |f| &f.processing),
+    field("使用范围", "usage_scope", |f| &f.usage_scope),
+    field("责任主体", "owner", |f| &f.owner),
+    field("对外共享/提供", "external_sharing", |f| {
+        &f.external_sharing
+    }),
+    field("跨境传输", "cross_border", |f| &f.cross_border),
+    field("安全保护措施", "protections", |f| &f.protections),
 ];
 
 impl PersonFields {

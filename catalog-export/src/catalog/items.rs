@@ -32,6 +32,10 @@ pub struct Catalog {
     /// knows the filing history; the build from a report alone cannot).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refiling: Option<Refiling>,
+    /// `[[catalog.fields]]` entries that matched no item, described (a typo'd pattern would
+    /// otherwise leave fields 待填写 without a word).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unmatched_field_rules: Vec<String>,
 }
 
 impl Catalog {

@@ -220,6 +220,9 @@ fn field_rules_fill_matching_items_and_check_lists_the_rest() {
         [[fields]]
         match = { item = "vehicle-*" }
         purposes = "车辆召回"
+        [[fields]]
+        match = { item = "vehicel-*", category = "vehicle.*" }
+        owner = "typo"
         "#,
     )
     .unwrap();
@@ -241,9 +244,18 @@ fn field_rules_fill_matching_items_and_check_lists_the_rest() {
     assert!(problems
         .iter()
         .any(|p| p.place == "organization" && p.message.contains("单位名称")));
-    assert!(problems
-        .iter()
-        .any(|p| p.place == "personal-identity" && p.message == "处理方式 待填写"));
+    assert!(problems.iter().any(|p| p.place == "personal-identity"
+        && p.message
+            .starts_with("处理方式 待填写: set `processing` in a [[catalog.fields]]")
+        && p.message.contains(r#"item = "personal-identity""#)));
+    // The typo'd rule is named, with its pattern, instead of silently filling nothing.
+    assert_eq!(
+        c.unmatched_field_rules,
+        [r#"[[catalog.fields]] #3 (match item = "vehicel-*", category = "vehicle.*")"#]
+    );
+    assert!(problems.iter().any(|p| p.place == "config"
+        && p.message.contains("#3")
+        && p.message.contains("matches no item")));
     assert!(!problems
         .iter()
         .any(|p| p.place == "personal-identity" && p.message.starts_with("处理目的")));

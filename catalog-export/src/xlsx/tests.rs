@@ -75,6 +75,7 @@ fn catalog() -> Catalog {
         unread: vec![],
         unscanned: vec![],
         refiling: None,
+        unmatched_field_rules: vec![],
     }
 }
 

@@ -7,7 +7,7 @@ use aho_corasick::{AhoCorasick, Anchored, Input};
 use regex::Regex;
 
 use crate::validate::{luhn_valid, uscc_valid, vin_valid};
-use crate::{CategoryId, CategoryInfo, Classifier, ResidentId};
+use crate::{CategoryId, CategoryInfo, Classifier, PersonKeyBuf, ResidentId};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Validator {
@@ -77,6 +77,9 @@ pub(super) enum MatchMode {
 /// A classifier built from one `[[classifier]]` table.
 pub(super) struct CustomClassifier {
     pub(super) info: CategoryInfo,
+    /// `identifies_person = true`: each value names one person, so persons are counted by it.
+    pub(super) identifies_person: bool,
+    pub(super) ignore_case: bool,
     pub(super) prefilter: String,
     /// Anchored copy of the user's regex, used by `confirm` to tell regex
     /// hits from dictionary hits and to extract the `validate` group.
@@ -174,6 +177,40 @@ impl Classifier for CustomClassifier {
 
     fn docs(&self) -> &str {
         &self.docs
+    }
+
+    fn identifies_person(&self) -> bool {
+        self.identifies_person
+    }
+
+    /// The value as the classifier accepts it, with spaces and hyphens dropped, full-width
+    /// ASCII made half-width and, under `ignore_case`, ASCII upper-cased: `EMP-000 123` and
+    /// `EMP000123` are one person.
+    fn person_key_into(&self, value: &str, out: &mut PersonKeyBuf) -> bool {
+        let value = value.trim();
+        if !self.identifies_person || self.confirm(value).is_none() {
+            return false;
+        }
+        out.clear();
+        let mut utf8 = [0u8; 4];
+        for c in value.chars() {
+            let c = match u32::from(c) {
+                0xFF01..=0xFF5E => char::from_u32(u32::from(c) - 0xFEE0).unwrap_or(c),
+                _ => c,
+            };
+            if matches!(c, ' ' | '-' | '\u{3000}') {
+                continue;
+            }
+            let c = if self.ignore_case {
+                c.to_ascii_uppercase()
+            } else {
+                c
+            };
+            if !out.extend(c.encode_utf8(&mut utf8).as_bytes()) {
+                return false;
+            }
+        }
+        !out.as_bytes().is_empty()
     }
 }
 

@@ -36,6 +36,7 @@ pub(super) struct Spec {
     pub(super) name_en: String,
     pub(super) is_pi: bool,
     pub(super) is_sensitive: bool,
+    pub(super) identifies_person: bool,
     pub(super) gbt43697_class: Option<String>,
     pub(super) vehicle_item: Option<String>,
     pub(super) regex_src: Option<String>,
@@ -108,6 +109,18 @@ pub(super) fn compile(
         return Err(err(
             s.span(),
             CustomErrorKind::Invalid("sensitive = true requires pi = true".into()),
+        ));
+    }
+
+    let identifies_person = raw.identifies_person.as_ref().is_some_and(|s| *s.get_ref());
+    if let Some(s) = raw
+        .identifies_person
+        .as_ref()
+        .filter(|_| identifies_person && !raw.pi)
+    {
+        return Err(err(
+            s.span(),
+            CustomErrorKind::Invalid("identifies_person = true requires pi = true".into()),
         ));
     }
 
@@ -301,6 +314,7 @@ pub(super) fn compile(
         name_en: raw.name_en.into_inner().trim().to_owned(),
         is_pi: raw.pi,
         is_sensitive,
+        identifies_person,
         gbt43697_class: raw.gbt43697_class.map(Spanned::into_inner),
         vehicle_item: raw.vehicle_item.filter(|v| !v.trim().is_empty()),
         regex_src: raw.regex.map(Spanned::into_inner),
@@ -423,6 +437,8 @@ impl Spec {
         info.vehicle_item = self.vehicle_item.map(Into::into);
         CustomClassifier {
             info,
+            identifies_person: self.identifies_person,
+            ignore_case: self.ignore_case,
             prefilter,
             regex: self.regex,
             validate_group: self.validate_group,

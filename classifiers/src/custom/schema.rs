@@ -19,6 +19,7 @@ pub(super) struct RawClassifier {
     pub(super) name_zh: Spanned<String>,
     pub(super) name_en: Spanned<String>,
     pub(super) pi: bool,
+    pub(super) identifies_person: Option<Spanned<bool>>,
     pub(super) sensitive: Option<Spanned<bool>>,
     pub(super) gbt43697_class: Option<Spanned<String>>,
     pub(super) vehicle_item: Option<String>,

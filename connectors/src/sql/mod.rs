@@ -8,6 +8,7 @@
 //! - `keyset`: paging a full pass through a primary key;
 //! - `server_url`: a server URL and its password source;
 //! - `top_up`: more values for columns whose sampled rows are (nearly) all NULL;
+//! - `pg_server`: a PostgreSQL URL without a database, expanded to the server's databases;
 //! - `sqlite`, `postgres`, `mysql`: the dialects.
 
 #[cfg(any(feature = "postgres", feature = "mysql"))]
@@ -25,6 +26,8 @@ mod keyset;
 mod mysql;
 #[cfg(feature = "mysql")]
 mod mysql_grants;
+#[cfg(feature = "postgres")]
+pub(crate) mod pg_server;
 #[cfg(feature = "postgres")]
 mod postgres;
 #[cfg(any(feature = "postgres", feature = "mysql"))]

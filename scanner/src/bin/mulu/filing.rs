@@ -23,6 +23,10 @@ pub(crate) enum BaselineCommand {
         /// Filing date, YYYY-MM-DD [default: today].
         #[arg(long, value_name = "YYYY-MM-DD")]
         filed_at: Option<String>,
+        /// Rebuild the scan's catalogue with this configuration before recording it, as
+        /// `mulu catalog export --config` does [default: the catalogue stored with the scan].
+        #[arg(long, env = "MULU_CONFIG", value_name = "mulu.toml")]
+        config: Option<PathBuf>,
     },
     /// List the recorded baselines, newest first.
     List,
@@ -48,7 +52,11 @@ pub(crate) fn run_baseline(cmd: BaselineCommand, state_path: &Path) -> Result<u8
     let rt = runtime()?;
     let state = open_state(&rt, state_path)?;
     match cmd {
-        BaselineCommand::Accept { scan, filed_at } => {
+        BaselineCommand::Accept {
+            scan,
+            filed_at,
+            config,
+        } => {
             let filed_at = match filed_at {
                 Some(d) => chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d")
                     .with_context(|| format!("--filed-at '{d}' is not a YYYY-MM-DD date"))
@@ -76,8 +84,18 @@ pub(crate) fn run_baseline(cmd: BaselineCommand, state_path: &Path) -> Result<u8
                         "no such completed scan; run `mulu scan` first"
                     ))
                 })?;
-            // What was filed carries its 目录编号, as the exported file did.
             let mut stored = stored;
+            if let Some(path) = &config {
+                let config = crate::load_config(Some(path))?;
+                let rebuilt =
+                    scanner::filing::build_catalog(&stored.report, &config).map_err(usage)?;
+                if stored.catalog.as_ref() != Some(&rebuilt) {
+                    rt.block_on(state.replace_catalog(stored.id, &rebuilt))
+                        .map_err(fatal)?;
+                    stored.catalog = Some(rebuilt);
+                }
+            }
+            // What was filed carries its 目录编号, as the exported file did.
             if let Some(catalog) = stored.catalog.as_mut() {
                 let slugs: Vec<String> = catalog
                     .inventory

@@ -93,10 +93,20 @@ pub(crate) fn run_scan(args: &ScanArgs, state_path: &Path) -> Result<u8, Failure
         let bar = ProgressBar::new(0);
         bar.set_style(
             ProgressStyle::with_template(
-                "{spinner} scanning {pos}/{len} assets [{elapsed}] {wide_bar}",
+                "{spinner} scanning {pos}/{len} assets [{elapsed}] {bar:24} {wide_msg}",
             )
             .expect("the template is valid"),
         );
+        // The stage of the asset in progress and the rows counted, refreshed four times a
+        // second, so a long persons pass over one big file still shows movement.
+        let (ticking, activity) = (bar.clone(), options.activity.clone());
+        std::thread::spawn(move || {
+            while !ticking.is_finished() {
+                ticking.set_message(scanner::terminal::escape(&activity.describe()).into_owned());
+                ticking.tick();
+                std::thread::sleep(std::time::Duration::from_millis(250));
+            }
+        });
         bar
     };
     let (context, notice) = scanner::run::scan_context(
