@@ -295,3 +295,76 @@ fn a_missing_shard_is_named_and_no_threshold_is_called_not_crossed() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("is not the plan's"));
 }
+
+/// The `args` of a Kubernetes manifest in deploy/k8s (written as a JSON array).
+fn manifest_args(file: &str) -> Vec<String> {
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../deploy/k8s")
+            .join(file),
+    )
+    .unwrap();
+    let line = text
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("args: "))
+        .unwrap_or_else(|| panic!("{file} has no args"));
+    serde_json::from_str(line).unwrap()
+}
+
+/// The shipped Kubernetes Jobs run as written: their arguments, with the mounted paths
+/// pointed at a folder, plan, scan eight indexed shards (the index from
+/// `JOB_COMPLETION_INDEX`, as an Indexed Job sets it) and merge.
+#[test]
+fn the_kubernetes_jobs_arguments_plan_shard_and_merge() {
+    let dir = setup();
+    let d = dir.path();
+    std::fs::write(
+        d.join("mulu.toml"),
+        "[[sources]]\nname = \"holdings\"\nurl = \"holdings\"\n\n[[sources]]\nname = \"sample\"\nurl = \"sample-data\"\n",
+    )
+    .unwrap();
+    let localise = |args: Vec<String>| -> Vec<String> {
+        args.into_iter()
+            .map(|a| {
+                a.replace("/etc/mulu/mulu.toml", d.join("mulu.toml").to_str().unwrap())
+                    .replacen("/run", d.join("run").to_str().unwrap(), 1)
+            })
+            .collect()
+    };
+    let run = |args: &[String], index: Option<usize>| {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_mulu"));
+        command
+            .args(args)
+            .current_dir(d)
+            .env("MULU_STATE", d.join("state.db"))
+            .env("MULU_HASH_KEY_FILE", d.join("key.hex"))
+            .env_remove("MULU_CONFIG");
+        if let Some(i) = index {
+            command.env("JOB_COMPLETION_INDEX", i.to_string());
+        }
+        command.output().unwrap()
+    };
+    ok(
+        &run(&localise(manifest_args("plan-job.yaml")), None),
+        "plan job",
+    );
+    let shard_args = localise(manifest_args("shards-job.yaml"));
+    let of = shard_args[shard_args.iter().position(|a| a == "--of").unwrap() + 1].clone();
+    assert_eq!(of, "8", "the Job's completions");
+    for i in 0..8 {
+        ok(&run(&shard_args, Some(i)), &format!("shard {i}"));
+        assert!(d.join(format!("run/shards/{i}/done.json")).exists());
+    }
+    ok(
+        &run(&localise(manifest_args("merge-job.yaml")), None),
+        "merge job",
+    );
+    let report = read(&d.join("run/report.json"));
+    assert_eq!(report["persons"]["method"], "exact");
+    assert!(report["persons"]["distinct"].as_u64().unwrap() >= 1700);
+    let scans = run(&["scans".into(), "list".into()], None);
+    assert!(
+        String::from_utf8_lossy(&scans.stdout).contains("1 "),
+        "recorded in the state"
+    );
+}
