@@ -368,3 +368,131 @@ fn the_kubernetes_jobs_arguments_plan_shard_and_merge() {
         "recorded in the state"
     );
 }
+
+/// The same with persons whose identifiers are in PostgreSQL and MariaDB tables as well as
+/// files: a customer's ID and phone in PostgreSQL, her phone in a MariaDB order table, her ID
+/// in a CSV — three shards, one person.
+#[cfg_attr(
+    any(mulu_no_postgres, mulu_no_mysql),
+    ignore = "needs MULU_TEST_POSTGRES_URL and MULU_TEST_MYSQL_URL"
+)]
+#[test]
+fn shards_over_databases_link_persons_like_one_process() {
+    use sqlx::Executor;
+    let (Some(pg), Some(my)) = (
+        common::service("MULU_TEST_POSTGRES_URL"),
+        common::service("MULU_TEST_MYSQL_URL"),
+    ) else {
+        return;
+    };
+    let name = format!("mulu_shards_{}", std::process::id());
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let pool = sqlx::PgPool::connect(&pg).await.unwrap();
+        let mut rows = Vec::new();
+        for n in 0..300u32 {
+            rows.push(format!("('{}', '139{:08}')", id_number(n), n));
+        }
+        for sql in [
+            format!("DROP SCHEMA IF EXISTS {name} CASCADE"),
+            format!("CREATE SCHEMA {name}"),
+            format!("CREATE TABLE {name}.customers (sfzh text, shouji text)"),
+            format!("INSERT INTO {name}.customers VALUES {}", rows.join(",")),
+        ] {
+            pool.execute(sql.as_str()).await.unwrap();
+        }
+        let pool = sqlx::MySqlPool::connect(&my).await.unwrap();
+        let rows: Vec<String> = (200..500u32)
+            .map(|n| format!("({n}, '139{n:08}')"))
+            .collect();
+        for sql in [
+            format!("DROP DATABASE IF EXISTS {name}"),
+            format!("CREATE DATABASE {name}"),
+            format!("CREATE TABLE {name}.orders (id int primary key, mobile varchar(11))"),
+            format!("INSERT INTO {name}.orders VALUES {}", rows.join(",")),
+        ] {
+            pool.execute(sql.as_str()).await.unwrap();
+        }
+    });
+    let dir = setup();
+    let d = dir.path();
+    let config = d.join("mulu.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[[sources]]\nname = \"pg\"\nurl = \"{pg}\"\ninclude = [\"{name}.*\"]\n\n\
+             [[sources]]\nname = \"my\"\nurl = \"{my}\"\ninclude = [\"{name}.*\"]\n\n\
+             [[sources]]\nname = \"files\"\nurl = \"holdings\"\n"
+        ),
+    )
+    .unwrap();
+    let config = config.to_str().unwrap();
+    let single = d.join("single.json");
+    ok(
+        &mulu(
+            d,
+            &[
+                "scan",
+                "--quiet",
+                "--no-state",
+                "--config",
+                config,
+                "--json",
+                single.to_str().unwrap(),
+            ],
+        ),
+        "single",
+    );
+    let single = comparable(read(&single));
+    let run = d.join("run");
+    let run = run.to_str().unwrap();
+    ok(
+        &mulu(d, &["plan", "--config", config, "--out", run]),
+        "plan",
+    );
+    for i in 0..3 {
+        let shard = i.to_string();
+        ok(
+            &mulu(
+                d,
+                &[
+                    "scan", "--plan", run, "--config", config, "--shard", &shard, "--of", "3",
+                    "--quiet",
+                ],
+            ),
+            "shard",
+        );
+    }
+    let merged = d.join("merged.json");
+    ok(
+        &mulu(
+            d,
+            &[
+                "merge",
+                run,
+                "--config",
+                config,
+                "--no-state",
+                "--json",
+                merged.to_str().unwrap(),
+            ],
+        ),
+        "merge",
+    );
+    let merged = comparable(read(&merged));
+    assert_eq!(merged["persons"], single["persons"]);
+    assert_eq!(merged, single);
+    // 1700 from the files; persons 0..299 of PostgreSQL are file customers already (same IDs
+    // and phones), and the MariaDB phones 200..499 too.
+    assert_eq!(single["persons"]["distinct"], 1700);
+    rt.block_on(async {
+        let pool = sqlx::PgPool::connect(&pg).await.unwrap();
+        pool.execute(format!("DROP SCHEMA {name} CASCADE").as_str())
+            .await
+            .unwrap();
+        let pool = sqlx::MySqlPool::connect(&my).await.unwrap();
+        pool.execute(format!("DROP DATABASE {name}").as_str())
+            .await
+            .unwrap();
+    });
+}
