@@ -1,11 +1,9 @@
 //! A shard's output in the run folder, and the merge of every shard into one report.
 //!
-//! `RUN/shards/I/` holds `report.json` (the shard's scan report), `persons.bin` (its hashed
+//! `RUN/shards/I/` (a folder or a bucket prefix, [`RunFolder`]) holds `report.json` (the shard's scan report), `persons.bin` (its hashed
 //! rows, [`crate::persons::Recording`]) and `done.json`, written last: a shard without
 //! `done.json` did not finish, whatever else is there. A re-run removes `done.json` first and
 //! replaces the rest.
-
-use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use model::{AssetReport, ScanReport, Status, SCAN_REPORT_SCHEMA};
@@ -14,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use crate::persons::{RecordedAsset, Recording};
 use crate::plan::Plan;
 use crate::redact::Redactor;
+use crate::run_folder::RunFolder;
 use crate::ScanContext;
 
 /// `done.json`: which shard finished, of how many, under which key.
@@ -29,46 +28,34 @@ pub struct ShardDone {
     pub key_id: String,
 }
 
-fn shard_dir(run: &Path, shard: usize) -> PathBuf {
-    run.join("shards").join(shard.to_string())
+fn shard_file(shard: usize, name: &str) -> String {
+    format!("shards/{shard}/{name}")
 }
 
 /// Writes shard `done.shard`'s output, completion marker last.
 ///
 /// # Errors
 /// A file cannot be written.
-pub fn write_shard(
-    run: &Path,
+pub async fn write_shard(
+    run: &RunFolder,
     done: &ShardDone,
     report: &ScanReport,
     recorded: &[RecordedAsset],
 ) -> anyhow::Result<()> {
-    let dir = shard_dir(run, done.shard);
-    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let marker = dir.join("done.json");
-    match std::fs::remove_file(&marker) {
-        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-            return Err(e).with_context(|| format!("cannot remove {}", marker.display()))
-        }
-        _ => {}
-    }
-    let write = |name: &str, bytes: &[u8]| {
-        let path = dir.join(name);
-        std::fs::write(&path, bytes).with_context(|| format!("cannot write {}", path.display()))
-    };
-    write(
-        "report.json",
-        serde_json::to_string(report)
-            .expect("a report serialises")
-            .as_bytes(),
-    )?;
-    write("persons.bin", &Recording::encode(recorded)?)?;
-    write(
-        "done.json",
-        serde_json::to_string(done)
-            .expect("a marker serialises")
-            .as_bytes(),
+    let file = |name| shard_file(done.shard, name);
+    run.delete(&file("done.json")).await?;
+    run.put(
+        &file("report.json"),
+        serde_json::to_vec(report).expect("a report serialises"),
     )
+    .await?;
+    run.put(&file("persons.bin"), Recording::encode(recorded)?)
+        .await?;
+    run.put(
+        &file("done.json"),
+        serde_json::to_vec(done).expect("a marker serialises"),
+    )
+    .await
 }
 
 /// One finished shard's output.
@@ -78,23 +65,24 @@ struct ShardOutput {
     recorded: Vec<RecordedAsset>,
 }
 
-fn read_shard(run: &Path, shard: usize) -> anyhow::Result<Option<ShardOutput>> {
-    let dir = shard_dir(run, shard);
-    let Ok(marker) = std::fs::read_to_string(dir.join("done.json")) else {
+async fn read_shard(run: &RunFolder, shard: usize) -> anyhow::Result<Option<ShardOutput>> {
+    let Some(marker) = run.get(&shard_file(shard, "done.json")).await? else {
         return Ok(None);
     };
-    let done: ShardDone = serde_json::from_str(&marker)
-        .with_context(|| format!("{} is not a shard marker", dir.join("done.json").display()))?;
-    let report: ScanReport = serde_json::from_str(
-        &std::fs::read_to_string(dir.join("report.json"))
-            .with_context(|| format!("shard {shard}: cannot read its report.json"))?,
-    )
-    .with_context(|| format!("shard {shard}: report.json is not a scan report"))?;
-    let recorded = Recording::decode(
-        &std::fs::read(dir.join("persons.bin"))
-            .with_context(|| format!("shard {shard}: cannot read its persons.bin"))?,
-    )
-    .with_context(|| format!("shard {shard}: persons.bin"))?;
+    let done: ShardDone = serde_json::from_slice(&marker)
+        .with_context(|| format!("shard {shard}: done.json is not a shard marker"))?;
+    let report = run
+        .get(&shard_file(shard, "report.json"))
+        .await?
+        .with_context(|| format!("shard {shard} is marked done but has no report.json"))?;
+    let report: ScanReport = serde_json::from_slice(&report)
+        .with_context(|| format!("shard {shard}: report.json is not a scan report"))?;
+    let recorded = run
+        .get(&shard_file(shard, "persons.bin"))
+        .await?
+        .with_context(|| format!("shard {shard} is marked done but has no persons.bin"))?;
+    let recorded =
+        Recording::decode(&recorded).with_context(|| format!("shard {shard}: persons.bin"))?;
     Ok(Some(ShardOutput {
         done,
         report,
@@ -121,25 +109,20 @@ pub struct Coverage {
 /// # Errors
 /// No finished shard, shards that disagree on the split or the key, unreadable output.
 pub async fn merge(
-    run: &Path,
+    run: &RunFolder,
     plan: &Plan,
     context: ScanContext,
 ) -> anyhow::Result<(ScanReport, Coverage)> {
-    let found = std::fs::read_dir(run.join("shards"))
-        .map(|d| d.filter_map(|e| e.ok()?.file_name().to_str()?.parse::<usize>().ok()))
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>();
     let mut outputs = Vec::new();
-    for shard in found {
-        if let Some(output) = read_shard(run, shard)? {
+    for shard in run.numbered("shards").await? {
+        if let Some(output) = read_shard(run, shard).await? {
             outputs.push(output);
         }
     }
     let first = outputs.first().with_context(|| {
         format!(
             "no shard of {} has finished (shards/I/done.json); run `mulu scan --plan` first",
-            run.display()
+            run.display
         )
     })?;
     let shards = first.done.of;

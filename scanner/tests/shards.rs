@@ -4,6 +4,9 @@
 //! plus the persons worked example (whose persons link across files).
 
 mod common;
+#[cfg(feature = "cloud")]
+#[path = "../../connectors/tests/common/s3_server.rs"]
+mod s3_server;
 
 use std::path::Path;
 use std::process::Output;
@@ -495,4 +498,93 @@ fn shards_over_databases_link_persons_like_one_process() {
             .await
             .unwrap();
     });
+}
+
+/// The run folder can be a bucket prefix, so shards on different machines share no disk: a
+/// plan, two shards and the merge through `s3://` on a real S3 server (`s3s-fs`), scanning a
+/// bucket source too, give the single-process report.
+#[cfg(feature = "cloud")]
+#[test]
+fn a_run_folder_in_a_bucket_serves_plan_shards_and_merge() {
+    let dir = setup();
+    let d = dir.path();
+    let server = s3_server::S3Server::start(&d.join("s3"));
+    let lake = server.bucket("mulu-lake");
+    for file in ["customers.csv", "orders.csv"] {
+        std::fs::copy(d.join("holdings").join(file), lake.join(file)).unwrap();
+    }
+    server.bucket("mulu-runs");
+    let store = format!(
+        "endpoint = \"{}\"\npath_style = true\nallow_http = true\n\
+         access_key_id = \"{}\"\nsecret_access_key_env = \"MULU_TEST_S3_SECRET\"\n",
+        server.endpoint,
+        s3_server::ACCESS_KEY
+    );
+    let config = d.join("mulu.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[[sources]]\nname = \"lake\"\nurl = \"s3://mulu-lake\"\n{store}\n\
+             [[sources]]\nname = \"owners\"\nurl = \"holdings/owners.csv\"\n\n[run]\n{store}"
+        ),
+    )
+    .unwrap();
+    let config = config.to_str().unwrap();
+    let run_mulu = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_mulu"))
+            .args(args)
+            .current_dir(d)
+            .env("MULU_STATE", d.join("state.db"))
+            .env("MULU_HASH_KEY_FILE", d.join("key.hex"))
+            .env("MULU_TEST_S3_SECRET", s3_server::SECRET_KEY)
+            .env_remove("MULU_CONFIG")
+            .output()
+            .unwrap()
+    };
+    let single = d.join("single.json");
+    ok(
+        &run_mulu(&[
+            "scan",
+            "--quiet",
+            "--no-state",
+            "--config",
+            config,
+            "--json",
+            single.to_str().unwrap(),
+        ]),
+        "single",
+    );
+    let single = comparable(read(&single));
+    assert!(single["assets"].as_array().unwrap().len() >= 3, "{single}");
+    let run = "s3://mulu-runs/nightly";
+    ok(
+        &run_mulu(&["plan", "--config", config, "--out", run]),
+        "plan",
+    );
+    for i in ["0", "1"] {
+        ok(
+            &run_mulu(&[
+                "scan", "--plan", run, "--config", config, "--shard", i, "--of", "2", "--quiet",
+            ]),
+            "shard",
+        );
+    }
+    let on_server = server
+        .bucket("mulu-runs")
+        .join("nightly/shards/1/done.json");
+    assert!(on_server.exists(), "the marker is in the bucket");
+    let merged = d.join("merged.json");
+    ok(
+        &run_mulu(&[
+            "merge",
+            run,
+            "--config",
+            config,
+            "--no-state",
+            "--json",
+            merged.to_str().unwrap(),
+        ]),
+        "merge",
+    );
+    assert_eq!(comparable(read(&merged)), single);
 }
