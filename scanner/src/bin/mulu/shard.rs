@@ -69,14 +69,35 @@ pub(crate) fn shard_index(given: Option<usize>) -> Result<usize, Failure> {
     )))
 }
 
-/// A hash key is required: without one each process would key identifiers differently.
-fn persistent_key(context: &scanner::ScanContext) -> Result<(), Failure> {
-    match &context.persons {
-        Some(tally) if tally.keyer().is_ephemeral() => Err(usage(anyhow::anyhow!(
-            "a sharded scan needs a hash key file shared by every shard and the merge \
-             (--hash-key-file, MULU_HASH_KEY_FILE or [persons] key_file)"
-        ))),
-        _ => Ok(()),
+/// The scan context of a plan, shard or merge, and the run's keyer. A persistent hash key
+/// is required: without one each process would key identifiers differently.
+fn run_context(
+    config: &scanner::config::Config,
+    overrides: &scanner::run::ContextOverrides,
+) -> Result<(scanner::ScanContext, persons::PersonKeyer), Failure> {
+    let (context, _) = scanner::run::scan_context(config, overrides).map_err(usage)?;
+    let keyer = match &context.persons {
+        None => {
+            return Err(usage(anyhow::anyhow!(
+                "a sharded scan needs persons counting on (exact or sketch)"
+            )))
+        }
+        Some(tally) if tally.keyer().is_ephemeral() => {
+            return Err(usage(anyhow::anyhow!(
+                "a sharded scan needs a hash key file shared by every shard and the merge \
+                 (--hash-key-file, MULU_HASH_KEY_FILE or [persons] key_file)"
+            )))
+        }
+        Some(tally) => tally.keyer().clone(),
+    };
+    Ok((context, keyer))
+}
+
+/// Only the hash key file: a plan and a merge take no classifier or persons overrides.
+fn key_only(key_file: &Option<PathBuf>) -> scanner::run::ContextOverrides {
+    scanner::run::ContextOverrides {
+        key_file: key_file.clone(),
+        ..Default::default()
     }
 }
 
@@ -110,24 +131,7 @@ pub(crate) fn run_plan(args: &PlanArgs) -> Result<u8, Failure> {
             "no SOURCE given and no [[sources]] in --config"
         )));
     }
-    let (context, _) = scanner::run::scan_context(
-        &config,
-        &scanner::run::ContextOverrides {
-            key_file: args.hash_key_file.clone(),
-            ..Default::default()
-        },
-    )
-    .map_err(usage)?;
-    persistent_key(&context)?;
-    let keyer = context
-        .persons
-        .as_ref()
-        .map(|t| t.keyer().clone())
-        .ok_or_else(|| {
-            usage(anyhow::anyhow!(
-                "a plan needs persons counting on (exact or sketch)"
-            ))
-        })?;
+    let (context, keyer) = run_context(&config, &key_only(&args.hash_key_file))?;
     let redactor = scanner::redact::Redactor::new(context.classifiers.clone());
     let options = crate::scan::options_from(&config, None, None);
     let run = RunFolder::open(&args.out, &config.run).map_err(usage)?;
@@ -160,15 +164,7 @@ pub(crate) fn run_merge(args: &MergeArgs, state_path: &Path) -> Result<u8, Failu
     let run = RunFolder::open(&args.run, &config.run).map_err(usage)?;
     let rt = runtime()?;
     let plan = rt.block_on(Plan::load(&run)).map_err(usage)?;
-    let (context, _) = scanner::run::scan_context(
-        &config,
-        &scanner::run::ContextOverrides {
-            key_file: args.hash_key_file.clone(),
-            ..Default::default()
-        },
-    )
-    .map_err(usage)?;
-    persistent_key(&context)?;
+    let (context, _) = run_context(&config, &key_only(&args.hash_key_file))?;
     let (report, coverage) = rt.block_on(async {
         let (report, coverage) = scanner::merge::merge(&run, &plan, context)
             .await
@@ -220,25 +216,14 @@ pub(crate) fn run_shard(args: &crate::scan::ScanArgs, run: &str) -> Result<u8, F
     let run = RunFolder::open(run, &config.run).map_err(usage)?;
     let rt = runtime()?;
     let plan = rt.block_on(Plan::load(&run)).map_err(usage)?;
-    let (mut context, _) = scanner::run::scan_context(
+    let (mut context, keyer) = run_context(
         &config,
         &scanner::run::ContextOverrides {
             classifier_files: args.classifier_files.clone(),
             persons_mode: args.persons.clone(),
             key_file: args.hash_key_file.clone(),
         },
-    )
-    .map_err(usage)?;
-    persistent_key(&context)?;
-    let keyer = context
-        .persons
-        .as_ref()
-        .map(|t| t.keyer().clone())
-        .ok_or_else(|| {
-            usage(anyhow::anyhow!(
-                "a shard needs persons counting on (exact or sketch)"
-            ))
-        })?;
+    )?;
     if keyer.key_id() != plan.key_id {
         return Err(usage(anyhow::anyhow!(
             "the hash key ({}) is not the plan's ({}); give every shard the run's key file",
