@@ -14,6 +14,7 @@ use crate::plan::Plan;
 use crate::redact::Redactor;
 use crate::run_folder::RunFolder;
 use crate::ScanContext;
+use persons::{IdentifierKind, SketchCounter};
 
 /// `done.json`: which shard finished, of how many, under which key.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -32,7 +33,38 @@ fn shard_file(shard: usize, name: &str) -> String {
     format!("shards/{shard}/{name}")
 }
 
-/// Writes shard `done.shard`'s output, completion marker last.
+/// The HLL sketches of every identifier in `recorded`, per kind.
+fn sketch_of(recorded: &[RecordedAsset], keyer: &persons::PersonKeyer) -> SketchCounter {
+    let mut sketch = SketchCounter::new(keyer);
+    for rows in recorded.iter().flat_map(|a| &a.rows) {
+        sketch.add_row(rows.keys());
+    }
+    sketch
+}
+
+/// Writes `folder/<kind>.hll` (a plain DataSketches HLL image) for every kind `sketch`
+/// holds, and `folder/estimates.json` with each kind's estimate.
+async fn write_sketches(
+    run: &RunFolder,
+    folder: &str,
+    sketch: &SketchCounter,
+) -> anyhow::Result<()> {
+    let mut estimates = std::collections::BTreeMap::new();
+    for kind in IdentifierKind::ALL {
+        if let Some(image) = sketch.kind_image(kind) {
+            run.put(&format!("{folder}/{kind}.hll"), image).await?;
+            estimates.insert(kind.to_string(), sketch.kind_estimate(kind));
+        }
+    }
+    run.put(
+        &format!("{folder}/estimates.json"),
+        serde_json::to_vec_pretty(&estimates).expect("estimates serialise"),
+    )
+    .await
+}
+
+/// Writes shard `done.shard`'s output, completion marker last: its report, its hashed rows
+/// and, per identifier kind, an HLL sketch that Spark SQL's `hll_union_agg` can union.
 ///
 /// # Errors
 /// A file cannot be written.
@@ -41,9 +73,11 @@ pub async fn write_shard(
     done: &ShardDone,
     report: &ScanReport,
     recorded: &[RecordedAsset],
+    keyer: &persons::PersonKeyer,
 ) -> anyhow::Result<()> {
     let file = |name| shard_file(done.shard, name);
     run.delete(&file("done.json")).await?;
+    write_sketches(run, &file("sketches"), &sketch_of(recorded, keyer)).await?;
     run.put(
         &file("report.json"),
         serde_json::to_vec(report).expect("a report serialises"),
@@ -174,6 +208,8 @@ pub async fn merge(
 
     let persons = match tally {
         Some(tally) => {
+            // The union of the shards' sketches, for whoever unions them elsewhere (Spark).
+            write_sketches(run, "sketches", &sketch_of(&recorded, tally.keyer())).await?;
             for asset in recorded {
                 let report = assets
                     .iter()

@@ -259,6 +259,7 @@ pub(crate) fn run_shard(args: &crate::scan::ScanArgs, run: &str) -> Result<u8, F
         &done,
         &report,
         &recording.take(),
+        &keyer,
     ))
     .map_err(fatal)?;
     let failed = report
