@@ -197,11 +197,17 @@ pub async fn merge(
         recorded.extend(output.recorded);
     }
     let mut missing_units = 0;
+    // Rows of the units not read: each row holds at most one person (a row's identifiers are
+    // linked), so they bound how many persons are missing; unknown if a unit's rows are.
+    let mut missing_rows = Some(0u64);
     for (unit, to) in plan.units.iter().zip(&assignment) {
         if merged.contains(to) {
             continue;
         }
         missing_units += 1;
+        missing_rows = missing_rows
+            .zip(unit.rows)
+            .map(|(a, b)| a.saturating_add(b));
         assets.push(missing_asset(unit, *to, shards));
     }
     assets.sort_by(|a, b| (&a.source, &a.name).cmp(&(&b.source, &b.name)));
@@ -227,7 +233,7 @@ pub async fn merge(
                 persons
                     .incomplete
                     .push(format!("{missing_units} units in unfinished shards"));
-                open_upper_bound(&mut persons);
+                open_upper_bound(&mut persons, missing_rows, &thresholds);
             }
             Some(persons)
         }
@@ -276,15 +282,76 @@ fn missing_asset(unit: &crate::plan::Unit, shard: usize, shards: usize) -> Asset
     }
 }
 
-/// With units missing, the count is a lower bound with no upper bound: a threshold it
-/// reaches stays crossed, one it does not reach is undecided, never not crossed.
-fn open_upper_bound(persons: &mut model::PersonsReport) {
-    persons.lower = persons.distinct.unwrap_or(persons.lower);
+/// With units missing, the count is a lower bound, and the upper bound adds one person per
+/// row not read (none when a missing unit's rows are unknown): a threshold is judged on those
+/// bounds, so it is undecided, never not crossed, while the missing rows could cross it.
+/// (The vehicle thresholds use the vehicle count's lower bound and the same added rows.)
+fn open_upper_bound(
+    persons: &mut model::PersonsReport,
+    missing_rows: Option<u64>,
+    rules: &[persons::ThresholdRule],
+) {
+    let lower = persons.distinct.unwrap_or(persons.lower);
+    let upper = missing_rows.map_or(u64::MAX, |rows| persons.upper.saturating_add(rows));
     persons.distinct = None;
-    persons.upper = u64::MAX;
+    persons.lower = lower;
+    persons.upper = upper;
     for verdict in &mut persons.thresholds {
+        let Some(rule) = rules.iter().find(|r| r.id == verdict.id) else {
+            continue;
+        };
+        // The verdict's own count may be the vehicle one: keep a crossing, and judge a
+        // "not crossed" again against that count plus the rows not read.
         if verdict.status == model::ThresholdStatus::NotCrossed {
-            verdict.status = model::ThresholdStatus::Undecided;
+            let reachable = upper == u64::MAX || rule.op.holds(upper, rule.value);
+            if reachable {
+                verdict.status = model::ThresholdStatus::Undecided;
+            }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use model::ThresholdStatus::{Crossed, NotCrossed, Undecided};
+
+    fn counted(distinct: u64, rules: &[persons::ThresholdRule]) -> model::PersonsReport {
+        let count = persons::PersonCount::exact(distinct);
+        persons::build_report(
+            model::CountMethod::Exact,
+            true,
+            count,
+            Default::default(),
+            Some(count),
+            rules,
+        )
+    }
+
+    fn statuses(report: &model::PersonsReport) -> Vec<model::ThresholdStatus> {
+        report.thresholds.iter().map(|v| v.status).collect()
+    }
+
+    #[test]
+    fn rows_not_read_bound_the_missing_persons_and_keep_crossings() {
+        let rules = persons::ThresholdRule::defaults();
+        // A few rows missing cannot reach ten million: still not crossed.
+        let mut few = counted(1_000, &rules);
+        assert!(statuses(&few).iter().all(|s| *s == NotCrossed));
+        open_upper_bound(&mut few, Some(500), &rules);
+        assert_eq!((few.distinct, few.lower, few.upper), (None, 1_000, 1_500));
+        assert!(statuses(&few).iter().all(|s| *s == NotCrossed));
+        // Unknown rows, or enough rows to cross: undecided, never not crossed.
+        let mut unknown = counted(1_000, &rules);
+        open_upper_bound(&mut unknown, None, &rules);
+        assert!(statuses(&unknown).iter().all(|s| *s == Undecided));
+        let mut many = counted(1_000, &rules);
+        open_upper_bound(&mut many, Some(20_000_000), &rules);
+        assert!(statuses(&many).iter().all(|s| *s == Undecided));
+        // A crossing stays crossed.
+        let mut crossed = counted(20_000_000, &rules);
+        open_upper_bound(&mut crossed, None, &rules);
+        assert!(statuses(&crossed).contains(&Crossed));
+        assert!(!statuses(&crossed).contains(&NotCrossed));
     }
 }
