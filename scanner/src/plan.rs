@@ -67,6 +67,12 @@ pub struct Unit {
     pub bytes: Option<u64>,
     /// Estimated cost, to balance shards: the bytes, else 100 bytes a row, else 1 MiB.
     pub cost: u64,
+    /// The plan's source (index into [`Plan::sources`]) the unit was listed from.
+    pub entry: usize,
+    /// For a database, its `max_connections`: at most that many shards get its units, and
+    /// each opens one connection to it, so the database never sees more in all.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub connections: Option<usize>,
 }
 
 /// A shard's units, as its scan keeps them from the listing.
@@ -107,6 +113,15 @@ impl UnitFilter {
     }
 }
 
+/// Whether a source URL is a database server (whose connections a plan budgets).
+fn is_database(url: &str) -> bool {
+    let scheme = url.split_once("://").map_or("", |(s, _)| s);
+    matches!(
+        scheme.to_ascii_lowercase().as_str(),
+        "postgres" | "postgresql" | "mysql" | "mariadb"
+    )
+}
+
 /// The keyed label of an asset.
 pub(crate) fn unit_label(keyer: &persons::PersonKeyer, source: &str, asset: &str) -> String {
     keyer.label(&format!("unit\0{source}\0{asset}"))
@@ -133,7 +148,11 @@ impl Plan {
             .map(|job| {
                 let source = job.connector.display_url().to_string();
                 let asset = &job.asset;
+                let entry = &sources[job.source_index].1;
                 Unit {
+                    entry: job.source_index,
+                    connections: is_database(&entry.url)
+                        .then_some(entry.options.max_connections as usize),
                     label: unit_label(keyer, &source, &asset.name),
                     asset: redactor.name(&asset.name),
                     source,
@@ -180,6 +199,7 @@ impl Plan {
 
     /// Which shard of `shards` each unit goes to: the costliest unit first, each to the
     /// least loaded shard (lowest index on ties), so every worker computes the same packing.
+    /// A database's units go to at most its `connections` shards.
     pub fn assign(&self, shards: usize) -> Vec<usize> {
         let shards = shards.max(1);
         let mut order: Vec<usize> = (0..self.units.len()).collect();
@@ -191,16 +211,33 @@ impl Plan {
         });
         let mut load = vec![0u64; shards];
         let mut to = vec![0usize; self.units.len()];
+        // The shards each database's units went to so far.
+        let mut holding: std::collections::HashMap<&str, BTreeSet<usize>> = Default::default();
         for unit in order {
+            let u = &self.units[unit];
+            let held = holding.entry(u.source.as_str()).or_default();
+            let full = u.connections.is_some_and(|cap| held.len() >= cap.max(1));
             let (shard, _) = load
                 .iter()
                 .enumerate()
+                .filter(|(i, _)| !full || held.contains(i))
                 .min_by_key(|&(i, l)| (*l, i))
                 .expect("at least one shard");
+            held.insert(shard);
             to[unit] = shard;
-            load[shard] = load[shard].saturating_add(self.units[unit].cost);
+            load[shard] = load[shard].saturating_add(u.cost);
         }
         to
+    }
+
+    /// The plan's sources shard `shard` has units of.
+    pub fn entries_of(&self, shard: usize, shards: usize) -> BTreeSet<usize> {
+        self.assign(shards)
+            .into_iter()
+            .zip(&self.units)
+            .filter(|(to, _)| *to == shard)
+            .map(|(_, unit)| unit.entry)
+            .collect()
     }
 
     /// The labels of shard `shard`'s units.
@@ -266,6 +303,8 @@ mod tests {
                     rows: None,
                     bytes: None,
                     cost,
+                    entry: 0,
+                    connections: None,
                 })
                 .collect(),
         }
@@ -282,5 +321,25 @@ mod tests {
             let total: usize = (0..n).map(|i| p.labels_of(i, n).len()).sum();
             assert_eq!(total, 6);
         }
+    }
+
+    #[test]
+    fn a_database_is_spread_over_no_more_shards_than_its_connections() {
+        let mut p = plan(&[8, 7, 6, 5, 4, 3, 2, 1]);
+        for (i, unit) in p.units.iter_mut().enumerate() {
+            if i % 2 == 0 {
+                unit.source = "postgres://db/crm".into();
+                unit.connections = Some(2);
+            }
+        }
+        let to = p.assign(4);
+        let db_shards: BTreeSet<usize> = (0..8).step_by(2).map(|i| to[i]).collect();
+        assert_eq!(db_shards.len(), 2, "{to:?}");
+        let all: BTreeSet<usize> = to.iter().copied().collect();
+        assert_eq!(
+            all.len(),
+            4,
+            "the other units still use every shard: {to:?}"
+        );
     }
 }

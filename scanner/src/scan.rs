@@ -71,6 +71,8 @@ pub(crate) struct Job {
     pub(crate) connector: SharedConnector,
     limiter: Arc<Semaphore>,
     pub(crate) asset: AssetInfo,
+    /// Which of the scan's sources the asset came from.
+    pub(crate) source_index: usize,
 }
 
 /// What a scan classifies with and whether it counts persons.
@@ -202,18 +204,20 @@ pub(crate) async fn open_and_list(
     let mut source_reports = Vec::new();
     let mut jobs = Vec::new();
 
-    let opened = futures::stream::iter(sources.iter().cloned())
-        .map(|source| async move {
+    let opened = futures::stream::iter(sources.iter().cloned().enumerate())
+        .map(|(index, source)| async move {
             let opened = connectors::open_source_with(&source.url, &source.options()).await;
-            (connectors::redact_url(&source.url), opened)
+            (index, connectors::redact_url(&source.url), opened)
         })
         .buffered(options.concurrency)
         .collect::<Vec<_>>()
         .await;
-    let mut opened_connectors: Vec<SharedConnector> = Vec::new();
-    for (url, result) in opened {
+    let mut opened_connectors: Vec<(usize, SharedConnector)> = Vec::new();
+    for (index, url, result) in opened {
         match result {
-            Ok(source) => opened_connectors.extend(source.connectors),
+            Ok(source) => {
+                opened_connectors.extend(source.connectors.into_iter().map(|c| (index, c)))
+            }
             Err(e) => {
                 let error = redactor.error(e);
                 tracing::warn!(source = %shown(redactor, &url), error = %shown(redactor, &error), "source could not be opened");
@@ -228,14 +232,14 @@ pub(crate) async fn open_and_list(
     }
 
     let listed = futures::stream::iter(opened_connectors)
-        .map(|c| async move {
+        .map(|(index, c)| async move {
             let result = c.list().await;
-            (c, result)
+            (index, c, result)
         })
         .buffered(options.concurrency)
         .collect::<Vec<_>>()
         .await;
-    for (connector, result) in listed {
+    for (source_index, connector, result) in listed {
         let url = connector.display_url().to_string();
         match result {
             Ok(listing) => {
@@ -244,6 +248,7 @@ pub(crate) async fn open_and_list(
                     connector: connector.clone(),
                     limiter: limiter.clone(),
                     asset,
+                    source_index,
                 }));
                 let gap = listing.gap.map(|why| redactor.message(&why));
                 if let Some(why) = &gap {
@@ -346,6 +351,7 @@ async fn scan_asset(job: Job, sample_rows: usize, context: AssetContext<'_>) -> 
         connector,
         limiter,
         asset,
+        ..
     } = job;
     let mut report = AssetReport {
         source: connector.display_url().to_string(),

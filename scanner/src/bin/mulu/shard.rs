@@ -237,7 +237,20 @@ pub(crate) fn run_shard(args: &crate::scan::ScanArgs, run: &str) -> Result<u8, F
     let filter = scanner::plan::UnitFilter::new(&plan, shard, of, keyer.clone());
     let units = filter.len();
     options.only = Some(filter);
-    let sources = plan.resolve_sources(&config).map_err(usage)?;
+    // Only the sources with units here, and one connection to each database: the plan gave
+    // a database's units to at most its max_connections shards.
+    let mine = plan.entries_of(shard, of);
+    let sources: Vec<_> = plan
+        .resolve_sources(&config)
+        .map_err(usage)?
+        .into_iter()
+        .enumerate()
+        .filter(|(i, _)| mine.contains(i))
+        .map(|(_, mut entry)| {
+            entry.options.max_connections = 1;
+            entry
+        })
+        .collect();
     let mut sinks: Vec<Box<dyn ScanSink>> = vec![Box::new(scanner::sink::FailureSink)];
     let report = rt
         .block_on(scanner::scan(
