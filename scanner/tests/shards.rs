@@ -388,9 +388,10 @@ fn the_kubernetes_jobs_arguments_plan_shard_and_merge() {
     );
 }
 
-/// The same with persons whose identifiers are in PostgreSQL and MariaDB tables as well as
+/// The same with persons whose identifiers are in PostgreSQL and MariaDB tables, an S3 bucket,
 /// files and the sample data: a customer's ID and phone in PostgreSQL, her phone in a MariaDB
 /// order table, her ID in a CSV — one person, whichever of 1, 2, 3 or 7 shards read them.
+#[cfg(feature = "cloud")]
 #[cfg_attr(
     any(mulu_no_postgres, mulu_no_mysql),
     ignore = "needs MULU_TEST_POSTGRES_URL and MULU_TEST_MYSQL_URL"
@@ -435,6 +436,13 @@ fn shards_over_databases_link_persons_like_one_process() {
     });
     let dir = setup();
     let d = dir.path();
+    // Owners again, in a bucket on a real S3 server: the same persons, read by another shard.
+    let server = s3_server::S3Server::start(&d.join("s3"));
+    std::fs::copy(
+        d.join("holdings/owners.csv"),
+        server.bucket("mulu-lake").join("owners-copy.csv"),
+    )
+    .unwrap();
     let config = d.join("mulu.toml");
     std::fs::write(
         &config,
@@ -442,15 +450,26 @@ fn shards_over_databases_link_persons_like_one_process() {
             "[[sources]]\nname = \"pg\"\nurl = \"{pg}\"\ninclude = [\"{name}.*\"]\n\n\
              [[sources]]\nname = \"my\"\nurl = \"{my}\"\ninclude = [\"{name}.*\"]\n\n\
              [[sources]]\nname = \"files\"\nurl = \"holdings\"\n\n\
-             [[sources]]\nname = \"sample\"\nurl = \"sample-data\"\n"
+             [[sources]]\nname = \"sample\"\nurl = \"sample-data\"\n\n\
+             [[sources]]\nname = \"lake\"\nurl = \"s3://mulu-lake\"\nendpoint = \"{}\"\n\
+             path_style = true\nallow_http = true\naccess_key_id = \"{}\"\n\
+             secret_access_key_env = \"MULU_TEST_S3_SECRET\"\n",
+            server.endpoint,
+            s3_server::ACCESS_KEY
         ),
     )
     .unwrap();
+    let secret = [("MULU_TEST_S3_SECRET", s3_server::SECRET_KEY)];
     let mut single = Value::Null;
     for n in [1, 2, 3, 7] {
         let run = d.join(format!("run{n}"));
-        let (one, merged) =
-            single_and_sharded(d, config.to_str().unwrap(), run.to_str().unwrap(), n, &[]);
+        let (one, merged) = single_and_sharded(
+            d,
+            config.to_str().unwrap(),
+            run.to_str().unwrap(),
+            n,
+            &secret,
+        );
         assert_eq!(merged, one, "{n} shards");
         single = one;
     }
@@ -527,4 +546,80 @@ fn a_run_folder_in_a_bucket_serves_plan_shards_and_merge() {
         .bucket("mulu-runs")
         .join("nightly/shards/1/done.json");
     assert!(on_server.exists(), "the marker is in the bucket");
+}
+
+/// A shard killed mid-way leaves no completion marker, so the merge names its units as not
+/// scanned; re-run, it replaces whatever it had half written, and the merge is the single
+/// process's again.
+#[test]
+fn a_killed_shard_rerun_gives_the_same_merge() {
+    let dir = setup();
+    let d = dir.path();
+    let config = d.join("mulu.toml");
+    std::fs::write(
+        &config,
+        "[[sources]]\nname = \"files\"\nurl = \"holdings\"\n\n[[sources]]\nname = \"sample\"\nurl = \"sample-data\"\n",
+    )
+    .unwrap();
+    let config = config.to_str().unwrap();
+    let run = d.join("run");
+    let run = run.to_str().unwrap();
+    let (single, first) = single_and_sharded(d, config, run, 2, &[]);
+    assert_eq!(first, single);
+
+    // Shard 1 again, killed at once: its old marker is gone before anything else is written.
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_mulu"))
+        .args([
+            "scan", "--plan", run, "--config", config, "--shard", "1", "--of", "2", "--quiet",
+        ])
+        .current_dir(d)
+        .env("MULU_HASH_KEY_FILE", d.join("key.hex"))
+        .env_remove("MULU_CONFIG")
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(150));
+    let _ = child.kill();
+    let _ = child.wait();
+    let marker = d.join("run/shards/1/done.json");
+    if !marker.exists() {
+        // Killed before it finished (the usual case): half-written output, no marker.
+        std::fs::write(d.join("run/shards/1/report.json"), b"{\"cut").unwrap();
+        let merged = d.join("partial.json");
+        let merged_path = merged.to_str().unwrap();
+        let out = mulu(
+            d,
+            &[
+                "merge",
+                run,
+                "--config",
+                config,
+                "--no-state",
+                "--json",
+                merged_path,
+            ],
+        );
+        assert_eq!(
+            out.status.code(),
+            Some(3),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(String::from_utf8_lossy(&out.stderr).contains("merged 1 of 2 shards"));
+    }
+    let shard = [
+        "scan", "--plan", run, "--config", config, "--shard", "1", "--of", "2", "--quiet",
+    ];
+    ok(&mulu(d, &shard), "re-run");
+    let merged = d.join("merged-again.json");
+    let merge = [
+        "merge",
+        run,
+        "--config",
+        config,
+        "--no-state",
+        "--json",
+        merged.to_str().unwrap(),
+    ];
+    ok(&mulu(d, &merge), "merge again");
+    assert_eq!(comparable(read(&merged)), single);
 }
