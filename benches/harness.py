@@ -467,6 +467,73 @@ def bench_thresholds(ctx):
                 f"{mb(info['bytes']):,.0f} MB", f"`{short(cmd, ctx)}`")
 
 
+def sharded(ctx, lake, shards, tag):
+    """Plan, `shards` shard processes at once, and the merge over `lake`; returns the merged
+    persons, the wall time of the whole (plan + slowest shard wave + merge) and the merge's
+    own measurement."""
+    key = ctx.tmp / "bench-key.hex"
+    key.write_text("ab" * 32)
+    run = ctx.tmp / f"run-{tag}-{shards}"
+    if run.exists():
+        shutil.rmtree(run)
+    keyed = ["--hash-key-file", key]
+    t0 = time.perf_counter()
+    subprocess.run([str(c) for c in [ctx.mulu, "plan", lake, "--out", run, *keyed]],
+                   check=True, capture_output=True)
+    procs = [subprocess.Popen([str(c) for c in [ctx.mulu, "scan", "--plan", run, "--shard", i,
+                                                 "--of", shards, "--quiet", *keyed]],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+             for i in range(shards)]
+    for p in procs:
+        if p.wait() != 0:
+            raise RuntimeError(f"a shard exited {p.returncode}: {p.stderr.read()[-500:]}")
+    report = ctx.tmp / f"merged-{tag}-{shards}.json"
+    merge = measured([ctx.mulu, "merge", run, "--no-state", "--json", report, *keyed], ctx.tmp)
+    if merge["rc"] not in (0, 3):
+        raise RuntimeError(f"merge exited {merge['rc']}: {merge['stderr'][-500:]}")
+    wall = time.perf_counter() - t0
+    return mulu_report(report).get("persons") or {}, wall, merge
+
+
+def bench_shards(ctx):
+    """Scale-out on the persons lake: N shard processes and the merge against one process,
+    the same persons; and the 10 M threshold decided by a 7-shard merge as by one process."""
+    s = ctx.size
+    lake = ctx.data / f"persons-{s['persons_values']}-{s['persons_pool']}"
+    info = cached(lake, [ctx.tool, "gen-persons", lake, s["persons_values"], s["persons_pool"],
+                         s["persons_files"]])
+    report = ctx.tmp / "persons-single.json"
+    single = measured(ctx.mulu_scan([lake], report, ["--persons", "exact"]), ctx.tmp)
+    one = mulu_report(report).get("persons") or {}
+    for shards in (2, 7):
+        p, wall, merge = sharded(ctx, lake, shards, "persons")
+        same = p.get("distinct") == one.get("distinct") == info["distinct_persons"]
+        per_10m = 1e7 / info["values"]
+        ctx.row(f"shards-{shards}", f"Persons lake in {shards} shards + merge: wall time",
+                f"{wall:.1f} s → {fmt(p.get('distinct'))} persons ({'same' if same else 'DIFFERENT'})",
+                f"one process {single['wall']:.1f} s", f"{wall / single['wall']:.2f}× one process",
+                "same persons", "yes" if same else "**no**",
+                f"{info['values']:,} identifier values, {info['files']} files; {shards} shard processes "
+                f"at once on the machine's cores",
+                "`mulu plan` + `mulu scan --plan … --shard I --of N` (all at once) + `mulu merge`")
+        ctx.row(f"merge-{shards}", f"Merge of {shards} shards: time and peak RSS per 10 M identifiers",
+                f"{merge['wall'] * per_10m:.1f} s, {merge['max_rss_kb'] / 1024 * per_10m:,.0f} MB "
+                f"(measured {merge['wall']:.1f} s, {merge['max_rss_kb'] / 1024:,.0f} MB)",
+                "—", "—", "—", "—", "same lake", "`mulu merge RUN --json …`")
+    if ctx.a.mode == "full" or ctx.a.thresholds:
+        for persons, expect in ((10_500_000, "crossed"), (9_900_000, "not_crossed")):
+            lake = ctx.data / f"once-{persons}"
+            cached(lake, [ctx.tool, "gen-once", lake, persons, 24])
+            p, wall, _ = sharded(ctx, lake, 7, f"once-{persons}")
+            status = next((t["status"] for t in p.get("thresholds", []) if t["id"] == "ndsr-art28"),
+                          "missing")
+            ctx.row(f"shards-threshold-{persons}",
+                    f"Threshold `ndsr-art28` on {persons / 1e6:.1f} M persons, 7 shards + merge",
+                    f"`{status}` (distinct {fmt(p.get('distinct'))}, {wall:.1f} s)", f"expected `{expect}`",
+                    "—", f"`{expect}`", "yes" if status == expect else "**no**", "as the threshold rows",
+                    "7 shards + merge")
+
+
 # ---------------------------------------------------------------------------------------------
 # the document
 
@@ -582,6 +649,7 @@ def main():
              ("persons", bench_persons)]
     if a.mode == "full" or a.thresholds:
         steps.append(("thresholds", bench_thresholds))
+    steps.append(("shards", bench_shards))
     only = {s for s in a.only.split(",") if s}
     failures = []
     for name, f in steps:
