@@ -15,6 +15,7 @@ pub mod custom;
 pub mod filing;
 pub mod html;
 pub mod job;
+mod person_columns;
 pub mod persons;
 pub mod redact;
 pub mod refiling;

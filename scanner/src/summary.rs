@@ -184,6 +184,7 @@ mod tests {
             row_count: None,
             bytes: None,
             sampled_rows: 0,
+            sampling: None,
             status,
             error: error.map(str::to_string),
             warnings: vec![],
@@ -241,6 +242,7 @@ mod tests {
                 incomplete: vec![],
                 exact_over_budget: false,
                 by_item: Default::default(),
+                free_text: None,
             }),
         };
         let text = render(&report);
