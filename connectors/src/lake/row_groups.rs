@@ -41,17 +41,21 @@ pub(super) fn plan(row_groups: &[Vec<u64>], limit: usize) -> Vec<Pick> {
             .map(|j| units.len() * (2 * j + 1) / (2 * SAMPLE_ROW_GROUPS))
             .collect()
     };
-    let per = limit.div_ceil(chosen.len().max(1));
+    // The sample's rows shared out, so the picks together ask for exactly the sample.
+    let n = chosen.len().max(1);
     chosen
         .into_iter()
-        .map(|u| {
-            let (file, row_group, n) = units[u];
+        .enumerate()
+        .map(|(j, u)| {
+            let (file, row_group, size) = units[u];
+            let share = limit / n + usize::from(j < limit % n);
             Pick {
                 file,
                 row_group,
-                rows: per.min(usize::try_from(n).unwrap_or(usize::MAX)),
+                rows: share.min(usize::try_from(size).unwrap_or(usize::MAX)),
             }
         })
+        .filter(|p| p.rows > 0)
         .collect()
 }
 
@@ -84,6 +88,8 @@ mod tests {
             "the newest group included"
         );
         assert!(picks.iter().all(|p| p.rows == 100 && p.file == 0));
+        let rows: usize = plan(&[vec![1000; 10]], 1001).iter().map(|p| p.rows).sum();
+        assert_eq!(rows, 1001, "exactly the sample, never more");
     }
 
     #[test]

@@ -342,8 +342,7 @@ impl<D: SqlDialect> SqlConnector<D> {
                 return None;
             }
         };
-        let limit = steps.per_probe() * PROBES;
-        if random_sample_is_short(batch.num_rows(), limit) {
+        if random_sample_is_short(batch.num_rows(), steps.limit()) {
             return None;
         }
         let detail = format!(

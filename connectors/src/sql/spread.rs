@@ -54,9 +54,20 @@ impl KeySteps {
         }
     }
 
-    /// Rows each probe reads at most.
+    /// Rows probe `i` reads at most: the sample's rows shared out, so the probes together
+    /// ask for exactly the sample.
+    fn probe_rows(&self, i: usize) -> usize {
+        self.limit / PROBES + usize::from(i < self.limit % PROBES)
+    }
+
+    /// Rows the busiest probe reads at most.
     pub(crate) fn per_probe(&self) -> usize {
-        self.limit.div_ceil(PROBES).max(1)
+        self.probe_rows(0)
+    }
+
+    /// Rows asked for in all.
+    pub(crate) fn limit(&self) -> usize {
+        self.limit
     }
 
     /// The probes' statement for a key range `lo..=hi` (from [`bounds`](Self::bounds)), or
@@ -70,10 +81,11 @@ impl KeySteps {
         if span < 2 * k || span <= self.limit as i128 {
             return None;
         }
-        let per = self.per_probe();
         let edge = |i: i128| lo + span / k * i + span % k * i / k;
         let probes: Vec<String> = (0..k)
+            .filter(|&i| self.probe_rows(i as usize) > 0)
             .map(|i| {
+                let per = self.probe_rows(i as usize);
                 let (start, end) = (edge(i), edge(i + 1));
                 let middle = start + (end - start) / 2;
                 format!(
@@ -136,10 +148,26 @@ mod tests {
         );
         // The last stratum ends past the maximum, and its probe starts in the newest 5 %.
         assert!(
-            sql.ends_with("WHERE `id` >= 968751 AND `id` < 1000001 ORDER BY `id` LIMIT 63)"),
+            sql.ends_with("WHERE `id` >= 968751 AND `id` < 1000001 ORDER BY `id` LIMIT 62)"),
             "{sql}"
         );
         // Negative keys and a range that barely exceeds the sample.
+        let limits: usize = sql
+            .split("LIMIT ")
+            .skip(1)
+            .map(|t| {
+                t.trim_end_matches(')')
+                    .split(')')
+                    .next()
+                    .unwrap()
+                    .parse::<usize>()
+                    .unwrap()
+            })
+            .sum();
+        assert_eq!(limits, 1000, "the probes ask for exactly the sample");
+        // Fewer rows than probes: only the probes with a row to read.
+        let few = steps(5).statement(1, 1_000_000).unwrap();
+        assert_eq!(few.matches("LIMIT 1)").count(), 5);
         assert!(s.statement(-5000, 5000).is_some());
         assert_eq!(s.statement(1, 1000), None, "the first rows cover it");
         assert_eq!(s.statement(10, 1), None);
