@@ -15,8 +15,7 @@ use connectors::{AssetInfo, ReadRequest, SharedConnector};
 use futures::StreamExt;
 use model::{AssetReport, FreeTextPersons, PersonsReport};
 use persons::{
-    AssetId, ExactCounter, IdentifierKind, KeyRows, PersonCount, PersonKeyer, SketchCounter,
-    ThresholdRule,
+    AssetId, ExactCounter, KeyRows, PersonCount, PersonKeyer, SketchCounter, ThresholdRule,
 };
 
 use crate::person_columns::{keys_of, person_columns};

@@ -172,6 +172,7 @@ fn scan_and_check(dir: &Path, url: &str, include: &str, h: &Holdings) {
     }
 }
 
+#[cfg_attr(mulu_no_postgres, ignore = "needs MULU_TEST_POSTGRES_URL")]
 #[test]
 fn postgres_chat_log_persons_equal_a_perfect_linker() {
     let Some(url) = service("MULU_TEST_POSTGRES_URL") else {
@@ -227,6 +228,7 @@ fn postgres_chat_log_persons_equal_a_perfect_linker() {
     });
 }
 
+#[cfg_attr(mulu_no_mysql, ignore = "needs MULU_TEST_MYSQL_URL")]
 #[test]
 fn mariadb_chat_log_persons_equal_a_perfect_linker() {
     let Some(url) = service("MULU_TEST_MYSQL_URL") else {

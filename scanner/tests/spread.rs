@@ -54,6 +54,7 @@ fn check(report: &Value, method: &str) {
     assert_eq!(found["matched"], found["sampled"], "{asset}");
 }
 
+#[cfg_attr(mulu_no_mysql, ignore = "needs MULU_TEST_MYSQL_URL")]
 #[test]
 fn mariadb_late_values_are_found_by_key_range_steps() {
     let Some(url) = service("MULU_TEST_MYSQL_URL") else {
@@ -100,6 +101,7 @@ fn mariadb_late_values_are_found_by_key_range_steps() {
 }
 
 /// A small table is read whole from its first rows: no steps, no extra statements.
+#[cfg_attr(mulu_no_mysql, ignore = "needs MULU_TEST_MYSQL_URL")]
 #[test]
 fn mariadb_small_table_keeps_its_first_rows() {
     let Some(url) = service("MULU_TEST_MYSQL_URL") else {
