@@ -13,6 +13,8 @@ type HmacSha256 = Hmac<Sha256>;
 /// Domain-separation prefix of every hashed message. Changing it changes
 /// every key, so it carries a version.
 const DOMAIN: &[u8] = b"mulu/persons/v1\0";
+/// Domain-separation prefix of [`PersonKeyer::label`].
+const LABEL_DOMAIN: &[u8] = b"mulu/label/v1\0";
 /// Message whose MAC gives the key fingerprint ([`PersonKeyer::key_id`]).
 const KEY_ID_MSG: &[u8] = b"mulu/persons/key-id/v1";
 
@@ -170,6 +172,16 @@ impl PersonKeyer {
 
     pub(crate) fn key_id_bytes(&self) -> [u8; 8] {
         self.key_id
+    }
+
+    /// A keyed label for a text that is not an identifier but may contain one (an asset's
+    /// name in a shard plan): 32 hex digits, the same for the same secret and text, and
+    /// meaningless without the secret.
+    pub fn label(&self, text: &str) -> String {
+        let mut mac = self.mac.clone();
+        mac.update(LABEL_DOMAIN);
+        mac.update(text.as_bytes());
+        hex(&mac.finalize().into_bytes()[..16])
     }
 
     /// The key of an already normalised value (see [`normalize`](crate::normalize)).

@@ -18,7 +18,10 @@ use persons::{
     AssetId, ExactCounter, KeyRows, PersonCount, PersonKeyer, SketchCounter, ThresholdRule,
 };
 
-use crate::person_columns::{keys_of, person_columns};
+use crate::person_columns::{keys_of, person_columns, BatchKeys};
+pub use recorded::{RecordedAsset, Recording};
+
+mod recorded;
 
 /// How persons are counted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -141,6 +144,17 @@ impl ExactStage {
     }
 }
 
+/// An asset being counted: its slot and what its rows have added so far.
+struct OpenSlot {
+    slot: usize,
+    name: Arc<str>,
+    vehicle: bool,
+    sketch: SketchCounter,
+    row_keys: SketchCounter,
+    /// Every hashed row, when the tally records for a merge.
+    recorded: Option<Vec<KeyRows>>,
+}
+
 /// What a persons pass over one asset is bounded and watched by.
 #[derive(Clone, Copy)]
 pub struct PassContext<'a> {
@@ -163,6 +177,9 @@ pub struct Tally {
     items: Option<catalog_export::rules::RuleSet>,
     /// The scan's classifiers, for custom identifiers ([`Tally::with_classifiers`]).
     classifiers: Option<Arc<ClassifierSet>>,
+    /// Where each asset's hashed rows go when a shard records them for a merge
+    /// ([`Tally::recording_into`]).
+    recording: Option<Recording>,
 }
 
 /// Whether the asset holds vehicle data, so its persons are vehicle PI.
@@ -205,6 +222,21 @@ impl Tally {
             counters: Mutex::new(counters),
             items: None,
             classifiers: None,
+            recording: None,
+        }
+    }
+
+    /// The keyer identifiers are hashed with.
+    pub fn keyer(&self) -> &PersonKeyer {
+        &self.keyer
+    }
+
+    /// Also keeps every asset's hashed rows in `recording`, for a shard's output: a merge
+    /// replays them ([`Tally::replay`]) to link persons across shards exactly.
+    pub fn recording_into(self, recording: Recording) -> Self {
+        Self {
+            recording: Some(recording),
+            ..self
         }
     }
 
@@ -246,27 +278,7 @@ impl Tally {
         if columns.is_empty() {
             return;
         }
-        let vehicle = is_vehicle_asset(report);
-        let items = self.items.as_ref().map_or_else(BTreeSet::new, |rules| {
-            report
-                .category_ids()
-                .map(|c| rules.item_id_for(c))
-                .collect()
-        });
-        let name: Arc<str> = format!("{} {}", report.source, report.name).into();
-        let slot = {
-            let mut c = self.counters();
-            c.slots.push(Slot {
-                asset: (report.source.clone(), report.name.clone()),
-                row_keys: None,
-                vehicle,
-                items,
-                complete: false,
-            });
-            c.slots.len() - 1
-        };
-        let mut sketch = SketchCounter::new(&self.keyer);
-        let mut row_keys = SketchCounter::new(&self.keyer);
+        let mut open = self.open_slot(report);
         let uses = Arc::new(columns.uses);
         let set = self.classifiers.clone();
         // Every row the pass reads, identifiers or not: the asset's row count once it ends.
@@ -296,26 +308,7 @@ impl Tally {
                 let (rows, keys) = read?;
                 rows_read += rows;
                 activity.add_rows(rows);
-                for rows in keys.rows.iter().chain(&keys.text) {
-                    sketch.add_row(rows.keys());
-                    for row in rows.iter() {
-                        if let Some(&key) = row.iter().min_by_key(|k| k.kind()) {
-                            row_keys.add(key);
-                        }
-                    }
-                }
-                if let Some(exact) = &self.exact {
-                    if exact.active.load(Ordering::Relaxed) {
-                        let work = Work {
-                            slot,
-                            name: name.clone(),
-                            parts: keys.rows,
-                            text: keys.text,
-                        };
-                        // An error means the counter thread has ended; finish() reports it.
-                        let _ = exact.work.send(work).await;
-                    }
-                }
+                self.ingest(&mut open, keys).await;
             }
             Ok::<_, connectors::Error>(())
         };
@@ -327,27 +320,102 @@ impl Tally {
                 limit.as_secs()
             )),
         };
+        if result.is_ok() {
+            // Counted to the last row: better than a listing's estimate or none at all.
+            report.row_count = Some(rows_read);
+        }
+        if let Err(e) = &result {
+            report
+                .warnings
+                .push(format!("the person count could not read every row: {e}"));
+        }
+        self.close_slot(open, result.is_ok(), redactor);
+    }
+
+    /// Registers an asset whose rows are about to be counted.
+    fn open_slot(&self, report: &AssetReport) -> OpenSlot {
+        let vehicle = is_vehicle_asset(report);
+        let items = self.items.as_ref().map_or_else(BTreeSet::new, |rules| {
+            report
+                .category_ids()
+                .map(|c| rules.item_id_for(c))
+                .collect()
+        });
+        let name: Arc<str> = format!("{} {}", report.source, report.name).into();
+        let slot = {
+            let mut c = self.counters();
+            c.slots.push(Slot {
+                asset: (report.source.clone(), report.name.clone()),
+                row_keys: None,
+                vehicle,
+                items,
+                complete: false,
+            });
+            c.slots.len() - 1
+        };
+        OpenSlot {
+            slot,
+            name,
+            vehicle,
+            sketch: SketchCounter::new(&self.keyer),
+            row_keys: SketchCounter::new(&self.keyer),
+            recorded: self.recording.as_ref().map(|_| Vec::new()),
+        }
+    }
+
+    /// Adds one batch of an asset's hashed rows to its sketches and the exact counter.
+    async fn ingest(&self, open: &mut OpenSlot, keys: BatchKeys) {
+        for rows in keys.rows.iter().chain(&keys.text) {
+            open.sketch.add_row(rows.keys());
+            for row in rows.iter() {
+                if let Some(&key) = row.iter().min_by_key(|k| k.kind()) {
+                    open.row_keys.add(key);
+                }
+            }
+        }
+        if let Some(recorded) = open.recorded.as_mut() {
+            // A shard records the rows of free text among the others: the merge links and
+            // counts them alike, though it cannot say which persons came from text.
+            let all = keys.rows.iter().chain(&keys.text);
+            recorded.extend(all.filter(|r| !r.is_empty()).cloned());
+        }
+        if let Some(exact) = &self.exact {
+            if exact.active.load(Ordering::Relaxed) {
+                let work = Work {
+                    slot: open.slot,
+                    name: open.name.clone(),
+                    parts: keys.rows,
+                    text: keys.text,
+                };
+                // An error means the counter thread has ended; finish() reports it.
+                let _ = exact.work.send(work).await;
+            }
+        }
+    }
+
+    /// Ends an asset's count: rows read before a failure still count (they are holdings all
+    /// the same), but its person count is only given when every row was read.
+    fn close_slot(&self, open: OpenSlot, complete: bool, redactor: &crate::redact::Redactor) {
         let mut c = self.counters();
         let c = &mut *c;
-        // Rows read before a failure still count: they are holdings all the same.
-        merge_sketch(&mut c.all, &sketch);
-        if vehicle {
-            merge_sketch(&mut c.vehicle, &sketch);
+        merge_sketch(&mut c.all, &open.sketch);
+        if open.vehicle {
+            merge_sketch(&mut c.vehicle, &open.sketch);
         }
-        let slot = &mut c.slots[slot];
-        slot.row_keys = Some(row_keys);
-        match result {
-            Ok(()) => {
-                slot.complete = true;
-                // Counted to the last row: better than a listing's estimate or none at all.
-                report.row_count = Some(rows_read);
-            }
-            Err(e) => {
-                report
-                    .warnings
-                    .push(format!("the person count could not read every row: {e}"));
-                c.incomplete.push(name.to_string());
-            }
+        let slot = &mut c.slots[open.slot];
+        slot.row_keys = Some(open.row_keys);
+        slot.complete = complete;
+        if !complete {
+            c.incomplete.push(open.name.to_string());
+        }
+        if let (Some(recording), Some(rows)) = (&self.recording, open.recorded) {
+            let (source, name) = &slot.asset;
+            recording.push(recorded::RecordedAsset {
+                source: redactor.name(source),
+                name: redactor.name(name),
+                complete,
+                rows,
+            });
         }
     }
 

@@ -29,6 +29,8 @@ pub struct ScanOptions {
     pub limits: AssetLimits,
     /// What the scan is doing now, for a progress display.
     pub activity: Arc<crate::activity::Activity>,
+    /// Only these assets: a shard's work units.
+    pub only: Option<crate::plan::UnitFilter>,
 }
 
 /// How long one asset may take. Statement timeouts bound each query, but not a stream of
@@ -59,15 +61,16 @@ impl Default for ScanOptions {
             per_source_concurrency: 4,
             limits: AssetLimits::default(),
             activity: Arc::default(),
+            only: None,
         }
     }
 }
 
 /// One listed asset, waiting to be sampled.
-struct Job {
-    connector: SharedConnector,
+pub(crate) struct Job {
+    pub(crate) connector: SharedConnector,
     limiter: Arc<Semaphore>,
-    asset: AssetInfo,
+    pub(crate) asset: AssetInfo,
 }
 
 /// What a scan classifies with and whether it counts persons.
@@ -114,89 +117,10 @@ pub async fn scan(
         geofences,
     } = context;
     let redactor = Redactor::new(classifiers.clone());
-    let mut source_reports = Vec::new();
-    let mut jobs = Vec::new();
-
-    let opened = futures::stream::iter(sources.iter().cloned())
-        .map(|source| async move {
-            let opened = connectors::open_source_with(&source.url, &source.options()).await;
-            (connectors::redact_url(&source.url), opened)
-        })
-        .buffered(options.concurrency)
-        .collect::<Vec<_>>()
-        .await;
-    let mut opened_connectors: Vec<SharedConnector> = Vec::new();
-    for (url, result) in opened {
-        match result {
-            Ok(source) => opened_connectors.extend(source.connectors),
-            Err(e) => {
-                let error = redactor.error(e);
-                tracing::warn!(source = %shown(&redactor, &url), error = %shown(&redactor, &error), "source could not be opened");
-                source_reports.push(SourceReport {
-                    url,
-                    status: Status::Error,
-                    error: Some(error),
-                    unscanned: Vec::new(),
-                });
-            }
-        }
+    let (mut source_reports, mut jobs) = open_and_list(sources, options, &redactor).await;
+    if let Some(only) = &options.only {
+        jobs.retain(|job| only.keeps(job.connector.display_url(), &job.asset.name));
     }
-
-    let listed = futures::stream::iter(opened_connectors)
-        .map(|c| async move {
-            let result = c.list().await;
-            (c, result)
-        })
-        .buffered(options.concurrency)
-        .collect::<Vec<_>>()
-        .await;
-    for (connector, result) in listed {
-        let url = connector.display_url().to_string();
-        match result {
-            Ok(listing) => {
-                let limiter = Arc::new(Semaphore::new(options.per_source_concurrency.max(1)));
-                jobs.extend(listing.assets.into_iter().map(|asset| Job {
-                    connector: connector.clone(),
-                    limiter: limiter.clone(),
-                    asset,
-                }));
-                let gap = listing.gap.map(|why| redactor.message(&why));
-                if let Some(why) = &gap {
-                    tracing::warn!(source = %shown(&redactor, &url), cause = %shown(&redactor, why), "source listed in part");
-                }
-                let unscanned = listing
-                    .unscanned
-                    .into_iter()
-                    .map(|u| Unscanned {
-                        // Kinds come from names, which may hold an identifier.
-                        kind: redactor.name(&u.kind),
-                        ..u
-                    })
-                    .collect();
-                source_reports.push(SourceReport {
-                    url,
-                    status: if gap.is_some() {
-                        Status::Partial
-                    } else {
-                        Status::Ok
-                    },
-                    error: gap,
-                    unscanned,
-                });
-            }
-            Err(e) => {
-                let error = redactor.error(e);
-                tracing::warn!(source = %shown(&redactor, &url), error = %shown(&redactor, &error), "assets could not be listed");
-                source_reports.push(SourceReport {
-                    url,
-                    status: Status::Error,
-                    error: Some(error),
-                    unscanned: Vec::new(),
-                });
-            }
-        }
-    }
-
     for sink in sinks.iter_mut() {
         sink.planned(jobs.len());
     }
@@ -268,8 +192,101 @@ pub async fn scan(
     }
 }
 
+/// Opens every source and lists its assets: one report per source (listed, listed in part,
+/// or failed with its cause) and the assets to scan.
+pub(crate) async fn open_and_list(
+    sources: &[SourceEntry],
+    options: &ScanOptions,
+    redactor: &Redactor,
+) -> (Vec<SourceReport>, Vec<Job>) {
+    let mut source_reports = Vec::new();
+    let mut jobs = Vec::new();
+
+    let opened = futures::stream::iter(sources.iter().cloned())
+        .map(|source| async move {
+            let opened = connectors::open_source_with(&source.url, &source.options()).await;
+            (connectors::redact_url(&source.url), opened)
+        })
+        .buffered(options.concurrency)
+        .collect::<Vec<_>>()
+        .await;
+    let mut opened_connectors: Vec<SharedConnector> = Vec::new();
+    for (url, result) in opened {
+        match result {
+            Ok(source) => opened_connectors.extend(source.connectors),
+            Err(e) => {
+                let error = redactor.error(e);
+                tracing::warn!(source = %shown(redactor, &url), error = %shown(redactor, &error), "source could not be opened");
+                source_reports.push(SourceReport {
+                    url,
+                    status: Status::Error,
+                    error: Some(error),
+                    unscanned: Vec::new(),
+                });
+            }
+        }
+    }
+
+    let listed = futures::stream::iter(opened_connectors)
+        .map(|c| async move {
+            let result = c.list().await;
+            (c, result)
+        })
+        .buffered(options.concurrency)
+        .collect::<Vec<_>>()
+        .await;
+    for (connector, result) in listed {
+        let url = connector.display_url().to_string();
+        match result {
+            Ok(listing) => {
+                let limiter = Arc::new(Semaphore::new(options.per_source_concurrency.max(1)));
+                jobs.extend(listing.assets.into_iter().map(|asset| Job {
+                    connector: connector.clone(),
+                    limiter: limiter.clone(),
+                    asset,
+                }));
+                let gap = listing.gap.map(|why| redactor.message(&why));
+                if let Some(why) = &gap {
+                    tracing::warn!(source = %shown(redactor, &url), cause = %shown(redactor, why), "source listed in part");
+                }
+                let unscanned = listing
+                    .unscanned
+                    .into_iter()
+                    .map(|u| Unscanned {
+                        // Kinds come from names, which may hold an identifier.
+                        kind: redactor.name(&u.kind),
+                        ..u
+                    })
+                    .collect();
+                source_reports.push(SourceReport {
+                    url,
+                    status: if gap.is_some() {
+                        Status::Partial
+                    } else {
+                        Status::Ok
+                    },
+                    error: gap,
+                    unscanned,
+                });
+            }
+            Err(e) => {
+                let error = redactor.error(e);
+                tracing::warn!(source = %shown(redactor, &url), error = %shown(redactor, &error), "assets could not be listed");
+                source_reports.push(SourceReport {
+                    url,
+                    status: Status::Error,
+                    error: Some(error),
+                    unscanned: Vec::new(),
+                });
+            }
+        }
+    }
+
+    (source_reports, jobs)
+}
+
 /// Names and flags of every category found, so the report explains itself.
-fn category_meta(
+pub(crate) fn category_meta(
     set: &ClassifierSet,
     assets: &[AssetReport],
 ) -> BTreeMap<model::CategoryId, CategoryMeta> {

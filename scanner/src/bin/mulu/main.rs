@@ -15,6 +15,7 @@ mod report;
 mod scan;
 mod scans;
 mod schedule;
+mod shard;
 
 use catalog::CatalogCommand;
 use classifiers::ClassifiersCommand;
@@ -58,6 +59,13 @@ enum Command {
     /// The scan as one offline HTML page: summary, persons, catalogue, findings, re-filing
     /// status, deadlines and history, with charts; printable on A4.
     Report(ReportArgs),
+    /// Split a scan over many processes: list the sources once and write the work units to a
+    /// run folder; then `mulu scan --plan RUN --shard I --of N` per shard, and `mulu merge`.
+    Plan(shard::PlanArgs),
+    /// Join the finished shards of a planned run into one report, catalogue and persons
+    /// count, recorded like a scan.
+    #[command(after_help = SCAN_EXIT_CODES)]
+    Merge(shard::MergeArgs),
     /// The stored scans: `mulu scans list`.
     #[command(subcommand)]
     Scans(ScansCommand),
@@ -112,6 +120,8 @@ fn main() -> ExitCode {
         Command::Schedule(args) => schedule::run_schedule(&args, &state_path),
         Command::Report(args) => report::run_report(&args, &state_path),
         Command::Scans(cmd) => scans::run_scans(cmd, &state_path),
+        Command::Plan(args) => shard::run_plan(&args),
+        Command::Merge(args) => shard::run_merge(&args, &state_path),
         Command::Status(args) => schedule::run_status(&args, &state_path),
         Command::Classifiers(cmd) => classifiers::run_classifiers(cmd),
     };

@@ -52,9 +52,43 @@ pub(crate) struct ScanArgs {
     /// No progress bar and no summary; errors still go to stderr.
     #[arg(long, short)]
     pub(crate) quiet: bool,
+    /// Scan one shard of a run planned with `mulu plan --out RUN` (with --shard and --of).
+    #[arg(long, value_name = "RUN")]
+    pub(crate) plan: Option<PathBuf>,
+    /// This shard's index, 0-based [default: JOB_COMPLETION_INDEX, AWS_BATCH_JOB_ARRAY_INDEX
+    /// or CLOUD_RUN_TASK_INDEX].
+    #[arg(long, value_name = "I", requires = "plan")]
+    pub(crate) shard: Option<usize>,
+    /// The number of shards the run is split into.
+    #[arg(long, value_name = "N", requires = "plan", value_parser = clap::value_parser!(u64).range(1..))]
+    pub(crate) of: Option<u64>,
+}
+
+/// Scan settings from the command line over the config over the defaults.
+pub(crate) fn options_from(
+    config: &scanner::config::Config,
+    sample_rows: Option<u64>,
+    concurrency: Option<u64>,
+) -> ScanOptions {
+    let defaults = ScanOptions::default();
+    ScanOptions {
+        sample_rows: sample_rows
+            .map(|n| n as usize)
+            .or(config.scan.sample_rows)
+            .unwrap_or(defaults.sample_rows),
+        concurrency: concurrency
+            .map(|n| n as usize)
+            .or(config.scan.concurrency)
+            .unwrap_or(defaults.concurrency),
+        limits: config.scan.limits(),
+        ..defaults
+    }
 }
 
 pub(crate) fn run_scan(args: &ScanArgs, state_path: &Path) -> Result<u8, Failure> {
+    if let Some(run) = &args.plan {
+        return crate::shard::run_shard(args, run);
+    }
     let config = load_config(args.config.as_deref())?;
     let mut sources: Vec<scanner::config::SourceEntry> = args
         .sources
@@ -70,21 +104,7 @@ pub(crate) fn run_scan(args: &ScanArgs, state_path: &Path) -> Result<u8, Failure
             "no SOURCE given: name one (e.g. `mulu scan sample-data`) or list [[sources]] in --config"
         )));
     }
-    let defaults = ScanOptions::default();
-    let options = ScanOptions {
-        sample_rows: args
-            .sample_rows
-            .map(|n| n as usize)
-            .or(config.scan.sample_rows)
-            .unwrap_or(defaults.sample_rows),
-        concurrency: args
-            .concurrency
-            .map(|n| n as usize)
-            .or(config.scan.concurrency)
-            .unwrap_or(defaults.concurrency),
-        limits: config.scan.limits(),
-        ..defaults
-    };
+    let options = options_from(&config, args.sample_rows, args.concurrency);
 
     let rt = runtime()?;
     let progress = if args.quiet || !std::io::stderr().is_terminal() {

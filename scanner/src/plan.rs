@@ -1,0 +1,288 @@
+//! Scale-out, step one: a plan of work units that shard processes scan independently and a
+//! merge joins into the report one process would have made.
+//!
+//! `mulu plan` lists every source once and writes `plan.json` into a run folder: the sources
+//! (by `[[sources]]` name, never with credentials), what their listing found, and one unit
+//! per asset with its estimated cost. `mulu scan --plan RUN --shard I --of N` scans the units
+//! the deterministic packing gives shard `I` and writes `shards/I/` (its report, its persons
+//! contribution, and a completion marker last). `mulu merge RUN` replays every shard's
+//! hashed rows into one persons count, so persons linked across shards are linked exactly.
+//!
+//! Asset names can hold an identifier (`客户_110105….csv`), so units name their asset by a
+//! keyed label under the run's hash key; the plan shows only the redacted name.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use model::{SourceReport, Timestamp};
+use serde::{Deserialize, Serialize};
+
+use crate::config::{Config, SourceEntry};
+use crate::redact::Redactor;
+use crate::ScanOptions;
+
+/// `plan.json`'s schema id.
+pub const PLAN_SCHEMA: &str = "mulu.plan/v1";
+
+/// The plan of one sharded run.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Plan {
+    /// Always [`PLAN_SCHEMA`].
+    pub schema: String,
+    /// When the sources were listed; the merged scan's start.
+    pub created_at: Timestamp,
+    /// The hash key's fingerprint: shards and the merge must use the same key.
+    pub key_id: String,
+    /// The sources, as the workers find them.
+    pub sources: Vec<PlannedSource>,
+    /// What listing each source found (as a single scan's report shows it).
+    pub source_reports: Vec<SourceReport>,
+    /// The work units, in listing order.
+    pub units: Vec<Unit>,
+}
+
+/// A source as a worker resolves it: a `[[sources]]` name (credentials come from the
+/// worker's config and environment), or a URL or path that carries no password.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum PlannedSource {
+    /// A `[[sources]]` entry of the config.
+    Named(String),
+    /// A URL or path given on the command line.
+    Url(String),
+}
+
+/// One asset to scan.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Unit {
+    /// The connector's source, as reports show it.
+    pub source: String,
+    /// The asset's name, redacted.
+    pub asset: String,
+    /// The keyed label of (source, name) that a worker matches its listing against.
+    pub label: String,
+    /// Rows, when the listing knew.
+    pub rows: Option<u64>,
+    /// Bytes, when the listing knew.
+    pub bytes: Option<u64>,
+    /// Estimated cost, to balance shards: the bytes, else 100 bytes a row, else 1 MiB.
+    pub cost: u64,
+}
+
+/// A shard's units, as its scan keeps them from the listing.
+#[derive(Clone)]
+pub struct UnitFilter {
+    keyer: std::sync::Arc<persons::PersonKeyer>,
+    labels: BTreeSet<String>,
+}
+
+impl std::fmt::Debug for UnitFilter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "UnitFilter({} units)", self.labels.len())
+    }
+}
+
+impl UnitFilter {
+    /// The units of `shard` of `shards` in `plan`, matched under `keyer` (the run's key).
+    pub fn new(plan: &Plan, shard: usize, shards: usize, keyer: persons::PersonKeyer) -> Self {
+        Self {
+            labels: plan.labels_of(shard, shards),
+            keyer: std::sync::Arc::new(keyer),
+        }
+    }
+
+    /// Whether the listed asset `name` of `source` is one of the shard's units.
+    pub fn keeps(&self, source: &str, name: &str) -> bool {
+        self.labels.contains(&unit_label(&self.keyer, source, name))
+    }
+
+    /// How many units the shard has.
+    pub fn len(&self) -> usize {
+        self.labels.len()
+    }
+
+    /// Whether the shard has no units.
+    pub fn is_empty(&self) -> bool {
+        self.labels.is_empty()
+    }
+}
+
+/// The keyed label of an asset.
+pub(crate) fn unit_label(keyer: &persons::PersonKeyer, source: &str, asset: &str) -> String {
+    keyer.label(&format!("unit\0{source}\0{asset}"))
+}
+
+impl Plan {
+    /// Lists `sources` and plans one unit per asset.
+    ///
+    /// # Errors
+    /// A source given as a URL with a password (name it in the config instead).
+    pub async fn build(
+        sources: &[(PlannedSource, SourceEntry)],
+        options: &ScanOptions,
+        redactor: &Redactor,
+        keyer: &persons::PersonKeyer,
+    ) -> anyhow::Result<Self> {
+        let created_at = model::now();
+        let entries: Vec<SourceEntry> = sources.iter().map(|(_, e)| e.clone()).collect();
+        let (mut source_reports, jobs) =
+            crate::scan::open_and_list(&entries, options, redactor).await;
+        source_reports.sort_by(|a, b| a.url.cmp(&b.url));
+        let units = jobs
+            .iter()
+            .map(|job| {
+                let source = job.connector.display_url().to_string();
+                let asset = &job.asset;
+                Unit {
+                    label: unit_label(keyer, &source, &asset.name),
+                    asset: redactor.name(&asset.name),
+                    source,
+                    rows: asset.row_count,
+                    bytes: asset.bytes,
+                    cost: asset
+                        .bytes
+                        .or(asset.row_count.map(|r| r.saturating_mul(100)))
+                        .unwrap_or(1 << 20)
+                        .max(1),
+                }
+            })
+            .collect();
+        Ok(Plan {
+            schema: PLAN_SCHEMA.into(),
+            created_at,
+            key_id: keyer.key_id(),
+            sources: sources.iter().map(|(p, _)| p.clone()).collect(),
+            source_reports,
+            units,
+        })
+    }
+
+    /// The source entries a worker scans, resolved against its config.
+    ///
+    /// # Errors
+    /// A named source the config does not have.
+    pub fn resolve_sources(&self, config: &Config) -> anyhow::Result<Vec<SourceEntry>> {
+        self.sources
+            .iter()
+            .map(|source| match source {
+                PlannedSource::Url(url) => Ok(SourceEntry::from_url(url)),
+                PlannedSource::Named(name) => config
+                    .sources
+                    .iter()
+                    .find(|s| s.name.as_deref() == Some(name))
+                    .cloned()
+                    .with_context(|| {
+                        format!("the plan names source '{name}', which the config does not list")
+                    }),
+            })
+            .collect()
+    }
+
+    /// Which shard of `shards` each unit goes to: the costliest unit first, each to the
+    /// least loaded shard (lowest index on ties), so every worker computes the same packing.
+    pub fn assign(&self, shards: usize) -> Vec<usize> {
+        let shards = shards.max(1);
+        let mut order: Vec<usize> = (0..self.units.len()).collect();
+        order.sort_by(|&a, &b| {
+            self.units[b]
+                .cost
+                .cmp(&self.units[a].cost)
+                .then_with(|| a.cmp(&b))
+        });
+        let mut load = vec![0u64; shards];
+        let mut to = vec![0usize; self.units.len()];
+        for unit in order {
+            let (shard, _) = load
+                .iter()
+                .enumerate()
+                .min_by_key(|&(i, l)| (*l, i))
+                .expect("at least one shard");
+            to[unit] = shard;
+            load[shard] = load[shard].saturating_add(self.units[unit].cost);
+        }
+        to
+    }
+
+    /// The labels of shard `shard`'s units.
+    pub fn labels_of(&self, shard: usize, shards: usize) -> BTreeSet<String> {
+        self.assign(shards)
+            .into_iter()
+            .zip(&self.units)
+            .filter(|(to, _)| *to == shard)
+            .map(|(_, unit)| unit.label.clone())
+            .collect()
+    }
+
+    /// Reads `RUN/plan.json`.
+    ///
+    /// # Errors
+    /// Missing, unreadable, or not a plan.
+    pub fn load(run: &Path) -> anyhow::Result<Self> {
+        let path = run.join("plan.json");
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("cannot read the plan {}", path.display()))?;
+        let plan: Plan = serde_json::from_str(&text)
+            .with_context(|| format!("{} is not a mulu plan", path.display()))?;
+        anyhow::ensure!(
+            plan.schema == PLAN_SCHEMA,
+            "{} is a {} plan; this mulu reads {PLAN_SCHEMA}",
+            path.display(),
+            plan.schema
+        );
+        Ok(plan)
+    }
+
+    /// Writes `RUN/plan.json`, creating the folder.
+    ///
+    /// # Errors
+    /// The folder or file cannot be written.
+    pub fn save(&self, run: &Path) -> anyhow::Result<PathBuf> {
+        std::fs::create_dir_all(run)
+            .with_context(|| format!("cannot create the run folder {}", run.display()))?;
+        let path = run.join("plan.json");
+        let text = serde_json::to_string_pretty(self).expect("a plan serialises");
+        std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
+        Ok(path)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plan(costs: &[u64]) -> Plan {
+        Plan {
+            schema: PLAN_SCHEMA.into(),
+            created_at: model::now(),
+            key_id: String::new(),
+            sources: vec![],
+            source_reports: vec![],
+            units: costs
+                .iter()
+                .enumerate()
+                .map(|(i, &cost)| Unit {
+                    source: "s".into(),
+                    asset: format!("a{i}"),
+                    label: format!("l{i}"),
+                    rows: None,
+                    bytes: None,
+                    cost,
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn units_are_packed_costliest_first_onto_the_least_loaded_shard() {
+        let p = plan(&[5, 9, 1, 4, 4, 2]);
+        // 9 → 0; 5 → 1; 4 → 1 (5 < 9); 4 → 0 (9 = 9, lower index); 2 → 1 (11 < 13); 1 → 1.
+        assert_eq!(p.assign(2), vec![1, 0, 1, 1, 0, 1]);
+        assert_eq!(p.assign(1), vec![0; 6]);
+        // Every unit in exactly one shard, whatever the count.
+        for n in 1..=7 {
+            let total: usize = (0..n).map(|i| p.labels_of(i, n).len()).sum();
+            assert_eq!(total, 6);
+        }
+    }
+}

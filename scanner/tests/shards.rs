@@ -1,0 +1,498 @@
+//! Scale-out: N shard processes and a merge give the report one process gives — the same
+//! assets, findings, persons (linked across shards) and catalogue items — and a merge with a
+//! shard missing says so and never calls a threshold not crossed. Real binary, sample data
+//! plus the persons worked example (whose persons link across files).
+
+mod common;
+
+use std::path::Path;
+use std::process::Output;
+
+use serde_json::Value;
+
+fn mulu(dir: &Path, args: &[&str]) -> Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_mulu"))
+        .args(args)
+        .current_dir(dir)
+        .env("MULU_STATE", dir.join("state.db"))
+        .env("MULU_HASH_KEY_FILE", dir.join("key.hex"))
+        .env_remove("MULU_CONFIG")
+        .output()
+        .unwrap()
+}
+
+fn ok(out: &Output, what: &str) {
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{what}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn id_number(n: u32) -> String {
+    let body = format!(
+        "110105{}{:02}{:02}{:03}",
+        1960 + n % 40,
+        1 + n % 12,
+        1 + n % 28,
+        n % 1000
+    );
+    let check = classifiers::validate::mod11_2_check_char(body.as_bytes()).unwrap();
+    format!("{body}{}", check as char)
+}
+
+/// Customers (ID + phone), orders (phones of persons 500..1500), owners (IDs of persons
+/// 800..1200): 1700 persons, whose links cross files and so cross shards.
+fn write_holdings(dir: &Path) {
+    let phone = |n: u32| format!("139{n:08}");
+    let mut customers = String::from("sfzh,shouji\n");
+    for n in 0..1000 {
+        customers.push_str(&format!("{},{}\n", id_number(n), phone(n)));
+    }
+    let mut orders = String::from("order_no,mobile\n");
+    for n in 500..1500 {
+        orders.push_str(&format!("2025{n:014},{}\n", phone(n)));
+    }
+    let mut owners = String::from("id_number,plate\n");
+    for n in 800..1200 {
+        owners.push_str(&format!("{},沪A{n:05}\n", id_number(n)));
+    }
+    std::fs::write(dir.join("customers.csv"), customers).unwrap();
+    std::fs::write(dir.join("orders.csv"), orders).unwrap();
+    std::fs::write(dir.join("owners.csv"), owners).unwrap();
+}
+
+/// The report without what differs between any two runs: times.
+fn comparable(mut report: Value) -> Value {
+    let object = report.as_object_mut().unwrap();
+    object.remove("started_at");
+    object.remove("finished_at");
+    report
+}
+
+fn read(path: &Path) -> Value {
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+fn setup() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("holdings")).unwrap();
+    write_holdings(&dir.path().join("holdings"));
+    std::os::unix::fs::symlink(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../sample-data")
+            .canonicalize()
+            .unwrap(),
+        dir.path().join("sample-data"),
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("key.hex"), "ab".repeat(32)).unwrap();
+    dir
+}
+
+#[test]
+fn n_shards_and_a_merge_equal_one_process() {
+    let dir = setup();
+    let d = dir.path();
+    let sources = ["sample-data", "holdings"];
+    let single = d.join("single.json");
+    let mut args = vec![
+        "scan",
+        "--quiet",
+        "--no-state",
+        "--json",
+        single.to_str().unwrap(),
+    ];
+    args.extend(sources);
+    ok(&mulu(d, &args), "single scan");
+    let single = comparable(read(&single));
+    assert!(single["persons"]["distinct"].as_u64().unwrap() >= 1700);
+    assert!(single["assets"].as_array().unwrap().len() >= 8);
+
+    for n in [1usize, 2, 3, 7] {
+        let run = d.join(format!("run{n}"));
+        let mut args = vec!["plan", "--out", run.to_str().unwrap()];
+        args.extend(sources);
+        ok(&mulu(d, &args), "plan");
+        let of = n.to_string();
+        for i in 0..n {
+            let shard = i.to_string();
+            ok(
+                &mulu(
+                    d,
+                    &[
+                        "scan",
+                        "--plan",
+                        run.to_str().unwrap(),
+                        "--shard",
+                        &shard,
+                        "--of",
+                        &of,
+                        "--quiet",
+                    ],
+                ),
+                &format!("shard {i} of {n}"),
+            );
+        }
+        let merged = d.join(format!("merged{n}.json"));
+        ok(
+            &mulu(
+                d,
+                &[
+                    "merge",
+                    run.to_str().unwrap(),
+                    "--no-state",
+                    "--json",
+                    merged.to_str().unwrap(),
+                ],
+            ),
+            "merge",
+        );
+        let merged = comparable(read(&merged));
+        for key in ["sources", "assets", "categories", "persons"] {
+            assert_eq!(merged[key], single[key], "{key} differs with {n} shards");
+        }
+        assert_eq!(merged, single, "{n} shards");
+    }
+
+    // Recorded like a scan: the catalogue of the merge is the single scan's.
+    let export = |name: &str| {
+        let path = d.join(name);
+        ok(
+            &mulu(
+                d,
+                &[
+                    "catalog",
+                    "export",
+                    "--format",
+                    "json",
+                    "--out",
+                    path.to_str().unwrap(),
+                ],
+            ),
+            "export",
+        );
+        let catalog = read(&path);
+        catalog["inventory"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| {
+                (
+                    i["item_id"].clone(),
+                    i["record_count"].clone(),
+                    i["pi_subjects"].clone(),
+                    i["storage_bytes"].clone(),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    let mut args = vec!["scan", "--quiet"];
+    args.extend(sources);
+    ok(&mulu(d, &args), "single scan with state");
+    let from_single = export("single-catalog.json");
+    assert!(from_single.len() >= 4 && from_single.iter().all(|i| !i.1.is_null()));
+    ok(
+        &mulu(d, &["merge", d.join("run3").to_str().unwrap()]),
+        "merge with state",
+    );
+    assert_eq!(export("merged-catalog.json"), from_single);
+}
+
+#[test]
+fn a_missing_shard_is_named_and_no_threshold_is_called_not_crossed() {
+    let dir = setup();
+    let d = dir.path();
+    let run = d.join("run");
+    let raw = id_number(4242);
+    std::fs::copy(
+        d.join("holdings/owners.csv"),
+        d.join(format!("holdings/客户_{raw}.csv")),
+    )
+    .unwrap();
+    ok(
+        &mulu(
+            d,
+            &[
+                "plan",
+                "--out",
+                run.to_str().unwrap(),
+                "holdings",
+                "sample-data",
+            ],
+        ),
+        "plan",
+    );
+    let plan = std::fs::read_to_string(run.join("plan.json")).unwrap();
+    assert!(!plan.contains(&raw), "the plan names assets redacted");
+    assert!(plan.contains("客户_"), "{plan}");
+    ok(
+        &mulu(
+            d,
+            &[
+                "scan",
+                "--plan",
+                run.to_str().unwrap(),
+                "--shard",
+                "0",
+                "--of",
+                "3",
+                "--quiet",
+            ],
+        ),
+        "shard 0",
+    );
+    let merged = d.join("merged.json");
+    let out = mulu(
+        d,
+        &[
+            "merge",
+            run.to_str().unwrap(),
+            "--no-state",
+            "--json",
+            merged.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("merged 1 of 3 shards"));
+    assert!(!std::fs::read_to_string(&merged).unwrap().contains(&raw));
+    let report = read(&merged);
+    let missing: Vec<&Value> = report["assets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["status"] == "error")
+        .collect();
+    assert!(!missing.is_empty());
+    assert!(missing
+        .iter()
+        .all(|a| a["error"].as_str().unwrap().contains("has not finished")));
+    let persons = &report["persons"];
+    assert!(persons["distinct"].is_null(), "{persons}");
+    for verdict in persons["thresholds"].as_array().unwrap() {
+        assert_ne!(verdict["status"], "not_crossed", "{verdict}");
+    }
+    // Without the run's key, a shard refuses to start.
+    std::fs::write(d.join("key.hex"), "cd".repeat(32)).unwrap();
+    let out = mulu(
+        d,
+        &[
+            "scan",
+            "--plan",
+            run.to_str().unwrap(),
+            "--shard",
+            "1",
+            "--of",
+            "3",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("is not the plan's"));
+}
+
+/// The `args` of a Kubernetes manifest in deploy/k8s (written as a JSON array).
+fn manifest_args(file: &str) -> Vec<String> {
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../deploy/k8s")
+            .join(file),
+    )
+    .unwrap();
+    let line = text
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("args: "))
+        .unwrap_or_else(|| panic!("{file} has no args"));
+    serde_json::from_str(line).unwrap()
+}
+
+/// The shipped Kubernetes Jobs run as written: their arguments, with the mounted paths
+/// pointed at a folder, plan, scan eight indexed shards (the index from
+/// `JOB_COMPLETION_INDEX`, as an Indexed Job sets it) and merge.
+#[test]
+fn the_kubernetes_jobs_arguments_plan_shard_and_merge() {
+    let dir = setup();
+    let d = dir.path();
+    std::fs::write(
+        d.join("mulu.toml"),
+        "[[sources]]\nname = \"holdings\"\nurl = \"holdings\"\n\n[[sources]]\nname = \"sample\"\nurl = \"sample-data\"\n",
+    )
+    .unwrap();
+    let localise = |args: Vec<String>| -> Vec<String> {
+        args.into_iter()
+            .map(|a| {
+                a.replace("/etc/mulu/mulu.toml", d.join("mulu.toml").to_str().unwrap())
+                    .replacen("/run", d.join("run").to_str().unwrap(), 1)
+            })
+            .collect()
+    };
+    let run = |args: &[String], index: Option<usize>| {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_mulu"));
+        command
+            .args(args)
+            .current_dir(d)
+            .env("MULU_STATE", d.join("state.db"))
+            .env("MULU_HASH_KEY_FILE", d.join("key.hex"))
+            .env_remove("MULU_CONFIG");
+        if let Some(i) = index {
+            command.env("JOB_COMPLETION_INDEX", i.to_string());
+        }
+        command.output().unwrap()
+    };
+    ok(
+        &run(&localise(manifest_args("plan-job.yaml")), None),
+        "plan job",
+    );
+    let shard_args = localise(manifest_args("shards-job.yaml"));
+    let of = shard_args[shard_args.iter().position(|a| a == "--of").unwrap() + 1].clone();
+    assert_eq!(of, "8", "the Job's completions");
+    for i in 0..8 {
+        ok(&run(&shard_args, Some(i)), &format!("shard {i}"));
+        assert!(d.join(format!("run/shards/{i}/done.json")).exists());
+    }
+    ok(
+        &run(&localise(manifest_args("merge-job.yaml")), None),
+        "merge job",
+    );
+    let report = read(&d.join("run/report.json"));
+    assert_eq!(report["persons"]["method"], "exact");
+    assert!(report["persons"]["distinct"].as_u64().unwrap() >= 1700);
+    let scans = run(&["scans".into(), "list".into()], None);
+    assert!(
+        String::from_utf8_lossy(&scans.stdout).contains("1 "),
+        "recorded in the state"
+    );
+}
+
+/// The same with persons whose identifiers are in PostgreSQL and MariaDB tables as well as
+/// files: a customer's ID and phone in PostgreSQL, her phone in a MariaDB order table, her ID
+/// in a CSV — three shards, one person.
+#[cfg_attr(
+    any(mulu_no_postgres, mulu_no_mysql),
+    ignore = "needs MULU_TEST_POSTGRES_URL and MULU_TEST_MYSQL_URL"
+)]
+#[test]
+fn shards_over_databases_link_persons_like_one_process() {
+    use sqlx::Executor;
+    let (Some(pg), Some(my)) = (
+        common::service("MULU_TEST_POSTGRES_URL"),
+        common::service("MULU_TEST_MYSQL_URL"),
+    ) else {
+        return;
+    };
+    let name = format!("mulu_shards_{}", std::process::id());
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let pool = sqlx::PgPool::connect(&pg).await.unwrap();
+        let mut rows = Vec::new();
+        for n in 0..300u32 {
+            rows.push(format!("('{}', '139{:08}')", id_number(n), n));
+        }
+        for sql in [
+            format!("DROP SCHEMA IF EXISTS {name} CASCADE"),
+            format!("CREATE SCHEMA {name}"),
+            format!("CREATE TABLE {name}.customers (sfzh text, shouji text)"),
+            format!("INSERT INTO {name}.customers VALUES {}", rows.join(",")),
+        ] {
+            pool.execute(sql.as_str()).await.unwrap();
+        }
+        let pool = sqlx::MySqlPool::connect(&my).await.unwrap();
+        let rows: Vec<String> = (200..500u32)
+            .map(|n| format!("({n}, '139{n:08}')"))
+            .collect();
+        for sql in [
+            format!("DROP DATABASE IF EXISTS {name}"),
+            format!("CREATE DATABASE {name}"),
+            format!("CREATE TABLE {name}.orders (id int primary key, mobile varchar(11))"),
+            format!("INSERT INTO {name}.orders VALUES {}", rows.join(",")),
+        ] {
+            pool.execute(sql.as_str()).await.unwrap();
+        }
+    });
+    let dir = setup();
+    let d = dir.path();
+    let config = d.join("mulu.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[[sources]]\nname = \"pg\"\nurl = \"{pg}\"\ninclude = [\"{name}.*\"]\n\n\
+             [[sources]]\nname = \"my\"\nurl = \"{my}\"\ninclude = [\"{name}.*\"]\n\n\
+             [[sources]]\nname = \"files\"\nurl = \"holdings\"\n"
+        ),
+    )
+    .unwrap();
+    let config = config.to_str().unwrap();
+    let single = d.join("single.json");
+    ok(
+        &mulu(
+            d,
+            &[
+                "scan",
+                "--quiet",
+                "--no-state",
+                "--config",
+                config,
+                "--json",
+                single.to_str().unwrap(),
+            ],
+        ),
+        "single",
+    );
+    let single = comparable(read(&single));
+    let run = d.join("run");
+    let run = run.to_str().unwrap();
+    ok(
+        &mulu(d, &["plan", "--config", config, "--out", run]),
+        "plan",
+    );
+    for i in 0..3 {
+        let shard = i.to_string();
+        ok(
+            &mulu(
+                d,
+                &[
+                    "scan", "--plan", run, "--config", config, "--shard", &shard, "--of", "3",
+                    "--quiet",
+                ],
+            ),
+            "shard",
+        );
+    }
+    let merged = d.join("merged.json");
+    ok(
+        &mulu(
+            d,
+            &[
+                "merge",
+                run,
+                "--config",
+                config,
+                "--no-state",
+                "--json",
+                merged.to_str().unwrap(),
+            ],
+        ),
+        "merge",
+    );
+    let merged = comparable(read(&merged));
+    assert_eq!(merged["persons"], single["persons"]);
+    assert_eq!(merged, single);
+    // 1700 from the files; persons 0..299 of PostgreSQL are file customers already (same IDs
+    // and phones), and the MariaDB phones 200..499 too.
+    assert_eq!(single["persons"]["distinct"], 1700);
+    rt.block_on(async {
+        let pool = sqlx::PgPool::connect(&pg).await.unwrap();
+        pool.execute(format!("DROP SCHEMA {name} CASCADE").as_str())
+            .await
+            .unwrap();
+        let pool = sqlx::MySqlPool::connect(&my).await.unwrap();
+        pool.execute(format!("DROP DATABASE {name}").as_str())
+            .await
+            .unwrap();
+    });
+}
