@@ -499,9 +499,10 @@ impl<D: SqlDialect> PassContext<D> {
     }
 }
 
-/// The random sample's method in words: its `TABLESAMPLE` clause.
+/// The random sample's method in words: its `TABLESAMPLE` clause (the last one: the clause
+/// follows the table, whose name or columns could hold the word).
 fn describe_random(sql: &str) -> String {
-    sql.find("TABLESAMPLE")
+    sql.rfind("TABLESAMPLE")
         .and_then(|at| sql[at..].find(')').map(|end| &sql[at..=at + end]))
         .map_or_else(
             || "a random sample".to_string(),
