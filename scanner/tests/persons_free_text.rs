@@ -149,6 +149,8 @@ fn scan_and_check(dir: &Path, url: &str, include: &str, h: &Holdings) {
     assert_eq!(asset(".customers")["persons"], 300);
     let chat = asset(".chat_log");
     assert_eq!(chat["persons"], h.in_text.len() as u64, "{chat}");
+    // A table smaller than the sample is read whole from its first rows, and says so.
+    assert_eq!(chat["sampling"]["method"], "first_rows", "{chat}");
     // The message column is prose holding PI, not an identifier column.
     let content = chat["columns"]
         .as_array()
