@@ -4,7 +4,8 @@
 
 fn main() {
     println!("cargo:rustc-check-cfg=cfg(mulu_no_postgres, mulu_no_mysql)");
-    println!("cargo:rerun-if-changed=build.rs");
+    // One script serves connectors and scanner (`build = "../connectors/build.rs"`).
+    println!("cargo:rerun-if-changed=../connectors/build.rs");
     println!("cargo:rerun-if-env-changed=MULU_REQUIRE_SERVICES");
     let required = std::env::var("MULU_REQUIRE_SERVICES").is_ok_and(|v| v == "1");
     for (var, cfg) in [

@@ -151,7 +151,7 @@ pub(crate) async fn open(
 
 #[cfg(feature = "cloud")]
 /// Builds the store client for `spec`, rooted at its prefix, without any network request.
-fn build(
+pub(crate) fn build(
     cloud: Cloud,
     spec: &str,
     display_url: &str,

@@ -54,7 +54,7 @@ pub use lake::LakeConnector;
 pub use options::SourceOptions;
 pub use read::{ConnectorExt, Projection, Read, ReadMode, ReadRequest};
 pub use redact::{redact_credentials, redact_url};
-pub use source::{check_source, open_source, open_source_with, OpenedSource};
+pub use source::{check_source, open_source, open_source_with, open_store, OpenedSource};
 
 /// The Arrow metadata key under which a sample's schema carries the table's COMMENT and
 /// each field its column's (SQL sources that have them: PostgreSQL, MySQL/MariaDB).

@@ -77,6 +77,50 @@ async fn open_postgres_server(
     })
 }
 
+/// A place to write to and read back: a local folder (created when missing; also
+/// `file://DIR`) or a bucket prefix (`s3://`, `gs://`, `az://`, with `options` as for a
+/// bucket source), as a store rooted there. A sharded scan's run folder lives in one.
+///
+/// # Errors
+/// An unsupported scheme, a folder that cannot be created, a bucket URL that does not parse.
+pub fn open_store(
+    spec: &str,
+    options: &SourceOptions,
+) -> Result<Arc<dyn object_store::ObjectStore>> {
+    let display_url = redact_url(spec);
+    let scheme = spec
+        .split_once("://")
+        .map(|(s, _)| s.to_ascii_lowercase())
+        .unwrap_or_default();
+    if let Some(cloud) = Cloud::from_scheme(&scheme) {
+        #[cfg(feature = "cloud")]
+        return Ok(cloud::build(cloud, spec, &display_url, options)?.0);
+        #[cfg(not(feature = "cloud"))]
+        {
+            let _ = (cloud, options);
+            return Err(built_without("cloud", display_url));
+        }
+    }
+    let path = match spec.strip_prefix("file://") {
+        Some(rest) => PathBuf::from(rest),
+        None if spec.contains("://") => {
+            return Err(Error::UnsupportedSource {
+                source_url: display_url,
+                reason: "use a folder, file://DIR, s3://BUCKET/PREFIX, gs:// or az://".into(),
+            })
+        }
+        None => PathBuf::from(spec),
+    };
+    let unusable = |e: &dyn std::fmt::Display| Error::UnsupportedSource {
+        source_url: display_url.clone(),
+        reason: format!("cannot use the folder: {e}"),
+    };
+    std::fs::create_dir_all(&path).map_err(|e| unusable(&e))?;
+    let store =
+        object_store::local::LocalFileSystem::new_with_prefix(&path).map_err(|e| unusable(&e))?;
+    Ok(Arc::new(store))
+}
+
 /// Opens a SOURCE with default [`SourceOptions`]: see [`open_source_with`].
 ///
 /// # Errors

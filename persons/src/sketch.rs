@@ -109,6 +109,21 @@ impl SketchCounter {
         )
     }
 
+    /// The estimate of one kind's distinct values (0 when none was added), as
+    /// [`kind_bounds`](Self::kind_bounds) computes it: the figure Spark SQL's
+    /// `hll_sketch_estimate(hll_union_agg(…))` gives for the same keys.
+    pub fn kind_estimate(&self, kind: IdentifierKind) -> f64 {
+        self.kind_bounds(kind).0
+    }
+
+    /// One kind's sketch as a plain Apache DataSketches HLL image (lgK
+    /// [`SKETCH_LG_K`]), the binary form Spark SQL's `hll_union_agg` and the
+    /// DataSketches libraries read; `None` when no key of that kind was added.
+    pub fn kind_image(&self, kind: IdentifierKind) -> Option<Vec<u8>> {
+        let s = &self.sketches[kind.index()];
+        (!s.is_empty()).then(|| s.serialize())
+    }
+
     /// Estimated distinct identifier values per kind, rounded (kinds never
     /// seen are left out).
     pub fn distinct_by_kind(&self) -> BTreeMap<IdentifierKind, u64> {

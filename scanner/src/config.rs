@@ -32,6 +32,9 @@ pub struct Config {
     /// Person counting.
     #[serde(default)]
     pub persons: PersonsSection,
+    /// Where a sharded run's folder is, when it is a bucket (`mulu plan --out s3://…`).
+    #[serde(default)]
+    pub run: crate::run_folder::RunSection,
     /// Yearly filing deadlines shown by `mulu status`; defaults when empty.
     #[serde(default)]
     pub deadlines: Vec<Deadline>,

@@ -22,6 +22,7 @@ pub mod plan;
 pub mod redact;
 pub mod refiling;
 pub mod run;
+pub mod run_folder;
 pub mod scan;
 pub mod schedule;
 pub mod sink;

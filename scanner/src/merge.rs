@@ -1,11 +1,9 @@
 //! A shard's output in the run folder, and the merge of every shard into one report.
 //!
-//! `RUN/shards/I/` holds `report.json` (the shard's scan report), `persons.bin` (its hashed
+//! `RUN/shards/I/` (a folder or a bucket prefix, [`RunFolder`]) holds `report.json` (the shard's scan report), `persons.bin` (its hashed
 //! rows, [`crate::persons::Recording`]) and `done.json`, written last: a shard without
 //! `done.json` did not finish, whatever else is there. A re-run removes `done.json` first and
 //! replaces the rest.
-
-use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use model::{AssetReport, ScanReport, Status, SCAN_REPORT_SCHEMA};
@@ -14,7 +12,9 @@ use serde::{Deserialize, Serialize};
 use crate::persons::{RecordedAsset, Recording};
 use crate::plan::Plan;
 use crate::redact::Redactor;
+use crate::run_folder::RunFolder;
 use crate::ScanContext;
+use persons::{IdentifierKind, SketchCounter};
 
 /// `done.json`: which shard finished, of how many, under which key.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -29,46 +29,67 @@ pub struct ShardDone {
     pub key_id: String,
 }
 
-fn shard_dir(run: &Path, shard: usize) -> PathBuf {
-    run.join("shards").join(shard.to_string())
+fn shard_file(shard: usize, name: &str) -> String {
+    format!("shards/{shard}/{name}")
 }
 
-/// Writes shard `done.shard`'s output, completion marker last.
+/// The HLL sketches of every identifier in `recorded`, per kind.
+fn sketch_of(recorded: &[RecordedAsset], keyer: &persons::PersonKeyer) -> SketchCounter {
+    let mut sketch = SketchCounter::new(keyer);
+    for rows in recorded.iter().flat_map(|a| &a.rows) {
+        sketch.add_row(rows.keys());
+    }
+    sketch
+}
+
+/// Writes `folder/<kind>.hll` (a plain DataSketches HLL image) for every kind `sketch`
+/// holds, and `folder/estimates.json` with each kind's estimate.
+async fn write_sketches(
+    run: &RunFolder,
+    folder: &str,
+    sketch: &SketchCounter,
+) -> anyhow::Result<()> {
+    let mut estimates = std::collections::BTreeMap::new();
+    for kind in IdentifierKind::ALL {
+        if let Some(image) = sketch.kind_image(kind) {
+            run.put(&format!("{folder}/{kind}.hll"), image).await?;
+            estimates.insert(kind.to_string(), sketch.kind_estimate(kind));
+        }
+    }
+    run.put(
+        &format!("{folder}/estimates.json"),
+        serde_json::to_vec_pretty(&estimates).expect("estimates serialise"),
+    )
+    .await
+}
+
+/// Writes shard `done.shard`'s output, completion marker last: its report, its hashed rows
+/// and, per identifier kind, an HLL sketch that Spark SQL's `hll_union_agg` can union.
 ///
 /// # Errors
 /// A file cannot be written.
-pub fn write_shard(
-    run: &Path,
+pub async fn write_shard(
+    run: &RunFolder,
     done: &ShardDone,
     report: &ScanReport,
     recorded: &[RecordedAsset],
+    keyer: &persons::PersonKeyer,
 ) -> anyhow::Result<()> {
-    let dir = shard_dir(run, done.shard);
-    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let marker = dir.join("done.json");
-    match std::fs::remove_file(&marker) {
-        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-            return Err(e).with_context(|| format!("cannot remove {}", marker.display()))
-        }
-        _ => {}
-    }
-    let write = |name: &str, bytes: &[u8]| {
-        let path = dir.join(name);
-        std::fs::write(&path, bytes).with_context(|| format!("cannot write {}", path.display()))
-    };
-    write(
-        "report.json",
-        serde_json::to_string(report)
-            .expect("a report serialises")
-            .as_bytes(),
-    )?;
-    write("persons.bin", &Recording::encode(recorded)?)?;
-    write(
-        "done.json",
-        serde_json::to_string(done)
-            .expect("a marker serialises")
-            .as_bytes(),
+    let file = |name| shard_file(done.shard, name);
+    run.delete(&file("done.json")).await?;
+    write_sketches(run, &file("sketches"), &sketch_of(recorded, keyer)).await?;
+    run.put(
+        &file("report.json"),
+        serde_json::to_vec(report).expect("a report serialises"),
     )
+    .await?;
+    run.put(&file("persons.bin"), Recording::encode(recorded)?)
+        .await?;
+    run.put(
+        &file("done.json"),
+        serde_json::to_vec(done).expect("a marker serialises"),
+    )
+    .await
 }
 
 /// One finished shard's output.
@@ -78,23 +99,24 @@ struct ShardOutput {
     recorded: Vec<RecordedAsset>,
 }
 
-fn read_shard(run: &Path, shard: usize) -> anyhow::Result<Option<ShardOutput>> {
-    let dir = shard_dir(run, shard);
-    let Ok(marker) = std::fs::read_to_string(dir.join("done.json")) else {
+async fn read_shard(run: &RunFolder, shard: usize) -> anyhow::Result<Option<ShardOutput>> {
+    let Some(marker) = run.get(&shard_file(shard, "done.json")).await? else {
         return Ok(None);
     };
-    let done: ShardDone = serde_json::from_str(&marker)
-        .with_context(|| format!("{} is not a shard marker", dir.join("done.json").display()))?;
-    let report: ScanReport = serde_json::from_str(
-        &std::fs::read_to_string(dir.join("report.json"))
-            .with_context(|| format!("shard {shard}: cannot read its report.json"))?,
-    )
-    .with_context(|| format!("shard {shard}: report.json is not a scan report"))?;
-    let recorded = Recording::decode(
-        &std::fs::read(dir.join("persons.bin"))
-            .with_context(|| format!("shard {shard}: cannot read its persons.bin"))?,
-    )
-    .with_context(|| format!("shard {shard}: persons.bin"))?;
+    let done: ShardDone = serde_json::from_slice(&marker)
+        .with_context(|| format!("shard {shard}: done.json is not a shard marker"))?;
+    let report = run
+        .get(&shard_file(shard, "report.json"))
+        .await?
+        .with_context(|| format!("shard {shard} is marked done but has no report.json"))?;
+    let report: ScanReport = serde_json::from_slice(&report)
+        .with_context(|| format!("shard {shard}: report.json is not a scan report"))?;
+    let recorded = run
+        .get(&shard_file(shard, "persons.bin"))
+        .await?
+        .with_context(|| format!("shard {shard} is marked done but has no persons.bin"))?;
+    let recorded =
+        Recording::decode(&recorded).with_context(|| format!("shard {shard}: persons.bin"))?;
     Ok(Some(ShardOutput {
         done,
         report,
@@ -121,25 +143,20 @@ pub struct Coverage {
 /// # Errors
 /// No finished shard, shards that disagree on the split or the key, unreadable output.
 pub async fn merge(
-    run: &Path,
+    run: &RunFolder,
     plan: &Plan,
     context: ScanContext,
 ) -> anyhow::Result<(ScanReport, Coverage)> {
-    let found = std::fs::read_dir(run.join("shards"))
-        .map(|d| d.filter_map(|e| e.ok()?.file_name().to_str()?.parse::<usize>().ok()))
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>();
     let mut outputs = Vec::new();
-    for shard in found {
-        if let Some(output) = read_shard(run, shard)? {
+    for shard in run.numbered("shards").await? {
+        if let Some(output) = read_shard(run, shard).await? {
             outputs.push(output);
         }
     }
     let first = outputs.first().with_context(|| {
         format!(
             "no shard of {} has finished (shards/I/done.json); run `mulu scan --plan` first",
-            run.display()
+            run.display
         )
     })?;
     let shards = first.done.of;
@@ -180,17 +197,25 @@ pub async fn merge(
         recorded.extend(output.recorded);
     }
     let mut missing_units = 0;
+    // Rows of the units not read: each row holds at most one person (a row's identifiers are
+    // linked), so they bound how many persons are missing; unknown if a unit's rows are.
+    let mut missing_rows = Some(0u64);
     for (unit, to) in plan.units.iter().zip(&assignment) {
         if merged.contains(to) {
             continue;
         }
         missing_units += 1;
+        missing_rows = missing_rows
+            .zip(unit.rows)
+            .map(|(a, b)| a.saturating_add(b));
         assets.push(missing_asset(unit, *to, shards));
     }
     assets.sort_by(|a, b| (&a.source, &a.name).cmp(&(&b.source, &b.name)));
 
     let persons = match tally {
         Some(tally) => {
+            // The union of the shards' sketches, for whoever unions them elsewhere (Spark).
+            write_sketches(run, "sketches", &sketch_of(&recorded, tally.keyer())).await?;
             for asset in recorded {
                 let report = assets
                     .iter()
@@ -208,7 +233,7 @@ pub async fn merge(
                 persons
                     .incomplete
                     .push(format!("{missing_units} units in unfinished shards"));
-                open_upper_bound(&mut persons);
+                open_upper_bound(&mut persons, missing_rows, &thresholds);
             }
             Some(persons)
         }
@@ -258,15 +283,76 @@ fn missing_asset(unit: &crate::plan::Unit, shard: usize, shards: usize) -> Asset
     }
 }
 
-/// With units missing, the count is a lower bound with no upper bound: a threshold it
-/// reaches stays crossed, one it does not reach is undecided, never not crossed.
-fn open_upper_bound(persons: &mut model::PersonsReport) {
-    persons.lower = persons.distinct.unwrap_or(persons.lower);
+/// With units missing, the count is a lower bound, and the upper bound adds one person per
+/// row not read (none when a missing unit's rows are unknown): a threshold is judged on those
+/// bounds, so it is undecided, never not crossed, while the missing rows could cross it.
+/// (The vehicle thresholds use the vehicle count's lower bound and the same added rows.)
+fn open_upper_bound(
+    persons: &mut model::PersonsReport,
+    missing_rows: Option<u64>,
+    rules: &[persons::ThresholdRule],
+) {
+    let lower = persons.distinct.unwrap_or(persons.lower);
+    let upper = missing_rows.map_or(u64::MAX, |rows| persons.upper.saturating_add(rows));
     persons.distinct = None;
-    persons.upper = u64::MAX;
+    persons.lower = lower;
+    persons.upper = upper;
     for verdict in &mut persons.thresholds {
+        let Some(rule) = rules.iter().find(|r| r.id == verdict.id) else {
+            continue;
+        };
+        // The verdict's own count may be the vehicle one: keep a crossing, and judge a
+        // "not crossed" again against that count plus the rows not read.
         if verdict.status == model::ThresholdStatus::NotCrossed {
-            verdict.status = model::ThresholdStatus::Undecided;
+            let reachable = upper == u64::MAX || rule.op.holds(upper, rule.value);
+            if reachable {
+                verdict.status = model::ThresholdStatus::Undecided;
+            }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use model::ThresholdStatus::{Crossed, NotCrossed, Undecided};
+
+    fn counted(distinct: u64, rules: &[persons::ThresholdRule]) -> model::PersonsReport {
+        let count = persons::PersonCount::exact(distinct);
+        persons::build_report(
+            model::CountMethod::Exact,
+            true,
+            count,
+            Default::default(),
+            Some(count),
+            rules,
+        )
+    }
+
+    fn statuses(report: &model::PersonsReport) -> Vec<model::ThresholdStatus> {
+        report.thresholds.iter().map(|v| v.status).collect()
+    }
+
+    #[test]
+    fn rows_not_read_bound_the_missing_persons_and_keep_crossings() {
+        let rules = persons::ThresholdRule::defaults();
+        // A few rows missing cannot reach ten million: still not crossed.
+        let mut few = counted(1_000, &rules);
+        assert!(statuses(&few).iter().all(|s| *s == NotCrossed));
+        open_upper_bound(&mut few, Some(500), &rules);
+        assert_eq!((few.distinct, few.lower, few.upper), (None, 1_000, 1_500));
+        assert!(statuses(&few).iter().all(|s| *s == NotCrossed));
+        // Unknown rows, or enough rows to cross: undecided, never not crossed.
+        let mut unknown = counted(1_000, &rules);
+        open_upper_bound(&mut unknown, None, &rules);
+        assert!(statuses(&unknown).iter().all(|s| *s == Undecided));
+        let mut many = counted(1_000, &rules);
+        open_upper_bound(&mut many, Some(20_000_000), &rules);
+        assert!(statuses(&many).iter().all(|s| *s == Undecided));
+        // A crossing stays crossed.
+        let mut crossed = counted(20_000_000, &rules);
+        open_upper_bound(&mut crossed, None, &rules);
+        assert!(statuses(&crossed).contains(&Crossed));
+        assert!(!statuses(&crossed).contains(&NotCrossed));
     }
 }

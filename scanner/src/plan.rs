@@ -11,15 +11,14 @@
 //! Asset names can hold an identifier (`客户_110105….csv`), so units name their asset by a
 //! keyed label under the run's hash key; the plan shows only the redacted name.
 
-use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
-
 use anyhow::Context;
 use model::{SourceReport, Timestamp};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
 
 use crate::config::{Config, SourceEntry};
 use crate::redact::Redactor;
+use crate::run_folder::RunFolder;
 use crate::ScanOptions;
 
 /// `plan.json`'s schema id.
@@ -218,32 +217,31 @@ impl Plan {
     ///
     /// # Errors
     /// Missing, unreadable, or not a plan.
-    pub fn load(run: &Path) -> anyhow::Result<Self> {
-        let path = run.join("plan.json");
-        let text = std::fs::read_to_string(&path)
-            .with_context(|| format!("cannot read the plan {}", path.display()))?;
-        let plan: Plan = serde_json::from_str(&text)
-            .with_context(|| format!("{} is not a mulu plan", path.display()))?;
+    pub async fn load(run: &RunFolder) -> anyhow::Result<Self> {
+        let bytes = run.get("plan.json").await?.with_context(|| {
+            format!(
+                "{} has no plan.json; run `mulu plan --out` first",
+                run.display
+            )
+        })?;
+        let plan: Plan = serde_json::from_slice(&bytes)
+            .with_context(|| format!("plan.json in {} is not a mulu plan", run.display))?;
         anyhow::ensure!(
             plan.schema == PLAN_SCHEMA,
-            "{} is a {} plan; this mulu reads {PLAN_SCHEMA}",
-            path.display(),
+            "plan.json in {} is a {} plan; this mulu reads {PLAN_SCHEMA}",
+            run.display,
             plan.schema
         );
         Ok(plan)
     }
 
-    /// Writes `RUN/plan.json`, creating the folder.
+    /// Writes `RUN/plan.json`.
     ///
     /// # Errors
-    /// The folder or file cannot be written.
-    pub fn save(&self, run: &Path) -> anyhow::Result<PathBuf> {
-        std::fs::create_dir_all(run)
-            .with_context(|| format!("cannot create the run folder {}", run.display()))?;
-        let path = run.join("plan.json");
-        let text = serde_json::to_string_pretty(self).expect("a plan serialises");
-        std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
-        Ok(path)
+    /// The folder cannot be written.
+    pub async fn save(&self, run: &RunFolder) -> anyhow::Result<()> {
+        let text = serde_json::to_vec_pretty(self).expect("a plan serialises");
+        run.put("plan.json", text).await
     }
 }
 

@@ -2,6 +2,9 @@
 //! baseline with its 变更事项 sheet, numbered 目录编号, numbers that a reader reads as numbers.
 //! Synthetic VINs only.
 
+mod common;
+
+use common::write_holdings;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -280,40 +283,6 @@ fn growth_of_35_percent_after_a_filing_is_a_change_filing_with_its_sheet() {
             .ends_with("+08:00"),
         "times in Beijing time"
     );
-}
-
-/// A synthetic resident ID number with a valid check character, different for every n.
-fn id_number(n: u32) -> String {
-    let body = format!(
-        "110105{}{:02}{:02}{:03}",
-        1960 + n % 40,
-        1 + n % 12,
-        1 + n % 28,
-        n % 1000
-    );
-    let check = classifiers::validate::mod11_2_check_char(body.as_bytes()).unwrap();
-    format!("{body}{}", check as char)
-}
-
-/// The persons worked example of the README: customers 0..1000 (ID + phone), orders of
-/// persons 500..1500 (phone only), vehicle owners 800..1200 (ID + plate).
-fn write_holdings(data: &Path) {
-    let phone = |n: u32| format!("139{n:08}");
-    let mut customers = String::from("sfzh,shouji\n");
-    for n in 0..1000 {
-        customers.push_str(&format!("{},{}\n", id_number(n), phone(n)));
-    }
-    let mut orders = String::from("order_no,mobile\n");
-    for n in 500..1500 {
-        orders.push_str(&format!("2025{n:014},{}\n", phone(n)));
-    }
-    let mut owners = String::from("id_number,plate\n");
-    for n in 800..1200 {
-        owners.push_str(&format!("{},沪A{n:05}\n", id_number(n)));
-    }
-    std::fs::write(data.join("customers.csv"), customers).unwrap();
-    std::fs::write(data.join("orders.csv"), orders).unwrap();
-    std::fs::write(data.join("owners.csv"), owners).unwrap();
 }
 
 #[test]

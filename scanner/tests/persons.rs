@@ -1,21 +1,12 @@
 //! Distinct persons across holdings, through the real binary, and the no-leak guarantee.
 
+mod common;
+
+use common::id_number;
 use std::path::Path;
 use std::process::{Command, Output};
 
 use serde_json::Value;
-
-fn id_number(n: u32) -> String {
-    let body = format!(
-        "110105{}{:02}{:02}{:03}",
-        1960 + n % 40,
-        1 + n % 12,
-        1 + n % 28,
-        n % 1000
-    );
-    let check = classifiers::validate::mod11_2_check_char(body.as_bytes()).unwrap();
-    format!("{body}{}", check as char)
-}
 
 fn phone(n: u32) -> String {
     format!("139{:08}", n)

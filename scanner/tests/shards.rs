@@ -4,21 +4,78 @@
 //! plus the persons worked example (whose persons link across files).
 
 mod common;
+#[cfg(feature = "cloud")]
+#[path = "../../connectors/tests/common/s3_server.rs"]
+mod s3_server;
 
+use common::{id_number, write_holdings};
 use std::path::Path;
 use std::process::Output;
 
 use serde_json::Value;
 
 fn mulu(dir: &Path, args: &[&str]) -> Output {
+    mulu_with(dir, args, &[])
+}
+
+/// `mulu` in `dir` with the run's key, its own state, and `env` set.
+fn mulu_with<S: AsRef<std::ffi::OsStr>>(dir: &Path, args: &[S], env: &[(&str, &str)]) -> Output {
     std::process::Command::new(env!("CARGO_BIN_EXE_mulu"))
         .args(args)
         .current_dir(dir)
         .env("MULU_STATE", dir.join("state.db"))
         .env("MULU_HASH_KEY_FILE", dir.join("key.hex"))
         .env_remove("MULU_CONFIG")
+        .envs(env.iter().copied())
         .output()
         .unwrap()
+}
+
+/// The report of `config`'s sources from one process, and through `mulu plan --out run`,
+/// `shards` shard processes and `mulu merge`; both without times.
+fn single_and_sharded(
+    d: &Path,
+    config: &str,
+    run: &str,
+    shards: usize,
+    env: &[(&str, &str)],
+) -> (Value, Value) {
+    let single = d.join("single.json");
+    let merged = d.join("merged.json");
+    let (single_path, merged_path) = (single.to_str().unwrap(), merged.to_str().unwrap());
+    let scan = [
+        "scan",
+        "--quiet",
+        "--no-state",
+        "--config",
+        config,
+        "--json",
+        single_path,
+    ];
+    ok(&mulu_with(d, &scan, env), "single scan");
+    ok(
+        &mulu_with(d, &["plan", "--config", config, "--out", run], env),
+        "plan",
+    );
+    let of = shards.to_string();
+    for i in 0..shards {
+        let i = i.to_string();
+        let shard = [
+            "scan", "--plan", run, "--config", config, "--shard", &i, "--of", &of, "--quiet",
+        ];
+        ok(&mulu_with(d, &shard, env), "shard");
+    }
+    let merge = [
+        "merge",
+        run,
+        "--config",
+        config,
+        "--no-state",
+        "--json",
+        merged_path,
+    ];
+    ok(&mulu_with(d, &merge, env), "merge");
+    (comparable(read(&single)), comparable(read(&merged)))
 }
 
 fn ok(out: &Output, what: &str) {
@@ -28,39 +85,6 @@ fn ok(out: &Output, what: &str) {
         "{what}: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-}
-
-fn id_number(n: u32) -> String {
-    let body = format!(
-        "110105{}{:02}{:02}{:03}",
-        1960 + n % 40,
-        1 + n % 12,
-        1 + n % 28,
-        n % 1000
-    );
-    let check = classifiers::validate::mod11_2_check_char(body.as_bytes()).unwrap();
-    format!("{body}{}", check as char)
-}
-
-/// Customers (ID + phone), orders (phones of persons 500..1500), owners (IDs of persons
-/// 800..1200): 1700 persons, whose links cross files and so cross shards.
-fn write_holdings(dir: &Path) {
-    let phone = |n: u32| format!("139{n:08}");
-    let mut customers = String::from("sfzh,shouji\n");
-    for n in 0..1000 {
-        customers.push_str(&format!("{},{}\n", id_number(n), phone(n)));
-    }
-    let mut orders = String::from("order_no,mobile\n");
-    for n in 500..1500 {
-        orders.push_str(&format!("2025{n:014},{}\n", phone(n)));
-    }
-    let mut owners = String::from("id_number,plate\n");
-    for n in 800..1200 {
-        owners.push_str(&format!("{},沪A{n:05}\n", id_number(n)));
-    }
-    std::fs::write(dir.join("customers.csv"), customers).unwrap();
-    std::fs::write(dir.join("orders.csv"), orders).unwrap();
-    std::fs::write(dir.join("owners.csv"), owners).unwrap();
 }
 
 /// The report without what differs between any two runs: times.
@@ -332,17 +356,12 @@ fn the_kubernetes_jobs_arguments_plan_shard_and_merge() {
             .collect()
     };
     let run = |args: &[String], index: Option<usize>| {
-        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_mulu"));
-        command
-            .args(args)
-            .current_dir(d)
-            .env("MULU_STATE", d.join("state.db"))
-            .env("MULU_HASH_KEY_FILE", d.join("key.hex"))
-            .env_remove("MULU_CONFIG");
-        if let Some(i) = index {
-            command.env("JOB_COMPLETION_INDEX", i.to_string());
-        }
-        command.output().unwrap()
+        let index = index.map(|i| i.to_string());
+        let env: Vec<(&str, &str)> = index
+            .iter()
+            .map(|i| ("JOB_COMPLETION_INDEX", i.as_str()))
+            .collect();
+        mulu_with(d, args, &env)
     };
     ok(
         &run(&localise(manifest_args("plan-job.yaml")), None),
@@ -426,61 +445,9 @@ fn shards_over_databases_link_persons_like_one_process() {
         ),
     )
     .unwrap();
-    let config = config.to_str().unwrap();
-    let single = d.join("single.json");
-    ok(
-        &mulu(
-            d,
-            &[
-                "scan",
-                "--quiet",
-                "--no-state",
-                "--config",
-                config,
-                "--json",
-                single.to_str().unwrap(),
-            ],
-        ),
-        "single",
-    );
-    let single = comparable(read(&single));
     let run = d.join("run");
-    let run = run.to_str().unwrap();
-    ok(
-        &mulu(d, &["plan", "--config", config, "--out", run]),
-        "plan",
-    );
-    for i in 0..3 {
-        let shard = i.to_string();
-        ok(
-            &mulu(
-                d,
-                &[
-                    "scan", "--plan", run, "--config", config, "--shard", &shard, "--of", "3",
-                    "--quiet",
-                ],
-            ),
-            "shard",
-        );
-    }
-    let merged = d.join("merged.json");
-    ok(
-        &mulu(
-            d,
-            &[
-                "merge",
-                run,
-                "--config",
-                config,
-                "--no-state",
-                "--json",
-                merged.to_str().unwrap(),
-            ],
-        ),
-        "merge",
-    );
-    let merged = comparable(read(&merged));
-    assert_eq!(merged["persons"], single["persons"]);
+    let (single, merged) =
+        single_and_sharded(d, config.to_str().unwrap(), run.to_str().unwrap(), 3, &[]);
     assert_eq!(merged, single);
     // 1700 from the files; persons 0..299 of PostgreSQL are file customers already (same IDs
     // and phones), and the MariaDB phones 200..499 too.
@@ -495,4 +462,49 @@ fn shards_over_databases_link_persons_like_one_process() {
             .await
             .unwrap();
     });
+}
+
+/// The run folder can be a bucket prefix, so shards on different machines share no disk: a
+/// plan, two shards and the merge through `s3://` on a real S3 server (`s3s-fs`), scanning a
+/// bucket source too, give the single-process report.
+#[cfg(feature = "cloud")]
+#[test]
+fn a_run_folder_in_a_bucket_serves_plan_shards_and_merge() {
+    let dir = setup();
+    let d = dir.path();
+    let server = s3_server::S3Server::start(&d.join("s3"));
+    let lake = server.bucket("mulu-lake");
+    for file in ["customers.csv", "orders.csv"] {
+        std::fs::copy(d.join("holdings").join(file), lake.join(file)).unwrap();
+    }
+    server.bucket("mulu-runs");
+    let store = format!(
+        "endpoint = \"{}\"\npath_style = true\nallow_http = true\n\
+         access_key_id = \"{}\"\nsecret_access_key_env = \"MULU_TEST_S3_SECRET\"\n",
+        server.endpoint,
+        s3_server::ACCESS_KEY
+    );
+    let config = d.join("mulu.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[[sources]]\nname = \"lake\"\nurl = \"s3://mulu-lake\"\n{store}\n\
+             [[sources]]\nname = \"owners\"\nurl = \"holdings/owners.csv\"\n\n[run]\n{store}"
+        ),
+    )
+    .unwrap();
+    let secret = [("MULU_TEST_S3_SECRET", s3_server::SECRET_KEY)];
+    let (single, merged) = single_and_sharded(
+        d,
+        config.to_str().unwrap(),
+        "s3://mulu-runs/nightly",
+        2,
+        &secret,
+    );
+    assert!(single["assets"].as_array().unwrap().len() >= 3, "{single}");
+    assert_eq!(merged, single);
+    let on_server = server
+        .bucket("mulu-runs")
+        .join("nightly/shards/1/done.json");
+    assert!(on_server.exists(), "the marker is in the bucket");
 }

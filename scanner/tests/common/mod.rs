@@ -1,5 +1,5 @@
-//! Shared by the scanner's integration tests: running the real `mulu` binary, and the guard
-//! for tests that need the machine's PostgreSQL or MariaDB.
+//! Shared by the scanner's integration tests: running the real `mulu` binary, the guard for
+//! tests that need the machine's PostgreSQL or MariaDB, and synthetic identifiers.
 #![allow(dead_code)]
 
 use std::path::Path;
@@ -28,4 +28,40 @@ pub fn service(var: &str) -> Option<String> {
             None
         }
     }
+}
+
+/// A synthetic resident ID number (Beijing prefix) with a valid check character, different
+/// for every n below 1000.
+pub fn id_number(n: u32) -> String {
+    let body = format!(
+        "110105{}{:02}{:02}{:03}",
+        1960 + n % 40,
+        1 + n % 12,
+        1 + n % 28,
+        n % 1000
+    );
+    let check = classifiers::validate::mod11_2_check_char(body.as_bytes()).unwrap();
+    format!("{body}{}", check as char)
+}
+
+/// The persons worked example of the README in `data`: customers 0..1000 (ID + phone),
+/// orders of persons 500..1500 (phone only), vehicle owners 800..1200 (ID + plate) — 1700
+/// persons, whose links cross files.
+pub fn write_holdings(data: &Path) {
+    let phone = |n: u32| format!("139{n:08}");
+    let mut customers = String::from("sfzh,shouji\n");
+    for n in 0..1000 {
+        customers.push_str(&format!("{},{}\n", id_number(n), phone(n)));
+    }
+    let mut orders = String::from("order_no,mobile\n");
+    for n in 500..1500 {
+        orders.push_str(&format!("2025{n:014},{}\n", phone(n)));
+    }
+    let mut owners = String::from("id_number,plate\n");
+    for n in 800..1200 {
+        owners.push_str(&format!("{},沪A{n:05}\n", id_number(n)));
+    }
+    std::fs::write(data.join("customers.csv"), customers).unwrap();
+    std::fs::write(data.join("orders.csv"), orders).unwrap();
+    std::fs::write(data.join("owners.csv"), owners).unwrap();
 }

@@ -54,7 +54,7 @@ pub(crate) struct ScanArgs {
     pub(crate) quiet: bool,
     /// Scan one shard of a run planned with `mulu plan --out RUN` (with --shard and --of).
     #[arg(long, value_name = "RUN")]
-    pub(crate) plan: Option<PathBuf>,
+    pub(crate) plan: Option<String>,
     /// This shard's index, 0-based [default: JOB_COMPLETION_INDEX, AWS_BATCH_JOB_ARRAY_INDEX
     /// or CLOUD_RUN_TASK_INDEX].
     #[arg(long, value_name = "I", requires = "plan")]

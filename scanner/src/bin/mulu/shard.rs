@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use scanner::plan::{Plan, PlannedSource};
+use scanner::run_folder::RunFolder;
 use scanner::sink::{ScanSink, StateSink};
 use scanner::state::State;
 
@@ -18,8 +19,10 @@ pub(crate) struct PlanArgs {
     #[arg(long, env = "MULU_CONFIG", value_name = "mulu.toml")]
     pub(crate) config: Option<PathBuf>,
     /// The run folder the plan is written to (`RUN/plan.json`); shards write `RUN/shards/I/`.
+    /// A path, `file://DIR`, or a bucket prefix (`s3://…`, `gs://…`, `az://…`; options in
+    /// the config's `[run]`).
     #[arg(long, value_name = "RUN")]
-    pub(crate) out: PathBuf,
+    pub(crate) out: String,
     /// The run's hash key (required: shards and the merge must key identifiers alike).
     #[arg(long, env = "MULU_HASH_KEY_FILE", value_name = "FILE")]
     pub(crate) hash_key_file: Option<PathBuf>,
@@ -29,7 +32,7 @@ pub(crate) struct PlanArgs {
 pub(crate) struct MergeArgs {
     /// The run folder given to `mulu plan --out`.
     #[arg(value_name = "RUN")]
-    pub(crate) run: PathBuf,
+    pub(crate) run: String,
     /// Configuration file (classifiers, catalogue rules, persons settings).
     #[arg(long, env = "MULU_CONFIG", value_name = "mulu.toml")]
     pub(crate) config: Option<PathBuf>,
@@ -66,14 +69,35 @@ pub(crate) fn shard_index(given: Option<usize>) -> Result<usize, Failure> {
     )))
 }
 
-/// A hash key is required: without one each process would key identifiers differently.
-fn persistent_key(context: &scanner::ScanContext) -> Result<(), Failure> {
-    match &context.persons {
-        Some(tally) if tally.keyer().is_ephemeral() => Err(usage(anyhow::anyhow!(
-            "a sharded scan needs a hash key file shared by every shard and the merge \
-             (--hash-key-file, MULU_HASH_KEY_FILE or [persons] key_file)"
-        ))),
-        _ => Ok(()),
+/// The scan context of a plan, shard or merge, and the run's keyer. A persistent hash key
+/// is required: without one each process would key identifiers differently.
+fn run_context(
+    config: &scanner::config::Config,
+    overrides: &scanner::run::ContextOverrides,
+) -> Result<(scanner::ScanContext, persons::PersonKeyer), Failure> {
+    let (context, _) = scanner::run::scan_context(config, overrides).map_err(usage)?;
+    let keyer = match &context.persons {
+        None => {
+            return Err(usage(anyhow::anyhow!(
+                "a sharded scan needs persons counting on (exact or sketch)"
+            )))
+        }
+        Some(tally) if tally.keyer().is_ephemeral() => {
+            return Err(usage(anyhow::anyhow!(
+                "a sharded scan needs a hash key file shared by every shard and the merge \
+                 (--hash-key-file, MULU_HASH_KEY_FILE or [persons] key_file)"
+            )))
+        }
+        Some(tally) => tally.keyer().clone(),
+    };
+    Ok((context, keyer))
+}
+
+/// Only the hash key file: a plan and a merge take no classifier or persons overrides.
+fn key_only(key_file: &Option<PathBuf>) -> scanner::run::ContextOverrides {
+    scanner::run::ContextOverrides {
+        key_file: key_file.clone(),
+        ..Default::default()
     }
 }
 
@@ -107,39 +131,23 @@ pub(crate) fn run_plan(args: &PlanArgs) -> Result<u8, Failure> {
             "no SOURCE given and no [[sources]] in --config"
         )));
     }
-    let (context, _) = scanner::run::scan_context(
-        &config,
-        &scanner::run::ContextOverrides {
-            key_file: args.hash_key_file.clone(),
-            ..Default::default()
-        },
-    )
-    .map_err(usage)?;
-    persistent_key(&context)?;
-    let keyer = context
-        .persons
-        .as_ref()
-        .map(|t| t.keyer().clone())
-        .ok_or_else(|| {
-            usage(anyhow::anyhow!(
-                "a plan needs persons counting on (exact or sketch)"
-            ))
-        })?;
+    let (context, keyer) = run_context(&config, &key_only(&args.hash_key_file))?;
     let redactor = scanner::redact::Redactor::new(context.classifiers.clone());
     let options = crate::scan::options_from(&config, None, None);
+    let run = RunFolder::open(&args.out, &config.run).map_err(usage)?;
     let rt = runtime()?;
     let plan = rt
         .block_on(Plan::build(&sources, &options, &redactor, &keyer))
         .map_err(usage)?;
-    let path = plan.save(&args.out).map_err(fatal)?;
+    rt.block_on(plan.save(&run)).map_err(fatal)?;
     let failed = plan
         .source_reports
         .iter()
         .filter(|s| s.status != model::Status::Ok)
         .count();
     eprintln!(
-        "wrote {}: {} units from {} sources{}",
-        path.display(),
+        "wrote plan.json in {}: {} units from {} sources{}",
+        run.display,
         plan.units.len(),
         plan.source_reports.len(),
         if failed > 0 {
@@ -153,19 +161,12 @@ pub(crate) fn run_plan(args: &PlanArgs) -> Result<u8, Failure> {
 
 pub(crate) fn run_merge(args: &MergeArgs, state_path: &Path) -> Result<u8, Failure> {
     let config = load_config(args.config.as_deref())?;
-    let plan = Plan::load(&args.run).map_err(usage)?;
-    let (context, _) = scanner::run::scan_context(
-        &config,
-        &scanner::run::ContextOverrides {
-            key_file: args.hash_key_file.clone(),
-            ..Default::default()
-        },
-    )
-    .map_err(usage)?;
-    persistent_key(&context)?;
+    let run = RunFolder::open(&args.run, &config.run).map_err(usage)?;
     let rt = runtime()?;
+    let plan = rt.block_on(Plan::load(&run)).map_err(usage)?;
+    let (context, _) = run_context(&config, &key_only(&args.hash_key_file))?;
     let (report, coverage) = rt.block_on(async {
-        let (report, coverage) = scanner::merge::merge(&args.run, &plan, context)
+        let (report, coverage) = scanner::merge::merge(&run, &plan, context)
             .await
             .map_err(usage)?;
         if !args.no_state {
@@ -194,7 +195,7 @@ pub(crate) fn run_merge(args: &MergeArgs, state_path: &Path) -> Result<u8, Failu
 }
 
 /// `mulu scan --plan RUN --shard I --of N`: scans shard `I`'s units and writes its output.
-pub(crate) fn run_shard(args: &crate::scan::ScanArgs, run: &Path) -> Result<u8, Failure> {
+pub(crate) fn run_shard(args: &crate::scan::ScanArgs, run: &str) -> Result<u8, Failure> {
     if !args.sources.is_empty() {
         return Err(usage(anyhow::anyhow!(
             "--plan takes its sources from the plan; give no SOURCE"
@@ -212,26 +213,17 @@ pub(crate) fn run_shard(args: &crate::scan::ScanArgs, run: &Path) -> Result<u8, 
         )));
     }
     let config = load_config(args.config.as_deref())?;
-    let plan = Plan::load(run).map_err(usage)?;
-    let (mut context, _) = scanner::run::scan_context(
+    let run = RunFolder::open(run, &config.run).map_err(usage)?;
+    let rt = runtime()?;
+    let plan = rt.block_on(Plan::load(&run)).map_err(usage)?;
+    let (mut context, keyer) = run_context(
         &config,
         &scanner::run::ContextOverrides {
             classifier_files: args.classifier_files.clone(),
             persons_mode: args.persons.clone(),
             key_file: args.hash_key_file.clone(),
         },
-    )
-    .map_err(usage)?;
-    persistent_key(&context)?;
-    let keyer = context
-        .persons
-        .as_ref()
-        .map(|t| t.keyer().clone())
-        .ok_or_else(|| {
-            usage(anyhow::anyhow!(
-                "a shard needs persons counting on (exact or sketch)"
-            ))
-        })?;
+    )?;
     if keyer.key_id() != plan.key_id {
         return Err(usage(anyhow::anyhow!(
             "the hash key ({}) is not the plan's ({}); give every shard the run's key file",
@@ -246,7 +238,6 @@ pub(crate) fn run_shard(args: &crate::scan::ScanArgs, run: &Path) -> Result<u8, 
     let units = filter.len();
     options.only = Some(filter);
     let sources = plan.resolve_sources(&config).map_err(usage)?;
-    let rt = runtime()?;
     let mut sinks: Vec<Box<dyn ScanSink>> = vec![Box::new(scanner::sink::FailureSink)];
     let report = rt
         .block_on(scanner::scan(
@@ -263,7 +254,14 @@ pub(crate) fn run_shard(args: &crate::scan::ScanArgs, run: &Path) -> Result<u8, 
         units,
         key_id: plan.key_id.clone(),
     };
-    scanner::merge::write_shard(run, &done, &report, &recording.take()).map_err(fatal)?;
+    rt.block_on(scanner::merge::write_shard(
+        &run,
+        &done,
+        &report,
+        &recording.take(),
+        &keyer,
+    ))
+    .map_err(fatal)?;
     let failed = report
         .assets
         .iter()
