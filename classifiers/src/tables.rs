@@ -22,7 +22,8 @@
 //!
 //! One file per rule under `tables/` (a [`TableRule`]: the category's
 //! metadata and docs, and `evaluate`), the column analysis the rules share
-//! in `tables/column.rs` (and `tables/media.rs` for the two media rules),
+//! in `tables/column.rs` (and `tables/media.rs` and `tables/media_index.rs`
+//! for the two media rules),
 //! and [`RULES`], the registry, with one line per rule. Adding a rule
 //! touches only its file, its registry line and its tests.
 //!
@@ -58,6 +59,7 @@ mod charging_ops;
 mod column;
 mod exterior_media;
 mod media;
+mod media_index;
 #[cfg(test)]
 mod testing;
 mod traffic_flow;

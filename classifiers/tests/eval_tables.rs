@@ -2,7 +2,7 @@
 //! table category in their real storage forms, and look-alikes that share
 //! columns with them (weather series with coordinates, EV model catalogues,
 //! station directories, latest-position tables, FAQ and exam tables,
-//! permission and approval tables). Schemas are written for this test;
+//! permission and approval tables, product image and document indexes). Schemas are written for this test;
 //! values, where a rule needs them, are synthetic.
 //!
 //! The test fails when a table category falls below precision 0.99 or
@@ -62,6 +62,14 @@ fn moving_lon(n: u64) -> Vec<String> {
 }
 fn moving_lat(n: u64) -> Vec<String> {
     series(n, |i| format!("31.{:06}", 200_000 + i * 97))
+}
+fn media_keys(n: u64, ext: &'static str) -> Vec<String> {
+    series(n, move |i| {
+        format!("cap/2026/11/{:03}/{}.{ext}", i % 7, 1_762_000_000 + i * 17)
+    })
+}
+fn positions(n: u64, words: &'static [&'static str]) -> Vec<String> {
+    series(n, |i| words[i as usize % words.len()].to_owned())
 }
 
 #[rustfmt::skip]
@@ -138,6 +146,47 @@ fn cases() -> Vec<Case> {
             c("photo", "bytea", &[])], &[]),
         t("device track zh", vec![c("设备id", "varchar", &[]), c("经度", "double", &[]),
             c("纬度", "double", &[]), c("上报时间", "datetime", &[])], &["vehicle.trajectory"]),
+        // ---- camera media indexes: object keys by value, position, vehicle, time
+        t("media index", vec![c("vin", "varchar", VIN), v("object_key", "varchar", &[], media_keys(60, "jpg")),
+            v("position", "varchar", &[], positions(60, &["front", "rear", "left", "right"])),
+            c("captured_at", "datetime", &[])], &["vehicle.exterior_media"]),
+        t("dvr clip index", vec![c("plate_no", "varchar", PLATE),
+            v("file_url", "varchar", &[], media_keys(60, "h264")),
+            v("channel", "int", &[], positions(60, &["1", "2", "3", "4"])),
+            c("start_ms", "bigint", &[])], &["vehicle.exterior_media"]),
+        t("dms capture index", vec![c("vin", "varchar", VIN), v("oss_key", "varchar", &[], media_keys(60, "mp4")),
+            v("camera_pos", "varchar", &[], positions(60, &["DMS", "OMS"])),
+            c("capture_time", "timestamp", &[])], &["vehicle.cabin_media"]),
+        t("mixed capture index", vec![c("车架号", "varchar", VIN), v("存储路径", "varchar", &[], media_keys(60, "jpeg")),
+            v("机位", "varchar", &[], positions(60, &["前视", "后视", "车内"])),
+            c("拍摄时间", "datetime", &[])], &["vehicle.exterior_media", "vehicle.cabin_media"]),
+        // ---- media index look-alikes
+        t("product images by key", vec![c("sku", "varchar", &[]),
+            v("object_key", "varchar", &[], media_keys(60, "png")), c("sort", "int", &[]),
+            c("created_at", "datetime", &[])], &[]),
+        t("vehicle photo album", vec![c("vin", "varchar", VIN),
+            v("object_key", "varchar", &[], media_keys(60, "jpg")), c("uploaded_at", "datetime", &[])], &[]),
+        t("vehicle document index", vec![c("vin", "varchar", VIN),
+            v("object_key", "varchar", &[], series(60, |i| format!("docs/{i}/invoice.pdf"))),
+            v("position", "varchar", &[], positions(60, &["front", "rear"])),
+            c("created_at", "datetime", &[])], &[]),
+        t("camera inventory", vec![c("vin", "varchar", VIN), c("camera_position", "varchar", &[]),
+            c("camera_model", "varchar", &[]), c("installed_at", "datetime", &[])], &[]),
+        // ---- more look-alike variants
+        t("weather series zh", vec![c("站点编号", "varchar", &[]),
+            v("经度", "double", &[], series(60, |i| format!("121.{}", 447_128 + i % 2))),
+            v("纬度", "double", &[], series(60, |i| format!("31.{}", 216_527 + i % 2))),
+            c("观测时间", "datetime", &[]), c("气温", "double", &[]), c("降水量", "double", &[])], &[]),
+        t("ev model catalogue zh", vec![c("车型id", "int", &[]), c("品牌", "varchar", &[]),
+            c("车型名称", "varchar", &[]), c("电池容量", "double", &[]), c("续航里程", "int", &[]),
+            c("上市时间", "date", &[])], &[]),
+        t("station directory zh", vec![c("站点名称", "varchar", &[]), c("地址", "varchar", &["pi.address"]),
+            c("经度", "double", &[]), c("纬度", "double", &[]), c("营业时间", "varchar", &[]),
+            c("更新时间", "datetime", &[])], &[]),
+        t("latest position zh", vec![c("vin", "varchar", VIN), c("最新经度", "double", &[]),
+            c("最新纬度", "double", &[]), c("更新时间", "datetime", &[])], &[]),
+        t("faq zh", vec![c("id", "int", &[]), c("问题", "varchar", &[]), c("答案", "text", &[]),
+            c("分类", "varchar", &[]), c("排序", "int", &[])], &[]),
         // ---- AI data holdings
         t("chat messages", vec![c("id", "bigint", &[]), c("session_id", "varchar", &[]),
             c("role", "varchar", &[]), c("content", "text", &[]), c("created_at", "datetime", &[])],

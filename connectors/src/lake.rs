@@ -32,6 +32,7 @@ mod dataset;
 mod delta;
 mod errors;
 mod layout;
+mod row_groups;
 mod spreadsheet;
 mod text_files;
 
@@ -278,50 +279,77 @@ impl LakeConnector {
                 .try_collect()
                 .await?;
         let (row_count, warnings) = dataset_row_count(files, &footers);
-        let per_file = limit.div_ceil(chosen.len().max(1));
-        let mut batches: Vec<RecordBatch> = Vec::new();
-        let mut schema = None;
-        let mut taken = 0usize;
-        for idx in chosen {
-            // Even `limit == 0` opens one file: the schema is part of the answer.
-            if taken >= limit && schema.is_some() {
-                break;
-            }
-            let meta = &files[idx];
-            let footer = footers[&idx]
+        let footer_of = |idx: usize| {
+            footers[&idx]
                 .1
                 .clone()
-                .expect("footers of chosen files are kept");
-            let builder = ParquetRecordBatchStreamBuilder::new_with_metadata(
-                self.parquet_reader(meta),
-                footer,
-            );
-            let file_schema = builder.schema().clone();
-            match &schema {
-                None => schema = Some(file_schema.clone()),
-                Some(first) if first.fields() != file_schema.fields() => continue,
-                Some(_) => {}
+                .expect("footers of chosen files are kept")
+        };
+        // The first file fixes the schema; files that differ from it are not sampled.
+        let schema = match chosen.first() {
+            Some(&idx) => footer_of(idx).schema().clone(),
+            None => return Err(Error::invalid(asset, "parquet", "the dataset has no files")),
+        };
+        let same: Vec<usize> = chosen
+            .iter()
+            .copied()
+            .filter(|&idx| footer_of(idx).schema().fields() == schema.fields())
+            .collect();
+        let sizes: Vec<Vec<u64>> = same
+            .iter()
+            .map(|&idx| {
+                let footer = footer_of(idx);
+                let groups = footer.metadata().row_groups();
+                groups.iter().map(|g| g.num_rows().max(0) as u64).collect()
+            })
+            .collect();
+        let picks = row_groups::plan(&sizes, limit);
+        let mut batches: Vec<RecordBatch> = Vec::new();
+        for (ord, &idx) in same.iter().enumerate() {
+            let mine: Vec<row_groups::Pick> =
+                picks.iter().copied().filter(|p| p.file == ord).collect();
+            if mine.is_empty() || limit == 0 {
+                continue;
             }
-            let want = per_file.min(limit - taken);
-            let mut stream = builder
-                .with_limit(want)
-                .with_batch_size(want.clamp(1, 8192))
-                .build()
-                .map_err(|e| self.parquet_error(asset, meta, e))?;
+            let meta = &files[idx];
+            let groups: Vec<usize> = mine.iter().map(|p| p.row_group).collect();
+            let group_sizes: Vec<u64> = groups.iter().map(|&g| sizes[ord][g]).collect();
+            let want: usize = mine.iter().map(|p| p.rows).sum();
+            let mut stream = ParquetRecordBatchStreamBuilder::new_with_metadata(
+                self.parquet_reader(meta),
+                footer_of(idx),
+            )
+            .with_row_groups(groups)
+            .with_row_selection(row_groups::first_rows_of(&mine, &group_sizes))
+            .with_batch_size(want.clamp(1, 8192))
+            .build()
+            .map_err(|e| self.parquet_error(asset, meta, e))?;
             while let Some(batch) = stream.next().await {
-                let batch = batch.map_err(|e| self.parquet_error(asset, meta, e))?;
-                taken += batch.num_rows();
-                batches.push(batch);
+                batches.push(batch.map_err(|e| self.parquet_error(asset, meta, e))?);
             }
         }
-        let schema =
-            schema.ok_or_else(|| Error::invalid(asset, "parquet", "the dataset has no files"))?;
+        let total_groups: usize = sizes.iter().map(Vec::len).sum();
+        let files_read = picks
+            .iter()
+            .map(|p| p.file)
+            .collect::<std::collections::BTreeSet<_>>()
+            .len();
+        let sampling = model::Sampling::new(
+            "row_group_spread",
+            format!(
+                "the first rows of {} of {total_groups} row groups in {files_read} of {} files, \
+                 spread from first to last",
+                picks.len(),
+                files.len()
+            ),
+        );
         Ok(Sample {
             schema,
             batches,
             row_count: Some(row_count),
             warnings,
             incomplete: None,
+            sampling: Some(sampling),
         })
     }
 

@@ -151,6 +151,9 @@ pub struct Sample {
     /// Why the read misses data the asset holds (columns the user has no grant on), when it
     /// does: the asset is then only partly read, which a scan must not take for complete.
     pub incomplete: Option<String>,
+    /// How the rows were chosen (first rows, random pages, key range steps, row groups
+    /// spread), when the connector says; the scan reports it.
+    pub sampling: Option<model::Sampling>,
 }
 
 impl Sample {

@@ -98,6 +98,8 @@ pub struct Read {
     pub warnings: Vec<String>,
     /// Why the read misses data the asset holds (see [`Sample::incomplete`]).
     pub incomplete: Option<String>,
+    /// How a sample's rows were chosen (see [`Sample::sampling`]); `None` for a full pass.
+    pub sampling: Option<model::Sampling>,
 }
 
 impl std::fmt::Debug for Read {
@@ -127,6 +129,7 @@ impl Read {
             row_count: sample.row_count,
             warnings: sample.warnings,
             incomplete: sample.incomplete,
+            sampling: sample.sampling,
         })
     }
 
@@ -147,6 +150,7 @@ impl Read {
             row_count: None,
             warnings: Vec::new(),
             incomplete,
+            sampling: None,
         }
     }
 
@@ -161,6 +165,7 @@ impl Read {
             row_count: self.row_count,
             warnings: self.warnings,
             incomplete: self.incomplete,
+            sampling: self.sampling,
         })
     }
 }
@@ -281,6 +286,7 @@ mod tests {
             row_count: Some(2),
             warnings: vec!["w".into()],
             incomplete: None,
+            sampling: None,
         };
         let request = ReadRequest {
             projection: Projection::Columns(vec!["b".into()]),

@@ -16,8 +16,11 @@ pub mod persons;
 pub mod report;
 
 pub use level::Level;
-pub use persons::{CountMethod, IdentifierKind, Op, PersonsReport, ThresholdStatus, Verdict};
+pub use persons::{
+    CountMethod, FreeTextPersons, IdentifierKind, Op, PersonsReport, ThresholdStatus, Verdict,
+};
 pub use report::{
     now, AssetCategoryReport, AssetKind, AssetReport, CategoryMeta, CategoryReport, ColumnReport,
-    ScanReport, SkipReason, SourceReport, Status, Timestamp, Unscanned, SCAN_REPORT_SCHEMA,
+    Sampling, ScanReport, SkipReason, SourceReport, Status, Timestamp, Unscanned,
+    SCAN_REPORT_SCHEMA,
 };

@@ -220,6 +220,21 @@ pub struct PersonsReport {
     /// only for items whose every such asset was read to the end.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub by_item: BTreeMap<String, u64>,
+    /// What identifiers inside free text (notes, chat messages, prompts) added, when any
+    /// were read: exact mode only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub free_text: Option<FreeTextPersons>,
+}
+
+/// The persons behind identifiers found inside free-text columns, as the report's
+/// `persons.free_text`: `{"persons": 600, "only": 500}`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FreeTextPersons {
+    /// Persons with at least one identifier found in free text.
+    pub persons: u64,
+    /// Of those, persons found nowhere else: no identifier column names them, so without
+    /// the free text they would not be counted.
+    pub only: u64,
 }
 
 macro_rules! display_as_str {
@@ -270,6 +285,7 @@ mod tests {
             incomplete: vec![],
             exact_over_budget: false,
             by_item: BTreeMap::new(),
+            free_text: None,
         };
         let v = serde_json::to_value(&r).unwrap();
         assert_eq!(v["by_identifier"]["pi.mobile_phone"], 3);

@@ -190,6 +190,9 @@ pub struct AssetReport {
     pub bytes: Option<u64>,
     /// Rows read for classification.
     pub sampled_rows: u64,
+    /// How those rows were chosen, when the connector says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sampling: Option<Sampling>,
     /// Whether the asset could be read.
     pub status: Status,
     /// Why not, when `status` is `error`.
@@ -214,6 +217,28 @@ pub struct AssetReport {
     /// Configured sensitive-area geofences that sampled coordinates fell into.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub geofence_hits: Vec<String>,
+}
+
+/// How an asset's sample was drawn: the report's `sampling`, e.g.
+/// `{"method": "key_range_steps", "detail": "16 probes of up to 63 rows …"}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Sampling {
+    /// `first_rows` (the table's first rows), `tablesample_system` (PostgreSQL random
+    /// pages), `key_range_steps` (runs spread over an integer primary key) or
+    /// `row_group_spread` (parquet row groups spread over a file or dataset).
+    pub method: String,
+    /// What was read, in words.
+    pub detail: String,
+}
+
+impl Sampling {
+    /// A sampling record.
+    pub fn new(method: &str, detail: impl Into<String>) -> Self {
+        Sampling {
+            method: method.to_owned(),
+            detail: detail.into(),
+        }
+    }
 }
 
 /// A category that holds for the asset as a whole.
@@ -330,6 +355,7 @@ mod tests {
                 row_count: Some(3),
                 bytes: Some(40),
                 sampled_rows: 3,
+                sampling: None,
                 status: Status::Error,
                 error: Some("bad".into()),
                 warnings: vec![],

@@ -71,6 +71,8 @@
 //! Linking assumes that identifiers in one row belong to one person; a row
 //! mixing two persons (a buyer's and a recipient's phone) merges them, so
 //! the scanner should pass one row per person-bearing column group.
+//! Identifiers inside free text ([`text_keys_into`]) form rows of their own,
+//! linked only when the text names at most one identifier of each kind.
 //!
 //! In sketch mode ([`SketchCounter`]) no linking is possible: the count is
 //! reported as bounds (the largest single kind at the low end, the sum of
@@ -79,6 +81,7 @@
 #![warn(missing_docs)]
 
 mod exact;
+mod free_text;
 mod keyer;
 mod normalize;
 mod report;
@@ -87,9 +90,10 @@ mod sketch;
 mod threshold;
 
 pub use exact::{AssetId, ExactCounter};
+pub use free_text::text_keys_into;
 pub use keyer::{KeyError, PersonKey, PersonKeyer};
 pub use model::persons::{
-    CountMethod, IdentifierKind, Op, PersonsReport, ThresholdStatus, Verdict,
+    CountMethod, FreeTextPersons, IdentifierKind, Op, PersonsReport, ThresholdStatus, Verdict,
 };
 pub use normalize::normalize;
 pub use report::{build_report, exact_report, sketch_report};

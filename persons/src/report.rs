@@ -42,6 +42,7 @@ pub fn build_report(
         incomplete: Vec::new(),
         exact_over_budget: false,
         by_item: BTreeMap::new(),
+        free_text: None,
     }
 }
 

@@ -16,6 +16,7 @@ pub mod filing;
 pub mod html;
 pub mod job;
 pub mod merge;
+mod person_columns;
 pub mod persons;
 pub mod plan;
 pub mod redact;

@@ -267,6 +267,7 @@ fn missing_asset(unit: &crate::plan::Unit, shard: usize, shards: usize) -> Asset
         row_count: unit.rows,
         bytes: unit.bytes,
         sampled_rows: 0,
+        sampling: None,
         status: Status::Error,
         error: Some(format!(
             "not scanned: shard {shard} of {shards} has not finished (no shards/{shard}/done.json); \

@@ -1,5 +1,6 @@
 //! Counting distinct persons during a scan: a full pass over the identifier columns of each
-//! asset, keyed hashes as soon as values are read, linking within rows.
+//! asset, and over its free-text columns that hold personal information, keyed hashes as soon
+//! as values are read, linking within rows (see [`crate::person_columns`]).
 //!
 //! Exact counting (union-find over keys) runs alongside HLL sketches; when the exact counter
 //! outgrows its memory budget it is dropped and the sketches give bounds instead, so a scan
@@ -9,17 +10,15 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
-use arrow_array::cast::AsArray;
-use arrow_array::{Array, RecordBatch};
 use classifiers::ClassifierSet;
 use connectors::{AssetInfo, ReadRequest, SharedConnector};
 use futures::StreamExt;
-use model::{AssetReport, PersonsReport};
+use model::{AssetReport, FreeTextPersons, PersonsReport};
 use persons::{
-    AssetId, ExactCounter, IdentifierKind, KeyRows, PersonCount, PersonKeyer, SketchCounter,
-    ThresholdRule,
+    AssetId, ExactCounter, KeyRows, PersonCount, PersonKeyer, SketchCounter, ThresholdRule,
 };
-use rayon::prelude::*;
+
+use crate::person_columns::{keys_of, person_columns, BatchKeys};
 pub use recorded::{RecordedAsset, Recording};
 
 mod recorded;
@@ -67,14 +66,20 @@ struct Work {
     /// The asset's name, registered with the counter the first time the slot is seen.
     name: Arc<str>,
     parts: Vec<KeyRows>,
+    /// Rows of identifiers found in free text, counted under the asset's second handle so
+    /// the report can say how many persons the text added.
+    text: Vec<KeyRows>,
 }
+
+/// The counter's handles of one slot: its identifier columns and its free text.
+type Handles = [Option<AssetId>; 2];
 
 /// What the exact counter's thread hands back at the end.
 struct ExactResult {
     /// `None` if the counter outgrew its budget and was dropped.
     counter: Option<ExactCounter>,
-    /// The counter's asset handle of each slot that sent rows.
-    assets: Vec<Option<AssetId>>,
+    /// The counter's asset handles of each slot that sent rows.
+    assets: Vec<Handles>,
 }
 
 /// The exact counter runs on a thread of its own, fed through a bounded channel: it is the
@@ -99,16 +104,26 @@ impl ExactStage {
             .name("mulu-persons".into())
             .spawn(move || {
                 let mut counter = Some(ExactCounter::new());
-                let mut assets: Vec<Option<AssetId>> = Vec::new();
+                let mut assets: Vec<Handles> = Vec::new();
                 while let Some(work) = queue.blocking_recv() {
                     // After giving up, keep draining so that no sender waits forever.
                     let Some(c) = counter.as_mut() else { continue };
                     if assets.len() <= work.slot {
-                        assets.resize(work.slot + 1, None);
+                        assets.resize(work.slot + 1, [None, None]);
                     }
-                    let id = *assets[work.slot].get_or_insert_with(|| c.register_asset(&work.name));
+                    let [rows_id, text_id] = &mut assets[work.slot];
+                    let id = *rows_id.get_or_insert_with(|| c.register_asset(&work.name));
                     for rows in &work.parts {
                         c.add_rows(Some(id), rows);
+                    }
+                    if !work.text.is_empty() {
+                        // A name no asset can have: asset names never hold a NUL.
+                        let id = *text_id.get_or_insert_with(|| {
+                            c.register_asset(&format!("{}\0free text", work.name))
+                        });
+                        for rows in &work.text {
+                            c.add_rows(Some(id), rows);
+                        }
                     }
                     if c.approx_bytes() > budget_bytes {
                         tracing::warn!(
@@ -154,6 +169,8 @@ pub struct PassContext<'a> {
 /// The persons tally of one scan, shared by the asset tasks.
 pub struct Tally {
     keyer: Arc<PersonKeyer>,
+    /// The built-in classifiers, to find identifiers inside free text as a column scan does.
+    texts: Arc<ClassifierSet>,
     exact: Option<ExactStage>,
     counters: Mutex<Counters>,
     /// Catalogue items, to count each item's persons exactly ([`Tally::with_items`]).
@@ -163,37 +180,6 @@ pub struct Tally {
     /// Where each asset's hashed rows go when a shard records them for a merge
     /// ([`Tally::recording_into`]).
     recording: Option<Recording>,
-}
-
-/// How the values of one identifier column are keyed.
-#[derive(Debug, Clone, PartialEq)]
-enum IdColumn {
-    /// A built-in identifier kind.
-    Builtin(IdentifierKind),
-    /// A custom classifier that declares `identifies_person` (looked up by id in the set).
-    Custom(model::CategoryId),
-}
-
-/// The identifier columns of an asset, by position, with how they are keyed: built-in
-/// identifiers, and custom ones whose classifier says each value names one person.
-fn identifier_columns(
-    report: &AssetReport,
-    classifiers: Option<&ClassifierSet>,
-) -> Vec<(String, IdColumn)> {
-    report
-        .columns
-        .iter()
-        .filter_map(|c| {
-            let top = c.categories.first()?;
-            if let Some(kind) = IdentifierKind::from_category_id(top.id.as_str()) {
-                return Some((c.name.clone(), IdColumn::Builtin(kind)));
-            }
-            classifiers?
-                .get(top.id.as_str())
-                .filter(|k| k.identifies_person())
-                .map(|_| (c.name.clone(), IdColumn::Custom(top.id.clone())))
-        })
-        .collect()
 }
 
 /// Whether the asset holds vehicle data, so its persons are vehicle PI.
@@ -231,6 +217,7 @@ impl Tally {
         };
         Self {
             keyer: Arc::new(keyer),
+            texts: Arc::new(ClassifierSet::builtin()),
             exact,
             counters: Mutex::new(counters),
             items: None,
@@ -287,41 +274,41 @@ impl Tally {
             redactor,
             activity,
         } = *pass;
-        let columns = identifier_columns(report, self.classifiers.as_deref());
+        let columns = person_columns(report, self.classifiers.as_deref());
         if columns.is_empty() {
             return;
         }
         let mut open = self.open_slot(report);
-        let names: Vec<String> = columns.iter().map(|(n, _)| n.clone()).collect();
-        let kinds: Arc<Vec<IdColumn>> = Arc::new(columns.into_iter().map(|(_, k)| k).collect());
+        let uses = Arc::new(columns.uses);
         let set = self.classifiers.clone();
         // Every row the pass reads, identifiers or not: the asset's row count once it ends.
         let mut rows_read = 0u64;
         let pass = async {
-            let request = ReadRequest::full_pass(names, BATCH_ROWS);
+            let request = ReadRequest::full_pass(columns.names, BATCH_ROWS);
             let stream = connector.read(asset, &request).await?.batches;
             // Hash the next batch on the rayon pool while this one is added to the counters.
             let mut hashed = stream
                 .map(|batch| {
                     let keyer = self.keyer.clone();
-                    let kinds = kinds.clone();
+                    let texts = self.texts.clone();
+                    let uses = uses.clone();
                     let set = set.clone();
                     async move {
                         let batch = batch?;
                         let rows = batch.num_rows() as u64;
-                        let parts = crate::cpu::on_rayon(move || {
-                            keys_of(&batch, &kinds, &keyer, set.as_deref())
+                        let keys = crate::cpu::on_rayon(move || {
+                            keys_of(&batch, &uses, &keyer, &texts, set.as_deref())
                         })
                         .await;
-                        Ok::<_, connectors::Error>((rows, parts.unwrap_or_default()))
+                        Ok::<_, connectors::Error>((rows, keys.unwrap_or_default()))
                     }
                 })
                 .buffered(2);
             while let Some(read) = hashed.next().await {
-                let (rows, parts) = read?;
+                let (rows, keys) = read?;
                 rows_read += rows;
                 activity.add_rows(rows);
-                self.ingest(&mut open, parts).await;
+                self.ingest(&mut open, keys).await;
             }
             Ok::<_, connectors::Error>(())
         };
@@ -377,8 +364,8 @@ impl Tally {
     }
 
     /// Adds one batch of an asset's hashed rows to its sketches and the exact counter.
-    async fn ingest(&self, open: &mut OpenSlot, parts: Vec<KeyRows>) {
-        for rows in &parts {
+    async fn ingest(&self, open: &mut OpenSlot, keys: BatchKeys) {
+        for rows in keys.rows.iter().chain(&keys.text) {
             open.sketch.add_row(rows.keys());
             for row in rows.iter() {
                 if let Some(&key) = row.iter().min_by_key(|k| k.kind()) {
@@ -387,14 +374,18 @@ impl Tally {
             }
         }
         if let Some(recorded) = open.recorded.as_mut() {
-            recorded.extend(parts.iter().filter(|r| !r.is_empty()).cloned());
+            // A shard records the rows of free text among the others: the merge links and
+            // counts them alike, though it cannot say which persons came from text.
+            let all = keys.rows.iter().chain(&keys.text);
+            recorded.extend(all.filter(|r| !r.is_empty()).cloned());
         }
         if let Some(exact) = &self.exact {
             if exact.active.load(Ordering::Relaxed) {
                 let work = Work {
                     slot: open.slot,
                     name: open.name.clone(),
-                    parts,
+                    parts: keys.rows,
+                    text: keys.text,
                 };
                 // An error means the counter thread has ended; finish() reports it.
                 let _ = exact.work.send(work).await;
@@ -458,19 +449,24 @@ impl Tally {
                     .iter()
                     .zip(&handles)
                     .filter(|(s, _)| s.vehicle)
-                    .filter_map(|(_, &id)| id)
+                    .flat_map(|(_, ids)| ids.iter().flatten().copied())
                     .collect();
                 let vehicle = PersonCount::exact(counter.persons_in_assets(&vehicle_assets));
                 let by_asset: HashMap<AssetId, u64> =
                     counter.persons_by_asset().into_iter().collect();
                 // A slot that sent no rows has no handle: its count comes from its (empty)
-                // sketch.
+                // sketch. One with free text counts the persons of both its handles.
                 let by_slot: Vec<Option<u64>> = handles
                     .iter()
-                    .map(|id| id.and_then(|id| by_asset.get(&id).copied()))
+                    .map(|ids| match ids {
+                        [Some(rows), None] => by_asset.get(rows).copied(),
+                        [None, None] => None,
+                        _ => Some(counter.persons_in_assets(&handle_ids(ids))),
+                    })
                     .collect();
                 let mut report = persons::exact_report(&counter, &self.keyer, Some(vehicle), rules);
                 report.by_item = persons_by_item(&c.slots, &handles, &counter);
+                report.free_text = free_text_persons(&counter, &handles);
                 (report, by_slot)
             }
             _ => (
@@ -506,11 +502,31 @@ impl Tally {
     }
 }
 
+fn handle_ids(ids: &Handles) -> Vec<AssetId> {
+    ids.iter().flatten().copied().collect()
+}
+
+/// What free text added: the persons with an identifier found in it, and those of them no
+/// identifier column names (the count without free text falls by that many). `None` when no
+/// free text gave an identifier.
+fn free_text_persons(counter: &ExactCounter, handles: &[Handles]) -> Option<FreeTextPersons> {
+    let text: Vec<AssetId> = handles.iter().filter_map(|[_, t]| *t).collect();
+    if text.is_empty() {
+        return None;
+    }
+    let columns: Vec<AssetId> = handles.iter().filter_map(|[r, _]| *r).collect();
+    let persons = counter.persons_in_assets(&text);
+    Some(FreeTextPersons {
+        persons,
+        only: counter.distinct_persons() - counter.persons_in_assets(&columns),
+    })
+}
+
 /// Exact persons of every item all of whose assets were read to the end: the persons in the
 /// union of its assets, linked through every asset of the scan.
 fn persons_by_item(
     slots: &[Slot],
-    handles: &[Option<AssetId>],
+    handles: &[Handles],
     counter: &ExactCounter,
 ) -> BTreeMap<String, u64> {
     let mut items: BTreeMap<&str, (Vec<AssetId>, bool)> = BTreeMap::new();
@@ -518,7 +534,7 @@ fn persons_by_item(
         for item in &slot.items {
             let (ids, complete) = items.entry(item).or_insert((Vec::new(), true));
             *complete &= slot.complete;
-            ids.extend(*handle);
+            ids.extend(handle.iter().flatten());
         }
     }
     items
@@ -533,112 +549,4 @@ fn merge_sketch(total: &mut SketchCounter, part: &SketchCounter) {
     total
         .merge(part)
         .unwrap_or_else(|e| unreachable!("sketches of one keyer merge: {e}"));
-}
-
-/// Rows per rayon task when hashing a batch.
-const HASH_CHUNK_ROWS: usize = 1024;
-
-/// Keyed hashes of the identifiers in each row of a batch (column `i` is keyed as
-/// `kinds[i]`), in consecutive runs of rows. Raw values live only inside this function.
-fn keys_of(
-    batch: &RecordBatch,
-    kinds: &[IdColumn],
-    keyer: &PersonKeyer,
-    classifiers: Option<&ClassifierSet>,
-) -> Vec<KeyRows> {
-    /// A column's keying, resolved once per batch.
-    enum Keying<'a> {
-        Builtin(IdentifierKind),
-        Custom(&'a dyn classifiers::Classifier),
-        None,
-    }
-    let keying: Vec<Keying<'_>> = kinds
-        .iter()
-        .map(|k| match k {
-            IdColumn::Builtin(kind) => Keying::Builtin(*kind),
-            IdColumn::Custom(id) => classifiers
-                .and_then(|s| s.get(id.as_str()))
-                .map_or(Keying::None, Keying::Custom),
-        })
-        .collect();
-    let columns: Vec<Option<&arrow_array::StringArray>> = batch
-        .columns()
-        .iter()
-        .map(|c| c.as_string_opt::<i32>())
-        .collect();
-    let rows = batch.num_rows();
-    // Keyed hashing is the expensive part (HMAC per value): spread rows over the rayon pool.
-    (0..rows.div_ceil(HASH_CHUNK_ROWS))
-        .into_par_iter()
-        .map(|chunk| {
-            let end = ((chunk + 1) * HASH_CHUNK_ROWS).min(rows);
-            let n = end - chunk * HASH_CHUNK_ROWS;
-            let mut out = KeyRows::with_capacity(n * kinds.len(), n);
-            for row in chunk * HASH_CHUNK_ROWS..end {
-                for (col, keying) in columns.iter().zip(&keying) {
-                    let Some(col) = col else { continue };
-                    if col.is_null(row) {
-                        continue;
-                    }
-                    let key = match keying {
-                        Keying::Builtin(kind) => keyer.key_raw(*kind, col.value(row)),
-                        Keying::Custom(c) => keyer.key_custom(*c, col.value(row)),
-                        Keying::None => None,
-                    };
-                    if let Some(key) = key {
-                        out.push_key(key);
-                    }
-                }
-                out.end_row();
-            }
-            out
-        })
-        .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use std::sync::Arc as StdArc;
-
-    use arrow_array::StringArray;
-    use arrow_schema::{DataType, Field, Schema};
-
-    #[test]
-    fn keys_skip_invalid_values_and_empty_rows() {
-        let keyer = PersonKeyer::new(&[7u8; 32]).unwrap();
-        let schema = StdArc::new(Schema::new(vec![
-            Field::new("id", DataType::Utf8, true),
-            Field::new("phone", DataType::Utf8, true),
-        ]));
-        let batch = RecordBatch::try_new(
-            schema,
-            vec![
-                StdArc::new(StringArray::from(vec![
-                    Some("11010519491231002X"),
-                    Some("110105194912310021"),
-                    None,
-                ])),
-                StdArc::new(StringArray::from(vec![
-                    Some("13800138000"),
-                    None,
-                    Some("+86 138-0013-8000"),
-                ])),
-            ],
-        )
-        .unwrap();
-        let rows = keys_of(
-            &batch,
-            &[
-                IdColumn::Builtin(IdentifierKind::CnResidentId),
-                IdColumn::Builtin(IdentifierKind::MobilePhone),
-            ],
-            &keyer,
-            None,
-        );
-        let rows: Vec<&[persons::PersonKey]> = rows.iter().flat_map(KeyRows::iter).collect();
-        assert_eq!(rows.len(), 2, "the middle row has only an invalid ID");
-        assert_eq!(rows[0].len(), 2);
-        assert_eq!(rows[1], &[rows[0][1]], "formatting variants hash alike");
-    }
 }

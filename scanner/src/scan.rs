@@ -360,6 +360,7 @@ async fn scan_asset(job: Job, sample_rows: usize, context: AssetContext<'_>) -> 
         row_count: asset.row_count,
         bytes: asset.bytes,
         sampled_rows: 0,
+        sampling: None,
         status: Status::Ok,
         error: None,
         warnings: Vec::new(),
@@ -416,8 +417,13 @@ async fn scan_asset(job: Job, sample_rows: usize, context: AssetContext<'_>) -> 
         batches,
         warnings,
         incomplete,
+        sampling,
         ..
     } = sample;
+    report.sampling = sampling.map(|s| model::Sampling {
+        detail: redactor.name(&s.detail),
+        ..s
+    });
     report.warnings = warnings.iter().map(|w| redactor.message(w)).collect();
     if let Some(why) = incomplete {
         // Classified and counted with what could be read; the rest is named, not lost.

@@ -62,8 +62,14 @@ pub fn render(report: &ScanReport) -> String {
             .iter()
             .map(|t| format!("{} {}", t.id, t.status.as_str()))
             .collect();
+        let free_text = p.free_text.map_or_else(String::new, |f| {
+            format!(
+                "; {} named in free text, {} of them only there",
+                f.persons, f.only
+            )
+        });
         out.push_str(&format!(
-            "Distinct persons: {count} ({}{}); {}\n",
+            "Distinct persons: {count} ({}{}{free_text}); {}\n",
             p.method.as_str(),
             if p.mergeable { "" } else { ", per-run key" },
             verdicts.join(", ")
@@ -184,6 +190,7 @@ mod tests {
             row_count: None,
             bytes: None,
             sampled_rows: 0,
+            sampling: None,
             status,
             error: error.map(str::to_string),
             warnings: vec![],
@@ -241,12 +248,28 @@ mod tests {
                 incomplete: vec![],
                 exact_over_budget: false,
                 by_item: Default::default(),
+                free_text: None,
             }),
         };
         let text = render(&report);
         assert!(
             text.contains("Distinct persons: 1700 (exact, per-run key); ndsr-art28 not_crossed"),
             "{text}"
+        );
+        let mut with_text = report.clone();
+        if let Some(p) = with_text.persons.as_mut() {
+            p.free_text = Some(model::FreeTextPersons {
+                persons: 350,
+                only: 250,
+            });
+        }
+        assert!(
+            render(&with_text).contains(
+                "Distinct persons: 1700 (exact, per-run key; 350 named in free text, 250 of \
+                 them only there); ndsr-art28"
+            ),
+            "{}",
+            render(&with_text)
         );
         assert!(text.contains("crm.db customers"), "{text}");
         assert!(

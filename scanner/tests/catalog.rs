@@ -223,6 +223,7 @@ fn lake_report(n: usize) -> model::ScanReport {
         row_count: Some(1000),
         bytes: Some(64 << 10),
         sampled_rows: 100,
+        sampling: None,
         status: Status::Ok,
         error: None,
         warnings: vec![],
@@ -267,6 +268,7 @@ fn lake_report(n: usize) -> model::ScanReport {
             incomplete: vec![],
             exact_over_budget: false,
             by_item: Default::default(),
+            free_text: None,
         }),
     }
 }

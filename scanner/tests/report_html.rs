@@ -75,6 +75,7 @@ fn table(source: &str, name: &str, rows: u64, columns: Vec<ColumnReport>) -> Ass
         row_count: Some(rows),
         bytes: Some(rows * 64),
         sampled_rows: rows.min(1000),
+        sampling: None,
         status: Status::Ok,
         error: None,
         warnings: vec![],
@@ -202,6 +203,7 @@ fn synthetic_report(started: &str, vehicle_rows: u64, extra: usize) -> ScanRepor
             incomplete: vec![],
             exact_over_budget: false,
             by_item: BTreeMap::new(),
+            free_text: None,
         }),
     }
 }

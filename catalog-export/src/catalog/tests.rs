@@ -23,6 +23,7 @@ fn asset(
         row_count: Some(rows),
         bytes: Some(bytes),
         sampled_rows: rows.min(1000),
+        sampling: None,
         status: Status::Ok,
         error: None,
         warnings: vec![],
@@ -82,6 +83,7 @@ fn report(assets: Vec<AssetReport>, persons: Option<u64>) -> ScanReport {
             incomplete: vec![],
             exact_over_budget: false,
             by_item: BTreeMap::new(),
+            free_text: None,
         }),
     }
 }

@@ -15,8 +15,11 @@ the suffix, the names that are not also everyday words count as well
 (`维吾尔`, `土家`, `哈萨克`, `彝`, `傣` …). Short names that double as
 words, places or surnames (`汉`, `回`, `白`, `水`, `京`, `土`, `蒙古`,
 `朝鲜`, `俄罗斯`, `高山`, `保安` …) count only when the column name says
-ethnicity (`mz`, `minzu`, `ethnicity`, `nation`, `民族` …). Lookup is one
-hash-set probe per value, against sets built once per process.
+ethnicity (`mz`, `minzu`, `ethnicity`, `nation`, `民族` …), and so do the
+two-digit codes of GB/T 3304 (`01` 汉族 … `56` 基诺族, `97` 其他, `98` 外国血统
+中国籍人士), which household, HR and education systems store instead of the
+name: without the column name a two-digit number is just a number. Lookup
+is one hash-set probe per value, against sets built once per process.
 
 ## Why it matters
 
@@ -28,9 +31,9 @@ help single out members of small groups.
 ## Examples
 
 * `汉族`, `回族`, `维吾尔族`, `土家`, `彝`.
-* In a `minzu` column also `汉`, `回`, `蒙古`.
-* Rejected: `汉`, `白`, `蒙古` without such a column name; `汉服`;
-  `外国人`.
+* In a `minzu` column also `汉`, `回`, `蒙古`, and codes `01`, `05`, `97`.
+* Rejected: `汉`, `白`, `蒙古` and `01` without such a column name; `汉服`;
+  `外国人`; codes `00`, `57`, `99` and `1` even in a `minzu` column.
 * Evidence is not masked: a group name does not identify anyone.
 
 ## Known false positives
@@ -138,6 +141,17 @@ pub(crate) fn is_group_name(value: &str) -> bool {
     s.plain.contains(value) || s.hinted.contains(value)
 }
 
+/// A GB/T 3304 code: `01`–`56` for the 56 groups, `97` other, `98` a
+/// foreign-born Chinese citizen. Always two digits: `1` is a count or a flag.
+fn is_code(value: &str) -> bool {
+    let b = value.as_bytes();
+    if b.len() != 2 || !b.iter().all(u8::is_ascii_digit) {
+        return false;
+    }
+    let n = (b[0] - b'0') * 10 + (b[1] - b'0');
+    matches!(n, 1..=56 | 97 | 98)
+}
+
 struct Sets {
     /// Forms that count anywhere.
     plain: HashSet<String>,
@@ -165,7 +179,7 @@ impl Classifier for Ethnicity {
     }
 
     fn value_pattern(&self) -> Option<&str> {
-        Some(r"\p{Han}{1,5}")
+        Some(r"\p{Han}{1,5}|[0-9]{2}")
     }
 
     fn confirm(&self, value: &str) -> Option<f64> {
@@ -174,7 +188,7 @@ impl Classifier for Ethnicity {
 
     fn confirm_hinted(&self, value: &str) -> Option<f64> {
         let s = &*SETS;
-        (s.plain.contains(value) || s.hinted.contains(value)).then_some(1.0)
+        (s.plain.contains(value) || s.hinted.contains(value) || is_code(value)).then_some(1.0)
     }
 
     fn column_hint(&self) -> Option<&str> {
@@ -221,6 +235,17 @@ mod tests {
         for v in ["汉", "回", "蒙古", "白"] {
             assert_eq!(Ethnicity.confirm(v), None, "{v}");
             assert_eq!(Ethnicity.confirm_hinted(v), Some(1.0), "{v}");
+        }
+    }
+
+    #[test]
+    fn gbt3304_codes_need_the_column_name() {
+        for v in ["01", "05", "56", "97", "98"] {
+            assert_eq!(Ethnicity.confirm(v), None, "{v}");
+            assert_eq!(Ethnicity.confirm_hinted(v), Some(1.0), "{v}");
+        }
+        for v in ["00", "57", "96", "99", "1", "001", "5a"] {
+            assert_eq!(Ethnicity.confirm_hinted(v), None, "{v}");
         }
     }
 

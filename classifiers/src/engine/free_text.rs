@@ -165,6 +165,52 @@ fn candidates(token_re: &Regex, value: &str, mut claim: impl FnMut(usize, usize)
 }
 
 impl ClassifierSet {
+    /// Offers every identifier that a free-text classifier of a `select`ed category confirms
+    /// in `text` to `found`, with its classifier's index and byte range: the same tokens and
+    /// checks as a column scan's free-text search. A token goes to the first selected
+    /// classifier that confirms it.
+    fn each_identifier(
+        &self,
+        text: &str,
+        mut select: impl FnMut(&CategoryId) -> bool,
+        mut found: impl FnMut(usize, usize, usize),
+    ) {
+        let mut hits = PatternSet::new(self.prefilter.len());
+        candidates(&self.token, text, |start, end| {
+            let token = &text[start..end];
+            if token.len() < MIN_TOKEN_BYTES || !self.prefilter.matches(token, &mut hits) {
+                return false;
+            }
+            for pattern in hits.iter() {
+                let i = self.pattern_owner[pattern.as_usize()];
+                if select(&self.ids[i])
+                    && self.classifiers[i]
+                        .confirm_free_text(token)
+                        .is_some_and(|w| w > 0.0)
+                {
+                    found(i, start, end);
+                    return true;
+                }
+            }
+            false
+        });
+    }
+
+    /// Calls `found` with the category and text of every identifier of a `select`ed category
+    /// in `text` (a chat message, a service note), in order: what a column scan's free-text
+    /// search would count. The person count uses it to key the identifiers in prose; the
+    /// tokens are the caller's to protect (mask or key them, never store them).
+    pub fn identifiers_in_text<'t>(
+        &self,
+        text: &'t str,
+        select: impl FnMut(&CategoryId) -> bool,
+        mut found: impl FnMut(&CategoryId, &'t str),
+    ) {
+        self.each_identifier(text, select, |i, start, end| {
+            found(&self.ids[i], &text[start..end]);
+        });
+    }
+
     /// `text` with every identifier that a free-text classifier confirms in it replaced by
     /// that classifier's mask (`客户_110105********002X.csv`), for names and messages that
     /// leave mulu: the same tokens and checks as a column scan's free-text search, so nothing
@@ -173,26 +219,11 @@ impl ClassifierSet {
     pub fn mask_identifiers<'t>(
         &self,
         text: &'t str,
-        mut select: impl FnMut(&CategoryId) -> bool,
+        select: impl FnMut(&CategoryId) -> bool,
     ) -> Cow<'t, str> {
-        let mut hits = PatternSet::new(self.prefilter.len());
         let mut masked: Vec<(usize, usize, String)> = Vec::new();
-        candidates(&self.token, text, |start, end| {
-            let token = &text[start..end];
-            if token.len() < MIN_TOKEN_BYTES || !self.prefilter.matches(token, &mut hits) {
-                return false;
-            }
-            for pattern in hits.iter() {
-                let i = self.pattern_owner[pattern.as_usize()];
-                let classifier = &self.classifiers[i];
-                if select(&self.ids[i])
-                    && classifier.confirm_free_text(token).is_some_and(|w| w > 0.0)
-                {
-                    masked.push((start, end, classifier.mask(token)));
-                    return true;
-                }
-            }
-            false
+        self.each_identifier(text, select, |i, start, end| {
+            masked.push((start, end, self.classifiers[i].mask(&text[start..end])));
         });
         if masked.is_empty() {
             return Cow::Borrowed(text);

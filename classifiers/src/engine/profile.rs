@@ -2,7 +2,9 @@
 //! see only names and types: whether a neutral-named column holds
 //! longitudes, latitudes or epoch times, and how often its values repeat.
 //! A `vin, t1, a, b` table is a track only if `a` and `b` are coordinates
-//! and `t1` a time, and only the values say so.
+//! and `t1` a time, and only the values say so; a `vin, object_key,
+//! position, ts` table is a camera media index only if the keys name image
+//! or video files.
 
 use crate::validate::CHINA_BOX;
 
@@ -15,6 +17,13 @@ const MIN_COORDINATE_DECIMALS: u32 = 4;
 /// Epoch seconds of 2000-01-01 and 2100-01-01: the plausible span of
 /// recorded event times.
 const EPOCH_SPAN: (f64, f64) = (946_684_800.0, 4_102_444_800.0);
+/// File extensions of camera images and video, lower-case, with the dot.
+const MEDIA_EXTENSIONS: &[&str] = &[
+    ".jpg", ".jpeg", ".png", ".bmp", ".webp", ".heic", ".mp4", ".mov", ".avi", ".mkv", ".h264",
+    ".h265", ".264", ".265", ".hevc",
+];
+/// Share of values that must name media files for a column of media keys.
+const MEDIA_SHARE: f64 = 0.9;
 
 /// Which coordinate a column's values are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,6 +62,8 @@ pub struct ValueProfile {
     /// Hashes of the first values, counted when asked: appending is far
     /// cheaper per value than a set insert, and few columns are asked.
     hashes: Vec<u64>,
+    /// Values that are object keys, paths or URLs of an image or video file.
+    media: u64,
 }
 
 /// A fast, non-cryptographic hash of a value (distinct counting only).
@@ -76,6 +87,9 @@ impl ValueProfile {
         self.sampled += 1;
         if self.hashes.len() < MAX_DISTINCT {
             self.hashes.push(hash(value.as_bytes()));
+        }
+        if is_media_file(value) {
+            self.media += 1;
         }
         if self.settled {
             return;
@@ -139,6 +153,29 @@ impl ValueProfile {
         self.sampled >= MIN_VALUES && self.numbers == self.sampled
     }
 
+    /// Whether the values are object keys, paths or URLs of image or video
+    /// files (`.jpg`, `.png`, `.mp4`, `.h264`, `.h265` …): at least 90 % of
+    /// at least five values.
+    pub fn media_files(&self) -> bool {
+        self.sampled >= MIN_VALUES && self.media as f64 >= self.sampled as f64 * MEDIA_SHARE
+    }
+
+    /// Whether one of `values` is among the first 4096 values seen,
+    /// compared whole, as written or in upper or lower case (`dms`, `DMS`):
+    /// for the codes of a small vocabulary, such as a camera position. The
+    /// profile holds hashes only, so this is all it can tell.
+    pub fn has_any(&self, values: &[&str]) -> bool {
+        values.iter().any(|v| {
+            [
+                v.to_string(),
+                v.to_ascii_uppercase(),
+                v.to_ascii_lowercase(),
+            ]
+            .iter()
+            .any(|form| self.hashes.contains(&hash(form.as_bytes())))
+        })
+    }
+
     /// The coordinate axis every value lies on, with at least four decimals
     /// and at least half of the values distinct; `None` otherwise.
     pub fn axis(&self) -> Option<Axis> {
@@ -168,6 +205,20 @@ impl ValueProfile {
             Some(EpochUnit::Milliseconds)
         }
     }
+}
+
+/// Whether `value` names an image or video file: its path (before any `?`
+/// or `#`) ends in a media extension, in any case.
+fn is_media_file(value: &str) -> bool {
+    if value.len() < 5 || !value.contains('.') {
+        return false;
+    }
+    let path = value.split(['?', '#']).next().unwrap_or(value);
+    let Some(dot) = path.rfind('.') else {
+        return false;
+    };
+    let ext = &path[dot..];
+    dot > 0 && ext.len() <= 6 && MEDIA_EXTENSIONS.iter().any(|m| m.eq_ignore_ascii_case(ext))
 }
 
 /// A plain decimal number (`-12`, `121.473701`) and its fraction digits.
@@ -249,6 +300,25 @@ mod tests {
         assert!(ids.settled);
         assert_ne!(hash(b"121.473701"), hash(b"121.473702"));
         assert_ne!(hash(b""), hash(b"\0"));
+    }
+
+    #[test]
+    fn media_files_and_vocabulary() {
+        let keys = profile((0..20).map(|i| match i % 4 {
+            0 => format!("vehicle/LSVAX00000000{i:04}/front/1700000{i:03}.jpg"),
+            1 => format!("https://oss.example.com/cap/{i}.MP4?sign=abc"),
+            2 => format!("s3://bucket/clips/{i}.h265"),
+            _ => format!("/data/dvr/ch1/{i}.h264"),
+        }));
+        assert!(keys.media_files());
+        let docs = profile((0..20).map(|i| format!("contracts/{i}.pdf")));
+        assert!(!docs.media_files());
+        assert!(!profile(["a.jpg", "b.jpg"]).media_files(), "too few values");
+        assert!(!profile(["1.5", "2.75", "version 1.0", "x.jpgx", "jpg"]).media_files());
+        let positions = profile((0..20).map(|i| ["front", "rear", "DMS"][i % 3]));
+        assert!(positions.has_any(&["dms"]));
+        assert!(positions.has_any(&["FRONT"]));
+        assert!(!positions.has_any(&["cabin", "oms"]));
     }
 
     #[test]

@@ -236,7 +236,7 @@ fn evidence_is_masked_distinct_and_capped() {
         "18600186000",
     ];
     let f = scan(&set, "mobile", &values);
-    assert_eq!(f[0].category, "pi.mobile_phone");
+    assert_eq!(f[0].category.as_str(), "pi.mobile_phone");
     assert_eq!(
         f[0].evidence,
         vec!["138****8000", "139****9000", "150****0000"]
@@ -546,6 +546,25 @@ fn mask_identifiers_masks_what_free_text_search_confirms() {
     assert!(only_phones.contains(&id) && !only_phones.contains("13812345678"));
     // Masked output is stable: masking it again changes nothing.
     assert_eq!(set.mask_identifiers(&masked, |_| true), masked);
+}
+
+#[test]
+fn identifiers_in_text_yields_what_masking_would_mask() {
+    let set = ClassifierSet::builtin();
+    let id = synthetic_id(&mut Rng(31));
+    let text = format!("我的身份证{id}，手机 138 1234 5678，订单号 20240101000123");
+    let mut found = Vec::new();
+    set.identifiers_in_text(&text, |_| true, |c, t| found.push((c.to_string(), t)));
+    assert_eq!(
+        found,
+        [
+            ("pi.cn_resident_id".to_string(), id.as_str()),
+            ("pi.mobile_phone".to_string(), "138 1234 5678")
+        ]
+    );
+    let mut phones = 0;
+    set.identifiers_in_text(&text, |c| c == "pi.mobile_phone", |_, _| phones += 1);
+    assert_eq!(phones, 1);
 }
 
 /// Weak identifier forms in unnamed columns: found by the column's shape,

@@ -2,6 +2,7 @@
 
 use super::column::{finding, Column, Hit, TableView};
 use super::media::{is_media_slot, visual, CABIN_WORDS, CAMERA_WORDS};
+use super::media_index::media_index;
 use super::{TableCategoryInfo, TableFinding, TableRule};
 use crate::{ids, VEHICLE_ART3_ITEM_5};
 
@@ -26,7 +27,10 @@ static INFO: TableCategoryInfo = TableCategoryInfo {
   `driver_monitor`, `in_car`, `interior`, `车内`, `座舱`;
 * a voice recording column (`voice`, `audio`, `recording`, `录音`, `语音`),
   with higher confidence when the table also mentions the cabin;
-* an image or video column in a table whose other columns mention the cabin.
+* an image or video column in a table whose other columns mention the cabin;
+* a media index (object keys of image and video files, a camera position, a
+  vehicle and a capture time) whose positions include a cabin camera (`dms`,
+  `oms`, `cabin`, `in_car`, `车内` as the position column's name or values).
 
 ## Why it matters
 
@@ -75,6 +79,9 @@ impl TableRule for CabinMedia {
 
 /// The rule itself, over the table's columns in order.
 fn evaluate(cols: &[Column<'_>]) -> Option<TableFinding> {
+    if let Some(index) = media_index(cols).filter(|i| i.cabin) {
+        return Some(finding(&INFO, 0.9, cols, &index.roles()));
+    }
     let cabin_context = cols.iter().find_map(|c| {
         c.find(CABIN_WORDS)
             .map(|t| Hit::new(c, format!("cabin `{t}`"), 1.0))

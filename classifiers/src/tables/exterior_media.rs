@@ -2,6 +2,7 @@
 
 use super::column::{finding, Column, Hit, TableView};
 use super::media::{is_media_slot, visual, CABIN_WORDS, CAMERA_WORDS};
+use super::media_index::media_index;
 use super::{TableCategoryInfo, TableFinding, TableRule};
 use crate::{ids, VEHICLE_ART3_ITEM_1};
 
@@ -29,7 +30,11 @@ static INFO: TableCategoryInfo = TableCategoryInfo {
   name mentions a camera or the exterior (`camera_image`, `exterior_video`);
 * an image or video column in a table whose other columns mention an
   exterior camera (lower confidence), as long as nothing in the table points
-  to the cabin instead.
+  to the cabin instead;
+* a media index: object keys or URLs of image and video files (`.jpg`,
+  `.png`, `.mp4`, `.h264`, `.h265`, found by their values under any name),
+  a camera position column, a vehicle (VIN or plate) and a capture time,
+  unless every position is a cabin camera (`dms`, `oms`, `cabin`, `车内`).
 
 ## Why it matters
 
@@ -44,6 +49,7 @@ Appendix B) is what takes such data out of scope.
 * `vin, capture_time, front_camera_url`
 * `event_id, dashcam_clip_path, lng, lat`
 * `frame_id, camera_image (bytea), ts`
+* `vin, object_key ('…/1700000123.jpg'), position ('front'), captured_at`
 
 ## Known false positives
 
@@ -85,6 +91,11 @@ impl TableRule for ExteriorMedia {
 
 /// The rule itself, over the table's columns in order.
 fn evaluate(cols: &[Column<'_>]) -> Option<TableFinding> {
+    if let Some(index) = media_index(cols) {
+        return index
+            .exterior
+            .then(|| finding(&INFO, 0.9, cols, &index.roles()));
+    }
     let cabin_in_table = cols.iter().any(|c| c.find(CABIN_WORDS).is_some());
     let mut direct = Vec::new();
     for c in cols {

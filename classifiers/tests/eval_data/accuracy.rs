@@ -1,7 +1,7 @@
 //! Evaluation columns for the accuracy classes of issue 17: weak identifiers
 //! found on column evidence, pinyin-initial names, telematics storage forms,
 //! name vocabulary, names and addresses in prose, estate addresses, the
-//! UnionPay 81 range and IPv6 loopback. Synthetic values from the same
+//! UnionPay 81 range, IPv6 loopback and GB/T 3304 ethnicity codes. Synthetic values from the same
 //! generator helpers; a separate seed keeps the older columns unchanged.
 
 use super::values::*;
@@ -370,5 +370,60 @@ pub(crate) fn columns(n: usize) -> Vec<Column> {
                 )
             },
         ),
+        // ---- GB/T 3304 ethnicity codes: only under an ethnicity name
+        column(
+            r,
+            "mzdm",
+            "Utf8",
+            &["pi.ethnicity"],
+            "GB/T 3304 two-digit codes",
+            n,
+            ethnicity_code,
+        ),
+        column(
+            r,
+            "ethnic_code",
+            "Utf8",
+            &["pi.ethnicity"],
+            "GB/T 3304 codes, mostly 01",
+            n,
+            |r| {
+                if r.chance(85) {
+                    "01".to_owned()
+                } else {
+                    ethnicity_code(r)
+                }
+            },
+        ),
+        column(
+            r,
+            "class_no",
+            "Utf8",
+            &[],
+            "two-digit class numbers (no ethnicity name)",
+            n,
+            |r| format!("{:02}", 1 + r.below(56)),
+        ),
+        column(
+            r,
+            "nation_code",
+            "Utf8",
+            &[],
+            "GB/T 2659 numeric country codes under an ethnicity-like name",
+            n,
+            |r| {
+                r.pick(&["156", "344", "446", "158", "840", "392"])
+                    .to_owned()
+            },
+        ),
     ]
+}
+
+/// A GB/T 3304 code: 01–56, and now and then 97 (other) or 98 (foreign-born).
+fn ethnicity_code(r: &mut Rng) -> String {
+    match r.below(20) {
+        0 => "97".to_owned(),
+        1 => "98".to_owned(),
+        _ => format!("{:02}", 1 + r.below(56)),
+    }
 }

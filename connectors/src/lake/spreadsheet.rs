@@ -360,6 +360,10 @@ impl super::LakeConnector {
             row_count: Some(rows as u64),
             warnings,
             incomplete: None,
+            sampling: Some(model::Sampling::new(
+                "first_rows",
+                "the first rows of the sheet",
+            )),
         })
     }
 }

@@ -138,6 +138,10 @@ impl super::LakeConnector {
             row_count: (!truncated).then_some(parsed.rows_seen),
             warnings,
             incomplete: None,
+            sampling: Some(model::Sampling::new(
+                "first_rows",
+                "the first rows of the file, from at most its first 8 MiB",
+            )),
         })
     }
 

@@ -14,6 +14,7 @@ use super::dialect::{FullPass, SqlDialect};
 use super::driver::SqlDriver;
 use super::errors::{ErrorContext, CONNECT_TIMEOUT};
 use super::keyset::{page_binds, page_queries};
+use super::spread::{bound, KeySteps, PROBES};
 use super::top_up;
 use crate::batch::{resolve_columns, spawn_batches, utf8_schema, BatchSender, StringRows};
 use crate::read::projected_columns;
@@ -21,6 +22,7 @@ use crate::{
     AssetInfo, Connector, Error, Listing, Projection, Read, ReadMode, ReadRequest, Result, Sample,
     SourceOptions,
 };
+use model::Sampling;
 
 /// One SQL database (a file, or a database or whole server); its tables are the assets.
 ///
@@ -238,6 +240,7 @@ impl<D: SqlDialect> SqlConnector<D> {
                 row_count: None,
                 warnings: vec!["the table has no columns".into()],
                 incomplete: None,
+                sampling: None,
             });
         }
         let names = table.names();
@@ -260,21 +263,34 @@ impl<D: SqlDialect> SqlConnector<D> {
                     );
                     None
                 } else {
-                    Some(batch)
+                    Some((
+                        batch,
+                        Sampling::new("tablesample_system", describe_random(sql)),
+                    ))
                 }
             }
             None => None,
         };
         let used_random = random.is_some();
-        let batch = match random {
-            Some(batch) => batch,
+        let (batch, sampling) = match random {
+            Some(read) => read,
             None => {
-                self.read_text(&asset.name, &statements.first_rows, text_schema)
-                    .await?
+                let first = self
+                    .read_text(&asset.name, &statements.first_rows, text_schema.clone())
+                    .await?;
+                let first_rows = Sampling::new("first_rows", format!("the first {limit} rows"));
+                match &statements.steps {
+                    // The first rows filled the sample: the table is bigger, spread it.
+                    Some(steps) if first.num_rows() >= limit && limit > 0 => self
+                        .key_steps(&asset.name, steps, text_schema, &mut warnings)
+                        .await
+                        .unwrap_or((first, first_rows)),
+                    _ => (first, first_rows),
+                }
             }
         };
         // Fewer first rows than asked for: the whole table was read.
-        let whole = !used_random && batch.num_rows() < limit;
+        let whole = !used_random && sampling.method == "first_rows" && batch.num_rows() < limit;
         let batch = self
             .top_up(&asset.name, &table, &indexes, batch, whole, &mut warnings)
             .await;
@@ -284,7 +300,58 @@ impl<D: SqlDialect> SqlConnector<D> {
             row_count: None,
             warnings,
             incomplete: table.incomplete,
+            sampling: Some(sampling),
         })
+    }
+
+    /// A sample spread over an integer key ([`super::spread`]): the key's bounds, then the
+    /// probes. `None` (keep the first rows) when the key range is too narrow or the probes
+    /// come back short; a failed statement is a warning, never the sample's failure.
+    async fn key_steps(
+        &self,
+        asset: &str,
+        steps: &KeySteps,
+        schema: SchemaRef,
+        warnings: &mut Vec<String>,
+    ) -> Option<(RecordBatch, Sampling)> {
+        let failed = |e: Error| {
+            format!("spreading the sample over the key range failed, so it is the first rows: {e}")
+        };
+        let bounds_schema = utf8_schema(&["min".to_string(), "max".to_string()]);
+        let bounds = match self.read_text(asset, &steps.bounds, bounds_schema).await {
+            Ok(b) => b,
+            Err(e) => {
+                warnings.push(failed(e));
+                return None;
+            }
+        };
+        let text = |i: usize| {
+            bounds
+                .column(i)
+                .as_any()
+                .downcast_ref::<StringArray>()
+                .filter(|a| !a.is_empty() && a.is_valid(0))
+                .map(|a| a.value(0).to_owned())
+        };
+        let (lo, hi) = (bound(text(0).as_deref())?, bound(text(1).as_deref())?);
+        let sql = steps.statement(lo, hi)?;
+        let batch = match self.read_text(asset, &sql, schema).await {
+            Ok(b) => b,
+            Err(e) => {
+                warnings.push(failed(e));
+                return None;
+            }
+        };
+        if random_sample_is_short(batch.num_rows(), steps.limit()) {
+            return None;
+        }
+        let detail = format!(
+            "{PROBES} runs of up to {} rows spread over the range of primary key {} \
+             (2 statements after the first rows)",
+            steps.per_probe(),
+            steps.key
+        );
+        Some((batch, Sampling::new("key_range_steps", detail)))
     }
 
     /// Streams every row of the projected columns in batches of at most `batch_rows`, the way
@@ -432,9 +499,29 @@ impl<D: SqlDialect> PassContext<D> {
     }
 }
 
+/// The random sample's method in words: its `TABLESAMPLE` clause (the last one: the clause
+/// follows the table, whose name or columns could hold the word).
+fn describe_random(sql: &str) -> String {
+    sql.rfind("TABLESAMPLE")
+        .and_then(|at| sql[at..].find(')').map(|end| &sql[at..=at + end]))
+        .map_or_else(
+            || "a random sample".to_string(),
+            |clause| format!("{clause} percent of the pages, at most the sample's rows"),
+        )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_random_method_names_its_clause() {
+        assert_eq!(
+            describe_random("SELECT a FROM t TABLESAMPLE SYSTEM (0.400000) LIMIT 1000"),
+            "TABLESAMPLE SYSTEM (0.400000) percent of the pages, at most the sample's rows"
+        );
+        assert_eq!(describe_random("SELECT 1"), "a random sample");
+    }
 
     #[test]
     fn a_random_sample_under_half_the_limit_is_short() {

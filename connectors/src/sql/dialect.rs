@@ -121,6 +121,7 @@ pub(crate) trait SqlDialect: Sized + Send + Sync + 'static {
         SampleSql {
             random: None,
             first_rows: format!("SELECT {select} FROM {} LIMIT {limit}", table.from),
+            steps: None,
         }
     }
 
@@ -172,6 +173,9 @@ pub(crate) struct Table {
     /// Estimated rows, for dialects that sample randomly; `None` when unknown or when the
     /// relation cannot be sampled randomly (views).
     pub estimated_rows: Option<f64>,
+    /// The table's primary key when it is one integer column, for dialects that spread a
+    /// sample over its range ([`super::spread`]).
+    pub spread_key: Option<String>,
     /// Why reading it misses data the table holds (columns the user has no grant on), when it
     /// does: the asset is then reported as partly read.
     pub incomplete: Option<String>,
@@ -257,6 +261,9 @@ pub(crate) struct SampleSql {
     pub random: Option<String>,
     /// The first `limit` rows: bounded, just not random.
     pub first_rows: String,
+    /// Probes spread over an integer key, read when the first rows filled the sample (the
+    /// table is bigger than it) and there is no random sample.
+    pub steps: Option<super::spread::KeySteps>,
 }
 
 /// How a full pass reads a table (see [`SqlDialect::full_pass`]).

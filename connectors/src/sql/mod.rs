@@ -7,6 +7,7 @@
 //! - `errors`: sqlx failures worded for a data officer, passwords scrubbed;
 //! - `keyset`: paging a full pass through a primary key;
 //! - `server_url`: a server URL and its password source;
+//! - `spread`: a sample spread over an integer primary key's range;
 //! - `top_up`: more values for columns whose sampled rows are (nearly) all NULL;
 //! - `pg_server`: a PostgreSQL URL without a database, expanded to the server's databases;
 //! - `sqlite`, `postgres`, `mysql`: the dialects.
@@ -32,6 +33,8 @@ pub(crate) mod pg_server;
 mod postgres;
 #[cfg(any(feature = "postgres", feature = "mysql"))]
 mod server_url;
+#[cfg_attr(not(feature = "mysql"), allow(dead_code))]
+mod spread;
 mod sqlite;
 mod top_up;
 

@@ -7,8 +7,10 @@
 //! variable differs by server and is detected once when the source opens: MySQL has
 //! `max_execution_time` (milliseconds, SELECT only), MariaDB `max_statement_time` (seconds).
 //! Listing reads `information_schema.TABLES` (`TABLE_ROWS`, `DATA_LENGTH + INDEX_LENGTH`,
-//! estimates kept by the server), never `COUNT(*)`. A sample is a bounded `LIMIT n` read; a
-//! full pass pages through the primary key when it has one. Values are cast with
+//! estimates kept by the server), never `COUNT(*)`. A sample is a bounded `LIMIT n` read,
+//! spread over the primary key's range when that is one integer column and the table is
+//! bigger than the sample ([`super::spread`]); a full pass pages through the primary key when
+//! it has one. Values are cast with
 //! `CAST(x AS CHAR)`; blobs, binary strings and spatial values are read as NULL.
 
 use arrow_schema::{DataType, TimeUnit};
@@ -16,11 +18,12 @@ use async_trait::async_trait;
 use sqlx::mysql::{MySqlConnectOptions, MySqlDatabaseError, MySqlRow};
 use sqlx::{ConnectOptions, Connection, Executor, MySql, Pool, Row};
 
-use super::dialect::{Column, Connected, FullPass, SqlDialect, Table};
+use super::dialect::{Column, Connected, FullPass, SampleSql, SqlDialect, Table};
 use super::driver::SqlDriver;
 use super::errors::{ErrorContext, Failure, CONNECT_TIMEOUT};
 use super::keyset::PageKey;
 use super::server_url::ServerUrl;
+use super::spread::KeySteps;
 use crate::options::percent_decode;
 use crate::{AssetInfo, Error, Result, SourceOptions};
 
@@ -202,7 +205,8 @@ impl SqlDialect for MySqlDialect {
         };
         let rows = sqlx::query(
             "SELECT CAST(c.COLUMN_NAME AS CHAR), CAST(c.DATA_TYPE AS CHAR), \
-                    CAST(c.COLUMN_COMMENT AS CHAR), CAST(t.TABLE_COMMENT AS CHAR) \
+                    CAST(c.COLUMN_COMMENT AS CHAR), CAST(t.TABLE_COMMENT AS CHAR), \
+                    CAST(c.COLUMN_KEY AS CHAR) \
              FROM information_schema.COLUMNS c \
              LEFT JOIN information_schema.TABLES t \
                ON t.TABLE_SCHEMA = c.TABLE_SCHEMA AND t.TABLE_NAME = c.TABLE_NAME \
@@ -214,17 +218,25 @@ impl SqlDialect for MySqlDialect {
         .await
         .map_err(|e| errors.map(Some(name), e))?;
         if !rows.is_empty() {
-            let columns = rows
+            let mut primary = Vec::new();
+            let columns: Vec<Column> = rows
                 .iter()
                 .map(|r| {
                     let name = text_at(r, 0)?.unwrap_or_default();
                     let data_type = text_at(r, 1)?.unwrap_or_default().to_ascii_lowercase();
+                    if text_at(r, 4)?.as_deref() == Some("PRI") {
+                        primary.push((name.clone(), data_type.clone()));
+                    }
                     let mut column = column(name, data_type);
                     column.comment = super::dialect::comment(text_at(r, 2)?);
                     Ok(column)
                 })
                 .collect::<std::result::Result<_, sqlx::Error>>()
                 .map_err(|e| errors.map(Some(name), e))?;
+            let spread_key = match primary.as_slice() {
+                [(key, data_type)] if is_integer(data_type) => Some(key.clone()),
+                _ => None,
+            };
             // Views say `VIEW` where a table has its comment.
             let comment = super::dialect::comment(text_at(&rows[0], 3).ok().flatten())
                 .filter(|c| c != "VIEW");
@@ -238,6 +250,7 @@ impl SqlDialect for MySqlDialect {
                 columns,
                 comment,
                 estimated_rows: None,
+                spread_key,
                 incomplete: granted.map(super::mysql_grants::column_grant_cause),
             });
         }
@@ -256,6 +269,26 @@ impl SqlDialect for MySqlDialect {
             asset: name.to_string(),
             detail: "no such table or view (names are `database.table`)".into(),
         })
+    }
+
+    /// The first rows, and probes spread over an integer primary key for a table bigger than
+    /// the sample.
+    fn sample_sql(&self, table: &Table, select: &str, limit: usize) -> SampleSql {
+        let steps = table.spread_key.as_ref().map(|key| {
+            KeySteps::new(
+                table,
+                key,
+                Self::quote_ident(key),
+                |e| format!("CAST({e} AS CHAR)"),
+                select,
+                limit,
+            )
+        });
+        SampleSql {
+            random: None,
+            first_rows: format!("SELECT {select} FROM {} LIMIT {limit}", table.from),
+            steps,
+        }
     }
 
     /// Pages through the primary key when every key column can be paged exactly; otherwise
@@ -315,6 +348,13 @@ fn column(name: String, data_type: String) -> Column {
         text_expr,
         comment: None,
     }
+}
+
+fn is_integer(data_type: &str) -> bool {
+    matches!(
+        data_type,
+        "tinyint" | "smallint" | "mediumint" | "int" | "integer" | "bigint"
+    )
 }
 
 /// Maps a MySQL `DATA_TYPE` to the Arrow type it would naturally be.

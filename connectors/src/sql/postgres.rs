@@ -209,6 +209,7 @@ impl SqlDialect for PostgresDialect {
                     columns: Vec::new(),
                     comment: None,
                     estimated_rows: None,
+                    spread_key: None,
                     incomplete: None,
                 }),
                 None => Err(Error::NotFound {
@@ -266,6 +267,7 @@ impl SqlDialect for PostgresDialect {
             columns,
             comment: super::dialect::comment(comment),
             estimated_rows: sampling_estimate(&relkind, reltuples),
+            spread_key: None,
             namespace: schema,
             name: table,
         })
@@ -279,7 +281,11 @@ impl SqlDialect for PostgresDialect {
                 table.from
             )
         });
-        SampleSql { random, first_rows }
+        SampleSql {
+            random,
+            first_rows,
+            steps: None,
+        }
     }
 
     async fn full_pass(
@@ -422,6 +428,7 @@ mod tests {
             columns: Vec::new(),
             comment: None,
             estimated_rows: Some(1_000_000.0),
+            spread_key: None,
             incomplete: None,
         };
         let sql = PostgresDialect.sample_sql(&table, "a", 1000);

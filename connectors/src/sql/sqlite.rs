@@ -174,6 +174,7 @@ impl SqlDialect for SqliteDialect {
             columns,
             comment: None,
             estimated_rows: None,
+            spread_key: None,
             incomplete: None,
         })
     }

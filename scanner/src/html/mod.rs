@@ -186,6 +186,7 @@ mod tests {
             incomplete: vec![],
             exact_over_budget: false,
             by_item: Default::default(),
+            free_text: None,
         };
         let html = render(&input(Some(persons)), Lang::Zh);
         assert!(html.contains(r#"id="persons-count">9,800,000–10,300,000<"#));

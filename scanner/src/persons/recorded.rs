@@ -139,7 +139,11 @@ impl Tally {
     ) {
         let mut open = self.open_slot(report);
         for rows in recorded.rows {
-            self.ingest(&mut open, vec![rows]).await;
+            let keys = crate::person_columns::BatchKeys {
+                rows: vec![rows],
+                text: Vec::new(),
+            };
+            self.ingest(&mut open, keys).await;
         }
         self.close_slot(open, recorded.complete, redactor);
     }
