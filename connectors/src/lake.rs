@@ -1,7 +1,8 @@
 //! Folders and buckets of files through `object_store`: parquet, CSV and JSON lines.
 //!
 //! Listing groups files into assets: a hive-partitioned folder (`dt=…/part-*.parquet`) or a
-//! folder of Spark-style `part-*` files is one dataset, any other supported file is one asset.
+//! folder of Spark-style `part-*` files is one dataset, images and video sharing a key pattern
+//! are one media collection (`media.rs`), any other supported file is one asset.
 //! Parquet is read with the arrow-rs async reader: footers first, then only the rows a sample
 //! needs. Text files (plain, gzip or zstd) are read from a bounded prefix, so neither a huge
 //! file nor a compression bomb nor a file without line breaks can make a sample hold more
@@ -28,16 +29,19 @@ use parquet::arrow::arrow_reader::{ArrowReaderMetadata, ArrowReaderOptions};
 use parquet::arrow::async_reader::ParquetRecordBatchStreamBuilder;
 use parquet::arrow::ProjectionMask;
 
+mod collection;
 mod dataset;
 mod delta;
 mod errors;
 mod layout;
+mod media;
+mod media_probe;
 mod spreadsheet;
 mod text_files;
 
 use dataset::{dataset_row_count, spread};
 use errors::{parquet_error, reader_panicked};
-use layout::{format_of, group_assets, AssetFiles};
+use layout::{format_of, group_assets, hidden_segment, AssetFiles};
 
 use crate::batch::{resolve_columns, spawn_batches, utf8_schema, BatchSender};
 use crate::cloud::{self, StoreIdentity};
@@ -74,6 +78,8 @@ pub struct LakeConnector {
     identity: Option<StoreIdentity>,
     /// When the source is one file, its name: the folder around it is not scanned.
     only: Option<String>,
+    /// The media collections of the last listing.
+    collections: collection::CollectionCache,
 }
 
 impl LakeConnector {
@@ -114,6 +120,7 @@ impl LakeConnector {
             display_url,
             identity: None,
             only: None,
+            collections: Default::default(),
         }
     }
 
@@ -322,6 +329,7 @@ impl LakeConnector {
             row_count: Some(row_count),
             warnings,
             incomplete: None,
+            media: None,
         })
     }
 
@@ -476,7 +484,16 @@ impl Connector for LakeConnector {
         }
         let mut skipped = UnscannedTally::default();
         let tables = self.delta_snapshots(&mut files, &mut skipped).await;
-        let (mut assets, mut workbooks) = (Vec::new(), Vec::new());
+        // Images and video form collections; a hidden one (`.thumbnails/`) stays bookkeeping.
+        let (media_files, files): (Vec<ObjectMeta>, Vec<ObjectMeta>) =
+            files.into_iter().partition(|m| {
+                hidden_segment(&m.location).is_none()
+                    && media::media_class(m.location.as_ref()).is_some()
+            });
+        let collections = media::group_collections(media_files);
+        let mut assets: Vec<AssetInfo> = collections.values().map(|(a, _)| a.clone()).collect();
+        self.remember(collections.into_iter().map(|(name, (_, c))| (name, c)));
+        let mut workbooks = Vec::new();
         for (name, (mut info, files)) in group_assets(files, &mut skipped) {
             match tables.get(&name) {
                 Some(Ok(snapshot)) => {
@@ -552,6 +569,9 @@ impl Connector for LakeConnector {
 impl LakeConnector {
     /// Reads up to `limit` rows: a spread of a dataset's files, or the start of a text file.
     async fn sample(&self, asset: &AssetInfo, limit: usize) -> Result<Sample> {
+        if asset.kind == AssetKind::Collection {
+            return self.sample_collection(asset, limit).await;
+        }
         if spreadsheet::split_sheet_asset(&asset.name).is_some() {
             return self
                 .read_sheet_asset(&asset.name, None, Some(limit), limit)
@@ -575,6 +595,14 @@ impl LakeConnector {
         batch_rows: usize,
     ) -> Result<(SchemaRef, BoxStream<'static, Result<RecordBatch>>)> {
         let batch_rows = batch_rows.max(1);
+        if asset.kind == AssetKind::Collection {
+            // Its rows are read from a sample of its objects; its count is the listing's.
+            return Err(Error::invalid(
+                &asset.name,
+                "media collection",
+                "a media collection is read from a sample of its objects and has no full pass",
+            ));
+        }
         if spreadsheet::split_sheet_asset(&asset.name).is_some() {
             let columns = match projection {
                 Projection::Columns(columns) => Some(columns.clone()),

@@ -61,7 +61,7 @@ pub use source::{check_source, open_source, open_source_with, OpenedSource};
 pub const COMMENT_KEY: &str = "comment";
 
 /// What sort of thing an asset is: the report's own type, so listing and report agree.
-pub use model::{AssetKind, SkipReason, Unscanned};
+pub use model::{AssetKind, MediaSummary, SkipReason, Unscanned};
 
 /// File formats the lake connector reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -151,6 +151,9 @@ pub struct Sample {
     /// Why the read misses data the asset holds (columns the user has no grant on), when it
     /// does: the asset is then only partly read, which a scan must not take for complete.
     pub incomplete: Option<String>,
+    /// What a media collection holds (objects, bytes, content types, metadata found), when
+    /// the asset is one.
+    pub media: Option<model::MediaSummary>,
 }
 
 impl Sample {

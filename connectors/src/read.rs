@@ -98,6 +98,8 @@ pub struct Read {
     pub warnings: Vec<String>,
     /// Why the read misses data the asset holds (see [`Sample::incomplete`]).
     pub incomplete: Option<String>,
+    /// What a media collection holds (see [`Sample::media`]).
+    pub media: Option<model::MediaSummary>,
 }
 
 impl std::fmt::Debug for Read {
@@ -127,6 +129,7 @@ impl Read {
             row_count: sample.row_count,
             warnings: sample.warnings,
             incomplete: sample.incomplete,
+            media: sample.media,
         })
     }
 
@@ -147,6 +150,7 @@ impl Read {
             row_count: None,
             warnings: Vec::new(),
             incomplete,
+            media: None,
         }
     }
 
@@ -161,6 +165,7 @@ impl Read {
             row_count: self.row_count,
             warnings: self.warnings,
             incomplete: self.incomplete,
+            media: self.media,
         })
     }
 }
@@ -281,6 +286,7 @@ mod tests {
             row_count: Some(2),
             warnings: vec!["w".into()],
             incomplete: None,
+            media: None,
         };
         let request = ReadRequest {
             projection: Projection::Columns(vec!["b".into()]),

@@ -19,5 +19,6 @@ pub use level::Level;
 pub use persons::{CountMethod, IdentifierKind, Op, PersonsReport, ThresholdStatus, Verdict};
 pub use report::{
     now, AssetCategoryReport, AssetKind, AssetReport, CategoryMeta, CategoryReport, ColumnReport,
-    ScanReport, SkipReason, SourceReport, Status, Timestamp, Unscanned, SCAN_REPORT_SCHEMA,
+    MediaSummary, ScanReport, SkipReason, SourceReport, Status, Timestamp, Unscanned,
+    SCAN_REPORT_SCHEMA,
 };

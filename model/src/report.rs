@@ -47,6 +47,9 @@ pub enum AssetKind {
     File,
     /// A folder of files read as one table (hive-partitioned or Spark-style).
     Dataset,
+    /// Images or video grouped by key pattern (`adas-raw/front/{date}/{vin}_*.jpg`): one
+    /// asset whose rows are its objects.
+    Collection,
 }
 
 impl AssetKind {
@@ -56,6 +59,7 @@ impl AssetKind {
             AssetKind::Table => "table",
             AssetKind::File => "file",
             AssetKind::Dataset => "dataset",
+            AssetKind::Collection => "collection",
         }
     }
 }
@@ -214,6 +218,46 @@ pub struct AssetReport {
     /// Configured sensitive-area geofences that sampled coordinates fell into.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub geofence_hits: Vec<String>,
+    /// What a media collection holds, for [`AssetKind::Collection`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub media: Option<MediaSummary>,
+}
+
+/// A media collection as listed and sampled: the figures the catalogue files (objects and
+/// bytes, from the listing: exact) and what a bounded sample of its objects showed.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct MediaSummary {
+    /// Objects in the collection.
+    pub objects: u64,
+    /// Their total size in bytes.
+    pub bytes: u64,
+    /// The oldest and newest last-modified time among them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_modified: Option<Timestamp>,
+    /// See `first_modified`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_modified: Option<Timestamp>,
+    /// The camera position its keys name (`front`, `dms`, …), when they name one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub camera_position: Option<String>,
+    /// Objects whose first bytes were read.
+    pub sampled_objects: u64,
+    /// Content types of the sampled objects, told by their magic bytes (not their names).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub content_types: BTreeMap<String, u64>,
+    /// Sampled objects carrying a GPS position (EXIF, or an MP4/MOV `©xyz` atom).
+    #[serde(default)]
+    pub with_gps: u64,
+    /// The earliest and latest capture time in the sample (EXIF `DateTimeOriginal`, MP4
+    /// `mvhd` creation time), as written there.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub captured_from: Option<String>,
+    /// See `captured_from`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub captured_to: Option<String>,
+    /// Camera makes and models in the sample (a few at most).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub camera_models: Vec<String>,
 }
 
 /// A category that holds for the asset as a whole.
@@ -339,6 +383,7 @@ mod tests {
                 categories: vec![],
                 persons: None,
                 geofence_hits: vec![],
+                media: None,
             }],
             categories: BTreeMap::new(),
             persons: None,

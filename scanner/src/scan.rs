@@ -339,6 +339,7 @@ async fn scan_asset(job: Job, sample_rows: usize, context: AssetContext<'_>) -> 
         categories: Vec::new(),
         persons: None,
         geofence_hits: Vec::new(),
+        media: None,
     };
     let sample = if let Some(why) = &asset.unreadable {
         // Listed, but the listing could not enter it: nothing to sample.
@@ -382,9 +383,11 @@ async fn scan_asset(job: Job, sample_rows: usize, context: AssetContext<'_>) -> 
         batches,
         warnings,
         incomplete,
+        media,
         ..
     } = sample;
     report.warnings = warnings.iter().map(|w| redactor.message(w)).collect();
+    report.media = media;
     if let Some(why) = incomplete {
         // Classified and counted with what could be read; the rest is named, not lost.
         report.status = Status::Partial;

@@ -46,6 +46,7 @@ fn asset(
         categories: vec![],
         persons,
         geofence_hits: vec![],
+        media: None,
     }
 }
 

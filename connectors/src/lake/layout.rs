@@ -83,7 +83,7 @@ fn is_partition_segment(segment: &str) -> bool {
 
 /// The first hidden or bookkeeping segment of a path (`.git`, `_SUCCESS`, `_delta_log`), if
 /// any: such files are not data.
-fn hidden_segment(path: &Path) -> Option<&str> {
+pub(super) fn hidden_segment(path: &Path) -> Option<&str> {
     path.as_ref()
         .split('/')
         .find(|p| p.starts_with('.') || p.starts_with('_'))

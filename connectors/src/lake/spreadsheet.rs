@@ -360,6 +360,7 @@ impl super::LakeConnector {
             row_count: Some(rows as u64),
             warnings,
             incomplete: None,
+            media: None,
         })
     }
 }

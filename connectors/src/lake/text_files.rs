@@ -138,6 +138,7 @@ impl super::LakeConnector {
             row_count: (!truncated).then_some(parsed.rows_seen),
             warnings,
             incomplete: None,
+            media: None,
         })
     }
 

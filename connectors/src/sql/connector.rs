@@ -238,6 +238,7 @@ impl<D: SqlDialect> SqlConnector<D> {
                 row_count: None,
                 warnings: vec!["the table has no columns".into()],
                 incomplete: None,
+                media: None,
             });
         }
         let names = table.names();
@@ -284,6 +285,7 @@ impl<D: SqlDialect> SqlConnector<D> {
             row_count: None,
             warnings,
             incomplete: table.incomplete,
+            media: None,
         })
     }
 
