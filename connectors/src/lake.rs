@@ -32,6 +32,7 @@ use parquet::arrow::ProjectionMask;
 mod collection;
 mod dataset;
 mod delta;
+mod document;
 mod errors;
 mod layout;
 mod media;
@@ -510,6 +511,12 @@ impl Connector for LakeConnector {
                     skipped.add(SkipReason::OverSizeCap, &file_kind(&name), bytes);
                 }
                 FileFormat::Spreadsheet => workbooks.push((name, bytes)),
+                FileFormat::Document if bytes > crate::documents::MAX_DOCUMENT_BYTES => {
+                    skipped.add(SkipReason::OverSizeCap, &file_kind(&name), bytes);
+                }
+                FileFormat::Document if !document::readable(&name) => {
+                    skipped.add(SkipReason::NotBuiltIn, &file_kind(&name), bytes);
+                }
                 _ => assets.push(AssetInfo { name, ..info }),
             }
         }
@@ -580,6 +587,10 @@ impl LakeConnector {
         let files = self.asset_files(asset).await?;
         match files.format {
             FileFormat::Parquet => self.sample_parquet(&asset.name, &files.files, limit).await,
+            FileFormat::Document => {
+                self.sample_document(&asset.name, &files.files[0], limit)
+                    .await
+            }
             format => {
                 self.sample_text(&asset.name, format, &files.files[0], limit)
                     .await
@@ -618,6 +629,14 @@ impl LakeConnector {
         match files.format {
             FileFormat::Parquet => {
                 self.scan_parquet(&asset.name, files.files, projection, batch_rows)
+                    .await
+            }
+            FileFormat::Document => {
+                let columns = match projection {
+                    Projection::Columns(columns) => columns.clone(),
+                    Projection::All => vec![crate::delimited::TEXT_COLUMN.to_string()],
+                };
+                self.scan_document(&asset.name, &files.files[0], &columns, batch_rows)
                     .await
             }
             format => {

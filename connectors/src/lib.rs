@@ -29,6 +29,7 @@ mod cloud;
 mod compression;
 mod csv_guard;
 mod delimited;
+mod documents;
 mod error;
 mod filter;
 mod json_records;
@@ -83,6 +84,9 @@ pub enum FileFormat {
     Json,
     /// A workbook (`.xlsx`, `.xlsm`, `.xlsb`, `.xls`, `.ods`); each sheet is an asset.
     Spreadsheet,
+    /// A document (`.pdf`, `.docx`, `.pptx`, `.html`): its text, one row per line in a
+    /// `text` column, as prose.
+    Document,
 }
 
 /// What a source's listing found ([`Connector::list`]).

@@ -137,6 +137,8 @@ pub enum SkipReason {
     /// Data files of a table format (Delta Lake) that its current snapshot no longer holds:
     /// removed or compacted, waiting for `VACUUM`.
     NotInSnapshot,
+    /// A format this mulu was built without (PDF without the `pdf` feature).
+    NotBuiltIn,
 }
 
 impl SkipReason {
@@ -149,6 +151,7 @@ impl SkipReason {
             SkipReason::Excluded => "excluded by include/exclude",
             SkipReason::OverSizeCap => "over the size cap",
             SkipReason::NotInSnapshot => "not in the table's current snapshot",
+            SkipReason::NotBuiltIn => "not built into this mulu (rebuild with --features pdf)",
         }
     }
 
@@ -161,6 +164,7 @@ impl SkipReason {
             SkipReason::Excluded => "按配置排除",
             SkipReason::OverSizeCap => "超过大小上限",
             SkipReason::NotInSnapshot => "表格式当前快照之外的文件",
+            SkipReason::NotBuiltIn => "本版本未编译该格式的读取（PDF 需 pdf 功能）",
         }
     }
 }
