@@ -1,7 +1,8 @@
 //! Folders and buckets of files through `object_store`: parquet, CSV and JSON lines.
 //!
 //! Listing groups files into assets: a hive-partitioned folder (`dt=…/part-*.parquet`) or a
-//! folder of Spark-style `part-*` files is one dataset, any other supported file is one asset.
+//! folder of Spark-style `part-*` files is one dataset, images and video sharing a key pattern
+//! are one media collection (`media.rs`), any other supported file is one asset.
 //! Parquet is read with the arrow-rs async reader: footers first, then only the rows a sample
 //! needs. Text files (plain, gzip or zstd) are read from a bounded prefix, so neither a huge
 //! file nor a compression bomb nor a file without line breaks can make a sample hold more
@@ -28,17 +29,21 @@ use parquet::arrow::arrow_reader::{ArrowReaderMetadata, ArrowReaderOptions};
 use parquet::arrow::async_reader::ParquetRecordBatchStreamBuilder;
 use parquet::arrow::ProjectionMask;
 
+mod collection;
 mod dataset;
 mod delta;
+mod document;
 mod errors;
 mod layout;
+mod media;
+mod media_probe;
 mod row_groups;
 mod spreadsheet;
 mod text_files;
 
 use dataset::{dataset_row_count, spread};
 use errors::{parquet_error, reader_panicked};
-use layout::{format_of, group_assets, AssetFiles};
+use layout::{format_of, group_assets, hidden_segment, AssetFiles};
 
 use crate::batch::{resolve_columns, spawn_batches, utf8_schema, BatchSender};
 use crate::cloud::{self, StoreIdentity};
@@ -75,6 +80,8 @@ pub struct LakeConnector {
     identity: Option<StoreIdentity>,
     /// When the source is one file, its name: the folder around it is not scanned.
     only: Option<String>,
+    /// The media collections of the last listing.
+    collections: collection::CollectionCache,
 }
 
 impl LakeConnector {
@@ -115,6 +122,7 @@ impl LakeConnector {
             display_url,
             identity: None,
             only: None,
+            collections: Default::default(),
         }
     }
 
@@ -350,6 +358,7 @@ impl LakeConnector {
             warnings,
             incomplete: None,
             sampling: Some(sampling),
+            media: None,
         })
     }
 
@@ -504,7 +513,16 @@ impl Connector for LakeConnector {
         }
         let mut skipped = UnscannedTally::default();
         let tables = self.delta_snapshots(&mut files, &mut skipped).await;
-        let (mut assets, mut workbooks) = (Vec::new(), Vec::new());
+        // Images and video form collections; a hidden one (`.thumbnails/`) stays bookkeeping.
+        let (media_files, files): (Vec<ObjectMeta>, Vec<ObjectMeta>) =
+            files.into_iter().partition(|m| {
+                hidden_segment(&m.location).is_none()
+                    && media::media_class(m.location.as_ref()).is_some()
+            });
+        let collections = media::group_collections(media_files);
+        let mut assets: Vec<AssetInfo> = collections.values().map(|(a, _)| a.clone()).collect();
+        self.remember(collections.into_iter().map(|(name, (_, c))| (name, c)));
+        let mut workbooks = Vec::new();
         for (name, (mut info, files)) in group_assets(files, &mut skipped) {
             match tables.get(&name) {
                 Some(Ok(snapshot)) => {
@@ -521,6 +539,12 @@ impl Connector for LakeConnector {
                     skipped.add(SkipReason::OverSizeCap, &file_kind(&name), bytes);
                 }
                 FileFormat::Spreadsheet => workbooks.push((name, bytes)),
+                FileFormat::Document if bytes > crate::documents::MAX_DOCUMENT_BYTES => {
+                    skipped.add(SkipReason::OverSizeCap, &file_kind(&name), bytes);
+                }
+                FileFormat::Document if !document::readable(&name) => {
+                    skipped.add(SkipReason::NotBuiltIn, &file_kind(&name), bytes);
+                }
                 _ => assets.push(AssetInfo { name, ..info }),
             }
         }
@@ -580,6 +604,9 @@ impl Connector for LakeConnector {
 impl LakeConnector {
     /// Reads up to `limit` rows: a spread of a dataset's files, or the start of a text file.
     async fn sample(&self, asset: &AssetInfo, limit: usize) -> Result<Sample> {
+        if asset.kind == AssetKind::Collection {
+            return self.sample_collection(asset, limit).await;
+        }
         if spreadsheet::split_sheet_asset(&asset.name).is_some() {
             return self
                 .read_sheet_asset(&asset.name, None, Some(limit), limit)
@@ -588,6 +615,10 @@ impl LakeConnector {
         let files = self.asset_files(asset).await?;
         match files.format {
             FileFormat::Parquet => self.sample_parquet(&asset.name, &files.files, limit).await,
+            FileFormat::Document => {
+                self.sample_document(&asset.name, &files.files[0], limit)
+                    .await
+            }
             format => {
                 self.sample_text(&asset.name, format, &files.files[0], limit)
                     .await
@@ -603,6 +634,14 @@ impl LakeConnector {
         batch_rows: usize,
     ) -> Result<(SchemaRef, BoxStream<'static, Result<RecordBatch>>)> {
         let batch_rows = batch_rows.max(1);
+        if asset.kind == AssetKind::Collection {
+            // Its rows are read from a sample of its objects; its count is the listing's.
+            return Err(Error::invalid(
+                &asset.name,
+                "media collection",
+                "a media collection is read from a sample of its objects and has no full pass",
+            ));
+        }
         if spreadsheet::split_sheet_asset(&asset.name).is_some() {
             let columns = match projection {
                 Projection::Columns(columns) => Some(columns.clone()),
@@ -618,6 +657,14 @@ impl LakeConnector {
         match files.format {
             FileFormat::Parquet => {
                 self.scan_parquet(&asset.name, files.files, projection, batch_rows)
+                    .await
+            }
+            FileFormat::Document => {
+                let columns = match projection {
+                    Projection::Columns(columns) => columns.clone(),
+                    Projection::All => vec![crate::delimited::TEXT_COLUMN.to_string()],
+                };
+                self.scan_document(&asset.name, &files.files[0], &columns, batch_rows)
                     .await
             }
             format => {

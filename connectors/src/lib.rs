@@ -29,6 +29,7 @@ mod cloud;
 mod compression;
 mod csv_guard;
 mod delimited;
+mod documents;
 mod error;
 mod filter;
 mod json_records;
@@ -61,7 +62,7 @@ pub use source::{check_source, open_source, open_source_with, open_store, Opened
 pub const COMMENT_KEY: &str = "comment";
 
 /// What sort of thing an asset is: the report's own type, so listing and report agree.
-pub use model::{AssetKind, SkipReason, Unscanned};
+pub use model::{AssetKind, MediaSummary, SkipReason, Unscanned};
 
 /// File formats the lake connector reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -83,6 +84,9 @@ pub enum FileFormat {
     Json,
     /// A workbook (`.xlsx`, `.xlsm`, `.xlsb`, `.xls`, `.ods`); each sheet is an asset.
     Spreadsheet,
+    /// A document (`.pdf`, `.docx`, `.pptx`, `.html`): its text, one row per line in a
+    /// `text` column, as prose.
+    Document,
 }
 
 /// What a source's listing found ([`Connector::list`]).
@@ -154,6 +158,9 @@ pub struct Sample {
     /// How the rows were chosen (first rows, random pages, key range steps, row groups
     /// spread), when the connector says; the scan reports it.
     pub sampling: Option<model::Sampling>,
+    /// What a media collection holds (objects, bytes, content types, metadata found), when
+    /// the asset is one.
+    pub media: Option<model::MediaSummary>,
 }
 
 impl Sample {

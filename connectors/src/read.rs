@@ -100,6 +100,8 @@ pub struct Read {
     pub incomplete: Option<String>,
     /// How a sample's rows were chosen (see [`Sample::sampling`]); `None` for a full pass.
     pub sampling: Option<model::Sampling>,
+    /// What a media collection holds (see [`Sample::media`]).
+    pub media: Option<model::MediaSummary>,
 }
 
 impl std::fmt::Debug for Read {
@@ -130,6 +132,7 @@ impl Read {
             warnings: sample.warnings,
             incomplete: sample.incomplete,
             sampling: sample.sampling,
+            media: sample.media,
         })
     }
 
@@ -151,6 +154,7 @@ impl Read {
             warnings: Vec::new(),
             incomplete,
             sampling: None,
+            media: None,
         }
     }
 
@@ -166,6 +170,7 @@ impl Read {
             warnings: self.warnings,
             incomplete: self.incomplete,
             sampling: self.sampling,
+            media: self.media,
         })
     }
 }
@@ -287,6 +292,7 @@ mod tests {
             warnings: vec!["w".into()],
             incomplete: None,
             sampling: None,
+            media: None,
         };
         let request = ReadRequest {
             projection: Projection::Columns(vec!["b".into()]),

@@ -478,7 +478,7 @@ pub(crate) fn read_text(
                 (schema, rows, warnings)
             })
         }
-        FileFormat::Parquet | FileFormat::Spreadsheet => {
+        FileFormat::Parquet | FileFormat::Spreadsheet | FileFormat::Document => {
             unreachable!("{:?} is not a text format", read.format)
         }
     };

@@ -21,6 +21,6 @@ pub use persons::{
 };
 pub use report::{
     now, AssetCategoryReport, AssetKind, AssetReport, CategoryMeta, CategoryReport, ColumnReport,
-    Sampling, ScanReport, SkipReason, SourceReport, Status, Timestamp, Unscanned,
+    MediaSummary, Sampling, ScanReport, SkipReason, SourceReport, Status, Timestamp, Unscanned,
     SCAN_REPORT_SCHEMA,
 };

@@ -47,6 +47,9 @@ pub enum AssetKind {
     File,
     /// A folder of files read as one table (hive-partitioned or Spark-style).
     Dataset,
+    /// Images or video grouped by key pattern (`adas-raw/front/{date}/{vin}_*.jpg`): one
+    /// asset whose rows are its objects.
+    Collection,
 }
 
 impl AssetKind {
@@ -56,6 +59,7 @@ impl AssetKind {
             AssetKind::Table => "table",
             AssetKind::File => "file",
             AssetKind::Dataset => "dataset",
+            AssetKind::Collection => "collection",
         }
     }
 }
@@ -133,6 +137,8 @@ pub enum SkipReason {
     /// Data files of a table format (Delta Lake) that its current snapshot no longer holds:
     /// removed or compacted, waiting for `VACUUM`.
     NotInSnapshot,
+    /// A format this mulu was built without (PDF without the `pdf` feature).
+    NotBuiltIn,
 }
 
 impl SkipReason {
@@ -145,6 +151,7 @@ impl SkipReason {
             SkipReason::Excluded => "excluded by include/exclude",
             SkipReason::OverSizeCap => "over the size cap",
             SkipReason::NotInSnapshot => "not in the table's current snapshot",
+            SkipReason::NotBuiltIn => "not built into this mulu (rebuild with --features pdf)",
         }
     }
 
@@ -157,6 +164,7 @@ impl SkipReason {
             SkipReason::Excluded => "按配置排除",
             SkipReason::OverSizeCap => "超过大小上限",
             SkipReason::NotInSnapshot => "表格式当前快照之外的文件",
+            SkipReason::NotBuiltIn => "本版本未编译该格式的读取（PDF 需 pdf 功能）",
         }
     }
 }
@@ -217,6 +225,46 @@ pub struct AssetReport {
     /// Configured sensitive-area geofences that sampled coordinates fell into.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub geofence_hits: Vec<String>,
+    /// What a media collection holds, for [`AssetKind::Collection`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub media: Option<MediaSummary>,
+}
+
+/// A media collection as listed and sampled: the figures the catalogue files (objects and
+/// bytes, from the listing: exact) and what a bounded sample of its objects showed.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct MediaSummary {
+    /// Objects in the collection.
+    pub objects: u64,
+    /// Their total size in bytes.
+    pub bytes: u64,
+    /// The oldest and newest last-modified time among them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_modified: Option<Timestamp>,
+    /// See `first_modified`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_modified: Option<Timestamp>,
+    /// The camera position its keys name (`front`, `dms`, …), when they name one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub camera_position: Option<String>,
+    /// Objects whose first bytes were read.
+    pub sampled_objects: u64,
+    /// Content types of the sampled objects, told by their magic bytes (not their names).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub content_types: BTreeMap<String, u64>,
+    /// Sampled objects carrying a GPS position (EXIF, or an MP4/MOV `©xyz` atom).
+    #[serde(default)]
+    pub with_gps: u64,
+    /// The earliest and latest capture time in the sample (EXIF `DateTimeOriginal`, MP4
+    /// `mvhd` creation time), as written there.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub captured_from: Option<String>,
+    /// See `captured_from`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub captured_to: Option<String>,
+    /// Camera makes and models in the sample (a few at most).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub camera_models: Vec<String>,
 }
 
 /// How an asset's sample was drawn: the report's `sampling`, e.g.
@@ -225,7 +273,8 @@ pub struct AssetReport {
 pub struct Sampling {
     /// `first_rows` (the table's first rows), `tablesample_system` (PostgreSQL random
     /// pages), `key_range_steps` (runs spread over an integer primary key) or
-    /// `row_group_spread` (parquet row groups spread over a file or dataset).
+    /// `row_group_spread` (parquet row groups spread over a file or dataset) or
+    /// `object_spread` (a media collection's objects, spread over its listing).
     pub method: String,
     /// What was read, in words.
     pub detail: String,
@@ -365,6 +414,7 @@ mod tests {
                 categories: vec![],
                 persons: None,
                 geofence_hits: vec![],
+                media: None,
             }],
             categories: BTreeMap::new(),
             persons: None,

@@ -280,6 +280,7 @@ fn missing_asset(unit: &crate::plan::Unit, shard: usize, shards: usize) -> Asset
         categories: Vec::new(),
         persons: None,
         geofence_hits: Vec::new(),
+        media: None,
     }
 }
 

@@ -123,6 +123,13 @@ impl Redactor {
         for category in &mut asset.categories {
             category.columns.iter_mut().for_each(|c| self.in_place(c));
         }
+        if let Some(media) = &mut asset.media {
+            // Camera names are read from the files themselves.
+            media
+                .camera_models
+                .iter_mut()
+                .for_each(|m| self.in_place(m));
+        }
     }
 
     fn in_place(&self, text: &mut String) {

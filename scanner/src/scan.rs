@@ -370,6 +370,7 @@ async fn scan_asset(job: Job, sample_rows: usize, context: AssetContext<'_>) -> 
         categories: Vec::new(),
         persons: None,
         geofence_hits: Vec::new(),
+        media: None,
     };
     let in_flight = activity.begin(
         redactor.name(&format!("{} {}", report.source, report.name)),
@@ -418,6 +419,7 @@ async fn scan_asset(job: Job, sample_rows: usize, context: AssetContext<'_>) -> 
         warnings,
         incomplete,
         sampling,
+        media,
         ..
     } = sample;
     report.sampling = sampling.map(|s| model::Sampling {
@@ -425,6 +427,7 @@ async fn scan_asset(job: Job, sample_rows: usize, context: AssetContext<'_>) -> 
         ..s
     });
     report.warnings = warnings.iter().map(|w| redactor.message(w)).collect();
+    report.media = media;
     if let Some(why) = incomplete {
         // Classified and counted with what could be read; the rest is named, not lost.
         report.status = Status::Partial;

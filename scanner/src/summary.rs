@@ -79,11 +79,38 @@ pub fn render(report: &ScanReport) -> String {
         "{}; {findings} column findings.\n",
         coverage_line(report)
     ));
+    if let Some(line) = media_line(report) {
+        out.push_str(&line);
+        out.push('\n');
+    }
     if let Some(line) = unscanned_line(report) {
         out.push_str(&line);
         out.push('\n');
     }
     out
+}
+
+/// The media collections read: `Media collections: 3 (20012 objects, 1.20 MB); 40 of 192
+/// sampled objects carry GPS`.
+pub fn media_line(report: &ScanReport) -> Option<String> {
+    let media: Vec<&model::MediaSummary> = report
+        .assets
+        .iter()
+        .filter_map(|a| a.media.as_ref())
+        .collect();
+    if media.is_empty() {
+        return None;
+    }
+    let objects: u64 = media.iter().map(|m| m.objects).sum();
+    let bytes: u64 = media.iter().map(|m| m.bytes).sum();
+    let sampled: u64 = media.iter().map(|m| m.sampled_objects).sum();
+    let gps: u64 = media.iter().map(|m| m.with_gps).sum();
+    Some(format!(
+        "Media collections: {} ({objects} objects, {}); {gps} of {sampled} sampled objects \
+         carry GPS",
+        media.len(),
+        catalog_export::human_bytes(bytes)
+    ))
 }
 
 /// What the sources hold and the scan did not read, by reason with its largest kinds:
@@ -199,6 +226,7 @@ mod tests {
             categories: vec![],
             persons: None,
             geofence_hits: vec![],
+            media: None,
             columns: vec![ColumnReport {
                 name: "sfzh".into(),
                 data_type: "Utf8".into(),

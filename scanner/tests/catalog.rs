@@ -244,6 +244,7 @@ fn lake_report(n: usize) -> model::ScanReport {
         categories: vec![],
         persons: Some(1),
         geofence_hits: vec![],
+        media: None,
     };
     model::ScanReport {
         schema: model::SCAN_REPORT_SCHEMA.into(),

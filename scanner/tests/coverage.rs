@@ -44,15 +44,11 @@ fn files_not_read_are_counted_by_reason_and_kind() {
     );
     write(
         &data,
-        "cams/front/2026-11-01/a.jpg",
+        "backups/2026-11-01/a.zip",
         &[0xFF, 0xD8, 0xFF, 0xE0, 0, 0],
     );
-    write(
-        &data,
-        "cams/front/2026-11-02/b.JPG",
-        &[0xFF, 0xD8, 0xFF, 0xE0],
-    );
-    write(&data, "contracts/c.pdf", b"%PDF-1.7\n");
+    write(&data, "backups/2026-11-02/b.ZIP", &[0xFF, 0xD8, 0xFF, 0xE0]);
+    write(&data, "firmware/c.bin", b"\x7fELF-1.7\n");
     write(&data, "lake/t/_SUCCESS", b"");
     write(&data, "lake/t/part-00000.parquet.crc", b"x");
     write(&data, ".git/HEAD", b"ref: refs/heads/main\n");
@@ -73,8 +69,8 @@ fn files_not_read_are_counted_by_reason_and_kind() {
         })
         .collect();
     let expected = [
-        ("unsupported_type", ".jpg", 2, 10),
-        ("unsupported_type", ".pdf", 1, 9),
+        ("unsupported_type", ".zip", 2, 10),
+        ("unsupported_type", ".bin", 1, 9),
         ("bookkeeping", ".git", 1, 21),
         ("bookkeeping", "_SUCCESS", 1, 0),
     ]
@@ -90,7 +86,7 @@ fn files_not_read_are_counted_by_reason_and_kind() {
     let out = mulu(dir.path(), &["scan", data.to_str().unwrap(), "--no-state"]);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
-        stdout.contains("Not scanned: 6 files (41 B): unsupported type 4 (.jpg 2, .pdf 1, .crc 1)"),
+        stdout.contains("Not scanned: 6 files (41 B): unsupported type 4 (.zip 2, .bin 1, .crc 1)"),
         "{stdout}"
     );
 }

@@ -85,6 +85,7 @@ fn table(source: &str, name: &str, rows: u64, columns: Vec<ColumnReport>) -> Ass
         categories: vec![],
         persons: None,
         geofence_hits: vec![],
+        media: None,
     }
 }
 

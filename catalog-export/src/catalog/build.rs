@@ -335,6 +335,9 @@ pub(super) fn store_type(source: &str, asset: &str, kind: AssetKind) -> String {
     if kind == AssetKind::Dataset {
         return "parquet dataset".into();
     }
+    if kind == AssetKind::Collection {
+        return "media collection".into();
+    }
     asset
         .rsplit_once('.')
         .map(|(_, ext)| ext.to_ascii_lowercase())

@@ -47,6 +47,7 @@ fn asset(
         categories: vec![],
         persons,
         geofence_hits: vec![],
+        media: None,
     }
 }
 

@@ -9,6 +9,7 @@ use object_store::ObjectMeta;
 
 use super::spreadsheet::is_spreadsheet;
 use crate::compression::Compression;
+use crate::documents::DocumentKind;
 use crate::source::is_sqlite_file;
 use crate::unscanned::{file_kind, UnscannedTally};
 use crate::{AssetInfo, AssetKind, FileFormat, SkipReason};
@@ -42,6 +43,9 @@ pub(super) fn format_of(path: &Path) -> Option<FileFormat> {
         Some(FileFormat::JsonLines)
     } else if base.ends_with(".json") {
         Some(FileFormat::Json)
+    } else if DocumentKind::of(base).is_some() {
+        // Documents are containers or object trees; a compressed one is not read.
+        (!compressed).then_some(FileFormat::Document)
     } else if is_spreadsheet(base) {
         // Workbooks are zip or OLE containers: compressing them again is not a thing.
         (!compressed).then_some(FileFormat::Spreadsheet)
@@ -83,7 +87,7 @@ fn is_partition_segment(segment: &str) -> bool {
 
 /// The first hidden or bookkeeping segment of a path (`.git`, `_SUCCESS`, `_delta_log`), if
 /// any: such files are not data.
-fn hidden_segment(path: &Path) -> Option<&str> {
+pub(super) fn hidden_segment(path: &Path) -> Option<&str> {
     path.as_ref()
         .split('/')
         .find(|p| p.starts_with('.') || p.starts_with('_'))
@@ -112,8 +116,8 @@ pub(super) fn group_assets(
             );
             continue;
         };
-        // A workbook is never part of a dataset: its sheets are assets of their own.
-        let root = (format != FileFormat::Spreadsheet)
+        // A workbook or a document is never part of a dataset: it is an asset of its own.
+        let root = (!matches!(format, FileFormat::Spreadsheet | FileFormat::Document))
             .then(|| dataset_root(&meta.location))
             .flatten();
         let (name, kind, partitions) = match root {
@@ -251,5 +255,10 @@ mod tests {
         assert_eq!(format("hr/花名册.XLSX"), Some(FileFormat::Spreadsheet));
         assert_eq!(format("old.xls"), Some(FileFormat::Spreadsheet));
         assert_eq!(format("old.xls.gz"), None);
+        assert_eq!(format("contracts/合同.PDF"), Some(FileFormat::Document));
+        assert_eq!(format("a/b.docx"), Some(FileFormat::Document));
+        assert_eq!(format("a/b.pptx"), Some(FileFormat::Document));
+        assert_eq!(format("site/index.htm"), Some(FileFormat::Document));
+        assert_eq!(format("a/b.doc"), None);
     }
 }

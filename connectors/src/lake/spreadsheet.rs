@@ -364,6 +364,7 @@ impl super::LakeConnector {
                 "first_rows",
                 "the first rows of the sheet",
             )),
+            media: None,
         })
     }
 }

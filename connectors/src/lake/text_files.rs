@@ -142,6 +142,7 @@ impl super::LakeConnector {
                 "first_rows",
                 "the first rows of the file, from at most its first 8 MiB",
             )),
+            media: None,
         })
     }
 

@@ -241,6 +241,7 @@ impl<D: SqlDialect> SqlConnector<D> {
                 warnings: vec!["the table has no columns".into()],
                 incomplete: None,
                 sampling: None,
+                media: None,
             });
         }
         let names = table.names();
@@ -301,6 +302,7 @@ impl<D: SqlDialect> SqlConnector<D> {
             warnings,
             incomplete: table.incomplete,
             sampling: Some(sampling),
+            media: None,
         })
     }
 
