@@ -113,7 +113,7 @@ fn write_camera_tree(root: &Path, frames: usize) -> Layout {
     }
     // Videos: three with their index first, three written by a camera (index last, after
     // 200 KiB of media, so past the first bytes read).
-    for n in 0..6 {
+    for (n, vin) in vins.iter().take(6).enumerate() {
         let secs = 1_793_606_400 + n as i64 * 3600;
         let location = format!("+31.{:04}+121.4737/", 2304 + n);
         let file = mp4(
@@ -124,7 +124,7 @@ fn write_camera_tree(root: &Path, frames: usize) -> Layout {
         );
         write(
             root,
-            &format!("adas-raw/front-video/2026-11-02/{}_{n:04}.mp4", vins[n]),
+            &format!("adas-raw/front-video/2026-11-02/{vin}_{n:04}.mp4"),
             &file,
             &mut layout,
             "adas-raw/front-video/{date}/{vin}_*.mp4",

@@ -181,9 +181,9 @@ mod tests {
                 meta("lake/tracks/dt=2026-11-02/part-1.csv", 7),
                 meta("lake/tracks/dt=2026-11-02/_SUCCESS", 0),
                 meta("exports/a.csv", 5),
-                meta("notes.pptx", 5),
-                meta("cams/front/a.JPG", 300),
-                meta("cams/front/b.jpg", 200),
+                meta("notes.key", 5),
+                meta("backups/a.ZIP", 300),
+                meta("backups/b.zip", 200),
                 meta("crm.db", 5),
             ],
             &mut skipped,
@@ -195,8 +195,8 @@ mod tests {
             .map(|u| (u.reason, u.kind, u.count, u.bytes))
             .collect();
         let expected = [
-            (SkipReason::UnsupportedType, ".jpg", 2, 500),
-            (SkipReason::UnsupportedType, ".pptx", 1, 5),
+            (SkipReason::UnsupportedType, ".zip", 2, 500),
+            (SkipReason::UnsupportedType, ".key", 1, 5),
             (SkipReason::Bookkeeping, "_SUCCESS", 1, 0),
             (SkipReason::OtherFormatInDataset, ".csv", 1, 7),
         ]
