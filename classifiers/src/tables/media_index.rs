@@ -118,7 +118,11 @@ pub(super) fn media_index(cols: &[Column<'_>]) -> Option<MediaIndex> {
         .find_map(time_hit)?;
     let pos = cols.iter().find(|c| c.name == position.column)?;
     let values = |words: &[&str]| pos.profile.is_some_and(|p| p.has_any(words));
-    let cabin = pos.find(CABIN_WORDS).is_some() || values(CABIN_VALUES);
+    // A media column named for a cabin camera (`dms_camera_image`) places it too.
+    let media_col = cols.iter().find(|c| c.name == media.column)?;
+    let cabin = pos.find(CABIN_WORDS).is_some()
+        || values(CABIN_VALUES)
+        || media_col.find(CABIN_WORDS).is_some();
     let exterior = !cabin || values(EXTERIOR_VALUES);
     Some(MediaIndex {
         media,
