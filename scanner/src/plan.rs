@@ -89,10 +89,10 @@ impl std::fmt::Debug for UnitFilter {
 }
 
 impl UnitFilter {
-    /// The units of `shard` of `shards` in `plan`, matched under `keyer` (the run's key).
-    pub fn new(plan: &Plan, shard: usize, shards: usize, keyer: persons::PersonKeyer) -> Self {
+    /// A shard's `units` ([`Plan::units_of`]), matched under `keyer` (the run's key).
+    pub fn new(units: &[&Unit], keyer: persons::PersonKeyer) -> Self {
         Self {
-            labels: plan.labels_of(shard, shards),
+            labels: units.iter().map(|u| u.label.clone()).collect(),
             keyer: std::sync::Arc::new(keyer),
         }
     }
@@ -230,23 +230,13 @@ impl Plan {
         to
     }
 
-    /// The plan's sources shard `shard` has units of.
-    pub fn entries_of(&self, shard: usize, shards: usize) -> BTreeSet<usize> {
+    /// The units packed onto `shard` of `shards`.
+    pub fn units_of(&self, shard: usize, shards: usize) -> Vec<&Unit> {
         self.assign(shards)
             .into_iter()
             .zip(&self.units)
             .filter(|(to, _)| *to == shard)
-            .map(|(_, unit)| unit.entry)
-            .collect()
-    }
-
-    /// The labels of shard `shard`'s units.
-    pub fn labels_of(&self, shard: usize, shards: usize) -> BTreeSet<String> {
-        self.assign(shards)
-            .into_iter()
-            .zip(&self.units)
-            .filter(|(to, _)| *to == shard)
-            .map(|(_, unit)| unit.label.clone())
+            .map(|(_, unit)| unit)
             .collect()
     }
 
@@ -318,7 +308,7 @@ mod tests {
         assert_eq!(p.assign(1), vec![0; 6]);
         // Every unit in exactly one shard, whatever the count.
         for n in 1..=7 {
-            let total: usize = (0..n).map(|i| p.labels_of(i, n).len()).sum();
+            let total: usize = (0..n).map(|i| p.units_of(i, n).len()).sum();
             assert_eq!(total, 6);
         }
     }

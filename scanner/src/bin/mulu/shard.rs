@@ -234,18 +234,19 @@ pub(crate) fn run_shard(args: &crate::scan::ScanArgs, run: &str) -> Result<u8, F
     let recording = scanner::persons::Recording::default();
     context.persons = context.persons.map(|t| t.recording_into(recording.clone()));
     let mut options = crate::scan::options_from(&config, args.sample_rows, args.concurrency);
-    let filter = scanner::plan::UnitFilter::new(&plan, shard, of, keyer.clone());
+    let mine = plan.units_of(shard, of);
+    let filter = scanner::plan::UnitFilter::new(&mine, keyer.clone());
     let units = filter.len();
     options.only = Some(filter);
     // Only the sources with units here, and one connection to each database: the plan gave
     // a database's units to at most its max_connections shards.
-    let mine = plan.entries_of(shard, of);
+    let entries: std::collections::BTreeSet<usize> = mine.iter().map(|u| u.entry).collect();
     let sources: Vec<_> = plan
         .resolve_sources(&config)
         .map_err(usage)?
         .into_iter()
         .enumerate()
-        .filter(|(i, _)| mine.contains(i))
+        .filter(|(i, _)| entries.contains(i))
         .map(|(_, mut entry)| {
             entry.options.max_connections = 1;
             entry
