@@ -398,7 +398,6 @@ fn the_kubernetes_jobs_arguments_plan_shard_and_merge() {
 )]
 #[test]
 fn shards_over_databases_link_persons_like_one_process() {
-    use sqlx::Executor;
     let (Some(pg), Some(my)) = (
         common::service("MULU_TEST_POSTGRES_URL"),
         common::service("MULU_TEST_MYSQL_URL"),
@@ -406,34 +405,33 @@ fn shards_over_databases_link_persons_like_one_process() {
         return;
     };
     let name = format!("mulu_shards_{}", std::process::id());
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    rt.block_on(async {
-        let pool = sqlx::PgPool::connect(&pg).await.unwrap();
-        let mut rows = Vec::new();
-        for n in 0..300u32 {
-            rows.push(format!("('{}', '139{:08}')", id_number(n), n));
-        }
-        for sql in [
+    let customers: Vec<String> = (0..300u32)
+        .map(|n| format!("('{}', '139{n:08}')", id_number(n)))
+        .collect();
+    common::run_sql(
+        &pg,
+        &[
             format!("DROP SCHEMA IF EXISTS {name} CASCADE"),
             format!("CREATE SCHEMA {name}"),
             format!("CREATE TABLE {name}.customers (sfzh text, shouji text)"),
-            format!("INSERT INTO {name}.customers VALUES {}", rows.join(",")),
-        ] {
-            pool.execute(sql.as_str()).await.unwrap();
-        }
-        let pool = sqlx::MySqlPool::connect(&my).await.unwrap();
-        let rows: Vec<String> = (200..500u32)
-            .map(|n| format!("({n}, '139{n:08}')"))
-            .collect();
-        for sql in [
+            format!(
+                "INSERT INTO {name}.customers VALUES {}",
+                customers.join(",")
+            ),
+        ],
+    );
+    let orders: Vec<String> = (200..500u32)
+        .map(|n| format!("({n}, '139{n:08}')"))
+        .collect();
+    common::run_sql(
+        &my,
+        &[
             format!("DROP DATABASE IF EXISTS {name}"),
             format!("CREATE DATABASE {name}"),
             format!("CREATE TABLE {name}.orders (id int primary key, mobile varchar(11))"),
-            format!("INSERT INTO {name}.orders VALUES {}", rows.join(",")),
-        ] {
-            pool.execute(sql.as_str()).await.unwrap();
-        }
-    });
+            format!("INSERT INTO {name}.orders VALUES {}", orders.join(",")),
+        ],
+    );
     let dir = setup();
     let d = dir.path();
     // Owners again, in a bucket on a real S3 server: the same persons, read by another shard.
@@ -491,16 +489,8 @@ fn shards_over_databases_link_persons_like_one_process() {
         read(&json)["persons"]["distinct"].clone()
     };
     assert_eq!(single["persons"]["distinct"], files_and_sample);
-    rt.block_on(async {
-        let pool = sqlx::PgPool::connect(&pg).await.unwrap();
-        pool.execute(format!("DROP SCHEMA {name} CASCADE").as_str())
-            .await
-            .unwrap();
-        let pool = sqlx::MySqlPool::connect(&my).await.unwrap();
-        pool.execute(format!("DROP DATABASE {name}").as_str())
-            .await
-            .unwrap();
-    });
+    common::run_sql(&pg, &[format!("DROP SCHEMA {name} CASCADE")]);
+    common::run_sql(&my, &[format!("DROP DATABASE {name}")]);
 }
 
 /// The run folder can be a bucket prefix, so shards on different machines share no disk: a

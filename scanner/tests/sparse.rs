@@ -10,7 +10,6 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
-use sqlx::Executor;
 
 const ROWS: u64 = 1_000_000;
 
@@ -78,10 +77,9 @@ fn postgres_late_column_is_found_by_a_top_up() {
         return;
     };
     let schema = format!("mulu_sparse_{}", std::process::id());
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    let pool = rt.block_on(async {
-        let pool = sqlx::PgPool::connect(&url).await.unwrap();
-        for sql in [
+    common::run_sql(
+        &url,
+        &[
             format!("DROP SCHEMA IF EXISTS {schema} CASCADE"),
             format!("CREATE SCHEMA {schema}"),
             format!("CREATE TABLE {schema}.orders (id bigint, amount int, late text)"),
@@ -90,20 +88,13 @@ fn postgres_late_column_is_found_by_a_top_up() {
                  CASE WHEN i > {ROWS} * 9 / 10 THEN '139' || lpad((i::bigint * 7919 % 100000000)::text, 8, '0') END \
                  FROM generate_series(1, {ROWS}) AS i"
             ),
-        ] {
-            pool.execute(sql.as_str()).await.unwrap();
-        }
-        pool
-    });
+        ],
+    );
     let dir = tempfile::tempdir().unwrap();
     let (report, took) = scan(dir.path(), &url, &format!("{schema}.*"));
     eprintln!("postgres: scanned {ROWS} rows with a top-up in {took:?}");
     check(&report);
-    rt.block_on(async {
-        pool.execute(format!("DROP SCHEMA {schema} CASCADE").as_str())
-            .await
-            .unwrap();
-    });
+    common::run_sql(&url, &[format!("DROP SCHEMA {schema} CASCADE")]);
 }
 
 #[cfg_attr(mulu_no_mysql, ignore = "needs MULU_TEST_MYSQL_URL")]
@@ -113,10 +104,9 @@ fn mysql_late_column_is_found_by_a_top_up() {
         return;
     };
     let db = format!("mulu_sparse_{}", std::process::id());
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    let pool = rt.block_on(async {
-        let pool = sqlx::MySqlPool::connect(&url).await.unwrap();
-        for sql in [
+    common::run_sql(
+        &url,
+        &[
             format!("DROP DATABASE IF EXISTS {db}"),
             format!("CREATE DATABASE {db}"),
             format!("CREATE TABLE {db}.orders (id bigint, amount int, late varchar(11))"),
@@ -125,20 +115,13 @@ fn mysql_late_column_is_found_by_a_top_up() {
                  CASE WHEN seq > {ROWS} * 9 / 10 THEN CONCAT('139', LPAD(seq * 7919 % 100000000, 8, '0')) END \
                  FROM seq_1_to_{ROWS}"
             ),
-        ] {
-            pool.execute(sql.as_str()).await.unwrap();
-        }
-        pool
-    });
+        ],
+    );
     let dir = tempfile::tempdir().unwrap();
     let mut u = url::Url::parse(&url).unwrap();
     u.set_path(&format!("/{db}"));
     let (report, took) = scan(dir.path(), u.as_str(), &format!("{db}.*"));
     eprintln!("mysql: scanned {ROWS} rows with a top-up in {took:?}");
     check(&report);
-    rt.block_on(async {
-        pool.execute(format!("DROP DATABASE {db}").as_str())
-            .await
-            .unwrap();
-    });
+    common::run_sql(&url, &[format!("DROP DATABASE {db}")]);
 }

@@ -14,7 +14,6 @@ use std::time::Instant;
 use arrow_array::{ArrayRef, Int64Array, RecordBatch, StringArray};
 use common::{mulu, service};
 use serde_json::Value;
-use sqlx::Executor;
 
 const ROWS: u64 = 1_000_000;
 
@@ -61,10 +60,9 @@ fn mariadb_late_values_are_found_by_key_range_steps() {
         return;
     };
     let db = format!("mulu_spread_{}", std::process::id());
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    let pool = rt.block_on(async {
-        let pool = sqlx::MySqlPool::connect(&url).await.unwrap();
-        for sql in [
+    common::run_sql(
+        &url,
+        &[
             format!("DROP DATABASE IF EXISTS {db}"),
             format!("CREATE DATABASE {db} CHARACTER SET utf8mb4"),
             format!(
@@ -78,11 +76,8 @@ fn mariadb_late_values_are_found_by_key_range_steps() {
                       ELSE ELT(1 + seq % 2, '', ' ') END \
                  FROM seq_1_to_{ROWS}"
             ),
-        ] {
-            pool.execute(sql.as_str()).await.unwrap();
-        }
-        pool
-    });
+        ],
+    );
     let dir = tempfile::tempdir().unwrap();
     let mut u = url::Url::parse(&url).unwrap();
     u.set_path(&format!("/{db}"));
@@ -93,11 +88,7 @@ fn mariadb_late_values_are_found_by_key_range_steps() {
         started.elapsed()
     );
     check(&report, "key_range_steps");
-    rt.block_on(async {
-        pool.execute(format!("DROP DATABASE {db}").as_str())
-            .await
-            .unwrap();
-    });
+    common::run_sql(&url, &[format!("DROP DATABASE {db}")]);
 }
 
 /// A small table is read whole from its first rows: no steps, no extra statements.
@@ -108,10 +99,9 @@ fn mariadb_small_table_keeps_its_first_rows() {
         return;
     };
     let db = format!("mulu_spread_small_{}", std::process::id());
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    let pool = rt.block_on(async {
-        let pool = sqlx::MySqlPool::connect(&url).await.unwrap();
-        for sql in [
+    common::run_sql(
+        &url,
+        &[
             format!("DROP DATABASE IF EXISTS {db}"),
             format!("CREATE DATABASE {db} CHARACTER SET utf8mb4"),
             format!("CREATE TABLE {db}.t (id int PRIMARY KEY, ext1 varchar(16))"),
@@ -119,22 +109,15 @@ fn mariadb_small_table_keeps_its_first_rows() {
                 "INSERT INTO {db}.t SELECT seq, CONCAT('139', LPAD(seq * 7919, 8, '0')) \
                  FROM seq_1_to_300"
             ),
-        ] {
-            pool.execute(sql.as_str()).await.unwrap();
-        }
-        pool
-    });
+        ],
+    );
     let dir = tempfile::tempdir().unwrap();
     let mut u = url::Url::parse(&url).unwrap();
     u.set_path(&format!("/{db}"));
     let report = scan(dir.path(), &[u.as_str()]);
     check(&report, "first_rows");
     assert_eq!(report["assets"][0]["sampled_rows"], 300);
-    rt.block_on(async {
-        pool.execute(format!("DROP DATABASE {db}").as_str())
-            .await
-            .unwrap();
-    });
+    common::run_sql(&url, &[format!("DROP DATABASE {db}")]);
 }
 
 #[test]

@@ -15,6 +15,26 @@ pub fn mulu(dir: &Path, args: &[&str]) -> Output {
         .unwrap()
 }
 
+/// Runs `statements` in order on the database at `url` (PostgreSQL or MySQL/MariaDB, by its
+/// scheme): a test's fixture set-up or clean-up. Panics on the first that fails.
+pub fn run_sql(url: &str, statements: &[String]) {
+    use sqlx::Executor;
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        if url.starts_with("postgres") {
+            let pool = sqlx::PgPool::connect(url).await.unwrap();
+            for sql in statements {
+                pool.execute(sql.as_str()).await.unwrap();
+            }
+        } else {
+            let pool = sqlx::MySqlPool::connect(url).await.unwrap();
+            for sql in statements {
+                pool.execute(sql.as_str()).await.unwrap();
+            }
+        }
+    });
+}
+
 /// The service URL in `var`, or `None` (after a notice) when the test should skip; a failure
 /// instead under `MULU_REQUIRE_SERVICES=1`, as on CI.
 pub fn service(var: &str) -> Option<String> {
