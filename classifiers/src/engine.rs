@@ -1,7 +1,9 @@
 //! The classification engine: one shared prefilter, per-column accumulation.
 //!
 //! One concept per module: `set` builds a [`ClassifierSet`] (ids, the shared
-//! prefilter, hints, the exclusive-group order); `scan` feeds one column's
+//! prefilter, hints, the exclusive-group order); `prefilter` finds the value
+//! patterns a value matches, after `dispatch` has ruled out the patterns its
+//! length and bytes cannot match, with the DFAs of `subsets`; `scan` feeds one column's
 //! values through it and turns the tallies into verdicts; `free_text` finds
 //! identifiers inside prose; `exclusive` settles values that several
 //! overlapping identifiers confirm; `uniform` accepts columns of weak
@@ -10,12 +12,15 @@
 //! column hint.
 
 mod comment;
+mod dispatch;
 mod exclusive;
 mod free_text;
+mod prefilter;
 mod profile;
 mod prose;
 mod scan;
 mod set;
+mod subsets;
 #[cfg(test)]
 mod tests;
 mod uniform;

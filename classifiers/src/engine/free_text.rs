@@ -3,12 +3,11 @@
 
 use std::borrow::Cow;
 
-use regex::Regex;
-use regex_automata::PatternSet;
-
 use super::set::ClassifierSet;
 use crate::CategoryId;
+use regex::Regex;
 
+use super::prefilter::Hits;
 use super::scan::ColumnScan;
 use super::MAX_EVIDENCE;
 
@@ -175,14 +174,14 @@ impl ClassifierSet {
         mut select: impl FnMut(&CategoryId) -> bool,
         mut found: impl FnMut(usize, usize, usize),
     ) {
-        let mut hits = PatternSet::new(self.prefilter.len());
+        let mut scratch = self.prefilter.scratch();
         candidates(&self.token, text, |start, end| {
             let token = &text[start..end];
-            if token.len() < MIN_TOKEN_BYTES || !self.prefilter.matches(token, &mut hits) {
+            if token.len() < MIN_TOKEN_BYTES || !scratch.matches(token) {
                 return false;
             }
-            for pattern in hits.iter() {
-                let i = self.pattern_owner[pattern.as_usize()];
+            for pattern in scratch.hits.iter() {
+                let i = self.pattern_owner[pattern];
                 if select(&self.ids[i])
                     && self.classifiers[i]
                         .confirm_free_text(token)
@@ -255,21 +254,22 @@ impl ColumnScan<'_> {
         if token.len() < MIN_TOKEN_BYTES {
             return false;
         }
-        let set = self.set;
-        let mut hits = std::mem::replace(&mut self.hits, PatternSet::new(0));
-        let any_hit = set.prefilter.matches(token, &mut hits);
-        let claimed = any_hit && self.confirm_token(token, row, &hits);
-        self.hits = hits;
+        if !self.scratch.matches(token) {
+            return false;
+        }
+        let hits = std::mem::take(&mut self.scratch.hits);
+        let claimed = self.confirm_token(token, row, &hits);
+        self.scratch.hits = hits;
         claimed
     }
 
     /// [`try_token`](Self::try_token) for a token that passed the prefilter.
-    fn confirm_token(&mut self, token: &str, row: u64, hits: &PatternSet) -> bool {
+    fn confirm_token(&mut self, token: &str, row: u64, hits: &Hits) -> bool {
         let set = self.set;
         let mut claimed = false;
         let mut any = false;
         for pattern in hits.iter() {
-            let i = set.pattern_owner[pattern.as_usize()];
+            let i = set.pattern_owner[pattern];
             let exclusive = set.exclusive[i].is_some();
             if exclusive && claimed {
                 continue;

@@ -3,10 +3,9 @@
 
 use std::fmt;
 
-use regex_automata::PatternSet;
-
 use super::exclusive::Bucket;
 use super::free_text::{shape, FreeTextStat, FREE_TEXT_MIN_CHARS};
+use super::prefilter::{Hits, Scratch};
 use super::profile::ValueProfile;
 use super::uniform::Uniform;
 use super::{round2, ClassifierSet, MAX_EVIDENCE};
@@ -64,8 +63,8 @@ impl Stat {
 /// [`finish`](ColumnScan::finish).
 pub struct ColumnScan<'s> {
     pub(super) set: &'s ClassifierSet,
-    /// Prefilter hits of the value at hand (kept to reuse its buffer).
-    pub(super) hits: PatternSet,
+    /// The prefilter's working memory and the hits of the value at hand.
+    pub(super) scratch: Scratch<'s>,
     pub(super) hinted: Vec<bool>,
     /// Per classifier, whether its hint came from the column's COMMENT alone
     /// (reported as `column_comment` rather than `column_name`).
@@ -121,18 +120,17 @@ impl ColumnScan<'_> {
         let row = self.sampled;
         self.sampled += 1;
         self.profile.add(value);
-        let set = self.set;
         let sh = shape(value);
         self.total_chars += sh.chars as u64;
         if sh.texty {
             self.texty += 1;
         }
 
-        let mut hits = std::mem::replace(&mut self.hits, PatternSet::new(0));
-        if set.prefilter.matches(value, &mut hits) {
+        if self.scratch.matches(value) {
+            let hits = std::mem::take(&mut self.scratch.hits);
             self.confirm_whole(value, row, &hits, sh.texty);
+            self.scratch.hits = hits;
         }
-        self.hits = hits;
         if sh.texty && may_be_text(self.data_type.family()) {
             if sh.searchable {
                 self.search_free_text(value, row);
@@ -144,14 +142,14 @@ impl ColumnScan<'_> {
     }
 
     /// Whole-value confirmation of a value that passed the prefilter.
-    fn confirm_whole(&mut self, value: &str, row: u64, hits: &PatternSet, texty: bool) {
+    fn confirm_whole(&mut self, value: &str, row: u64, hits: &Hits, texty: bool) {
         let set = self.set;
         // Exclusive-group members that confirmed: (index, weight). A fixed
         // array: no allocation per value.
         let mut group = [(0usize, 0.0f64); 8];
         let mut n_group = 0;
         for pattern in hits.iter() {
-            let i = set.pattern_owner[pattern.as_usize()];
+            let i = set.pattern_owner[pattern];
             let classifier = &set.classifiers[i];
             let weight = if self.hinted[i] {
                 classifier.confirm_hinted(value)

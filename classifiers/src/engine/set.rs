@@ -5,11 +5,9 @@
 use std::fmt;
 
 use regex::{Regex, RegexSet};
-use regex_automata::meta;
-use regex_automata::nfa::thompson::WhichCaptures;
-use regex_automata::{Input, MatchKind, PatternSet};
 
 use super::free_text::{FreeTextStat, TOKEN_PATTERN};
+use super::prefilter::Prefilter;
 use super::prose::Prose;
 use super::scan::{ColumnScan, Stat};
 use super::uniform::Uniform;
@@ -351,7 +349,7 @@ impl ClassifierSet {
         }
         ColumnScan {
             set: self,
-            hits: PatternSet::new(self.prefilter.len()),
+            scratch: self.prefilter.scratch(),
             hinted,
             comment_hinted,
             data_type: data_type.clone(),
@@ -366,38 +364,5 @@ impl ClassifierSet {
             uniform: (0..n).map(|_| Uniform::default()).collect(),
             profile: Default::default(),
         }
-    }
-}
-
-/// Every classifier's anchored value pattern in one automaton, as in `RegexSet`, but matched
-/// into a caller's reusable [`PatternSet`]: `RegexSet::matches` allocates its answer, and this
-/// runs once per sampled value.
-pub(super) struct Prefilter(meta::Regex);
-
-impl Prefilter {
-    /// `None` if the patterns do not build (they already built as a `RegexSet`).
-    fn new(patterns: &[&String]) -> Option<Self> {
-        // The configuration `RegexSet` uses: every pattern that matches, no captures.
-        let config = meta::Config::new()
-            .match_kind(MatchKind::All)
-            .utf8_empty(true)
-            .which_captures(WhichCaptures::None);
-        meta::Builder::new()
-            .configure(config)
-            .syntax(regex_automata::util::syntax::Config::new().utf8(true))
-            .build_many(patterns)
-            .ok()
-            .map(Prefilter)
-    }
-
-    pub(super) fn len(&self) -> usize {
-        self.0.pattern_len()
-    }
-
-    /// Fills `hits` with the patterns matching `value`; whether there is any.
-    pub(super) fn matches(&self, value: &str, hits: &mut PatternSet) -> bool {
-        hits.clear();
-        self.0.which_overlapping_matches(&Input::new(value), hits);
-        !hits.is_empty()
     }
 }

@@ -1,0 +1,187 @@
+//! The prefilter: which classifiers' anchored value patterns match a whole
+//! value (or a free-text token), before any validator runs.
+//!
+//! It runs once per sampled value, so it is built for the common case: the
+//! byte-shape [`Dispatch`] rules most patterns (often all) out from the
+//! value's length and bytes, and only a value with candidates walks the
+//! small DFA of exactly those candidates ([`Subsets`]), anchored, to its
+//! end. No overlapping search, no allocation once a scan's DFAs are warm. A
+//! set of more than 64 patterns, or a DFA that gives up (a custom pattern
+//! with a Unicode word boundary, on a non-ASCII value), takes the general
+//! path: the same patterns as one overlapping `RegexSet`-style search.
+
+use std::sync::Mutex;
+
+use regex_automata::nfa::thompson::WhichCaptures;
+use regex_automata::{meta, Input, MatchKind, PatternSet};
+
+use super::dispatch::Dispatch;
+use super::subsets::{SubsetCaches, Subsets};
+
+/// Scans' DFA caches kept for reuse by later scans; more are dropped.
+const MAX_IDLE_CACHES: usize = 64;
+
+/// Every classifier's anchored value pattern, in confirmation order.
+pub(super) struct Prefilter {
+    /// All patterns in one automaton, searched for overlapping matches: the
+    /// general path.
+    all: meta::Regex,
+    /// The fast path, when the set allows it.
+    fast: Option<Fast>,
+}
+
+/// The dispatch and the DFAs it picks from, with the caches of finished
+/// scans: a new column should not build the same DFA states again.
+struct Fast {
+    dispatch: Dispatch,
+    subsets: Subsets,
+    idle: Mutex<Vec<SubsetCaches>>,
+}
+
+/// One scan's working memory for the prefilter, taken from and given back
+/// to its [`Prefilter`].
+pub(super) struct Scratch<'p> {
+    prefilter: &'p Prefilter,
+    caches: SubsetCaches,
+    set: PatternSet,
+    /// Hits of the last value.
+    pub(super) hits: Hits,
+}
+
+/// The patterns a value matched, by index, ascending.
+#[derive(Default)]
+pub(super) struct Hits {
+    /// Patterns 0..64, one bit each.
+    low: u64,
+    /// Patterns from 64 on (sets that large take the general path).
+    high: Vec<usize>,
+}
+
+impl Hits {
+    fn clear(&mut self) {
+        self.low = 0;
+        self.high.clear();
+    }
+
+    fn is_empty(&self) -> bool {
+        self.low == 0 && self.high.is_empty()
+    }
+
+    /// The pattern indexes, ascending.
+    pub(super) fn iter(&self) -> impl Iterator<Item = usize> + '_ {
+        let mut low = self.low;
+        std::iter::from_fn(move || {
+            (low != 0).then(|| {
+                let p = low.trailing_zeros() as usize;
+                low &= low - 1;
+                p
+            })
+        })
+        .chain(self.high.iter().copied())
+    }
+}
+
+impl Prefilter {
+    /// `None` if the patterns do not build (they already built as a `RegexSet`).
+    pub(super) fn new(patterns: &[&String]) -> Option<Self> {
+        // The configuration `RegexSet` uses: every pattern that matches, no captures.
+        let config = meta::Config::new()
+            .match_kind(MatchKind::All)
+            .utf8_empty(true)
+            .which_captures(WhichCaptures::None);
+        let all = meta::Builder::new()
+            .configure(config)
+            .syntax(regex_automata::util::syntax::Config::new().utf8(true))
+            .build_many(patterns)
+            .ok()?;
+        let fast = Dispatch::new(patterns).map(|dispatch| Fast {
+            dispatch,
+            subsets: Subsets::new(patterns),
+            idle: Mutex::default(),
+        });
+        Some(Prefilter { all, fast })
+    }
+
+    pub(super) fn len(&self) -> usize {
+        self.all.pattern_len()
+    }
+
+    /// Working memory for one scan (the DFA caches of an earlier scan if
+    /// some are free).
+    pub(super) fn scratch(&self) -> Scratch<'_> {
+        let idle = self.fast.as_ref().and_then(|f| f.idle.lock().ok()?.pop());
+        Scratch {
+            prefilter: self,
+            caches: idle.unwrap_or_default(),
+            set: PatternSet::new(self.len()),
+            hits: Hits::default(),
+        }
+    }
+}
+
+impl Drop for Scratch<'_> {
+    fn drop(&mut self) {
+        if let Some(fast) = &self.prefilter.fast {
+            if let Ok(mut idle) = fast.idle.lock() {
+                if idle.len() < MAX_IDLE_CACHES {
+                    idle.push(std::mem::take(&mut self.caches));
+                }
+            }
+        }
+    }
+}
+
+impl Scratch<'_> {
+    /// Fills [`hits`](Self::hits) with the patterns matching the whole of
+    /// `value`; whether there is any.
+    pub(super) fn matches(&mut self, value: &str) -> bool {
+        self.hits.clear();
+        if let Some(fast) = &self.prefilter.fast {
+            let candidates = fast.dispatch.candidates(value.as_bytes());
+            if candidates == 0 {
+                return false;
+            }
+            if let Ok(matched) = self.caches.matches(&fast.subsets, candidates, value) {
+                self.hits.low = matched;
+                return matched != 0;
+            }
+        }
+        self.matches_generally(value)
+    }
+
+    /// The general path: one overlapping search over every pattern.
+    fn matches_generally(&mut self, value: &str) -> bool {
+        self.set.clear();
+        self.prefilter
+            .all
+            .which_overlapping_matches(&Input::new(value), &mut self.set);
+        for p in self.set.iter() {
+            match p.as_usize() {
+                p @ 0..64 => self.hits.low |= 1 << p,
+                p => self.hits.high.push(p),
+            }
+        }
+        !self.hits.is_empty()
+    }
+
+    /// [`matches`](Self::matches) on the general path only: the reference
+    /// the fast path is tested against.
+    #[cfg(test)]
+    pub(super) fn matches_reference(&mut self, value: &str) -> bool {
+        self.hits.clear();
+        self.matches_generally(value)
+    }
+
+    /// The dispatch's candidates for `value` (all patterns without one).
+    #[cfg(test)]
+    pub(super) fn candidates(&self, value: &str) -> u64 {
+        self.prefilter
+            .fast
+            .as_ref()
+            .map_or(u64::MAX, |f| f.dispatch.candidates(value.as_bytes()))
+    }
+}
+
+#[cfg(test)]
+#[path = "prefilter_tests.rs"]
+mod tests;

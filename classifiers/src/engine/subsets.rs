@@ -1,0 +1,165 @@
+//! One small lazy DFA per set of candidate patterns, built the first time
+//! the dispatch names that set.
+//!
+//! A DFA of every pattern at once is large: each distinct Han character a
+//! pattern names (address levels, plate provinces, 年月日) splits the byte
+//! alphabet, so its ~170 byte classes make every state row span many cache
+//! lines, and its states multiply the positions of all patterns. A value's
+//! walk through it is a chain of cache misses. The DFA of only the
+//! patterns a value can match (a resident ID's ~7 digit patterns, a name's
+//! 3 Han patterns) has a handful of classes and states, and stays in L1.
+//! Real columns name few distinct candidate sets, so few are ever built.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::{Arc, Mutex};
+
+use regex_automata::hybrid::dfa::{Cache, DFA};
+use regex_automata::nfa::thompson::{self, WhichCaptures};
+use regex_automata::{Anchored, Input, MatchKind};
+
+/// Candidate sets given a DFA of their own at most; others take the
+/// general path.
+const MAX_SUBSETS: usize = 1024;
+
+/// The DFA of one candidate set, and which pattern each of its patterns is.
+struct Subset {
+    dfa: DFA,
+    /// Subset pattern index -> pattern index in the whole set.
+    owners: Vec<u8>,
+}
+
+/// The DFAs built so far, shared by every scan of a classifier set.
+pub(super) struct Subsets {
+    patterns: Vec<String>,
+    built: Mutex<HashMap<u64, Option<Arc<Subset>>, MaskHash>>,
+}
+
+/// One scan's DFAs and their caches, by candidate set (a cache holds the
+/// states built so far, so these are kept from scan to scan).
+#[derive(Default)]
+pub(super) struct SubsetCaches {
+    by_mask: HashMap<u64, Option<(Arc<Subset>, Cache)>, MaskHash>,
+}
+
+/// The lazy DFA could not answer (a quit byte, a cache that kept filling
+/// up, a candidate set that could not be built).
+pub(super) struct GaveUp;
+
+impl Subsets {
+    /// For `patterns` (at most 64), indexed as the dispatch's bits are.
+    pub(super) fn new(patterns: &[&String]) -> Subsets {
+        Subsets {
+            patterns: patterns.iter().map(|p| p.to_string()).collect(),
+            built: Mutex::default(),
+        }
+    }
+
+    /// The DFA of the patterns in `mask`, built on first use.
+    fn get(&self, mask: u64) -> Option<Arc<Subset>> {
+        let mut built = self.built.lock().ok()?;
+        if let Some(s) = built.get(&mask) {
+            return s.clone();
+        }
+        if built.len() >= MAX_SUBSETS {
+            return None;
+        }
+        let owners: Vec<u8> = (0..64u8).filter(|&p| mask & (1 << p) != 0).collect();
+        let patterns: Vec<&str> = owners
+            .iter()
+            .map(|&p| self.patterns[usize::from(p)].as_str())
+            .collect();
+        let dfa = DFA::builder()
+            .configure(
+                // A Unicode word boundary (in a custom pattern) makes the DFA give up on
+                // non-ASCII values, which then take the general path, instead of failing to build.
+                DFA::config()
+                    .match_kind(MatchKind::All)
+                    .unicode_word_boundary(true),
+            )
+            .thompson(thompson::Config::new().which_captures(WhichCaptures::None))
+            .build_many(&patterns)
+            .ok();
+        let subset = dfa.map(|dfa| Arc::new(Subset { dfa, owners }));
+        built.insert(mask, subset.clone());
+        subset
+    }
+}
+
+impl SubsetCaches {
+    /// The patterns of `mask` (a set of candidates from the dispatch) that
+    /// match all of `value`, as bits.
+    pub(super) fn matches(
+        &mut self,
+        subsets: &Subsets,
+        mask: u64,
+        value: &str,
+    ) -> Result<u64, GaveUp> {
+        let entry = self.by_mask.entry(mask).or_insert_with(|| {
+            let subset = subsets.get(mask)?;
+            let cache = subset.dfa.create_cache();
+            Some((subset, cache))
+        });
+        let (subset, cache) = entry.as_mut().ok_or(GaveUp)?;
+        let mut matched = 0u64;
+        walk(&subset.dfa, cache, value, |i| {
+            matched |= 1 << subset.owners[i];
+        })?;
+        Ok(matched)
+    }
+}
+
+/// Walks `dfa` from its anchored start through every byte of `value` and
+/// its end, and calls `found` with each pattern that matches all of it. The
+/// walk stops early in the dead state (no pattern can match any more).
+fn walk(
+    dfa: &DFA,
+    cache: &mut Cache,
+    value: &str,
+    mut found: impl FnMut(usize),
+) -> Result<(), GaveUp> {
+    let input = Input::new(value).anchored(Anchored::Yes);
+    let mut sid = dfa.start_state_forward(cache, &input).map_err(|_| GaveUp)?;
+    for &b in value.as_bytes() {
+        sid = dfa.next_state(cache, sid, b).map_err(|_| GaveUp)?;
+        if sid.is_tagged() {
+            if sid.is_dead() {
+                return Ok(());
+            }
+            if sid.is_quit() {
+                return Err(GaveUp);
+            }
+        }
+    }
+    sid = dfa.next_eoi_state(cache, sid).map_err(|_| GaveUp)?;
+    if sid.is_match() {
+        for i in 0..dfa.match_len(cache, sid) {
+            found(dfa.match_pattern(cache, sid, i).as_usize());
+        }
+    }
+    Ok(())
+}
+
+/// Candidate sets are already well-mixed bits: a multiply spreads them
+/// over the table, where SipHash would cost more than the lookup.
+#[derive(Default)]
+pub(super) struct MaskHasher(u64);
+
+impl Hasher for MaskHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x100_0000_01B3);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        let h = n.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        self.0 = h ^ (h >> 32);
+    }
+}
+
+type MaskHash = BuildHasherDefault<MaskHasher>;
