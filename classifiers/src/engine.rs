@@ -4,8 +4,8 @@
 //! prefilter, hints, the exclusive-group order); `prefilter` finds the value
 //! patterns a value matches, after `dispatch` has ruled out the patterns its
 //! length and bytes cannot match, with the DFAs of `subsets`; `scan` feeds one column's
-//! values through it and turns the tallies into verdicts; `free_text` finds
-//! identifiers inside prose; `exclusive` settles values that several
+//! values through it and turns the tallies into verdicts; `shape` tells
+//! prose from single fields; `free_text` finds identifiers inside prose; `exclusive` settles values that several
 //! overlapping identifiers confirm; `uniform` accepts columns of weak
 //! identifiers on the evidence of their shared shape; `profile` summarises
 //! a column's values for the table rules; `comment` turns a COMMENT into a
@@ -20,6 +20,7 @@ mod profile;
 mod prose;
 mod scan;
 mod set;
+mod shape;
 mod subsets;
 #[cfg(test)]
 mod tests;

@@ -370,6 +370,23 @@ pub trait Classifier: Send + Sync {
         None
     }
 
+    /// `false` promises that [`confirm`](Classifier::confirm) accepts no
+    /// value (values count only under a column hint, through
+    /// [`confirm_hinted`](Classifier::confirm_hinted)), so the engine skips
+    /// the value pattern in columns without the hint. The default, `true`,
+    /// promises nothing.
+    fn confirms_without_hint(&self) -> bool {
+        true
+    }
+
+    /// `false` promises that [`confirm_free_text`](Classifier::confirm_free_text)
+    /// accepts no token, so the engine skips the value pattern when it
+    /// checks tokens cut out of free text. The default, `true`, promises
+    /// nothing.
+    fn confirms_free_text(&self) -> bool {
+        true
+    }
+
     /// For categories whose values cannot be checked (biometric templates,
     /// diagnoses): the confidence of a verdict resting on a matching column
     /// name, given the column's declared type (unknown when the source has
@@ -473,6 +490,12 @@ impl<T: Classifier + ?Sized> Classifier for &T {
     }
     fn confirm_free_text(&self, token: &str) -> Option<f64> {
         (**self).confirm_free_text(token)
+    }
+    fn confirms_without_hint(&self) -> bool {
+        (**self).confirms_without_hint()
+    }
+    fn confirms_free_text(&self) -> bool {
+        (**self).confirms_free_text()
     }
     fn name_only_confidence(&self, data_type: &ColumnType) -> Option<f64> {
         (**self).name_only_confidence(data_type)

@@ -124,6 +124,10 @@ impl Classifier for Address {
         Some("[^\\n]*[省市州盟区县旗镇乡路街道巷弄同村组号栋幢座元楼层室苑园厦寓舍院场期][^\\n]*")
     }
 
+    fn confirms_free_text(&self) -> bool {
+        false
+    }
+
     fn confirm(&self, value: &str) -> Option<f64> {
         let (mut n, mut han, mut digits_run, mut max_run) = (0usize, 0usize, 0usize, 0usize);
         for c in value.chars() {

@@ -90,6 +90,14 @@ impl Classifier for Biometric {
         Some(r"(?s).{32,}")
     }
 
+    fn confirms_without_hint(&self) -> bool {
+        false
+    }
+
+    fn confirms_free_text(&self) -> bool {
+        false
+    }
+
     fn confirm(&self, _value: &str) -> Option<f64> {
         None
     }

@@ -77,6 +77,14 @@ impl Classifier for BirthDate {
         )
     }
 
+    fn confirms_without_hint(&self) -> bool {
+        false
+    }
+
+    fn confirms_free_text(&self) -> bool {
+        false
+    }
+
     fn confirm(&self, _value: &str) -> Option<f64> {
         None
     }

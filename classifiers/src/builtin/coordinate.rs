@@ -173,6 +173,10 @@ impl Classifier for Coordinate {
         ))
     }
 
+    fn confirms_free_text(&self) -> bool {
+        false
+    }
+
     fn confirm(&self, value: &str) -> Option<f64> {
         Self::plain(value)
     }

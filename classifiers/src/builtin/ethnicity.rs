@@ -182,6 +182,10 @@ impl Classifier for Ethnicity {
         Some(r"\p{Han}{1,5}|[0-9]{2}")
     }
 
+    fn confirms_free_text(&self) -> bool {
+        false
+    }
+
     fn confirm(&self, value: &str) -> Option<f64> {
         SETS.plain.contains(value).then_some(1.0)
     }

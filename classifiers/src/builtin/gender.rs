@@ -49,6 +49,14 @@ impl Classifier for Gender {
         Some("(?i)男性?|女性?|m|f|male|female|man|woman|[0129]|未知|未说明")
     }
 
+    fn confirms_without_hint(&self) -> bool {
+        false
+    }
+
+    fn confirms_free_text(&self) -> bool {
+        false
+    }
+
     fn confirm(&self, _value: &str) -> Option<f64> {
         None
     }

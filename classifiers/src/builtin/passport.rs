@@ -110,6 +110,10 @@ impl Classifier for Passport {
         Some("(?i)[EGKPSDM][A-Z0-9.][0-9]{7}")
     }
 
+    fn confirms_free_text(&self) -> bool {
+        false
+    }
+
     fn confirm(&self, value: &str) -> Option<f64> {
         shape_weight(value)
     }

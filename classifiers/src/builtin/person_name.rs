@@ -195,6 +195,10 @@ impl Classifier for PersonName {
         Some(r"\p{Han}{2,4}|\p{Han}{1,8}(?:[·•・]\p{Han}{1,8}){1,2}")
     }
 
+    fn confirms_free_text(&self) -> bool {
+        false
+    }
+
     fn confirm(&self, value: &str) -> Option<f64> {
         let t = &*TABLES;
         if value.chars().any(is_dot) {

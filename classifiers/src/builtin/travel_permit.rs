@@ -116,6 +116,10 @@ impl Classifier for TravelPermit {
         )
     }
 
+    fn confirms_free_text(&self) -> bool {
+        false
+    }
+
     fn confirm(&self, value: &str) -> Option<f64> {
         form(value).map(|f| f.1).filter(|&w| w > 0.0)
     }

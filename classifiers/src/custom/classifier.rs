@@ -159,6 +159,10 @@ impl Classifier for CustomClassifier {
         self.hint.as_deref()
     }
 
+    fn confirms_free_text(&self) -> bool {
+        self.free_text
+    }
+
     fn confirm_free_text(&self, token: &str) -> Option<f64> {
         if self.free_text {
             self.confirm(token)

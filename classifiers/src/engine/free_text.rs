@@ -48,71 +48,6 @@ pub(super) struct FreeTextStat {
     pub(super) evidence: Vec<String>,
 }
 
-/// Shape facts about one value, gathered in a single pass over its chars.
-pub(super) struct Shape {
-    pub(super) chars: usize,
-    pub(super) texty: bool,
-    /// Has a non-ASCII letter (Han): worth a search for names and addresses.
-    pub(super) han: bool,
-    /// Worth a free-text search at all.
-    pub(super) searchable: bool,
-}
-
-fn is_cjk_punct(c: char) -> bool {
-    matches!(c,
-        '\u{3000}'..='\u{303F}'
-        | '\u{FF01}'..='\u{FF0F}'
-        | '\u{FF1A}'..='\u{FF20}'
-        | '\u{FF3B}'..='\u{FF40}'
-        | '\u{FF5B}'..='\u{FF65}'
-        | '\u{2014}'..='\u{2026}')
-}
-
-pub(super) fn shape(value: &str) -> Shape {
-    let (mut chars, mut alnum) = (0usize, 0usize);
-    let (mut ws, mut punct, mut han, mut at) = (false, false, false, false);
-    for c in value.chars() {
-        chars += 1;
-        if c.is_ascii_alphanumeric() {
-            alnum += 1;
-        } else if c.is_whitespace() {
-            ws = true;
-        } else if c == '@' {
-            at = true;
-        } else if matches!(
-            c,
-            ',' | ';'
-                | '!'
-                | '?'
-                | '"'
-                | '\''
-                | '{'
-                | '}'
-                | '['
-                | ']'
-                | '('
-                | ')'
-                | '='
-                | '<'
-                | '>'
-                | '|'
-        ) || is_cjk_punct(c)
-        {
-            punct = true;
-        } else if !han && !c.is_ascii() && c.is_alphabetic() {
-            // Checked until the first letter only: the Unicode table lookup is slow.
-            han = true;
-        }
-    }
-    let texty = chars > FREE_TEXT_MIN_CHARS || ws || punct || (han && alnum > 0);
-    Shape {
-        chars,
-        texty,
-        han,
-        searchable: texty && (alnum >= 5 || at),
-    }
-}
-
 /// Cuts candidate tokens out of `value` in one pass of [`TOKEN_PATTERN`] and offers each byte
 /// range to `claim`, which says whether it was an identifier. A token whose neighbours are
 /// ASCII letters or digits is skipped (it is part of a longer run); an unclaimed token made
@@ -140,6 +75,10 @@ fn candidates(token_re: &Regex, value: &str, mut claim: impl FnMut(usize, usize)
             continue;
         }
         if claim(start, end) {
+            continue;
+        }
+        // One group (no separator): nothing shorter to try, and no allocation.
+        if !m.as_str().bytes().any(|b| b == b' ' || b == b'-') {
             continue;
         }
         let groups: Vec<(usize, usize)> = group_spans(m.as_str());
@@ -177,7 +116,7 @@ impl ClassifierSet {
         let mut scratch = self.prefilter.scratch();
         candidates(&self.token, text, |start, end| {
             let token = &text[start..end];
-            if token.len() < MIN_TOKEN_BYTES || !scratch.matches(token) {
+            if token.len() < MIN_TOKEN_BYTES || !scratch.matches(token, self.token_patterns) {
                 return false;
             }
             for pattern in scratch.hits.iter() {
@@ -254,7 +193,7 @@ impl ColumnScan<'_> {
         if token.len() < MIN_TOKEN_BYTES {
             return false;
         }
-        if !self.scratch.matches(token) {
+        if !self.scratch.matches(token, self.set.token_patterns) {
             return false;
         }
         let hits = std::mem::take(&mut self.scratch.hits);

@@ -133,11 +133,12 @@ impl Drop for Scratch<'_> {
 
 impl Scratch<'_> {
     /// Fills [`hits`](Self::hits) with the patterns matching the whole of
-    /// `value`; whether there is any.
-    pub(super) fn matches(&mut self, value: &str) -> bool {
+    /// `value`, of those `wanted` (bits; patterns from 64 on are always
+    /// wanted); whether there is any.
+    pub(super) fn matches(&mut self, value: &str, wanted: u64) -> bool {
         self.hits.clear();
         if let Some(fast) = &self.prefilter.fast {
-            let candidates = fast.dispatch.candidates(value.as_bytes());
+            let candidates = fast.dispatch.candidates(value.as_bytes()) & wanted;
             if candidates == 0 {
                 return false;
             }
@@ -146,11 +147,11 @@ impl Scratch<'_> {
                 return matched != 0;
             }
         }
-        self.matches_generally(value)
+        self.matches_generally(value, wanted)
     }
 
     /// The general path: one overlapping search over every pattern.
-    fn matches_generally(&mut self, value: &str) -> bool {
+    fn matches_generally(&mut self, value: &str, wanted: u64) -> bool {
         self.set.clear();
         self.prefilter
             .all
@@ -161,15 +162,16 @@ impl Scratch<'_> {
                 p => self.hits.high.push(p),
             }
         }
+        self.hits.low &= wanted;
         !self.hits.is_empty()
     }
 
     /// [`matches`](Self::matches) on the general path only: the reference
     /// the fast path is tested against.
     #[cfg(test)]
-    pub(super) fn matches_reference(&mut self, value: &str) -> bool {
+    pub(super) fn matches_reference(&mut self, value: &str, wanted: u64) -> bool {
         self.hits.clear();
-        self.matches_generally(value)
+        self.matches_generally(value, wanted)
     }
 
     /// The dispatch's candidates for `value` (all patterns without one).

@@ -83,9 +83,16 @@ fn near_miss(value: &str, rng: &mut Rng) -> String {
 
 /// Checks `value` against both paths of `set`'s prefilter.
 fn check(set: &ClassifierSet, value: &str) {
+    for wanted in [u64::MAX, set.token_patterns, !set.hint_only] {
+        check_wanted(set, value, wanted);
+    }
+}
+
+/// Checks `value` against both paths, for the `wanted` patterns.
+fn check_wanted(set: &ClassifierSet, value: &str, wanted: u64) {
     let mut fast = set.prefilter.scratch();
     let mut reference = set.prefilter.scratch();
-    let matched = reference.matches_reference(value);
+    let matched = reference.matches_reference(value, wanted);
     let expected: Vec<usize> = reference.hits.iter().collect();
     let candidates = fast.candidates(value);
     for &p in &expected {
@@ -94,8 +101,18 @@ fn check(set: &ClassifierSet, value: &str) {
             "the dispatch ruled out pattern {p} for {value:?}"
         );
     }
-    assert_eq!(fast.matches(value), matched, "{value:?}");
+    assert_eq!(fast.matches(value, wanted), matched, "{value:?}");
     assert_eq!(fast.hits.iter().collect::<Vec<_>>(), expected, "{value:?}");
+}
+
+/// What a classifier promises the prefilter may skip holds for `value`.
+fn check_promises(c: &dyn crate::Classifier, value: &str) {
+    if !c.confirms_without_hint() {
+        assert_eq!(c.confirm(value), None, "{} {value:?}", c.id());
+    }
+    if !c.confirms_free_text() {
+        assert_eq!(c.confirm_free_text(value), None, "{} {value:?}", c.id());
+    }
 }
 
 /// Values from every classifier's pattern, near misses of them, and random
@@ -112,10 +129,12 @@ fn check_generated(set: &ClassifierSet, per_pattern: usize, seed: u64) {
             let mut value = String::new();
             generate(&hir, &mut rng, &mut value);
             check(set, &value);
+            check_promises(c, &value);
             let mut miss = value.clone();
             for _ in 0..1 + rng.below(3) {
                 miss = near_miss(&miss, &mut rng);
                 check(set, &miss);
+                check_promises(c, &miss);
             }
             checked += 1;
         }
@@ -146,6 +165,9 @@ fn fast_path_equals_the_overlapping_search_on_the_evaluation_set() {
         };
         check(&set, value);
         check(&set, value.trim());
+        for c in set.classifiers() {
+            check_promises(c, value.trim());
+        }
         n += 1;
     }
     assert!(n > 10_000, "{n}");

@@ -4,9 +4,10 @@
 use std::fmt;
 
 use super::exclusive::Bucket;
-use super::free_text::{shape, FreeTextStat, FREE_TEXT_MIN_CHARS};
+use super::free_text::{FreeTextStat, FREE_TEXT_MIN_CHARS};
 use super::prefilter::{Hits, Scratch};
 use super::profile::ValueProfile;
+use super::shape::shape;
 use super::uniform::Uniform;
 use super::{round2, ClassifierSet, MAX_EVIDENCE};
 use crate::{CategoryId, ColumnType, TypeFamily};
@@ -65,6 +66,9 @@ pub struct ColumnScan<'s> {
     pub(super) set: &'s ClassifierSet,
     /// The prefilter's working memory and the hits of the value at hand.
     pub(super) scratch: Scratch<'s>,
+    /// The patterns (bits, of the first 64) worth checking on whole values:
+    /// all but those whose values count only under a hint this column lacks.
+    pub(super) value_patterns: u64,
     pub(super) hinted: Vec<bool>,
     /// Per classifier, whether its hint came from the column's COMMENT alone
     /// (reported as `column_comment` rather than `column_name`).
@@ -126,7 +130,7 @@ impl ColumnScan<'_> {
             self.texty += 1;
         }
 
-        if self.scratch.matches(value) {
+        if self.scratch.matches(value, self.value_patterns) {
             let hits = std::mem::take(&mut self.scratch.hits);
             self.confirm_whole(value, row, &hits, sh.texty);
             self.scratch.hits = hits;

@@ -206,6 +206,18 @@ impl ClassifierSetBuilder {
             value_owner.iter().copied().zip(&value_patterns).collect();
         ordered.sort_by_key(|&(i, _)| position[i]);
         let pattern_owner: Vec<usize> = ordered.iter().map(|&(i, _)| i).collect();
+        // Patterns (of the first 64) that a classifier's promises let the prefilter skip.
+        let pattern_bits = |keep: &dyn Fn(&dyn Classifier) -> bool| {
+            pattern_owner
+                .iter()
+                .take(64)
+                .enumerate()
+                .fold(0u64, |acc, (p, &i)| {
+                    acc | u64::from(keep(classifiers[i].as_ref())) << p
+                })
+        };
+        let hint_only = pattern_bits(&|c| !c.confirms_without_hint());
+        let token_patterns = !pattern_bits(&|c| !c.confirms_free_text());
         let ordered: Vec<&String> = ordered.into_iter().map(|(_, p)| p).collect();
         let prefilter = match Prefilter::new(&ordered) {
             Some(prefilter) => prefilter,
@@ -226,6 +238,8 @@ impl ClassifierSetBuilder {
             ids,
             prefilter,
             pattern_owner,
+            hint_only,
+            token_patterns,
             hint_set,
             hint_owner,
             exclusive,
@@ -244,6 +258,12 @@ pub struct ClassifierSet {
     pub(super) prefilter: Prefilter,
     /// Pattern index in `prefilter` -> classifier index.
     pub(super) pattern_owner: Vec<usize>,
+    /// Patterns (bits, of the first 64) whose values count only under their column hint
+    /// ([`Classifier::confirms_without_hint`]).
+    pub(super) hint_only: u64,
+    /// Patterns (bits) worth checking on free-text tokens
+    /// ([`Classifier::confirms_free_text`]).
+    pub(super) token_patterns: u64,
     /// Wrapped column hints.
     pub(super) hint_set: RegexSet,
     /// Pattern index in `hint_set` -> classifier index.
@@ -347,8 +367,16 @@ impl ClassifierSet {
         for (h, c) in hinted.iter_mut().zip(&by_comment) {
             *h |= c;
         }
+        // Hint-only patterns are skipped where their hint is missing.
+        let unhinted = self
+            .pattern_owner
+            .iter()
+            .take(64)
+            .enumerate()
+            .fold(0u64, |acc, (p, &i)| acc | u64::from(!hinted[i]) << p);
         ColumnScan {
             set: self,
+            value_patterns: !(self.hint_only & unhinted),
             scratch: self.prefilter.scratch(),
             hinted,
             comment_hinted,

@@ -1,0 +1,195 @@
+//! A value's shape: its length in characters and whether it reads as text
+//! (spaces, punctuation, Han mixed with letters or digits) rather than one
+//! field, gathered in one pass over its bytes. Decides which values the
+//! free-text and prose searches look into.
+
+use super::free_text::FREE_TEXT_MIN_CHARS;
+
+/// Shape facts about one value.
+#[derive(Debug, PartialEq, Eq)]
+pub(super) struct Shape {
+    pub(super) chars: usize,
+    pub(super) texty: bool,
+    /// Has a non-ASCII letter (Han): worth a search for names and addresses.
+    pub(super) han: bool,
+    /// Worth a free-text search at all.
+    pub(super) searchable: bool,
+}
+
+/// Classes of an ASCII byte, as bits.
+const ALNUM: u8 = 1;
+const SPACE: u8 = 2;
+const AT: u8 = 4;
+const PUNCT: u8 = 8;
+
+/// The class of every ASCII byte: a table, as most values are ASCII.
+const ASCII: [u8; 128] = {
+    let mut t = [0u8; 128];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        t[b] = if c.is_ascii_alphanumeric() {
+            ALNUM
+        } else if matches!(c, b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ') {
+            SPACE
+        } else if c == b'@' {
+            AT
+        } else if matches!(
+            c,
+            b',' | b';'
+                | b'!'
+                | b'?'
+                | b'"'
+                | b'\''
+                | b'{'
+                | b'}'
+                | b'['
+                | b']'
+                | b'('
+                | b')'
+                | b'='
+                | b'<'
+                | b'>'
+                | b'|'
+        ) {
+            PUNCT
+        } else {
+            0
+        };
+        b += 1;
+    }
+    t
+};
+
+/// Full-width and CJK punctuation.
+fn is_cjk_punct(c: char) -> bool {
+    matches!(c,
+        '\u{3000}'..='\u{303F}'
+        | '\u{FF01}'..='\u{FF0F}'
+        | '\u{FF1A}'..='\u{FF20}'
+        | '\u{FF3B}'..='\u{FF40}'
+        | '\u{FF5B}'..='\u{FF65}'
+        | '\u{2014}'..='\u{2026}')
+}
+
+/// The shape of `value`. ASCII bytes are classified by table; only
+/// non-ASCII characters are decoded.
+pub(super) fn shape(value: &str) -> Shape {
+    let bytes = value.as_bytes();
+    let (mut chars, mut alnum, mut seen) = (0usize, 0usize, 0u8);
+    let mut han = false;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        chars += 1;
+        if b < 0x80 {
+            let class = ASCII[usize::from(b)];
+            alnum += usize::from(class & ALNUM);
+            seen |= class;
+            i += 1;
+            continue;
+        }
+        let Some(c) = value[i..].chars().next() else {
+            break;
+        };
+        i += c.len_utf8();
+        if c.is_whitespace() {
+            seen |= SPACE;
+        } else if is_cjk_punct(c) {
+            seen |= PUNCT;
+        } else if !han && c.is_alphabetic() {
+            // Checked until the first letter only: the Unicode table lookup is slow.
+            han = true;
+        }
+    }
+    let texty = chars > FREE_TEXT_MIN_CHARS || seen & (SPACE | PUNCT) != 0 || (han && alnum > 0);
+    Shape {
+        chars,
+        texty,
+        han,
+        searchable: texty && (alnum >= 5 || seen & AT != 0),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The char-by-char definition the table version must agree with.
+    fn reference(value: &str) -> Shape {
+        let (mut chars, mut alnum) = (0usize, 0usize);
+        let (mut ws, mut punct, mut han, mut at) = (false, false, false, false);
+        for c in value.chars() {
+            chars += 1;
+            if c.is_ascii_alphanumeric() {
+                alnum += 1;
+            } else if c.is_whitespace() {
+                ws = true;
+            } else if c == '@' {
+                at = true;
+            } else if matches!(
+                c,
+                ',' | ';'
+                    | '!'
+                    | '?'
+                    | '"'
+                    | '\''
+                    | '{'
+                    | '}'
+                    | '['
+                    | ']'
+                    | '('
+                    | ')'
+                    | '='
+                    | '<'
+                    | '>'
+                    | '|'
+            ) || is_cjk_punct(c)
+            {
+                punct = true;
+            } else if !han && !c.is_ascii() && c.is_alphabetic() {
+                // Checked until the first letter only: the Unicode table lookup is slow.
+                han = true;
+            }
+        }
+        let texty = chars > FREE_TEXT_MIN_CHARS || ws || punct || (han && alnum > 0);
+        Shape {
+            chars,
+            texty,
+            han,
+            searchable: texty && (alnum >= 5 || at),
+        }
+    }
+
+    #[test]
+    fn table_shape_agrees_with_the_char_definition() {
+        let samples = [
+            "",
+            "110105194912310021",
+            "王伟",
+            "user1@example.com",
+            "上海市浦东新区建国路12号",
+            "121.473701,31.230416",
+            "客户要求周末送货，请提前电话联系",
+            "a b",
+            "x\u{3000}y",
+            "\u{a0}1",
+            "é",
+            "SKU-2025-000123",
+            "{\"k\":1}",
+            "订单12345678已发货",
+            "·",
+            "—",
+            "😀abc",
+            "tab\there",
+            "0123456789012345678901234567890123456789x",
+        ];
+        let tsv = include_str!("../../tests/eval_set/values.tsv");
+        let eval = tsv
+            .lines()
+            .filter_map(|l| l.split_once('\t').map(|(_, v)| v));
+        for v in samples.into_iter().chain(eval) {
+            assert_eq!(shape(v), reference(v), "{v:?}");
+        }
+    }
+}
