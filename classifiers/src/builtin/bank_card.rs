@@ -77,13 +77,11 @@ fn plausible_iin(d: &[u8]) -> bool {
 pub struct BankCard;
 
 impl BankCard {
-    /// The digits of a well-formed card number, or `None`.
-    fn digits(value: &str) -> Option<String> {
-        let mut buf = String::with_capacity(19);
-        if !strip_digit_groups(value, &mut buf) || !(16..=19).contains(&buf.len()) {
-            return None;
-        }
-        Some(buf)
+    /// The digits of a well-formed card number, or `None`. On the stack:
+    /// this runs for every candidate value.
+    fn digits<'b>(value: &str, buf: &'b mut [u8; 19]) -> Option<&'b str> {
+        let n = strip_digit_groups(value, buf).filter(|n| (16..=19).contains(n))?;
+        std::str::from_utf8(&buf[..n]).ok()
     }
 }
 
@@ -99,11 +97,12 @@ impl Classifier for BankCard {
     }
 
     fn confirm(&self, value: &str) -> Option<f64> {
-        let digits = Self::digits(value)?;
+        let mut buf = [0u8; 19];
+        let digits = Self::digits(value, &mut buf)?;
         if !plausible_iin(digits.as_bytes()) {
             return None;
         }
-        if luhn_valid(&digits) {
+        if luhn_valid(digits) {
             Some(1.0)
         } else if digits.starts_with("62") {
             Some(0.5)
@@ -130,8 +129,9 @@ impl Classifier for BankCard {
     }
 
     fn mask(&self, value: &str) -> String {
-        match Self::digits(value) {
-            Some(d) => mask_middle(&d, 6, 4),
+        let mut buf = [0u8; 19];
+        match Self::digits(value, &mut buf) {
+            Some(d) => mask_middle(d, 6, 4),
             None => mask_middle(value, 6, 4),
         }
     }

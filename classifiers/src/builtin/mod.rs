@@ -157,23 +157,26 @@ pub(crate) fn write_ascii_key(key: &[u8], out: &mut PersonKeyBuf) -> bool {
     key.is_ascii() && out.extend(key)
 }
 
-/// Removes ASCII spaces and hyphens (digit-group separators) from `s` into
-/// `buf`, which is cleared first. Returns `false` if `s` has anything other
-/// than ASCII digits and separators, or two separators in a row.
-pub(crate) fn strip_digit_groups(s: &str, buf: &mut String) -> bool {
-    buf.clear();
+/// The digits of `s` with its ASCII spaces and hyphens (digit-group
+/// separators) removed, written into `buf` (on the caller's stack: this runs
+/// per value); how many. `None` if `s` has anything other than ASCII digits
+/// and separators, two separators in a row, a separator at either end, or
+/// more digits than `buf` holds.
+pub(crate) fn strip_digit_groups<const N: usize>(s: &str, buf: &mut [u8; N]) -> Option<usize> {
+    let mut n = 0;
     let mut prev_sep = true; // no leading separator
-    for c in s.chars() {
-        match c {
-            '0'..='9' => {
-                buf.push(c);
+    for b in s.bytes() {
+        match b {
+            b'0'..=b'9' => {
+                *buf.get_mut(n)? = b;
+                n += 1;
                 prev_sep = false;
             }
-            ' ' | '-' if !prev_sep => prev_sep = true,
-            _ => return false,
+            b' ' | b'-' if !prev_sep => prev_sep = true,
+            _ => return None,
         }
     }
-    !prev_sep
+    (!prev_sep).then_some(n)
 }
 
 #[cfg(test)]
@@ -482,14 +485,15 @@ mod tests {
 
     #[test]
     fn digit_groups() {
-        let mut b = String::new();
-        assert!(strip_digit_groups("6222 0212 3456 7890", &mut b));
-        assert_eq!(b, "6222021234567890");
-        assert!(strip_digit_groups("138-0013-8000", &mut b));
-        assert_eq!(b, "13800138000");
-        assert!(!strip_digit_groups("138--0013", &mut b));
-        assert!(!strip_digit_groups("-138", &mut b));
-        assert!(!strip_digit_groups("138-", &mut b));
-        assert!(!strip_digit_groups("138a", &mut b));
+        let mut b = [0u8; 19];
+        assert_eq!(strip_digit_groups("6222 0212 3456 7890", &mut b), Some(16));
+        assert_eq!(&b[..16], b"6222021234567890");
+        assert_eq!(strip_digit_groups("138-0013-8000", &mut b), Some(11));
+        assert_eq!(&b[..11], b"13800138000");
+        assert_eq!(strip_digit_groups("138--0013", &mut b), None);
+        assert_eq!(strip_digit_groups("-138", &mut b), None);
+        assert_eq!(strip_digit_groups("138-", &mut b), None);
+        assert_eq!(strip_digit_groups("138a", &mut b), None);
+        assert_eq!(strip_digit_groups("12345678901234567890", &mut b), None);
     }
 }

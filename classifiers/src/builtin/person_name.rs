@@ -135,14 +135,23 @@ impl PersonName {
     /// `hinted`: the column name says person name, which lets a
     /// four-character value with a single-character surname count.
     fn confirm_plain(value: &str, t: &Tables, hinted: bool) -> Option<f64> {
-        let chars: Vec<char> = value.chars().collect();
-        let n = chars.len();
-        if !(2..=4).contains(&n) || !chars.iter().all(|&c| is_han(c)) {
+        // At most four characters, on the stack: this runs per value.
+        let mut chars = ['\0'; 4];
+        let mut n = 0;
+        for c in value.chars() {
+            if n == 4 || !is_han(c) {
+                return None;
+            }
+            chars[n] = c;
+            n += 1;
+        }
+        if n < 2 {
             return None;
         }
+        let chars = &chars[..n];
         // The surname first: the cheapest test, and most words fail it.
-        let prefix2: String = chars[..2].iter().collect();
-        let compound = n >= 3 && t.compound.contains(prefix2.as_str());
+        let prefix2 = &value[..chars[0].len_utf8() + chars[1].len_utf8()];
+        let compound = n >= 3 && t.compound.contains(prefix2);
         let weight = if compound || t.single.contains(&chars[0]) {
             1.0
         } else if t.rare.contains(&chars[0]) {
