@@ -607,13 +607,13 @@ def write_doc(ctx, out, wall, failures):
 
 # Explanations for a missed goal, by row key prefix; the measured profile is in the notes.
 WHY = {
-    "engine": ["The engine does more per value than the peer's six regexes: ~20 categories through one "
-               "anchored `RegexSet` prefilter (overlapping search, so every category's DFA state is "
-               "tracked to the end of the value), each candidate's validator, trimming, and a prose check "
-               "that looks for embedded identifiers. The profile in the notes puts the `RegexSet` search "
-               "and `ColumnScan::push` on top; reaching 10× needs a cheaper first pass (e.g. a byte-class "
-               "shape test that sends most values to at most one or two category regexes) rather than "
-               "faster validators."],
+    "engine": ["The engine does more per value than the peer's six regexes: ~20 categories, each "
+               "candidate's validator, trimming, a value profile for the table rules, and free-text and "
+               "prose searches of text-like values. A byte-shape dispatch (length, bytes each pattern can "
+               "produce or requires) already rules most patterns out before any regex, and the rest are "
+               "matched by one small DFA per candidate set; what remains on top of the profile (see the "
+               "notes) is that DFA walk over identifier-like values, the per-value shape and profile "
+               "passes, and the validators."],
     "wide": ["mulu is CPU-bound here (see CPU vs wall in the notes) on a machine whose second core runs "
              "PostgreSQL: the classifier engine tops the profile, then sqlx row decoding. The engine work "
              "above is the lever; more connections would not help on two cores."],

@@ -15,10 +15,14 @@
 //!   the normalised column name (see [`normalize_column_name`]).
 //!
 //! When a [`ClassifierSet`] is built, all value patterns are anchored and
-//! compiled into *one* [`regex::RegexSet`], and all column hints into another.
-//! Per value the engine trims it, runs the value set once (a single pass that
-//! reports every pattern that matched), and calls [`Classifier::confirm`] only
-//! for the classifiers whose pattern matched. `confirm` runs the expensive,
+//! form one prefilter, and all column hints one [`regex::RegexSet`]. Per value
+//! the engine trims it, rules out every pattern that the value's length and
+//! bytes cannot match (a table derived from each pattern's syntax: its
+//! shortest and longest match, the bytes it can produce, the bytes it
+//! requires), walks one small DFA of the remaining candidates to the value's
+//! end, and calls [`Classifier::confirm`] only for the classifiers whose
+//! pattern matched: exactly the patterns an overlapping `RegexSet` search
+//! would report. `confirm` runs the expensive,
 //! exact checks: check digits (MOD 11-2, Luhn, ISO 3779), calendar dates,
 //! surname tables and so on. The prefilter may produce false positives but
 //! must never produce false negatives: anything `confirm` would accept has to
@@ -289,7 +293,7 @@ pub const VEHICLE_ART3_ITEM_5: &str = "第三条第（五）项";
 ///   and [`mask`](Classifier::mask). Everything else has a default.
 /// * `value_pattern` is a prefilter. It is anchored by the engine
 ///   (`^(?:pattern)$`) and run against the trimmed value together with every
-///   other classifier's pattern in one [`regex::RegexSet`]. **A prefilter may
+///   other classifier's pattern, as one [`regex::RegexSet`] would. **A prefilter may
 ///   give false positives, never false negatives**: every value that
 ///   `confirm` accepts must match it.
 /// * `confirm` is only called for values that matched the prefilter. It must

@@ -54,19 +54,9 @@ impl Dispatch {
             let bit = 1u64 << p;
             let mut produced = [false; 256];
             produces(&hir, &mut produced);
-            for b in 0..256 {
-                if produced[b] {
-                    d.allowed[b] |= bit;
-                }
-            }
+            mark(&mut d.allowed, &produced, bit);
             match required(&hir) {
-                Some(set) => {
-                    for b in 0..256 {
-                        if set[b] {
-                            d.required[b] |= bit;
-                        }
-                    }
-                }
+                Some(set) => mark(&mut d.required, &set, bit),
                 None => d.unconstrained |= bit,
             }
             let props = hir.properties();
@@ -110,6 +100,13 @@ impl Dispatch {
             .enumerate()
             .filter(|(_, &(min, max))| min <= n && max.is_none_or(|m| n <= m))
             .fold(0, |acc, (p, _)| acc | 1 << p)
+    }
+}
+
+/// Sets `bit` in the table entries of the bytes in `set`.
+fn mark(table: &mut [u64; 256], set: &ByteSet, bit: u64) {
+    for (entry, _) in table.iter_mut().zip(set).filter(|(_, &in_set)| in_set) {
+        *entry |= bit;
     }
 }
 
