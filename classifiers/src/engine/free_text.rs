@@ -15,6 +15,11 @@ use super::MAX_EVIDENCE;
 pub(super) const FREE_TEXT_MIN_CHARS: usize = 40;
 /// Free-text candidates shorter than this (in bytes) are not checked.
 const MIN_TOKEN_BYTES: usize = 6;
+/// The fewest consecutive ASCII bytes in a token of [`MIN_TOKEN_BYTES`]:
+/// a plate (`京A·12345`) has five after its Han character and dot, every
+/// other [`TOKEN_PATTERN`] alternative is all ASCII. A value without such a
+/// run (most addresses and notes) has no token worth cutting out.
+pub(super) const MIN_TOKEN_ASCII_RUN: usize = 5;
 /// Digit groups of one token tried as separate candidates at most.
 const MAX_TOKEN_GROUPS: usize = 12;
 

@@ -4,7 +4,7 @@
 use std::fmt;
 
 use super::exclusive::Bucket;
-use super::free_text::{FreeTextStat, FREE_TEXT_MIN_CHARS};
+use super::free_text::{FreeTextStat, FREE_TEXT_MIN_CHARS, MIN_TOKEN_ASCII_RUN};
 use super::prefilter::{Hits, Scratch};
 use super::profile::ValueProfile;
 use super::shape::shape;
@@ -136,7 +136,7 @@ impl ColumnScan<'_> {
             self.scratch.hits = hits;
         }
         if sh.texty && may_be_text(self.data_type.family()) {
-            if sh.searchable {
+            if sh.searchable && sh.ascii_run >= MIN_TOKEN_ASCII_RUN {
                 self.search_free_text(value, row);
             }
             if sh.han {

@@ -14,6 +14,9 @@ pub(super) struct Shape {
     pub(super) han: bool,
     /// Worth a free-text search at all.
     pub(super) searchable: bool,
+    /// The longest run of consecutive ASCII bytes (free-text tokens are
+    /// made of them).
+    pub(super) ascii_run: usize,
 }
 
 /// Classes of an ASCII byte, as bits.
@@ -78,6 +81,7 @@ pub(super) fn shape(value: &str) -> Shape {
     let bytes = value.as_bytes();
     let (mut chars, mut alnum, mut seen) = (0usize, 0usize, 0u8);
     let mut han = false;
+    let (mut run, mut ascii_run) = (0usize, 0usize);
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
@@ -86,9 +90,12 @@ pub(super) fn shape(value: &str) -> Shape {
             let class = ASCII[usize::from(b)];
             alnum += usize::from(class & ALNUM);
             seen |= class;
+            run += 1;
             i += 1;
             continue;
         }
+        ascii_run = ascii_run.max(run);
+        run = 0;
         let Some(c) = value[i..].chars().next() else {
             break;
         };
@@ -108,6 +115,7 @@ pub(super) fn shape(value: &str) -> Shape {
         texty,
         han,
         searchable: texty && (alnum >= 5 || seen & AT != 0),
+        ascii_run: ascii_run.max(run),
     }
 }
 
@@ -153,11 +161,17 @@ mod tests {
             }
         }
         let texty = chars > FREE_TEXT_MIN_CHARS || ws || punct || (han && alnum > 0);
+        let ascii_run = value
+            .split(|c: char| !c.is_ascii())
+            .map(str::len)
+            .max()
+            .unwrap_or(0);
         Shape {
             chars,
             texty,
             han,
             searchable: texty && (alnum >= 5 || at),
+            ascii_run,
         }
     }
 

@@ -15,6 +15,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::{Arc, Mutex};
 
 use regex_automata::hybrid::dfa::{Cache, DFA};
+use regex_automata::hybrid::LazyStateID;
 use regex_automata::nfa::thompson::{self, WhichCaptures};
 use regex_automata::{Anchored, Input, MatchKind};
 
@@ -39,7 +40,20 @@ pub(super) struct Subsets {
 /// states built so far, so these are kept from scan to scan).
 #[derive(Default)]
 pub(super) struct SubsetCaches {
-    by_mask: HashMap<u64, Option<(Arc<Subset>, Cache)>, MaskHash>,
+    by_mask: HashMap<u64, Option<Walker>, MaskHash>,
+}
+
+/// A subset's DFA with this scan's cache, and the patterns of the match
+/// states met so far: reading them out of a lazy DFA state is slow, and a
+/// subset has only a few.
+struct Walker {
+    subset: Arc<Subset>,
+    cache: Cache,
+    /// (match state, its patterns as bits of the whole set).
+    matches: Vec<(LazyStateID, u64)>,
+    /// The cache's clear count when `matches` was filled (a clear
+    /// renumbers states).
+    clears: usize,
 }
 
 /// The lazy DFA could not answer (a quit byte, a cache that kept filling
@@ -98,33 +112,51 @@ impl SubsetCaches {
         let entry = self.by_mask.entry(mask).or_insert_with(|| {
             let subset = subsets.get(mask)?;
             let cache = subset.dfa.create_cache();
-            Some((subset, cache))
+            Some(Walker {
+                subset,
+                cache,
+                matches: Vec::new(),
+                clears: 0,
+            })
         });
-        let (subset, cache) = entry.as_mut().ok_or(GaveUp)?;
-        let mut matched = 0u64;
-        walk(&subset.dfa, cache, value, |i| {
-            matched |= 1 << subset.owners[i];
-        })?;
-        Ok(matched)
+        entry.as_mut().ok_or(GaveUp)?.matches(value)
+    }
+}
+
+impl Walker {
+    fn matches(&mut self, value: &str) -> Result<u64, GaveUp> {
+        let dfa = &self.subset.dfa;
+        let Some(sid) = walk(dfa, &mut self.cache, value)? else {
+            return Ok(0);
+        };
+        if self.cache.clear_count() != self.clears {
+            self.matches.clear();
+            self.clears = self.cache.clear_count();
+        }
+        if let Some(&(_, bits)) = self.matches.iter().find(|(s, _)| *s == sid) {
+            return Ok(bits);
+        }
+        let bits = (0..dfa.match_len(&self.cache, sid)).fold(0u64, |acc, i| {
+            let p = dfa.match_pattern(&self.cache, sid, i).as_usize();
+            acc | 1 << self.subset.owners[p]
+        });
+        self.matches.push((sid, bits));
+        Ok(bits)
     }
 }
 
 /// Walks `dfa` from its anchored start through every byte of `value` and
-/// its end, and calls `found` with each pattern that matches all of it. The
-/// walk stops early in the dead state (no pattern can match any more).
-fn walk(
-    dfa: &DFA,
-    cache: &mut Cache,
-    value: &str,
-    mut found: impl FnMut(usize),
-) -> Result<(), GaveUp> {
+/// its end: the match state reached, if any (its patterns match all of the
+/// value). The walk stops early in the dead state (no pattern can match any
+/// more).
+fn walk(dfa: &DFA, cache: &mut Cache, value: &str) -> Result<Option<LazyStateID>, GaveUp> {
     let input = Input::new(value).anchored(Anchored::Yes);
     let mut sid = dfa.start_state_forward(cache, &input).map_err(|_| GaveUp)?;
     for &b in value.as_bytes() {
         sid = dfa.next_state(cache, sid, b).map_err(|_| GaveUp)?;
         if sid.is_tagged() {
             if sid.is_dead() {
-                return Ok(());
+                return Ok(None);
             }
             if sid.is_quit() {
                 return Err(GaveUp);
@@ -132,12 +164,7 @@ fn walk(
         }
     }
     sid = dfa.next_eoi_state(cache, sid).map_err(|_| GaveUp)?;
-    if sid.is_match() {
-        for i in 0..dfa.match_len(cache, sid) {
-            found(dfa.match_pattern(cache, sid, i).as_usize());
-        }
-    }
-    Ok(())
+    Ok(sid.is_match().then_some(sid))
 }
 
 /// Candidate sets are already well-mixed bits: a multiply spreads them
