@@ -207,3 +207,29 @@ fn custom_patterns_keep_the_paths_equal() {
         check(&set, v);
     }
 }
+
+#[test]
+fn scans_move_between_threads_and_sets_are_shared() {
+    fn send<T: Send>() {}
+    fn sync<T: Sync>() {}
+    send::<crate::engine::ColumnScan<'static>>();
+    sync::<ClassifierSet>();
+    // Scans on several threads share the set and hand their DFA caches back.
+    let set = ClassifierSet::builtin();
+    std::thread::scope(|s| {
+        for t in 0..4 {
+            let set = &set;
+            s.spawn(move || {
+                let mut scan = set.column("sfzh");
+                for _ in 0..50 {
+                    scan.push(Some(if t % 2 == 0 {
+                        "11010519491231002X"
+                    } else {
+                        "王伟"
+                    }));
+                }
+                assert_eq!(scan.finish().len(), 1);
+            });
+        }
+    });
+}
