@@ -40,7 +40,12 @@ pub(super) struct Subsets {
 /// states built so far, so these are kept from scan to scan).
 #[derive(Default)]
 pub(super) struct SubsetCaches {
-    by_mask: HashMap<u64, Option<Walker>, MaskHash>,
+    /// Candidate set -> its walker in `walkers` (`None`: it has no DFA).
+    by_mask: HashMap<u64, Option<usize>, MaskHash>,
+    walkers: Vec<Walker>,
+    /// The last candidate set looked up and its entry: the values of one
+    /// column mostly share their candidates, so most lookups end here.
+    last: (u64, Option<usize>),
 }
 
 /// A subset's DFA with this scan's cache, and the patterns of the match
@@ -109,17 +114,23 @@ impl SubsetCaches {
         mask: u64,
         value: &str,
     ) -> Result<u64, GaveUp> {
-        let entry = self.by_mask.entry(mask).or_insert_with(|| {
-            let subset = subsets.get(mask)?;
-            let cache = subset.dfa.create_cache();
-            Some(Walker {
-                subset,
-                cache,
-                matches: Vec::new(),
-                clears: 0,
-            })
-        });
-        entry.as_mut().ok_or(GaveUp)?.matches(value)
+        if self.last.0 != mask || mask == 0 {
+            let walkers = &mut self.walkers;
+            let entry = *self.by_mask.entry(mask).or_insert_with(|| {
+                let subset = subsets.get(mask)?;
+                let cache = subset.dfa.create_cache();
+                walkers.push(Walker {
+                    subset,
+                    cache,
+                    matches: Vec::new(),
+                    clears: 0,
+                });
+                Some(walkers.len() - 1)
+            });
+            self.last = (mask, entry);
+        }
+        let walker = self.last.1.ok_or(GaveUp)?;
+        self.walkers[walker].matches(value)
     }
 }
 
