@@ -43,7 +43,7 @@ mod text_files;
 
 use dataset::{dataset_row_count, spread};
 use errors::{parquet_error, reader_panicked};
-use layout::{format_of, group_assets, hidden_segment, AssetFiles};
+use layout::{files_in_share, format_of, group_assets, hidden_segment, AssetFiles};
 
 use crate::batch::{resolve_columns, spawn_batches, utf8_schema, BatchSender};
 use crate::cloud::{self, StoreIdentity};
@@ -165,6 +165,7 @@ impl LakeConnector {
                         partition_columns: Vec::new(),
                         unreadable: Some(format!("cannot be listed: {message}")),
                         snapshot: None,
+                        share: None,
                     });
                     first_error.get_or_insert(e);
                 }
@@ -656,7 +657,11 @@ impl LakeConnector {
         let files = self.asset_files(asset).await?;
         match files.format {
             FileFormat::Parquet => {
-                self.scan_parquet(&asset.name, files.files, projection, batch_rows)
+                let files = match &asset.share {
+                    Some(share) => files_in_share(files.files, share),
+                    None => files.files,
+                };
+                self.scan_parquet(&asset.name, files, projection, batch_rows)
                     .await
             }
             FileFormat::Document => {
