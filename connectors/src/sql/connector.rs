@@ -14,7 +14,7 @@ use super::dialect::{FullPass, SqlDialect};
 use super::driver::SqlDriver;
 use super::errors::{ErrorContext, CONNECT_TIMEOUT};
 use super::keyset::{page_binds, page_queries};
-use super::spread::{bound, KeySteps, PROBES};
+use super::spread::{bound, bounds_sql, KeySteps, PROBES};
 use super::top_up;
 use crate::batch::{resolve_columns, spawn_batches, utf8_schema, BatchSender, StringRows};
 use crate::read::projected_columns;
@@ -75,6 +75,23 @@ impl<D: SqlDialect> SqlConnector<D> {
             pool,
             errors: Arc::new(connected.errors),
         })
+    }
+
+    /// Runs `sql`, which reads one row of two integers as text (a key's `MIN` and `MAX`);
+    /// `None` when either is NULL (an empty table) or not an integer.
+    async fn read_bounds(&self, asset: &str, sql: &str) -> Result<Option<(i128, i128)>> {
+        let bounds = self
+            .read_text(asset, sql, utf8_schema(&["min", "max"]))
+            .await?;
+        let text = |i: usize| {
+            bounds
+                .column(i)
+                .as_any()
+                .downcast_ref::<StringArray>()
+                .filter(|a| !a.is_empty() && a.is_valid(0))
+                .map(|a| a.value(0).to_owned())
+        };
+        Ok(bound(text(0).as_deref()).zip(bound(text(1).as_deref())))
     }
 
     async fn read_text(&self, asset: &str, sql: &str, schema: SchemaRef) -> Result<RecordBatch> {
@@ -209,26 +226,12 @@ impl<D: SqlDialect> Connector for SqlConnector<D> {
         let Some(key) = &table.integer_key else {
             return Ok(None);
         };
-        let quoted = D::quote_ident(key);
-        let sql = format!(
-            "SELECT {}, {} FROM {}",
-            D::as_text(&format!("MIN({quoted})")),
-            D::as_text(&format!("MAX({quoted})")),
-            table.from
-        );
-        let bounds = self
-            .read_text(&asset.name, &sql, utf8_schema(&["min", "max"]))
-            .await?;
-        let value = |i: usize| {
-            bounds
-                .column(i)
-                .as_any()
-                .downcast_ref::<StringArray>()
-                .filter(|a| !a.is_empty() && a.is_valid(0))
-                .and_then(|a| a.value(0).parse::<i64>().ok())
-        };
+        let sql = bounds_sql(&D::quote_ident(key), &table.from, D::as_text);
         // An empty table has no bounds: nothing to cut.
-        Ok(value(0).zip(value(1)))
+        Ok(self
+            .read_bounds(&asset.name, &sql)
+            .await?
+            .and_then(|(lo, hi)| Some((i64::try_from(lo).ok()?, i64::try_from(hi).ok()?))))
     }
 
     async fn read(&self, asset: &AssetInfo, request: &ReadRequest) -> Result<Read> {
@@ -349,23 +352,13 @@ impl<D: SqlDialect> SqlConnector<D> {
         let failed = |e: Error| {
             format!("spreading the sample over the key range failed, so it is the first rows: {e}")
         };
-        let bounds_schema = utf8_schema(&["min".to_string(), "max".to_string()]);
-        let bounds = match self.read_text(asset, &steps.bounds, bounds_schema).await {
-            Ok(b) => b,
+        let (lo, hi) = match self.read_bounds(asset, &steps.bounds).await {
+            Ok(bounds) => bounds?,
             Err(e) => {
                 warnings.push(failed(e));
                 return None;
             }
         };
-        let text = |i: usize| {
-            bounds
-                .column(i)
-                .as_any()
-                .downcast_ref::<StringArray>()
-                .filter(|a| !a.is_empty() && a.is_valid(0))
-                .map(|a| a.value(0).to_owned())
-        };
-        let (lo, hi) = (bound(text(0).as_deref())?, bound(text(1).as_deref())?);
         let sql = steps.statement(lo, hi)?;
         let batch = match self.read_text(asset, &sql, schema).await {
             Ok(b) => b,

@@ -38,12 +38,7 @@ impl KeySteps {
         select: &str,
         limit: usize,
     ) -> Self {
-        let bounds = format!(
-            "SELECT {}, {} FROM {}",
-            as_text(&format!("MIN({quoted})")),
-            as_text(&format!("MAX({quoted})")),
-            table.from
-        );
+        let bounds = bounds_sql(&quoted, &table.from, as_text);
         KeySteps {
             key: key.to_owned(),
             quoted,
@@ -98,6 +93,16 @@ impl KeySteps {
             .collect();
         Some(probes.join(" UNION ALL "))
     }
+}
+
+/// The statement reading the bounds of the key `quoted` of the table `from` as text: one
+/// row, `MIN`, `MAX` (two index lookups on a primary key).
+pub(crate) fn bounds_sql(quoted: &str, from: &str, as_text: impl Fn(&str) -> String) -> String {
+    format!(
+        "SELECT {}, {} FROM {from}",
+        as_text(&format!("MIN({quoted})")),
+        as_text(&format!("MAX({quoted})")),
+    )
 }
 
 /// Parses a key bound read as text.
