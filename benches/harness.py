@@ -336,6 +336,17 @@ def bench_wide_db(ctx):
                          f"PostgreSQL ran on the same 2 cores. Loading the tables took {load_secs:.0f} s "
                          f"(not counted). The cloud figure includes their job scheduling; it is the only "
                          f"published columns/minute number we found.")
+        for shards in (2, 4):
+            merged, wall, _ = sharded(ctx, f"postgres://postgres@127.0.0.1:5432/{PG_DB}", shards,
+                                      "wide", ["--persons", "off", "--sample-rows", "1000"])
+            mcols = sum(len(a.get("columns", [])) for a in merged["assets"] if a.get("status") == "ok")
+            same = mcols == ncols and len(merged["assets"]) == len(r["assets"])
+            ctx.row(f"wide-shards-{shards}", f"Wide database in {shards} shards + merge: wall time",
+                    f"{wall:.1f} s → {mcols:,} columns ({'same' if same else 'DIFFERENT'})",
+                    f"one process {m['wall']:.1f} s", f"{wall / m['wall']:.2f}× one process",
+                    "same columns", "yes" if same else "**no**",
+                    f"as the row above; {shards} shard processes at once, each with one connection",
+                    "`mulu plan` + `mulu scan --plan … --shard I --of N` (all at once) + `mulu merge`")
         if cpm < 100_000:
             prof = perf_top(cmd, ctx.tmp)
             ctx.note("wide", "Profile of the mulu process (perf, self time):")
@@ -447,8 +458,13 @@ def bench_persons(ctx):
             ctx.note("persons-time", f"  - {line}")
 
 
+# The `ndsr-art28` boundary (≥ 10,000,000 persons): the two lakes differ by one person (one
+# more row of a new ID and phone, linked), which must flip the verdict.
+THRESHOLD_LAKES = ((10_000_000, "crossed"), (9_999_999, "not_crossed"))
+
+
 def bench_thresholds(ctx):
-    for persons, expect in ((10_500_000, "crossed"), (9_900_000, "not_crossed")):
+    for persons, expect in THRESHOLD_LAKES:
         lake = ctx.data / f"once-{persons}"
         info = cached(lake, [ctx.tool, "gen-once", lake, persons, 24])
         report = ctx.tmp / f"once-{persons}.json"
@@ -459,7 +475,7 @@ def bench_thresholds(ctx):
         p = mulu_report(report).get("persons") or {}
         status = next((t["status"] for t in p.get("thresholds", []) if t["id"] == "ndsr-art28"), "missing")
         ctx.results[f"threshold_{persons}"] = dict(persons=p, wall=m["wall"], rss_kb=m["max_rss_kb"])
-        ctx.row(f"threshold-{persons}", f"Threshold `ndsr-art28` (≥ 10 M persons) on {persons / 1e6:.1f} M persons",
+        ctx.row(f"threshold-{persons}", f"Threshold `ndsr-art28` (≥ 10 M persons) on {persons:,} persons",
                 f"`{status}` (distinct {fmt(p.get('distinct'))}, {m['wall']:.1f} s, "
                 f"{m['max_rss_kb'] / 1024:,.0f} MB)",
                 f"expected `{expect}`", "—", f"`{expect}`", "yes" if status == expect else "**no**",
@@ -467,10 +483,10 @@ def bench_thresholds(ctx):
                 f"{mb(info['bytes']):,.0f} MB", f"`{short(cmd, ctx)}`")
 
 
-def sharded(ctx, lake, shards, tag):
-    """Plan, `shards` shard processes at once, and the merge over `lake`; returns the merged
-    persons, the wall time of the whole (plan + slowest shard wave + merge) and the merge's
-    own measurement."""
+def sharded(ctx, lake, shards, tag, extra=()):
+    """Plan, `shards` shard processes at once, and the merge over `lake` (a path or URL);
+    returns the merged report, the wall time of the whole (plan + slowest shard + merge) and
+    the merge's own measurement. `extra` are scan options for the shards and the merge."""
     key = ctx.tmp / "bench-key.hex"
     key.write_text("ab" * 32)
     run = ctx.tmp / f"run-{tag}-{shards}"
@@ -478,10 +494,13 @@ def sharded(ctx, lake, shards, tag):
         shutil.rmtree(run)
     keyed = ["--hash-key-file", key]
     t0 = time.perf_counter()
-    subprocess.run([str(c) for c in [ctx.mulu, "plan", lake, "--out", run, *keyed]],
+    # Datasets over 8 MB are dealt into file groups, so every shard gets a share of a lake
+    # of a few big datasets.
+    subprocess.run([str(c) for c in [ctx.mulu, "plan", lake, "--out", run, "--unit-bytes",
+                                      8_000_000, *keyed]],
                    check=True, capture_output=True)
     procs = [subprocess.Popen([str(c) for c in [ctx.mulu, "scan", "--plan", run, "--shard", i,
-                                                 "--of", shards, "--quiet", *keyed]],
+                                                 "--of", shards, "--quiet", *keyed, *extra]],
                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
              for i in range(shards)]
     for p in procs:
@@ -492,7 +511,7 @@ def sharded(ctx, lake, shards, tag):
     if merge["rc"] not in (0, 3):
         raise RuntimeError(f"merge exited {merge['rc']}: {merge['stderr'][-500:]}")
     wall = time.perf_counter() - t0
-    return mulu_report(report).get("persons") or {}, wall, merge
+    return mulu_report(report), wall, merge
 
 
 def bench_shards(ctx):
@@ -506,7 +525,8 @@ def bench_shards(ctx):
     single = measured(ctx.mulu_scan([lake], report, ["--persons", "exact"]), ctx.tmp)
     one = mulu_report(report).get("persons") or {}
     for shards in (2, 7):
-        p, wall, merge = sharded(ctx, lake, shards, "persons")
+        merged, wall, merge = sharded(ctx, lake, shards, "persons")
+        p = merged.get("persons") or {}
         same = p.get("distinct") == one.get("distinct") == info["distinct_persons"]
         per_10m = 1e7 / info["values"]
         ctx.row(f"shards-{shards}", f"Persons lake in {shards} shards + merge: wall time",
@@ -521,14 +541,15 @@ def bench_shards(ctx):
                 f"(measured {merge['wall']:.1f} s, {merge['max_rss_kb'] / 1024:,.0f} MB)",
                 "—", "—", "—", "—", "same lake", "`mulu merge RUN --json …`")
     if ctx.a.mode == "full" or ctx.a.thresholds:
-        for persons, expect in ((10_500_000, "crossed"), (9_900_000, "not_crossed")):
+        for persons, expect in THRESHOLD_LAKES:
             lake = ctx.data / f"once-{persons}"
             cached(lake, [ctx.tool, "gen-once", lake, persons, 24])
-            p, wall, _ = sharded(ctx, lake, 7, f"once-{persons}")
+            merged, wall, _ = sharded(ctx, lake, 7, f"once-{persons}")
+            p = merged.get("persons") or {}
             status = next((t["status"] for t in p.get("thresholds", []) if t["id"] == "ndsr-art28"),
                           "missing")
             ctx.row(f"shards-threshold-{persons}",
-                    f"Threshold `ndsr-art28` on {persons / 1e6:.1f} M persons, 7 shards + merge",
+                    f"Threshold `ndsr-art28` on {persons:,} persons, 7 shards + merge",
                     f"`{status}` (distinct {fmt(p.get('distinct'))}, {wall:.1f} s)", f"expected `{expect}`",
                     "—", f"`{expect}`", "yes" if status == expect else "**no**", "as the threshold rows",
                     "7 shards + merge")
@@ -550,7 +571,7 @@ generates (deterministic seeds).
 benches/run.sh --quick        # a few minutes: 200k values, 100 tables, 1,000 files, 5M identifiers
 benches/run.sh                # full, under 20 minutes once the data is generated: 1M values,
                               # 1,000 tables, 10,000 files, 100M identifiers, threshold check
-benches/run.sh --quick --thresholds   # quick sizes plus the 10.5M / 9.9M threshold check
+benches/run.sh --quick --thresholds   # quick sizes plus the threshold check at 10,000,000 / 9,999,999 persons
 ```
 
 Needs: the local PostgreSQL (`psql -h 127.0.0.1 -U postgres`; the script creates and drops a

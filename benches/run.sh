@@ -4,7 +4,7 @@
 #
 #   benches/run.sh --quick                 a few minutes on 2 cores
 #   benches/run.sh                         full run (under 20 minutes once data is generated)
-#   benches/run.sh --quick --thresholds    quick sizes plus the 10.5M / 9.9M threshold check
+#   benches/run.sh --quick --thresholds    quick sizes plus the threshold check at 10,000,000 / 9,999,999 persons
 #
 # Environment: CARGO_TARGET_DIR (default /root/.cache/mulu-target), MULU_BENCH_HOME (data,
 # venv and scratch; default ~/.cache/mulu-bench), PYTHON (default python3).

@@ -68,6 +68,10 @@ impl Connector for FilteredConnector {
         Ok(listing)
     }
 
+    async fn key_bounds(&self, asset: &AssetInfo) -> Result<Option<(i64, i64)>> {
+        self.inner.key_bounds(asset).await
+    }
+
     async fn read(&self, asset: &AssetInfo, request: &ReadRequest) -> Result<Read> {
         self.inner.read(asset, request).await
     }

@@ -44,7 +44,7 @@ mod tables;
 mod text_files;
 
 use errors::{parquet_error, reader_panicked};
-use layout::{format_of, group_assets, hidden_segment, AssetFiles};
+use layout::{files_in_share, format_of, group_assets, hidden_segment, AssetFiles};
 
 use crate::batch::utf8_schema;
 use crate::cloud::{self, StoreIdentity};
@@ -167,6 +167,7 @@ impl LakeConnector {
                         partition_columns: Vec::new(),
                         unreadable: Some(format!("cannot be listed: {message}")),
                         snapshot: None,
+                        share: None,
                     });
                     first_error.get_or_insert(e);
                 }
@@ -440,7 +441,11 @@ impl LakeConnector {
         let files = self.asset_files(asset).await?;
         match files.format {
             FileFormat::Parquet => {
-                self.scan_parquet(&asset.name, files.files, projection, batch_rows)
+                let files = match &asset.share {
+                    Some(share) => files_in_share(files.files, share),
+                    None => files.files,
+                };
+                self.scan_parquet(&asset.name, files, projection, batch_rows)
                     .await
             }
             FileFormat::Document => {

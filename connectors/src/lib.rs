@@ -34,6 +34,7 @@ mod documents;
 mod error;
 mod filter;
 mod json_records;
+mod key_range;
 mod lake;
 mod options;
 mod parquet_reader;
@@ -52,6 +53,7 @@ use async_trait::async_trait;
 
 pub use error::{Error, Result};
 pub use filter::FilteredConnector;
+pub use key_range::KeyRange;
 pub use lake::LakeConnector;
 pub use options::SourceOptions;
 pub use read::{ConnectorExt, Projection, Read, ReadMode, ReadRequest};
@@ -123,6 +125,36 @@ pub struct AssetInfo {
     pub unreadable: Option<String>,
     /// The table-format snapshot the asset was listed at (`delta version 7`), when it is one.
     pub snapshot: Option<String>,
+    /// In a sharded run, the part of the asset whose rows this process's full pass reads
+    /// (`None`: every row).
+    pub share: Option<PassShare>,
+}
+
+/// The part of an asset a full pass reads when a sharded run cut the asset into units.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PassShare {
+    /// These ranges of a table's integer primary key (only for a connector whose
+    /// [`key_bounds`](Connector::key_bounds) answered).
+    KeyRanges(Vec<KeyRange>),
+    /// These of the `of` groups of a dataset's files: file `i`, by path order, is in group
+    /// `i % of`.
+    FileGroups {
+        /// The groups read.
+        groups: Vec<usize>,
+        /// How many groups the files were dealt into.
+        of: usize,
+    },
+}
+
+impl PassShare {
+    /// Whether the `index`th of a dataset's files (in path order) is in the share.
+    pub fn holds_file(&self, index: usize) -> bool {
+        match self {
+            PassShare::KeyRanges(_) => true,
+            PassShare::FileGroups { groups, of } => groups.contains(&(index % (*of).max(1))),
+        }
+    }
 }
 
 impl AssetInfo {
@@ -136,6 +168,7 @@ impl AssetInfo {
             partition_columns: Vec::new(),
             unreadable: None,
             snapshot: None,
+            share: None,
         }
     }
 }
@@ -210,6 +243,17 @@ pub trait Connector: Send + Sync {
             assets: self.list_assets().await?,
             ..Listing::default()
         })
+    }
+
+    /// The lowest and highest value of `asset`'s integer primary key, when it has one and
+    /// its full pass can be cut into [`KeyRange`]s ([`PassShare::KeyRanges`]); `None`
+    /// otherwise, as by default.
+    ///
+    /// # Errors
+    /// The backend's own (permission, timeout).
+    async fn key_bounds(&self, asset: &AssetInfo) -> Result<Option<(i64, i64)>> {
+        let _ = asset;
+        Ok(None)
     }
 
     /// Reads `asset` as `request` asks.

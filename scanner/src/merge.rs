@@ -5,6 +5,8 @@
 //! `done.json` did not finish, whatever else is there. A re-run removes `done.json` first and
 //! replaces the rest.
 
+use std::collections::btree_map::{BTreeMap, Entry};
+
 use anyhow::Context;
 use model::{AssetReport, ScanReport, Status, SCAN_REPORT_SCHEMA};
 use serde::{Deserialize, Serialize};
@@ -187,15 +189,35 @@ pub async fn merge(
         ..
     } = context;
     let redactor = Redactor::new(classifiers.clone());
-    let mut assets: Vec<AssetReport> = Vec::new();
-    let mut recorded: Vec<RecordedAsset> = Vec::new();
+    // An asset cut into key ranges comes from every shard that held a part of it.
+    let mut parts: BTreeMap<(String, String), Vec<Part>> = BTreeMap::new();
+    let mut recorded: BTreeMap<(String, String), RecordedAsset> = BTreeMap::new();
     for output in outputs {
-        assets.extend(output.report.assets.into_iter().map(|mut a| {
-            a.persons = None;
-            a
-        }));
-        recorded.extend(output.recorded);
+        for mut report in output.report.assets {
+            report.persons = None;
+            let key = (report.source.clone(), report.name.clone());
+            let counted = output
+                .recorded
+                .iter()
+                .any(|r| r.complete && (&r.source, &r.name) == (&key.0, &key.1));
+            parts.entry(key).or_default().push(Part { report, counted });
+        }
+        for asset in output.recorded {
+            let key = (asset.source.clone(), asset.name.clone());
+            match recorded.entry(key) {
+                Entry::Vacant(slot) => {
+                    slot.insert(asset);
+                }
+                Entry::Occupied(mut joined) => {
+                    let joined = joined.get_mut();
+                    joined.complete &= asset.complete;
+                    joined.rows.extend(asset.rows);
+                }
+            }
+        }
     }
+    let mut assets: Vec<AssetReport> = parts.into_values().map(join_parts).collect();
+    let recorded: Vec<RecordedAsset> = recorded.into_values().collect();
     let mut missing_units = 0;
     // Rows of the units not read: each row holds at most one person (a row's identifiers are
     // linked), so they bound how many persons are missing; unknown if a unit's rows are.
@@ -258,11 +280,58 @@ pub async fn merge(
     Ok((report, coverage))
 }
 
+/// One shard's report of an asset, and whether that shard counted persons in all its rows.
+struct Part {
+    report: AssetReport,
+    counted: bool,
+}
+
+/// The report of an asset from its parts (one, unless the plan cut it into key ranges).
+/// Every part sampled the whole table alike, so the first one's findings stand; the row
+/// count is the sum of the parts' full passes when each ran to the end, else the listing's.
+fn join_parts(parts: Vec<Part>) -> AssetReport {
+    let counted = parts.iter().all(|p| p.counted);
+    let rows: u64 = parts.iter().filter_map(|p| p.report.row_count).sum();
+    let mut parts = parts.into_iter().map(|p| p.report);
+    let mut joined = parts.next().expect("an asset has a part");
+    let mut several = false;
+    for part in parts {
+        several = true;
+        for warning in part.warnings {
+            if !joined.warnings.contains(&warning) {
+                joined.warnings.push(warning);
+            }
+        }
+        if joined.status == Status::Ok && part.status != Status::Ok {
+            joined.status = part.status;
+            joined.error = part.error;
+        }
+    }
+    if several && counted {
+        joined.row_count = Some(rows);
+    }
+    joined
+}
+
 /// A unit whose shard has not finished, as a failed asset.
 fn missing_asset(unit: &crate::plan::Unit, shard: usize, shards: usize) -> AssetReport {
+    let name = match unit.part {
+        Some(part) => format!(
+            "{} ({} {} of {})",
+            unit.asset,
+            if part.range.is_some() {
+                "key range"
+            } else {
+                "file group"
+            },
+            part.index + 1,
+            part.of
+        ),
+        None => unit.asset.clone(),
+    };
     AssetReport {
         source: unit.source.clone(),
-        name: unit.asset.clone(),
+        name,
         kind: model::AssetKind::Table,
         row_count: unit.rows,
         bytes: unit.bytes,

@@ -14,12 +14,13 @@
 use anyhow::Context;
 use model::{SourceReport, Timestamp};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::config::{Config, SourceEntry};
 use crate::redact::Redactor;
 use crate::run_folder::RunFolder;
 use crate::ScanOptions;
+use connectors::{KeyRange, PassShare};
 
 /// `plan.json`'s schema id.
 pub const PLAN_SCHEMA: &str = "mulu.plan/v1";
@@ -73,13 +74,42 @@ pub struct Unit {
     /// each opens one connection to it, so the database never sees more in all.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub connections: Option<usize>,
+    /// For a big table cut into primary-key ranges: which range this unit is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub part: Option<UnitPart>,
 }
 
-/// A shard's units, as its scan keeps them from the listing.
+/// One part of a big asset: a range of a table's integer primary key, or a group of a
+/// dataset's files. Every shard holding a part samples and classifies the whole asset (the
+/// same rows: samples are deterministic) and counts persons in its parts only; the merge
+/// joins the parts into one asset.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+pub struct UnitPart {
+    /// The part's index, from 0.
+    pub index: usize,
+    /// How many parts the asset was cut into.
+    pub of: usize,
+    /// For a table, the keys the part covers; for a dataset, `None`: its files in group
+    /// `index` ([`connectors::PassShare::FileGroups`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub range: Option<KeyRange>,
+}
+
+/// How big a unit may be before the plan cuts its asset into parts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UnitSize {
+    /// Rows of a database table with an integer primary key.
+    pub rows: u64,
+    /// Bytes of a dataset of many files.
+    pub bytes: u64,
+}
+
+/// A shard's units, as its scan keeps them from the listing: per asset label, every row, or
+/// the key ranges of the parts the shard holds.
 #[derive(Clone)]
 pub struct UnitFilter {
     keyer: std::sync::Arc<persons::PersonKeyer>,
-    labels: BTreeSet<String>,
+    labels: BTreeMap<String, Option<PassShare>>,
 }
 
 impl std::fmt::Debug for UnitFilter {
@@ -91,18 +121,38 @@ impl std::fmt::Debug for UnitFilter {
 impl UnitFilter {
     /// A shard's `units` ([`Plan::units_of`]), matched under `keyer` (the run's key).
     pub fn new(units: &[&Unit], keyer: persons::PersonKeyer) -> Self {
+        let mut labels: BTreeMap<String, Option<PassShare>> = BTreeMap::new();
+        for unit in units {
+            let share = labels.entry(unit.label.clone()).or_insert_with(|| {
+                unit.part.map(|part| match part.range {
+                    Some(_) => PassShare::KeyRanges(Vec::new()),
+                    None => PassShare::FileGroups {
+                        groups: Vec::new(),
+                        of: part.of,
+                    },
+                })
+            });
+            match (share, unit.part) {
+                (Some(PassShare::KeyRanges(ranges)), Some(part)) => ranges.extend(part.range),
+                (Some(PassShare::FileGroups { groups, .. }), Some(part)) => groups.push(part.index),
+                _ => {}
+            }
+        }
         Self {
-            labels: units.iter().map(|u| u.label.clone()).collect(),
+            labels,
             keyer: std::sync::Arc::new(keyer),
         }
     }
 
-    /// Whether the listed asset `name` of `source` is one of the shard's units.
-    pub fn keeps(&self, source: &str, name: &str) -> bool {
-        self.labels.contains(&unit_label(&self.keyer, source, name))
+    /// Whether the listed asset `name` of `source` is one of the shard's units and, if so,
+    /// which part of it is the shard's (`None`: all of it).
+    pub fn share(&self, source: &str, name: &str) -> Option<Option<PassShare>> {
+        self.labels
+            .get(&unit_label(&self.keyer, source, name))
+            .cloned()
     }
 
-    /// How many units the shard has.
+    /// How many assets the shard has units of.
     pub fn len(&self) -> usize {
         self.labels.len()
     }
@@ -122,6 +172,47 @@ fn is_database(url: &str) -> bool {
     )
 }
 
+/// `parts` key ranges of a listed table, or none when it has no integer primary key (or
+/// its bounds cannot be read: the table is then one unit, as any other).
+async fn key_parts(job: &crate::scan::Job, parts: u64) -> Vec<UnitPart> {
+    let bounds = job.connector.key_bounds(&job.asset).await.ok().flatten();
+    let Some((min, max)) = bounds else {
+        return Vec::new();
+    };
+    let ranges = KeyRange::split(min, max, parts as usize);
+    let of = ranges.len();
+    ranges
+        .into_iter()
+        .enumerate()
+        .map(|(index, range)| UnitPart {
+            index,
+            of,
+            range: Some(range),
+        })
+        .collect()
+}
+
+/// Most file groups a dataset is dealt into: past this, a unit is bigger than asked.
+const MAX_FILE_GROUPS: u64 = 1024;
+
+/// `groups` file groups of a dataset (fewer files than groups leaves some empty, which
+/// costs a listing and nothing else).
+fn file_groups(groups: u64) -> Vec<UnitPart> {
+    let of = groups.min(MAX_FILE_GROUPS) as usize;
+    (0..of)
+        .map(|index| UnitPart {
+            index,
+            of,
+            range: None,
+        })
+        .collect()
+}
+
+/// Part `index`'s share of `total` cut into `of` parts (the first takes the remainder).
+fn share(total: u64, of: u64, index: usize) -> u64 {
+    total / of + if index == 0 { total % of } else { 0 }
+}
+
 /// The keyed label of an asset.
 pub(crate) fn unit_label(keyer: &persons::PersonKeyer, source: &str, asset: &str) -> String {
     keyer.label(&format!("unit\0{source}\0{asset}"))
@@ -132,40 +223,66 @@ impl Plan {
     ///
     /// # Errors
     /// A source given as a URL with a password (name it in the config instead).
+    /// A database table of more than `size.rows` rows is cut into ranges of its integer
+    /// primary key, and a dataset of more than `size.bytes` into groups of its files, one
+    /// unit each.
     pub async fn build(
         sources: &[(PlannedSource, SourceEntry)],
         options: &ScanOptions,
         redactor: &Redactor,
         keyer: &persons::PersonKeyer,
+        size: UnitSize,
     ) -> anyhow::Result<Self> {
         let created_at = model::now();
         let entries: Vec<SourceEntry> = sources.iter().map(|(_, e)| e.clone()).collect();
         let (mut source_reports, jobs) =
             crate::scan::open_and_list(&entries, options, redactor).await;
         source_reports.sort_by(|a, b| a.url.cmp(&b.url));
-        let units = jobs
-            .iter()
-            .map(|job| {
-                let source = job.connector.display_url().to_string();
-                let asset = &job.asset;
-                let entry = &sources[job.source_index].1;
-                Unit {
-                    entry: job.source_index,
-                    connections: is_database(&entry.url)
-                        .then_some(entry.options.max_connections as usize),
-                    label: unit_label(keyer, &source, &asset.name),
-                    asset: redactor.name(&asset.name),
-                    source,
-                    rows: asset.row_count,
-                    bytes: asset.bytes,
-                    cost: asset
-                        .bytes
-                        .or(asset.row_count.map(|r| r.saturating_mul(100)))
-                        .unwrap_or(1 << 20)
-                        .max(1),
+        let mut units = Vec::with_capacity(jobs.len());
+        for job in &jobs {
+            let source = job.connector.display_url().to_string();
+            let asset = &job.asset;
+            let entry = &sources[job.source_index].1;
+            let database = is_database(&entry.url);
+            let whole = Unit {
+                entry: job.source_index,
+                connections: database.then_some(entry.options.max_connections as usize),
+                label: unit_label(keyer, &source, &asset.name),
+                asset: redactor.name(&asset.name),
+                source,
+                rows: asset.row_count,
+                bytes: asset.bytes,
+                cost: asset
+                    .bytes
+                    .or(asset.row_count.map(|r| r.saturating_mul(100)))
+                    .unwrap_or(1 << 20)
+                    .max(1),
+                part: None,
+            };
+            let parts = match (asset.row_count, asset.bytes) {
+                (Some(rows), _) if database && rows > size.rows.max(1) => {
+                    key_parts(job, rows.div_ceil(size.rows.max(1))).await
                 }
-            })
-            .collect();
+                (_, Some(bytes))
+                    if asset.kind == model::AssetKind::Dataset && bytes > size.bytes.max(1) =>
+                {
+                    file_groups(bytes.div_ceil(size.bytes.max(1)))
+                }
+                _ => Vec::new(),
+            };
+            if parts.is_empty() {
+                units.push(whole);
+                continue;
+            }
+            let of = parts.len() as u64;
+            units.extend(parts.into_iter().map(|part| Unit {
+                rows: whole.rows.map(|r| share(r, of, part.index)),
+                bytes: whole.bytes.map(|b| share(b, of, part.index)),
+                cost: (whole.cost / of).max(1),
+                part: Some(part),
+                ..whole.clone()
+            }));
+        }
         Ok(Plan {
             schema: PLAN_SCHEMA.into(),
             created_at,
@@ -295,6 +412,7 @@ mod tests {
                     cost,
                     entry: 0,
                     connections: None,
+                    part: None,
                 })
                 .collect(),
         }

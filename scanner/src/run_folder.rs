@@ -14,9 +14,34 @@ use object_store::{ObjectStore, ObjectStoreExt, PutPayload};
 #[derive(Debug, Clone, Default, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RunSection {
+    /// A database table of more rows than this (by the listing's estimate) is planned as
+    /// ranges of its integer primary key of about this many rows, one unit each, so several
+    /// shards share its full pass; default [`DEFAULT_UNIT_ROWS`].
+    pub unit_rows: Option<u64>,
+    /// A dataset of more bytes than this is planned as groups of its files of about this
+    /// size, one unit each; default [`DEFAULT_UNIT_BYTES`].
+    pub unit_bytes: Option<u64>,
     /// The store options.
     #[serde(flatten)]
     pub options: connectors::SourceOptions,
+}
+
+/// Rows per unit of a big table when `[run] unit_rows` is not set: a full pass of about a
+/// minute on one connection.
+pub const DEFAULT_UNIT_ROWS: u64 = 10_000_000;
+
+/// Bytes per unit of a big dataset when `[run] unit_bytes` is not set.
+pub const DEFAULT_UNIT_BYTES: u64 = 1 << 30;
+
+impl RunSection {
+    /// The unit size a plan cuts big assets to: `rows`/`bytes` given on the command line,
+    /// else this section's, else the defaults.
+    pub fn unit_size(&self, rows: Option<u64>, bytes: Option<u64>) -> crate::plan::UnitSize {
+        crate::plan::UnitSize {
+            rows: rows.or(self.unit_rows).unwrap_or(DEFAULT_UNIT_ROWS),
+            bytes: bytes.or(self.unit_bytes).unwrap_or(DEFAULT_UNIT_BYTES),
+        }
+    }
 }
 
 /// A run folder.

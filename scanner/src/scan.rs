@@ -121,7 +121,15 @@ pub async fn scan(
     let redactor = Redactor::new(classifiers.clone());
     let (mut source_reports, mut jobs) = open_and_list(sources, options, &redactor).await;
     if let Some(only) = &options.only {
-        jobs.retain(|job| only.keeps(job.connector.display_url(), &job.asset.name));
+        jobs.retain_mut(
+            |job| match only.share(job.connector.display_url(), &job.asset.name) {
+                Some(share) => {
+                    job.asset.share = share;
+                    true
+                }
+                None => false,
+            },
+        );
     }
     for sink in sinks.iter_mut() {
         sink.planned(jobs.len());

@@ -136,9 +136,27 @@ fn n_shards_and_a_merge_equal_one_process() {
 
     for n in [1usize, 2, 3, 7] {
         let run = d.join(format!("run{n}"));
-        let mut args = vec!["plan", "--out", run.to_str().unwrap()];
+        // Units of 40 kB: the 90 kB vehicle_tracks dataset is dealt into three file groups.
+        let mut args = vec![
+            "plan",
+            "--out",
+            run.to_str().unwrap(),
+            "--unit-bytes",
+            "40000",
+        ];
         args.extend(sources);
         ok(&mulu(d, &args), "plan");
+        let plan = read(&run.join("plan.json"));
+        let groups: Vec<&Value> = plan["units"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|u| u["asset"] == "lake/vehicle_tracks")
+            .collect();
+        assert_eq!(groups.len(), 3, "{plan}");
+        assert!(groups
+            .iter()
+            .all(|u| u["part"]["of"] == 3 && u["part"]["range"].is_null()));
         let of = n.to_string();
         for i in 0..n {
             let shard = i.to_string();
@@ -418,6 +436,13 @@ fn shards_over_databases_link_persons_like_one_process() {
                 "INSERT INTO {name}.customers VALUES {}",
                 customers.join(",")
             ),
+            // Keyed by an integer: `[run] unit_rows` below cuts it into key ranges.
+            format!("CREATE TABLE {name}.contacts (id bigint primary key, sfzh text)"),
+            format!(
+                "INSERT INTO {name}.contacts SELECT n, c.sfzh FROM \
+                 (SELECT sfzh, row_number() OVER (ORDER BY sfzh) AS n FROM {name}.customers) c"
+            ),
+            format!("ANALYZE {name}.contacts"),
         ],
     );
     let orders: Vec<String> = (200..500u32)
@@ -430,8 +455,14 @@ fn shards_over_databases_link_persons_like_one_process() {
             format!("CREATE DATABASE {name}"),
             format!("CREATE TABLE {name}.orders (id int primary key, mobile varchar(11))"),
             format!("INSERT INTO {name}.orders VALUES {}", orders.join(",")),
+            format!("ANALYZE TABLE {name}.orders"),
         ],
     );
+    // The server without the URL's database, so the listing covers the test's own database.
+    let my_server = match my.split_once("://") {
+        Some((scheme, rest)) => format!("{scheme}://{}", rest.split('/').next().unwrap()),
+        None => my.clone(),
+    };
     let dir = setup();
     let d = dir.path();
     // Owners again, in a bucket on a real S3 server: the same persons, read by another shard.
@@ -445,8 +476,9 @@ fn shards_over_databases_link_persons_like_one_process() {
     std::fs::write(
         &config,
         format!(
-            "[[sources]]\nname = \"pg\"\nurl = \"{pg}\"\ninclude = [\"{name}.*\"]\n\n\
-             [[sources]]\nname = \"my\"\nurl = \"{my}\"\ninclude = [\"{name}.*\"]\n\n\
+            "[run]\nunit_rows = 100\n\n\
+             [[sources]]\nname = \"pg\"\nurl = \"{pg}\"\ninclude = [\"{name}.*\"]\n\n\
+             [[sources]]\nname = \"my\"\nurl = \"{my_server}\"\ninclude = [\"{name}.*\"]\n\n\
              [[sources]]\nname = \"files\"\nurl = \"holdings\"\n\n\
              [[sources]]\nname = \"sample\"\nurl = \"sample-data\"\n\n\
              [[sources]]\nname = \"lake\"\nurl = \"s3://mulu-lake\"\nendpoint = \"{}\"\n\
@@ -471,6 +503,32 @@ fn shards_over_databases_link_persons_like_one_process() {
         assert_eq!(merged, one, "{n} shards");
         single = one;
     }
+    // Both keyed tables were cut into key ranges, so their persons were counted by several
+    // shards; the rest are one unit each.
+    let plan = read(&d.join("run7/plan.json"));
+    let parts = |table: &str| {
+        plan["units"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|u| u["asset"].as_str().unwrap().ends_with(table))
+            .map(|u| u["part"]["of"].as_u64().unwrap_or(1))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(parts(".contacts"), [3, 3, 3], "{plan}");
+    let orders = parts(".orders");
+    assert!(
+        orders.len() >= 2 && orders.iter().all(|&of| of as usize == orders.len()),
+        "{plan}"
+    );
+    assert_eq!(parts(".customers"), [1], "no integer key: one unit");
+    let contacts = single["assets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["name"].as_str().unwrap().ends_with(".contacts"))
+        .unwrap();
+    assert_eq!(contacts["row_count"], 300);
     // The database rows belong to persons of the files (same IDs and phones): they add
     // no one, as a linker across shards must find.
     let files_and_sample = {

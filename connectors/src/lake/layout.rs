@@ -37,6 +37,20 @@ impl AssetFiles {
     }
 }
 
+/// The files of a dataset in `share`, by path order (so every process deals them alike).
+pub(super) fn files_in_share(
+    mut files: Vec<ObjectMeta>,
+    share: &crate::PassShare,
+) -> Vec<ObjectMeta> {
+    files.sort_by(|a, b| a.location.cmp(&b.location));
+    files
+        .into_iter()
+        .enumerate()
+        .filter(|(i, _)| share.holds_file(*i))
+        .map(|(_, file)| file)
+        .collect()
+}
+
 /// The format of a file by its name; `.gz`/`.gzip`/`.zst`/`.zstd` after a text extension is
 /// read through the decompressor ([`Compression::of`]). Parquet compresses inside the file, so
 /// a compressed parquet file is not something writers produce and is not listed.
@@ -153,6 +167,7 @@ pub(super) fn group_assets(
                     partition_columns: partitions,
                     unreadable: None,
                     snapshot: None,
+                    share: None,
                 },
                 AssetFiles::of(format, Vec::new()),
             )

@@ -149,6 +149,7 @@ pub(super) fn group_collections(
                 partition_columns: Vec::new(),
                 unreadable: None,
                 snapshot: None,
+                share: None,
             };
             (pattern, (info, collection))
         })

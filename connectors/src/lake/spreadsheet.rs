@@ -287,6 +287,7 @@ impl super::LakeConnector {
             partition_columns: Vec::new(),
             unreadable,
             snapshot: None,
+            share: None,
         };
         match names {
             Ok(names) if names.is_empty() => {

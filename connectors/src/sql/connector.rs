@@ -19,8 +19,8 @@ use super::top_up;
 use crate::batch::{resolve_columns, spawn_batches, utf8_schema, BatchSender, StringRows};
 use crate::read::projected_columns;
 use crate::{
-    AssetInfo, Connector, Error, Listing, Projection, Read, ReadMode, ReadRequest, Result, Sample,
-    SourceOptions,
+    AssetInfo, Connector, Error, KeyRange, Listing, PassShare, Projection, Read, ReadMode,
+    ReadRequest, Result, Sample, SourceOptions,
 };
 use model::Sampling;
 
@@ -201,6 +201,36 @@ impl<D: SqlDialect> Connector for SqlConnector<D> {
         })
     }
 
+    async fn key_bounds(&self, asset: &AssetInfo) -> Result<Option<(i64, i64)>> {
+        let table = self
+            .dialect
+            .describe(&self.pool, &self.errors, &asset.name)
+            .await?;
+        let Some(key) = &table.integer_key else {
+            return Ok(None);
+        };
+        let quoted = D::quote_ident(key);
+        let sql = format!(
+            "SELECT {}, {} FROM {}",
+            D::as_text(&format!("MIN({quoted})")),
+            D::as_text(&format!("MAX({quoted})")),
+            table.from
+        );
+        let bounds = self
+            .read_text(&asset.name, &sql, utf8_schema(&["min", "max"]))
+            .await?;
+        let value = |i: usize| {
+            bounds
+                .column(i)
+                .as_any()
+                .downcast_ref::<StringArray>()
+                .filter(|a| !a.is_empty() && a.is_valid(0))
+                .and_then(|a| a.value(0).parse::<i64>().ok())
+        };
+        // An empty table has no bounds: nothing to cut.
+        Ok(value(0).zip(value(1)))
+    }
+
     async fn read(&self, asset: &AssetInfo, request: &ReadRequest) -> Result<Read> {
         match request.mode {
             ReadMode::Sample => {
@@ -368,10 +398,30 @@ impl<D: SqlDialect> SqlConnector<D> {
         BoxStream<'static, Result<RecordBatch>>,
         Option<String>,
     )> {
-        let table = self
+        let mut table = self
             .dialect
             .describe(&self.pool, &self.errors, &asset.name)
             .await?;
+        if let Some(share) = &asset.share {
+            let PassShare::KeyRanges(ranges) = share else {
+                return Err(Error::InvalidOption {
+                    option: "share",
+                    detail: format!("'{}' is a table: it is cut into key ranges", asset.name),
+                });
+            };
+            let key = table
+                .integer_key
+                .as_deref()
+                .ok_or_else(|| Error::InvalidOption {
+                    option: "share",
+                    detail: format!(
+                        "'{}' has no integer primary key to read ranges of (was the table changed \
+                     since `mulu plan`?)",
+                        asset.name
+                    ),
+                })?;
+            table.filter = Some(KeyRange::sql_filter(&D::quote_ident(key), ranges));
+        }
         let incomplete = table.incomplete.clone();
         let names = table.names();
         let columns = projected_columns(projection, &names);
@@ -395,7 +445,13 @@ impl<D: SqlDialect> SqlConnector<D> {
                 FullPass::Statement(sql) => pass.statement(&tx, &sql).await,
                 FullPass::Cursor { declare, fetch } => pass.cursor(&tx, &declare, &fetch).await,
                 FullPass::Keyset(keys) => {
-                    let (first, next) = page_queries(&keys, &select, &table.from, batch_rows);
+                    let (first, next) = page_queries(
+                        &keys,
+                        &select,
+                        &table.from,
+                        table.filter.as_deref(),
+                        batch_rows,
+                    );
                     pass.keyset(&tx, keys.len(), &first, &next).await
                 }
             };

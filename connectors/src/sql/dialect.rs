@@ -74,6 +74,11 @@ pub(crate) trait SqlDialect: Sized + Send + Sync + 'static {
     /// Quotes an identifier.
     fn quote_ident(name: &str) -> String;
 
+    /// SQL reading `expr` as text.
+    fn as_text(expr: &str) -> String {
+        format!("CAST({expr} AS TEXT)")
+    }
+
     /// `namespace.name`, each part quoted: what a statement reads `FROM`.
     fn qualified(namespace: &str, name: &str) -> String {
         format!(
@@ -140,7 +145,7 @@ pub(crate) trait SqlDialect: Sized + Send + Sync + 'static {
         let _ = (pool, errors, batch_rows);
         Ok(FullPass::Statement(format!(
             "SELECT {select} FROM {}",
-            table.from
+            table.filtered_source()
         )))
     }
 }
@@ -173,9 +178,12 @@ pub(crate) struct Table {
     /// Estimated rows, for dialects that sample randomly; `None` when unknown or when the
     /// relation cannot be sampled randomly (views).
     pub estimated_rows: Option<f64>,
-    /// The table's primary key when it is one integer column, for dialects that spread a
-    /// sample over its range ([`super::spread`]).
-    pub spread_key: Option<String>,
+    /// The table's primary key when it is one integer column: samples spread over its range
+    /// ([`super::spread`]) and a sharded run cuts the full pass into its ranges.
+    pub integer_key: Option<String>,
+    /// A condition every row of a full pass meets (the [`crate::KeyRange`]s of a shard), as
+    /// the connector sets it; `None`: every row.
+    pub filter: Option<String>,
     /// Why reading it misses data the table holds (columns the user has no grant on), when it
     /// does: the asset is then reported as partly read.
     pub incomplete: Option<String>,
@@ -215,6 +223,14 @@ pub(crate) fn comment(text: Option<String>) -> Option<String> {
 }
 
 impl Table {
+    /// `FROM` the table, with the full pass's [`filter`](Self::filter) as a `WHERE`.
+    pub(crate) fn filtered_source(&self) -> String {
+        match &self.filter {
+            Some(filter) => format!("{} WHERE {filter}", self.from),
+            None => self.from.clone(),
+        }
+    }
+
     /// Column names in table order.
     pub(crate) fn names(&self) -> Vec<String> {
         self.columns.iter().map(|c| c.name.clone()).collect()

@@ -19,11 +19,12 @@ pub(crate) struct PageKey {
 
 /// The statements of a paged full pass: the first page, and every later page, which starts
 /// after the key of the previous page's last row. `select` is the select list of the
-/// requested columns; the key columns are read first.
+/// requested columns; the key columns are read first. Rows must also meet `filter`.
 pub(crate) fn page_queries(
     keys: &[PageKey],
     select: &str,
     from: &str,
+    filter: Option<&str>,
     page: usize,
 ) -> (String, String) {
     let reads: Vec<&str> = keys.iter().map(|k| k.read.as_str()).collect();
@@ -42,10 +43,17 @@ pub(crate) fn page_queries(
         .collect();
     let head = format!("SELECT {}, {select} FROM {from}", reads.join(", "));
     let tail = format!("ORDER BY {} LIMIT {page}", order.join(", "));
-    (
-        format!("{head} {tail}"),
-        format!("{head} WHERE {} {tail}", after.join(" OR ")),
-    )
+    let after = after.join(" OR ");
+    match filter {
+        None => (
+            format!("{head} {tail}"),
+            format!("{head} WHERE {after} {tail}"),
+        ),
+        Some(filter) => (
+            format!("{head} WHERE {filter} {tail}"),
+            format!("{head} WHERE ({filter}) AND ({after}) {tail}"),
+        ),
+    }
 }
 
 /// The values to bind to the later-page statement of [`page_queries`], given the previous
@@ -74,7 +82,7 @@ mod tests {
             key("seq", "CAST(? AS DECIMAL(65,0))"),
             key("uid", "UNHEX(?)"),
         ];
-        let (first, next) = page_queries(&keys, "CAST(`m` AS CHAR)", "`d`.`t`", 500);
+        let (first, next) = page_queries(&keys, "CAST(`m` AS CHAR)", "`d`.`t`", None, 500);
         assert_eq!(
             first,
             "SELECT CAST(`seq` AS CHAR), CAST(`uid` AS CHAR), CAST(`m` AS CHAR) FROM `d`.`t` \
@@ -84,6 +92,9 @@ mod tests {
             "WHERE (`seq` > CAST(? AS DECIMAL(65,0))) OR (`seq` = CAST(? AS DECIMAL(65,0)) \
              AND `uid` > UNHEX(?)) ORDER BY `seq`, `uid` LIMIT 500"
         ));
+        let (first, next) = page_queries(&keys[..1], "m", "t", Some("(`seq` < 9)"), 5);
+        assert!(first.contains("FROM t WHERE (`seq` < 9) ORDER BY `seq` LIMIT 5"));
+        assert!(next.contains("WHERE ((`seq` < 9)) AND ((`seq` > CAST(? AS DECIMAL(65,0))))"));
         let last = vec!["7".to_string(), "AB".to_string()];
         assert_eq!(page_binds(&last), ["7", "7", "AB"]);
     }

@@ -135,6 +135,11 @@ impl SqlDialect for MySqlDialect {
         format!("`{}`", name.replace('`', "``"))
     }
 
+    /// MySQL casts to `CHAR`, not `TEXT`.
+    fn as_text(expr: &str) -> String {
+        format!("CAST({expr} AS CHAR)")
+    }
+
     async fn list_assets(
         &self,
         pool: &Pool<MySql>,
@@ -233,7 +238,7 @@ impl SqlDialect for MySqlDialect {
                 })
                 .collect::<std::result::Result<_, sqlx::Error>>()
                 .map_err(|e| errors.map(Some(name), e))?;
-            let spread_key = match primary.as_slice() {
+            let integer_key = match primary.as_slice() {
                 [(key, data_type)] if is_integer(data_type) => Some(key.clone()),
                 _ => None,
             };
@@ -250,7 +255,8 @@ impl SqlDialect for MySqlDialect {
                 columns,
                 comment,
                 estimated_rows: None,
-                spread_key,
+                integer_key,
+                filter: None,
                 incomplete: granted.map(super::mysql_grants::column_grant_cause),
             });
         }
@@ -274,12 +280,12 @@ impl SqlDialect for MySqlDialect {
     /// The first rows, and probes spread over an integer primary key for a table bigger than
     /// the sample.
     fn sample_sql(&self, table: &Table, select: &str, limit: usize) -> SampleSql {
-        let steps = table.spread_key.as_ref().map(|key| {
+        let steps = table.integer_key.as_ref().map(|key| {
             KeySteps::new(
                 table,
                 key,
                 Self::quote_ident(key),
-                |e| format!("CAST({e} AS CHAR)"),
+                Self::as_text,
                 select,
                 limit,
             )
@@ -301,7 +307,8 @@ impl SqlDialect for MySqlDialect {
         select: &str,
         _batch_rows: usize,
     ) -> Result<FullPass> {
-        let whole = FullPass::Statement(format!("SELECT {select} FROM {}", table.from));
+        let whole =
+            FullPass::Statement(format!("SELECT {select} FROM {}", table.filtered_source()));
         let asset = super::asset_name::join(&table.namespace, &table.name);
         let rows = sqlx::query(
             "SELECT CAST(COLUMN_NAME AS CHAR) FROM information_schema.STATISTICS \
@@ -429,7 +436,7 @@ mod tests {
             page_key("seq", "bigint").unwrap(),
             page_key("uid", "varbinary").unwrap(),
         ];
-        let (first, next) = page_queries(&keys, "CAST(`m` AS CHAR)", "`d`.`t`", 500);
+        let (first, next) = page_queries(&keys, "CAST(`m` AS CHAR)", "`d`.`t`", None, 500);
         assert_eq!(
             first,
             "SELECT CAST(`seq` AS CHAR), HEX(`uid`), CAST(`m` AS CHAR) FROM `d`.`t` \

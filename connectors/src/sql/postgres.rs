@@ -6,7 +6,8 @@
 //!   runs under `statement_timeout`, set as each connection opens so no query can escape it;
 //! - listing reads only the catalogs (`pg_class.reltuples`, `pg_total_relation_size`), never
 //!   `COUNT(*)`;
-//! - a sample of a large table uses `TABLESAMPLE SYSTEM`, which reads a few random pages, and
+//! - a sample of a large table uses `TABLESAMPLE SYSTEM … REPEATABLE`, which reads a few
+//!   pages spread at random (the same ones while the table is unchanged), and
 //!   small, unanalysed tables and views are read with a plain `LIMIT`;
 //! - a full pass uses a server-side cursor, so each `FETCH` is bounded by the timeout and
 //!   memory holds one batch.
@@ -30,6 +31,11 @@ use crate::{AssetInfo, Error, Result, SourceOptions};
 /// Below this many (estimated) rows a table is read with a plain `LIMIT`: TABLESAMPLE would
 /// save nothing and could return too few rows.
 const TABLESAMPLE_MIN_ROWS: f64 = 10_000.0;
+/// The seed of every `TABLESAMPLE`: the same pages of an unchanged table each time, so a
+/// re-scan, and every shard of a sharded run that samples the same table, see the same rows
+/// and report the same columns.
+const SAMPLE_SEED: u32 = 0;
+
 /// TABLESAMPLE SYSTEM picks whole pages, so ask for a few times the rows we want.
 const TABLESAMPLE_OVERSAMPLE: f64 = 4.0;
 
@@ -172,7 +178,10 @@ impl SqlDialect for PostgresDialect {
                     a.attname::text, t.typname::text, t.typcategory::text, et.typname::text, \
                     pg_catalog.has_column_privilege(c.oid, a.attnum, 'SELECT'), \
                     pg_catalog.col_description(c.oid, a.attnum), \
-                    pg_catalog.obj_description(c.oid, 'pg_class') \
+                    pg_catalog.obj_description(c.oid, 'pg_class'), \
+                    t.typname IN ('int2', 'int4', 'int8') AND EXISTS ( \
+                      SELECT 1 FROM pg_catalog.pg_index i WHERE i.indrelid = c.oid \
+                        AND i.indisprimary AND i.indnatts = 1 AND i.indkey[0] = a.attnum) \
              FROM pg_catalog.pg_class c \
              JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
              JOIN pg_catalog.pg_attribute a \
@@ -209,7 +218,8 @@ impl SqlDialect for PostgresDialect {
                     columns: Vec::new(),
                     comment: None,
                     estimated_rows: None,
-                    spread_key: None,
+                    integer_key: None,
+                    filter: None,
                     incomplete: None,
                 }),
                 None => Err(Error::NotFound {
@@ -228,6 +238,7 @@ impl SqlDialect for PostgresDialect {
         let reltuples: f64 = first.try_get(3).map_err(|e| errors.map(Some(name), e))?;
         let mut columns = Vec::with_capacity(rows.len());
         let mut hidden = Vec::new();
+        let mut integer_key = None;
         // `a.b` + `c` and `a` + `b.c` would both match `a.b.c`; keep the first relation only.
         for r in rows.iter().filter(|r| {
             get(r, 0).ok() == Some(schema.clone()) && get(r, 1).ok() == Some(table.clone())
@@ -246,6 +257,10 @@ impl SqlDialect for PostgresDialect {
                     .map_err(|e| errors.map(Some(name), e))?,
             };
             let comment: Option<String> = r.try_get(9).map_err(|e| errors.map(Some(name), e))?;
+            let is_key: bool = r.try_get(11).map_err(|e| errors.map(Some(name), e))?;
+            if is_key {
+                integer_key = Some(column.name.clone());
+            }
             columns.push(Column {
                 declared: arrow_type(&column),
                 text_expr: text_expr(&column),
@@ -267,7 +282,8 @@ impl SqlDialect for PostgresDialect {
             columns,
             comment: super::dialect::comment(comment),
             estimated_rows: sampling_estimate(&relkind, reltuples),
-            spread_key: None,
+            integer_key,
+            filter: None,
             namespace: schema,
             name: table,
         })
@@ -277,7 +293,8 @@ impl SqlDialect for PostgresDialect {
         let first_rows = format!("SELECT {select} FROM {} LIMIT {limit}", table.from);
         let random = tablesample_percent(table.estimated_rows, limit).map(|percent| {
             format!(
-                "SELECT {select} FROM {} TABLESAMPLE SYSTEM ({percent}) LIMIT {limit}",
+                "SELECT {select} FROM {} TABLESAMPLE SYSTEM ({percent}) REPEATABLE ({SAMPLE_SEED}) \
+                 LIMIT {limit}",
                 table.from
             )
         });
@@ -299,7 +316,7 @@ impl SqlDialect for PostgresDialect {
         Ok(FullPass::Cursor {
             declare: format!(
                 "DECLARE mulu_scan NO SCROLL CURSOR FOR SELECT {select} FROM {}",
-                table.from
+                table.filtered_source()
             ),
             fetch: format!("FETCH FORWARD {batch_rows} FROM mulu_scan"),
         })
@@ -428,13 +445,17 @@ mod tests {
             columns: Vec::new(),
             comment: None,
             estimated_rows: Some(1_000_000.0),
-            spread_key: None,
+            integer_key: None,
+            filter: None,
             incomplete: None,
         };
         let sql = PostgresDialect.sample_sql(&table, "a", 1000);
         assert_eq!(
             sql.random.as_deref(),
-            Some("SELECT a FROM \"s\".\"t\" TABLESAMPLE SYSTEM (0.400000) LIMIT 1000")
+            Some(
+                "SELECT a FROM \"s\".\"t\" TABLESAMPLE SYSTEM (0.400000) REPEATABLE (0) \
+                 LIMIT 1000"
+            )
         );
         assert_eq!(sql.first_rows, "SELECT a FROM \"s\".\"t\" LIMIT 1000");
     }

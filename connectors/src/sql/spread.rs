@@ -118,7 +118,8 @@ mod tests {
             comment: None,
             estimated_rows: None,
             incomplete: None,
-            spread_key: None,
+            integer_key: None,
+            filter: None,
         };
         KeySteps::new(
             &table,

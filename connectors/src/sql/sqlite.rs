@@ -174,7 +174,8 @@ impl SqlDialect for SqliteDialect {
             columns,
             comment: None,
             estimated_rows: None,
-            spread_key: None,
+            integer_key: None,
+            filter: None,
             incomplete: None,
         })
     }

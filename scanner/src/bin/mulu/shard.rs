@@ -26,6 +26,14 @@ pub(crate) struct PlanArgs {
     /// The run's hash key (required: shards and the merge must key identifiers alike).
     #[arg(long, env = "MULU_HASH_KEY_FILE", value_name = "FILE")]
     pub(crate) hash_key_file: Option<PathBuf>,
+    /// Cut a database table of more rows than this into primary-key ranges, one unit each
+    /// (default: the config's `[run] unit_rows`, else 10,000,000).
+    #[arg(long, value_name = "ROWS")]
+    pub(crate) unit_rows: Option<u64>,
+    /// Deal a dataset of more bytes than this into groups of its files, one unit each
+    /// (default: the config's `[run] unit_bytes`, else 1 GiB).
+    #[arg(long, value_name = "BYTES")]
+    pub(crate) unit_bytes: Option<u64>,
 }
 
 #[derive(clap::Args)]
@@ -137,7 +145,13 @@ pub(crate) fn run_plan(args: &PlanArgs) -> Result<u8, Failure> {
     let run = RunFolder::open(&args.out, &config.run).map_err(usage)?;
     let rt = runtime()?;
     let plan = rt
-        .block_on(Plan::build(&sources, &options, &redactor, &keyer))
+        .block_on(Plan::build(
+            &sources,
+            &options,
+            &redactor,
+            &keyer,
+            config.run.unit_size(args.unit_rows, args.unit_bytes),
+        ))
         .map_err(usage)?;
     rt.block_on(plan.save(&run)).map_err(fatal)?;
     let failed = plan
