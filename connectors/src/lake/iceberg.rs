@@ -315,6 +315,7 @@ fn table_asset(
         partition_columns: Vec::new(),
         unreadable,
         snapshot: Some(snapshot.label()),
+        share: None,
     };
     let files = AssetFiles {
         format: FileFormat::Parquet,
@@ -369,6 +370,7 @@ impl super::LakeConnector {
                         partition_columns: Vec::new(),
                         unreadable: Some(format!("the Iceberg metadata cannot be read: {why}")),
                         snapshot: None,
+                        share: None,
                     };
                     (info, AssetFiles::of(FileFormat::Parquet, Vec::new()))
                 }
