@@ -146,7 +146,16 @@ pub(crate) async fn open(
     if let Some(Err(e)) = store.list(None).next().await {
         return Err(source_error(&identity, e));
     }
-    Ok(LakeConnector::new(store, display_url.to_string()).with_identity(identity))
+    let lake = LakeConnector::new(store, display_url.to_string()).with_identity(identity);
+    match &options.inventory {
+        Some(url) => Ok(lake.with_inventory(crate::lake::inventory::open(
+            spec,
+            url,
+            display_url,
+            options,
+        )?)),
+        None => Ok(lake),
+    }
 }
 
 #[cfg(feature = "cloud")]
@@ -236,6 +245,7 @@ fn reject_s3_only_options(options: &SourceOptions) -> Result<()> {
             "secret_access_key_env",
             options.secret_access_key_env.is_some(),
         ),
+        ("inventory", options.inventory.is_some()),
     ];
     match given.iter().find(|(_, set)| *set) {
         Some((option, _)) => Err(Error::InvalidOption {

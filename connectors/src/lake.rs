@@ -1,7 +1,9 @@
-//! Folders and buckets of files through `object_store`: parquet, CSV and JSON lines.
+//! Folders and buckets of files through `object_store`: parquet, text, documents, media and
+//! the Delta Lake and Iceberg table formats.
 //!
 //! Listing groups files into assets: a hive-partitioned folder (`dt=…/part-*.parquet`) or a
-//! folder of Spark-style `part-*` files is one dataset, images and video sharing a key pattern
+//! folder of Spark-style `part-*` files is one dataset, so is a Delta Lake or Iceberg table
+//! (`delta.rs`, `iceberg.rs`: its current snapshot's files), images and video sharing a key pattern
 //! are one media collection (`media.rs`), any other supported file is one asset.
 //! Parquet is read with the arrow-rs async reader: footers first, then only the rows a sample
 //! needs. Text files (plain, gzip or zstd) are read from a bounded prefix, so neither a huge
@@ -11,13 +13,12 @@
 //! The same code serves a local folder and a bucket: every read goes through the
 //! `ObjectStore` trait, so on S3 a sample costs a few ranged GETs, never a whole download.
 
-use std::collections::BTreeMap;
 use std::panic::AssertUnwindSafe;
 use std::path::Path as FsPath;
 use std::sync::Arc;
 
-use arrow_array::{new_null_array, ArrayRef, RecordBatch};
-use arrow_schema::{Schema, SchemaRef};
+use arrow_array::RecordBatch;
+use arrow_schema::SchemaRef;
 use async_trait::async_trait;
 use futures::stream::BoxStream;
 
@@ -25,30 +26,28 @@ use futures::{FutureExt, StreamExt, TryStreamExt};
 use object_store::local::LocalFileSystem;
 use object_store::path::Path;
 use object_store::{ObjectMeta, ObjectStore, ObjectStoreExt};
-use parquet::arrow::arrow_reader::{ArrowReaderMetadata, ArrowReaderOptions};
-use parquet::arrow::async_reader::ParquetRecordBatchStreamBuilder;
-use parquet::arrow::ProjectionMask;
 
 mod collection;
 mod dataset;
 mod delta;
 mod document;
 mod errors;
+mod iceberg;
+pub(crate) mod inventory;
 mod layout;
 mod media;
 mod media_probe;
+mod parquet_assets;
 mod row_groups;
 mod spreadsheet;
+mod tables;
 mod text_files;
 
-use dataset::{dataset_row_count, spread};
 use errors::{parquet_error, reader_panicked};
 use layout::{files_in_share, format_of, group_assets, hidden_segment, AssetFiles};
 
-use crate::batch::{resolve_columns, spawn_batches, utf8_schema, BatchSender};
+use crate::batch::utf8_schema;
 use crate::cloud::{self, StoreIdentity};
-use crate::parquet_reader::StoreFileReader;
-use crate::read::projected_columns;
 use crate::unscanned::{file_kind, UnscannedTally};
 use crate::{
     AssetInfo, AssetKind, Connector, Error, FileFormat, Listing, Projection, Read, ReadMode,
@@ -62,14 +61,8 @@ pub(crate) const TEXT_WINDOW_BYTES: u64 = 8 * 1024 * 1024;
 /// A full pass over every column of a JSON lines file reads the keys of this many objects
 /// first: keys that only appear later are not part of "every column".
 const ALL_COLUMNS_FROM_ROWS: usize = 1000;
-/// How many files of a dataset a sample spreads over.
-const DATASET_SAMPLE_FILES: usize = 8;
-/// Most footers read per dataset for its row count; past this it is estimated by size.
-const ROW_COUNT_FOOTERS: usize = 512;
 /// Workbooks opened at once while listing (to name their sheets).
 const WORKBOOK_CONCURRENCY: usize = 4;
-/// Parallel footer reads per dataset.
-const FOOTER_CONCURRENCY: usize = 16;
 
 /// A folder or bucket of files: a local folder, or any `object_store` store (S3 and
 /// S3-compatible, GCS, Azure; see [`crate::open_source_with`]).
@@ -82,6 +75,8 @@ pub struct LakeConnector {
     only: Option<String>,
     /// The media collections of the last listing.
     collections: collection::CollectionCache,
+    /// When set, the listing is read from the bucket's S3 Inventory instead of LIST.
+    inventory: Option<inventory::Inventory>,
 }
 
 impl LakeConnector {
@@ -123,7 +118,14 @@ impl LakeConnector {
             identity: None,
             only: None,
             collections: Default::default(),
+            inventory: None,
         }
+    }
+
+    #[cfg_attr(not(feature = "cloud"), allow(dead_code))]
+    pub(crate) fn with_inventory(mut self, inventory: inventory::Inventory) -> Self {
+        self.inventory = Some(inventory);
+        self
     }
 
     #[cfg_attr(not(feature = "cloud"), allow(dead_code))]
@@ -226,14 +228,22 @@ impl LakeConnector {
                 .head(&path)
                 .await
                 .map_err(|e| self.store_error(&asset.name, e))?;
-            return Ok(AssetFiles {
-                format,
-                files: vec![meta],
-            });
+            return Ok(AssetFiles::of(format, vec![meta]));
         }
-        let mut files = self.list_files(Some(&path)).await?;
-        // A Delta table's files are its snapshot's, as when it was listed.
+        let prefix = (asset.name != iceberg::ROOT_TABLE).then_some(&path);
+        let mut files = self.list_files(prefix).await?;
+        // A table's files are its snapshot's, as when it was listed.
         let mut ignored = UnscannedTally::default();
+        if let Some((info, files)) = self
+            .iceberg_tables(&mut files, &mut ignored)
+            .await
+            .remove(&asset.name)
+        {
+            return match info.unreadable {
+                Some(why) => Err(Error::invalid(&asset.name, "Apache Iceberg", why)),
+                None => Ok(files),
+            };
+        }
         if let Some(Err(why)) = self
             .delta_snapshots(&mut files, &mut ignored)
             .await
@@ -250,250 +260,6 @@ impl LakeConnector {
             .map(|(_, files)| files)
             .ok_or_else(|| not_found("no readable files under that name any more"))
     }
-
-    async fn sample_parquet(
-        &self,
-        asset: &str,
-        files: &[ObjectMeta],
-        limit: usize,
-    ) -> Result<Sample> {
-        let chosen = spread(files.len(), DATASET_SAMPLE_FILES);
-        // Footers give the row count without reading data pages: every file's when there are
-        // at most ROW_COUNT_FOOTERS, else an even spread of them (plus the sampled files) and
-        // an estimate by size. The sampled files' footers are kept, so reading their rows
-        // costs no second footer request.
-        let mut counted = spread(files.len(), ROW_COUNT_FOOTERS);
-        counted.extend(&chosen);
-        counted.sort_unstable();
-        counted.dedup();
-        let to_read: Vec<(usize, ObjectMeta)> =
-            counted.iter().map(|&i| (i, files[i].clone())).collect();
-        let footers: BTreeMap<usize, (u64, Option<ArrowReaderMetadata>)> =
-            futures::stream::iter(to_read)
-                .map(|(idx, meta)| {
-                    let keep = chosen.contains(&idx);
-                    async move {
-                        let mut reader = self.parquet_reader(&meta);
-                        let footer = ArrowReaderMetadata::load_async(
-                            &mut reader,
-                            ArrowReaderOptions::default(),
-                        )
-                        .await
-                        .map_err(|e| self.parquet_error(asset, &meta, e))?;
-                        let rows = footer.metadata().file_metadata().num_rows() as u64;
-                        Ok::<_, Error>((idx, (rows, keep.then_some(footer))))
-                    }
-                })
-                .buffered(FOOTER_CONCURRENCY)
-                .try_collect()
-                .await?;
-        let (row_count, warnings) = dataset_row_count(files, &footers);
-        let footer_of = |idx: usize| {
-            footers[&idx]
-                .1
-                .clone()
-                .expect("footers of chosen files are kept")
-        };
-        // The first file fixes the schema; files that differ from it are not sampled.
-        let schema = match chosen.first() {
-            Some(&idx) => footer_of(idx).schema().clone(),
-            None => return Err(Error::invalid(asset, "parquet", "the dataset has no files")),
-        };
-        let same: Vec<usize> = chosen
-            .iter()
-            .copied()
-            .filter(|&idx| footer_of(idx).schema().fields() == schema.fields())
-            .collect();
-        let sizes: Vec<Vec<u64>> = same
-            .iter()
-            .map(|&idx| {
-                let footer = footer_of(idx);
-                let groups = footer.metadata().row_groups();
-                groups.iter().map(|g| g.num_rows().max(0) as u64).collect()
-            })
-            .collect();
-        let picks = row_groups::plan(&sizes, limit);
-        let mut batches: Vec<RecordBatch> = Vec::new();
-        for (ord, &idx) in same.iter().enumerate() {
-            let mine: Vec<row_groups::Pick> =
-                picks.iter().copied().filter(|p| p.file == ord).collect();
-            if mine.is_empty() || limit == 0 {
-                continue;
-            }
-            let meta = &files[idx];
-            let groups: Vec<usize> = mine.iter().map(|p| p.row_group).collect();
-            let group_sizes: Vec<u64> = groups.iter().map(|&g| sizes[ord][g]).collect();
-            let want: usize = mine.iter().map(|p| p.rows).sum();
-            let mut stream = ParquetRecordBatchStreamBuilder::new_with_metadata(
-                self.parquet_reader(meta),
-                footer_of(idx),
-            )
-            .with_row_groups(groups)
-            .with_row_selection(row_groups::first_rows_of(&mine, &group_sizes))
-            .with_batch_size(want.clamp(1, 8192))
-            .build()
-            .map_err(|e| self.parquet_error(asset, meta, e))?;
-            while let Some(batch) = stream.next().await {
-                batches.push(batch.map_err(|e| self.parquet_error(asset, meta, e))?);
-            }
-        }
-        let total_groups: usize = sizes.iter().map(Vec::len).sum();
-        let files_read = picks
-            .iter()
-            .map(|p| p.file)
-            .collect::<std::collections::BTreeSet<_>>()
-            .len();
-        let sampling = model::Sampling::new(
-            "row_group_spread",
-            format!(
-                "the first rows of {} of {total_groups} row groups in {files_read} of {} files, \
-                 spread from first to last",
-                picks.len(),
-                files.len()
-            ),
-        );
-        Ok(Sample {
-            schema,
-            batches,
-            row_count: Some(row_count),
-            warnings,
-            incomplete: None,
-            sampling: Some(sampling),
-            media: None,
-        })
-    }
-
-    fn parquet_reader(&self, meta: &ObjectMeta) -> StoreFileReader {
-        StoreFileReader::new(self.store.clone(), meta.location.clone(), meta.size)
-    }
-
-    /// Streams only `columns` of every file of a parquet asset.
-    async fn scan_parquet(
-        &self,
-        asset: &str,
-        files: Vec<ObjectMeta>,
-        projection: &Projection,
-        batch_rows: usize,
-    ) -> Result<(SchemaRef, BoxStream<'static, Result<RecordBatch>>)> {
-        // The first file fixes the output types and tells a missing column before any reading.
-        let first = files
-            .first()
-            .ok_or_else(|| Error::invalid(asset, "parquet", "the dataset has no files"))?;
-        let builder = ParquetRecordBatchStreamBuilder::new(self.parquet_reader(first))
-            .await
-            .map_err(|e| self.parquet_error(asset, first, e))?;
-        let file_schema = builder.schema().clone();
-        let names: Vec<String> = file_schema
-            .fields()
-            .iter()
-            .map(|f| f.name().clone())
-            .collect();
-        let indexes = resolve_columns(asset, &names, &projected_columns(projection, &names))?;
-        let out_schema: SchemaRef = Arc::new(Schema::new(
-            indexes
-                .iter()
-                .map(|&i| file_schema.field(i).clone())
-                .collect::<Vec<_>>(),
-        ));
-        let store = self.store.clone();
-        let identity = self.identity.clone();
-        let name = asset.to_string();
-        let schema = out_schema.clone();
-        let batches = spawn_batches("lake", name.clone(), move |tx| async move {
-            for meta in files {
-                let reader = StoreFileReader::new(store.clone(), meta.location.clone(), meta.size);
-                let result = scan_parquet_file(
-                    &name,
-                    identity.as_ref(),
-                    reader,
-                    &meta,
-                    &out_schema,
-                    batch_rows,
-                    &tx,
-                )
-                .await;
-                match result {
-                    Ok(true) => {}
-                    Ok(false) => return, // the consumer went away
-                    Err(e) => {
-                        let _ = tx.send(Err(e)).await;
-                        return;
-                    }
-                }
-            }
-        });
-        Ok((schema, batches))
-    }
-}
-
-/// Streams the requested columns of one parquet file into `tx`, shaped as `out_schema`.
-/// A column a later file lacks is read as nulls; one stored with another type is cast.
-/// Returns `Ok(false)` when the receiver has gone.
-async fn scan_parquet_file(
-    asset: &str,
-    identity: Option<&StoreIdentity>,
-    reader: StoreFileReader,
-    meta: &ObjectMeta,
-    out_schema: &SchemaRef,
-    batch_rows: usize,
-    tx: &BatchSender,
-) -> Result<bool> {
-    let builder = ParquetRecordBatchStreamBuilder::new(reader)
-        .await
-        .map_err(|e| parquet_error(identity, asset, meta, e))?;
-    let file_schema = builder.schema().clone();
-    let present: Vec<Option<usize>> = out_schema
-        .fields()
-        .iter()
-        .map(|f| file_schema.index_of(f.name()).ok())
-        .collect();
-    let mut roots: Vec<usize> = present.iter().flatten().copied().collect();
-    roots.sort_unstable();
-    roots.dedup();
-    let mask = ProjectionMask::roots(builder.parquet_schema(), roots.iter().copied());
-    let mut stream = builder
-        .with_projection(mask)
-        .with_batch_size(batch_rows)
-        .build()
-        .map_err(|e| parquet_error(identity, asset, meta, e))?;
-    while let Some(batch) = stream.next().await {
-        let batch = batch.map_err(|e| parquet_error(identity, asset, meta, e))?;
-        let mut arrays: Vec<ArrayRef> = Vec::with_capacity(present.len());
-        for (field, at) in out_schema.fields().iter().zip(&present) {
-            let array = match at {
-                Some(file_index) => {
-                    let pos = roots
-                        .binary_search(file_index)
-                        .expect("projected roots hold every present column");
-                    let array = batch.column(pos).clone();
-                    if array.data_type() == field.data_type() {
-                        array
-                    } else {
-                        arrow_cast::cast(&array, field.data_type()).map_err(|e| {
-                            Error::invalid(
-                                asset,
-                                "parquet",
-                                format!(
-                                    "file '{}': column '{}' cannot be read as {}: {e}",
-                                    meta.location,
-                                    field.name(),
-                                    field.data_type()
-                                ),
-                            )
-                        })?
-                    }
-                }
-                None => new_null_array(field.data_type(), batch.num_rows()),
-            };
-            arrays.push(array);
-        }
-        let out = RecordBatch::try_new(out_schema.clone(), arrays)
-            .map_err(|e| Error::backend("lake", asset, e));
-        if tx.send(out).await.is_err() {
-            return Ok(false);
-        }
-    }
-    Ok(true)
 }
 
 #[async_trait]
@@ -507,13 +273,23 @@ impl Connector for LakeConnector {
     }
 
     async fn list(&self) -> Result<Listing> {
-        let (mut files, unlistable) = self.list_all_files().await?;
+        let (mut files, unlistable) = match &self.inventory {
+            Some(inventory) => {
+                let files = inventory.files().await.map_err(|why| {
+                    let why = format!("the S3 Inventory cannot be read: {why}");
+                    Error::backend("lake", &self.display_url, why)
+                })?;
+                (files, Vec::new())
+            }
+            None => self.list_all_files().await?,
+        };
         if let Some(only) = &self.only {
             // One file: the folder around it is not part of the source.
             files.retain(|f| f.location.as_ref() == only);
         }
         let mut skipped = UnscannedTally::default();
         let tables = self.delta_snapshots(&mut files, &mut skipped).await;
+        let iceberg = self.iceberg_tables(&mut files, &mut skipped).await;
         // Images and video form collections; a hidden one (`.thumbnails/`) stays bookkeeping.
         let (media_files, files): (Vec<ObjectMeta>, Vec<ObjectMeta>) =
             files.into_iter().partition(|m| {
@@ -524,7 +300,9 @@ impl Connector for LakeConnector {
         let mut assets: Vec<AssetInfo> = collections.values().map(|(a, _)| a.clone()).collect();
         self.remember(collections.into_iter().map(|(name, (_, c))| (name, c)));
         let mut workbooks = Vec::new();
-        for (name, (mut info, files)) in group_assets(files, &mut skipped) {
+        let mut grouped = group_assets(files, &mut skipped);
+        grouped.extend(iceberg);
+        for (name, (mut info, files)) in grouped {
             match tables.get(&name) {
                 Some(Ok(snapshot)) => {
                     info.snapshot = Some(format!("delta version {}", snapshot.version));
@@ -615,7 +393,13 @@ impl LakeConnector {
         }
         let files = self.asset_files(asset).await?;
         match files.format {
-            FileFormat::Parquet => self.sample_parquet(&asset.name, &files.files, limit).await,
+            FileFormat::Parquet => {
+                let mut sample = self
+                    .sample_parquet(&asset.name, &files.files, files.rows, limit)
+                    .await?;
+                sample.warnings.extend(files.notes);
+                Ok(sample)
+            }
             FileFormat::Document => {
                 self.sample_document(&asset.name, &files.files[0], limit)
                     .await

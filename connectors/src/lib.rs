@@ -24,6 +24,7 @@
 
 #![warn(missing_docs)]
 
+mod avro;
 mod batch;
 mod cloud;
 mod compression;
@@ -89,6 +90,8 @@ pub enum FileFormat {
     /// A document (`.pdf`, `.docx`, `.pptx`, `.html`): its text, one row per line in a
     /// `text` column, as prose.
     Document,
+    /// An Avro object container file (`.avro`): its records, read like JSON objects.
+    Avro,
 }
 
 /// What a source's listing found ([`Connector::list`]).

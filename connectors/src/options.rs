@@ -59,6 +59,9 @@ pub struct SourceOptions {
     /// Object stores: the environment variable holding the secret for `access_key_id` (default
     /// `AWS_SECRET_ACCESS_KEY`). The secret itself never goes in a config file.
     pub secret_access_key_env: Option<String>,
+    /// S3 sources: the `s3://BUCKET/…/manifest.json` of the bucket's S3 Inventory, read
+    /// instead of listing the bucket (same endpoint and credentials).
+    pub inventory: Option<String>,
 }
 
 impl Default for SourceOptions {
@@ -76,6 +79,7 @@ impl Default for SourceOptions {
             allow_http: false,
             access_key_id: None,
             secret_access_key_env: None,
+            inventory: None,
         }
     }
 }

@@ -18,6 +18,7 @@ use futures::StreamExt;
 use arrow_array::RecordBatch;
 use arrow_schema::SchemaRef;
 
+use crate::avro::AvroRecords;
 use crate::batch::{resolve_columns, utf8_schema, BatchSender, StringRows};
 use crate::compression::Compression;
 use crate::csv_guard::CsvGuard;
@@ -412,6 +413,23 @@ pub(crate) fn read_text(
 ) -> Result<TextSummary> {
     let asset = read.asset;
     let buffered = BufReader::with_capacity(READ_CHUNK, bytes);
+    if read.format == FileFormat::Avro {
+        // Binary, compressed inside its blocks, its strings UTF-8 by definition.
+        let mut records = AvroRecords::new(buffered, read.complete)
+            .map_err(|e| Error::invalid(asset, "Avro", e))?;
+        let shape = JsonShape {
+            format: "Avro",
+            unit: "record",
+        };
+        let (schema, rows_seen, warnings) = json_rows(read, &mut records, &shape, ready, send)
+            .map_err(|e| failure.take().unwrap_or(e))?;
+        return Ok(TextSummary {
+            schema,
+            rows_seen,
+            warnings,
+            encoding: "UTF-8",
+        });
+    }
     let decompressed = Tagged {
         inner: read.compression.reader(asset, buffered)?,
         asset: asset.to_string(),
@@ -478,7 +496,7 @@ pub(crate) fn read_text(
                 (schema, rows, warnings)
             })
         }
-        FileFormat::Parquet | FileFormat::Spreadsheet | FileFormat::Document => {
+        FileFormat::Parquet | FileFormat::Spreadsheet | FileFormat::Document | FileFormat::Avro => {
             unreachable!("{:?} is not a text format", read.format)
         }
     };

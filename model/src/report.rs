@@ -134,9 +134,11 @@ pub enum SkipReason {
     Excluded,
     /// Larger than what mulu opens of its kind (a workbook over 128 MiB).
     OverSizeCap,
-    /// Data files of a table format (Delta Lake) that its current snapshot no longer holds:
-    /// removed or compacted, waiting for `VACUUM`.
+    /// Data files of a table format (Delta Lake, Iceberg) that its current snapshot no longer
+    /// holds: removed, compacted or left by an expired snapshot, waiting for clean-up.
     NotInSnapshot,
+    /// Delete files of an Iceberg snapshot: they hold which rows are deleted, not data.
+    DeleteFile,
     /// A format this mulu was built without (PDF without the `pdf` feature).
     NotBuiltIn,
 }
@@ -151,6 +153,7 @@ impl SkipReason {
             SkipReason::Excluded => "excluded by include/exclude",
             SkipReason::OverSizeCap => "over the size cap",
             SkipReason::NotInSnapshot => "not in the table's current snapshot",
+            SkipReason::DeleteFile => "delete files of the table's current snapshot",
             SkipReason::NotBuiltIn => "not built into this mulu (rebuild with --features pdf)",
         }
     }
@@ -164,6 +167,7 @@ impl SkipReason {
             SkipReason::Excluded => "按配置排除",
             SkipReason::OverSizeCap => "超过大小上限",
             SkipReason::NotInSnapshot => "表格式当前快照之外的文件",
+            SkipReason::DeleteFile => "表格式当前快照的删除文件",
             SkipReason::NotBuiltIn => "本版本未编译该格式的读取（PDF 需 pdf 功能）",
         }
     }
@@ -208,7 +212,8 @@ pub struct AssetReport {
     /// Non-fatal notes (a guessed encoding, skipped lines).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<String>,
-    /// The table-format snapshot read (`delta version 7`), for a Delta Lake table.
+    /// The table-format snapshot read (`delta version 7`, `iceberg snapshot 42…`), for a Delta
+    /// Lake or Iceberg table.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub snapshot: Option<String>,
     /// Partition columns of a hive-partitioned dataset.

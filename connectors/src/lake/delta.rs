@@ -13,12 +13,12 @@ use std::sync::Arc;
 
 use arrow_array::{Array, RecordBatch, StringArray, StructArray};
 use futures::TryStreamExt;
-use object_store::path::Path;
-use object_store::{ObjectMeta, ObjectStore, ObjectStoreExt};
+use object_store::{ObjectMeta, ObjectStore};
 use parquet::arrow::async_reader::ParquetRecordBatchStreamBuilder;
 use parquet::arrow::ProjectionMask;
 
 use super::layout::format_of;
+use super::tables::{read_whole, relative, table_of};
 use crate::parquet_reader::StoreFileReader;
 use crate::unscanned::{file_kind, UnscannedTally};
 use crate::SkipReason;
@@ -131,13 +131,7 @@ async fn replay(
     files: &mut BTreeSet<String>,
 ) -> Result<(), String> {
     let name = meta.location.to_string();
-    let bytes = store
-        .get(&meta.location)
-        .await
-        .map_err(|e| format!("{name}: {e}"))?
-        .bytes()
-        .await
-        .map_err(|e| format!("{name}: {e}"))?;
+    let bytes = read_whole(store, &meta.location).await?;
     for (i, line) in bytes.split(|&b| b == b'\n').enumerate() {
         if line.iter().all(u8::is_ascii_whitespace) {
             continue;
@@ -215,29 +209,6 @@ pub(crate) fn tables(files: &[ObjectMeta]) -> BTreeMap<String, Vec<ObjectMeta>> 
         }
     }
     tables
-}
-
-/// The table (of `roots`) a data file belongs to: the deepest folder above it.
-pub(crate) fn table_of<'a>(
-    roots: impl Iterator<Item = &'a String>,
-    location: &Path,
-) -> Option<&'a String> {
-    let path = location.as_ref();
-    roots
-        .filter(|root| root.is_empty() || path.starts_with(&format!("{root}/")))
-        .max_by_key(|root| root.len())
-}
-
-/// The path of a data file relative to its table's folder.
-pub(crate) fn relative<'a>(root: &str, location: &'a Path) -> &'a str {
-    let full = location.as_ref();
-    if root.is_empty() {
-        full
-    } else {
-        full.strip_prefix(root)
-            .and_then(|r| r.strip_prefix('/'))
-            .unwrap_or(full)
-    }
 }
 
 /// The Delta side of the lake connector: which listed files a table's snapshot holds.

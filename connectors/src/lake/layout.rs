@@ -19,6 +19,22 @@ use crate::{AssetInfo, AssetKind, FileFormat, SkipReason};
 pub(super) struct AssetFiles {
     pub(super) format: FileFormat,
     pub(super) files: Vec<ObjectMeta>,
+    /// The row count when the table format's metadata gives it (Iceberg's record counts).
+    pub(super) rows: Option<u64>,
+    /// What a sample should warn about (delete files not applied, files missing).
+    pub(super) notes: Vec<String>,
+}
+
+impl AssetFiles {
+    /// Files whose rows are counted by reading them.
+    pub(super) fn of(format: FileFormat, files: Vec<ObjectMeta>) -> Self {
+        Self {
+            format,
+            files,
+            rows: None,
+            notes: Vec::new(),
+        }
+    }
 }
 
 /// The files of a dataset in `share`, by path order (so every process deals them alike).
@@ -57,6 +73,9 @@ pub(super) fn format_of(path: &Path) -> Option<FileFormat> {
         Some(FileFormat::JsonLines)
     } else if base.ends_with(".json") {
         Some(FileFormat::Json)
+    } else if base.ends_with(".avro") {
+        // Avro compresses inside its blocks, like parquet.
+        (!compressed).then_some(FileFormat::Avro)
     } else if DocumentKind::of(base).is_some() {
         // Documents are containers or object trees; a compressed one is not read.
         (!compressed).then_some(FileFormat::Document)
@@ -150,10 +169,7 @@ pub(super) fn group_assets(
                     snapshot: None,
                     share: None,
                 },
-                AssetFiles {
-                    format,
-                    files: Vec::new(),
-                },
+                AssetFiles::of(format, Vec::new()),
             )
         });
         // A dataset is read in the format of its first file; stray files of another format
@@ -275,5 +291,7 @@ mod tests {
         assert_eq!(format("a/b.pptx"), Some(FileFormat::Document));
         assert_eq!(format("site/index.htm"), Some(FileFormat::Document));
         assert_eq!(format("a/b.doc"), None);
+        assert_eq!(format("events/part-0.avro"), Some(FileFormat::Avro));
+        assert_eq!(format("events/part-0.avro.gz"), None);
     }
 }

@@ -1,4 +1,5 @@
-//! Text files in a folder or bucket (CSV, TSV, JSON lines, JSON, `.txt`/`.log`): a sample
+//! Text files in a folder or bucket (CSV, TSV, JSON lines, JSON, `.txt`/`.log`) and Avro
+//! data files, read like them: a sample
 //! reads a bounded window from the start of the file, the full pass streams the whole object
 //! through the one text reader (`crate::text`) on a blocking thread.
 
@@ -75,11 +76,12 @@ impl super::LakeConnector {
         } else {
             b'\n'
         };
-        if let Some(compression) = window.stream_ended_early {
-            if !window.bytes.contains(&cut_at) {
-                return Err(ended_early(asset, compression, 0));
-            }
-        } else if window.more && !window.bytes.contains(&cut_at) {
+        // Avro is binary: its reader ends at the last whole block of a cut window itself.
+        let binary = format == FileFormat::Avro;
+        let whole_record = binary || window.bytes.contains(&cut_at);
+        if let (Some(compression), false) = (window.stream_ended_early, whole_record) {
+            return Err(ended_early(asset, compression, 0));
+        } else if window.more && !whole_record {
             return Err(line_too_long(asset, format));
         }
         // The window is already decompressed; the sample is the full pass's reader over it,
@@ -103,7 +105,11 @@ impl super::LakeConnector {
         };
         let parsed = text::read_text(
             &read,
-            cut_partial_record(&window.bytes, truncated, cut_at),
+            if binary {
+                &window.bytes[..]
+            } else {
+                cut_partial_record(&window.bytes, truncated, cut_at)
+            },
             &Failure::default(),
             &mut Ready::unwatched(),
             &collect,
