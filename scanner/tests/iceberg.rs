@@ -23,19 +23,6 @@ fn facts() -> Value {
     serde_json::from_slice(&std::fs::read(fixture().join("facts.json")).unwrap()).unwrap()
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
-
 fn size_of(files: &Value) -> u64 {
     let table = fixture().join("orders");
     files
@@ -52,7 +39,7 @@ fn size_of(files: &Value) -> u64 {
 
 /// The warehouse every test scans: the table, and a CSV beside it.
 fn write_warehouse(root: &Path) {
-    copy_dir(&fixture().join("orders"), &root.join("wh/db/orders"));
+    common::copy_dir(&fixture().join("orders"), &root.join("wh/db/orders"));
     std::fs::write(root.join("readme.csv"), "note,owner\nsynthetic,mulu\n").unwrap();
 }
 
@@ -164,7 +151,7 @@ fn broken_iceberg_metadata_is_the_tables_error_and_the_scan_goes_on() {
     write_warehouse(&root);
     // A second table whose manifests are gone.
     let broken = root.join("wh/db/broken");
-    copy_dir(&fixture().join("orders"), &broken);
+    common::copy_dir(&fixture().join("orders"), &broken);
     for entry in std::fs::read_dir(broken.join("metadata")).unwrap() {
         let path = entry.unwrap().path();
         if path.to_string_lossy().ends_with("-m0.avro") {

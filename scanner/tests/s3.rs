@@ -7,24 +7,13 @@
 #[path = "../../connectors/tests/common/s3_server.rs"]
 mod s3_server;
 
+mod common;
+
 use std::path::Path;
 use std::process::Command;
 
 use s3_server::{S3Server, ACCESS_KEY, SECRET_KEY};
 use serde_json::Value;
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
 
 fn categories(report: &Value, asset: &str, column: &str) -> Vec<String> {
     let asset = report["assets"]
@@ -54,8 +43,8 @@ fn mulu_scans_an_s3_bucket_from_its_config() {
     let server = S3Server::start(&dir.path().join("s3"));
     let sample_data = Path::new(env!("CARGO_MANIFEST_DIR")).join("../sample-data");
     let bucket = server.bucket("mulu-sample");
-    copy_dir(&sample_data.join("lake"), &bucket.join("lake"));
-    copy_dir(&sample_data.join("exports"), &bucket.join("exports"));
+    common::copy_dir(&sample_data.join("lake"), &bucket.join("lake"));
+    common::copy_dir(&sample_data.join("exports"), &bucket.join("exports"));
 
     let config = dir.path().join("mulu.toml");
     std::fs::write(
