@@ -5,12 +5,11 @@
 
 mod common;
 
-use common::service;
+use common::{run_sql, service};
 use std::path::Path;
 use std::process::Command;
 
 use serde_json::Value;
-use sqlx::Executor;
 
 /// Scans `url`, only the tables `include` matches, and returns the report.
 fn scan(dir: &Path, url: &str, include: &str) -> Value {
@@ -116,9 +115,7 @@ fn postgres_comments_label_columns_and_tables() {
         return;
     };
     let schema = format!("mulu_comments_{}", std::process::id());
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    let pool = rt.block_on(async {
-        let pool = sqlx::PgPool::connect(&url).await.unwrap();
+    {
         let mut sql = vec![
             format!("DROP SCHEMA IF EXISTS {schema} CASCADE"),
             format!("CREATE SCHEMA {schema}"),
@@ -134,20 +131,15 @@ fn postgres_comments_label_columns_and_tables() {
                 format!("INSERT INTO {t} VALUES {}", rows()),
             ]);
         }
-        sql.push(format!("COMMENT ON TABLE {schema}.pos_now IS '车辆最新位置'"));
-        for s in sql {
-            pool.execute(s.as_str()).await.unwrap();
-        }
-        pool
-    });
+        sql.push(format!(
+            "COMMENT ON TABLE {schema}.pos_now IS '车辆最新位置'"
+        ));
+        run_sql(&url, &sql);
+    }
     let dir = tempfile::tempdir().unwrap();
     let report = scan(dir.path(), &url, &format!("{schema}.*"));
     check(&report);
-    rt.block_on(async {
-        pool.execute(format!("DROP SCHEMA {schema} CASCADE").as_str())
-            .await
-            .unwrap();
-    });
+    run_sql(&url, &[format!("DROP SCHEMA {schema} CASCADE")]);
 }
 
 #[cfg_attr(mulu_no_mysql, ignore = "needs MULU_TEST_MYSQL_URL")]
@@ -157,9 +149,7 @@ fn mysql_comments_label_columns_and_tables() {
         return;
     };
     let db = format!("mulu_comments_{}", std::process::id());
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    let pool = rt.block_on(async {
-        let pool = sqlx::MySqlPool::connect(&url).await.unwrap();
+    {
         let mut sql = vec![
             format!("DROP DATABASE IF EXISTS {db}"),
             format!("CREATE DATABASE {db} DEFAULT CHARACTER SET utf8mb4"),
@@ -175,19 +165,12 @@ fn mysql_comments_label_columns_and_tables() {
                 format!("INSERT INTO {t} VALUES {}", rows()),
             ]);
         }
-        for s in sql {
-            pool.execute(s.as_str()).await.unwrap();
-        }
-        pool
-    });
+        run_sql(&url, &sql);
+    }
     let dir = tempfile::tempdir().unwrap();
     let mut u = url::Url::parse(&url).unwrap();
     u.set_path(&format!("/{db}"));
     let report = scan(dir.path(), u.as_str(), &format!("{db}.*"));
     check(&report);
-    rt.block_on(async {
-        pool.execute(format!("DROP DATABASE {db}").as_str())
-            .await
-            .unwrap();
-    });
+    run_sql(&url, &[format!("DROP DATABASE {db}")]);
 }
