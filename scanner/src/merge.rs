@@ -6,6 +6,7 @@
 //! replaces the rest.
 
 use std::collections::btree_map::{BTreeMap, Entry};
+use std::collections::BTreeSet;
 
 use anyhow::Context;
 use model::{AssetReport, ScanReport, Status, SCAN_REPORT_SCHEMA};
@@ -193,13 +194,16 @@ pub async fn merge(
     let mut parts: BTreeMap<(String, String), Vec<Part>> = BTreeMap::new();
     let mut recorded: BTreeMap<(String, String), RecordedAsset> = BTreeMap::new();
     for output in outputs {
+        let counted: BTreeSet<(&str, &str)> = output
+            .recorded
+            .iter()
+            .filter(|r| r.complete)
+            .map(|r| (r.source.as_str(), r.name.as_str()))
+            .collect();
         for mut report in output.report.assets {
             report.persons = None;
+            let counted = counted.contains(&(report.source.as_str(), report.name.as_str()));
             let key = (report.source.clone(), report.name.clone());
-            let counted = output
-                .recorded
-                .iter()
-                .any(|r| r.complete && (&r.source, &r.name) == (&key.0, &key.1));
             parts.entry(key).or_default().push(Part { report, counted });
         }
         for asset in output.recorded {
