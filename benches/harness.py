@@ -28,6 +28,7 @@ SIZES = {
                  tables=1_000, lake_files=10_000, lake_rows=3_000,
                  persons_values=100_000_000, persons_pool=15_000_000, persons_files=96),
 }
+LISTED_OBJECTS = (10_000, 1_000_000)   # the bucket-listing memory check, both modes
 TABLE_ROWS = 2_000          # rows in each wide-database table (samples take 1,000)
 PG_ADMIN = ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-U", "postgres"]
 PG_DB = "mulu_bench"
@@ -411,6 +412,74 @@ def bench_lake(ctx):
                             f"({pm['rchar'] / pb:.0%}).")
 
 
+def gen_tree(argv):
+    """`harness.py --gen-tree DIR N PARQUET`: a camera bucket of N objects as a local folder, for
+    the listing check.  Objects are hard links to one tiny JPEG (and, for 2% of them, hive
+    partitions of one parquet file; 1% are `.bin` logs), so a million of them cost directory
+    entries, not disk: what is measured is the listing, not the reads."""
+    root, n, parquet = Path(argv[0]), int(argv[1]), Path(argv[2])
+    seeds = root / "_seeds"        # hidden from the scan by its `_` prefix
+    seeds.mkdir(parents=True, exist_ok=True)
+    content = {"jpg": bytes.fromhex("ffd8ffe000104a46494600010100000100010000ffd9"),
+               "parquet": parquet.read_bytes(), "bin": b"\0" * 64}
+    positions = ["front", "rear", "left", "right", "dms"]
+    made = {"jpg": 0, "parquet": 0, "bin": 0}
+    folders = set()
+    for i in range(n):
+        if i % 100 < 2:
+            kind, path = "parquet", f"lake/events/dt=2026-{1 + i % 12:02d}-{1 + i % 28:02d}/part-{i:07d}.parquet"
+        elif i % 100 == 2:
+            kind, path = "bin", f"logs/{i % 50:02d}/trace-{i:07d}.bin"
+        else:
+            pos = positions[i % len(positions)]
+            vin = f"LSVAB4BR{i % 97:01d}KN{i % 1000:06d}"[:17]
+            kind, path = "jpg", f"adas/{pos}/2026-11-{1 + (i // 7) % 30:02d}/{vin}_{i:07d}.jpg"
+        target = root / path
+        if target.parent not in folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            folders.add(target.parent)
+        # A file takes at most 65,000 links on ext4: a fresh copy of the seed every 60,000.
+        seed = seeds / f"{kind}-{made[kind] // 60_000}"
+        if made[kind] % 60_000 == 0:
+            seed.write_bytes(content[kind])
+        os.link(seed, target)
+        made[kind] += 1
+    print(json.dumps({"objects": n, "by_kind": made, "folders": len(folders)}))
+    return 0
+
+
+def bench_listing(ctx):
+    """Peak memory of a scan of a camera bucket as its listing grows 100-fold: flat means the
+    listing keeps figures per asset, never the objects."""
+    seed = Path(__file__).resolve().parent.parent / "sample-data" / "lake" / "part_catalog.parquet"
+    runs = []
+    for n in LISTED_OBJECTS:
+        tree = ctx.data / f"bucket-{n}"
+        info = cached(tree, [sys.executable, __file__, "--gen-tree", tree, n, seed])
+        report = ctx.tmp / f"bucket-{n}.json"
+        cmd = ctx.mulu_scan([tree], report, ["--persons", "off"])
+        m = measured(cmd, ctx.tmp)
+        if m["rc"] not in (0, 3):
+            raise RuntimeError(f"mulu exited {m['rc']}: {m['stderr'][-500:]}")
+        r = mulu_report(report)
+        listed = sum(a.get("row_count") or 0 for a in r["assets"] if a.get("kind") == "collection")
+        runs.append((n, info, m, r, listed))
+        ctx.results[f"listing_{n}"] = dict(info=info, wall=m["wall"], rss_kb=m["max_rss_kb"],
+                                           assets=len(r["assets"]), media_objects=listed)
+    (n0, _, m0, _, _), (n1, info1, m1, r1, listed1) = runs
+    ratio = m1["max_rss_kb"] / m0["max_rss_kb"]
+    expected = info1["by_kind"]["jpg"]
+    ctx.row("listing", f"Bucket listing: peak RSS at {n1:,} vs {n0:,} listed objects",
+            f"{m1['max_rss_kb'] / 1024:,.0f} MB ({m1['wall']:.1f} s; {len(r1['assets'])} assets, "
+            f"{listed1:,} images counted)",
+            f"{m0['max_rss_kb'] / 1024:,.0f} MB at {n0:,} ({m0['wall']:.1f} s)", f"{ratio:.2f}×",
+            "flat (≤ 1.25×), every image counted",
+            "yes" if ratio <= 1.25 and listed1 == expected else "**no**",
+            f"a local folder: {n1:,} objects in {info1['folders']:,} folders (97% JPEGs under "
+            f"`adas/{{position}}/{{date}}/`, 2% hive parquet parts, 1% `.bin`)",
+            f"`{short(cmd, ctx)}` (peak RSS, getrusage)")
+
+
 # ---------------------------------------------------------------------------------------------
 # 5: persons
 
@@ -575,7 +644,8 @@ generates (deterministic seeds).
 ## How to run
 
 ```bash
-benches/run.sh --quick        # a few minutes: 200k values, 100 tables, 1,000 files, 5M identifiers
+benches/run.sh --quick        # a few minutes: 200k values, 100 tables, 1,000 files, 5M identifiers,
+                              # a 1M-object bucket listing
 benches/run.sh                # full, under 20 minutes once the data is generated: 1M values,
                               # 1,000 tables, 10,000 files, 100M identifiers, threshold check
 benches/run.sh --quick --thresholds   # quick sizes plus the threshold check at 10,000,000 / 9,999,999 persons
@@ -655,6 +725,8 @@ WHY = {
                 "tens of millions of keys. See the profile in the notes: when the counter thread is busy "
                 "for most of the wall time, it is the bound; otherwise HMAC-SHA-256 and parquet decoding "
                 "on the other threads are."],
+    "listing": ["Peak memory grew with the listing: see which structure holds per-object state "
+                "(a heap profile of the larger run)."],
     "threshold": ["The verdict did not match the generated person count; see the raw report."],
 }
 
@@ -662,6 +734,8 @@ WHY = {
 def main():
     if len(sys.argv) > 1 and sys.argv[1] == "--measure":
         return measure_main(sys.argv[2:])
+    if len(sys.argv) > 1 and sys.argv[1] == "--gen-tree":
+        return gen_tree(sys.argv[2:])
     ap = argparse.ArgumentParser()
     ap.add_argument("--mode", choices=["quick", "full"], default="full")
     ap.add_argument("--thresholds", action="store_true")
@@ -674,7 +748,7 @@ def main():
     ctx = Ctx(a)
     t0 = time.perf_counter()
     steps = [("classify", bench_classify), ("wide_db", bench_wide_db), ("lake", bench_lake),
-             ("persons", bench_persons)]
+             ("listing", bench_listing), ("persons", bench_persons)]
     if a.mode == "full" or a.thresholds:
         steps.append(("thresholds", bench_thresholds))
     steps.append(("shards", bench_shards))

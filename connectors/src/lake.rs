@@ -35,6 +35,7 @@ mod errors;
 mod iceberg;
 pub(crate) mod inventory;
 mod layout;
+mod listing;
 mod media;
 mod media_probe;
 mod parquet_assets;
@@ -44,7 +45,7 @@ mod tables;
 mod text_files;
 
 use errors::{parquet_error, reader_panicked};
-use layout::{files_in_share, format_of, group_assets, hidden_segment, AssetFiles};
+use layout::{files_in_share, format_of, group_assets, AssetFiles};
 
 use crate::batch::utf8_schema;
 use crate::cloud::{self, StoreIdentity};
@@ -147,39 +148,6 @@ impl LakeConnector {
         parquet_error(self.identity.as_ref(), asset, meta, e)
     }
 
-    /// Every file of the source, and an unreadable entry for each part of the tree the
-    /// listing could not enter (a symlink loop, a folder without permission): one bad folder
-    /// fails itself, not the whole source. A listing that yields nothing but errors is the
-    /// source's failure.
-    async fn list_all_files(&self) -> Result<(Vec<ObjectMeta>, Vec<AssetInfo>)> {
-        let mut stream = self.store.list(None);
-        let (mut files, mut unlistable, mut first_error) = (Vec::new(), Vec::new(), None);
-        while let Some(entry) = stream.next().await {
-            match entry {
-                Ok(meta) => files.push(meta),
-                Err(e) => {
-                    let message = e.to_string();
-                    unlistable.push(AssetInfo {
-                        name: self.entry_name(&message, unlistable.len()),
-                        kind: AssetKind::File,
-                        row_count: None,
-                        bytes: None,
-                        partition_columns: Vec::new(),
-                        unreadable: Some(format!("cannot be listed: {message}")),
-                        snapshot: None,
-                        share: None,
-                    });
-                    first_error.get_or_insert(e);
-                }
-            }
-        }
-        if let (true, Some(e)) = (files.is_empty(), first_error) {
-            return Err(self.listing_error(e));
-        }
-        files.sort_by(|a, b| a.location.cmp(&b.location));
-        Ok((files, unlistable))
-    }
-
     /// A listing failure, as the whole source's error.
     fn listing_error(&self, e: object_store::Error) -> Error {
         match &self.identity {
@@ -273,35 +241,17 @@ impl Connector for LakeConnector {
     }
 
     async fn list(&self) -> Result<Listing> {
-        let (mut files, unlistable) = match &self.inventory {
-            Some(inventory) => {
-                let files = inventory.files().await.map_err(|why| {
-                    let why = format!("the S3 Inventory cannot be read: {why}");
-                    Error::backend("lake", &self.display_url, why)
-                })?;
-                (files, Vec::new())
-            }
-            None => self.list_all_files().await?,
-        };
-        if let Some(only) = &self.only {
-            // One file: the folder around it is not part of the source.
-            files.retain(|f| f.location.as_ref() == only);
-        }
-        let mut skipped = UnscannedTally::default();
-        let tables = self.delta_snapshots(&mut files, &mut skipped).await;
-        let iceberg = self.iceberg_tables(&mut files, &mut skipped).await;
-        // Images and video form collections; a hidden one (`.thumbnails/`) stays bookkeeping.
-        let (media_files, files): (Vec<ObjectMeta>, Vec<ObjectMeta>) =
-            files.into_iter().partition(|m| {
-                hidden_segment(&m.location).is_none()
-                    && media::media_class(m.location.as_ref()).is_some()
-            });
-        let collections = media::group_collections(media_files);
+        let listing::Pass {
+            assets: grouped,
+            collections,
+            delta: tables,
+            mut skipped,
+            unlistable,
+            ..
+        } = self.listing_pass().await?;
         let mut assets: Vec<AssetInfo> = collections.values().map(|(a, _)| a.clone()).collect();
         self.remember(collections.into_iter().map(|(name, (_, c))| (name, c)));
         let mut workbooks = Vec::new();
-        let mut grouped = group_assets(files, &mut skipped);
-        grouped.extend(iceberg);
         for (name, (mut info, files)) in grouped {
             match tables.get(&name) {
                 Some(Ok(snapshot)) => {

@@ -19,8 +19,13 @@ pub(crate) struct UnscannedTally {
 impl UnscannedTally {
     /// One entry of `kind` and `bytes` left out for `reason`.
     pub(crate) fn add(&mut self, reason: SkipReason, kind: &str, bytes: u64) {
+        self.add_many(reason, kind, 1, bytes);
+    }
+
+    /// `count` entries of `kind`, `bytes` in all, left out for `reason`.
+    pub(crate) fn add_many(&mut self, reason: SkipReason, kind: &str, count: u64, bytes: u64) {
         let entry = self.counts.entry((reason, kind.to_string())).or_default();
-        entry.0 += 1;
+        entry.0 += count;
         entry.1 += bytes;
     }
 

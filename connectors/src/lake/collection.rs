@@ -17,7 +17,7 @@ use object_store::path::Path;
 use object_store::{ObjectMeta, ObjectStoreExt};
 
 use super::dataset::spread;
-use super::media::{group_collections, media_class, vin_shaped, Collection};
+use super::media::{group_collections, vin_shaped, Collection};
 use super::media_probe::{box_header, movie_into, probe_head, top_level_boxes, Probe};
 use crate::{AssetInfo, Error, MediaSummary, Result, Sample};
 
@@ -49,12 +49,7 @@ impl super::LakeConnector {
             .collect();
         let dirs = &literal[..literal.len().min(name.split('/').count() - 1)];
         let prefix = (!dirs.is_empty()).then(|| Path::from(dirs.join("/")));
-        let files = self.list_files(prefix.as_ref()).await?;
-        let media = files
-            .into_iter()
-            .filter(|m| media_class(m.location.as_ref()).is_some())
-            .collect();
-        group_collections(media)
+        group_collections(self.list_files(prefix.as_ref()).await?)
             .remove(name)
             .map(|(_, c)| c)
             .ok_or_else(|| Error::NotFound {

@@ -126,20 +126,67 @@ pub(super) fn hidden_segment(path: &Path) -> Option<&str> {
         .find(|p| p.starts_with('.') || p.starts_with('_'))
 }
 
-/// Groups listed files into assets, keyed by asset name; every file left out is counted in
-/// `skipped` with its reason. SQLite files are neither: the source opens them separately.
+/// Groups listed files into assets, keyed by asset name, keeping every asset's files; every
+/// file left out is counted in `skipped` with its reason. SQLite files are neither: the
+/// source opens them separately.
 pub(super) fn group_assets(
     files: Vec<ObjectMeta>,
     skipped: &mut UnscannedTally,
 ) -> BTreeMap<String, (AssetInfo, AssetFiles)> {
-    let mut assets: BTreeMap<String, (AssetInfo, AssetFiles)> = BTreeMap::new();
+    let mut grouper = Grouper::keeping_files();
     for meta in files {
+        grouper.add(meta, skipped);
+    }
+    grouper.finish(skipped)
+}
+
+/// Listed files gathered into assets as they stream by, in any order. Without kept files a
+/// dataset holds only its figures, so the listing of a bucket of millions of files takes
+/// memory for its assets, not its files: a sample or a full pass lists its one folder again.
+#[derive(Default)]
+pub(super) struct Grouper {
+    keep_files: bool,
+    assets: BTreeMap<String, Gathering>,
+}
+
+/// One asset being gathered. A dataset is read in the format of its first file by path
+/// order, which is known only once the whole listing has gone by, so files are gathered per
+/// format.
+struct Gathering {
+    kind: AssetKind,
+    /// The smallest path seen, and the partition columns it names.
+    first: Path,
+    partitions: Vec<String>,
+    formats: Vec<FormatFiles>,
+}
+
+/// The files of one format within an asset.
+struct FormatFiles {
+    format: FileFormat,
+    first: Path,
+    bytes: u64,
+    /// Count and bytes per file kind, for the tally should this format not be the one read.
+    kinds: BTreeMap<String, (u64, u64)>,
+    kept: Vec<ObjectMeta>,
+}
+
+impl Grouper {
+    /// A grouper that keeps each asset's files (to read one asset).
+    pub(super) fn keeping_files() -> Self {
+        Self {
+            keep_files: true,
+            ..Self::default()
+        }
+    }
+
+    /// Adds one listed file: to its asset, or to `skipped` with the reason it is not read.
+    pub(super) fn add(&mut self, meta: ObjectMeta, skipped: &mut UnscannedTally) {
         if let Some(segment) = hidden_segment(&meta.location) {
             skipped.add(SkipReason::Bookkeeping, segment, meta.size);
-            continue;
+            return;
         }
         if is_sqlite_file(FsPath::new(meta.location.as_ref())) {
-            continue;
+            return;
         }
         let Some(format) = format_of(&meta.location) else {
             skipped.add(
@@ -147,7 +194,7 @@ pub(super) fn group_assets(
                 &file_kind(meta.location.as_ref()),
                 meta.size,
             );
-            continue;
+            return;
         };
         // A workbook or a document is never part of a dataset: it is an asset of its own.
         let root = (!matches!(format, FileFormat::Spreadsheet | FileFormat::Document))
@@ -157,35 +204,76 @@ pub(super) fn group_assets(
             Some((root, partitions)) if !root.is_empty() => (root, AssetKind::Dataset, partitions),
             _ => (meta.location.to_string(), AssetKind::File, Vec::new()),
         };
-        let entry = assets.entry(name.clone()).or_insert_with(|| {
-            (
-                AssetInfo {
-                    name,
-                    kind,
-                    row_count: None,
-                    bytes: Some(0),
-                    partition_columns: partitions,
-                    unreadable: None,
-                    snapshot: None,
-                    share: None,
-                },
-                AssetFiles::of(format, Vec::new()),
-            )
+        let gathering = self.assets.entry(name).or_insert_with(|| Gathering {
+            kind,
+            first: meta.location.clone(),
+            partitions: partitions.clone(),
+            formats: Vec::new(),
         });
-        // A dataset is read in the format of its first file; stray files of another format
-        // inside it (a README.csv, say) are left out.
-        if entry.1.format == format {
-            entry.0.bytes = Some(entry.0.bytes.unwrap_or(0) + meta.size);
-            entry.1.files.push(meta);
-        } else {
-            skipped.add(
-                SkipReason::OtherFormatInDataset,
-                &file_kind(meta.location.as_ref()),
-                meta.size,
-            );
+        if meta.location < gathering.first {
+            gathering.first = meta.location.clone();
+            gathering.partitions = partitions;
+        }
+        let at = match gathering.formats.iter().position(|f| f.format == format) {
+            Some(at) => at,
+            None => {
+                gathering.formats.push(FormatFiles {
+                    format,
+                    first: meta.location.clone(),
+                    bytes: 0,
+                    kinds: BTreeMap::new(),
+                    kept: Vec::new(),
+                });
+                gathering.formats.len() - 1
+            }
+        };
+        let files = &mut gathering.formats[at];
+        if meta.location < files.first {
+            files.first = meta.location.clone();
+        }
+        files.bytes += meta.size;
+        let kind = files
+            .kinds
+            .entry(file_kind(meta.location.as_ref()))
+            .or_default();
+        kind.0 += 1;
+        kind.1 += meta.size;
+        if self.keep_files {
+            files.kept.push(meta);
         }
     }
-    assets
+
+    /// The assets, keyed by name. Stray files of another format than a dataset's first file
+    /// (a README.csv among parquet parts) are counted in `skipped`.
+    pub(super) fn finish(
+        self,
+        skipped: &mut UnscannedTally,
+    ) -> BTreeMap<String, (AssetInfo, AssetFiles)> {
+        let mut assets = BTreeMap::new();
+        for (name, gathering) in self.assets {
+            let mut formats = gathering.formats;
+            formats.sort_by(|a, b| a.first.cmp(&b.first));
+            let mut read = formats.remove(0);
+            for stray in formats {
+                for (kind, (count, bytes)) in stray.kinds {
+                    skipped.add_many(SkipReason::OtherFormatInDataset, &kind, count, bytes);
+                }
+            }
+            read.kept.sort_by(|a, b| a.location.cmp(&b.location));
+            let info = AssetInfo {
+                name: name.clone(),
+                kind: gathering.kind,
+                row_count: None,
+                bytes: Some(read.bytes),
+                partition_columns: gathering.partitions,
+                unreadable: None,
+                snapshot: None,
+                share: None,
+            };
+            assets.insert(name, (info, AssetFiles::of(read.format, read.kept)));
+        }
+        assets
+    }
 }
 
 #[cfg(test)]
@@ -241,6 +329,69 @@ mod tests {
         assert_eq!(info.partition_columns, vec!["dt".to_string()]);
         assert_eq!(files.files.len(), 2);
         assert_eq!(assets["exports/a.csv"].0.kind, AssetKind::File);
+    }
+
+    #[test]
+    fn listing_order_changes_nothing() {
+        let files = vec![
+            meta("lake/tracks/dt=2026-11-02/part-0.csv", 7),
+            meta("lake/tracks/dt=2026-11-01/part-0.parquet", 10),
+            meta("lake/tracks/dt=2026-11-02/part-1.parquet", 20),
+            meta("lake/tracks/dt=2026-11-03/part-9.csv", 4),
+            meta("a.csv", 5),
+        ];
+        let group = |files: Vec<ObjectMeta>| {
+            let mut skipped = UnscannedTally::default();
+            let assets = group_assets(files, &mut skipped);
+            let assets: Vec<(String, Option<u64>, Vec<String>, Vec<String>)> = assets
+                .into_values()
+                .map(|(info, files)| {
+                    let paths = files.files.iter().map(|f| f.location.to_string()).collect();
+                    (info.name, info.bytes, info.partition_columns, paths)
+                })
+                .collect();
+            let skipped: Vec<(SkipReason, String, u64, u64)> = skipped
+                .finish()
+                .into_iter()
+                .map(|u| (u.reason, u.kind, u.count, u.bytes))
+                .collect();
+            (assets, skipped)
+        };
+        let mut reversed = files.clone();
+        reversed.reverse();
+        let (assets, skipped) = group(files);
+        assert_eq!((assets.clone(), skipped.clone()), group(reversed));
+        // The dataset is read as parquet, its first file by path; its CSV strays are counted.
+        assert_eq!(assets[1].0, "lake/tracks");
+        assert_eq!(assets[1].1, Some(30));
+        assert_eq!(
+            assets[1].3,
+            [
+                "lake/tracks/dt=2026-11-01/part-0.parquet",
+                "lake/tracks/dt=2026-11-02/part-1.parquet"
+            ]
+        );
+        assert_eq!(
+            skipped,
+            [(SkipReason::OtherFormatInDataset, ".csv".to_string(), 2, 11)]
+        );
+    }
+
+    #[test]
+    fn without_kept_files_a_dataset_holds_its_figures_only() {
+        let mut grouper = Grouper::default();
+        let mut skipped = UnscannedTally::default();
+        for day in 1..=28 {
+            for part in 0..50 {
+                let path = format!("lake/tracks/dt=2026-11-{day:02}/part-{part}.parquet");
+                grouper.add(meta(&path, 100), &mut skipped);
+            }
+        }
+        let assets = grouper.finish(&mut skipped);
+        let (info, files) = &assets["lake/tracks"];
+        assert_eq!(info.bytes, Some(28 * 50 * 100));
+        assert_eq!(files.format, FileFormat::Parquet);
+        assert!(files.files.is_empty());
     }
 
     #[test]
