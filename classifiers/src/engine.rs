@@ -3,7 +3,8 @@
 //! One concept per module: `set` builds a [`ClassifierSet`] (ids, the shared
 //! prefilter, hints, the exclusive-group order); `prefilter` finds the value
 //! patterns a value matches, after `dispatch` has ruled out the patterns its
-//! length and bytes cannot match, with the DFAs of `subsets`; `scan` feeds one column's
+//! length and bytes cannot match: `positions` settles fixed formats byte by
+//! byte, the DFAs of `subsets` the rest; `scan` feeds one column's
 //! values through it and turns the tallies into verdicts; `shape` tells
 //! prose from single fields; `free_text` finds identifiers inside prose; `exclusive` settles values that several
 //! overlapping identifiers confirm; `uniform` accepts columns of weak
@@ -15,6 +16,7 @@ mod comment;
 mod dispatch;
 mod exclusive;
 mod free_text;
+mod positions;
 mod prefilter;
 mod profile;
 mod prose;

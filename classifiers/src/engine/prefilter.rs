@@ -3,9 +3,11 @@
 //!
 //! It runs once per sampled value, so it is built for the common case: the
 //! byte-shape [`Dispatch`] rules most patterns (often all) out from the
-//! value's length and bytes, and only a value with candidates walks the
-//! small DFA of exactly those candidates ([`Subsets`]), anchored, to its
-//! end. No overlapping search, no allocation once a scan's DFAs are warm. A
+//! value's length and bytes; the [`Positions`] tables settle the fixed
+//! formats among the rest (a short value that fits one of a pattern's
+//! byte-class sequences matches it), and only the candidates they leave
+//! open walk the small DFA of exactly those candidates ([`Subsets`]),
+//! anchored, to the value's end. No overlapping search, no allocation once a scan's DFAs are warm. A
 //! set of more than 64 patterns, or a DFA that gives up (a custom pattern
 //! with a Unicode word boundary, on a non-ASCII value), takes the general
 //! path: the same patterns as one overlapping `RegexSet`-style search.
@@ -16,6 +18,7 @@ use regex_automata::nfa::thompson::WhichCaptures;
 use regex_automata::{meta, Input, MatchKind, PatternSet};
 
 use super::dispatch::Dispatch;
+use super::positions::Positions;
 use super::subsets::{SubsetCaches, Subsets};
 
 /// Scans' DFA caches kept for reuse by later scans; more are dropped.
@@ -34,6 +37,7 @@ pub(super) struct Prefilter {
 /// scans: a new column should not build the same DFA states again.
 struct Fast {
     dispatch: Dispatch,
+    positions: Positions,
     subsets: Subsets,
     idle: Mutex<Vec<SubsetCaches>>,
 }
@@ -96,6 +100,7 @@ impl Prefilter {
             .ok()?;
         let fast = Dispatch::new(patterns).map(|dispatch| Fast {
             dispatch,
+            positions: Positions::new(patterns).expect("the dispatch parsed the patterns"),
             subsets: Subsets::new(patterns),
             idle: Mutex::default(),
         });
@@ -142,9 +147,18 @@ impl Scratch<'_> {
             if candidates == 0 {
                 return false;
             }
-            if let Ok(matched) = self.caches.matches(&fast.subsets, candidates, value) {
-                self.hits.low = matched;
-                return matched != 0;
+            // Fixed formats are settled by position; the DFAs decide the rest.
+            let (sure, maybe) = match fast.positions.check(value.as_bytes()) {
+                Some((sure, maybe)) => (sure & candidates, maybe & candidates),
+                None => (0, candidates),
+            };
+            if maybe == 0 {
+                self.hits.low = sure;
+                return sure != 0;
+            }
+            if let Ok(matched) = self.caches.matches(&fast.subsets, maybe, value) {
+                self.hits.low = sure | matched;
+                return self.hits.low != 0;
             }
         }
         self.matches_generally(value, wanted)
@@ -181,6 +195,17 @@ impl Scratch<'_> {
             .fast
             .as_ref()
             .map_or(u64::MAX, |f| f.dispatch.candidates(value.as_bytes()))
+    }
+
+    /// The position tables' answer for `value`: the patterns it surely
+    /// matches and those it may match (none and all without tables).
+    #[cfg(test)]
+    pub(super) fn by_position(&self, value: &str) -> (u64, u64) {
+        self.prefilter
+            .fast
+            .as_ref()
+            .and_then(|f| f.positions.check(value.as_bytes()))
+            .unwrap_or((0, u64::MAX))
     }
 }
 
