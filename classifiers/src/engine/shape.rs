@@ -64,6 +64,10 @@ const ASCII: [u8; 128] = {
     t
 };
 
+/// UTF-8 lead bytes of U+5000..=U+9FFF, where every character is a CJK
+/// ideograph (a letter; neither space nor punctuation).
+pub(super) const HAN_LEADS: (u8, u8) = (0xE5, 0xE9);
+
 /// Full-width and CJK punctuation.
 fn is_cjk_punct(c: char) -> bool {
     matches!(c,
@@ -96,6 +100,12 @@ pub(super) fn shape(value: &str) -> Shape {
         }
         ascii_run = ascii_run.max(run);
         run = 0;
+        if (HAN_LEADS.0..=HAN_LEADS.1).contains(&b) {
+            // U+5000..=U+9FFF: CJK ideographs, letters all (no decoding).
+            han = true;
+            i += 3;
+            continue;
+        }
         let Some(c) = value[i..].chars().next() else {
             break;
         };
@@ -172,6 +182,23 @@ mod tests {
             han,
             searchable: texty && (alnum >= 5 || at),
             ascii_run,
+        }
+    }
+
+    #[test]
+    fn han_lead_bytes_start_letters_only() {
+        for c in ('\u{5000}'..='\u{9FFF}').chain(['\u{4FFF}', '\u{A000}']) {
+            if !matches!(c, '\u{5000}'..='\u{9FFF}') {
+                let lead = c.to_string().as_bytes()[0];
+                assert!(!(HAN_LEADS.0..=HAN_LEADS.1).contains(&lead), "{c}");
+                continue;
+            }
+            let lead = c.to_string().as_bytes()[0];
+            assert!((HAN_LEADS.0..=HAN_LEADS.1).contains(&lead));
+            assert!(
+                c.is_alphabetic() && !c.is_whitespace() && !is_cjk_punct(c),
+                "{c}"
+            );
         }
     }
 
