@@ -4,7 +4,8 @@
 //! prefilter, hints, the exclusive-group order); `prefilter` finds the value
 //! patterns a value matches, after `dispatch` has ruled out the patterns its
 //! length and bytes cannot match: `positions` settles fixed formats byte by
-//! byte, the DFAs of `subsets` the rest; `scan` feeds one column's
+//! byte, `contains` runs with a marker character, the DFAs of `subsets` the
+//! rest; `scan` feeds one column's
 //! values through it and turns the tallies into verdicts; `shape` tells
 //! prose from single fields; `free_text` finds identifiers inside prose; `exclusive` settles values that several
 //! overlapping identifiers confirm; `uniform` accepts columns of weak
@@ -13,6 +14,7 @@
 //! column hint.
 
 mod comment;
+mod contains;
 mod dispatch;
 mod exclusive;
 mod free_text;

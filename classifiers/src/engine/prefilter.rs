@@ -5,8 +5,8 @@
 //! byte-shape [`Dispatch`] rules most patterns (often all) out from the
 //! value's length and bytes; the [`Positions`] tables settle the fixed
 //! formats among the rest (a short value that fits one of a pattern's
-//! byte-class sequences matches it), and only the candidates they leave
-//! open walk the small DFA of exactly those candidates ([`Subsets`]),
+//! byte-class sequences matches it), [`Contains`] the free-form runs with
+//! a marker character, and only the candidates they leave open walk the small DFA of exactly those candidates ([`Subsets`]),
 //! anchored, to the value's end. No overlapping search, no allocation once a scan's DFAs are warm. A
 //! set of more than 64 patterns, or a DFA that gives up (a custom pattern
 //! with a Unicode word boundary, on a non-ASCII value), takes the general
@@ -17,6 +17,7 @@ use std::sync::Mutex;
 use regex_automata::nfa::thompson::WhichCaptures;
 use regex_automata::{meta, Input, MatchKind, PatternSet};
 
+use super::contains::Contains;
 use super::dispatch::Dispatch;
 use super::positions::Positions;
 use super::subsets::{SubsetCaches, Subsets};
@@ -38,6 +39,8 @@ pub(super) struct Prefilter {
 struct Fast {
     dispatch: Dispatch,
     positions: Positions,
+    /// Patterns (bit, check) of the form `R*SR*`.
+    contains: Vec<(u64, Contains)>,
     subsets: Subsets,
     idle: Mutex<Vec<SubsetCaches>>,
 }
@@ -101,6 +104,9 @@ impl Prefilter {
         let fast = Dispatch::new(patterns).map(|dispatch| Fast {
             dispatch,
             positions: Positions::new(patterns).expect("the dispatch parsed the patterns"),
+            contains: (patterns.iter().enumerate())
+                .filter_map(|(p, pattern)| Some((1 << p, Contains::new(pattern)?)))
+                .collect(),
             subsets: Subsets::new(patterns),
             idle: Mutex::default(),
         });
@@ -148,10 +154,18 @@ impl Scratch<'_> {
                 return false;
             }
             // Fixed formats are settled by position; the DFAs decide the rest.
-            let (sure, maybe) = match fast.positions.check(value.as_bytes()) {
+            let (mut sure, mut maybe) = match fast.positions.check(value.as_bytes()) {
                 Some((sure, maybe)) => (sure & candidates, maybe & candidates),
                 None => (0, candidates),
             };
+            for (bit, contains) in &fast.contains {
+                if maybe & bit != 0 {
+                    maybe &= !bit;
+                    if contains.matches(value) {
+                        sure |= bit;
+                    }
+                }
+            }
             if maybe == 0 {
                 self.hits.low = sure;
                 return sure != 0;

@@ -291,6 +291,7 @@ fn position_tables_hold_for_unusual_patterns() {
         ("acme.g", "[0-9]{30}[A-Z]{4}|[0-9]{31}"),
         ("acme.h", "(?:王|李)[市区]{1,2}"),
         ("acme.i", "[^0-9]{3,}"),
+        ("acme.j", "[^\\t ]*[#@王][^\\t ]*"),
     ];
     let mut builder = ClassifierSet::builder().builtins();
     for (id, p) in patterns {
