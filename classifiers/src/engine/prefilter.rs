@@ -149,14 +149,11 @@ impl Scratch<'_> {
     pub(super) fn matches(&mut self, value: &str, wanted: u64) -> bool {
         self.hits.clear();
         if let Some(fast) = &self.prefilter.fast {
-            let candidates = fast.dispatch.candidates(value.as_bytes()) & wanted;
-            if candidates == 0 {
-                return false;
-            }
-            // Fixed formats are settled by position; the DFAs decide the rest.
+            // Short values: fixed formats are settled by position, and the
+            // tables are a tighter superset than the dispatch for the rest.
             let (mut sure, mut maybe) = match fast.positions.check(value.as_bytes()) {
-                Some((sure, maybe)) => (sure & candidates, maybe & candidates),
-                None => (0, candidates),
+                Some((sure, maybe)) => (sure & wanted, maybe & wanted),
+                None => (0, fast.dispatch.candidates(value.as_bytes()) & wanted),
             };
             for (bit, contains) in &fast.contains {
                 if maybe & bit != 0 {
