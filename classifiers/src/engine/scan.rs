@@ -128,8 +128,8 @@ impl ColumnScan<'_> {
         };
         let row = self.sampled;
         self.sampled += 1;
-        self.profile.add(value);
         let sh = shape(value);
+        self.profile.add(value, sh.dot);
         self.total_chars += sh.chars as u64;
         if sh.texty {
             self.texty += 1;

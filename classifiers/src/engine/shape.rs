@@ -17,6 +17,8 @@ pub(super) struct Shape {
     /// The longest run of consecutive ASCII bytes (free-text tokens are
     /// made of them).
     pub(super) ascii_run: usize,
+    /// Has a `.` (file names, numbers and addresses do).
+    pub(super) dot: bool,
 }
 
 /// Classes of an ASCII byte, as bits.
@@ -24,6 +26,7 @@ const ALNUM: u8 = 1;
 const SPACE: u8 = 2;
 const AT: u8 = 4;
 const PUNCT: u8 = 8;
+const DOT: u8 = 16;
 
 /// The class of every ASCII byte: a table, as most values are ASCII.
 const ASCII: [u8; 128] = {
@@ -37,6 +40,8 @@ const ASCII: [u8; 128] = {
             SPACE
         } else if c == b'@' {
             AT
+        } else if c == b'.' {
+            DOT
         } else if matches!(
             c,
             b',' | b';'
@@ -126,6 +131,7 @@ pub(super) fn shape(value: &str) -> Shape {
         han,
         searchable: texty && (alnum >= 5 || seen & AT != 0),
         ascii_run: ascii_run.max(run),
+        dot: seen & DOT != 0,
     }
 }
 
@@ -182,6 +188,7 @@ mod tests {
             han,
             searchable: texty && (alnum >= 5 || at),
             ascii_run,
+            dot: value.contains('.'),
         }
     }
 
