@@ -12,6 +12,8 @@
 //! varying length), the table keeps their per-position union instead: a
 //! superset, which the DFA then decides.
 
+use std::sync::{Arc, Mutex};
+
 use regex_syntax::hir::{Class, Hir, HirKind, Look};
 use regex_syntax::utf8::Utf8Sequences;
 
@@ -67,7 +69,24 @@ pub(super) struct Positions {
     owners: Vec<[u8; BITS]>,
 }
 
+/// The tables of the pattern list built last: sets are built again and
+/// again with the same patterns (every built-in set), and the tables take
+/// milliseconds to derive.
+static LAST: Mutex<Option<(Vec<String>, Arc<Positions>)>> = Mutex::new(None);
+
 impl Positions {
+    /// [`new`](Self::new), or the tables of the previous call if it had the
+    /// same patterns.
+    pub(super) fn shared<S: AsRef<str>>(patterns: &[S]) -> Option<Arc<Positions>> {
+        let key: Vec<String> = patterns.iter().map(|p| p.as_ref().to_owned()).collect();
+        if let Some((_, tables)) = LAST.lock().ok()?.as_ref().filter(|(k, _)| *k == key) {
+            return Some(Arc::clone(tables));
+        }
+        let tables = Arc::new(Positions::new(patterns)?);
+        *LAST.lock().ok()? = Some((key, Arc::clone(&tables)));
+        Some(tables)
+    }
+
     /// The tables for `patterns` (at most 64, as the dispatch takes them);
     /// `None` if one does not parse.
     pub(super) fn new<S: AsRef<str>>(patterns: &[S]) -> Option<Positions> {
@@ -101,7 +120,8 @@ impl Positions {
                 let rest = e.rest.iter().map(|r| (&r.seq, Some(&r.required)));
                 for (seq, needs) in exacts.chain(rest) {
                     let is_exact = needs.is_none();
-                    for b in bytes(needs.unwrap_or(&[!0; 4])) {
+                    // Exact sequences need no required byte: set below.
+                    for b in needs.map(bytes).into_iter().flatten() {
                         required[b] |= 1 << bit;
                     }
                     for (i, set) in seq.iter().enumerate() {
@@ -114,6 +134,9 @@ impl Positions {
                     owners[bit] = *p as u8;
                     bit += 1;
                 }
+            }
+            for r in &mut required {
+                *r |= exact;
             }
             t.required.push(required);
             t.present.push(present);
@@ -174,7 +197,16 @@ fn fit(entries: &mut [(usize, Entry)]) {
 
 /// The bytes in `set`.
 fn bytes(set: &Set) -> impl Iterator<Item = usize> + '_ {
-    (0..256).filter(|b| set[b / 64] & (1 << (b % 64)) != 0)
+    set.iter().enumerate().flat_map(|(w, &word)| {
+        let mut bits = word;
+        std::iter::from_fn(move || {
+            (bits != 0).then(|| {
+                let b = bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                w * 64 + b
+            })
+        })
+    })
 }
 
 fn byte_range(lo: u8, hi: u8) -> Set {
@@ -536,5 +568,16 @@ mod tests {
         assert_eq!(check(&p, "A123"), (0, 0b1000));
         assert_eq!(check(&p, "A12"), (0, 0));
         assert!(p.check(&[b'1'; 33]).is_none());
+    }
+
+    #[test]
+    fn tables_are_shared_by_sets_of_the_same_patterns() {
+        let a = || Positions::shared(&["^(?:[0-9]{4})$"]).expect("builds");
+        // Tests on other threads build other sets in between now and then.
+        assert!((0..20).any(|_| Arc::ptr_eq(&a(), &a())));
+        let a = a();
+        let c = Positions::shared(&["^(?:[0-9]{5})$"]).expect("builds");
+        assert_eq!(c.check(b"12345"), Some((1, 0)));
+        assert_eq!(a.check(b"12345"), Some((0, 0)));
     }
 }

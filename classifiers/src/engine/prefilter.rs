@@ -12,7 +12,7 @@
 //! with a Unicode word boundary, on a non-ASCII value), takes the general
 //! path: the same patterns as one overlapping `RegexSet`-style search.
 
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use regex_automata::nfa::thompson::WhichCaptures;
 use regex_automata::{meta, Input, MatchKind, PatternSet};
@@ -38,7 +38,7 @@ pub(super) struct Prefilter {
 /// scans: a new column should not build the same DFA states again.
 struct Fast {
     dispatch: Dispatch,
-    positions: Positions,
+    positions: Arc<Positions>,
     /// Patterns (bit, check) of the form `R*SR*`.
     contains: Vec<(u64, Contains)>,
     subsets: Subsets,
@@ -103,7 +103,7 @@ impl Prefilter {
             .ok()?;
         let fast = Dispatch::new(patterns).map(|dispatch| Fast {
             dispatch,
-            positions: Positions::new(patterns).expect("the dispatch parsed the patterns"),
+            positions: Positions::shared(patterns).expect("the dispatch parsed the patterns"),
             contains: (patterns.iter().enumerate())
                 .filter_map(|(p, pattern)| Some((1 << p, Contains::new(pattern)?)))
                 .collect(),
