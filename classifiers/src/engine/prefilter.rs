@@ -1,13 +1,14 @@
 //! The prefilter: which classifiers' anchored value patterns match a whole
 //! value (or a free-text token), before any validator runs.
 //!
-//! It runs once per sampled value, so it is built for the common case: the
-//! byte-shape [`Dispatch`] rules most patterns (often all) out from the
-//! value's length and bytes; the [`Positions`] tables settle the fixed
-//! formats among the rest (a short value that fits one of a pattern's
-//! byte-class sequences matches it), [`Contains`] the free-form runs with
-//! a marker character, and only the candidates they leave open walk the small DFA of exactly those candidates ([`Subsets`]),
-//! anchored, to the value's end. No overlapping search, no allocation once a scan's DFAs are warm. A
+//! It runs once per sampled value, so it is built for the common case. A
+//! value of up to 32 bytes is read against the [`Positions`] tables, which
+//! settle the fixed formats (it fits one of a pattern's byte-class
+//! sequences) and rule most other patterns out; a longer value against the
+//! byte-shape [`Dispatch`]. [`Contains`] decides the free-form runs with a
+//! marker character, and only the candidates left open walk the small DFA
+//! of exactly those candidates ([`Subsets`]), anchored, to the value's
+//! end. No overlapping search, no allocation once a scan's DFAs are warm. A
 //! set of more than 64 patterns, or a DFA that gives up (a custom pattern
 //! with a Unicode word boundary, on a non-ASCII value), takes the general
 //! path: the same patterns as one overlapping `RegexSet`-style search.
