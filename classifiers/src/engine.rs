@@ -2,19 +2,23 @@
 //!
 //! One concept per module: `set` builds a [`ClassifierSet`] (ids, the shared
 //! prefilter, hints, the exclusive-group order); `prefilter` finds the value
-//! patterns a value matches, after `dispatch` has ruled out the patterns its
-//! length and bytes cannot match, with the DFAs of `subsets`; `scan` feeds one column's
-//! values through it and turns the tallies into verdicts; `shape` tells
-//! prose from single fields; `free_text` finds identifiers inside prose; `exclusive` settles values that several
-//! overlapping identifiers confirm; `uniform` accepts columns of weak
-//! identifiers on the evidence of their shared shape; `profile` summarises
-//! a column's values for the table rules; `comment` turns a COMMENT into a
-//! column hint.
+//! patterns a value matches: `positions` settles fixed formats byte by byte
+//! and `dispatch` rules out the patterns a longer value's length and bytes
+//! cannot match, `contains` decides runs with a marker character, the DFAs
+//! of `subsets` the rest; `scan` feeds one column's values through it and
+//! turns the tallies into verdicts; `shape` tells prose from single fields;
+//! `free_text` finds identifiers inside prose; `exclusive` settles values
+//! that several overlapping identifiers confirm; `uniform` accepts columns
+//! of weak identifiers on the evidence of their shared shape; `profile`
+//! summarises a column's values for the table rules; `comment` turns a
+//! COMMENT into a column hint.
 
 mod comment;
+mod contains;
 mod dispatch;
 mod exclusive;
 mod free_text;
+mod positions;
 mod prefilter;
 mod profile;
 mod prose;

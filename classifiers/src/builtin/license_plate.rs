@@ -62,14 +62,21 @@ fn is_serial(c: char) -> bool {
 }
 
 impl LicensePlate {
-    /// The plate without separator, upper-cased, if it is well formed.
-    fn normalized(value: &str) -> Option<Vec<char>> {
-        let mut chars: Vec<char> = value.chars().map(|c| c.to_ascii_uppercase()).collect();
-        if chars.len() > 2 && matches!(chars[2], '·' | '•' | '-' | ' ') {
-            chars.remove(2);
+    /// The plate without separator, upper-cased, if it is well formed (in
+    /// a fixed array: this runs for every plate-shaped value).
+    fn normalized(value: &str) -> Option<([char; 8], usize)> {
+        let mut buf = ['\0'; 9];
+        let mut n = 0;
+        for c in value.chars() {
+            *buf.get_mut(n)? = c.to_ascii_uppercase();
+            n += 1;
         }
-        if !(7..=8).contains(&chars.len()) || !PROVINCES.contains(chars[0]) || !is_letter(chars[1])
-        {
+        if n > 2 && matches!(buf[2], '·' | '•' | '-' | ' ') {
+            buf.copy_within(3..n, 2);
+            n -= 1;
+        }
+        let chars = &buf[..n];
+        if !(7..=8).contains(&n) || !PROVINCES.contains(chars[0]) || !is_letter(chars[1]) {
             return None;
         }
         let rest = &chars[2..];
@@ -87,7 +94,9 @@ impl LicensePlate {
             }
             _ => false,
         };
-        ok.then_some(chars)
+        let mut plate = ['\0'; 8];
+        plate[..n].copy_from_slice(chars);
+        ok.then_some((plate, n))
     }
 }
 
@@ -126,7 +135,7 @@ impl Classifier for LicensePlate {
 
     fn mask(&self, value: &str) -> String {
         match Self::normalized(value) {
-            Some(chars) => mask_middle(&chars.into_iter().collect::<String>(), 2, 1),
+            Some((chars, n)) => mask_middle(&chars[..n].iter().collect::<String>(), 2, 1),
             None => mask_middle(value, 2, 1),
         }
     }

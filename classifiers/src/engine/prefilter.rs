@@ -1,21 +1,26 @@
 //! The prefilter: which classifiers' anchored value patterns match a whole
 //! value (or a free-text token), before any validator runs.
 //!
-//! It runs once per sampled value, so it is built for the common case: the
-//! byte-shape [`Dispatch`] rules most patterns (often all) out from the
-//! value's length and bytes, and only a value with candidates walks the
-//! small DFA of exactly those candidates ([`Subsets`]), anchored, to its
+//! It runs once per sampled value, so it is built for the common case. A
+//! value of up to 32 bytes is read against the [`Positions`] tables, which
+//! settle the fixed formats (it fits one of a pattern's byte-class
+//! sequences) and rule most other patterns out; a longer value against the
+//! byte-shape [`Dispatch`]. [`Contains`] decides the free-form runs with a
+//! marker character, and only the candidates left open walk the small DFA
+//! of exactly those candidates ([`Subsets`]), anchored, to the value's
 //! end. No overlapping search, no allocation once a scan's DFAs are warm. A
 //! set of more than 64 patterns, or a DFA that gives up (a custom pattern
 //! with a Unicode word boundary, on a non-ASCII value), takes the general
 //! path: the same patterns as one overlapping `RegexSet`-style search.
 
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use regex_automata::nfa::thompson::WhichCaptures;
 use regex_automata::{meta, Input, MatchKind, PatternSet};
 
+use super::contains::Contains;
 use super::dispatch::Dispatch;
+use super::positions::Positions;
 use super::subsets::{SubsetCaches, Subsets};
 
 /// Scans' DFA caches kept for reuse by later scans; more are dropped.
@@ -34,6 +39,9 @@ pub(super) struct Prefilter {
 /// scans: a new column should not build the same DFA states again.
 struct Fast {
     dispatch: Dispatch,
+    positions: Arc<Positions>,
+    /// Patterns (bit, check) of the form `R*SR*`.
+    contains: Vec<(u64, Contains)>,
     subsets: Subsets,
     idle: Mutex<Vec<SubsetCaches>>,
 }
@@ -96,6 +104,10 @@ impl Prefilter {
             .ok()?;
         let fast = Dispatch::new(patterns).map(|dispatch| Fast {
             dispatch,
+            positions: Positions::shared(patterns).expect("the dispatch parsed the patterns"),
+            contains: (patterns.iter().enumerate())
+                .filter_map(|(p, pattern)| Some((1 << p, Contains::new(pattern)?)))
+                .collect(),
             subsets: Subsets::new(patterns),
             idle: Mutex::default(),
         });
@@ -138,13 +150,27 @@ impl Scratch<'_> {
     pub(super) fn matches(&mut self, value: &str, wanted: u64) -> bool {
         self.hits.clear();
         if let Some(fast) = &self.prefilter.fast {
-            let candidates = fast.dispatch.candidates(value.as_bytes()) & wanted;
-            if candidates == 0 {
-                return false;
+            // Short values: fixed formats are settled by position, and the
+            // tables are a tighter superset than the dispatch for the rest.
+            let (mut sure, mut maybe) = match fast.positions.check(value.as_bytes()) {
+                Some((sure, maybe)) => (sure & wanted, maybe & wanted),
+                None => (0, fast.dispatch.candidates(value.as_bytes()) & wanted),
+            };
+            for (bit, contains) in &fast.contains {
+                if maybe & bit != 0 {
+                    maybe &= !bit;
+                    if contains.matches(value) {
+                        sure |= bit;
+                    }
+                }
             }
-            if let Ok(matched) = self.caches.matches(&fast.subsets, candidates, value) {
-                self.hits.low = matched;
-                return matched != 0;
+            if maybe == 0 {
+                self.hits.low = sure;
+                return sure != 0;
+            }
+            if let Ok(matched) = self.caches.matches(&fast.subsets, maybe, value) {
+                self.hits.low = sure | matched;
+                return self.hits.low != 0;
             }
         }
         self.matches_generally(value, wanted)
@@ -181,6 +207,17 @@ impl Scratch<'_> {
             .fast
             .as_ref()
             .map_or(u64::MAX, |f| f.dispatch.candidates(value.as_bytes()))
+    }
+
+    /// The position tables' answer for `value`: the patterns it surely
+    /// matches and those it may match (none and all without tables).
+    #[cfg(test)]
+    pub(super) fn by_position(&self, value: &str) -> (u64, u64) {
+        self.prefilter
+            .fast
+            .as_ref()
+            .and_then(|f| f.positions.check(value.as_bytes()))
+            .unwrap_or((0, u64::MAX))
     }
 }
 

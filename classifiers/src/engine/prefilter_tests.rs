@@ -31,6 +31,9 @@ const ALPHABET: &[char] = &[
     '0', '1', '3', '8', '9', 'X', 'x', 'A', 'E', 'G', 'H', 'C', 'W', 'f', 'z', '@', '.', '-', ':',
     ' ', ',', '(', ')', '+', '_', '/', '\n', '\t', '·', '•', '王', '李', '市', '区', '路', '号',
     '族', '男', '京', '沪', '年', '月', '日', '，', 'é', '😀', '\u{3000}',
+    // Case-folding partners of ASCII letters (long s, Kelvin sign): a
+    // `(?i)` class spells them in more bytes.
+    'ſ', '\u{212A}', 'S', 'k',
 ];
 
 /// A random string that `hir` matches (repetitions at most six beyond their
@@ -95,12 +98,31 @@ fn check_wanted(set: &ClassifierSet, value: &str, wanted: u64) {
     let matched = reference.matches_reference(value, wanted);
     let expected: Vec<usize> = reference.hits.iter().collect();
     let candidates = fast.candidates(value);
+    let (sure, maybe) = fast.by_position(value);
+    assert_eq!(sure & maybe, 0, "{value:?}");
     for &p in &expected {
         assert!(
             p >= 64 || candidates & (1 << p) != 0,
             "the dispatch ruled out pattern {p} for {value:?}"
         );
+        assert!(
+            p >= 64 || (sure | maybe) & (1 << p) != 0,
+            "the position tables ruled out pattern {p} for {value:?}"
+        );
     }
+    // What the tables call sure matches, whatever is wanted.
+    let mut all = set.prefilter.scratch();
+    all.matches_reference(value, u64::MAX);
+    let all_hits = all
+        .hits
+        .iter()
+        .filter(|&p| p < 64)
+        .fold(0u64, |a, p| a | 1 << p);
+    assert_eq!(
+        sure & !all_hits,
+        0,
+        "the position tables are wrong for {value:?}"
+    );
     assert_eq!(fast.matches(value, wanted), matched, "{value:?}");
     assert_eq!(fast.hits.iter().collect::<Vec<_>>(), expected, "{value:?}");
 }
@@ -232,4 +254,74 @@ fn scans_move_between_threads_and_sets_are_shared() {
             });
         }
     });
+}
+
+/// A custom classifier that confirms whatever its pattern matches.
+struct Custom(&'static str, &'static str);
+
+impl crate::Classifier for Custom {
+    fn info(&self) -> crate::CategoryInfo {
+        crate::CategoryInfo::new(self.0, "自定义", "Custom")
+    }
+    fn value_pattern(&self) -> Option<&str> {
+        Some(self.1)
+    }
+    fn confirm(&self, _: &str) -> Option<f64> {
+        Some(1.0)
+    }
+    fn column_hint(&self) -> Option<&str> {
+        None
+    }
+    fn mask(&self, _: &str) -> String {
+        "***".into()
+    }
+}
+
+#[test]
+fn position_tables_hold_for_unusual_patterns() {
+    // Assertions inside a pattern, empty and optional parts, case folding,
+    // nested repetitions, overlapping alternatives, long fixed formats.
+    let patterns = [
+        ("acme.a", "a$b|x"),
+        ("acme.b", "(?m)^z[0-9]$"),
+        ("acme.c", "x?(?:)[0-9]{0}"),
+        ("acme.d", "(?:ab|a)(?:bc|c)?"),
+        ("acme.e", "(?i)k{3}s"),
+        ("acme.f", "(?:[0-9]{2}-?){2,5}"),
+        ("acme.g", "[0-9]{30}[A-Z]{4}|[0-9]{31}"),
+        ("acme.h", "(?:王|李)[市区]{1,2}"),
+        ("acme.i", "[^0-9]{3,}"),
+        ("acme.j", "[^\\t ]*[#@王][^\\t ]*"),
+    ];
+    let mut builder = ClassifierSet::builder().builtins();
+    for (id, p) in patterns {
+        builder = builder.with(Box::new(Custom(id, p)));
+    }
+    let set = builder.build().expect("builds");
+    check_generated(&set, 100, 11);
+    let fixed = [
+        "x",
+        "ab",
+        "abc",
+        "ac",
+        "a",
+        "kkks",
+        "KKKS",
+        "\u{212A}\u{212A}ks",
+        "kkkſ",
+        "z1",
+        "12-34",
+        "1234",
+        "12-3456",
+        "王市",
+        "李区市",
+        "王",
+        "abc",
+        "ſſſ",
+    ];
+    for v in fixed {
+        check(&set, v);
+    }
+    check(&set, &"1".repeat(31));
+    check(&set, &format!("{}ABCD", "1".repeat(30)));
 }

@@ -82,13 +82,14 @@ fn hash(bytes: &[u8]) -> u64 {
 }
 
 impl ValueProfile {
-    /// Adds one trimmed, non-empty value.
-    pub(super) fn add(&mut self, value: &str) {
+    /// Adds one trimmed, non-empty value; `has_dot`: whether it has a `.`
+    /// (the shape pass knows, and a file name needs one).
+    pub(super) fn add(&mut self, value: &str, has_dot: bool) {
         self.sampled += 1;
         if self.hashes.len() < MAX_DISTINCT {
             self.hashes.push(hash(value.as_bytes()));
         }
-        if is_media_file(value) {
+        if has_dot && is_media_file(value) {
             self.media += 1;
         }
         if self.settled {
@@ -245,7 +246,7 @@ mod tests {
     fn profile<S: AsRef<str>>(values: impl IntoIterator<Item = S>) -> ValueProfile {
         let mut p = ValueProfile::default();
         for v in values {
-            p.add(v.as_ref());
+            p.add(v.as_ref(), v.as_ref().contains('.'));
         }
         p
     }
@@ -293,7 +294,7 @@ mod tests {
     fn parsing_stops_once_settled() {
         let mut p = profile(["abc"]);
         assert!(p.settled);
-        p.add("121.4737");
+        p.add("121.4737", true);
         assert_eq!(p.numbers, 0);
         // Integers far from any epoch span.
         let ids = profile(["110105194912310021", "5"]);

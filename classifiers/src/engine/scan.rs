@@ -7,7 +7,7 @@ use super::exclusive::Bucket;
 use super::free_text::{FreeTextStat, FREE_TEXT_MIN_CHARS, MIN_TOKEN_ASCII_RUN};
 use super::prefilter::{Hits, Scratch};
 use super::profile::ValueProfile;
-use super::shape::shape;
+use super::shape::{shape, HAN_LEADS};
 use super::uniform::Uniform;
 use super::{round2, ClassifierSet, MAX_EVIDENCE};
 use crate::{CategoryId, ColumnType, TypeFamily};
@@ -103,11 +103,16 @@ impl fmt::Debug for ColumnScan<'_> {
 }
 
 /// `str::trim`, skipping the Unicode whitespace scan when the value starts and ends with a
-/// visible ASCII character (most values).
+/// visible ASCII character or a CJK ideograph (most values).
 pub(super) fn trim(value: &str) -> &str {
-    let visible = |b: Option<&u8>| b.is_some_and(|&b| b > b' ' && b < 0x7F);
+    let visible = |b: u8| b > b' ' && b < 0x7F;
+    let han = |b: u8| (HAN_LEADS.0..=HAN_LEADS.1).contains(&b);
     let bytes = value.as_bytes();
-    if visible(bytes.first()) && visible(bytes.last()) {
+    let n = bytes.len();
+    let starts = bytes.first().is_some_and(|&b| visible(b) || han(b));
+    // A lead byte three from the end starts the last character.
+    let ends = n > 0 && (visible(bytes[n - 1]) || (n >= 3 && han(bytes[n - 3])));
+    if starts && ends {
         value
     } else {
         value.trim()
@@ -123,8 +128,8 @@ impl ColumnScan<'_> {
         };
         let row = self.sampled;
         self.sampled += 1;
-        self.profile.add(value);
         let sh = shape(value);
+        self.profile.add(value, sh.dot);
         self.total_chars += sh.chars as u64;
         if sh.texty {
             self.texty += 1;

@@ -17,6 +17,8 @@ pub(super) struct Shape {
     /// The longest run of consecutive ASCII bytes (free-text tokens are
     /// made of them).
     pub(super) ascii_run: usize,
+    /// Has a `.` (file names, numbers and addresses do).
+    pub(super) dot: bool,
 }
 
 /// Classes of an ASCII byte, as bits.
@@ -24,6 +26,7 @@ const ALNUM: u8 = 1;
 const SPACE: u8 = 2;
 const AT: u8 = 4;
 const PUNCT: u8 = 8;
+const DOT: u8 = 16;
 
 /// The class of every ASCII byte: a table, as most values are ASCII.
 const ASCII: [u8; 128] = {
@@ -37,6 +40,8 @@ const ASCII: [u8; 128] = {
             SPACE
         } else if c == b'@' {
             AT
+        } else if c == b'.' {
+            DOT
         } else if matches!(
             c,
             b',' | b';'
@@ -63,6 +68,10 @@ const ASCII: [u8; 128] = {
     }
     t
 };
+
+/// UTF-8 lead bytes of U+5000..=U+9FFF, where every character is a CJK
+/// ideograph (a letter; neither space nor punctuation).
+pub(super) const HAN_LEADS: (u8, u8) = (0xE5, 0xE9);
 
 /// Full-width and CJK punctuation.
 fn is_cjk_punct(c: char) -> bool {
@@ -96,6 +105,12 @@ pub(super) fn shape(value: &str) -> Shape {
         }
         ascii_run = ascii_run.max(run);
         run = 0;
+        if (HAN_LEADS.0..=HAN_LEADS.1).contains(&b) {
+            // U+5000..=U+9FFF: CJK ideographs, letters all (no decoding).
+            han = true;
+            i += 3;
+            continue;
+        }
         let Some(c) = value[i..].chars().next() else {
             break;
         };
@@ -116,6 +131,7 @@ pub(super) fn shape(value: &str) -> Shape {
         han,
         searchable: texty && (alnum >= 5 || seen & AT != 0),
         ascii_run: ascii_run.max(run),
+        dot: seen & DOT != 0,
     }
 }
 
@@ -172,6 +188,24 @@ mod tests {
             han,
             searchable: texty && (alnum >= 5 || at),
             ascii_run,
+            dot: value.contains('.'),
+        }
+    }
+
+    #[test]
+    fn han_lead_bytes_start_letters_only() {
+        for c in ('\u{5000}'..='\u{9FFF}').chain(['\u{4FFF}', '\u{A000}']) {
+            if !matches!(c, '\u{5000}'..='\u{9FFF}') {
+                let lead = c.to_string().as_bytes()[0];
+                assert!(!(HAN_LEADS.0..=HAN_LEADS.1).contains(&lead), "{c}");
+                continue;
+            }
+            let lead = c.to_string().as_bytes()[0];
+            assert!((HAN_LEADS.0..=HAN_LEADS.1).contains(&lead));
+            assert!(
+                c.is_alphabetic() && !c.is_whitespace() && !is_cjk_punct(c),
+                "{c}"
+            );
         }
     }
 
