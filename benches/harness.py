@@ -608,9 +608,11 @@ generates (deterministic seeds).
 ## How to run
 
 ```bash
-benches/run.sh --quick        # a few minutes: 200k values, 100 tables, 1,000 files, 5M identifiers
+benches/run.sh --quick        # a few minutes: 200k values, 100 tables, 1,000 files, 4 × 250 MB
+                              # parquet files, 5M identifiers
 benches/run.sh                # full, under 20 minutes once the data is generated: 1M values,
-                              # 1,000 tables, 10,000 files, 100M identifiers, threshold check
+                              # 1,000 tables, 10,000 files, 8 × 250 MB parquet files, 100M
+                              # identifiers, threshold check
 benches/run.sh --quick --thresholds   # quick sizes plus the threshold check at 10,000,000 / 9,999,999 persons
 ```
 
@@ -683,6 +685,13 @@ WHY = {
              "sampled stand-alone file is the floor, and a dataset's row count reads the footers of "
              "up to 512 of its files (all 20 here). The run is at that floor; the share falls as files grow, since a sample stays "
              "1,000 rows whatever the file size (see the breakdown in the notes)."],
+    "big": ["A sample reads the head of each row group it picks, and what a head costs is set by the "
+            "writer: every high-cardinality column chunk starts with a dictionary page (up to 1 MB by "
+            "default in arrow-rs, Spark and pyarrow) that its first data pages need. With the offset "
+            "index mulu reads only those dictionaries and first pages (see the note: the read is at "
+            "that floor), so the share is (row groups read × head) / bytes on disk. It meets 2 % only "
+            "when a table holds several times more row groups than the 8 a sample reads, or fewer "
+            "high-cardinality columns; reading fewer row groups would narrow the spread of #17."],
     "persons": ["The exact counter is the one serial step: it runs on its own thread (`mulu-persons`) fed "
                 "by the hashing threads, and its hash-table and union-find lookups miss the caches at "
                 "tens of millions of keys. See the profile in the notes: when the counter thread is busy "
