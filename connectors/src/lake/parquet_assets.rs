@@ -32,9 +32,9 @@ const ROW_COUNT_FOOTERS: usize = 512;
 const FOOTER_CONCURRENCY: usize = 16;
 
 /// How a footer is read. A sampled file's offset index (where each page starts and its first
-/// row) lets the reader fetch only the dictionary and the pages holding the sampled rows
-/// instead of whole column chunks: a few MB of a 128 MB row group. Its column index (page
-/// min/max) is not needed, and files only counted need neither.
+/// row) lets the reader fetch only each column's dictionary and the pages holding the sampled
+/// rows instead of whole column chunks. Its column index (page min/max) is not needed, and
+/// files only counted need neither.
 fn footer_options(sampled: bool) -> ArrowReaderOptions {
     let offsets = if sampled {
         PageIndexPolicy::Optional
