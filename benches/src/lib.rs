@@ -1,6 +1,8 @@
 //! Shared corpora for mulu's benchmarks: synthetic, deterministic, and mixed the way real
 //! columns are (identifiers of every built-in category plus look-alike negatives).
 
+pub mod realistic_lake;
+
 /// A small deterministic generator (splitmix64), so every run benches the same values.
 pub struct Rng(u64);
 

@@ -5,6 +5,7 @@
 //! mulu-bench classify OUT_VALUES.txt N ROUNDS      corpus → file; engine and byte-scan timings
 //! mulu-bench gen-table OUT.csv ROWS                20-column CSV for the wide-database test
 //! mulu-bench gen-lake DIR FILES ROWS_PER_FILE      hive datasets + stand-alone parquet files
+//! mulu-bench gen-big-lake DIR FILES ROWS_PER_FILE  one table of large files, 128 MB row groups
 //! mulu-bench gen-persons DIR VALUES PERSONS FILES  identifier lake with repeats and overlap
 //! mulu-bench gen-once DIR PERSONS FILES            each person exactly once (threshold lakes)
 //! ```
@@ -39,6 +40,12 @@ fn main() -> Result<()> {
         "classify" => classify(Path::new(arg(1)), num(2) as usize, num(3) as usize),
         "gen-table" => gen_table(Path::new(arg(1)), num(2) as usize),
         "gen-lake" => gen_lake(Path::new(arg(1)), num(2) as usize, num(3) as usize),
+        "gen-big-lake" => {
+            let info =
+                benches::realistic_lake::generate(Path::new(arg(1)), num(2) as usize, num(3))?;
+            println!("{info}");
+            Ok(())
+        }
         "gen-persons" => gen_persons(Path::new(arg(1)), num(2), num(3), num(4) as usize),
         "gen-once" => gen_once(Path::new(arg(1)), num(2), num(3) as usize),
         _ => usage(),

@@ -1,5 +1,6 @@
 //! Parquet assets (one file, a dataset, a table format's snapshot): a sample from a spread of
-//! row groups after the footers, and a full pass streaming only the projected columns.
+//! row groups after the footers, reading only the pages of its rows where the file has an
+//! offset index, and a full pass streaming only the projected columns.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -12,6 +13,7 @@ use object_store::ObjectMeta;
 use parquet::arrow::arrow_reader::{ArrowReaderMetadata, ArrowReaderOptions};
 use parquet::arrow::async_reader::ParquetRecordBatchStreamBuilder;
 use parquet::arrow::ProjectionMask;
+use parquet::file::metadata::PageIndexPolicy;
 
 use super::dataset::{dataset_row_count, spread};
 use super::errors::parquet_error;
@@ -28,6 +30,21 @@ const DATASET_SAMPLE_FILES: usize = 8;
 const ROW_COUNT_FOOTERS: usize = 512;
 /// Parallel footer reads per dataset.
 const FOOTER_CONCURRENCY: usize = 16;
+
+/// How a footer is read. A sampled file's offset index (where each page starts and its first
+/// row) lets the reader fetch only each column's dictionary and the pages holding the sampled
+/// rows instead of whole column chunks. Its column index (page min/max) is not needed, and
+/// files only counted need neither.
+fn footer_options(sampled: bool) -> ArrowReaderOptions {
+    let offsets = if sampled {
+        PageIndexPolicy::Optional
+    } else {
+        PageIndexPolicy::Skip
+    };
+    ArrowReaderOptions::new()
+        .with_column_index_policy(PageIndexPolicy::Skip)
+        .with_offset_index_policy(offsets)
+}
 
 impl super::LakeConnector {
     /// Samples up to `limit` rows spread over the files' row groups. `known_rows` is the row
@@ -71,12 +88,10 @@ impl super::LakeConnector {
                     let keep = chosen.contains(&idx);
                     async move {
                         let mut reader = self.parquet_reader(&meta);
-                        let footer = ArrowReaderMetadata::load_async(
-                            &mut reader,
-                            ArrowReaderOptions::default(),
-                        )
-                        .await
-                        .map_err(|e| self.parquet_error(asset, &meta, e))?;
+                        let footer =
+                            ArrowReaderMetadata::load_async(&mut reader, footer_options(keep))
+                                .await
+                                .map_err(|e| self.parquet_error(asset, &meta, e))?;
                         let rows = footer.metadata().file_metadata().num_rows() as u64;
                         Ok::<_, Error>((idx, (rows, keep.then_some(footer))))
                     }

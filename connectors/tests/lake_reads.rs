@@ -1,0 +1,287 @@
+//! What a parquet sample costs in bytes: with an offset index, the footer and, for each
+//! sampled row group, only the dictionary and the pages holding the sampled rows; without
+//! one, whole column chunks, but the same rows either way.
+
+use std::fmt;
+use std::ops::Range;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+use arrow_array::{Array, ArrayRef, Int32Array, Int64Array, RecordBatch, StringArray};
+use arrow_schema::{DataType, Field, Schema};
+use bytes::Bytes;
+use connectors::{Connector, ConnectorExt, LakeConnector};
+use futures::stream::BoxStream;
+use object_store::memory::InMemory;
+use object_store::path::Path;
+use object_store::{
+    CopyOptions, GetOptions, GetResult, ListResult, MultipartUpload, ObjectMeta, ObjectStore,
+    ObjectStoreExt, PutMultipartOptions, PutOptions, PutPayload, PutResult, RenameOptions,
+};
+use parquet::arrow::ArrowWriter;
+use parquet::file::metadata::{PageIndexPolicy, ParquetMetaData, ParquetMetaDataReader};
+use parquet::file::properties::{EnabledStatistics, WriterProperties};
+use parquet::schema::types::ColumnPath;
+
+const GROUPS: usize = 8;
+const GROUP_ROWS: usize = 8_000;
+const PAGE_ROWS: usize = 500;
+const SAMPLE: usize = 1_000;
+/// The footer is read with one 16 KiB guess from the end of the file.
+const FOOTER_PREFETCH: u64 = 16 * 1024;
+
+/// A store that counts the bytes read through it: single ranges as returned (a HEAD returns
+/// none), batches of ranges as asked for.
+#[derive(Debug)]
+struct Counting {
+    inner: InMemory,
+    bytes: AtomicU64,
+}
+
+impl fmt::Display for Counting {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Counting({})", self.inner)
+    }
+}
+
+#[async_trait::async_trait]
+impl ObjectStore for Counting {
+    async fn put_opts(
+        &self,
+        location: &Path,
+        payload: PutPayload,
+        opts: PutOptions,
+    ) -> object_store::Result<PutResult> {
+        self.inner.put_opts(location, payload, opts).await
+    }
+
+    async fn put_multipart_opts(
+        &self,
+        location: &Path,
+        opts: PutMultipartOptions,
+    ) -> object_store::Result<Box<dyn MultipartUpload>> {
+        self.inner.put_multipart_opts(location, opts).await
+    }
+
+    async fn get_opts(
+        &self,
+        location: &Path,
+        options: GetOptions,
+    ) -> object_store::Result<GetResult> {
+        let head = options.head; // metadata only: no bytes
+        let result = self.inner.get_opts(location, options).await?;
+        if !head {
+            let len = result.range.end - result.range.start;
+            self.bytes.fetch_add(len, Ordering::Relaxed);
+        }
+        Ok(result)
+    }
+
+    async fn get_ranges(
+        &self,
+        location: &Path,
+        ranges: &[Range<u64>],
+    ) -> object_store::Result<Vec<Bytes>> {
+        // The ranges the reader asks for; a remote store may merge those under 1 MB apart.
+        let len: u64 = ranges.iter().map(|r| r.end - r.start).sum();
+        self.bytes.fetch_add(len, Ordering::Relaxed);
+        self.inner.get_ranges(location, ranges).await
+    }
+
+    fn delete_stream(
+        &self,
+        locations: BoxStream<'static, object_store::Result<Path>>,
+    ) -> BoxStream<'static, object_store::Result<Path>> {
+        self.inner.delete_stream(locations)
+    }
+
+    fn list(&self, prefix: Option<&Path>) -> BoxStream<'static, object_store::Result<ObjectMeta>> {
+        self.inner.list(prefix)
+    }
+
+    fn list_with_offset(
+        &self,
+        prefix: Option<&Path>,
+        offset: &Path,
+    ) -> BoxStream<'static, object_store::Result<ObjectMeta>> {
+        self.inner.list_with_offset(prefix, offset)
+    }
+
+    async fn list_with_delimiter(&self, prefix: Option<&Path>) -> object_store::Result<ListResult> {
+        self.inner.list_with_delimiter(prefix).await
+    }
+
+    async fn copy_opts(
+        &self,
+        from: &Path,
+        to: &Path,
+        options: CopyOptions,
+    ) -> object_store::Result<()> {
+        self.inner.copy_opts(from, to, options).await
+    }
+
+    async fn rename_opts(
+        &self,
+        from: &Path,
+        to: &Path,
+        options: RenameOptions,
+    ) -> object_store::Result<()> {
+        self.inner.rename_opts(from, to, options).await
+    }
+}
+
+/// Eight row groups of 8,000 rows in pages of 500: a group number, a row number, a phone-like
+/// number and a note (high cardinality, plain), and a name (three values, a dictionary).
+fn file(offset_index: bool) -> Bytes {
+    let rows = GROUPS * GROUP_ROWS;
+    let schema = Arc::new(Schema::new(vec![
+        Field::new("rg", DataType::Int32, false),
+        Field::new("id", DataType::Int64, false),
+        Field::new("phone", DataType::Utf8, false),
+        Field::new("name", DataType::Utf8, false),
+        Field::new("note", DataType::Utf8, false),
+    ]));
+    let id = |i: usize| i as u64 * 2_654_435_761 % 1_000_000_007;
+    let columns: Vec<ArrayRef> = vec![
+        Arc::new(Int32Array::from_iter_values(
+            (0..rows).map(|i| (i / GROUP_ROWS) as i32),
+        )),
+        Arc::new(Int64Array::from_iter_values((0..rows).map(|i| i as i64))),
+        Arc::new(StringArray::from_iter_values(
+            (0..rows).map(|i| format!("139{:08}", id(i) % 100_000_000)),
+        )),
+        Arc::new(StringArray::from_iter_values(
+            (0..rows).map(|i| ["Wang Wei", "Li Na", "Zhang Min"][i % 3]),
+        )),
+        Arc::new(StringArray::from_iter_values((0..rows).map(|i| {
+            format!("order {} shipped to depot {}, call ahead", id(i), i % 97)
+        }))),
+    ];
+    let batch = RecordBatch::try_new(schema.clone(), columns).unwrap();
+    let stats = if offset_index {
+        EnabledStatistics::Page
+    } else {
+        EnabledStatistics::Chunk
+    };
+    let props = WriterProperties::builder()
+        .set_max_row_group_row_count(Some(GROUP_ROWS))
+        .set_data_page_row_count_limit(PAGE_ROWS)
+        .set_write_batch_size(PAGE_ROWS)
+        .set_statistics_enabled(stats)
+        .set_offset_index_disabled(!offset_index)
+        // Plain, as a high-cardinality column is once its dictionary is full: a dictionary
+        // holding every value would be read whole with the first page.
+        .set_column_dictionary_enabled(ColumnPath::from("phone"), false)
+        .set_column_dictionary_enabled(ColumnPath::from("note"), false)
+        .build();
+    let mut out = Vec::new();
+    let mut writer = ArrowWriter::try_new(&mut out, schema, Some(props)).unwrap();
+    writer.write(&batch).unwrap();
+    writer.close().unwrap();
+    Bytes::from(out)
+}
+
+fn metadata(data: &Bytes) -> ParquetMetaData {
+    ParquetMetaDataReader::new()
+        .with_offset_index_policy(PageIndexPolicy::Optional)
+        .parse_and_finish(data)
+        .unwrap()
+}
+
+/// Samples the file from a counting store: the sample and the bytes it fetched.
+async fn sample(data: Bytes) -> (connectors::Sample, u64) {
+    let store = Arc::new(Counting {
+        inner: InMemory::new(),
+        bytes: AtomicU64::new(0),
+    });
+    store
+        .put(&Path::from("people.parquet"), data.into())
+        .await
+        .unwrap();
+    let lake = LakeConnector::new(store.clone(), "memory:///".into());
+    let assets = lake.list_assets().await.unwrap();
+    assert_eq!(assets.len(), 1, "{assets:?}");
+    let before = store.bytes.load(Ordering::Relaxed);
+    let sample = lake.sample(&assets[0], SAMPLE).await.unwrap();
+    (sample, store.bytes.load(Ordering::Relaxed) - before)
+}
+
+fn int_column(sample: &connectors::Sample, name: &str) -> Vec<i64> {
+    let at = sample.schema.index_of(name).unwrap();
+    sample
+        .batches
+        .iter()
+        .flat_map(|b| {
+            let column = arrow_cast::cast(b.column(at), &DataType::Int64).unwrap();
+            let column = column
+                .as_any()
+                .downcast_ref::<Int64Array>()
+                .unwrap()
+                .clone();
+            (0..column.len()).map(move |i| column.value(i))
+        })
+        .collect()
+}
+
+/// The rows every sample of this file must hold: the first 125 of each of the 8 row groups.
+fn assert_spread_rows(sample: &connectors::Sample) {
+    assert_eq!(sample.num_rows(), SAMPLE);
+    let per_group = SAMPLE / GROUPS;
+    let expected: Vec<i64> = (0..GROUPS)
+        .flat_map(|g| (0..per_group).map(move |r| (g * GROUP_ROWS + r) as i64))
+        .collect();
+    assert_eq!(int_column(sample, "id"), expected);
+    let mut groups = int_column(sample, "rg");
+    groups.dedup();
+    assert_eq!(groups, (0..GROUPS as i64).collect::<Vec<_>>());
+}
+
+#[tokio::test]
+async fn a_sample_fetches_the_footer_and_only_the_pages_of_its_rows() {
+    let data = file(true);
+    let meta = metadata(&data);
+    let index = meta.page_index().expect("the writer wrote an offset index");
+    // What the sampled rows need: in each row group, each column's dictionary (the bytes
+    // before its first data page) and its first page (125 rows of the 500 it holds).
+    let mut needed = 0;
+    let mut tail_start = data.len() as u64;
+    for (g, group) in meta.row_groups().iter().enumerate() {
+        for (c, chunk) in group.columns().iter().enumerate() {
+            let pages = index.offset_index(g, c).unwrap().page_locations();
+            assert!(
+                pages.len() >= GROUP_ROWS / PAGE_ROWS,
+                "{} pages",
+                pages.len()
+            );
+            let first = &pages[0];
+            assert!(first.first_row_index == 0 && pages[1].first_row_index >= 125);
+            let (start, _) = chunk.byte_range();
+            needed += first.offset as u64 + first.compressed_page_size as u64 - start;
+            tail_start = tail_start.min(chunk.offset_index_offset().unwrap() as u64);
+        }
+    }
+    // The footer read: the offset indexes and the footer, or the 16 KiB guess when larger.
+    let footer = (data.len() as u64 - tail_start).max(FOOTER_PREFETCH);
+    let (sample, fetched) = sample(data.clone()).await;
+    assert_spread_rows(&sample);
+    assert!(
+        fetched >= needed && fetched <= needed + footer,
+        "fetched {fetched} bytes; the sampled pages take {needed} and the footer {footer}"
+    );
+    assert!(
+        fetched * 5 < data.len() as u64,
+        "fetched {fetched} of {} bytes",
+        data.len()
+    );
+}
+
+#[tokio::test]
+async fn without_an_offset_index_the_same_rows_come_from_whole_column_chunks() {
+    let data = file(false);
+    let meta = metadata(&data);
+    assert!(meta.page_index().is_none_or(|p| !p.has_offset_indexes()));
+    let (sample, fetched) = sample(data.clone()).await;
+    assert_spread_rows(&sample);
+    // Every column chunk of the 8 row groups, all of the file but its footer.
+    assert!(fetched * 10 > data.len() as u64 * 9, "fetched {fetched}");
+}
