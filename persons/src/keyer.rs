@@ -327,9 +327,18 @@ mod tests {
     fn known_keys_of_a_fixed_secret() {
         let k = PersonKeyer::from_hex(K1).unwrap();
         let hex_of = |key: PersonKey| format!("{:032x}", key.raw());
-        assert_eq!(hex_of(k.key(MobilePhone, "13800138000")), "4c52b55434c2e65cf8eb99677a8f4e60");
-        assert_eq!(hex_of(k.key(CnResidentId, "11010519491231002X")), "1a261cdc1465993fe475cad664e7fdd7");
-        assert_eq!(hex_of(k.key(Email, "a@example.com")), "5f0873e1a7ccdf35d45058fb06a17a9b");
+        assert_eq!(
+            hex_of(k.key(MobilePhone, "13800138000")),
+            "4c52b55434c2e65cf8eb99677a8f4e60"
+        );
+        assert_eq!(
+            hex_of(k.key(CnResidentId, "11010519491231002X")),
+            "1a261cdc1465993fe475cad664e7fdd7"
+        );
+        assert_eq!(
+            hex_of(k.key(Email, "a@example.com")),
+            "5f0873e1a7ccdf35d45058fb06a17a9b"
+        );
         assert_eq!(k.key_id(), "5b8c052ab3e01be0");
         assert_eq!(KEY_HASH, "siphash-2-4-128");
     }
@@ -342,7 +351,9 @@ mod tests {
         let mut m = HmacSha256::new_from_slice(&secret).unwrap();
         m.update(b"mulu/persons/siphash-2-4/v2\0pi.mobile_phone");
         let sub: [u8; 16] = m.finalize().into_bytes()[..16].try_into().unwrap();
-        let mac = SipHasher24::new_with_key(&sub).hash(b"13800138000").as_u128();
+        let mac = SipHasher24::new_with_key(&sub)
+            .hash(b"13800138000")
+            .as_u128();
         let k = PersonKeyer::new(&secret).unwrap();
         assert_eq!(
             k.key(MobilePhone, "13800138000"),
