@@ -77,8 +77,8 @@ pub(super) fn intern_all(
 }
 
 /// One group's share of [`intern_all`]: the keys whose table is in group `g`,
-/// prefetching the home slot of its keys [`AHEAD`] × [`GROUPS`] keys ahead
-/// (about [`AHEAD`] of its own).
+/// prefetching the home slot of its keys [`AHEAD`] × [`GROUPS`] keys ahead in
+/// the same batch (about [`AHEAD`] of its own).
 fn intern_group(
     tables: &mut [KeyTable],
     g: usize,
@@ -87,18 +87,21 @@ fn intern_group(
     ids: &[AtomicU32],
 ) {
     let ahead = AHEAD * GROUPS;
-    let all = || keys.iter().flat_map(|k| k.iter().copied());
-    let mut later = all().skip(ahead);
-    for (n, key) in all().enumerate() {
-        if let Some(next) = later.next() {
-            let s = stored(next);
-            if group_of(shard(&s)) == g {
-                tables[shard(&s) % PER_GROUP].prefetch(stored_hash(&s));
+    let mut base = 0;
+    for batch in keys {
+        let ids = &ids[base..base + batch.len()];
+        for (n, &key) in batch.iter().enumerate() {
+            if let Some(&next) = batch.get(n + ahead) {
+                let s = stored(next);
+                if group_of(shard(&s)) == g {
+                    tables[shard(&s) % PER_GROUP].prefetch(stored_hash(&s));
+                }
+            }
+            if group_of(shard(&stored(key))) == g {
+                let (id, _) = intern_one(tables, g, count, key);
+                ids[n].store(id, Ordering::Relaxed);
             }
         }
-        if group_of(shard(&stored(key))) == g {
-            let (id, _) = intern_one(tables, g, count, key);
-            ids[n].store(id, Ordering::Relaxed);
-        }
+        base += batch.len();
     }
 }
