@@ -192,7 +192,9 @@ pub struct Verdict {
 ///
 /// `distinct` is `null` in sketch mode. `by_identifier` counts distinct identifier values per
 /// kind (estimates in sketch mode), not persons. `mergeable` is `false` when an ephemeral key
-/// was used: the results can then not be combined with any other run.
+/// was used: the results can then not be combined with any other run. `key_hash` names the
+/// keyed hash and `key_id` fingerprints the secret and that hash: only runs that agree on both
+/// can be merged (reports without `key_hash` come from versions keyed with `hmac-sha256-128`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PersonsReport {
     /// Exact number of persons, `None` in sketch mode.
@@ -205,6 +207,12 @@ pub struct PersonsReport {
     pub method: CountMethod,
     /// Whether the keys came from a persistent secret.
     pub mergeable: bool,
+    /// The keyed hash the identifiers were keyed with, e.g. `siphash-2-4-128`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_hash: Option<String>,
+    /// Fingerprint of the secret and the keyed hash (16 hex digits).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_id: Option<String>,
     /// Distinct identifier values per kind.
     pub by_identifier: BTreeMap<IdentifierKind, u64>,
     /// One verdict per rule.
@@ -274,6 +282,8 @@ mod tests {
             upper: 3,
             method: CountMethod::Exact,
             mergeable: true,
+            key_hash: Some("siphash-2-4-128".into()),
+            key_id: None,
             by_identifier: BTreeMap::from([(IdentifierKind::MobilePhone, 3)]),
             thresholds: vec![Verdict {
                 id: "ndsr-art28".into(),
@@ -292,6 +302,8 @@ mod tests {
         assert_eq!(v["thresholds"][0]["status"], "not_crossed");
         assert_eq!(v["thresholds"][0]["rule"], ">=");
         assert!(v.get("incomplete").is_none());
+        assert_eq!(v["key_hash"], "siphash-2-4-128");
+        assert!(v.get("key_id").is_none());
         assert_eq!(serde_json::from_value::<PersonsReport>(v).unwrap(), r);
     }
 }

@@ -1,60 +1,55 @@
-//! Throughput of the exact counter alone, on synthetic keys shaped like the
-//! persons benchmark (ID + phone per row, one row in ten phone only, drawn
-//! from a pool of persons), to tune it without the rest of a scan. Timings
-//! of memory-bound code vary a lot on shared machines: compare runs made
-//! back to back. Usage:
-//! `cargo run --release -p persons --example exact_throughput -- [rows] [pool]`.
+//! Throughput of the exact counter on synthetic linked rows shaped like the persons bench
+//! lake (ID + phone of one person per row, one row in ten phone only):
+//! `cargo run --release -p persons --example exact_throughput -- ROWS POOL`.
 
 use std::time::Instant;
 
-use persons::{ExactCounter, KeyRows, PersonKey};
+use persons::{ExactCounter, IdentifierKind, KeyRows, PersonKeyer};
 
 fn main() {
-    let mut args = std::env::args().skip(1);
-    let rows: u64 = args.next().map_or(52_631_578, |a| a.parse().unwrap());
-    let pool: u64 = args.next().map_or(15_000_000, |a| a.parse().unwrap());
-    let mut state = 0x1234_5678_9abc_def0u64;
-    let mut next = move || {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        state
-    };
-    // A well-spread 128-bit value per (kind tag, person).
-    let key = |tag: u8, p: u64| {
-        let a = p.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ u64::from(tag);
-        let b = (a ^ (a >> 31)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        let v = (u128::from(a) << 64 | u128::from(b ^ (b >> 29))) & ((1u128 << 124) - 1);
-        PersonKey::from_bytes((v | u128::from(tag) << 124).to_be_bytes()).unwrap()
-    };
-    let mut counter = ExactCounter::new();
-    let asset = counter.register_asset("t");
-    let started = Instant::now();
-    let mut done = 0;
-    while done < rows {
-        let mut batch = KeyRows::new();
-        for _ in 0..8192.min(rows - done) {
-            let r = next();
-            let p = r % pool;
-            if (r >> 40) % 10 != 0 {
-                batch.push_key(key(1, p));
+    let mut args = std::env::args().skip(1).map(|a| a.parse::<u64>().unwrap());
+    let rows = args.next().unwrap_or(2_631_578);
+    let pool = args.next().unwrap_or(1_000_000);
+    let keyer = PersonKeyer::new(&[7u8; 32]).unwrap();
+    let mut state = 77u64;
+    let mut batches = Vec::new();
+    let t = Instant::now();
+    let mut values = 0u64;
+    // Parts of 1,024 rows, as the scanner hashes them.
+    for start in (0..rows).step_by(1024) {
+        let mut b = KeyRows::with_capacity(2048, 1024);
+        for _ in start..(start + 1024).min(rows) {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let p = (state >> 33) % pool;
+            if (state >> 20) % 10 != 0 {
+                b.push_key(keyer.key(IdentifierKind::CnResidentId, &format!("{p:018}")));
+                values += 1;
             }
-            batch.push_key(key(4, p));
-            batch.end_row();
+            b.push_key(keyer.key(IdentifierKind::MobilePhone, &format!("1{p:010}")));
+            values += 1;
+            b.end_row();
         }
-        done += batch.len() as u64;
-        counter.add_rows(Some(asset), &batch);
+        batches.push(b);
     }
-    let add = started.elapsed();
-    let per_asset = counter.persons_by_asset();
-    let total = started.elapsed();
     eprintln!(
-        "{rows} rows, {} keys, {} persons, asset {}: add {:.2} s, per-asset {:.2} s, {} MB",
-        counter.distinct_keys(),
-        counter.distinct_persons(),
-        per_asset[0].1,
-        add.as_secs_f64(),
-        (total - add).as_secs_f64(),
-        counter.approx_bytes() >> 20
+        "keyed {values} values in {:.2} s (incl. formatting)",
+        t.elapsed().as_secs_f64()
+    );
+    let t = Instant::now();
+    let mut c = ExactCounter::new();
+    let a = c.register_asset("a");
+    // Eight parts make one 8,192-row batch of the scanner.
+    for b in batches.chunks(8) {
+        c.add_batches(Some(a), b);
+    }
+    let secs = t.elapsed().as_secs_f64();
+    println!(
+        "single: {:.2} s, {:.1} ns/value, {} persons, {} keys",
+        secs,
+        secs * 1e9 / values as f64,
+        c.distinct_persons(),
+        c.distinct_keys()
     );
 }

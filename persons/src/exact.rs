@@ -1,16 +1,19 @@
 //! Exact counting: union-find over keys, one component per person.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::atomic::AtomicU32;
 
 use crate::{IdentifierKind, KeyRows, PersonCount, PersonKey};
 
 mod chunked;
+mod intern;
 mod key_table;
 mod members;
 #[cfg(test)]
 mod tests;
 
 use chunked::*;
+use intern::*;
 use key_table::*;
 pub use members::AssetId;
 use members::*;
@@ -23,9 +26,12 @@ use members::*;
 /// to that ID everywhere else it appears. The number of persons is the number
 /// of connected components.
 ///
-/// Feed large holdings with [`add_rows`](Self::add_rows) (a batch at a time):
-/// it overlaps the cache misses of many keys and is several times faster
-/// than [`add_row`](Self::add_row) per row.
+/// Feed large holdings with [`add_rows`](Self::add_rows) or
+/// [`add_batches`](Self::add_batches) (a batch at a time): it overlaps the
+/// cache misses of many keys and is several times faster than
+/// [`add_row`](Self::add_row) per row. A batch's keys are looked up on
+/// several cores (the key tables are split by key into groups, one task per
+/// group); linking its rows is one pass on the calling thread.
 ///
 /// # Memory
 ///
@@ -46,8 +52,9 @@ pub struct ExactCounter {
     /// larger root under the smaller), so one forward pass resolves every
     /// root ([`roots`](Self::roots)).
     parent: Chunked<u32>,
+    /// Ids handed out and keys per kind, per group of tables.
+    counts: [GroupCount; GROUPS],
     components: u64,
-    by_kind: [u64; IdentifierKind::COUNT],
     assets: Vec<Asset>,
     asset_names: HashMap<String, AssetId>,
     /// Element indices of the batch being added (kept to reuse its buffer).
@@ -79,8 +86,8 @@ impl ExactCounter {
                 .map(|_| KeyTable::with_capacity(per_shard))
                 .collect(),
             parent: Chunked::new(),
+            counts: [GroupCount::default(); GROUPS],
             components: 0,
-            by_kind: [0; IdentifierKind::COUNT],
             assets: Vec::new(),
             asset_names: HashMap::new(),
             scratch: Vec::new(),
@@ -154,20 +161,51 @@ impl ExactCounter {
     ///
     /// If `asset` was not registered with this counter.
     pub fn add_rows(&mut self, asset: Option<AssetId>, rows: &KeyRows) {
-        let keys = rows.keys();
+        self.add_batches(asset, std::slice::from_ref(rows));
+    }
+
+    /// Adds several batches of rows, as [`add_rows`](Self::add_rows) would one
+    /// by one, looking up the keys of all of them in one parallel step.
+    ///
+    /// # Panics
+    ///
+    /// If `asset` was not registered with this counter.
+    pub fn add_batches(&mut self, asset: Option<AssetId>, batches: &[KeyRows]) {
+        let keys: Vec<&[PersonKey]> = batches.iter().map(KeyRows::keys).collect();
+        let total = keys.iter().map(|k| k.len()).sum();
         let mut ids = std::mem::take(&mut self.scratch);
         ids.clear();
-        ids.reserve(keys.len());
-        for (i, &key) in keys.iter().enumerate() {
-            if let Some(&ahead) = keys.get(i + AHEAD) {
-                let s = stored(ahead);
-                self.tables[shard(&s)].prefetch(stored_hash(&s));
-            }
-            ids.push(self.intern(key));
+        ids.resize(total, 0);
+        // Reuses the buffer: a `u32` and an `AtomicU32` have one layout.
+        let shared: Vec<AtomicU32> = ids.into_iter().map(AtomicU32::new).collect();
+        let before: u64 = self.distinct_keys();
+        intern_all(&mut self.tables, &mut self.counts, &keys, &shared);
+        let ids: Vec<u32> = shared.into_iter().map(AtomicU32::into_inner).collect();
+        self.components += self.distinct_keys() - before;
+        self.parent.extend_identity(self.id_bound());
+        let mut base = 0;
+        for rows in batches {
+            let n = rows.keys().len();
+            self.link_rows(asset, &ids[base..base + n], rows.ends());
+            base += n;
         }
+        self.scratch = ids;
+    }
+
+    /// One more than the largest element id handed out.
+    fn id_bound(&self) -> usize {
+        (0..GROUPS)
+            .filter(|&g| self.counts[g].next > 0)
+            .map(|g| (self.counts[g].next as usize - 1) * GROUPS + g + 1)
+            .max()
+            .unwrap_or(0)
+    }
+
+    /// Links the rows of one batch whose keys are the elements `ids` (rows end
+    /// at `ends`), recording each row's person in `asset`.
+    fn link_rows(&mut self, asset: Option<AssetId>, ids: &[u32], ends: &[u32]) {
         let mut start = 0;
         let mut prefetched = 0;
-        let ends = rows.ends();
         for (r, &end) in ends.iter().enumerate() {
             let end = end as usize;
             let upto = (end + 2 * AHEAD).min(ids.len());
@@ -192,7 +230,6 @@ impl ExactCounter {
             }
             start = end;
         }
-        self.scratch = ids;
     }
 
     /// Puts `a` and `b` in one component and returns an element of it.
@@ -217,13 +254,13 @@ impl ExactCounter {
 
     /// Index of `key`, adding it as a new singleton component if unseen.
     fn intern(&mut self, key: PersonKey) -> u32 {
-        let s = stored(key);
-        let next = u32::try_from(self.parent.len).expect("more than u32::MAX distinct identifiers");
-        let (i, new) = self.tables[shard(&s)].get_or_insert(s, stored_hash(&s), next);
+        let g = group_of(shard(&stored(key)));
+        let per_group = SHARDS / GROUPS;
+        let tables = &mut self.tables[g * per_group..(g + 1) * per_group];
+        let (i, new) = intern_one(tables, g, &mut self.counts[g], key);
         if new {
-            self.parent.push(i);
+            self.parent.extend_identity(i as usize + 1);
             self.components += 1;
-            self.by_kind[key.kind().index()] += 1;
         }
         i
     }
@@ -283,13 +320,17 @@ impl ExactCounter {
 
     /// Number of distinct identifier values (keys) added.
     pub fn distinct_keys(&self) -> u64 {
-        self.parent.len as u64
+        self.counts.iter().map(|c| u64::from(c.next)).sum()
     }
 
     /// Distinct identifier *values* per kind (kinds never seen are left out).
     /// A person with two phone numbers adds 2 to `pi.mobile_phone`.
     pub fn distinct_by_kind(&self) -> BTreeMap<IdentifierKind, u64> {
-        by_kind_map(&self.by_kind)
+        let mut by_kind = [0; IdentifierKind::COUNT];
+        for c in &self.counts {
+            by_kind.iter_mut().zip(c.by_kind).for_each(|(t, n)| *t += n);
+        }
+        by_kind_map(&by_kind)
     }
 
     /// The count as exact [`PersonCount`] (`lower == upper == distinct`).
@@ -418,7 +459,7 @@ impl<'a> Resolver<'a> {
 impl std::fmt::Debug for ExactCounter {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ExactCounter")
-            .field("distinct_keys", &self.parent.len)
+            .field("distinct_keys", &self.distinct_keys())
             .field("distinct_persons", &self.components)
             .field("assets", &self.assets.len())
             .finish_non_exhaustive()

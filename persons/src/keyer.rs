@@ -1,29 +1,48 @@
 //! Keyed hashing of normalised identifiers into [`PersonKey`]s.
+//!
+//! Each value is hashed with SipHash-2-4 (128-bit output), a keyed PRF that costs a few
+//! rounds per 8 bytes: about six times cheaper than HMAC-SHA-256 on an 11- to 18-byte
+//! identifier, which matters at a billion values. Its 128-bit keys, one per identifier kind,
+//! are derived from the enterprise secret with HMAC-SHA-256, so the secret itself never
+//! keys the fast hash and no kind's keys can be compared with another's.
 
 use std::fmt;
+use std::hash::Hasher;
 
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
+use siphasher::sip128::{Hasher128, SipHasher24};
 
 use crate::normalize::{normalize_into, Buf};
 use crate::IdentifierKind;
 
 type HmacSha256 = Hmac<Sha256>;
 
-/// Domain-separation prefix of every hashed message. Changing it changes
-/// every key, so it carries a version.
-const DOMAIN: &[u8] = b"mulu/persons/v1\0";
+/// The keyed hash of every [`PersonKey`], as reports, plans and shard markers name it. Keys
+/// of different algorithms never match, so runs can only be merged when this agrees (the
+/// first version, HMAC-SHA-256, is [`LEGACY_KEY_HASH`]).
+pub const KEY_HASH: &str = "siphash-2-4-128";
+/// The keyed hash of mulu versions that recorded none: HMAC-SHA-256 truncated to 128 bits.
+pub const LEGACY_KEY_HASH: &str = "hmac-sha256-128";
+
+/// Domain-separation prefix of the messages whose MAC is a kind's SipHash key; the
+/// kind's namespace (its category id) follows. Changing it changes every key, so it
+/// carries the algorithm and a version.
+const SUBKEY_DOMAIN: &[u8] = b"mulu/persons/siphash-2-4/v2\0";
 /// Domain-separation prefix of [`PersonKeyer::label`].
 const LABEL_DOMAIN: &[u8] = b"mulu/label/v1\0";
-/// Message whose MAC gives the key fingerprint ([`PersonKeyer::key_id`]).
-const KEY_ID_MSG: &[u8] = b"mulu/persons/key-id/v1";
+/// Message whose MAC gives the key fingerprint ([`PersonKeyer::key_id`]). It names the
+/// algorithm, so keyers of one secret but different algorithms have different fingerprints
+/// and every check that compares fingerprints (plans, shard markers, sketches) refuses to
+/// mix them, in older mulu versions too.
+const KEY_ID_MSG: &[u8] = b"mulu/persons/key-id/v2/siphash-2-4-128";
 
 /// Bits of a [`PersonKey`] that hold the identifier kind tag (the top four).
 const KIND_SHIFT: u32 = 124;
 const HASH_MASK: u128 = (1u128 << KIND_SHIFT) - 1;
 
-/// The pseudonymous key of one identifier value: HMAC-SHA-256 over the kind
-/// and the normalised value, truncated to 128 bits, whose top 4 bits are
+/// The pseudonymous key of one identifier value: SipHash-2-4-128 of the
+/// normalised value under its kind's key ([`KEY_HASH`]), whose top 4 bits are
 /// replaced by the identifier kind (so 124 bits of MAC remain).
 ///
 /// It cannot be turned back into the identifier without the secret key.
@@ -95,7 +114,10 @@ pub enum KeyError {
 /// `Debug` shows only the key fingerprint, never the secret.
 #[derive(Clone)]
 pub struct PersonKeyer {
+    /// HMAC under the secret: derives the hash keys, labels and the fingerprint.
     mac: HmacSha256,
+    /// Each kind's SipHash, already keyed (indexed by [`IdentifierKind::index`]).
+    kinds: [SipHasher24; IdentifierKind::COUNT],
     key_id: [u8; 8],
     ephemeral: bool,
 }
@@ -114,12 +136,22 @@ impl PersonKeyer {
             return Err(KeyError::Length(secret.len()));
         }
         let mac = HmacSha256::new_from_slice(secret).map_err(|_| KeyError::Length(secret.len()))?;
-        let mut id_mac = mac.clone();
-        id_mac.update(KEY_ID_MSG);
+        let mac_of = |parts: &[&[u8]]| {
+            let mut m = mac.clone();
+            parts.iter().for_each(|p| m.update(p));
+            m.finalize().into_bytes()
+        };
         let mut key_id = [0u8; 8];
-        key_id.copy_from_slice(&id_mac.finalize().into_bytes()[..8]);
+        key_id.copy_from_slice(&mac_of(&[KEY_ID_MSG])[..8]);
+        let kinds = IdentifierKind::ALL.map(|kind| {
+            let out = mac_of(&[SUBKEY_DOMAIN, kind.category_id().as_str().as_bytes()]);
+            let mut key = [0u8; 16];
+            key.copy_from_slice(&out[..16]);
+            SipHasher24::new_with_key(&key)
+        });
         Ok(PersonKeyer {
             mac,
+            kinds,
             key_id,
             ephemeral,
         })
@@ -163,9 +195,9 @@ impl PersonKeyer {
         self.ephemeral
     }
 
-    /// A 16-hex-digit fingerprint of the secret (a MAC of a fixed message).
-    /// Equal fingerprints mean results can be merged; it reveals nothing
-    /// about the secret.
+    /// A 16-hex-digit fingerprint of the secret and the keyed hash (a MAC of
+    /// a fixed message that names [`KEY_HASH`]). Equal fingerprints mean
+    /// results can be merged; it reveals nothing about the secret.
     pub fn key_id(&self) -> String {
         hex(&self.key_id)
     }
@@ -211,29 +243,18 @@ impl PersonKeyer {
     ) -> Option<PersonKey> {
         let mut buf = Buf::new();
         classifier.person_key_into(raw, &mut buf).then(|| {
-            self.mac_of(
-                IdentifierKind::Custom,
-                classifier.id().as_str(),
-                buf.as_bytes(),
-            )
+            let mut h = self.kinds[IdentifierKind::Custom.index()];
+            // The id holds no NUL, so id and value cannot be re-cut into another pair.
+            h.write(classifier.id().as_str().as_bytes());
+            h.write(b"\0");
+            h.write(buf.as_bytes());
+            PersonKey::from_parts(IdentifierKind::Custom, h.finish128().as_u128())
         })
     }
 
+    /// SipHash of the normalised value under its kind's key.
     fn key_bytes(&self, kind: IdentifierKind, value: &[u8]) -> PersonKey {
-        self.mac_of(kind, kind.category_id().as_str(), value)
-    }
-
-    /// HMAC over the domain, the namespace (the category id) and the normalised value.
-    fn mac_of(&self, kind: IdentifierKind, namespace: &str, value: &[u8]) -> PersonKey {
-        let mut mac = self.mac.clone();
-        mac.update(DOMAIN);
-        mac.update(namespace.as_bytes());
-        mac.update(b"\0");
-        mac.update(value);
-        let out = mac.finalize().into_bytes();
-        let mut first = [0u8; 16];
-        first.copy_from_slice(&out[..16]);
-        PersonKey::from_parts(kind, u128::from_be_bytes(first))
+        PersonKey::from_parts(kind, self.kinds[kind.index()].hash(value).as_u128())
     }
 }
 
@@ -298,6 +319,46 @@ mod tests {
             a.key_id()
         );
         assert!(!a.is_ephemeral());
+    }
+
+    /// The keys of a fixed secret never change: a change would make every earlier run
+    /// unmergeable with later ones while its fingerprint stayed the same.
+    #[test]
+    fn known_keys_of_a_fixed_secret() {
+        let k = PersonKeyer::from_hex(K1).unwrap();
+        let hex_of = |key: PersonKey| format!("{:032x}", key.raw());
+        assert_eq!(
+            hex_of(k.key(MobilePhone, "13800138000")),
+            "4c52b55434c2e65cf8eb99677a8f4e60"
+        );
+        assert_eq!(
+            hex_of(k.key(CnResidentId, "11010519491231002X")),
+            "1a261cdc1465993fe475cad664e7fdd7"
+        );
+        assert_eq!(
+            hex_of(k.key(Email, "a@example.com")),
+            "5f0873e1a7ccdf35d45058fb06a17a9b"
+        );
+        assert_eq!(k.key_id(), "5b8c052ab3e01be0");
+        assert_eq!(KEY_HASH, "siphash-2-4-128");
+    }
+
+    /// The kind's own SipHash key, derived from the secret, and nothing else decides the key:
+    /// SipHash-2-4-128 of the value under HMAC-SHA-256(secret, domain ‖ category id).
+    #[test]
+    fn keys_are_siphash_under_a_derived_key() {
+        let secret: Vec<u8> = (0u8..32).collect();
+        let mut m = HmacSha256::new_from_slice(&secret).unwrap();
+        m.update(b"mulu/persons/siphash-2-4/v2\0pi.mobile_phone");
+        let sub: [u8; 16] = m.finalize().into_bytes()[..16].try_into().unwrap();
+        let mac = SipHasher24::new_with_key(&sub)
+            .hash(b"13800138000")
+            .as_u128();
+        let k = PersonKeyer::new(&secret).unwrap();
+        assert_eq!(
+            k.key(MobilePhone, "13800138000"),
+            PersonKey::from_parts(MobilePhone, mac)
+        );
     }
 
     #[test]

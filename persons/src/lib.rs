@@ -46,10 +46,13 @@
 //! hash would not do: mobile numbers (about 10¹⁰ possibilities) and resident
 //! IDs (a few thousand area codes × dates × 1,000 sequence numbers) are small
 //! enough to hash exhaustively, so an unkeyed hash can be reversed by
-//! enumeration. HMAC-SHA-256 with a secret held by the enterprise (the key
+//! enumeration. A keyed PRF (SipHash-2-4-128, [`KEY_HASH`], under keys
+//! derived with HMAC-SHA-256 from a secret held by the enterprise, the key
 //! file) cannot be enumerated without the secret, yet gives the same key for
 //! the same person in every run and on every machine, so results of
-//! different runs or shards can be merged. Without a key file the scanner
+//! different runs or shards can be merged. The report names the keyed hash
+//! and the key's fingerprint, which covers the hash too: runs keyed with
+//! another hash are refused, never summed. Without a key file the scanner
 //! uses [`PersonKeyer::random`]; the report then says `mergeable: false`.
 //! No struct of this crate prints or serialises an identifier: `Debug` of a
 //! key shows its kind and 8 hex digits.
@@ -91,7 +94,7 @@ mod threshold;
 
 pub use exact::{AssetId, ExactCounter};
 pub use free_text::text_keys_into;
-pub use keyer::{KeyError, PersonKey, PersonKeyer};
+pub use keyer::{KeyError, PersonKey, PersonKeyer, KEY_HASH, LEGACY_KEY_HASH};
 pub use model::persons::{
     CountMethod, FreeTextPersons, IdentifierKind, Op, PersonsReport, ThresholdStatus, Verdict,
 };

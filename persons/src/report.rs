@@ -3,10 +3,11 @@
 use std::collections::BTreeMap;
 
 use crate::threshold::{evaluate, AppliesTo, PersonCount, ThresholdRule};
-use crate::{ExactCounter, PersonKeyer, SketchCounter};
+use crate::{ExactCounter, PersonKeyer, SketchCounter, KEY_HASH};
 use model::persons::{CountMethod, IdentifierKind, PersonsReport};
 
-/// Builds the report from any count.
+/// Builds the report from any count; it names no key (`key_hash` and `key_id` are `None`),
+/// as [`exact_report`] and [`sketch_report`] do.
 ///
 /// Rules that apply to [`AppliesTo::VehiclePi`] are judged against
 /// `vehicle`; without it they are judged against `0..=count.upper`
@@ -37,6 +38,8 @@ pub fn build_report(
         upper: count.upper,
         method,
         mergeable,
+        key_hash: None,
+        key_id: None,
         by_identifier,
         thresholds,
         incomplete: Vec::new(),
@@ -54,14 +57,18 @@ pub fn exact_report(
     vehicle: Option<PersonCount>,
     rules: &[ThresholdRule],
 ) -> PersonsReport {
-    build_report(
-        CountMethod::Exact,
-        !keyer.is_ephemeral(),
-        counter.count(),
-        counter.distinct_by_kind(),
-        vehicle,
-        rules,
-    )
+    PersonsReport {
+        key_hash: Some(KEY_HASH.into()),
+        key_id: Some(keyer.key_id()),
+        ..build_report(
+            CountMethod::Exact,
+            !keyer.is_ephemeral(),
+            counter.count(),
+            counter.distinct_by_kind(),
+            vehicle,
+            rules,
+        )
+    }
 }
 
 /// Report of a sketch run. `vehicle` is e.g. the count of a second
@@ -71,12 +78,16 @@ pub fn sketch_report(
     vehicle: Option<PersonCount>,
     rules: &[ThresholdRule],
 ) -> PersonsReport {
-    build_report(
-        CountMethod::Sketch,
-        !counter.is_ephemeral(),
-        counter.count(),
-        counter.distinct_by_kind(),
-        vehicle,
-        rules,
-    )
+    PersonsReport {
+        key_hash: Some(KEY_HASH.into()),
+        key_id: Some(counter.key_id()),
+        ..build_report(
+            CountMethod::Sketch,
+            !counter.is_ephemeral(),
+            counter.count(),
+            counter.distinct_by_kind(),
+            vehicle,
+            rules,
+        )
+    }
 }

@@ -238,6 +238,7 @@ fn report_fragment_and_vehicle_rule() {
         json,
         serde_json::json!({
             "distinct": 1700, "lower": 1700, "upper": 1700, "method": "exact", "mergeable": true,
+            "key_hash": "siphash-2-4-128", "key_id": k.key_id(),
             "by_identifier": {"pi.cn_resident_id": 1200, "pi.mobile_phone": 1500},
             "thresholds": [
                 {"id": "ndsr-art28", "rule": ">=", "value": 10_000_000u64, "status": "not_crossed",

@@ -30,6 +30,10 @@ pub struct ShardDone {
     pub units: usize,
     /// The hash key's fingerprint.
     pub key_id: String,
+    /// The keyed hash of the shard's person keys ([`persons::KEY_HASH`]); markers without it
+    /// come from versions keyed with [`persons::LEGACY_KEY_HASH`].
+    #[serde(default = "crate::plan::legacy_key_hash")]
+    pub key_hash: String,
 }
 
 fn shard_file(shard: usize, name: &str) -> String {
@@ -163,7 +167,22 @@ pub async fn merge(
         )
     })?;
     let shards = first.done.of;
+    anyhow::ensure!(
+        plan.key_hash == persons::KEY_HASH,
+        "the plan's persons are keyed with {} and this mulu keys with {}; keys of the two never \
+         match, so make a new plan and re-run the shards with this version",
+        plan.key_hash,
+        persons::KEY_HASH
+    );
     for o in &outputs {
+        anyhow::ensure!(
+            o.done.key_hash == plan.key_hash,
+            "shard {} keyed persons with {} and the plan with {}; re-run the shard with the \
+             plan's version",
+            o.done.shard,
+            o.done.key_hash,
+            plan.key_hash
+        );
         anyhow::ensure!(
             o.done.of == shards,
             "shard {} was run as one of {} and shard {} as one of {shards}; re-run the shards with one --of",

@@ -82,9 +82,10 @@ struct ExactResult {
     assets: Vec<Handles>,
 }
 
-/// The exact counter runs on a thread of its own, fed through a bounded channel: it is the
-/// one step that cannot be split across cores, so it overlaps with reading and hashing
-/// instead of holding up the asset tasks behind a lock.
+/// The exact counter runs on a thread of its own, fed through a bounded channel, so it
+/// overlaps with reading and hashing instead of holding up the asset tasks behind a lock.
+/// It looks up each batch's keys on the rayon pool (its tables are split by key, one task
+/// per group); only linking the rows stays on this thread.
 struct ExactStage {
     work: tokio::sync::mpsc::Sender<Work>,
     /// Cleared when the counter gives up, so the asset tasks stop sending rows.
@@ -113,17 +114,13 @@ impl ExactStage {
                     }
                     let [rows_id, text_id] = &mut assets[work.slot];
                     let id = *rows_id.get_or_insert_with(|| c.register_asset(&work.name));
-                    for rows in &work.parts {
-                        c.add_rows(Some(id), rows);
-                    }
+                    c.add_batches(Some(id), &work.parts);
                     if !work.text.is_empty() {
                         // A name no asset can have: asset names never hold a NUL.
                         let id = *text_id.get_or_insert_with(|| {
                             c.register_asset(&format!("{}\0free text", work.name))
                         });
-                        for rows in &work.text {
-                            c.add_rows(Some(id), rows);
-                        }
+                        c.add_batches(Some(id), &work.text);
                     }
                     if c.approx_bytes() > budget_bytes {
                         tracing::warn!(

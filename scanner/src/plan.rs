@@ -34,12 +34,22 @@ pub struct Plan {
     pub created_at: Timestamp,
     /// The hash key's fingerprint: shards and the merge must use the same key.
     pub key_id: String,
+    /// The keyed hash of person keys ([`persons::KEY_HASH`]): shards and the merge must key
+    /// with the same. Plans without it were made by versions keyed with
+    /// [`persons::LEGACY_KEY_HASH`].
+    #[serde(default = "legacy_key_hash")]
+    pub key_hash: String,
     /// The sources, as the workers find them.
     pub sources: Vec<PlannedSource>,
     /// What listing each source found (as a single scan's report shows it).
     pub source_reports: Vec<SourceReport>,
     /// The work units, in listing order.
     pub units: Vec<Unit>,
+}
+
+/// The keyed hash of plans and shard markers that name none.
+pub(crate) fn legacy_key_hash() -> String {
+    persons::LEGACY_KEY_HASH.into()
 }
 
 /// A source as a worker resolves it: a `[[sources]]` name (credentials come from the
@@ -287,6 +297,7 @@ impl Plan {
             schema: PLAN_SCHEMA.into(),
             created_at,
             key_id: keyer.key_id(),
+            key_hash: persons::KEY_HASH.into(),
             sources: sources.iter().map(|(p, _)| p.clone()).collect(),
             source_reports,
             units,
@@ -398,6 +409,7 @@ mod tests {
             schema: PLAN_SCHEMA.into(),
             created_at: model::now(),
             key_id: String::new(),
+            key_hash: persons::KEY_HASH.into(),
             sources: vec![],
             source_reports: vec![],
             units: costs

@@ -265,6 +265,8 @@ mod tests {
                 upper: 1700,
                 method: model::CountMethod::Exact,
                 mergeable: false,
+                key_hash: None,
+                key_id: None,
                 by_identifier: Default::default(),
                 thresholds: vec![model::Verdict {
                     id: "ndsr-art28".into(),

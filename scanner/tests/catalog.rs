@@ -264,6 +264,8 @@ fn lake_report(n: usize) -> model::ScanReport {
             upper: 40_000,
             method: model::CountMethod::Exact,
             mergeable: true,
+            key_hash: None,
+            key_id: None,
             by_identifier: Default::default(),
             thresholds: vec![],
             incomplete: vec![],

@@ -184,6 +184,8 @@ fn synthetic_report(started: &str, vehicle_rows: u64, extra: usize) -> ScanRepor
             upper: 1234,
             method: CountMethod::Exact,
             mergeable: true,
+            key_hash: None,
+            key_id: None,
             by_identifier: BTreeMap::new(),
             thresholds: vec![
                 Verdict {

@@ -671,3 +671,45 @@ fn a_killed_shard_rerun_gives_the_same_merge() {
     ok(&mulu(d, &merge), "merge again");
     assert_eq!(comparable(read(&merged)), single);
 }
+
+/// Keys of two keyed hashes never match: a plan or shard marker of a version keyed with
+/// another hash is refused, by the shard and by the merge, rather than summed.
+#[test]
+fn a_plan_or_shard_keyed_with_another_hash_is_refused() {
+    let dir = setup();
+    let d = dir.path();
+    let run = d.join("run");
+    let run_arg = run.to_str().unwrap();
+    ok(&mulu(d, &["plan", "--out", run_arg, "holdings"]), "plan");
+    let shard = [
+        "scan", "--plan", run_arg, "--shard", "0", "--of", "1", "--quiet",
+    ];
+    ok(&mulu(d, &shard), "shard");
+    let merge = ["merge", run_arg, "--no-state"];
+    ok(&mulu(d, &merge), "merge");
+    let refused = |out: Output, names: &str| {
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        assert!(stderr.contains(names), "{stderr}");
+    };
+
+    // A marker without `key_hash` was written by a version keyed with HMAC-SHA-256.
+    let marker = run.join("shards/0/done.json");
+    let mut done = read(&marker);
+    assert_eq!(done["key_hash"], "siphash-2-4-128");
+    done.as_object_mut().unwrap().remove("key_hash");
+    std::fs::write(&marker, done.to_string()).unwrap();
+    refused(
+        mulu(d, &merge),
+        "shard 0 keyed persons with hmac-sha256-128",
+    );
+
+    // So was a plan without it: neither a shard nor the merge goes on with it.
+    let plan_file = run.join("plan.json");
+    let mut plan = read(&plan_file);
+    assert_eq!(plan["key_hash"], "siphash-2-4-128");
+    plan.as_object_mut().unwrap().remove("key_hash");
+    std::fs::write(&plan_file, plan.to_string()).unwrap();
+    refused(mulu(d, &shard), "keyed with hmac-sha256-128");
+    refused(mulu(d, &merge), "keyed with hmac-sha256-128");
+}

@@ -79,6 +79,8 @@ fn report(assets: Vec<AssetReport>, persons: Option<u64>) -> ScanReport {
             upper: n,
             method: CountMethod::Exact,
             mergeable: true,
+            key_hash: None,
+            key_id: None,
             by_identifier: BTreeMap::new(),
             thresholds: vec![],
             incomplete: vec![],

@@ -11,6 +11,16 @@ pub(super) struct Chunked<T> {
     pub(super) len: usize,
 }
 
+impl Chunked<u32> {
+    /// Grows to `len` elements, each new one holding its own index (a
+    /// singleton of the union-find forest); never shrinks.
+    pub(super) fn extend_identity(&mut self, len: usize) {
+        while self.len < len {
+            self.push(self.len as u32);
+        }
+    }
+}
+
 impl<T: Copy> Chunked<T> {
     pub(super) fn new() -> Self {
         Chunked {

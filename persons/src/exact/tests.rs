@@ -205,3 +205,65 @@ fn long_chain_stays_correct() {
     assert_eq!(c.distinct_persons(), 1);
     assert_eq!(c.distinct_keys(), 10_001);
 }
+
+/// Property: keys looked up in parallel groups (batches large and small, several per call)
+/// give the counts of the one-row-at-a-time path and of a reference search, for random
+/// linked rows over pools of every density; a merge of two halves gives the whole.
+#[test]
+fn parallel_batches_count_like_single_rows_on_random_linked_rows() {
+    for seed in 0..8u64 {
+        let mut rng = Lcg(seed + 1000);
+        let pool = 200 + rng.below(20_000);
+        let n_rows = 5_000 + rng.below(30_000) as usize;
+        let rows: Vec<Vec<PersonKey>> = (0..n_rows)
+            .map(|_| {
+                (0..1 + rng.below(4))
+                    .map(|_| {
+                        let kind = IdentifierKind::ALL[rng.below(6) as usize];
+                        key(kind, rng.below(pool))
+                    })
+                    .collect()
+            })
+            .collect();
+        let (truth, _) = components(&rows);
+
+        let mut one = ExactCounter::new();
+        let mut batched = ExactCounter::new();
+        let mut halves = [ExactCounter::new(), ExactCounter::new()];
+        let a1 = one.register_asset("a");
+        let a2 = batched.register_asset("a");
+        let mut rest = &rows[..];
+        let mut call = 0;
+        while !rest.is_empty() {
+            // 1 to 4 batches per call, each 1 to 3,000 rows: both sides of PARALLEL_MIN.
+            let mut batches = Vec::new();
+            for _ in 0..1 + rng.below(4) {
+                let take = (1 + rng.below(3_000) as usize).min(rest.len());
+                let mut batch = KeyRows::new();
+                for row in &rest[..take] {
+                    one.add_asset_row(a1, row);
+                    batch.push_row(row);
+                }
+                rest = &rest[take..];
+                batches.push(batch);
+            }
+            batched.add_batches(Some(a2), &batches);
+            let half = &mut halves[call % 2];
+            let h = half.register_asset("a");
+            half.add_batches(Some(h), &batches);
+            call += 1;
+        }
+        let [mut merged, second] = halves;
+        merged.merge(&second);
+        for (c, what) in [(&one, "one"), (&batched, "batched"), (&merged, "merged")] {
+            assert_eq!(c.distinct_persons(), truth, "seed {seed}: {what}");
+            assert_eq!(
+                c.distinct_keys(),
+                one.distinct_keys(),
+                "seed {seed}: {what}"
+            );
+            assert_eq!(c.distinct_by_kind(), one.distinct_by_kind(), "{what}");
+            assert_eq!(c.persons_by_asset()[0].1, truth, "seed {seed}: {what}");
+        }
+    }
+}

@@ -175,6 +175,8 @@ mod tests {
             upper: 10_300_000,
             method: model::CountMethod::Sketch,
             mergeable: true,
+            key_hash: None,
+            key_id: None,
             by_identifier: Default::default(),
             thresholds: vec![model::Verdict {
                 id: "ndsr-art28".into(),

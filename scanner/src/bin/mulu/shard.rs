@@ -238,6 +238,14 @@ pub(crate) fn run_shard(args: &crate::scan::ScanArgs, run: &str) -> Result<u8, F
             key_file: args.hash_key_file.clone(),
         },
     )?;
+    if plan.key_hash != persons::KEY_HASH {
+        return Err(usage(anyhow::anyhow!(
+            "the plan's persons are keyed with {} and this mulu keys with {}; make a new plan \
+             with this version",
+            plan.key_hash,
+            persons::KEY_HASH
+        )));
+    }
     if keyer.key_id() != plan.key_id {
         return Err(usage(anyhow::anyhow!(
             "the hash key ({}) is not the plan's ({}); give every shard the run's key file",
@@ -281,6 +289,7 @@ pub(crate) fn run_shard(args: &crate::scan::ScanArgs, run: &str) -> Result<u8, F
         of,
         units,
         key_id: plan.key_id.clone(),
+        key_hash: plan.key_hash.clone(),
     };
     rt.block_on(scanner::merge::write_shard(
         &run,
