@@ -331,6 +331,9 @@ mod tests {
         assert_eq!(assets["exports/a.csv"].0.kind, AssetKind::File);
     }
 
+    /// An asset's name, bytes, partition columns and file paths.
+    type Grouped = (String, Option<u64>, Vec<String>, Vec<String>);
+
     #[test]
     fn listing_order_changes_nothing() {
         let files = vec![
@@ -343,7 +346,7 @@ mod tests {
         let group = |files: Vec<ObjectMeta>| {
             let mut skipped = UnscannedTally::default();
             let assets = group_assets(files, &mut skipped);
-            let assets: Vec<(String, Option<u64>, Vec<String>, Vec<String>)> = assets
+            let assets: Vec<Grouped> = assets
                 .into_values()
                 .map(|(info, files)| {
                     let paths = files.files.iter().map(|f| f.location.to_string()).collect();
