@@ -256,27 +256,6 @@ fn scans_move_between_threads_and_sets_are_shared() {
     });
 }
 
-/// A custom classifier that confirms whatever its pattern matches.
-struct Custom(&'static str, &'static str);
-
-impl crate::Classifier for Custom {
-    fn info(&self) -> crate::CategoryInfo {
-        crate::CategoryInfo::new(self.0, "自定义", "Custom")
-    }
-    fn value_pattern(&self) -> Option<&str> {
-        Some(self.1)
-    }
-    fn confirm(&self, _: &str) -> Option<f64> {
-        Some(1.0)
-    }
-    fn column_hint(&self) -> Option<&str> {
-        None
-    }
-    fn mask(&self, _: &str) -> String {
-        "***".into()
-    }
-}
-
 #[test]
 fn position_tables_hold_for_unusual_patterns() {
     // Assertions inside a pattern, empty and optional parts, case folding,
@@ -295,7 +274,7 @@ fn position_tables_hold_for_unusual_patterns() {
     ];
     let mut builder = ClassifierSet::builder().builtins();
     for (id, p) in patterns {
-        builder = builder.with(Box::new(Custom(id, p)));
+        builder = builder.with(Box::new(crate::engine::tests::Dummy(id, p)));
     }
     let set = builder.build().expect("builds");
     check_generated(&set, 100, 11);

@@ -351,7 +351,9 @@ fn values_win_over_misleading_names() {
     assert!(f.is_empty());
 }
 
-struct Dummy(&'static str, &'static str);
+/// A classifier of one category id and value pattern that confirms every match (shared with
+/// the prefilter's tests).
+pub(super) struct Dummy(pub(super) &'static str, pub(super) &'static str);
 impl Classifier for Dummy {
     fn info(&self) -> CategoryInfo {
         CategoryInfo::new(self.0, "测试", "Test")
