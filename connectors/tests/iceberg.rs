@@ -4,9 +4,13 @@
 //! leaving one orphaned data file. Its metadata names the scratch folder it was written in,
 //! so every test also shows a moved table being read where it is now.
 
+#[path = "common/copy_dir.rs"]
+mod copy_dir;
+
 use std::path::{Path, PathBuf};
 
 use connectors::{AssetKind, ConnectorExt, SkipReason};
+use copy_dir::copy_dir;
 use serde_json::Value;
 
 fn fixture() -> PathBuf {
@@ -15,19 +19,6 @@ fn fixture() -> PathBuf {
 
 fn facts() -> Value {
     serde_json::from_slice(&std::fs::read(fixture().join("facts.json")).unwrap()).unwrap()
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }
 
 fn sizes(table: &Path, files: &Value) -> u64 {

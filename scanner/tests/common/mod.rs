@@ -2,8 +2,14 @@
 //! tests that need the machine's PostgreSQL or MariaDB, and synthetic identifiers.
 #![allow(dead_code)]
 
+#[path = "../../../connectors/tests/common/copy_dir.rs"]
+mod copy_dir;
+
 use std::path::Path;
 use std::process::{Command, Output};
+
+#[allow(unused_imports)] // not every test binary copies a fixture
+pub use copy_dir::copy_dir;
 
 /// Runs `mulu` with its state in `dir` and no config from the environment.
 pub fn mulu(dir: &Path, args: &[&str]) -> Output {
@@ -84,19 +90,4 @@ pub fn write_holdings(data: &Path) {
     std::fs::write(data.join("customers.csv"), customers).unwrap();
     std::fs::write(data.join("orders.csv"), orders).unwrap();
     std::fs::write(data.join("owners.csv"), owners).unwrap();
-}
-
-/// Copies the folder `from` to `to`, recursively (a fixture into a scratch folder or a
-/// bucket's backing folder).
-pub fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }
