@@ -200,6 +200,13 @@ class Ctx:
     def mulu_scan(self, sources, report, extra):
         return [self.mulu, "scan", *sources, "--json", report, "--quiet", "--no-state", *extra]
 
+    def measured_scan(self, cmd):
+        """Runs a `mulu scan` command measured; exit 3 (partial) still wrote its report."""
+        m = measured(cmd, self.tmp)
+        if m["rc"] not in (0, 3):
+            raise RuntimeError(f"mulu exited {m['rc']}: {m['stderr'][-500:]}")
+        return m
+
 
 def short(cmd, ctx):
     s = shlex.join(map(str, cmd))
@@ -315,9 +322,7 @@ def bench_wide_db(ctx):
         report = ctx.tmp / "wide.json"
         cmd = ctx.mulu_scan([f"postgres://postgres@127.0.0.1:5432/{PG_DB}"], report,
                             ["--persons", "off", "--sample-rows", "1000"])
-        m = measured(cmd, ctx.tmp)
-        if m["rc"] not in (0, 3):
-            raise RuntimeError(f"mulu exited {m['rc']}: {m['stderr'][-500:]}")
+        m = ctx.measured_scan(cmd)
         r = mulu_report(report)
         ok = [a for a in r["assets"] if a.get("status") == "ok"]
         ncols = sum(len(a.get("columns", [])) for a in ok)
@@ -376,9 +381,7 @@ def bench_lake(ctx):
     total = info["bytes"]
     report = ctx.tmp / "lake.json"
     cmd = ctx.mulu_scan([lake], report, ["--persons", "off", "--sample-rows", "1000"])
-    m = measured(cmd, ctx.tmp)
-    if m["rc"] not in (0, 3):
-        raise RuntimeError(f"mulu exited {m['rc']}: {m['stderr'][-500:]}")
+    m = ctx.measured_scan(cmd)
     r = mulu_report(report)
     assets = len(r["assets"])
     ok = sum(1 for a in r["assets"] if a.get("status") == "ok")
@@ -459,9 +462,7 @@ def bench_listing(ctx):
         info = cached(tree, [sys.executable, __file__, "--gen-tree", tree, n, seed])
         report = ctx.tmp / f"bucket-{n}.json"
         cmd = ctx.mulu_scan([tree], report, ["--persons", "off"])
-        m = measured(cmd, ctx.tmp)
-        if m["rc"] not in (0, 3):
-            raise RuntimeError(f"mulu exited {m['rc']}: {m['stderr'][-500:]}")
+        m = ctx.measured_scan(cmd)
         r = mulu_report(report)
         listed = sum(a.get("row_count") or 0 for a in r["assets"] if a.get("kind") == "collection")
         runs.append((n, info, m, r, listed))
@@ -488,9 +489,7 @@ def bench_big_lake(ctx):
     total = info["bytes"]
     report = ctx.tmp / "biglake.json"
     cmd = ctx.mulu_scan([lake], report, ["--persons", "off", "--sample-rows", "1000"])
-    m = measured(cmd, ctx.tmp)
-    if m["rc"] not in (0, 3):
-        raise RuntimeError(f"mulu exited {m['rc']}: {m['stderr'][-500:]}")
+    m = ctx.measured_scan(cmd)
     r = mulu_report(report)
     sampled = [a for a in r["assets"] if a.get("status") == "ok"]
     frac = m["rchar"] / total
@@ -522,9 +521,7 @@ def bench_persons(ctx):
                          s["persons_files"]])
     report = ctx.tmp / "persons.json"
     cmd = ctx.mulu_scan([lake], report, ["--persons", "exact"])
-    m = measured(cmd, ctx.tmp)
-    if m["rc"] not in (0, 3):
-        raise RuntimeError(f"mulu exited {m['rc']}: {m['stderr'][-500:]}")
+    m = ctx.measured_scan(cmd)
     r = mulu_report(report)
     p = r.get("persons") or {}
     dcmd = [ctx.python, Path(__file__).parent / "peers" / "duckdb_distinct.py", lake]
@@ -576,9 +573,7 @@ def bench_thresholds(ctx):
         info = cached(lake, [ctx.tool, "gen-once", lake, persons, 24])
         report = ctx.tmp / f"once-{persons}.json"
         cmd = ctx.mulu_scan([lake], report, ["--persons", "exact"])
-        m = measured(cmd, ctx.tmp)
-        if m["rc"] not in (0, 3):
-            raise RuntimeError(f"mulu exited {m['rc']}: {m['stderr'][-500:]}")
+        m = ctx.measured_scan(cmd)
         p = mulu_report(report).get("persons") or {}
         status = next((t["status"] for t in p.get("thresholds", []) if t["id"] == "ndsr-art28"), "missing")
         ctx.results[f"threshold_{persons}"] = dict(persons=p, wall=m["wall"], rss_kb=m["max_rss_kb"])
