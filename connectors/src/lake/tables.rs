@@ -15,7 +15,12 @@ pub(crate) fn table_of<'a>(
 ) -> Option<&'a String> {
     let path = location.as_ref();
     roots
-        .filter(|root| root.is_empty() || path.starts_with(&format!("{root}/")))
+        .filter(|root| {
+            root.is_empty()
+                || path
+                    .strip_prefix(root.as_str())
+                    .is_some_and(|rest| rest.starts_with('/'))
+        })
         .max_by_key(|root| root.len())
 }
 
