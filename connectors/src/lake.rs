@@ -39,6 +39,7 @@ mod listing;
 mod media;
 mod media_probe;
 mod parquet_assets;
+mod plain_tail;
 mod row_groups;
 mod spreadsheet;
 mod tables;

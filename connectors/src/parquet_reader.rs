@@ -46,11 +46,25 @@ pub(crate) struct StoreFileReader {
     store: Arc<dyn ObjectStore>,
     path: Path,
     size: u64,
+    /// Byte ranges answered with zeros instead of read: dictionary pages the reader asks for
+    /// but never decodes (see `lake::plain_tail`).
+    placeholders: Vec<Range<u64>>,
 }
 
 impl StoreFileReader {
     pub(crate) fn new(store: Arc<dyn ObjectStore>, path: Path, size: u64) -> Self {
-        Self { store, path, size }
+        Self {
+            store,
+            path,
+            size,
+            placeholders: Vec::new(),
+        }
+    }
+
+    /// This reader answers requests for exactly these ranges with zeros, without reading them.
+    pub(crate) fn with_placeholders(mut self, ranges: Vec<Range<u64>>) -> Self {
+        self.placeholders = ranges;
+        self
     }
 }
 
@@ -61,6 +75,10 @@ fn external(e: object_store::Error) -> ParquetError {
 impl AsyncFileReader for StoreFileReader {
     fn get_bytes(&mut self, range: Range<u64>) -> BoxFuture<'_, Result<Bytes>> {
         async move {
+            if self.placeholders.contains(&range) {
+                let len = usize::try_from(range.end - range.start).unwrap_or(0);
+                return Ok(Bytes::from(vec![0; len]));
+            }
             self.store
                 .get_range(&self.path, range)
                 .await
@@ -72,10 +90,33 @@ impl AsyncFileReader for StoreFileReader {
     /// `object_store` merges nearby ranges into fewer requests.
     fn get_byte_ranges(&mut self, ranges: Vec<Range<u64>>) -> BoxFuture<'_, Result<Vec<Bytes>>> {
         async move {
-            self.store
-                .get_ranges(&self.path, &ranges)
-                .await
-                .map_err(external)
+            let to_read: Vec<Range<u64>> = ranges
+                .iter()
+                .filter(|r| !self.placeholders.contains(r))
+                .cloned()
+                .collect();
+            let mut read = if to_read.is_empty() {
+                Vec::new()
+            } else {
+                self.store
+                    .get_ranges(&self.path, &to_read)
+                    .await
+                    .map_err(external)?
+            }
+            .into_iter();
+            ranges
+                .iter()
+                .map(|r| {
+                    if self.placeholders.contains(r) {
+                        let len = usize::try_from(r.end - r.start).unwrap_or(0);
+                        Ok(Bytes::from(vec![0; len]))
+                    } else {
+                        read.next().ok_or_else(|| {
+                            ParquetError::General("the store returned fewer ranges".into())
+                        })
+                    }
+                })
+                .collect()
         }
         .boxed()
     }

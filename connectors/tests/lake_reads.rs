@@ -1,6 +1,6 @@
 //! What a parquet sample costs in bytes: with an offset index, the footer and, for each
-//! sampled row group, only the dictionary and the pages holding the sampled rows; without
-//! one, whole column chunks, but the same rows either way.
+//! sampled row group, only the pages holding the sampled rows and the dictionaries those
+//! pages use; without one, whole column chunks, but the same rows either way.
 
 use std::fmt;
 use std::ops::Range;
@@ -130,9 +130,22 @@ impl ObjectStore for Counting {
     }
 }
 
+/// How the test file is written.
+#[derive(Clone, Copy, PartialEq)]
+enum Layout {
+    /// No offset index: a reader cannot tell where pages start.
+    NoIndex,
+    /// High-cardinality strings plain throughout; the rest with dictionaries that never fill.
+    Plain,
+    /// Every column with a dictionary of at most 16 KiB: the high-cardinality ones fill it
+    /// within a few pages and fall back to plain, as with a writer's default 1 MB cap on
+    /// larger row groups.
+    FallsBack,
+}
+
 /// Eight row groups of 8,000 rows in pages of 500: a group number, a row number, a phone-like
-/// number and a note (high cardinality, plain), and a name (three values, a dictionary).
-fn file(offset_index: bool) -> Bytes {
+/// number and a note (high cardinality), and a name (three values, a dictionary).
+fn file(layout: Layout) -> Bytes {
     let rows = GROUPS * GROUP_ROWS;
     let schema = Arc::new(Schema::new(vec![
         Field::new("rg", DataType::Int32, false),
@@ -141,15 +154,12 @@ fn file(offset_index: bool) -> Bytes {
         Field::new("name", DataType::Utf8, false),
         Field::new("note", DataType::Utf8, false),
     ]));
-    let id = |i: usize| i as u64 * 2_654_435_761 % 1_000_000_007;
     let columns: Vec<ArrayRef> = vec![
         Arc::new(Int32Array::from_iter_values(
             (0..rows).map(|i| (i / GROUP_ROWS) as i32),
         )),
         Arc::new(Int64Array::from_iter_values((0..rows).map(|i| i as i64))),
-        Arc::new(StringArray::from_iter_values(
-            (0..rows).map(|i| format!("139{:08}", id(i) % 100_000_000)),
-        )),
+        Arc::new(StringArray::from_iter_values((0..rows).map(phone))),
         Arc::new(StringArray::from_iter_values(
             (0..rows).map(|i| ["Wang Wei", "Li Na", "Zhang Min"][i % 3]),
         )),
@@ -158,22 +168,25 @@ fn file(offset_index: bool) -> Bytes {
         }))),
     ];
     let batch = RecordBatch::try_new(schema.clone(), columns).unwrap();
+    let offset_index = layout != Layout::NoIndex;
     let stats = if offset_index {
         EnabledStatistics::Page
     } else {
         EnabledStatistics::Chunk
     };
-    let props = WriterProperties::builder()
+    let mut props = WriterProperties::builder()
         .set_max_row_group_row_count(Some(GROUP_ROWS))
         .set_data_page_row_count_limit(PAGE_ROWS)
         .set_write_batch_size(PAGE_ROWS)
         .set_statistics_enabled(stats)
-        .set_offset_index_disabled(!offset_index)
-        // Plain, as a high-cardinality column is once its dictionary is full: a dictionary
-        // holding every value would be read whole with the first page.
-        .set_column_dictionary_enabled(ColumnPath::from("phone"), false)
-        .set_column_dictionary_enabled(ColumnPath::from("note"), false)
-        .build();
+        .set_offset_index_disabled(!offset_index);
+    props = match layout {
+        Layout::FallsBack => props.set_dictionary_page_size_limit(16 * 1024),
+        _ => props
+            .set_column_dictionary_enabled(ColumnPath::from("phone"), false)
+            .set_column_dictionary_enabled(ColumnPath::from("note"), false),
+    };
+    let props = props.build();
     let mut out = Vec::new();
     let mut writer = ArrowWriter::try_new(&mut out, schema, Some(props)).unwrap();
     writer.write(&batch).unwrap();
@@ -186,6 +199,62 @@ fn metadata(data: &Bytes) -> ParquetMetaData {
         .with_offset_index_policy(PageIndexPolicy::Optional)
         .parse_and_finish(data)
         .unwrap()
+}
+
+fn phone(i: usize) -> String {
+    format!("139{:08}", id(i) % 100_000_000)
+}
+
+fn id(i: usize) -> u64 {
+    i as u64 * 2_654_435_761 % 1_000_000_007
+}
+
+/// The bytes before the first data page of each column chunk, by column: its dictionary.
+fn dictionary_bytes(data: &Bytes) -> Vec<u64> {
+    let meta = metadata(data);
+    let index = meta.page_index().expect("the writer wrote an offset index");
+    let mut by_column = vec![0; meta.row_group(0).num_columns()];
+    for (g, group) in meta.row_groups().iter().enumerate() {
+        for (c, chunk) in group.columns().iter().enumerate() {
+            let first = &index.offset_index(g, c).unwrap().page_locations()[0];
+            by_column[c] += first.offset as u64 - chunk.byte_range().0;
+        }
+    }
+    by_column
+}
+
+/// The bytes of the data pages holding each row group's last `SAMPLE / GROUPS` rows, and
+/// where the footer's tail (offset indexes and footer) starts.
+fn last_pages_and_footer(data: &Bytes) -> (u64, u64) {
+    let meta = metadata(data);
+    let index = meta.page_index().expect("the writer wrote an offset index");
+    let first_read = (GROUP_ROWS - SAMPLE / GROUPS) as i64;
+    let mut pages_bytes = 0;
+    let mut tail_start = data.len() as u64;
+    for (g, group) in meta.row_groups().iter().enumerate() {
+        for (c, chunk) in group.columns().iter().enumerate() {
+            let pages = index.offset_index(g, c).unwrap().page_locations();
+            assert!(
+                pages.len() >= GROUP_ROWS / PAGE_ROWS,
+                "{} pages",
+                pages.len()
+            );
+            let holding = pages
+                .iter()
+                .rposition(|p| p.first_row_index <= first_read)
+                .unwrap();
+            pages_bytes += pages[holding..]
+                .iter()
+                .map(|p| p.compressed_page_size as u64)
+                .sum::<u64>();
+            tail_start = tail_start.min(chunk.offset_index_offset().unwrap() as u64);
+        }
+    }
+    // The footer read: the offset indexes and the footer, or the 16 KiB guess when larger.
+    (
+        pages_bytes,
+        (data.len() as u64 - tail_start).max(FOOTER_PREFETCH),
+    )
 }
 
 /// Samples the file from a counting store: the sample and the bytes it fetched.
@@ -206,6 +275,23 @@ async fn sample(data: Bytes) -> (connectors::Sample, u64) {
     (sample, store.bytes.load(Ordering::Relaxed) - before)
 }
 
+fn string_column(sample: &connectors::Sample, name: &str) -> Vec<String> {
+    let at = sample.schema.index_of(name).unwrap();
+    sample
+        .batches
+        .iter()
+        .flat_map(|b| {
+            let column = arrow_cast::cast(b.column(at), &DataType::Utf8).unwrap();
+            let column = column
+                .as_any()
+                .downcast_ref::<StringArray>()
+                .unwrap()
+                .clone();
+            (0..column.len()).map(move |i| column.value(i).to_string())
+        })
+        .collect()
+}
+
 fn int_column(sample: &connectors::Sample, name: &str) -> Vec<i64> {
     let at = sample.schema.index_of(name).unwrap();
     sample
@@ -223,14 +309,18 @@ fn int_column(sample: &connectors::Sample, name: &str) -> Vec<i64> {
         .collect()
 }
 
-/// The rows every sample of this file must hold: the first 125 of each of the 8 row groups.
+/// The rows every sample of this file must hold: the last 125 of each of the 8 row groups,
+/// with their values.
 fn assert_spread_rows(sample: &connectors::Sample) {
     assert_eq!(sample.num_rows(), SAMPLE);
     let per_group = SAMPLE / GROUPS;
-    let expected: Vec<i64> = (0..GROUPS)
-        .flat_map(|g| (0..per_group).map(move |r| (g * GROUP_ROWS + r) as i64))
+    let rows: Vec<usize> = (0..GROUPS)
+        .flat_map(|g| (GROUP_ROWS - per_group..GROUP_ROWS).map(move |r| g * GROUP_ROWS + r))
         .collect();
-    assert_eq!(int_column(sample, "id"), expected);
+    let ids: Vec<i64> = rows.iter().map(|&r| r as i64).collect();
+    assert_eq!(int_column(sample, "id"), ids);
+    let phones: Vec<String> = rows.iter().map(|&r| phone(r)).collect();
+    assert_eq!(string_column(sample, "phone"), phones);
     let mut groups = int_column(sample, "rg");
     groups.dedup();
     assert_eq!(groups, (0..GROUPS as i64).collect::<Vec<_>>());
@@ -238,30 +328,11 @@ fn assert_spread_rows(sample: &connectors::Sample) {
 
 #[tokio::test]
 async fn a_sample_fetches_the_footer_and_only_the_pages_of_its_rows() {
-    let data = file(true);
-    let meta = metadata(&data);
-    let index = meta.page_index().expect("the writer wrote an offset index");
-    // What the sampled rows need: in each row group, each column's dictionary (the bytes
-    // before its first data page) and its first page (125 rows of the 500 it holds).
-    let mut needed = 0;
-    let mut tail_start = data.len() as u64;
-    for (g, group) in meta.row_groups().iter().enumerate() {
-        for (c, chunk) in group.columns().iter().enumerate() {
-            let pages = index.offset_index(g, c).unwrap().page_locations();
-            assert!(
-                pages.len() >= GROUP_ROWS / PAGE_ROWS,
-                "{} pages",
-                pages.len()
-            );
-            let first = &pages[0];
-            assert!(first.first_row_index == 0 && pages[1].first_row_index >= 125);
-            let (start, _) = chunk.byte_range();
-            needed += first.offset as u64 + first.compressed_page_size as u64 - start;
-            tail_start = tail_start.min(chunk.offset_index_offset().unwrap() as u64);
-        }
-    }
-    // The footer read: the offset indexes and the footer, or the 16 KiB guess when larger.
-    let footer = (data.len() as u64 - tail_start).max(FOOTER_PREFETCH);
+    let data = file(Layout::Plain);
+    // What the sampled rows need: in each row group, each column's pages holding its last 125
+    // rows and the dictionaries of the columns that have one (never full here).
+    let (pages, footer) = last_pages_and_footer(&data);
+    let needed = pages + dictionary_bytes(&data).iter().sum::<u64>();
     let (sample, fetched) = sample(data.clone()).await;
     assert_spread_rows(&sample);
     assert!(
@@ -276,8 +347,31 @@ async fn a_sample_fetches_the_footer_and_only_the_pages_of_its_rows() {
 }
 
 #[tokio::test]
+async fn rows_past_a_full_dictionary_are_read_without_it() {
+    let data = file(Layout::FallsBack);
+    let dictionaries = dictionary_bytes(&data);
+    // id, phone and note fill their 16 KiB dictionaries early in each group; rg and name
+    // (one and three values) never do.
+    let (pages, footer) = last_pages_and_footer(&data);
+    let small = dictionaries[0] + dictionaries[3];
+    let full = dictionaries[1] + dictionaries[2] + dictionaries[4];
+    assert!(
+        full > 8 * 3 * 8 * 1024,
+        "the full dictionaries take {full} bytes"
+    );
+    let (sample, fetched) = sample(data.clone()).await;
+    // The same rows and values as when every dictionary is read.
+    assert_spread_rows(&sample);
+    assert!(
+        fetched >= pages + small && fetched <= pages + small + footer,
+        "fetched {fetched} bytes; the sampled pages take {pages}, the small dictionaries \
+         {small}, the footer {footer} (the full dictionaries, not read: {full})"
+    );
+}
+
+#[tokio::test]
 async fn without_an_offset_index_the_same_rows_come_from_whole_column_chunks() {
-    let data = file(false);
+    let data = file(Layout::NoIndex);
     let meta = metadata(&data);
     assert!(meta.page_index().is_none_or(|p| !p.has_offset_indexes()));
     let (sample, fetched) = sample(data.clone()).await;

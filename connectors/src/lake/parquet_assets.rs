@@ -3,6 +3,7 @@
 //! offset index, and a full pass streaming only the projected columns.
 
 use std::collections::BTreeMap;
+use std::ops::Range;
 use std::sync::Arc;
 
 use arrow_array::{new_null_array, ArrayRef, RecordBatch};
@@ -10,14 +11,14 @@ use arrow_schema::{Schema, SchemaRef};
 use futures::stream::BoxStream;
 use futures::{StreamExt, TryStreamExt};
 use object_store::ObjectMeta;
-use parquet::arrow::arrow_reader::{ArrowReaderMetadata, ArrowReaderOptions};
+use parquet::arrow::arrow_reader::{ArrowReaderMetadata, ArrowReaderOptions, RowSelectionPolicy};
 use parquet::arrow::async_reader::ParquetRecordBatchStreamBuilder;
 use parquet::arrow::ProjectionMask;
 use parquet::file::metadata::PageIndexPolicy;
 
 use super::dataset::{dataset_row_count, spread};
 use super::errors::parquet_error;
-use super::row_groups;
+use super::{plain_tail, row_groups};
 use crate::batch::{resolve_columns, spawn_batches, BatchSender};
 use crate::cloud::StoreIdentity;
 use crate::parquet_reader::StoreFileReader;
@@ -32,9 +33,10 @@ const ROW_COUNT_FOOTERS: usize = 512;
 const FOOTER_CONCURRENCY: usize = 16;
 
 /// How a footer is read. A sampled file's offset index (where each page starts and its first
-/// row) lets the reader fetch only each column's dictionary and the pages holding the sampled
-/// rows instead of whole column chunks. Its column index (page min/max) is not needed, and
-/// files only counted need neither.
+/// row) lets the reader fetch only the pages holding the sampled rows instead of whole column
+/// chunks, and its page encoding statistics tell which dictionaries those pages need (see
+/// `plain_tail`). Its column index (page min/max) is not needed, and files only counted need
+/// neither.
 fn footer_options(sampled: bool) -> ArrowReaderOptions {
     let offsets = if sampled {
         PageIndexPolicy::Optional
@@ -44,6 +46,7 @@ fn footer_options(sampled: bool) -> ArrowReaderOptions {
     ArrowReaderOptions::new()
         .with_column_index_policy(PageIndexPolicy::Skip)
         .with_offset_index_policy(offsets)
+        .with_encoding_stats_as_mask(!sampled)
 }
 
 impl super::LakeConnector {
@@ -136,21 +139,25 @@ impl super::LakeConnector {
                 continue;
             }
             let meta = &files[idx];
-            let groups: Vec<usize> = mine.iter().map(|p| p.row_group).collect();
-            let group_sizes: Vec<u64> = groups.iter().map(|&g| sizes[ord][g]).collect();
-            let want: usize = mine.iter().map(|p| p.rows).sum();
-            let mut stream = ParquetRecordBatchStreamBuilder::new_with_metadata(
-                self.parquet_reader(meta),
-                footer_of(idx),
-            )
-            .with_row_groups(groups)
-            .with_row_selection(row_groups::first_rows_of(&mine, &group_sizes))
-            .with_batch_size(want.clamp(1, 8192))
-            .build()
-            .map_err(|e| self.parquet_error(asset, meta, e))?;
-            while let Some(batch) = stream.next().await {
-                batches.push(batch.map_err(|e| self.parquet_error(asset, meta, e))?);
-            }
+            let footer = footer_of(idx);
+            let unneeded: Vec<Range<u64>> = mine
+                .iter()
+                .flat_map(|p| {
+                    let start = row_groups::first_read_row(p, sizes[ord][p.row_group]);
+                    plain_tail::unneeded_dictionaries(footer.metadata(), p.row_group, start)
+                })
+                .collect();
+            let read = self.sample_row_groups(meta, &footer, &mine, &sizes[ord], unneeded.clone());
+            let rows = match read.await {
+                // Placeholder dictionaries rest on the footer's encoding statistics; should a
+                // writer have got them wrong, the same rows are read again with every dictionary.
+                Err(_) if !unneeded.is_empty() => {
+                    self.sample_row_groups(meta, &footer, &mine, &sizes[ord], Vec::new())
+                        .await
+                }
+                read => read,
+            };
+            batches.extend(rows.map_err(|e| self.parquet_error(asset, meta, e))?);
         }
         let total_groups: usize = sizes.iter().map(Vec::len).sum();
         let files_read = picks
@@ -161,7 +168,7 @@ impl super::LakeConnector {
         let sampling = model::Sampling::new(
             "row_group_spread",
             format!(
-                "the first rows of {} of {total_groups} row groups in {files_read} of {} files, \
+                "the last rows of {} of {total_groups} row groups in {files_read} of {} files, \
                  spread from first to last",
                 picks.len(),
                 files.len()
@@ -176,6 +183,31 @@ impl super::LakeConnector {
             sampling: Some(sampling),
             media: None,
         })
+    }
+
+    /// The picked rows of one file (`group_rows[g]`: rows of its row group `g`); requests for
+    /// the `unneeded` dictionary ranges are answered without reading them.
+    async fn sample_row_groups(
+        &self,
+        meta: &ObjectMeta,
+        footer: &ArrowReaderMetadata,
+        picks: &[row_groups::Pick],
+        group_rows: &[u64],
+        unneeded: Vec<Range<u64>>,
+    ) -> parquet::errors::Result<Vec<RecordBatch>> {
+        let groups: Vec<usize> = picks.iter().map(|p| p.row_group).collect();
+        let sizes: Vec<u64> = groups.iter().map(|&g| group_rows[g]).collect();
+        let want: usize = picks.iter().map(|p| p.rows).sum();
+        let reader = self.parquet_reader(meta).with_placeholders(unneeded);
+        ParquetRecordBatchStreamBuilder::new_with_metadata(reader, footer.clone())
+            .with_row_groups(groups)
+            .with_row_selection(row_groups::last_rows_of(picks, &sizes))
+            // Skips of whole pages, so a deferred dictionary stays unread.
+            .with_row_selection_policy(RowSelectionPolicy::Selectors)
+            .with_batch_size(want.clamp(1, 8192))
+            .build()?
+            .try_collect()
+            .await
     }
 
     fn parquet_reader(&self, meta: &ObjectMeta) -> StoreFileReader {

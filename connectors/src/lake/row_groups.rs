@@ -1,9 +1,10 @@
 //! Which parquet row groups a sample reads. The head of a file holds its oldest rows: a
 //! column filled only later, or holding placeholders early on, looks empty there. So a
-//! sample reads the start of a few row groups spread over the chosen files — the middles of
+//! sample reads the end of a few row groups spread over the chosen files — the middles of
 //! equal strata of all their row groups in order, so the last pick lands near the newest
 //! rows — and never more row groups than [`SAMPLE_ROW_GROUPS`], as many as a head-only sample
-//! of as many files would read.
+//! of as many files would read. The end of a row group rather than its start, because there
+//! a high-cardinality column's pages no longer need its dictionary (see `plain_tail`).
 
 use parquet::arrow::arrow_reader::{RowSelection, RowSelector};
 
@@ -59,17 +60,26 @@ pub(super) fn plan(row_groups: &[Vec<u64>], limit: usize) -> Vec<Pick> {
         .collect()
 }
 
-/// The selection reading the first `pick.rows` rows of each picked row group, for a reader
+/// The first row a pick reads of its row group of `size` rows: its last `pick.rows` rows.
+pub(super) fn first_read_row(pick: &Pick, size: u64) -> u64 {
+    size.saturating_sub(pick.rows as u64)
+}
+
+/// The selection reading the last `pick.rows` rows of each picked row group, for a reader
 /// limited to those row groups (`sizes[i]`: rows of the `i`-th picked group).
-pub(super) fn first_rows_of(picks: &[Pick], sizes: &[u64]) -> RowSelection {
+pub(super) fn last_rows_of(picks: &[Pick], sizes: &[u64]) -> RowSelection {
     let mut selectors = Vec::with_capacity(picks.len() * 2);
     for (pick, &size) in picks.iter().zip(sizes) {
-        let size = usize::try_from(size).unwrap_or(usize::MAX);
-        let take = pick.rows.min(size);
-        selectors.push(RowSelector::select(take));
-        if size > take {
-            selectors.push(RowSelector::skip(size - take));
+        let skip = first_read_row(pick, size);
+        let take = size - skip;
+        if skip > 0 {
+            selectors.push(RowSelector::skip(
+                usize::try_from(skip).unwrap_or(usize::MAX),
+            ));
         }
+        selectors.push(RowSelector::select(
+            usize::try_from(take).unwrap_or(usize::MAX),
+        ));
     }
     RowSelection::from(selectors)
 }
@@ -134,19 +144,23 @@ mod tests {
     }
 
     #[test]
-    fn selection_takes_each_groups_head() {
+    fn selection_takes_each_groups_end() {
         let picks = plan(&[vec![10, 10]], 8);
-        let sel = first_rows_of(&picks, &[10, 10]);
+        let sel = last_rows_of(&picks, &[10, 10]);
         assert_eq!(sel.row_count(), 8);
         let selectors: Vec<RowSelector> = sel.into();
         assert_eq!(
             selectors,
             [
-                RowSelector::select(4),
                 RowSelector::skip(6),
                 RowSelector::select(4),
-                RowSelector::skip(6)
+                RowSelector::skip(6),
+                RowSelector::select(4)
             ]
         );
+        // A group smaller than its share is read whole.
+        let picks = plan(&[vec![3]], 8);
+        let selectors: Vec<RowSelector> = last_rows_of(&picks, &[3]).into();
+        assert_eq!(selectors, [RowSelector::select(3)]);
     }
 }
