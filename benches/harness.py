@@ -522,10 +522,11 @@ def bench_big_lake(ctx):
             f"{info['columns']} columns, {info['row_groups']} row groups of ~128 MB, snappy, writer defaults "
             f"otherwise), one hive table", f"`{short(cmd, ctx)}`; `rchar` of the mulu process")
     groups = info["row_groups"]
-    ctx.note("big-lake-io", f"What a row group's head costs here (the floor of reading any of its rows): the "
-                            f"dictionary pages {mb(info['head_dictionary_bytes'] / groups):,.1f} MB and the first "
-                            f"data pages {mb(info['head_page_bytes'] / groups):,.1f} MB of all columns, of "
-                            f"{mb(total / groups):,.0f} MB; a sample reads the heads of up to 8 row groups. "
+    ctx.note("big-lake-io", f"Reading a row group's first rows would cost its dictionary pages "
+                            f"{mb(info['head_dictionary_bytes'] / groups):,.1f} MB and first data pages "
+                            f"{mb(info['head_page_bytes'] / groups):,.1f} MB of all columns (of "
+                            f"{mb(total / groups):,.0f} MB); a sample reads the last rows of up to 8 row "
+                            f"groups, where the high-cardinality columns no longer need their dictionaries. "
                             f"Sampling: {sampled[0]['sampling']['detail'] if sampled and sampled[0].get('sampling') else '—'}; "
                             f"wall {m['wall']:.1f} s, peak RSS {m['max_rss_kb'] / 1024:,.0f} MB.")
 
@@ -767,13 +768,10 @@ WHY = {
              "sampled stand-alone file is the floor, and a dataset's row count reads the footers of "
              "up to 512 of its files (all 20 here). The run is at that floor; the share falls as files grow, since a sample stays "
              "1,000 rows whatever the file size (see the breakdown in the notes)."],
-    "big": ["A sample reads the head of each row group it picks, and what a head costs is set by the "
-            "writer: every high-cardinality column chunk starts with a dictionary page (up to 1 MB by "
-            "default in arrow-rs, Spark and pyarrow) that its first data pages need. With the offset "
-            "index mulu reads only those dictionaries and first pages (see the note: the read is at "
-            "that floor), so the share is (row groups read × head) / bytes on disk. It meets 2 % only "
-            "when a table holds several times more row groups than the 8 a sample reads, or fewer "
-            "high-cardinality columns; reading fewer row groups would narrow the spread of #17."],
+    "big": ["A sample reads the last rows of each row group it picks: the pages holding them, plus the "
+            "dictionaries of the columns whose pages there still use one (a high-cardinality column has "
+            "fallen back to plain by then, and its dictionary is not read). What remains is those pages "
+            "and the low-cardinality dictionaries, per row group read (see the note)."],
     "persons": ["The exact counter runs on its own thread (`mulu-persons`) fed by the hashing threads; "
                 "it looks up each batch's keys on both cores (its key tables are split by key) and links "
                 "the rows on its thread, and those lookups miss the caches at tens of millions of keys. "
