@@ -336,6 +336,26 @@ fn shown(redactor: &Redactor, text: &str) -> String {
     crate::terminal::escape(&redactor.name(text)).into_owned()
 }
 
+/// A spawned task that is cancelled when its handle is dropped (a timed-out read).
+struct AbortOnDrop<T>(tokio::task::JoinHandle<T>);
+
+impl<T> Drop for AbortOnDrop<T> {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+impl<T> std::future::Future for AbortOnDrop<T> {
+    type Output = Result<T, tokio::task::JoinError>;
+
+    fn poll(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Self::Output> {
+        std::pin::Pin::new(&mut self.0).poll(cx)
+    }
+}
+
 /// What every asset task shares.
 struct AssetContext<'a> {
     classifiers: Arc<ClassifierSet>,
@@ -392,11 +412,22 @@ async fn scan_asset(job: Job, sample_rows: usize, context: AssetContext<'_>) -> 
             .acquire()
             .await
             .expect("the semaphore is never closed");
-        let request = ReadRequest::sample(sample_rows);
-        let read = async { connector.read(&asset, &request).await?.into_sample().await };
+        // Read on a task of its own: the assets' tasks share one thread, and decoding a
+        // database's rows is CPU work the runtime's other threads can take.
+        let read = AbortOnDrop(tokio::spawn({
+            let (connector, asset) = (connector.clone(), asset.clone());
+            async move {
+                let request = ReadRequest::sample(sample_rows);
+                connector.read(&asset, &request).await?.into_sample().await
+            }
+        }));
         match tokio::time::timeout(limits.sample, read).await {
-            Ok(Ok(sample)) => Ok(sample),
-            Ok(Err(e)) => Err(redactor.error(e)),
+            Ok(Ok(Ok(sample))) => Ok(sample),
+            Ok(Ok(Err(e))) => Err(redactor.error(e)),
+            Ok(Err(_)) => Err(redactor.name(&format!(
+                "reading the sample of '{}' failed unexpectedly (a bug in mulu: please report it)",
+                asset.name
+            ))),
             Err(_) => Err(redactor.name(&format!(
                 "reading the sample of '{}' took longer than {} s and was stopped; \
                  check the table or view, or raise [scan] sample_timeout_secs",

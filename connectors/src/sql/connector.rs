@@ -182,7 +182,7 @@ fn push_row<D: SqlDialect>(
     from: usize,
 ) -> std::result::Result<(), sqlx::Error> {
     for i in 0..out.width() {
-        out.push(i, D::Db::text_at(row, from + i)?.as_deref());
+        out.push(i, D::Db::text_at(row, from + i)?);
     }
     out.end_row();
     Ok(())
@@ -535,7 +535,7 @@ impl<D: SqlDialect> PassContext<D> {
                 return Ok(());
             };
             let key = (0..keys)
-                .map(|i| D::Db::text_at(tail, i).map(Option::unwrap_or_default))
+                .map(|i| D::Db::text_at(tail, i).map(|v| v.unwrap_or_default().to_owned()))
                 .collect::<std::result::Result<Vec<String>, _>>()
                 .map_err(|e| self.map(e))?;
             let mut out = StringRows::new(self.schema.clone());

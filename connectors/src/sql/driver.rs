@@ -35,8 +35,9 @@ pub(crate) trait SqlDriver: sqlx::Database {
 
     /// Column `i` of `row` as text. The generic connector only reads columns its SQL cast to
     /// text, so the wire type is not checked: servers differ in the flags they attach to cast
-    /// and catalog columns.
-    fn text_at(row: &Self::Row, i: usize) -> Result<Option<String>, sqlx::Error>;
+    /// and catalog columns. Borrowed from the row: a sample copies each value once, into its
+    /// column.
+    fn text_at(row: &Self::Row, i: usize) -> Result<Option<&str>, sqlx::Error>;
 }
 
 macro_rules! sql_driver {
@@ -70,8 +71,8 @@ macro_rules! sql_driver {
                 sqlx::query(sql).persistent(false).fetch(conn)
             }
 
-            fn text_at(row: &Self::Row, i: usize) -> Result<Option<String>, sqlx::Error> {
-                sqlx::Row::try_get_unchecked::<Option<String>, _>(row, i)
+            fn text_at(row: &Self::Row, i: usize) -> Result<Option<&str>, sqlx::Error> {
+                sqlx::Row::try_get_unchecked::<Option<&str>, _>(row, i)
             }
         }
     };

@@ -38,7 +38,7 @@ pub(crate) struct MySqlDialect {
 }
 
 fn text_at(row: &MySqlRow, i: usize) -> std::result::Result<Option<String>, sqlx::Error> {
-    MySql::text_at(row, i)
+    Ok(MySql::text_at(row, i)?.map(str::to_owned))
 }
 
 #[async_trait]
