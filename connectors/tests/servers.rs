@@ -236,6 +236,44 @@ async fn postgres_large_table_is_sampled_with_tablesample_and_listed_from_statis
 #[cfg(feature = "postgres")]
 #[cfg_attr(mulu_no_postgres, ignore = "needs MULU_TEST_POSTGRES_URL")]
 #[tokio::test]
+async fn postgres_sample_values_keep_tabs_newlines_backslashes_and_nulls() {
+    // The sample arrives in COPY's text format, which escapes these bytes; they must come
+    // back exactly as stored, and a NULL apart from the text `\N`.
+    let Some(pg) = PgScratch::create("postgres_sample_values_keep_escapes").await else {
+        return;
+    };
+    let t = pg.asset("notes");
+    pg.exec(&format!("CREATE TABLE {t} (id int, note text, extra text)"))
+        .await;
+    pg.exec(&format!(
+        "INSERT INTO {t} VALUES (1, E'a\\tb\\nc\\\\d\\re', NULL), \
+         (2, '\\N', E'张三 \\x01'), (3, '', 'plain')"
+    ))
+    .await;
+    let opened = open_source(&pg.url).await.unwrap();
+    let conn = opened.connectors[0].as_ref();
+    let sample = conn.sample(&find(conn, &t).await, 10).await.unwrap();
+    let batch = &sample.batches[0];
+    let column = |i: usize| -> Vec<Option<String>> {
+        batch
+            .column(i)
+            .as_any()
+            .downcast_ref::<arrow_array::StringArray>()
+            .unwrap()
+            .iter()
+            .map(|v| v.map(str::to_string))
+            .collect()
+    };
+    let s = |v: &str| Some(v.to_string());
+    assert_eq!(column(0), [s("1"), s("2"), s("3")]);
+    assert_eq!(column(1), [s("a\tb\nc\\d\re"), s("\\N"), s("")]);
+    assert_eq!(column(2), [None, s("张三 \u{1}"), s("plain")]);
+    pg.finish().await;
+}
+
+#[cfg(feature = "postgres")]
+#[cfg_attr(mulu_no_postgres, ignore = "needs MULU_TEST_POSTGRES_URL")]
+#[tokio::test]
 async fn postgres_types_are_declared_and_values_are_text() {
     let Some(pg) = PgScratch::create("postgres_types_are_declared_and_values_are_text").await
     else {

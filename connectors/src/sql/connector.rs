@@ -98,14 +98,11 @@ impl<D: SqlDialect> SqlConnector<D> {
         let mut txn = begin_read::<D>(&self.pool)
             .await
             .map_err(|e| self.map(asset, e))?;
-        let rows = D::Db::query_rows(&mut *txn, sql, &[])
+        let mut out = StringRows::new(schema);
+        D::Db::text_rows_into(&mut *txn, sql, &mut out)
             .await
             .map_err(|e| self.map(asset, e))?;
         let _ = txn.rollback().await;
-        let mut out = StringRows::new(schema);
-        for row in &rows {
-            push_row::<D>(&mut out, row, 0).map_err(|e| self.map(asset, e))?;
-        }
         out.finish(D::NAME, asset)
     }
 

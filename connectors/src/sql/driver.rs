@@ -8,6 +8,8 @@
 use futures::future::BoxFuture;
 use futures::stream::BoxStream;
 
+use crate::batch::StringRows;
+
 /// A sqlx database the generic SQL connector can run statements on.
 ///
 /// Every method takes a plain connection, so the same calls work on a pooled connection and
@@ -27,6 +29,14 @@ pub(crate) trait SqlDriver: sqlx::Database {
         sql: &'c str,
     ) -> BoxFuture<'c, Result<Vec<Self::Row>, sqlx::Error>>;
 
+    /// Runs a SELECT whose columns are all text and appends its rows to `out`: by default a
+    /// prepared statement's rows; PostgreSQL's COPY where it has one ([`super::pg_copy`]).
+    fn text_rows_into<'c>(
+        conn: &'c mut Self::Connection,
+        sql: &'c str,
+        out: &'c mut StringRows,
+    ) -> BoxFuture<'c, Result<(), sqlx::Error>>;
+
     /// Runs one statement and streams its rows as the server sends them.
     fn stream_rows<'c>(
         conn: &'c mut Self::Connection,
@@ -42,7 +52,27 @@ pub(crate) trait SqlDriver: sqlx::Database {
 
 macro_rules! sql_driver {
     ($db:ty) => {
+        sql_driver!($db, |conn, sql, out| Box::pin(async move {
+            let rows = Self::query_rows(conn, sql, &[]).await?;
+            for row in &rows {
+                for i in 0..out.width() {
+                    out.push(i, Self::text_at(row, i)?);
+                }
+                out.end_row();
+            }
+            Ok(())
+        }));
+    };
+    ($db:ty, |$conn:ident, $sql:ident, $out:ident| $text_rows:expr) => {
         impl SqlDriver for $db {
+            fn text_rows_into<'c>(
+                $conn: &'c mut Self::Connection,
+                $sql: &'c str,
+                $out: &'c mut StringRows,
+            ) -> BoxFuture<'c, Result<(), sqlx::Error>> {
+                $text_rows
+            }
+
             fn query_rows<'c>(
                 conn: &'c mut Self::Connection,
                 sql: &'c str,
@@ -80,6 +110,8 @@ macro_rules! sql_driver {
 
 sql_driver!(sqlx::Sqlite);
 #[cfg(feature = "postgres")]
-sql_driver!(sqlx::Postgres);
+sql_driver!(sqlx::Postgres, |conn, sql, out| Box::pin(
+    super::pg_copy::copy_text_rows(conn, sql, out)
+));
 #[cfg(feature = "mysql")]
 sql_driver!(sqlx::MySql);

@@ -9,6 +9,7 @@
 //! - `server_url`: a server URL and its password source;
 //! - `spread`: a sample spread over an integer primary key's range;
 //! - `top_up`: more values for columns whose sampled rows are (nearly) all NULL;
+//! - `pg_copy`: PostgreSQL samples read through `COPY … TO STDOUT`;
 //! - `pg_server`: a PostgreSQL URL without a database, expanded to the server's databases;
 //! - `sqlite`, `postgres`, `mysql`: the dialects.
 
@@ -27,6 +28,8 @@ mod keyset;
 mod mysql;
 #[cfg(feature = "mysql")]
 mod mysql_grants;
+#[cfg(feature = "postgres")]
+mod pg_copy;
 #[cfg(feature = "postgres")]
 pub(crate) mod pg_server;
 #[cfg(feature = "postgres")]
