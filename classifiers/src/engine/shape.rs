@@ -88,6 +88,9 @@ fn is_cjk_punct(c: char) -> bool {
 /// non-ASCII characters are decoded.
 pub(super) fn shape(value: &str) -> Shape {
     let bytes = value.as_bytes();
+    if bytes.is_ascii() {
+        return ascii_shape(bytes);
+    }
     let (mut chars, mut alnum, mut seen) = (0usize, 0usize, 0u8);
     let mut han = false;
     let (mut run, mut ascii_run) = (0usize, 0usize);
@@ -131,6 +134,28 @@ pub(super) fn shape(value: &str) -> Shape {
         han,
         searchable: texty && (alnum >= 5 || seen & AT != 0),
         ascii_run: ascii_run.max(run),
+        dot: seen & DOT != 0,
+    }
+}
+
+/// [`shape`] of an all-ASCII value (most values): every byte is one
+/// character and the whole value one ASCII run, so a pass of table
+/// lookups, without the per-byte branch on non-ASCII, is all it takes.
+fn ascii_shape(bytes: &[u8]) -> Shape {
+    let (mut alnum, mut seen) = (0usize, 0u8);
+    for &b in bytes {
+        let class = ASCII[usize::from(b & 0x7F)];
+        alnum += usize::from(class & ALNUM);
+        seen |= class;
+    }
+    let chars = bytes.len();
+    let texty = chars > FREE_TEXT_MIN_CHARS || seen & (SPACE | PUNCT) != 0;
+    Shape {
+        chars,
+        texty,
+        han: false,
+        searchable: texty && (alnum >= 5 || seen & AT != 0),
+        ascii_run: chars,
         dot: seen & DOT != 0,
     }
 }
