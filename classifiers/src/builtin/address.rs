@@ -118,12 +118,21 @@ const LEVELS: [(&[&str], u8); 4] = [
 /// search per marker took some forty passes.
 struct Markers {
     first: Box<[u64; 1024]>,
-    by_first: Vec<(char, u8, Vec<(&'static str, u8)>)>,
+    by_first: Vec<Starting>,
+}
+
+/// The markers that start with one character.
+struct Starting {
+    first: char,
+    /// The groups of the one-character marker, if it is one.
+    single: u8,
+    /// Longer markers and their groups.
+    longer: Vec<(&'static str, u8)>,
 }
 
 static MARKERS: LazyLock<Markers> = LazyLock::new(|| {
     let mut first = Box::new([0u64; 1024]);
-    let mut by_first: Vec<(char, u8, Vec<(&'static str, u8)>)> = Vec::new();
+    let mut by_first: Vec<Starting> = Vec::new();
     for (group, bit) in LEVELS {
         for w in group {
             let c = w.chars().next().expect("markers are not empty");
@@ -132,17 +141,22 @@ static MARKERS: LazyLock<Markers> = LazyLock::new(|| {
                 "markers are in the Basic Multilingual Plane"
             );
             first[c as usize / 64] |= 1 << (c as usize % 64);
-            let at = match by_first.binary_search_by_key(&c, |e| e.0) {
+            let at = match by_first.binary_search_by_key(&c, |e| e.first) {
                 Ok(at) => at,
                 Err(at) => {
-                    by_first.insert(at, (c, 0, Vec::new()));
+                    let empty = Starting {
+                        first: c,
+                        single: 0,
+                        longer: Vec::new(),
+                    };
+                    by_first.insert(at, empty);
                     at
                 }
             };
             if w.len() == c.len_utf8() {
-                by_first[at].1 |= bit;
+                by_first[at].single |= bit;
             } else {
-                by_first[at].2.push((*w, bit));
+                by_first[at].longer.push((*w, bit));
             }
         }
     }
@@ -158,12 +172,12 @@ fn levels(value: &str) -> u8 {
         if n >= 0x10000 || m.first[n / 64] & (1 << (n % 64)) == 0 {
             continue;
         }
-        let Ok(at) = m.by_first.binary_search_by_key(&c, |e| e.0) else {
+        let Ok(at) = m.by_first.binary_search_by_key(&c, |e| e.first) else {
             continue;
         };
-        let (_, single, longer) = &m.by_first[at];
-        found |= single;
-        for (w, bit) in longer {
+        let starting = &m.by_first[at];
+        found |= starting.single;
+        for (w, bit) in &starting.longer {
             if found & bit == 0 && value[i..].starts_with(w) {
                 found |= bit;
             }
