@@ -1,6 +1,6 @@
 use std::sync::LazyLock;
 
-use crate::fast_hash::FastSet;
+use crate::fast_hash::{CharSet, FastSet};
 
 use super::name_words::{
     FUNCTION_CHARS, IDIOMS, NON_NAME_PREFIXES, NON_NAME_SUFFIXES, NON_NAME_WORDS,
@@ -74,17 +74,17 @@ pub struct PersonName;
 
 struct Tables {
     /// Single-character surnames of the top and frequent tiers.
-    single: FastSet<char>,
+    single: CharSet,
     /// Rare single-character surnames (a name with one weighs less).
-    rare: FastSet<char>,
+    rare: CharSet,
     compound: FastSet<&'static str>,
     words: FastSet<&'static str>,
     idioms: FastSet<&'static str>,
-    function: FastSet<char>,
+    function: CharSet,
     /// One-character endings of non-names, and the last characters of the
     /// longer ones (so most values need one lookup, not a scan).
-    suffix1: FastSet<char>,
-    suffix_last: FastSet<char>,
+    suffix1: CharSet,
+    suffix_last: CharSet,
     suffix_long: Vec<&'static str>,
 }
 
