@@ -7,7 +7,8 @@
 //! cannot match, `contains` decides runs with a marker character, the DFAs
 //! of `subsets` the rest; `scan` feeds one column's values through it and
 //! turns the tallies into verdicts; `shape` tells prose from single fields;
-//! `free_text` finds identifiers inside prose; `exclusive` settles values
+//! `free_text` finds identifiers inside prose, cutting them out with the
+//! DFA of `tokens`; `exclusive` settles values
 //! that several overlapping identifiers confirm; `uniform` accepts columns
 //! of weak identifiers on the evidence of their shared shape; `profile`
 //! summarises a column's values for the table rules; `comment` turns a
@@ -28,6 +29,7 @@ mod shape;
 mod subsets;
 #[cfg(test)]
 mod tests;
+mod tokens;
 mod uniform;
 
 pub use comment::comment_label;

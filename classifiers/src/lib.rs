@@ -142,6 +142,7 @@ use std::borrow::Cow;
 mod builtin;
 mod custom;
 mod engine;
+mod fast_hash;
 mod normalize;
 mod person_key;
 mod tables;

@@ -1,3 +1,5 @@
+use std::sync::LazyLock;
+
 use crate::builtin::mask_middle;
 use crate::{ids, CategoryInfo, Classifier};
 
@@ -96,8 +98,95 @@ const ORG_SUFFIXES: &[&str] = &[
     "政府",
 ];
 
-fn has_any(value: &str, markers: &[&str]) -> bool {
-    markers.iter().any(|m| value.contains(m))
+/// The marker groups, one bit each, in [`LEVELS`] order.
+const ADMIN_BIT: u8 = 1;
+const ROAD_BIT: u8 = 2;
+const ESTATE_BIT: u8 = 4;
+const BUILDING_BIT: u8 = 8;
+const ALL_LEVELS: u8 = 15;
+const LEVELS: [(&[&str], u8); 4] = [
+    (ADMIN, ADMIN_BIT),
+    (ROAD, ROAD_BIT),
+    (ESTATE, ESTATE_BIT),
+    (BUILDING, BUILDING_BIT),
+];
+
+/// The markers by first character (sorted): the groups of the
+/// one-character markers, and the longer markers with their groups. With a
+/// bitmap of the first characters over the Basic Multilingual Plane, one
+/// pass over a value's characters finds its groups, where a substring
+/// search per marker took some forty passes.
+struct Markers {
+    first: Box<[u64; 1024]>,
+    by_first: Vec<Starting>,
+}
+
+/// The markers that start with one character.
+struct Starting {
+    first: char,
+    /// The groups of the one-character marker, if it is one.
+    single: u8,
+    /// Longer markers and their groups.
+    longer: Vec<(&'static str, u8)>,
+}
+
+static MARKERS: LazyLock<Markers> = LazyLock::new(|| {
+    let mut first = Box::new([0u64; 1024]);
+    let mut by_first: Vec<Starting> = Vec::new();
+    for (group, bit) in LEVELS {
+        for w in group {
+            let c = w.chars().next().expect("markers are not empty");
+            assert!(
+                (c as usize) < 0x10000,
+                "markers are in the Basic Multilingual Plane"
+            );
+            first[c as usize / 64] |= 1 << (c as usize % 64);
+            let at = match by_first.binary_search_by_key(&c, |e| e.first) {
+                Ok(at) => at,
+                Err(at) => {
+                    let empty = Starting {
+                        first: c,
+                        single: 0,
+                        longer: Vec::new(),
+                    };
+                    by_first.insert(at, empty);
+                    at
+                }
+            };
+            if w.len() == c.len_utf8() {
+                by_first[at].single |= bit;
+            } else {
+                by_first[at].longer.push((*w, bit));
+            }
+        }
+    }
+    Markers { first, by_first }
+});
+
+/// The marker groups (bits) that occur in `value`.
+fn levels(value: &str) -> u8 {
+    let m = &*MARKERS;
+    let mut found = 0;
+    for (i, c) in value.char_indices() {
+        let n = c as usize;
+        if n >= 0x10000 || m.first[n / 64] & (1 << (n % 64)) == 0 {
+            continue;
+        }
+        let Ok(at) = m.by_first.binary_search_by_key(&c, |e| e.first) else {
+            continue;
+        };
+        let starting = &m.by_first[at];
+        found |= starting.single;
+        for (w, bit) in &starting.longer {
+            if found & bit == 0 && value[i..].starts_with(w) {
+                found |= bit;
+            }
+        }
+        if found == ALL_LEVELS {
+            break;
+        }
+    }
+    found
 }
 
 /// A numbered phase of an estate (`3期`, `二期`); `期` alone is too common
@@ -151,10 +240,11 @@ impl Classifier for Address {
         if ORG_SUFFIXES.iter().any(|s| value.ends_with(s)) {
             return None;
         }
-        let admin = has_any(value, ADMIN);
-        let road = has_any(value, ROAD);
-        let estate = has_any(value, ESTATE) || has_phase(value);
-        let building = has_any(value, BUILDING);
+        let found = levels(value);
+        let admin = found & ADMIN_BIT != 0;
+        let road = found & ROAD_BIT != 0;
+        let estate = found & ESTATE_BIT != 0 || has_phase(value);
+        let building = found & BUILDING_BIT != 0;
         let levels = [admin, road, estate, building]
             .iter()
             .filter(|&&l| l)
@@ -241,6 +331,28 @@ mod tests {
         let re = Regex::new(&format!("^(?:{})$", Address.value_pattern().unwrap())).unwrap();
         for v in ["上海市浦东新区张江路88号", "人民路8号3栋201室"] {
             assert!(re.is_match(v), "{v}");
+        }
+    }
+
+    #[test]
+    fn levels_are_the_groups_whose_markers_occur() {
+        let values = [
+            "上海市浦东新区张江路88号",
+            "北京市朝阳区建国路街道幸福小区3栋2单元501室",
+            "胡同口的广场",
+            "内蒙古自治区锡林郭勒盟",
+            "杭州星河电子商务有限公司",
+            "客户要求周末送货，请提前电话联系",
+            "",
+            "abc",
+            "宿舍楼层",
+        ];
+        for v in values {
+            let want = LEVELS
+                .iter()
+                .filter(|(words, _)| words.iter().any(|w| v.contains(w)))
+                .fold(0, |acc, (_, bit)| acc | bit);
+            assert_eq!(levels(v), want, "{v}");
         }
     }
 

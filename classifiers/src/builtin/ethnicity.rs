@@ -1,6 +1,6 @@
-use std::collections::HashSet;
 use std::sync::LazyLock;
 
+use crate::fast_hash::FastSet;
 use crate::{ids, CategoryInfo, Classifier};
 
 macro_rules! doc_text {
@@ -154,13 +154,13 @@ fn is_code(value: &str) -> bool {
 
 struct Sets {
     /// Forms that count anywhere.
-    plain: HashSet<String>,
+    plain: FastSet<String>,
     /// Forms that count only with an ethnicity column name.
-    hinted: HashSet<&'static str>,
+    hinted: FastSet<&'static str>,
 }
 
 static SETS: LazyLock<Sets> = LazyLock::new(|| {
-    let mut plain: HashSet<String> = GROUPS.iter().map(|g| format!("{g}族")).collect();
+    let mut plain: FastSet<String> = GROUPS.iter().map(|g| format!("{g}族")).collect();
     plain.extend(
         GROUPS
             .iter()
@@ -211,6 +211,7 @@ impl Classifier for Ethnicity {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::HashSet;
 
     #[test]
     fn fifty_six_groups() {

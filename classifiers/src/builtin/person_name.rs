@@ -1,5 +1,6 @@
-use std::collections::HashSet;
 use std::sync::LazyLock;
+
+use crate::fast_hash::{CharSet, FastSet};
 
 use super::name_words::{
     FUNCTION_CHARS, IDIOMS, NON_NAME_PREFIXES, NON_NAME_SUFFIXES, NON_NAME_WORDS,
@@ -73,17 +74,17 @@ pub struct PersonName;
 
 struct Tables {
     /// Single-character surnames of the top and frequent tiers.
-    single: HashSet<char>,
+    single: CharSet,
     /// Rare single-character surnames (a name with one weighs less).
-    rare: HashSet<char>,
-    compound: HashSet<&'static str>,
-    words: HashSet<&'static str>,
-    idioms: HashSet<&'static str>,
-    function: HashSet<char>,
+    rare: CharSet,
+    compound: FastSet<&'static str>,
+    words: FastSet<&'static str>,
+    idioms: FastSet<&'static str>,
+    function: CharSet,
     /// One-character endings of non-names, and the last characters of the
     /// longer ones (so most values need one lookup, not a scan).
-    suffix1: HashSet<char>,
-    suffix_last: HashSet<char>,
+    suffix1: CharSet,
+    suffix_last: CharSet,
     suffix_long: Vec<&'static str>,
 }
 

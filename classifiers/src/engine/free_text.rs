@@ -5,10 +5,10 @@ use std::borrow::Cow;
 
 use super::set::ClassifierSet;
 use crate::CategoryId;
-use regex::Regex;
 
 use super::prefilter::Hits;
 use super::scan::ColumnScan;
+use super::tokens::TOKENS;
 use super::MAX_EVIDENCE;
 
 /// A value longer than this (in characters) counts as free text.
@@ -59,13 +59,13 @@ pub(super) struct FreeTextStat {
 /// of digit groups written apart (`订单 2024 13800138000`) offers its longest runs of adjacent
 /// groups, left to right. Shared by column scans and [`ClassifierSet::mask_identifiers`], so
 /// what a scan finds in a remark is what masking finds in a message.
-fn candidates(token_re: &Regex, value: &str, mut claim: impl FnMut(usize, usize) -> bool) {
+fn candidates(value: &str, mut claim: impl FnMut(usize, usize) -> bool) {
     let bytes = value.as_bytes();
-    for m in token_re.find_iter(value) {
-        let (start, end) = (m.start(), m.end());
+    TOKENS.each(value, |start, end| {
+        let m = &value[start..end];
         let before = value[..start].chars().next_back();
         let after = value[end..].chars().next();
-        let dotted = m.as_str().contains('.') && !m.as_str().contains('@');
+        let dotted = m.contains('.') && !m.contains('@');
         let bad_neighbour = |c: Option<char>, beyond: Option<u8>| match c {
             Some(c) if c.is_ascii_alphanumeric() => true,
             // `1.2.3.4.5` is not an address.
@@ -75,20 +75,20 @@ fn candidates(token_re: &Regex, value: &str, mut claim: impl FnMut(usize, usize)
         let beyond_before = start.checked_sub(2).map(|p| bytes[p]);
         let beyond_after = bytes.get(end + 1).copied();
         // A plate starts with a Han character; anything may precede it.
-        let plate = !m.as_str().starts_with(|c: char| c.is_ascii());
+        let plate = !m.starts_with(|c: char| c.is_ascii());
         if (!plate && bad_neighbour(before, beyond_before)) || bad_neighbour(after, beyond_after) {
-            continue;
+            return;
         }
         if claim(start, end) {
-            continue;
+            return;
         }
         // One group (no separator): nothing shorter to try, and no allocation.
-        if !m.as_str().bytes().any(|b| b == b' ' || b == b'-') {
-            continue;
+        if !m.bytes().any(|b| b == b' ' || b == b'-') {
+            return;
         }
-        let groups: Vec<(usize, usize)> = group_spans(m.as_str());
+        let groups: Vec<(usize, usize)> = group_spans(m);
         if groups.len() < 2 || groups.len() > MAX_TOKEN_GROUPS {
-            continue;
+            return;
         }
         let mut g = 0;
         while g < groups.len() {
@@ -104,7 +104,7 @@ fn candidates(token_re: &Regex, value: &str, mut claim: impl FnMut(usize, usize)
             }
             g = next;
         }
-    }
+    });
 }
 
 impl ClassifierSet {
@@ -119,7 +119,7 @@ impl ClassifierSet {
         mut found: impl FnMut(usize, usize, usize),
     ) {
         let mut scratch = self.prefilter.scratch();
-        candidates(&self.token, text, |start, end| {
+        candidates(text, |start, end| {
             let token = &text[start..end];
             if token.len() < MIN_TOKEN_BYTES || !scratch.matches(token, self.token_patterns) {
                 return false;
@@ -187,10 +187,7 @@ impl ColumnScan<'_> {
     /// Searches one value for embedded identifiers: one token pass, then the
     /// shared prefilter and [`Classifier::confirm_free_text`] per token.
     pub(super) fn search_free_text(&mut self, value: &str, row: u64) {
-        let set = self.set;
-        candidates(&set.token, value, |start, end| {
-            self.try_token(&value[start..end], row)
-        });
+        candidates(value, |start, end| self.try_token(&value[start..end], row));
     }
 
     /// Checks one free-text candidate. Returns whether anything confirmed.

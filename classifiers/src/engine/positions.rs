@@ -55,9 +55,10 @@ type Lang = Vec<Option<Entry>>;
 /// Per length, which patterns a value of that length surely matches and
 /// which it may match, from a table of sequence bits.
 pub(super) struct Positions {
-    /// Start of each length's table in `cells`: `256` cells per position.
+    /// Start of each length's table in `rows`: one row per position.
     offsets: Vec<usize>,
-    cells: Vec<u64>,
+    /// Per position of a length, the sequence bits each byte satisfies.
+    rows: Vec<[u64; 256]>,
     /// Per length, for each byte, the merged sequences' bits that it
     /// satisfies the required bytes of.
     required: Vec<[u64; 256]>,
@@ -96,7 +97,7 @@ impl Positions {
             .collect::<Option<_>>()?;
         let mut t = Positions {
             offsets: Vec::with_capacity(MAX_LEN + 1),
-            cells: Vec::new(),
+            rows: Vec::new(),
             required: Vec::with_capacity(MAX_LEN + 1),
             present: Vec::with_capacity(MAX_LEN + 1),
             exact: Vec::with_capacity(MAX_LEN + 1),
@@ -109,9 +110,9 @@ impl Positions {
                 .filter_map(|(p, l)| Some((p, l[n].clone()?)))
                 .collect();
             fit(&mut entries);
-            let start = t.cells.len();
+            let start = t.rows.len();
             t.offsets.push(start);
-            t.cells.resize(start + n * 256, 0);
+            t.rows.resize(start + n, [0; 256]);
             let (mut present, mut exact, mut owners) = (0u64, 0u64, [0u8; BITS]);
             let mut required = [0u64; 256];
             let mut bit = 0;
@@ -126,7 +127,7 @@ impl Positions {
                     }
                     for (i, set) in seq.iter().enumerate() {
                         for b in bytes(set) {
-                            t.cells[start + i * 256 + b] |= 1 << bit;
+                            t.rows[start + i][b] |= 1 << bit;
                         }
                     }
                     present |= 1 << bit;
@@ -153,10 +154,10 @@ impl Positions {
     pub(super) fn check(&self, value: &[u8]) -> Option<(u64, u64)> {
         let n = value.len();
         let mut bits = *self.present.get(n)?;
-        let table = &self.cells[self.offsets[n]..][..n * 256];
+        let table = &self.rows[self.offsets[n]..][..n];
         let required = &self.required[n];
         let mut any = if n == 0 { u64::MAX } else { 0 };
-        for (row, &b) in table.chunks_exact(256).zip(value) {
+        for (row, &b) in table.iter().zip(value) {
             bits &= row[usize::from(b)];
             any |= required[usize::from(b)];
         }

@@ -211,15 +211,25 @@ impl ValueProfile {
 /// Whether `value` names an image or video file: its path (before any `?`
 /// or `#`) ends in a media extension, in any case.
 fn is_media_file(value: &str) -> bool {
-    if value.len() < 5 || !value.contains('.') {
+    // Bytes, not characters: every byte that matters here is ASCII, and
+    // this runs for every value with a dot (e-mails, amounts, addresses).
+    let bytes = value.as_bytes();
+    if bytes.len() < 5 {
         return false;
     }
-    let path = value.split(['?', '#']).next().unwrap_or(value);
-    let Some(dot) = path.rfind('.') else {
+    let path = match bytes.iter().position(|&b| b == b'?' || b == b'#') {
+        Some(end) => &bytes[..end],
+        None => bytes,
+    };
+    let Some(dot) = path.iter().rposition(|&b| b == b'.') else {
         return false;
     };
     let ext = &path[dot..];
-    dot > 0 && ext.len() <= 6 && MEDIA_EXTENSIONS.iter().any(|m| m.eq_ignore_ascii_case(ext))
+    dot > 0
+        && ext.len() <= 6
+        && MEDIA_EXTENSIONS
+            .iter()
+            .any(|m| m.as_bytes().eq_ignore_ascii_case(ext))
 }
 
 /// A plain decimal number (`-12`, `121.473701`) and its fraction digits.

@@ -6,7 +6,7 @@ use std::fmt;
 
 use regex::{Regex, RegexSet};
 
-use super::free_text::{FreeTextStat, TOKEN_PATTERN};
+use super::free_text::FreeTextStat;
 use super::prefilter::Prefilter;
 use super::prose::Prose;
 use super::scan::{ColumnScan, Stat};
@@ -179,8 +179,6 @@ impl ClassifierSetBuilder {
 
         let hint_set =
             RegexSet::new(&hint_patterns).map_err(|source| BuildError::PatternSet { source })?;
-        let token =
-            Regex::new(TOKEN_PATTERN).map_err(|source| BuildError::PatternSet { source })?;
 
         // Confirmation order: the exclusive group first, in priority order,
         // then everything else in registration order. Only the first 64
@@ -243,7 +241,6 @@ impl ClassifierSetBuilder {
             hint_set,
             hint_owner,
             exclusive,
-            token,
         })
     }
 }
@@ -270,8 +267,6 @@ pub struct ClassifierSet {
     pub(super) hint_owner: Vec<usize>,
     /// Priority (bit number) within the exclusive group, if a member.
     pub(super) exclusive: Vec<Option<u32>>,
-    /// Free-text candidate tokens ([`TOKEN_PATTERN`]).
-    pub(super) token: Regex,
     /// Cue words of names and addresses in prose.
     pub(super) prose: Option<Prose>,
 }

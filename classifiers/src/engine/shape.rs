@@ -88,6 +88,9 @@ fn is_cjk_punct(c: char) -> bool {
 /// non-ASCII characters are decoded.
 pub(super) fn shape(value: &str) -> Shape {
     let bytes = value.as_bytes();
+    if bytes.is_ascii() {
+        return ascii_shape(bytes);
+    }
     let (mut chars, mut alnum, mut seen) = (0usize, 0usize, 0u8);
     let mut han = false;
     let (mut run, mut ascii_run) = (0usize, 0usize);
@@ -131,6 +134,28 @@ pub(super) fn shape(value: &str) -> Shape {
         han,
         searchable: texty && (alnum >= 5 || seen & AT != 0),
         ascii_run: ascii_run.max(run),
+        dot: seen & DOT != 0,
+    }
+}
+
+/// [`shape`] of an all-ASCII value (most values): every byte is one
+/// character and the whole value one ASCII run, so a pass of table
+/// lookups, without the per-byte branch on non-ASCII, is all it takes. The
+/// letters and digits are counted only for text, the one case that needs
+/// them.
+fn ascii_shape(bytes: &[u8]) -> Shape {
+    let class = |b: u8| ASCII[usize::from(b & 0x7F)];
+    let seen = bytes.iter().fold(0u8, |seen, &b| seen | class(b));
+    let chars = bytes.len();
+    let texty = chars > FREE_TEXT_MIN_CHARS || seen & (SPACE | PUNCT) != 0;
+    let searchable =
+        texty && (seen & AT != 0 || bytes.iter().filter(|&&b| class(b) & ALNUM != 0).count() >= 5);
+    Shape {
+        chars,
+        texty,
+        han: false,
+        searchable,
+        ascii_run: chars,
         dot: seen & DOT != 0,
     }
 }
