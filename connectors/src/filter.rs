@@ -75,6 +75,10 @@ impl Connector for FilteredConnector {
     async fn read(&self, asset: &AssetInfo, request: &ReadRequest) -> Result<Read> {
         self.inner.read(asset, request).await
     }
+
+    async fn close(&self) {
+        self.inner.close().await;
+    }
 }
 
 /// Wraps every connector when globs are set; leaves them alone otherwise.

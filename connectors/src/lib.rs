@@ -263,6 +263,11 @@ pub trait Connector: Send + Sync {
     /// [`Error::InvalidOption`] for a sample without a row limit, and the backend's own
     /// errors (permission, timeout, undecodable data).
     async fn read(&self, asset: &AssetInfo, request: &ReadRequest) -> Result<Read>;
+
+    /// Ends the source's sessions: a database pool says goodbye to the server rather than
+    /// have its connections cut when the process exits, which servers log as errors. Called
+    /// once every read is done; reads after it fail.
+    async fn close(&self) {}
 }
 
 /// A shareable connector.

@@ -274,6 +274,29 @@ async fn postgres_sample_values_keep_tabs_newlines_backslashes_and_nulls() {
 #[cfg(feature = "postgres")]
 #[cfg_attr(mulu_no_postgres, ignore = "needs MULU_TEST_POSTGRES_URL")]
 #[tokio::test]
+async fn a_closed_postgres_connector_has_ended_its_sessions() {
+    // A scan closes its connectors when the reads are done, so the server sees a goodbye
+    // instead of logging a reset connection for every session.
+    let Some(pg) = PgScratch::create("a_closed_postgres_connector").await else {
+        return;
+    };
+    let opened = open_source(&pg.url).await.unwrap();
+    let conn = opened.connectors[0].as_ref();
+    let asset = find(conn, &pg.asset("customers")).await;
+    assert!(conn.sample(&asset, 5).await.is_ok());
+    conn.close().await;
+    let err = conn
+        .sample(&asset, 5)
+        .await
+        .err()
+        .expect("no reads after close");
+    assert!(err.to_string().contains("closed"), "{err}");
+    pg.finish().await;
+}
+
+#[cfg(feature = "postgres")]
+#[cfg_attr(mulu_no_postgres, ignore = "needs MULU_TEST_POSTGRES_URL")]
+#[tokio::test]
 async fn postgres_types_are_declared_and_values_are_text() {
     let Some(pg) = PgScratch::create("postgres_types_are_declared_and_values_are_text").await
     else {

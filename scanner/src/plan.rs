@@ -245,8 +245,11 @@ impl Plan {
     ) -> anyhow::Result<Self> {
         let created_at = model::now();
         let entries: Vec<SourceEntry> = sources.iter().map(|(_, e)| e.clone()).collect();
-        let (mut source_reports, jobs) =
-            crate::scan::open_and_list(&entries, options, redactor).await;
+        let crate::scan::Listed {
+            reports: mut source_reports,
+            jobs,
+            connectors,
+        } = crate::scan::open_and_list(&entries, options, redactor).await;
         source_reports.sort_by(|a, b| a.url.cmp(&b.url));
         let mut units = Vec::with_capacity(jobs.len());
         for job in &jobs {
@@ -293,6 +296,7 @@ impl Plan {
                 ..whole.clone()
             }));
         }
+        futures::future::join_all(connectors.iter().map(|c| c.close())).await;
         Ok(Plan {
             schema: PLAN_SCHEMA.into(),
             created_at,

@@ -119,7 +119,11 @@ pub async fn scan(
         geofences,
     } = context;
     let redactor = Redactor::new(classifiers.clone());
-    let (mut source_reports, mut jobs) = open_and_list(sources, options, &redactor).await;
+    let Listed {
+        reports: mut source_reports,
+        mut jobs,
+        connectors,
+    } = open_and_list(sources, options, &redactor).await;
     if let Some(only) = &options.only {
         jobs.retain_mut(
             |job| match only.share(job.connector.display_url(), &job.asset.name) {
@@ -170,6 +174,8 @@ pub async fn scan(
         }
     }
 
+    futures::future::join_all(connectors.iter().map(|c| c.close())).await;
+
     assets.sort_by(|a, b| (&a.source, &a.name).cmp(&(&b.source, &b.name)));
     source_reports.sort_by(|a, b| a.url.cmp(&b.url));
     let categories = category_meta(&classifiers, &assets);
@@ -202,13 +208,22 @@ pub async fn scan(
     }
 }
 
-/// Opens every source and lists its assets: one report per source (listed, listed in part,
-/// or failed with its cause) and the assets to scan.
+/// What [`open_and_list`] found.
+pub(crate) struct Listed {
+    /// One per source: listed, listed in part, or failed with its cause.
+    pub(crate) reports: Vec<SourceReport>,
+    /// The assets to scan.
+    pub(crate) jobs: Vec<Job>,
+    /// Every connector opened, to [`connectors::Connector::close`] once the reads are done.
+    pub(crate) connectors: Vec<SharedConnector>,
+}
+
+/// Opens every source and lists its assets.
 pub(crate) async fn open_and_list(
     sources: &[SourceEntry],
     options: &ScanOptions,
     redactor: &Redactor,
-) -> (Vec<SourceReport>, Vec<Job>) {
+) -> Listed {
     let mut source_reports = Vec::new();
     let mut jobs = Vec::new();
 
@@ -239,6 +254,7 @@ pub(crate) async fn open_and_list(
         }
     }
 
+    let connectors = opened_connectors.iter().map(|(_, c)| c.clone()).collect();
     let listed = futures::stream::iter(opened_connectors)
         .map(|(index, c)| async move {
             let result = c.list().await;
@@ -295,7 +311,11 @@ pub(crate) async fn open_and_list(
         }
     }
 
-    (source_reports, jobs)
+    Listed {
+        reports: source_reports,
+        jobs,
+        connectors,
+    }
 }
 
 /// Names and flags of every category found, so the report explains itself.

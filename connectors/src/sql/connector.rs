@@ -246,6 +246,10 @@ impl<D: SqlDialect> Connector for SqlConnector<D> {
             }
         }
     }
+
+    async fn close(&self) {
+        self.pool.close().await;
+    }
 }
 
 impl<D: SqlDialect> SqlConnector<D> {
