@@ -226,16 +226,30 @@ def mulu_report(path):
 def bench_classify(ctx):
     s = ctx.size
     values = ctx.tmp / "values.txt"
-    cmd = [ctx.tool, "classify", values, s["classify_values"], s["classify_rounds"]]
-    ours = run_json(["taskset", "-c", "0", *cmd] if shutil.which("taskset") else cmd)
+    # Two rounds per process (the first warms up), the engine and the peer taking turns, best
+    # of each: on a shared machine whose speed drifts (steal time), both see the same spells.
+    cmd = [ctx.tool, "classify", values, s["classify_values"], 2]
+    peer_cmd = [ctx.peer, values, 2]
+    pinned = (lambda c: ["taskset", "-c", "0", *c]) if shutil.which("taskset") else (lambda c: c)
+    ours, peer, peer_error = None, None, None
+    for _ in range(s["classify_rounds"]):
+        run = run_json(pinned(cmd))
+        if ours is None or run["engine_values_per_sec"] > ours["engine_values_per_sec"]:
+            ours = run
+        try:
+            run = run_json(pinned(peer_cmd))
+            if peer is None or run["values_per_sec"] > peer["values_per_sec"]:
+                peer = run
+        except Exception as e:  # noqa: BLE001
+            peer_error = e
     ctx.results["classify"] = ours
     size = (f"{ours['values']:,} values, {mb(ours['bytes']):.1f} MB "
             f"(`benches::mixed_corpus(n, 42)`, every category + negatives)")
     ours_vps = ours["engine_values_per_sec"]
 
-    peer_cmd = [ctx.peer, values, s["classify_rounds"]]
     try:
-        peer = run_json(["taskset", "-c", "0", *peer_cmd] if shutil.which("taskset") else peer_cmd)
+        if peer is None:
+            raise RuntimeError(peer_error)
         ctx.results["dd_sds"] = peer
         ratio = ours_vps / peer["values_per_sec"]
         ctx.row("engine", "Classifier engine, values/s on one core",
@@ -348,21 +362,27 @@ def bench_wide_db(ctx):
         copy = ctx.tmp / "copy-floor.sql"
         copy.write_text("".join(f"\\copy (SELECT * FROM t{i:04d} LIMIT 1000) TO '/dev/null'\n"
                                 for i in range(tables)))
-        floor = min((measured([*PG_ADMIN, "-d", PG_DB, "-f", copy], ctx.tmp) for _ in range(2)),
-                    key=lambda f: f["wall"])
-        if floor["rc"] != 0:
-            raise RuntimeError(f"psql COPY exited {floor['rc']}: {floor['stderr'][-500:]}")
-        over = m["wall"] / floor["wall"]
+        # Taking turns with a second scan, best of two each: the machine's speed drifts.
+        floors, scans = [], [m]
+        for turn in range(2):
+            floors.append(measured([*PG_ADMIN, "-d", PG_DB, "-f", copy], ctx.tmp))
+            if floors[-1]["rc"] != 0:
+                raise RuntimeError(f"psql COPY exited {floors[-1]['rc']}: {floors[-1]['stderr'][-500:]}")
+            if turn == 0:
+                scans.append(ctx.measured_scan(cmd))
+        floor = min(floors, key=lambda f: f["wall"])
+        best = min(scans, key=lambda f: f["wall"])
+        over = best["wall"] / floor["wall"]
         ctx.results["wide_db"]["copy_floor"] = {k: v for k, v in floor.items()
                                                 if k not in ("stdout", "stderr")}
         ctx.row("wide-floor", "Wide database: scan wall time vs the bare COPY of the same samples",
-                f"{m['wall']:.2f} s", f"psql COPY {floor['wall']:.2f} s", f"{over:.2f}×",
+                f"{best['wall']:.2f} s", f"psql COPY {floor['wall']:.2f} s", f"{over:.2f}×",
                 "≤ 1.3× COPY", "yes" if over <= 1.3 else "**no**",
                 f"{tables:,} tables × 20 columns; 1,000 rows of each",
                 f"`psql -f copy-floor.sql` (`\\copy (SELECT * FROM tNNNN LIMIT 1000) TO '/dev/null'` "
-                f"per table, best of 2) vs the scan above")
+                f"per table) vs the scan above; best of 2 each, taking turns")
         ctx.note("wide-floor", f"psql CPU {floor['user'] + floor['sys']:.1f} s; mulu CPU "
-                               f"{m['user'] + m['sys']:.1f} s. Both on the same 2 cores as PostgreSQL.")
+                               f"{best['user'] + best['sys']:.1f} s. Both on the same 2 cores as PostgreSQL.")
         # Shards count persons (a merge needs them), so the reference process does too.
         url = f"postgres://postgres@127.0.0.1:5432/{PG_DB}"
         counted = ctx.tmp / "wide-persons.json"
