@@ -285,11 +285,9 @@ async fn a_closed_postgres_connector_has_ended_its_sessions() {
     let asset = find(conn, &pg.asset("customers")).await;
     assert!(conn.sample(&asset, 5).await.is_ok());
     conn.close().await;
-    let err = conn
-        .sample(&asset, 5)
-        .await
-        .err()
-        .expect("no reads after close");
+    let Err(err) = conn.sample(&asset, 5).await else {
+        panic!("no reads after close");
+    };
     assert!(err.to_string().contains("closed"), "{err}");
     pg.finish().await;
 }

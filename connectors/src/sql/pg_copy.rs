@@ -40,17 +40,19 @@ pub(super) async fn copy_text_rows(
 /// backslash escapes for the bytes the format reserves.
 fn push_line(line: &[u8], out: &mut StringRows, field: &mut Vec<u8>) -> Result<(), sqlx::Error> {
     let line = line.strip_suffix(b"\n").unwrap_or(line);
+    // Checked once per line: tabs are ASCII, so a valid line splits into valid fields.
+    let line = utf8(line)?;
     let mut fields = 0;
-    for raw in line.split(|&b| b == b'\t') {
+    for raw in line.split('\t') {
         if fields == out.width() {
             return Err(malformed("more fields than columns"));
         }
-        if raw == b"\\N" {
+        if raw == "\\N" {
             out.push(fields, None);
-        } else if !raw.contains(&b'\\') {
-            out.push(fields, Some(utf8(raw)?));
+        } else if !raw.as_bytes().contains(&b'\\') {
+            out.push(fields, Some(raw));
         } else {
-            unescape(raw, field);
+            unescape(raw.as_bytes(), field);
             out.push(fields, Some(utf8(field)?));
         }
         fields += 1;
