@@ -274,6 +274,53 @@ async fn postgres_sample_values_keep_tabs_newlines_backslashes_and_nulls() {
 #[cfg(feature = "postgres")]
 #[cfg_attr(mulu_no_postgres, ignore = "needs MULU_TEST_POSTGRES_URL")]
 #[tokio::test]
+async fn postgres_tables_described_ahead_read_as_when_described_alone() {
+    // The first sample describes the next listed tables with it; a table dropped since the
+    // listing, one without columns and a view must still come out as on their own.
+    let Some(pg) = PgScratch::create("postgres_tables_described_ahead").await else {
+        return;
+    };
+    let [plain, gone, empty, view] =
+        ["a_plain", "b_gone", "c_empty", "d_view"].map(|t| pg.asset(t));
+    pg.exec(&format!("CREATE TABLE {plain} (id int, phone text)"))
+        .await;
+    pg.exec(&format!("INSERT INTO {plain} VALUES (1, '13912345678')"))
+        .await;
+    pg.exec(&format!("CREATE TABLE {gone} (id int)")).await;
+    pg.exec(&format!("CREATE TABLE {empty} ()")).await;
+    pg.exec(&format!("CREATE VIEW {view} AS SELECT phone FROM {plain}"))
+        .await;
+    let opened = open_source(&pg.url).await.unwrap();
+    let conn = opened.connectors[0].as_ref();
+    let listed = conn.list_assets().await.unwrap();
+    let asset = |name: &str| listed.iter().find(|a| a.name == name).unwrap().clone();
+    pg.exec(&format!("DROP TABLE {gone}")).await;
+
+    let sample = conn.sample(&asset(&plain), 10).await.unwrap();
+    let names: Vec<&str> = sample
+        .schema
+        .fields()
+        .iter()
+        .map(|f| f.name().as_str())
+        .collect();
+    assert_eq!(names, ["id", "phone"]);
+    assert_eq!(sample.num_rows(), 1);
+    let missing = conn.sample(&asset(&gone), 10).await;
+    assert!(
+        matches!(missing, Err(Error::NotFound { .. })),
+        "{missing:?}"
+    );
+    let no_columns = conn.sample(&asset(&empty), 10).await.unwrap();
+    assert_eq!(no_columns.warnings, ["the table has no columns"]);
+    let through_view = conn.sample(&asset(&view), 10).await.unwrap();
+    assert_eq!(through_view.num_rows(), 1);
+    assert_eq!(through_view.schema.field(0).name(), "phone");
+    pg.finish().await;
+}
+
+#[cfg(feature = "postgres")]
+#[cfg_attr(mulu_no_postgres, ignore = "needs MULU_TEST_POSTGRES_URL")]
+#[tokio::test]
 async fn a_closed_postgres_connector_has_ended_its_sessions() {
     // A scan closes its connectors when the reads are done, so the server sees a goodbye
     // instead of logging a reset connection for every session.

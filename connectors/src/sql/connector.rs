@@ -10,7 +10,8 @@ use futures::TryStreamExt;
 use sqlx::pool::PoolOptions;
 use sqlx::{Database, Pool};
 
-use super::dialect::{FullPass, SqlDialect};
+use super::describe_ahead::DescribeAhead;
+use super::dialect::{FullPass, SqlDialect, Table};
 use super::driver::SqlDriver;
 use super::errors::{ErrorContext, CONNECT_TIMEOUT};
 use super::keyset::{page_binds, page_queries};
@@ -35,6 +36,7 @@ pub(crate) struct SqlConnector<D: SqlDialect> {
     dialect: Arc<D>,
     pool: Pool<D::Db>,
     errors: Arc<ErrorContext>,
+    ahead: tokio::sync::Mutex<DescribeAhead>,
 }
 
 /// Below this many sampled rows, a random sample counts as short and the first rows are read
@@ -74,7 +76,34 @@ impl<D: SqlDialect> SqlConnector<D> {
             dialect: Arc::new(connected.dialect),
             pool,
             errors: Arc::new(connected.errors),
+            ahead: tokio::sync::Mutex::default(),
         })
+    }
+
+    /// The table `name` and its columns: fetched ahead with the next listed tables where the
+    /// dialect can ([`DescribeAhead`]), else on its own.
+    async fn describe(&self, name: &str) -> Result<Table> {
+        if D::DESCRIBE_AHEAD > 0 {
+            let mut ahead = self.ahead.lock().await;
+            if let Some(table) = ahead.take(name) {
+                return Ok(table);
+            }
+            if let Some(batch) = ahead.batch(name, D::DESCRIBE_AHEAD) {
+                // A failed batch costs nothing but the query: each table is then described
+                // on its own, with its own error.
+                if let Ok(described) = self
+                    .dialect
+                    .describe_many(&self.pool, &self.errors, &batch)
+                    .await
+                {
+                    ahead.fill(described);
+                }
+                if let Some(table) = ahead.take(name) {
+                    return Ok(table);
+                }
+            }
+        }
+        self.dialect.describe(&self.pool, &self.errors, name).await
     }
 
     /// Runs `sql`, which reads one row of two integers as text (a key's `MIN` and `MAX`);
@@ -196,7 +225,12 @@ impl<D: SqlDialect> Connector for SqlConnector<D> {
     }
 
     async fn list_assets(&self) -> Result<Vec<AssetInfo>> {
-        self.dialect.list_assets(&self.pool, &self.errors).await
+        let assets = self.dialect.list_assets(&self.pool, &self.errors).await?;
+        if D::DESCRIBE_AHEAD > 0 {
+            let mut ahead = self.ahead.lock().await;
+            ahead.listed(assets.iter().map(|a| a.name.as_str()));
+        }
+        Ok(assets)
     }
 
     async fn list(&self) -> Result<Listing> {
@@ -216,10 +250,7 @@ impl<D: SqlDialect> Connector for SqlConnector<D> {
     }
 
     async fn key_bounds(&self, asset: &AssetInfo) -> Result<Option<(i64, i64)>> {
-        let table = self
-            .dialect
-            .describe(&self.pool, &self.errors, &asset.name)
-            .await?;
+        let table = self.describe(&asset.name).await?;
         let Some(key) = &table.integer_key else {
             return Ok(None);
         };
@@ -261,10 +292,7 @@ impl<D: SqlDialect> SqlConnector<D> {
         projection: &Projection,
         limit: usize,
     ) -> Result<Sample> {
-        let table = self
-            .dialect
-            .describe(&self.pool, &self.errors, &asset.name)
-            .await?;
+        let table = self.describe(&asset.name).await?;
         if table.columns.is_empty() {
             // A table with no columns holds nothing to classify; there is no SELECT list to
             // read it with either.
@@ -392,10 +420,7 @@ impl<D: SqlDialect> SqlConnector<D> {
         BoxStream<'static, Result<RecordBatch>>,
         Option<String>,
     )> {
-        let mut table = self
-            .dialect
-            .describe(&self.pool, &self.errors, &asset.name)
-            .await?;
+        let mut table = self.describe(&asset.name).await?;
         if let Some(share) = &asset.share {
             let PassShare::KeyRanges(ranges) = share else {
                 return Err(Error::InvalidOption {

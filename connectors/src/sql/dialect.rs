@@ -118,6 +118,23 @@ pub(crate) trait SqlDialect: Sized + Send + Sync + 'static {
         name: &str,
     ) -> Result<Table>;
 
+    /// How many tables [`describe_many`](Self::describe_many) describes in one query; 0 when
+    /// the dialect describes one table at a time.
+    const DESCRIBE_AHEAD: usize = 0;
+
+    /// Describes several tables in one catalog query, for a scan that reads them one after
+    /// another (see [`super::describe_ahead`]): the ones it could describe. A table left out
+    /// (missing, without readable columns) is described on its own later, with its error.
+    async fn describe_many(
+        &self,
+        pool: &Pool<Self::Db>,
+        errors: &ErrorContext,
+        names: &[String],
+    ) -> Result<Vec<(String, Table)>> {
+        let _ = (pool, errors, names);
+        Ok(Vec::new())
+    }
+
     /// The statements reading a sample of at most `limit` rows of `select` from `table`.
     ///
     /// The default is the first `limit` rows; a dialect with random sampling returns it as

@@ -2,6 +2,7 @@
 //!
 //! - `asset_name`: quote-aware `schema.table` names that cannot collide;
 //! - `connector`: the connector every SQL database shares (pool, sampling, full passes);
+//! - `describe_ahead`: table descriptions fetched many at a time, ahead of their reads;
 //! - `dialect`: the trait a database implements, and the table description it returns;
 //! - `driver`: the few sqlx calls the generic code makes, per sqlx driver;
 //! - `errors`: sqlx failures worded for a data officer, passwords scrubbed;
@@ -16,6 +17,7 @@
 #[cfg(any(feature = "postgres", feature = "mysql"))]
 mod asset_name;
 mod connector;
+mod describe_ahead;
 // With SQLite alone, the server parts (cursors, key paging, privilege and timeout errors)
 // are compiled but unused.
 #[cfg_attr(not(any(feature = "postgres", feature = "mysql")), allow(dead_code))]

@@ -16,6 +16,7 @@
 //! addresses reach the classifiers as PostgreSQL prints them; `bytea` is not text and is read
 //! as NULL.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use arrow_schema::{DataType, Field, TimeUnit};
@@ -173,31 +174,10 @@ impl SqlDialect for PostgresDialect {
                 detail: "not a `schema.table` name (quote a part that has a dot: `\"a.b\".c`)"
                     .into(),
             })?;
-        let rows = sqlx::query(
-            "SELECT n.nspname::text, c.relname::text, c.relkind::text, c.reltuples::float8, \
-                    a.attname::text, t.typname::text, t.typcategory::text, et.typname::text, \
-                    pg_catalog.has_column_privilege(c.oid, a.attnum, 'SELECT'), \
-                    pg_catalog.col_description(c.oid, a.attnum), \
-                    pg_catalog.obj_description(c.oid, 'pg_class'), \
-                    t.typname IN ('int2', 'int4', 'int8') AND EXISTS ( \
-                      SELECT 1 FROM pg_catalog.pg_index i WHERE i.indrelid = c.oid \
-                        AND i.indisprimary AND i.indnatts = 1 AND i.indkey[0] = a.attnum) \
-             FROM pg_catalog.pg_class c \
-             JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
-             JOIN pg_catalog.pg_attribute a \
-               ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped \
-             JOIN pg_catalog.pg_type t ON t.oid = a.atttypid \
-             LEFT JOIN pg_catalog.pg_type et ON et.oid = t.typelem AND t.typcategory = 'A' \
-             WHERE n.nspname = $1 AND c.relname = $2 \
-               AND c.relkind IN ('r', 'v', 'm', 'p', 'f') \
-             ORDER BY n.nspname, c.relname, a.attnum",
-        )
-        .bind(&namespace)
-        .bind(&relation)
-        .fetch_all(pool)
-        .await
-        .map_err(|e| errors.map(Some(name), e))?;
-        let Some(first) = rows.first() else {
+        let rows = column_rows(pool, &[(namespace.clone(), relation.clone())])
+            .await
+            .map_err(|e| errors.map(Some(name), e))?;
+        if rows.is_empty() {
             // No column rows: a relation without columns, or none at all.
             let relkind: Option<String> = sqlx::query_scalar(
                 "SELECT c.relkind::text FROM pg_catalog.pg_class c \
@@ -227,66 +207,45 @@ impl SqlDialect for PostgresDialect {
                     detail: "no such table or view".into(),
                 }),
             };
-        };
-        let get = |r: &PgRow, i: usize| -> Result<String> {
-            r.try_get::<String, _>(i)
-                .map_err(|e| errors.map(Some(name), e))
-        };
-        let schema = get(first, 0)?;
-        let table = get(first, 1)?;
-        let relkind = get(first, 2)?;
-        let reltuples: f64 = first.try_get(3).map_err(|e| errors.map(Some(name), e))?;
-        let mut columns = Vec::with_capacity(rows.len());
-        let mut hidden = Vec::new();
-        let mut integer_key = None;
-        // `a.b` + `c` and `a` + `b.c` would both match `a.b.c`; keep the first relation only.
-        for r in rows.iter().filter(|r| {
-            get(r, 0).ok() == Some(schema.clone()) && get(r, 1).ok() == Some(table.clone())
-        }) {
-            let readable: bool = r.try_get(8).map_err(|e| errors.map(Some(name), e))?;
-            if !readable {
-                hidden.push(get(r, 4)?);
-                continue;
-            }
-            let column = PgColumn {
-                name: get(r, 4)?,
-                type_name: get(r, 5)?,
-                category: get(r, 6)?,
-                element_type: r
-                    .try_get::<Option<String>, _>(7)
-                    .map_err(|e| errors.map(Some(name), e))?,
-            };
-            let comment: Option<String> = r.try_get(9).map_err(|e| errors.map(Some(name), e))?;
-            let is_key: bool = r.try_get(11).map_err(|e| errors.map(Some(name), e))?;
-            if is_key {
-                integer_key = Some(column.name.clone());
-            }
-            columns.push(Column {
-                declared: arrow_type(&column),
-                text_expr: text_expr(&column),
-                type_name: column.type_name,
-                name: column.name,
-                comment: super::dialect::comment(comment),
-            });
         }
-        if columns.is_empty() && !hidden.is_empty() {
-            return Err(Error::PermissionDenied {
-                asset: name.to_string(),
-                detail: format!("no SELECT privilege on any of its {} columns", hidden.len()),
-            });
+        table_from_rows(errors, name, &rows)
+    }
+
+    const DESCRIBE_AHEAD: usize = 64;
+
+    async fn describe_many(
+        &self,
+        pool: &Pool<Postgres>,
+        errors: &ErrorContext,
+        names: &[String],
+    ) -> Result<Vec<(String, Table)>> {
+        let keys: Vec<(String, (String, String))> = names
+            .iter()
+            .filter_map(|n| Some((n.clone(), super::asset_name::split(n)?)))
+            .collect();
+        let wanted: Vec<(String, String)> = keys.iter().map(|(_, k)| k.clone()).collect();
+        let rows = column_rows(pool, &wanted)
+            .await
+            .map_err(|e| errors.map(None, e))?;
+        let mut by_relation: HashMap<(String, String), Vec<PgRow>> = HashMap::new();
+        for row in rows {
+            let key = (
+                row.try_get::<String, _>(0)
+                    .map_err(|e| errors.map(None, e))?,
+                row.try_get::<String, _>(1)
+                    .map_err(|e| errors.map(None, e))?,
+            );
+            by_relation.entry(key).or_default().push(row);
         }
-        let comment: Option<String> = first.try_get(10).map_err(|e| errors.map(Some(name), e))?;
-        Ok(Table {
-            from: Self::qualified(&schema, &table),
-            incomplete: super::dialect::hidden_columns(&hidden, columns.len()),
-            columns,
-            comment: super::dialect::comment(comment),
-            estimated_rows: sampling_estimate(&relkind, reltuples),
-            integer_key,
-            filter: None,
-            namespace: schema,
-            name: table,
-        })
+        // A table that cannot be described plainly is left to `describe`, which words its error.
+        Ok(keys
+            .into_iter()
+            .filter_map(|(name, key)| {
+                let rows = by_relation.get(&key)?;
+                let table = table_from_rows(errors, &name, rows).ok()?;
+                Some((name, table))
+            })
+            .collect())
     }
 
     fn sample_sql(&self, table: &Table, select: &str, limit: usize) -> SampleSql {
@@ -321,6 +280,106 @@ impl SqlDialect for PostgresDialect {
             fetch: format!("FETCH FORWARD {batch_rows} FROM mulu_scan"),
         })
     }
+}
+
+/// The catalog rows of the columns of the relations `(schema, name)`, in table order: one
+/// query for any number of relations.
+async fn column_rows(
+    pool: &Pool<Postgres>,
+    relations: &[(String, String)],
+) -> std::result::Result<Vec<PgRow>, sqlx::Error> {
+    let (schemas, names): (Vec<&str>, Vec<&str>) = relations
+        .iter()
+        .map(|(s, n)| (s.as_str(), n.as_str()))
+        .unzip();
+    sqlx::query(
+        "SELECT n.nspname::text, c.relname::text, c.relkind::text, c.reltuples::float8, \
+                a.attname::text, t.typname::text, t.typcategory::text, et.typname::text, \
+                pg_catalog.has_column_privilege(c.oid, a.attnum, 'SELECT'), \
+                pg_catalog.col_description(c.oid, a.attnum), \
+                pg_catalog.obj_description(c.oid, 'pg_class'), \
+                t.typname IN ('int2', 'int4', 'int8') AND EXISTS ( \
+                  SELECT 1 FROM pg_catalog.pg_index i WHERE i.indrelid = c.oid \
+                    AND i.indisprimary AND i.indnatts = 1 AND i.indkey[0] = a.attnum) \
+         FROM pg_catalog.pg_class c \
+         JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
+         JOIN pg_catalog.pg_attribute a \
+           ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped \
+         JOIN pg_catalog.pg_type t ON t.oid = a.atttypid \
+         LEFT JOIN pg_catalog.pg_type et ON et.oid = t.typelem AND t.typcategory = 'A' \
+         WHERE (n.nspname, c.relname) IN (SELECT * FROM unnest($1::text[], $2::text[])) \
+           AND c.relkind IN ('r', 'v', 'm', 'p', 'f') \
+         ORDER BY n.nspname, c.relname, a.attnum",
+    )
+    .bind(&schemas)
+    .bind(&names)
+    .fetch_all(pool)
+    .await
+}
+
+/// A table from its catalog rows ([`column_rows`] of that one relation, at least one row).
+fn table_from_rows(errors: &ErrorContext, name: &str, rows: &[PgRow]) -> Result<Table> {
+    let first = &rows[0];
+    let get = |r: &PgRow, i: usize| -> Result<String> {
+        r.try_get::<String, _>(i)
+            .map_err(|e| errors.map(Some(name), e))
+    };
+    let schema = get(first, 0)?;
+    let table = get(first, 1)?;
+    let relkind = get(first, 2)?;
+    let reltuples: f64 = first.try_get(3).map_err(|e| errors.map(Some(name), e))?;
+    let mut columns = Vec::with_capacity(rows.len());
+    let mut hidden = Vec::new();
+    let mut integer_key = None;
+    // `a.b` + `c` and `a` + `b.c` would both match `a.b.c`; keep the first relation only.
+    for r in rows
+        .iter()
+        .filter(|r| get(r, 0).ok() == Some(schema.clone()) && get(r, 1).ok() == Some(table.clone()))
+    {
+        let readable: bool = r.try_get(8).map_err(|e| errors.map(Some(name), e))?;
+        if !readable {
+            hidden.push(get(r, 4)?);
+            continue;
+        }
+        let column = PgColumn {
+            name: get(r, 4)?,
+            type_name: get(r, 5)?,
+            category: get(r, 6)?,
+            element_type: r
+                .try_get::<Option<String>, _>(7)
+                .map_err(|e| errors.map(Some(name), e))?,
+        };
+        let comment: Option<String> = r.try_get(9).map_err(|e| errors.map(Some(name), e))?;
+        let is_key: bool = r.try_get(11).map_err(|e| errors.map(Some(name), e))?;
+        if is_key {
+            integer_key = Some(column.name.clone());
+        }
+        columns.push(Column {
+            declared: arrow_type(&column),
+            text_expr: text_expr(&column),
+            type_name: column.type_name,
+            name: column.name,
+            comment: super::dialect::comment(comment),
+        });
+    }
+    if columns.is_empty() && !hidden.is_empty() {
+        return Err(Error::PermissionDenied {
+            asset: name.to_string(),
+            detail: format!("no SELECT privilege on any of its {} columns", hidden.len()),
+        });
+    }
+    let comment: Option<String> = first.try_get(10).map_err(|e| errors.map(Some(name), e))?;
+    Ok(Table {
+        from: PostgresDialect::qualified(&schema, &table),
+        incomplete: super::dialect::hidden_columns(&hidden, columns.len()),
+        columns,
+        comment: super::dialect::comment(comment),
+        estimated_rows: sampling_estimate(&relkind, reltuples),
+        integer_key,
+        filter: None,
+        namespace: schema,
+        name: table,
+    })
 }
 
 /// The row estimate TABLESAMPLE decisions use: only plain tables and materialized views
