@@ -562,13 +562,18 @@ def bench_persons(ctx):
                          s["persons_files"]])
     report = ctx.tmp / "persons.json"
     cmd = ctx.mulu_scan([lake], report, ["--persons", "exact"])
-    m = ctx.measured_scan(cmd)
+    dcmd = [ctx.python, Path(__file__).parent / "peers" / "duckdb_distinct.py", lake]
+    # Taking turns, best of two each: the machine's speed drifts (steal time).
+    ours, theirs = [], []
+    for _ in range(2):
+        ours.append(ctx.measured_scan(cmd))
+        theirs.append(measured(dcmd, ctx.tmp))
+        if theirs[-1]["rc"] != 0:
+            raise RuntimeError(f"duckdb failed: {theirs[-1]['stderr'][-500:]}")
+    m = min(ours, key=lambda x: x["wall"])
+    d = min(theirs, key=lambda x: x["wall"])
     r = mulu_report(report)
     p = r.get("persons") or {}
-    dcmd = [ctx.python, Path(__file__).parent / "peers" / "duckdb_distinct.py", lake]
-    d = measured(dcmd, ctx.tmp)
-    if d["rc"] != 0:
-        raise RuntimeError(f"duckdb failed: {d['stderr'][-500:]}")
     duck = json.loads(d["stdout"].strip().splitlines()[-1])
     ratio = m["wall"] / d["wall"]
     rss_mb = m["max_rss_kb"] / 1024
@@ -582,7 +587,7 @@ def bench_persons(ctx):
             f"{m['wall']:.1f} s → {fmt(p.get('distinct'))} persons ({'correct' if correct else 'WRONG'})",
             f"DuckDB COUNT(DISTINCT) {d['wall']:.1f} s (query {duck['secs']:.1f} s)",
             f"{ratio:.2f}× DuckDB's time", "≤ 1× DuckDB", "yes" if ratio <= 1 and correct else "**no**",
-            size, f"`{short(cmd, ctx)}` vs `{short(dcmd, ctx)}`")
+            size, f"`{short(cmd, ctx)}` vs `{short(dcmd, ctx)}`, best of 2 each, taking turns")
     ctx.row("persons-rss", "Persons, exact: peak RSS",
             f"{rss_mb:,.0f} MB", f"DuckDB {d['max_rss_kb'] / 1024:,.0f} MB",
             f"{rss_mb / (d['max_rss_kb'] / 1024):.2f}×", "≤ 2 GB", "yes" if rss_mb <= 2048 else "**no**",
