@@ -1,69 +1,13 @@
 //! Fast lookups for the built-in word and character tables: a
-//! non-cryptographic hasher for words, a bitmap for characters. The keys
+//! non-cryptographic hasher (foldhash) for words, a bitmap for characters. The keys
 //! are fixed at compile time (no untrusted key can be chosen to collide),
 //! and the tables are probed several times per sampled value, where std's
 //! SipHash was a measurable share of a name column's scan.
 
 use std::collections::HashSet;
-use std::hash::{BuildHasherDefault, Hasher};
 
-/// A multiply-rotate hasher over 8-byte words (the FxHash scheme).
-#[derive(Default, Clone, Copy)]
-pub(crate) struct FastHasher(u64);
-
-const K: u64 = 0x9E37_79B9_7F4A_7C15;
-
-impl FastHasher {
-    #[inline]
-    fn add(&mut self, word: u64) {
-        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(K);
-    }
-}
-
-impl Hasher for FastHasher {
-    #[inline]
-    fn finish(&self) -> u64 {
-        // Fold the well-mixed high bits into the low ones, which pick the bucket.
-        self.0 ^ (self.0 >> 29)
-    }
-
-    #[inline]
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            self.add(u64::from_le_bytes(c.try_into().expect("8 bytes")));
-        }
-        let rest = chunks.remainder();
-        if !rest.is_empty() {
-            let mut w = [0u8; 8];
-            w[..rest.len()].copy_from_slice(rest);
-            self.add(u64::from_le_bytes(w) ^ ((rest.len() as u64) << 59));
-        }
-    }
-
-    #[inline]
-    fn write_u8(&mut self, n: u8) {
-        self.add(u64::from(n));
-    }
-
-    #[inline]
-    fn write_u32(&mut self, n: u32) {
-        self.add(u64::from(n));
-    }
-
-    #[inline]
-    fn write_u64(&mut self, n: u64) {
-        self.add(n);
-    }
-
-    #[inline]
-    fn write_usize(&mut self, n: usize) {
-        self.add(n as u64);
-    }
-}
-
-/// A `HashSet` with [`FastHasher`].
-pub(crate) type FastSet<T> = HashSet<T, BuildHasherDefault<FastHasher>>;
+/// A `HashSet` with foldhash's fast hasher (the one hashbrown uses) instead of SipHash.
+pub(crate) type FastSet<T> = HashSet<T, foldhash::fast::FixedState>;
 
 /// A set of characters: one bit each over the Basic Multilingual Plane
 /// (8 KiB; a lookup is one load), a hash set beyond it.

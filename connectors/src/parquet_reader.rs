@@ -66,6 +66,16 @@ impl StoreFileReader {
         self.placeholders = ranges;
         self
     }
+
+    /// The zeros standing in for `range`, when it is one of the placeholders.
+    fn placeholder(&self, range: &Range<u64>) -> Option<Bytes> {
+        self.placeholders.contains(range).then(|| {
+            Bytes::from(vec![
+                0;
+                usize::try_from(range.end - range.start).unwrap_or(0)
+            ])
+        })
+    }
 }
 
 fn external(e: object_store::Error) -> ParquetError {
@@ -75,9 +85,8 @@ fn external(e: object_store::Error) -> ParquetError {
 impl AsyncFileReader for StoreFileReader {
     fn get_bytes(&mut self, range: Range<u64>) -> BoxFuture<'_, Result<Bytes>> {
         async move {
-            if self.placeholders.contains(&range) {
-                let len = usize::try_from(range.end - range.start).unwrap_or(0);
-                return Ok(Bytes::from(vec![0; len]));
+            if let Some(zeros) = self.placeholder(&range) {
+                return Ok(zeros);
             }
             self.store
                 .get_range(&self.path, range)
@@ -106,15 +115,11 @@ impl AsyncFileReader for StoreFileReader {
             .into_iter();
             ranges
                 .iter()
-                .map(|r| {
-                    if self.placeholders.contains(r) {
-                        let len = usize::try_from(r.end - r.start).unwrap_or(0);
-                        Ok(Bytes::from(vec![0; len]))
-                    } else {
-                        read.next().ok_or_else(|| {
-                            ParquetError::General("the store returned fewer ranges".into())
-                        })
-                    }
+                .map(|r| match self.placeholder(r) {
+                    Some(zeros) => Ok(zeros),
+                    None => read.next().ok_or_else(|| {
+                        ParquetError::General("the store returned fewer ranges".into())
+                    }),
                 })
                 .collect()
         }

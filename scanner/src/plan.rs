@@ -296,7 +296,7 @@ impl Plan {
                 ..whole.clone()
             }));
         }
-        futures::future::join_all(connectors.iter().map(|c| c.close())).await;
+        crate::scan::close_all(&connectors).await;
         Ok(Plan {
             schema: PLAN_SCHEMA.into(),
             created_at,

@@ -10,6 +10,7 @@ use model::{
     AssetReport, CategoryMeta, ScanReport, SourceReport, Status, Unscanned, SCAN_REPORT_SCHEMA,
 };
 use tokio::sync::Semaphore;
+use tokio_util::task::AbortOnDropHandle;
 
 use crate::classify::classify_sample_profiled;
 use crate::config::SourceEntry;
@@ -174,7 +175,7 @@ pub async fn scan(
         }
     }
 
-    futures::future::join_all(connectors.iter().map(|c| c.close())).await;
+    close_all(&connectors).await;
 
     assets.sort_by(|a, b| (&a.source, &a.name).cmp(&(&b.source, &b.name)));
     source_reports.sort_by(|a, b| a.url.cmp(&b.url));
@@ -216,6 +217,11 @@ pub(crate) struct Listed {
     pub(crate) jobs: Vec<Job>,
     /// Every connector opened, to [`connectors::Connector::close`] once the reads are done.
     pub(crate) connectors: Vec<SharedConnector>,
+}
+
+/// Closes every connector, once their reads are done (see [`connectors::Connector::close`]).
+pub(crate) async fn close_all(connectors: &[SharedConnector]) {
+    futures::future::join_all(connectors.iter().map(|c| c.close())).await;
 }
 
 /// Opens every source and lists its assets.
@@ -356,26 +362,6 @@ fn shown(redactor: &Redactor, text: &str) -> String {
     crate::terminal::escape(&redactor.name(text)).into_owned()
 }
 
-/// A spawned task that is cancelled when its handle is dropped (a timed-out read).
-struct AbortOnDrop<T>(tokio::task::JoinHandle<T>);
-
-impl<T> Drop for AbortOnDrop<T> {
-    fn drop(&mut self) {
-        self.0.abort();
-    }
-}
-
-impl<T> std::future::Future for AbortOnDrop<T> {
-    type Output = Result<T, tokio::task::JoinError>;
-
-    fn poll(
-        mut self: std::pin::Pin<&mut Self>,
-        cx: &mut std::task::Context<'_>,
-    ) -> std::task::Poll<Self::Output> {
-        std::pin::Pin::new(&mut self.0).poll(cx)
-    }
-}
-
 /// What every asset task shares.
 struct AssetContext<'a> {
     classifiers: Arc<ClassifierSet>,
@@ -434,7 +420,7 @@ async fn scan_asset(job: Job, sample_rows: usize, context: AssetContext<'_>) -> 
             .expect("the semaphore is never closed");
         // Read on a task of its own: the assets' tasks share one thread, and decoding a
         // database's rows is CPU work the runtime's other threads can take.
-        let read = AbortOnDrop(tokio::spawn({
+        let read = AbortOnDropHandle::new(tokio::spawn({
             let (connector, asset) = (connector.clone(), asset.clone());
             async move {
                 let request = ReadRequest::sample(sample_rows);

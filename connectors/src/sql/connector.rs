@@ -8,11 +8,11 @@ use async_trait::async_trait;
 use futures::stream::BoxStream;
 use futures::TryStreamExt;
 use sqlx::pool::PoolOptions;
-use sqlx::{Database, Pool};
+use sqlx::Pool;
 
 use super::describe_ahead::DescribeAhead;
 use super::dialect::{FullPass, SqlDialect, Table};
-use super::driver::SqlDriver;
+use super::driver::{push_text_row, SqlDriver};
 use super::errors::{ErrorContext, CONNECT_TIMEOUT};
 use super::keyset::{page_binds, page_queries};
 use super::spread::{bound, bounds_sql, KeySteps, PROBES};
@@ -199,19 +199,6 @@ async fn begin_read<D: SqlDialect>(
     pool: &Pool<D::Db>,
 ) -> std::result::Result<sqlx::Transaction<'static, D::Db>, sqlx::Error> {
     pool.begin_with(D::BEGIN_READ).await
-}
-
-/// Appends the row's columns from `from` on, read as text.
-fn push_row<D: SqlDialect>(
-    out: &mut StringRows,
-    row: &<D::Db as Database>::Row,
-    from: usize,
-) -> std::result::Result<(), sqlx::Error> {
-    for i in 0..out.width() {
-        out.push(i, D::Db::text_at(row, from + i)?);
-    }
-    out.end_row();
-    Ok(())
 }
 
 #[async_trait]
@@ -507,7 +494,7 @@ impl<D: SqlDialect> PassContext<D> {
         let mut rows = D::Db::stream_rows(&mut *txn, sql);
         let mut out = StringRows::new(self.schema.clone());
         while let Some(row) = rows.try_next().await.map_err(|e| self.map(e))? {
-            push_row::<D>(&mut out, &row, 0).map_err(|e| self.map(e))?;
+            push_text_row::<D::Db>(&mut out, &row, 0).map_err(|e| self.map(e))?;
             if out.len() >= self.batch_rows && !self.send(tx, &mut out).await {
                 return Ok(());
             }
@@ -533,7 +520,7 @@ impl<D: SqlDialect> PassContext<D> {
             }
             let mut out = StringRows::new(self.schema.clone());
             for row in &rows {
-                push_row::<D>(&mut out, row, 0).map_err(|e| self.map(e))?;
+                push_text_row::<D::Db>(&mut out, row, 0).map_err(|e| self.map(e))?;
             }
             if !self.send(tx, &mut out).await {
                 break;
@@ -566,7 +553,7 @@ impl<D: SqlDialect> PassContext<D> {
                 .map_err(|e| self.map(e))?;
             let mut out = StringRows::new(self.schema.clone());
             for row in &rows {
-                push_row::<D>(&mut out, row, keys).map_err(|e| self.map(e))?;
+                push_text_row::<D::Db>(&mut out, row, keys).map_err(|e| self.map(e))?;
             }
             if !self.send(tx, &mut out).await || rows.len() < self.batch_rows {
                 return Ok(());

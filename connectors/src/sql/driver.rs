@@ -50,15 +50,24 @@ pub(crate) trait SqlDriver: sqlx::Database {
     fn text_at(row: &Self::Row, i: usize) -> Result<Option<&str>, sqlx::Error>;
 }
 
+/// Appends the row's columns from `from` on, read as text.
+pub(crate) fn push_text_row<Db: SqlDriver>(
+    out: &mut StringRows,
+    row: &Db::Row,
+    from: usize,
+) -> Result<(), sqlx::Error> {
+    for i in 0..out.width() {
+        out.push(i, Db::text_at(row, from + i)?);
+    }
+    out.end_row();
+    Ok(())
+}
+
 macro_rules! sql_driver {
     ($db:ty) => {
         sql_driver!($db, |conn, sql, out| Box::pin(async move {
-            let rows = Self::query_rows(conn, sql, &[]).await?;
-            for row in &rows {
-                for i in 0..out.width() {
-                    out.push(i, Self::text_at(row, i)?);
-                }
-                out.end_row();
+            for row in &Self::query_rows(conn, sql, &[]).await? {
+                push_text_row::<Self>(out, row, 0)?;
             }
             Ok(())
         }));
