@@ -225,12 +225,32 @@ fn is_media_file(value: &str) -> bool {
         return false;
     };
     let ext = &path[dot..];
-    dot > 0
-        && ext.len() <= 6
-        && MEDIA_EXTENSIONS
-            .iter()
-            .any(|m| m.as_bytes().eq_ignore_ascii_case(ext))
+    dot > 0 && ext.len() <= 6 && MEDIA_KEYS.contains(&extension_key(ext))
 }
+
+/// An extension of at most eight bytes that starts with its dot, lower-cased, as one number
+/// (the leading dot fixes the length): the media test compares numbers, not slices byte by
+/// byte, as it runs for every value with a dot.
+const fn extension_key(ext: &[u8]) -> u64 {
+    let mut key = 0u64;
+    let mut i = 0;
+    while i < ext.len() {
+        key = key << 8 | ext[i].to_ascii_lowercase() as u64;
+        i += 1;
+    }
+    key
+}
+
+/// [`MEDIA_EXTENSIONS`] as [`extension_key`]s.
+const MEDIA_KEYS: [u64; MEDIA_EXTENSIONS.len()] = {
+    let mut keys = [0u64; MEDIA_EXTENSIONS.len()];
+    let mut i = 0;
+    while i < keys.len() {
+        keys[i] = extension_key(MEDIA_EXTENSIONS[i].as_bytes());
+        i += 1;
+    }
+    keys
+};
 
 /// A plain decimal number (`-12`, `121.473701`) and its fraction digits.
 fn number(s: &str) -> Option<(f64, u32)> {
@@ -330,6 +350,36 @@ mod tests {
         assert!(positions.has_any(&["dms"]));
         assert!(positions.has_any(&["FRONT"]));
         assert!(!positions.has_any(&["cabin", "oms"]));
+    }
+
+    #[test]
+    fn media_keys_agree_with_comparing_extensions() {
+        let reference = |ext: &[u8]| {
+            MEDIA_EXTENSIONS
+                .iter()
+                .any(|m| m.as_bytes().eq_ignore_ascii_case(ext))
+        };
+        let mut exts: Vec<Vec<u8>> = MEDIA_EXTENSIONS
+            .iter()
+            .flat_map(|m| {
+                [
+                    m.to_string(),
+                    m.to_uppercase(),
+                    m[..m.len() - 1].to_string(),
+                ]
+            })
+            .map(String::into_bytes)
+            .collect();
+        exts.extend(
+            [&b".JpG"[..], b".mp", b".\0jpg", b".", b".jpg\0", b".hevcx"].map(<[u8]>::to_vec),
+        );
+        for ext in exts {
+            assert_eq!(
+                MEDIA_KEYS.contains(&extension_key(&ext)),
+                reference(&ext),
+                "{ext:?}"
+            );
+        }
     }
 
     #[test]
