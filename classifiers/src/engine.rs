@@ -8,7 +8,7 @@
 //! of `subsets` the rest; `scan` feeds one column's values through it and
 //! turns the tallies into verdicts; `shape` tells prose from single fields;
 //! `free_text` finds identifiers inside prose, cutting them out with the
-//! DFA of `tokens`; `exclusive` settles values
+//! DFA of `tokens`; `evidence` keeps a finding's masked examples; `exclusive` settles values
 //! that several overlapping identifiers confirm; `uniform` accepts columns
 //! of weak identifiers on the evidence of their shared shape; `profile`
 //! summarises a column's values for the table rules; `comment` turns a
@@ -17,6 +17,7 @@
 mod comment;
 mod contains;
 mod dispatch;
+mod evidence;
 mod exclusive;
 mod free_text;
 mod positions;

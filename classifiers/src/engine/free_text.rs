@@ -6,10 +6,10 @@ use std::borrow::Cow;
 use super::set::ClassifierSet;
 use crate::CategoryId;
 
+use super::evidence::Evidence;
 use super::prefilter::Hits;
 use super::scan::ColumnScan;
 use super::tokens::TOKENS;
-use super::MAX_EVIDENCE;
 
 /// A value longer than this (in characters) counts as free text.
 pub(super) const FREE_TEXT_MIN_CHARS: usize = 40;
@@ -50,7 +50,7 @@ pub(super) struct FreeTextStat {
     pub(super) rows: u64,
     /// Row number of the last hit, so a row counts once.
     pub(super) last_row: Option<u64>,
-    pub(super) evidence: Vec<String>,
+    pub(super) evidence: Evidence,
 }
 
 /// Cuts candidate tokens out of `value` in one pass of [`TOKEN_PATTERN`] and offers each byte
@@ -230,12 +230,7 @@ impl ColumnScan<'_> {
                 ft.last_row = Some(row);
                 ft.rows += 1;
             }
-            if ft.evidence.len() < MAX_EVIDENCE {
-                let masked = classifier.mask(token);
-                if !ft.evidence.contains(&masked) {
-                    ft.evidence.push(masked);
-                }
-            }
+            ft.evidence.offer(|| classifier.mask(token));
         }
         any
     }

@@ -13,7 +13,6 @@
 use aho_corasick::{AhoCorasick, Anchored, Input, MatchKind, StartKind};
 
 use super::scan::ColumnScan;
-use super::MAX_EVIDENCE;
 use crate::{ids, CategoryId};
 
 /// Words that introduce a person's name.
@@ -321,12 +320,7 @@ impl ColumnScan<'_> {
                     ft.last_row = Some(row);
                     ft.rows += 1;
                 }
-                if ft.evidence.len() < MAX_EVIDENCE {
-                    let masked = classifier.mask(cand);
-                    if !ft.evidence.contains(&masked) {
-                        ft.evidence.push(masked);
-                    }
-                }
+                ft.evidence.offer(|| classifier.mask(cand));
             }
             true
         });

@@ -3,13 +3,14 @@
 
 use std::fmt;
 
+use super::evidence::{merge, Evidence};
 use super::exclusive::Bucket;
 use super::free_text::{FreeTextStat, FREE_TEXT_MIN_CHARS, MIN_TOKEN_ASCII_RUN};
 use super::prefilter::{Hits, Scratch};
 use super::profile::ValueProfile;
 use super::shape::{shape, HAN_LEADS};
 use super::uniform::Uniform;
-use super::{round2, ClassifierSet, MAX_EVIDENCE};
+use super::{round2, ClassifierSet};
 use crate::{CategoryId, ColumnType, TypeFamily};
 
 /// Confidence of a finding based on the column name alone.
@@ -42,19 +43,14 @@ pub(super) fn may_be_text(family: TypeFamily) -> bool {
 pub(super) struct Stat {
     pub(super) weight: f64,
     pub(super) matched: u64,
-    pub(super) evidence: Vec<String>,
+    pub(super) evidence: Evidence,
 }
 
 impl Stat {
     pub(super) fn add(&mut self, weight: f64, masked: impl FnOnce() -> String) {
         self.weight += weight;
         self.matched += 1;
-        if self.evidence.len() < MAX_EVIDENCE {
-            let m = masked();
-            if !self.evidence.contains(&m) {
-                self.evidence.push(m);
-            }
-        }
+        self.evidence.offer(masked);
     }
 }
 
@@ -241,7 +237,7 @@ impl ColumnScan<'_> {
                             matched: stat.matched,
                             sampled,
                             by,
-                            evidence: stat.evidence,
+                            evidence: stat.evidence.into_vec(),
                         });
                     }
                     continue;
@@ -274,7 +270,7 @@ impl ColumnScan<'_> {
                         } else {
                             vec!["value"]
                         },
-                        evidence: std::mem::take(&mut stat.evidence),
+                        evidence: std::mem::take(&mut stat.evidence).into_vec(),
                     }
                 })
             };
@@ -284,11 +280,7 @@ impl ColumnScan<'_> {
                     if ft.rows > 0 {
                         f.matched += ft.rows;
                         f.by.push("free_text");
-                        for e in ft.evidence {
-                            if f.evidence.len() < MAX_EVIDENCE && !f.evidence.contains(&e) {
-                                f.evidence.push(e);
-                            }
-                        }
+                        merge(&mut f.evidence, ft.evidence.into_vec());
                     }
                     out.push(f);
                 }
@@ -299,7 +291,7 @@ impl ColumnScan<'_> {
                         matched: stat.matched,
                         sampled,
                         by: vec!["value", "uniform_shape"],
-                        evidence: stat.evidence,
+                        evidence: stat.evidence.into_vec(),
                     });
                 }
                 None if text_like && {
@@ -314,12 +306,8 @@ impl ColumnScan<'_> {
                     if hinted {
                         by.push("column_name");
                     }
-                    let mut evidence = ft.evidence;
-                    for e in stat.evidence {
-                        if evidence.len() < MAX_EVIDENCE && !evidence.contains(&e) {
-                            evidence.push(e);
-                        }
-                    }
+                    let mut evidence = ft.evidence.into_vec();
+                    merge(&mut evidence, stat.evidence.into_vec());
                     out.push(ColumnFinding {
                         category: self.set.ids[i].clone(),
                         confidence: round2((0.6 + 0.3 * ratio).clamp(0.0, 0.9)),
