@@ -10,9 +10,10 @@
 //! (punctuation, or a verb such as 来电, 反映, 要求). Found names and
 //! addresses are counted like other free-text hits.
 
-use aho_corasick::{AhoCorasick, Anchored, Input, MatchKind, StartKind};
+use aho_corasick::{AhoCorasick, MatchKind};
 
 use super::scan::ColumnScan;
+use super::words::Words;
 use crate::{ids, CategoryId};
 
 /// Words that introduce a person's name.
@@ -188,9 +189,8 @@ pub(super) enum Kind {
 /// the set.
 pub(super) struct Prose {
     cues: AhoCorasick,
-    /// [`NAME_FOLLOWERS`], matched anchored at the end of a name candidate:
-    /// one pass instead of a comparison per word.
-    followers: AhoCorasick,
+    /// [`NAME_FOLLOWERS`], matched at the end of a name candidate.
+    followers: Words,
     /// Per cue pattern, its kind (names first, then addresses).
     kinds: Vec<Kind>,
     pub(super) name: Option<usize>,
@@ -215,13 +215,9 @@ impl Prose {
             .match_kind(MatchKind::LeftmostLongest)
             .build(patterns)
             .ok()?;
-        let followers = AhoCorasick::builder()
-            .start_kind(StartKind::Anchored)
-            .build(NAME_FOLLOWERS)
-            .ok()?;
         Some(Prose {
             cues,
-            followers,
+            followers: Words::new(NAME_FOLLOWERS),
             kinds,
             name,
             address,
@@ -286,9 +282,7 @@ impl Prose {
                     && !HONORIFICS.iter().any(|h| head.ends_with(h))
                     && (after.is_empty()
                         || after.starts_with(is_stop)
-                        || self
-                            .followers
-                            .is_match(Input::new(after).anchored(Anchored::Yes)))
+                        || self.followers.prefix(after).is_some())
             })
             .map(move |end| &rest[..end])
     }
