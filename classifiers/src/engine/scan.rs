@@ -79,6 +79,14 @@ pub struct ColumnScan<'s> {
     pub(super) buckets: Vec<Bucket>,
     /// Per classifier, the last row it confirmed as a whole value.
     pub(super) whole_mark: Vec<u64>,
+    /// The prefilter's hits of the value at hand as bits (`None` past 64
+    /// patterns): the free-text search reuses them when the value is one
+    /// token.
+    pub(super) value_hits: Option<u64>,
+    /// Tests: check a token that is the whole value as any other (the
+    /// reference for the shortcut).
+    #[cfg(test)]
+    pub(super) lone_as_any: bool,
     /// Per classifier, prose values it confirmed as a whole (a note that is
     /// all address): rows of a text column that contain the category.
     pub(super) texty_whole: Vec<u64>,
@@ -131,7 +139,9 @@ impl ColumnScan<'_> {
             self.texty += 1;
         }
 
-        if self.scratch.matches(value, self.value_patterns) {
+        let matched = self.scratch.matches(value, self.value_patterns);
+        self.value_hits = self.scratch.hits.low_only();
+        if matched {
             let hits = std::mem::take(&mut self.scratch.hits);
             self.confirm_whole(value, row, &hits, sh.texty);
             self.scratch.hits = hits;
