@@ -6,6 +6,7 @@
 //! position, ts` table is a camera media index only if the keys name image
 //! or video files.
 
+use crate::decimal::plain_decimal;
 use crate::validate::CHINA_BOX;
 
 /// Distinct values remembered per column; beyond this, "many".
@@ -252,21 +253,14 @@ const MEDIA_KEYS: [u64; MEDIA_EXTENSIONS.len()] = {
     keys
 };
 
-/// A plain decimal number (`-12`, `121.473701`) and its fraction digits.
+/// A plain decimal number (`-12`, `121.473701`) of at most 24 characters
+/// and its fraction digits.
 fn number(s: &str) -> Option<(f64, u32)> {
-    let b = s.as_bytes();
-    let first = *b.first()?;
-    if s.len() > 24 || !(first.is_ascii_digit() || first == b'-') {
+    if s.len() > 24 {
         return None;
     }
-    let body = s.strip_prefix('-').unwrap_or(s);
-    let (int, frac) = body.split_once('.').unwrap_or((body, ""));
-    let digits = |p: &str| p.bytes().all(|c| c.is_ascii_digit());
-    if int.is_empty() || !digits(int) || !digits(frac) || (body.contains('.') && frac.is_empty()) {
-        return None;
-    }
-    let v: f64 = s.parse().ok()?;
-    Some((v, frac.len() as u32))
+    let (v, decimals) = plain_decimal(s)?;
+    Some((v, decimals as u32))
 }
 
 #[cfg(test)]
