@@ -6,6 +6,7 @@
 //! position, ts` table is a camera media index only if the keys name image
 //! or video files.
 
+use super::shape::Shape;
 use crate::decimal::plain_decimal;
 use crate::validate::CHINA_BOX;
 
@@ -83,14 +84,15 @@ fn hash(bytes: &[u8]) -> u64 {
 }
 
 impl ValueProfile {
-    /// Adds one trimmed, non-empty value; `has_dot`: whether it has a `.`
-    /// (the shape pass knows, and a file name needs one).
-    pub(super) fn add(&mut self, value: &str, has_dot: bool) {
+    /// Adds one trimmed, non-empty value of shape `sh` (whether it has a
+    /// `.`, which a file name needs, and a `?` or `#`, which may end its
+    /// path).
+    pub(super) fn add(&mut self, value: &str, sh: &Shape) {
         self.sampled += 1;
         if self.hashes.len() < MAX_DISTINCT {
             self.hashes.push(hash(value.as_bytes()));
         }
-        if has_dot && is_media_file(value) {
+        if sh.dot && is_media_file(value, sh.query) {
             self.media += 1;
         }
         if self.settled {
@@ -210,18 +212,19 @@ impl ValueProfile {
 }
 
 /// Whether `value` names an image or video file: its path (before any `?`
-/// or `#`) ends in a media extension, in any case.
-fn is_media_file(value: &str) -> bool {
+/// or `#`, if `has_query`) ends in a media extension, in any case.
+fn is_media_file(value: &str, has_query: bool) -> bool {
     // Bytes, not characters: every byte that matters here is ASCII, and
     // this runs for every value with a dot (e-mails, amounts, addresses).
     let bytes = value.as_bytes();
     if bytes.len() < 5 {
         return false;
     }
-    let path = match bytes.iter().position(|&b| b == b'?' || b == b'#') {
-        Some(end) => &bytes[..end],
-        None => bytes,
+    let end = match has_query {
+        true => bytes.iter().position(|&b| b == b'?' || b == b'#'),
+        false => None,
     };
+    let path = &bytes[..end.unwrap_or(bytes.len())];
     let Some(dot) = path.iter().rposition(|&b| b == b'.') else {
         return false;
     };
@@ -265,12 +268,13 @@ fn number(s: &str) -> Option<(f64, u32)> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::shape::shape;
     use super::*;
 
     fn profile<S: AsRef<str>>(values: impl IntoIterator<Item = S>) -> ValueProfile {
         let mut p = ValueProfile::default();
         for v in values {
-            p.add(v.as_ref(), v.as_ref().contains('.'));
+            p.add(v.as_ref(), &shape(v.as_ref()));
         }
         p
     }
@@ -318,7 +322,7 @@ mod tests {
     fn parsing_stops_once_settled() {
         let mut p = profile(["abc"]);
         assert!(p.settled);
-        p.add("121.4737", true);
+        p.add("121.4737", &shape("121.4737"));
         assert_eq!(p.numbers, 0);
         // Integers far from any epoch span.
         let ids = profile(["110105194912310021", "5"]);

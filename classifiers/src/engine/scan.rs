@@ -133,7 +133,7 @@ impl ColumnScan<'_> {
         let row = self.sampled;
         self.sampled += 1;
         let sh = shape(value);
-        self.profile.add(value, sh.dot);
+        self.profile.add(value, &sh);
         self.total_chars += sh.chars as u64;
         if sh.texty {
             self.texty += 1;

@@ -19,6 +19,8 @@ pub(super) struct Shape {
     pub(super) ascii_run: usize,
     /// Has a `.` (file names, numbers and addresses do).
     pub(super) dot: bool,
+    /// Has a `?` or `#` (a URL's query or fragment).
+    pub(super) query: bool,
 }
 
 /// Classes of an ASCII byte, as bits.
@@ -27,6 +29,7 @@ const SPACE: u8 = 2;
 const AT: u8 = 4;
 const PUNCT: u8 = 8;
 const DOT: u8 = 16;
+const QUERY: u8 = 32;
 
 /// The class of every ASCII byte: a table, as most values are ASCII.
 const ASCII: [u8; 128] = {
@@ -42,11 +45,14 @@ const ASCII: [u8; 128] = {
             AT
         } else if c == b'.' {
             DOT
+        } else if c == b'#' {
+            QUERY
+        } else if c == b'?' {
+            PUNCT | QUERY
         } else if matches!(
             c,
             b',' | b';'
                 | b'!'
-                | b'?'
                 | b'"'
                 | b'\''
                 | b'{'
@@ -135,6 +141,7 @@ pub(super) fn shape(value: &str) -> Shape {
         searchable: texty && (alnum >= 5 || seen & AT != 0),
         ascii_run: ascii_run.max(run),
         dot: seen & DOT != 0,
+        query: seen & QUERY != 0,
     }
 }
 
@@ -157,6 +164,7 @@ fn ascii_shape(bytes: &[u8]) -> Shape {
         searchable,
         ascii_run: chars,
         dot: seen & DOT != 0,
+        query: seen & QUERY != 0,
     }
 }
 
@@ -214,6 +222,7 @@ mod tests {
             searchable: texty && (alnum >= 5 || at),
             ascii_run,
             dot: value.contains('.'),
+            query: value.contains(['?', '#']),
         }
     }
 
