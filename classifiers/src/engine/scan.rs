@@ -177,7 +177,7 @@ impl ColumnScan<'_> {
             let weight = weight.min(1.0);
             self.whole_mark[i] = row;
             self.texty_whole[i] += u64::from(texty);
-            self.uniform[i].add(classifier.uniform_shape(value));
+            self.uniform[i].add(|| classifier.uniform_shape(value));
             if set.exclusive[i].is_some() {
                 if n_group < group.len() {
                     group[n_group] = (i, weight);
