@@ -86,10 +86,10 @@ fn candidates(value: &str, mut claim: impl FnMut(usize, usize) -> bool) {
         if !m.bytes().any(|b| b == b' ' || b == b'-') {
             return;
         }
-        let groups: Vec<(usize, usize)> = group_spans(m);
-        if groups.len() < 2 || groups.len() > MAX_TOKEN_GROUPS {
+        let mut spans = [(0, 0); MAX_TOKEN_GROUPS];
+        let Some(groups) = group_spans(m, &mut spans).filter(|g| g.len() >= 2) else {
             return;
-        }
+        };
         let mut g = 0;
         while g < groups.len() {
             let mut next = g + 1;
@@ -284,28 +284,57 @@ impl ColumnScan<'_> {
 }
 
 /// Byte spans of the letter/digit groups of a token, split at spaces and
-/// hyphens (a leading `+86` stays with its group).
-fn group_spans(token: &str) -> Vec<(usize, usize)> {
-    let mut spans = Vec::new();
+/// hyphens (a leading `+86` stays with its group), in `spans`: no allocation
+/// per token. `None` for more than [`MAX_TOKEN_GROUPS`] groups.
+fn group_spans<'s>(
+    token: &str,
+    spans: &'s mut [(usize, usize); MAX_TOKEN_GROUPS],
+) -> Option<&'s [(usize, usize)]> {
+    let mut n = 0;
     let mut start = None;
-    for (p, b) in token.bytes().enumerate() {
+    for (p, b) in token.bytes().enumerate().chain([(token.len(), b' ')]) {
         if b == b' ' || b == b'-' {
             if let Some(s) = start.take() {
-                spans.push((s, p));
+                *spans.get_mut(n)? = (s, p);
+                n += 1;
             }
         } else if start.is_none() {
             start = Some(p);
         }
     }
-    if let Some(s) = start {
-        spans.push((s, token.len()));
-    }
-    spans
+    Some(&spans[..n])
 }
 
 #[cfg(test)]
 mod tests {
+    use super::{group_spans, MAX_TOKEN_GROUPS};
     use crate::{CategoryInfo, Classifier, ClassifierSet};
+
+    #[test]
+    fn group_spans_split_at_spaces_and_hyphens() {
+        for token in [
+            "",
+            "13800138000",
+            "138 0013 8000",
+            "+86 138-0013-8000",
+            "- 1  2--3 -",
+            "1 2 3 4 5 6 7 8 9 10 11 12",
+            "1 2 3 4 5 6 7 8 9 10 11 12 13",
+        ] {
+            let mut offset = 0;
+            let mut want = Vec::new();
+            for piece in token.split([' ', '-']) {
+                if !piece.is_empty() {
+                    want.push((offset, offset + piece.len()));
+                }
+                offset += piece.len() + 1;
+            }
+            let mut spans = [(0, 0); MAX_TOKEN_GROUPS];
+            let got = group_spans(token, &mut spans);
+            let want = (want.len() <= MAX_TOKEN_GROUPS).then_some(want);
+            assert_eq!(got.map(<[_]>::to_vec), want, "{token:?}");
+        }
+    }
 
     /// Codes that count in prose only, so a whole value that is one such
     /// token counts through the free-text search alone.
