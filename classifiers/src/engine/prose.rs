@@ -278,11 +278,13 @@ impl Prose {
             .filter(move |&end| {
                 let head = &rest[..end];
                 let after = &rest[end..];
-                head.chars().all(|c| ('\u{4E00}'..='\u{9FFF}').contains(&c))
+                // What follows first: the cheapest test, and most
+                // candidates of a cue that names no one fail it.
+                (after.is_empty()
+                    || after.starts_with(is_stop)
+                    || self.followers.prefix(after).is_some())
+                    && head.chars().all(|c| ('\u{4E00}'..='\u{9FFF}').contains(&c))
                     && !HONORIFICS.iter().any(|h| head.ends_with(h))
-                    && (after.is_empty()
-                        || after.starts_with(is_stop)
-                        || self.followers.prefix(after).is_some())
             })
             .map(move |end| &rest[..end])
     }
