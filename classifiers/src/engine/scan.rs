@@ -8,7 +8,7 @@ use super::exclusive::Bucket;
 use super::free_text::{FreeTextStat, FREE_TEXT_MIN_CHARS, MIN_TOKEN_ASCII_RUN};
 use super::prefilter::{Hits, Scratch};
 use super::profile::ValueProfile;
-use super::shape::{shape, HAN_LEADS};
+use super::shape::{is_han_at, shape};
 use super::uniform::Uniform;
 use super::{round2, ClassifierSet};
 use crate::{CategoryId, ColumnType, TypeFamily};
@@ -110,12 +110,11 @@ impl fmt::Debug for ColumnScan<'_> {
 /// visible ASCII character or a CJK ideograph (most values).
 pub(super) fn trim(value: &str) -> &str {
     let visible = |b: u8| b > b' ' && b < 0x7F;
-    let han = |b: u8| (HAN_LEADS.0..=HAN_LEADS.1).contains(&b);
     let bytes = value.as_bytes();
     let n = bytes.len();
-    let starts = bytes.first().is_some_and(|&b| visible(b) || han(b));
-    // A lead byte three from the end starts the last character.
-    let ends = n > 0 && (visible(bytes[n - 1]) || (n >= 3 && han(bytes[n - 3])));
+    let starts = n > 0 && (visible(bytes[0]) || is_han_at(bytes, 0));
+    // A Han character three bytes from the end is the last character.
+    let ends = n > 0 && (visible(bytes[n - 1]) || (n >= 3 && is_han_at(bytes, n - 3)));
     if starts && ends {
         value
     } else {

@@ -75,9 +75,18 @@ const ASCII: [u8; 128] = {
     t
 };
 
-/// UTF-8 lead bytes of U+5000..=U+9FFF, where every character is a CJK
-/// ideograph (a letter; neither space nor punctuation).
-pub(super) const HAN_LEADS: (u8, u8) = (0xE5, 0xE9);
+/// Whether the character whose UTF-8 starts at `bytes[i]` is in
+/// U+4E00..=U+9FFF, where every character is a CJK ideograph (a letter;
+/// neither space nor punctuation): a lead byte E5..E9, or E4 and then
+/// B8..BF. Tested on bytes, as most characters of Chinese text are, without
+/// decoding them.
+pub(super) fn is_han_at(bytes: &[u8], i: usize) -> bool {
+    match bytes[i] {
+        0xE5..=0xE9 => true,
+        0xE4 => bytes.get(i + 1).is_some_and(|&b| b >= 0xB8),
+        _ => false,
+    }
+}
 
 /// Full-width and CJK punctuation.
 fn is_cjk_punct(c: char) -> bool {
@@ -114,7 +123,7 @@ pub(super) fn shape(value: &str) -> Shape {
         }
         ascii_run = ascii_run.max(run);
         run = 0;
-        if (HAN_LEADS.0..=HAN_LEADS.1).contains(&b) {
+        if is_han_at(bytes, i) {
             // U+5000..=U+9FFF: CJK ideographs, letters all (no decoding).
             han = true;
             i += 3;
@@ -227,19 +236,17 @@ mod tests {
     }
 
     #[test]
-    fn han_lead_bytes_start_letters_only() {
-        for c in ('\u{5000}'..='\u{9FFF}').chain(['\u{4FFF}', '\u{A000}']) {
-            if !matches!(c, '\u{5000}'..='\u{9FFF}') {
-                let lead = c.to_string().as_bytes()[0];
-                assert!(!(HAN_LEADS.0..=HAN_LEADS.1).contains(&lead), "{c}");
-                continue;
+    fn han_bytes_start_letters_only() {
+        for c in '\0'..='\u{FFFF}' {
+            let text = format!("{c}a");
+            let han = is_han_at(text.as_bytes(), 0);
+            assert_eq!(han, matches!(c, '\u{4E00}'..='\u{9FFF}'), "{c}");
+            if han {
+                assert!(
+                    c.is_alphabetic() && !c.is_whitespace() && !is_cjk_punct(c),
+                    "{c}"
+                );
             }
-            let lead = c.to_string().as_bytes()[0];
-            assert!((HAN_LEADS.0..=HAN_LEADS.1).contains(&lead));
-            assert!(
-                c.is_alphabetic() && !c.is_whitespace() && !is_cjk_punct(c),
-                "{c}"
-            );
         }
     }
 
