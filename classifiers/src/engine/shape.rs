@@ -100,12 +100,23 @@ fn is_cjk_punct(c: char) -> bool {
 }
 
 /// The shape of `value`. ASCII bytes are classified by table; only
-/// non-ASCII characters are decoded.
+/// non-ASCII characters are decoded. Inlined, for the all-ASCII values
+/// (most) that take a short path.
+#[inline]
 pub(super) fn shape(value: &str) -> Shape {
     let bytes = value.as_bytes();
     if bytes.is_ascii() {
-        return ascii_shape(bytes);
+        ascii_shape(bytes)
+    } else {
+        mixed_shape(value)
     }
+}
+
+/// [`shape`] of a value with non-ASCII characters. Not inlined: its loop
+/// would crowd the caller's registers.
+#[inline(never)]
+fn mixed_shape(value: &str) -> Shape {
+    let bytes = value.as_bytes();
     let (mut chars, mut alnum, mut seen) = (0usize, 0usize, 0u8);
     let mut han = false;
     let (mut run, mut ascii_run) = (0usize, 0usize);
