@@ -141,6 +141,7 @@ use std::borrow::Cow;
 
 mod builtin;
 mod custom;
+mod decimal;
 mod engine;
 mod fast_hash;
 mod normalize;

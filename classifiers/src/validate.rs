@@ -14,6 +14,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 /// assert!(classifiers::validate::luhn_valid("79927398713"));
 /// assert!(!classifiers::validate::luhn_valid("79927398710"));
 /// ```
+#[inline]
 pub fn luhn_valid(digits: &str) -> bool {
     luhn_valid_bytes(digits.as_bytes())
 }
@@ -55,6 +56,7 @@ const MOD11_2_CHECK: [u8; 11] = *b"10X98765432";
 /// Computes the ISO 7064 MOD 11-2 check character (`b'0'..=b'9'` or `b'X'`)
 /// for the first 17 digits of a resident ID. `None` if `body` is not exactly
 /// 17 ASCII digits.
+#[inline]
 pub fn mod11_2_check_char(body: &[u8]) -> Option<u8> {
     if body.len() != 17 {
         return None;

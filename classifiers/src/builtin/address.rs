@@ -75,7 +75,7 @@ const ADMIN: &[&str] = &[
 /// Road and village markers.
 const ROAD: &[&str] = &["路", "街", "大道", "巷", "弄", "胡同", "村", "组", "道"];
 /// Estate-level markers: a residential estate, a named complex, or a
-/// phase of one (`二期`, see [`has_phase`]).
+/// phase of one (`二期`, see [`ends_phase`]).
 const ESTATE: &[&str] = &[
     "小区", "家园", "新村", "花园", "苑", "公寓", "大厦", "广场", "宿舍",
 ];
@@ -189,19 +189,10 @@ fn levels(value: &str) -> u8 {
     found
 }
 
-/// A numbered phase of an estate (`3期`, `二期`); `期` alone is too common
-/// a word (到期, 期限) to count.
-fn has_phase(value: &str) -> bool {
-    let mut prev = None;
-    for c in value.chars() {
-        if c == '期'
-            && prev.is_some_and(|p: char| p.is_ascii_digit() || "一二三四五六七八九十".contains(p))
-        {
-            return true;
-        }
-        prev = Some(c);
-    }
-    false
+/// Whether `c` after `prev` ends a numbered phase of an estate (`3期`,
+/// `二期`); `期` alone is too common a word (到期, 期限) to count.
+fn ends_phase(prev: Option<char>, c: char) -> bool {
+    c == '期' && prev.is_some_and(|p| p.is_ascii_digit() || "一二三四五六七八九十".contains(p))
 }
 
 impl Classifier for Address {
@@ -219,8 +210,13 @@ impl Classifier for Address {
 
     fn confirm(&self, value: &str) -> Option<f64> {
         let (mut n, mut han, mut digits_run, mut max_run) = (0usize, 0usize, 0usize, 0usize);
+        // Found in this pass rather than a pass of its own.
+        let mut phase = false;
+        let mut prev = None;
         for c in value.chars() {
             n += 1;
+            phase |= ends_phase(prev, c);
+            prev = Some(c);
             if c.is_ascii_digit() {
                 digits_run += 1;
                 max_run = max_run.max(digits_run);
@@ -243,7 +239,7 @@ impl Classifier for Address {
         let found = levels(value);
         let admin = found & ADMIN_BIT != 0;
         let road = found & ROAD_BIT != 0;
-        let estate = found & ESTATE_BIT != 0 || has_phase(value);
+        let estate = found & ESTATE_BIT != 0 || phase;
         let building = found & BUILDING_BIT != 0;
         let levels = [admin, road, estate, building]
             .iter()
@@ -298,6 +294,9 @@ mod tests {
             "幸福家园4期3号楼",
             "阳光花园二期5栋",
             "华润大厦B座",
+            // The phase is the estate level here.
+            "北京市阳光二期",
+            "杭州市西湖区3期",
         ] {
             assert_eq!(Address.confirm(v), Some(1.0), "{v}");
         }
@@ -321,6 +320,7 @@ mod tests {
             "研发中心A座3楼会议室",
             "会员到期提醒",
             "2024年第3期",
+            "北京市阳光长期",
         ] {
             assert_eq!(Address.confirm(v), None, "{v}");
         }

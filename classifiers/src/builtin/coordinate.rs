@@ -1,3 +1,4 @@
+use crate::decimal::parse_f64;
 use crate::validate::{in_china_box, CHINA_BOX};
 use crate::{ids, CategoryInfo, Classifier, VEHICLE_ART3_ITEM_1};
 
@@ -74,7 +75,7 @@ fn number(s: &str) -> Option<(f64, usize)> {
         }
         None => 0,
     };
-    let v: f64 = s.parse().ok()?;
+    let v = parse_f64(s)?;
     v.is_finite().then_some((v, decimals))
 }
 

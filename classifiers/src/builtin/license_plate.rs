@@ -50,8 +50,50 @@ records to people.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct LicensePlate;
 
-const PROVINCES: &str = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼使领";
-const ENERGY: &str = "DABCEFGHJK";
+/// A province abbreviation (or 使/领): a `match`, not a search of a string of
+/// them, as it runs for every plate-shaped value and free-text token.
+fn is_province(c: char) -> bool {
+    matches!(
+        c,
+        '京' | '津'
+            | '沪'
+            | '渝'
+            | '冀'
+            | '豫'
+            | '云'
+            | '辽'
+            | '黑'
+            | '湘'
+            | '皖'
+            | '鲁'
+            | '新'
+            | '苏'
+            | '浙'
+            | '赣'
+            | '鄂'
+            | '桂'
+            | '甘'
+            | '晋'
+            | '蒙'
+            | '陕'
+            | '吉'
+            | '闽'
+            | '贵'
+            | '粤'
+            | '青'
+            | '藏'
+            | '川'
+            | '宁'
+            | '琼'
+            | '使'
+            | '领'
+    )
+}
+
+/// A new-energy letter: D A B C E F G H J K.
+fn is_energy(c: char) -> bool {
+    matches!(c, 'A'..='H' | 'J' | 'K')
+}
 
 fn is_letter(c: char) -> bool {
     c.is_ascii_uppercase() && c != 'I' && c != 'O'
@@ -76,18 +118,18 @@ impl LicensePlate {
             n -= 1;
         }
         let chars = &buf[..n];
-        if !(7..=8).contains(&n) || !PROVINCES.contains(chars[0]) || !is_letter(chars[1]) {
+        if !(7..=8).contains(&n) || !is_province(chars[0]) || !is_letter(chars[1]) {
             return None;
         }
         let rest = &chars[2..];
         let ok = match rest.len() {
             5 => {
                 rest[..4].iter().all(|&c| is_serial(c))
-                    && (is_serial(rest[4]) || "挂学警港澳".contains(rest[4]))
+                    && (is_serial(rest[4]) || matches!(rest[4], '挂' | '学' | '警' | '港' | '澳'))
             }
             6 => {
-                let large = rest[..5].iter().all(char::is_ascii_digit) && ENERGY.contains(rest[5]);
-                let small = ENERGY.contains(rest[0])
+                let large = rest[..5].iter().all(char::is_ascii_digit) && is_energy(rest[5]);
+                let small = is_energy(rest[0])
                     && is_serial(rest[1])
                     && rest[2..].iter().all(char::is_ascii_digit);
                 large || small
@@ -215,6 +257,21 @@ mod tests {
                     assert_eq!(LicensePlate.confirm(&v).is_some(), re.is_match(&v), "{v}");
                 }
             }
+        }
+    }
+
+    /// The province and energy tests agree with the character classes of the value pattern
+    /// and the standard's regex, on every character of the Basic Multilingual Plane.
+    #[test]
+    fn province_and_energy_sets() {
+        let pattern = LicensePlate.value_pattern().unwrap();
+        let class = &pattern[..=pattern.find(']').unwrap()];
+        let provinces = Regex::new(&format!("^{class}$")).unwrap();
+        let energy = Regex::new("^[DABCEFGHJK]$").unwrap();
+        for c in ('\0'..='\u{FFFF}').map(|c| c.to_string()) {
+            let ch = c.chars().next().unwrap();
+            assert_eq!(is_province(ch), provinces.is_match(&c), "{c}");
+            assert_eq!(is_energy(ch), energy.is_match(&c), "{c}");
         }
     }
 

@@ -2,8 +2,8 @@
 //! (an 18-digit resident ID that also passes Luhn) count for one of them,
 //! the one the rest of the column supports.
 
+use super::evidence::Evidence;
 use super::scan::ColumnScan;
-use super::MAX_EVIDENCE;
 
 /// Values that several members of the exclusive group confirmed, with the
 /// same set of members. Resolved in [`ColumnScan::finish`] in favour of the
@@ -12,7 +12,7 @@ pub(super) struct Bucket {
     pub(super) mask: u64,
     pub(super) count: u64,
     /// `(classifier index, weight sum, masked evidence)` per member.
-    pub(super) members: Vec<(usize, f64, Vec<String>)>,
+    pub(super) members: Vec<(usize, f64, Evidence)>,
 }
 
 impl ColumnScan<'_> {
@@ -30,7 +30,10 @@ impl ColumnScan<'_> {
                 self.buckets.push(Bucket {
                     mask,
                     count: 0,
-                    members: members.iter().map(|&(i, _)| (i, 0.0, Vec::new())).collect(),
+                    members: members
+                        .iter()
+                        .map(|&(i, _)| (i, 0.0, Evidence::default()))
+                        .collect(),
                 });
                 self.buckets.len() - 1
             }
@@ -39,12 +42,7 @@ impl ColumnScan<'_> {
         bucket.count += 1;
         for (&(i, w), member) in members.iter().zip(bucket.members.iter_mut()) {
             member.1 += w;
-            if member.2.len() < MAX_EVIDENCE {
-                let m = set.classifiers[i].mask(value);
-                if !member.2.contains(&m) {
-                    member.2.push(m);
-                }
-            }
+            member.2.offer(|| set.classifiers[i].mask(value));
         }
     }
 
@@ -70,11 +68,7 @@ impl ColumnScan<'_> {
             let stat = &mut self.stats[winner.0];
             stat.weight += winner.1;
             stat.matched += bucket.count;
-            for e in &winner.2 {
-                if stat.evidence.len() < MAX_EVIDENCE && !stat.evidence.contains(e) {
-                    stat.evidence.push(e.clone());
-                }
-            }
+            stat.evidence.absorb(&winner.2);
         }
     }
 }

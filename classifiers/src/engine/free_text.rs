@@ -6,10 +6,10 @@ use std::borrow::Cow;
 use super::set::ClassifierSet;
 use crate::CategoryId;
 
+use super::evidence::Evidence;
 use super::prefilter::Hits;
 use super::scan::ColumnScan;
 use super::tokens::TOKENS;
-use super::MAX_EVIDENCE;
 
 /// A value longer than this (in characters) counts as free text.
 pub(super) const FREE_TEXT_MIN_CHARS: usize = 40;
@@ -50,7 +50,7 @@ pub(super) struct FreeTextStat {
     pub(super) rows: u64,
     /// Row number of the last hit, so a row counts once.
     pub(super) last_row: Option<u64>,
-    pub(super) evidence: Vec<String>,
+    pub(super) evidence: Evidence,
 }
 
 /// Cuts candidate tokens out of `value` in one pass of [`TOKEN_PATTERN`] and offers each byte
@@ -86,10 +86,10 @@ fn candidates(value: &str, mut claim: impl FnMut(usize, usize) -> bool) {
         if !m.bytes().any(|b| b == b' ' || b == b'-') {
             return;
         }
-        let groups: Vec<(usize, usize)> = group_spans(m);
-        if groups.len() < 2 || groups.len() > MAX_TOKEN_GROUPS {
+        let mut spans = [(0, 0); MAX_TOKEN_GROUPS];
+        let Some(groups) = group_spans(m, &mut spans).filter(|g| g.len() >= 2) else {
             return;
-        }
+        };
         let mut g = 0;
         while g < groups.len() {
             let mut next = g + 1;
@@ -187,7 +187,17 @@ impl ColumnScan<'_> {
     /// Searches one value for embedded identifiers: one token pass, then the
     /// shared prefilter and [`Classifier::confirm_free_text`] per token.
     pub(super) fn search_free_text(&mut self, value: &str, row: u64) {
-        candidates(value, |start, end| self.try_token(&value[start..end], row));
+        #[cfg(not(test))]
+        let lone_as_any = false;
+        #[cfg(test)]
+        let lone_as_any = self.lone_as_any;
+        candidates(value, |start, end| {
+            if end - start == value.len() && !lone_as_any {
+                self.try_lone_token(value, row)
+            } else {
+                self.try_token(&value[start..end], row)
+            }
+        });
     }
 
     /// Checks one free-text candidate. Returns whether anything confirmed.
@@ -199,13 +209,45 @@ impl ColumnScan<'_> {
             return false;
         }
         let hits = std::mem::take(&mut self.scratch.hits);
-        let claimed = self.confirm_token(token, row, &hits);
+        let claimed = self.confirm_token(token, row, &hits, false);
+        self.scratch.hits = hits;
+        claimed
+    }
+
+    /// [`try_token`](Self::try_token) for a token that is the whole value
+    /// (a plate in a text column), which the whole-value pass has seen.
+    #[inline(never)]
+    fn try_lone_token(&mut self, token: &str, row: u64) -> bool {
+        if token.len() < MIN_TOKEN_BYTES {
+            return false;
+        }
+        let patterns = self.set.token_patterns;
+        // Its hits are the whole value's, if the value's search wanted
+        // every token pattern: no second prefilter run.
+        let known = (self.value_hits)
+            .filter(|_| patterns & !self.value_patterns == 0)
+            .map(|hits| hits & patterns);
+        let any = match known {
+            Some(hits) => self.scratch.hits.set_low(hits),
+            None => self.scratch.matches(token, patterns),
+        };
+        if !any {
+            return false;
+        }
+        // Nobody asks what it confirmed if it has no separators (no shorter
+        // groups of it are tried): classifiers that counted the whole value
+        // need not check it.
+        let unasked = !token.bytes().any(|b| b == b' ' || b == b'-');
+        let hits = std::mem::take(&mut self.scratch.hits);
+        let claimed = self.confirm_token(token, row, &hits, unasked);
         self.scratch.hits = hits;
         claimed
     }
 
     /// [`try_token`](Self::try_token) for a token that passed the prefilter.
-    fn confirm_token(&mut self, token: &str, row: u64, hits: &Hits) -> bool {
+    /// `unasked`: the answer is not used, so a check that could only change
+    /// the answer is skipped.
+    fn confirm_token(&mut self, token: &str, row: u64, hits: &Hits, unasked: bool) -> bool {
         let set = self.set;
         let mut claimed = false;
         let mut any = false;
@@ -213,6 +255,11 @@ impl ColumnScan<'_> {
             let i = set.pattern_owner[pattern];
             let exclusive = set.exclusive[i].is_some();
             if exclusive && claimed {
+                continue;
+            }
+            // Confirmed or not, the token would count nowhere (the whole
+            // value counted) and hide nothing (only exclusive claims do).
+            if unasked && !exclusive && self.whole_mark[i] == row {
                 continue;
             }
             let classifier = &set.classifiers[i];
@@ -230,33 +277,133 @@ impl ColumnScan<'_> {
                 ft.last_row = Some(row);
                 ft.rows += 1;
             }
-            if ft.evidence.len() < MAX_EVIDENCE {
-                let masked = classifier.mask(token);
-                if !ft.evidence.contains(&masked) {
-                    ft.evidence.push(masked);
-                }
-            }
+            ft.evidence.offer(|| classifier.mask(token));
         }
         any
     }
 }
 
 /// Byte spans of the letter/digit groups of a token, split at spaces and
-/// hyphens (a leading `+86` stays with its group).
-fn group_spans(token: &str) -> Vec<(usize, usize)> {
-    let mut spans = Vec::new();
+/// hyphens (a leading `+86` stays with its group), in `spans`: no allocation
+/// per token. `None` for more than [`MAX_TOKEN_GROUPS`] groups.
+fn group_spans<'s>(
+    token: &str,
+    spans: &'s mut [(usize, usize); MAX_TOKEN_GROUPS],
+) -> Option<&'s [(usize, usize)]> {
+    let mut n = 0;
     let mut start = None;
-    for (p, b) in token.bytes().enumerate() {
+    for (p, b) in token.bytes().enumerate().chain([(token.len(), b' ')]) {
         if b == b' ' || b == b'-' {
             if let Some(s) = start.take() {
-                spans.push((s, p));
+                *spans.get_mut(n)? = (s, p);
+                n += 1;
             }
         } else if start.is_none() {
             start = Some(p);
         }
     }
-    if let Some(s) = start {
-        spans.push((s, token.len()));
+    Some(&spans[..n])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{group_spans, MAX_TOKEN_GROUPS};
+    use crate::{CategoryInfo, Classifier, ClassifierSet};
+
+    #[test]
+    fn group_spans_split_at_spaces_and_hyphens() {
+        for token in [
+            "",
+            "13800138000",
+            "138 0013 8000",
+            "+86 138-0013-8000",
+            "- 1  2--3 -",
+            "1 2 3 4 5 6 7 8 9 10 11 12",
+            "1 2 3 4 5 6 7 8 9 10 11 12 13",
+        ] {
+            let mut offset = 0;
+            let mut want = Vec::new();
+            for piece in token.split([' ', '-']) {
+                if !piece.is_empty() {
+                    want.push((offset, offset + piece.len()));
+                }
+                offset += piece.len() + 1;
+            }
+            let mut spans = [(0, 0); MAX_TOKEN_GROUPS];
+            let got = group_spans(token, &mut spans);
+            let want = (want.len() <= MAX_TOKEN_GROUPS).then_some(want);
+            assert_eq!(got.map(<[_]>::to_vec), want, "{token:?}");
+        }
     }
-    spans
+
+    /// Codes that count in prose only, so a whole value that is one such
+    /// token counts through the free-text search alone.
+    struct ProseOnly;
+    impl Classifier for ProseOnly {
+        fn info(&self) -> CategoryInfo {
+            CategoryInfo::new("test.prose_only", "测试", "Test")
+        }
+        fn value_pattern(&self) -> Option<&str> {
+            Some("[A-Z]{2}[0-9]{2} [0-9]{4}")
+        }
+        fn confirm(&self, _: &str) -> Option<f64> {
+            None
+        }
+        fn confirm_free_text(&self, _: &str) -> Option<f64> {
+            Some(1.0)
+        }
+        fn column_hint(&self) -> Option<&str> {
+            None
+        }
+        fn mask(&self, _: &str) -> String {
+            "*".into()
+        }
+    }
+
+    /// A value that is one token (a plate in a notes column) finds what the
+    /// general token check finds.
+    #[test]
+    fn lone_tokens_as_any_token() {
+        let set = ClassifierSet::builder()
+            .builtins()
+            .with(Box::new(ProseOnly))
+            .build()
+            .unwrap();
+        let values = [
+            "粤A12345",
+            "京A·12345",
+            "沪BD12345挂",
+            "粤B12345",
+            "京I12345",
+            "粤A 12345",
+            "138 0013 8000",
+            "+86 138-0013-8000",
+            "6222 0212 3456 7894",
+            "6222-0212-3456-7894",
+            "4111 1111 1111 1111",
+            "110105 19491231 002X",
+            "AB12 3456",
+            "fe80::1:2:3",
+            "a.b@example.com",
+            "订单12345678",
+            "粤A12345，",
+        ];
+        for column in ["c3", "remark", "plate_no", "mobile", "bank_card", "imei"] {
+            for repeat in [1, 3, 12] {
+                let scans = [false, true].map(|reference| {
+                    let mut scan = set.column(column);
+                    scan.lone_as_any = reference;
+                    for v in values.iter().cycle().take(values.len() * repeat) {
+                        scan.push(Some(v));
+                    }
+                    scan.finish()
+                });
+                assert_eq!(scans[0], scans[1], "{column} x{repeat}");
+                let prose_only = scans[0].iter().find(|f| f.category == "test.prose_only");
+                // One row of seventeen is too few for a free-text finding.
+                let want = (repeat > 1).then_some(repeat as u64);
+                assert_eq!(prose_only.map(|f| f.matched), want, "{column} x{repeat}");
+            }
+        }
+    }
 }

@@ -75,6 +75,18 @@ impl Hits {
         self.low == 0 && self.high.is_empty()
     }
 
+    /// The hits as bits, when all are among the first 64 patterns.
+    pub(super) fn low_only(&self) -> Option<u64> {
+        self.high.is_empty().then_some(self.low)
+    }
+
+    /// Sets the hits to the patterns of `low`; whether there is any.
+    pub(super) fn set_low(&mut self, low: u64) -> bool {
+        self.clear();
+        self.low = low;
+        low != 0
+    }
+
     /// The pattern indexes, ascending.
     pub(super) fn iter(&self) -> impl Iterator<Item = usize> + '_ {
         let mut low = self.low;

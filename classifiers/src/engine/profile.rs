@@ -6,6 +6,8 @@
 //! position, ts` table is a camera media index only if the keys name image
 //! or video files.
 
+use super::shape::Shape;
+use crate::decimal::plain_decimal;
 use crate::validate::CHINA_BOX;
 
 /// Distinct values remembered per column; beyond this, "many".
@@ -82,14 +84,17 @@ fn hash(bytes: &[u8]) -> u64 {
 }
 
 impl ValueProfile {
-    /// Adds one trimmed, non-empty value; `has_dot`: whether it has a `.`
-    /// (the shape pass knows, and a file name needs one).
-    pub(super) fn add(&mut self, value: &str, has_dot: bool) {
+    /// Adds one trimmed, non-empty value of shape `sh` (whether it has a
+    /// `.`, which a file name needs, and a `?` or `#`, which may end its
+    /// path). Inlined into the scan's per-value step: for most values the call
+    /// costs more than the work.
+    #[inline]
+    pub(super) fn add(&mut self, value: &str, sh: &Shape) {
         self.sampled += 1;
         if self.hashes.len() < MAX_DISTINCT {
             self.hashes.push(hash(value.as_bytes()));
         }
-        if has_dot && is_media_file(value) {
+        if sh.dot && is_media_file(value, sh.query) {
             self.media += 1;
         }
         if self.settled {
@@ -209,54 +214,69 @@ impl ValueProfile {
 }
 
 /// Whether `value` names an image or video file: its path (before any `?`
-/// or `#`) ends in a media extension, in any case.
-fn is_media_file(value: &str) -> bool {
+/// or `#`, if `has_query`) ends in a media extension, in any case.
+fn is_media_file(value: &str, has_query: bool) -> bool {
     // Bytes, not characters: every byte that matters here is ASCII, and
     // this runs for every value with a dot (e-mails, amounts, addresses).
     let bytes = value.as_bytes();
     if bytes.len() < 5 {
         return false;
     }
-    let path = match bytes.iter().position(|&b| b == b'?' || b == b'#') {
-        Some(end) => &bytes[..end],
-        None => bytes,
+    let end = match has_query {
+        true => bytes.iter().position(|&b| b == b'?' || b == b'#'),
+        false => None,
     };
+    let path = &bytes[..end.unwrap_or(bytes.len())];
     let Some(dot) = path.iter().rposition(|&b| b == b'.') else {
         return false;
     };
     let ext = &path[dot..];
-    dot > 0
-        && ext.len() <= 6
-        && MEDIA_EXTENSIONS
-            .iter()
-            .any(|m| m.as_bytes().eq_ignore_ascii_case(ext))
+    dot > 0 && ext.len() <= 6 && MEDIA_KEYS.contains(&extension_key(ext))
 }
 
-/// A plain decimal number (`-12`, `121.473701`) and its fraction digits.
+/// An extension of at most eight bytes that starts with its dot, lower-cased, as one number
+/// (the leading dot fixes the length): the media test compares numbers, not slices byte by
+/// byte, as it runs for every value with a dot.
+const fn extension_key(ext: &[u8]) -> u64 {
+    let mut key = 0u64;
+    let mut i = 0;
+    while i < ext.len() {
+        key = key << 8 | ext[i].to_ascii_lowercase() as u64;
+        i += 1;
+    }
+    key
+}
+
+/// [`MEDIA_EXTENSIONS`] as [`extension_key`]s.
+const MEDIA_KEYS: [u64; MEDIA_EXTENSIONS.len()] = {
+    let mut keys = [0u64; MEDIA_EXTENSIONS.len()];
+    let mut i = 0;
+    while i < keys.len() {
+        keys[i] = extension_key(MEDIA_EXTENSIONS[i].as_bytes());
+        i += 1;
+    }
+    keys
+};
+
+/// A plain decimal number (`-12`, `121.473701`) of at most 24 characters
+/// and its fraction digits.
 fn number(s: &str) -> Option<(f64, u32)> {
-    let b = s.as_bytes();
-    let first = *b.first()?;
-    if s.len() > 24 || !(first.is_ascii_digit() || first == b'-') {
+    if s.len() > 24 {
         return None;
     }
-    let body = s.strip_prefix('-').unwrap_or(s);
-    let (int, frac) = body.split_once('.').unwrap_or((body, ""));
-    let digits = |p: &str| p.bytes().all(|c| c.is_ascii_digit());
-    if int.is_empty() || !digits(int) || !digits(frac) || (body.contains('.') && frac.is_empty()) {
-        return None;
-    }
-    let v: f64 = s.parse().ok()?;
-    Some((v, frac.len() as u32))
+    let (v, decimals) = plain_decimal(s)?;
+    Some((v, decimals as u32))
 }
 
 #[cfg(test)]
 mod tests {
+    use super::super::shape::shape;
     use super::*;
 
     fn profile<S: AsRef<str>>(values: impl IntoIterator<Item = S>) -> ValueProfile {
         let mut p = ValueProfile::default();
         for v in values {
-            p.add(v.as_ref(), v.as_ref().contains('.'));
+            p.add(v.as_ref(), &shape(v.as_ref()));
         }
         p
     }
@@ -304,7 +324,7 @@ mod tests {
     fn parsing_stops_once_settled() {
         let mut p = profile(["abc"]);
         assert!(p.settled);
-        p.add("121.4737", true);
+        p.add("121.4737", &shape("121.4737"));
         assert_eq!(p.numbers, 0);
         // Integers far from any epoch span.
         let ids = profile(["110105194912310021", "5"]);
@@ -330,6 +350,36 @@ mod tests {
         assert!(positions.has_any(&["dms"]));
         assert!(positions.has_any(&["FRONT"]));
         assert!(!positions.has_any(&["cabin", "oms"]));
+    }
+
+    #[test]
+    fn media_keys_agree_with_comparing_extensions() {
+        let reference = |ext: &[u8]| {
+            MEDIA_EXTENSIONS
+                .iter()
+                .any(|m| m.as_bytes().eq_ignore_ascii_case(ext))
+        };
+        let mut exts: Vec<Vec<u8>> = MEDIA_EXTENSIONS
+            .iter()
+            .flat_map(|m| {
+                [
+                    m.to_string(),
+                    m.to_uppercase(),
+                    m[..m.len() - 1].to_string(),
+                ]
+            })
+            .map(String::into_bytes)
+            .collect();
+        exts.extend(
+            [&b".JpG"[..], b".mp", b".\0jpg", b".", b".jpg\0", b".hevcx"].map(<[u8]>::to_vec),
+        );
+        for ext in exts {
+            assert_eq!(
+                MEDIA_KEYS.contains(&extension_key(&ext)),
+                reference(&ext),
+                "{ext:?}"
+            );
+        }
     }
 
     #[test]

@@ -10,10 +10,10 @@
 //! (punctuation, or a verb such as 来电, 反映, 要求). Found names and
 //! addresses are counted like other free-text hits.
 
-use aho_corasick::{AhoCorasick, Anchored, Input, MatchKind, StartKind};
+use aho_corasick::{AhoCorasick, MatchKind};
 
 use super::scan::ColumnScan;
-use super::MAX_EVIDENCE;
+use super::words::Words;
 use crate::{ids, CategoryId};
 
 /// Words that introduce a person's name.
@@ -189,9 +189,8 @@ pub(super) enum Kind {
 /// the set.
 pub(super) struct Prose {
     cues: AhoCorasick,
-    /// [`NAME_FOLLOWERS`], matched anchored at the end of a name candidate:
-    /// one pass instead of a comparison per word.
-    followers: AhoCorasick,
+    /// [`NAME_FOLLOWERS`], matched at the end of a name candidate.
+    followers: Words,
     /// Per cue pattern, its kind (names first, then addresses).
     kinds: Vec<Kind>,
     pub(super) name: Option<usize>,
@@ -216,13 +215,9 @@ impl Prose {
             .match_kind(MatchKind::LeftmostLongest)
             .build(patterns)
             .ok()?;
-        let followers = AhoCorasick::builder()
-            .start_kind(StartKind::Anchored)
-            .build(NAME_FOLLOWERS)
-            .ok()?;
         Some(Prose {
             cues,
-            followers,
+            followers: Words::new(NAME_FOLLOWERS),
             kinds,
             name,
             address,
@@ -283,13 +278,13 @@ impl Prose {
             .filter(move |&end| {
                 let head = &rest[..end];
                 let after = &rest[end..];
-                head.chars().all(|c| ('\u{4E00}'..='\u{9FFF}').contains(&c))
+                // What follows first: the cheapest test, and most
+                // candidates of a cue that names no one fail it.
+                (after.is_empty()
+                    || after.starts_with(is_stop)
+                    || self.followers.prefix(after).is_some())
+                    && head.chars().all(|c| ('\u{4E00}'..='\u{9FFF}').contains(&c))
                     && !HONORIFICS.iter().any(|h| head.ends_with(h))
-                    && (after.is_empty()
-                        || after.starts_with(is_stop)
-                        || self
-                            .followers
-                            .is_match(Input::new(after).anchored(Anchored::Yes)))
             })
             .map(move |end| &rest[..end])
     }
@@ -321,12 +316,7 @@ impl ColumnScan<'_> {
                     ft.last_row = Some(row);
                     ft.rows += 1;
                 }
-                if ft.evidence.len() < MAX_EVIDENCE {
-                    let masked = classifier.mask(cand);
-                    if !ft.evidence.contains(&masked) {
-                        ft.evidence.push(masked);
-                    }
-                }
+                ft.evidence.offer(|| classifier.mask(cand));
             }
             true
         });

@@ -3,13 +3,14 @@
 
 use std::fmt;
 
+use super::evidence::{merge, Evidence};
 use super::exclusive::Bucket;
 use super::free_text::{FreeTextStat, FREE_TEXT_MIN_CHARS, MIN_TOKEN_ASCII_RUN};
 use super::prefilter::{Hits, Scratch};
 use super::profile::ValueProfile;
-use super::shape::{shape, HAN_LEADS};
+use super::shape::{is_han_at, shape};
 use super::uniform::Uniform;
-use super::{round2, ClassifierSet, MAX_EVIDENCE};
+use super::{round2, ClassifierSet};
 use crate::{CategoryId, ColumnType, TypeFamily};
 
 /// Confidence of a finding based on the column name alone.
@@ -42,19 +43,14 @@ pub(super) fn may_be_text(family: TypeFamily) -> bool {
 pub(super) struct Stat {
     pub(super) weight: f64,
     pub(super) matched: u64,
-    pub(super) evidence: Vec<String>,
+    pub(super) evidence: Evidence,
 }
 
 impl Stat {
     pub(super) fn add(&mut self, weight: f64, masked: impl FnOnce() -> String) {
         self.weight += weight;
         self.matched += 1;
-        if self.evidence.len() < MAX_EVIDENCE {
-            let m = masked();
-            if !self.evidence.contains(&m) {
-                self.evidence.push(m);
-            }
-        }
+        self.evidence.offer(masked);
     }
 }
 
@@ -83,6 +79,14 @@ pub struct ColumnScan<'s> {
     pub(super) buckets: Vec<Bucket>,
     /// Per classifier, the last row it confirmed as a whole value.
     pub(super) whole_mark: Vec<u64>,
+    /// The prefilter's hits of the value at hand as bits (`None` past 64
+    /// patterns): the free-text search reuses them when the value is one
+    /// token.
+    pub(super) value_hits: Option<u64>,
+    /// Tests: check a token that is the whole value as any other (the
+    /// reference for the shortcut).
+    #[cfg(test)]
+    pub(super) lone_as_any: bool,
     /// Per classifier, prose values it confirmed as a whole (a note that is
     /// all address): rows of a text column that contain the category.
     pub(super) texty_whole: Vec<u64>,
@@ -106,12 +110,11 @@ impl fmt::Debug for ColumnScan<'_> {
 /// visible ASCII character or a CJK ideograph (most values).
 pub(super) fn trim(value: &str) -> &str {
     let visible = |b: u8| b > b' ' && b < 0x7F;
-    let han = |b: u8| (HAN_LEADS.0..=HAN_LEADS.1).contains(&b);
     let bytes = value.as_bytes();
     let n = bytes.len();
-    let starts = bytes.first().is_some_and(|&b| visible(b) || han(b));
-    // A lead byte three from the end starts the last character.
-    let ends = n > 0 && (visible(bytes[n - 1]) || (n >= 3 && han(bytes[n - 3])));
+    let starts = n > 0 && (visible(bytes[0]) || is_han_at(bytes, 0));
+    // A Han character three bytes from the end is the last character.
+    let ends = n > 0 && (visible(bytes[n - 1]) || (n >= 3 && is_han_at(bytes, n - 3)));
     if starts && ends {
         value
     } else {
@@ -129,13 +132,15 @@ impl ColumnScan<'_> {
         let row = self.sampled;
         self.sampled += 1;
         let sh = shape(value);
-        self.profile.add(value, sh.dot);
+        self.profile.add(value, &sh);
         self.total_chars += sh.chars as u64;
         if sh.texty {
             self.texty += 1;
         }
 
-        if self.scratch.matches(value, self.value_patterns) {
+        let matched = self.scratch.matches(value, self.value_patterns);
+        self.value_hits = self.scratch.hits.low_only();
+        if matched {
             let hits = std::mem::take(&mut self.scratch.hits);
             self.confirm_whole(value, row, &hits, sh.texty);
             self.scratch.hits = hits;
@@ -171,7 +176,7 @@ impl ColumnScan<'_> {
             let weight = weight.min(1.0);
             self.whole_mark[i] = row;
             self.texty_whole[i] += u64::from(texty);
-            self.uniform[i].add(classifier.uniform_shape(value));
+            self.uniform[i].add(|| classifier.uniform_shape(value));
             if set.exclusive[i].is_some() {
                 if n_group < group.len() {
                     group[n_group] = (i, weight);
@@ -241,7 +246,7 @@ impl ColumnScan<'_> {
                             matched: stat.matched,
                             sampled,
                             by,
-                            evidence: stat.evidence,
+                            evidence: stat.evidence.into_vec(),
                         });
                     }
                     continue;
@@ -274,7 +279,7 @@ impl ColumnScan<'_> {
                         } else {
                             vec!["value"]
                         },
-                        evidence: std::mem::take(&mut stat.evidence),
+                        evidence: std::mem::take(&mut stat.evidence).into_vec(),
                     }
                 })
             };
@@ -284,11 +289,7 @@ impl ColumnScan<'_> {
                     if ft.rows > 0 {
                         f.matched += ft.rows;
                         f.by.push("free_text");
-                        for e in ft.evidence {
-                            if f.evidence.len() < MAX_EVIDENCE && !f.evidence.contains(&e) {
-                                f.evidence.push(e);
-                            }
-                        }
+                        merge(&mut f.evidence, ft.evidence.into_vec());
                     }
                     out.push(f);
                 }
@@ -299,7 +300,7 @@ impl ColumnScan<'_> {
                         matched: stat.matched,
                         sampled,
                         by: vec!["value", "uniform_shape"],
-                        evidence: stat.evidence,
+                        evidence: stat.evidence.into_vec(),
                     });
                 }
                 None if text_like && {
@@ -314,12 +315,8 @@ impl ColumnScan<'_> {
                     if hinted {
                         by.push("column_name");
                     }
-                    let mut evidence = ft.evidence;
-                    for e in stat.evidence {
-                        if evidence.len() < MAX_EVIDENCE && !evidence.contains(&e) {
-                            evidence.push(e);
-                        }
-                    }
+                    let mut evidence = ft.evidence.into_vec();
+                    merge(&mut evidence, stat.evidence.into_vec());
                     out.push(ColumnFinding {
                         category: self.set.ids[i].clone(),
                         confidence: round2((0.6 + 0.3 * ratio).clamp(0.0, 0.9)),

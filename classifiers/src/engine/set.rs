@@ -382,6 +382,9 @@ impl ClassifierSet {
             stats: (0..n).map(|_| Stat::default()).collect(),
             buckets: Vec::new(),
             whole_mark: vec![u64::MAX; n],
+            value_hits: None,
+            #[cfg(test)]
+            lone_as_any: false,
             texty_whole: vec![0; n],
             ft: (0..n).map(|_| FreeTextStat::default()).collect(),
             uniform: (0..n).map(|_| Uniform::default()).collect(),

@@ -19,6 +19,8 @@ pub(super) struct Shape {
     pub(super) ascii_run: usize,
     /// Has a `.` (file names, numbers and addresses do).
     pub(super) dot: bool,
+    /// Has a `?` or `#` (a URL's query or fragment).
+    pub(super) query: bool,
 }
 
 /// Classes of an ASCII byte, as bits.
@@ -27,6 +29,7 @@ const SPACE: u8 = 2;
 const AT: u8 = 4;
 const PUNCT: u8 = 8;
 const DOT: u8 = 16;
+const QUERY: u8 = 32;
 
 /// The class of every ASCII byte: a table, as most values are ASCII.
 const ASCII: [u8; 128] = {
@@ -42,11 +45,14 @@ const ASCII: [u8; 128] = {
             AT
         } else if c == b'.' {
             DOT
+        } else if c == b'#' {
+            QUERY
+        } else if c == b'?' {
+            PUNCT | QUERY
         } else if matches!(
             c,
             b',' | b';'
                 | b'!'
-                | b'?'
                 | b'"'
                 | b'\''
                 | b'{'
@@ -69,9 +75,18 @@ const ASCII: [u8; 128] = {
     t
 };
 
-/// UTF-8 lead bytes of U+5000..=U+9FFF, where every character is a CJK
-/// ideograph (a letter; neither space nor punctuation).
-pub(super) const HAN_LEADS: (u8, u8) = (0xE5, 0xE9);
+/// Whether the character whose UTF-8 starts at `bytes[i]` is in
+/// U+4E00..=U+9FFF, where every character is a CJK ideograph (a letter;
+/// neither space nor punctuation): a lead byte E5..E9, or E4 and then
+/// B8..BF. Tested on bytes, as most characters of Chinese text are, without
+/// decoding them.
+pub(super) fn is_han_at(bytes: &[u8], i: usize) -> bool {
+    match bytes[i] {
+        0xE5..=0xE9 => true,
+        0xE4 => bytes.get(i + 1).is_some_and(|&b| b >= 0xB8),
+        _ => false,
+    }
+}
 
 /// Full-width and CJK punctuation.
 fn is_cjk_punct(c: char) -> bool {
@@ -85,12 +100,23 @@ fn is_cjk_punct(c: char) -> bool {
 }
 
 /// The shape of `value`. ASCII bytes are classified by table; only
-/// non-ASCII characters are decoded.
+/// non-ASCII characters are decoded. Inlined, for the all-ASCII values
+/// (most) that take a short path.
+#[inline]
 pub(super) fn shape(value: &str) -> Shape {
     let bytes = value.as_bytes();
     if bytes.is_ascii() {
-        return ascii_shape(bytes);
+        ascii_shape(bytes)
+    } else {
+        mixed_shape(value)
     }
+}
+
+/// [`shape`] of a value with non-ASCII characters. Not inlined: its loop
+/// would crowd the caller's registers.
+#[inline(never)]
+fn mixed_shape(value: &str) -> Shape {
+    let bytes = value.as_bytes();
     let (mut chars, mut alnum, mut seen) = (0usize, 0usize, 0u8);
     let mut han = false;
     let (mut run, mut ascii_run) = (0usize, 0usize);
@@ -108,7 +134,7 @@ pub(super) fn shape(value: &str) -> Shape {
         }
         ascii_run = ascii_run.max(run);
         run = 0;
-        if (HAN_LEADS.0..=HAN_LEADS.1).contains(&b) {
+        if is_han_at(bytes, i) {
             // U+5000..=U+9FFF: CJK ideographs, letters all (no decoding).
             han = true;
             i += 3;
@@ -135,6 +161,7 @@ pub(super) fn shape(value: &str) -> Shape {
         searchable: texty && (alnum >= 5 || seen & AT != 0),
         ascii_run: ascii_run.max(run),
         dot: seen & DOT != 0,
+        query: seen & QUERY != 0,
     }
 }
 
@@ -157,6 +184,7 @@ fn ascii_shape(bytes: &[u8]) -> Shape {
         searchable,
         ascii_run: chars,
         dot: seen & DOT != 0,
+        query: seen & QUERY != 0,
     }
 }
 
@@ -214,23 +242,22 @@ mod tests {
             searchable: texty && (alnum >= 5 || at),
             ascii_run,
             dot: value.contains('.'),
+            query: value.contains(['?', '#']),
         }
     }
 
     #[test]
-    fn han_lead_bytes_start_letters_only() {
-        for c in ('\u{5000}'..='\u{9FFF}').chain(['\u{4FFF}', '\u{A000}']) {
-            if !matches!(c, '\u{5000}'..='\u{9FFF}') {
-                let lead = c.to_string().as_bytes()[0];
-                assert!(!(HAN_LEADS.0..=HAN_LEADS.1).contains(&lead), "{c}");
-                continue;
+    fn han_bytes_start_letters_only() {
+        for c in '\0'..='\u{FFFF}' {
+            let text = format!("{c}a");
+            let han = is_han_at(text.as_bytes(), 0);
+            assert_eq!(han, matches!(c, '\u{4E00}'..='\u{9FFF}'), "{c}");
+            if han {
+                assert!(
+                    c.is_alphabetic() && !c.is_whitespace() && !is_cjk_punct(c),
+                    "{c}"
+                );
             }
-            let lead = c.to_string().as_bytes()[0];
-            assert!((HAN_LEADS.0..=HAN_LEADS.1).contains(&lead));
-            assert!(
-                c.is_alphabetic() && !c.is_whitespace() && !is_cjk_punct(c),
-                "{c}"
-            );
         }
     }
 

@@ -65,6 +65,13 @@ fn trim_matches_str_trim() {
         "张\u{85}",
         "a张",
         "张\n",
+        // U+4E00..U+4FFF (lead byte E4) are ideographs too; U+4DC0 is not.
+        "上海",
+        "一",
+        " 上海",
+        "上海\u{2003}",
+        "\u{4DC0}",
+        "上\u{4DFF}",
     ] {
         assert_eq!(trim(v), v.trim(), "{v:?}");
     }

@@ -37,7 +37,13 @@ impl Tokens {
             .configure(
                 dense::Config::new()
                     .start_kind(StartKind::Anchored)
-                    .match_kind(MatchKind::LeftmostFirst),
+                    .match_kind(MatchKind::LeftmostFirst)
+                    // The walk below uses no accelerated states, and with
+                    // neither them nor special start states (nor quit
+                    // bytes, which the pattern does not need) every
+                    // special state is the dead state or a match state.
+                    .accelerate(false)
+                    .specialize_start_states(false),
             )
             .build(TOKEN_PATTERN)
             .map_err(Box::new)?;
@@ -80,13 +86,13 @@ impl Tokens {
         for (i, &b) in bytes.iter().enumerate().skip(at) {
             state = dfa.next_state(state, b);
             if dfa.is_special_state(state) {
-                // Matches are reported one byte late: this state matched
-                // the bytes before `i`.
-                if dfa.is_match_state(state) {
-                    end = Some(i);
-                } else if dfa.is_dead_state(state) {
+                if dfa.is_dead_state(state) {
                     return end;
                 }
+                // A match state (see `new`). Matches are reported one byte
+                // late: this state matched the bytes before `i`.
+                debug_assert!(dfa.is_match_state(state));
+                end = Some(i);
             }
         }
         state = dfa.next_eoi_state(state);

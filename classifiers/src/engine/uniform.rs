@@ -24,12 +24,13 @@ pub(super) struct Uniform {
 }
 
 impl Uniform {
-    /// Records a confirmed value's shape (`None`: the classifier gives none).
-    pub(super) fn add(&mut self, shape: Option<(u8, u64)>) {
+    /// Records a confirmed value's shape (`None`: the classifier gives none),
+    /// asked for only while the shapes so far agree.
+    pub(super) fn add(&mut self, shape: impl FnOnce() -> Option<(u8, u64)>) {
         if self.mixed {
             return;
         }
-        match (shape, self.shape) {
+        match (shape(), self.shape) {
             (None, _) => self.mixed = true,
             (Some((s, _)), Some(seen)) if s != seen => self.mixed = true,
             (Some((s, serial)), _) => {
@@ -70,7 +71,7 @@ mod tests {
     fn fill(serials: impl IntoIterator<Item = u64>) -> Uniform {
         let mut u = Uniform::default();
         for s in serials {
-            u.add(Some((1, s)));
+            u.add(|| Some((1, s)));
         }
         u
     }
@@ -92,10 +93,10 @@ mod tests {
         let repeated = fill((0..50).map(|i| (i % 20) * 4_999_999));
         assert!(!repeated.holds(50, 50));
         let mut mixed = fill((0..50).map(|i| i * 1_999_993));
-        mixed.add(Some((2, 5)));
+        mixed.add(|| Some((2, 5)));
         assert!(!mixed.holds(51, 51));
         let mut none = fill((0..50).map(|i| i * 1_999_993));
-        none.add(None);
+        none.add(|| None);
         assert!(!none.holds(51, 51));
     }
 }
