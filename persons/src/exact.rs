@@ -419,7 +419,7 @@ impl<'a> Resolver<'a> {
         Resolver {
             counter,
             roots: (rows * 8 >= n && rows > 0).then(|| counter.roots()),
-            seen: vec![0; if rows == 0 { 0 } else { n.div_ceil(64) }],
+            seen: written_zeros(if rows == 0 { 0 } else { n.div_ceil(64) }),
         }
     }
 
