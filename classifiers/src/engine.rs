@@ -25,6 +25,7 @@ mod positions;
 mod prefilter;
 mod profile;
 mod prose;
+mod quiet;
 mod scan;
 mod set;
 mod shape;

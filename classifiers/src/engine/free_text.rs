@@ -186,18 +186,23 @@ impl ClassifierSet {
 impl ColumnScan<'_> {
     /// Searches one value for embedded identifiers: one token pass, then the
     /// shared prefilter and [`Classifier::confirm_free_text`] per token.
-    pub(super) fn search_free_text(&mut self, value: &str, row: u64) {
+    /// Whether any token confirmed.
+    pub(super) fn search_free_text(&mut self, value: &str, row: u64) -> bool {
         #[cfg(not(test))]
         let lone_as_any = false;
         #[cfg(test)]
         let lone_as_any = self.lone_as_any;
+        let mut any = false;
         candidates(value, |start, end| {
-            if end - start == value.len() && !lone_as_any {
+            let claimed = if end - start == value.len() && !lone_as_any {
                 self.try_lone_token(value, row)
             } else {
                 self.try_token(&value[start..end], row)
-            }
+            };
+            any |= claimed;
+            claimed
         });
+        any
     }
 
     /// Checks one free-text candidate. Returns whether anything confirmed.

@@ -68,8 +68,10 @@ pub struct ValueProfile {
     media: u64,
 }
 
-/// A fast, non-cryptographic hash of a value (distinct counting only).
-fn hash(bytes: &[u8]) -> u64 {
+/// A fast, non-cryptographic hash of a value (distinct counting and the
+/// scan's memo of repeated values only).
+pub(super) fn value_hash(value: &str) -> u64 {
+    let bytes = value.as_bytes();
     const K: u64 = 0x9E37_79B9_7F4A_7C15;
     let mut h = bytes.len() as u64;
     let mut chunks = bytes.chunks_exact(8);
@@ -84,15 +86,15 @@ fn hash(bytes: &[u8]) -> u64 {
 }
 
 impl ValueProfile {
-    /// Adds one trimmed, non-empty value of shape `sh` (whether it has a
+    /// Adds one trimmed, non-empty value with its [`value_hash`] and of shape `sh` (whether it has a
     /// `.`, which a file name needs, and a `?` or `#`, which may end its
     /// path). Inlined into the scan's per-value step: for most values the call
     /// costs more than the work.
     #[inline]
-    pub(super) fn add(&mut self, value: &str, sh: &Shape) {
+    pub(super) fn add(&mut self, value: &str, hash: u64, sh: &Shape) {
         self.sampled += 1;
         if self.hashes.len() < MAX_DISTINCT {
-            self.hashes.push(hash(value.as_bytes()));
+            self.hashes.push(hash);
         }
         if sh.dot && is_media_file(value, sh.query) {
             self.media += 1;
@@ -178,7 +180,7 @@ impl ValueProfile {
                 v.to_ascii_lowercase(),
             ]
             .iter()
-            .any(|form| self.hashes.contains(&hash(form.as_bytes())))
+            .any(|form| self.hashes.contains(&value_hash(form)))
         })
     }
 
@@ -276,7 +278,7 @@ mod tests {
     fn profile<S: AsRef<str>>(values: impl IntoIterator<Item = S>) -> ValueProfile {
         let mut p = ValueProfile::default();
         for v in values {
-            p.add(v.as_ref(), &shape(v.as_ref()));
+            p.add(v.as_ref(), value_hash(v.as_ref()), &shape(v.as_ref()));
         }
         p
     }
@@ -324,13 +326,13 @@ mod tests {
     fn parsing_stops_once_settled() {
         let mut p = profile(["abc"]);
         assert!(p.settled);
-        p.add("121.4737", &shape("121.4737"));
+        p.add("121.4737", value_hash("121.4737"), &shape("121.4737"));
         assert_eq!(p.numbers, 0);
         // Integers far from any epoch span.
         let ids = profile(["110105194912310021", "5"]);
         assert!(ids.settled);
-        assert_ne!(hash(b"121.473701"), hash(b"121.473702"));
-        assert_ne!(hash(b""), hash(b"\0"));
+        assert_ne!(value_hash("121.473701"), value_hash("121.473702"));
+        assert_ne!(value_hash(""), value_hash("\0"));
     }
 
     #[test]

@@ -293,11 +293,13 @@ impl Prose {
 impl ColumnScan<'_> {
     /// Searches one prose value for names and addresses after their cue
     /// words; a confirmed one counts as a free-text hit of its classifier.
-    pub(super) fn search_prose(&mut self, value: &str, row: u64) {
+    /// Whether any name or address confirmed.
+    pub(super) fn search_prose(&mut self, value: &str, row: u64) -> bool {
         let set = self.set;
         let Some(prose) = &set.prose else {
-            return;
+            return false;
         };
+        let mut any = false;
         prose.candidates(value, |kind, cand| {
             let target = match kind {
                 Kind::Name => prose.name,
@@ -318,8 +320,10 @@ impl ColumnScan<'_> {
                 }
                 ft.evidence.offer(|| classifier.mask(cand));
             }
+            any = true;
             true
         });
+        any
     }
 }
 

@@ -7,8 +7,9 @@ use super::evidence::{merge, Evidence};
 use super::exclusive::Bucket;
 use super::free_text::{FreeTextStat, FREE_TEXT_MIN_CHARS, MIN_TOKEN_ASCII_RUN};
 use super::prefilter::{Hits, Scratch};
-use super::profile::ValueProfile;
-use super::shape::{is_han_at, shape};
+use super::profile::{value_hash, ValueProfile};
+use super::quiet::QuietValues;
+use super::shape::{is_han_at, shape, Shape};
 use super::uniform::Uniform;
 use super::{round2, ClassifierSet};
 use crate::{CategoryId, ColumnType, TypeFamily};
@@ -95,6 +96,8 @@ pub struct ColumnScan<'s> {
     pub(super) uniform: Vec<Uniform>,
     /// Ranges and distinctness of the values, for the table rules.
     pub(super) profile: ValueProfile,
+    /// Values it repeats that nothing confirmed, so a repeat is not checked again.
+    pub(super) quiet: QuietValues,
 }
 
 impl fmt::Debug for ColumnScan<'_> {
@@ -131,37 +134,54 @@ impl ColumnScan<'_> {
         };
         let row = self.sampled;
         self.sampled += 1;
-        let sh = shape(value);
-        self.profile.add(value, &sh);
-        self.total_chars += sh.chars as u64;
-        if sh.texty {
-            self.texty += 1;
+        let hash = value_hash(value);
+        if let Some(sh) = self.quiet.shape_of(value, hash) {
+            self.count_shape(value, hash, &sh);
+            self.value_hits = None;
+            return;
         }
+        let sh = shape(value);
+        self.count_shape(value, hash, &sh);
 
         let matched = self.scratch.matches(value, self.value_patterns);
         self.value_hits = self.scratch.hits.low_only();
+        let mut confirmed = false;
         if matched {
             let hits = std::mem::take(&mut self.scratch.hits);
-            self.confirm_whole(value, row, &hits, sh.texty);
+            confirmed = self.confirm_whole(value, row, &hits, sh.texty);
             self.scratch.hits = hits;
         }
         if sh.texty && may_be_text(self.data_type.family()) {
             if sh.searchable && sh.ascii_run >= MIN_TOKEN_ASCII_RUN {
-                self.search_free_text(value, row);
+                confirmed |= self.search_free_text(value, row);
             }
             if sh.han {
-                self.search_prose(value, row);
+                confirmed |= self.search_prose(value, row);
             }
+        }
+        if !confirmed && (sh.texty || sh.ascii_run < sh.chars) {
+            self.quiet.remember(value, hash, sh);
         }
     }
 
-    /// Whole-value confirmation of a value that passed the prefilter.
-    fn confirm_whole(&mut self, value: &str, row: u64, hits: &Hits, texty: bool) {
+    /// The counters every non-null value moves, found or not.
+    fn count_shape(&mut self, value: &str, hash: u64, sh: &Shape) {
+        self.profile.add(value, hash, sh);
+        self.total_chars += sh.chars as u64;
+        if sh.texty {
+            self.texty += 1;
+        }
+    }
+
+    /// Whole-value confirmation of a value that passed the prefilter;
+    /// whether any classifier confirmed it.
+    fn confirm_whole(&mut self, value: &str, row: u64, hits: &Hits, texty: bool) -> bool {
         let set = self.set;
         // Exclusive-group members that confirmed: (index, weight). A fixed
         // array: no allocation per value.
         let mut group = [(0usize, 0.0f64); 8];
         let mut n_group = 0;
+        let mut confirmed = false;
         for pattern in hits.iter() {
             let i = set.pattern_owner[pattern];
             let classifier = &set.classifiers[i];
@@ -174,6 +194,7 @@ impl ColumnScan<'_> {
                 continue;
             };
             let weight = weight.min(1.0);
+            confirmed = true;
             self.whole_mark[i] = row;
             self.texty_whole[i] += u64::from(texty);
             self.uniform[i].add(|| classifier.uniform_shape(value));
@@ -194,6 +215,7 @@ impl ColumnScan<'_> {
             }
             members => self.record_ambiguous(members, value),
         }
+        confirmed
     }
 
     /// Number of non-null values pushed so far.
@@ -379,4 +401,58 @@ pub struct ColumnFinding {
     pub by: Vec<&'static str>,
     /// At most three distinct *masked* examples; never raw values.
     pub evidence: Vec<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::ClassifierSet;
+
+    /// Repeated values, found and not found, give the same findings and profile as when
+    /// every value is checked.
+    #[test]
+    fn repeats_of_a_quiet_value_count_as_checked_ones() {
+        let set = ClassifierSet::builtin();
+        let values = [
+            "客户要求周末送货，请提前电话联系",
+            "订单12345678已发货，预计3日送达",
+            "请联系张三 13800138000",
+            "正常",
+            "张三",
+            "13800138000",
+            "北京市朝阳区建国路88号",
+            "E12345678",
+            "11010519491231002X",
+            "user01@example.com",
+            "121.473701",
+            "a.jpg",
+            "  ",
+        ];
+        for column in [
+            "c3",
+            "remark",
+            "bz",
+            "passport_no",
+            "xm",
+            "dz",
+            "lng",
+            "pic",
+        ] {
+            for repeat in [1, 2, 5] {
+                let runs = [true, false].map(|off| {
+                    let mut scan = set.column(column);
+                    scan.quiet.off = off;
+                    for (i, v) in values.iter().enumerate() {
+                        for _ in 0..repeat + i % 3 {
+                            scan.push(Some(v));
+                        }
+                    }
+                    // A repeat after other values in between.
+                    scan.push(Some(values[0]));
+                    let profile = format!("{:?}", scan.profile());
+                    (scan.sampled(), profile, scan.finish())
+                });
+                assert_eq!(runs[0], runs[1], "{column} x{repeat}");
+            }
+        }
+    }
 }

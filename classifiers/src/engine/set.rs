@@ -389,6 +389,7 @@ impl ClassifierSet {
             ft: (0..n).map(|_| FreeTextStat::default()).collect(),
             uniform: (0..n).map(|_| Uniform::default()).collect(),
             profile: Default::default(),
+            quiet: Default::default(),
         }
     }
 }

@@ -6,7 +6,7 @@
 use super::free_text::FREE_TEXT_MIN_CHARS;
 
 /// Shape facts about one value.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) struct Shape {
     pub(super) chars: usize,
     pub(super) texty: bool,
