@@ -53,6 +53,17 @@ pub(super) struct FreeTextStat {
     pub(super) evidence: Evidence,
 }
 
+impl FreeTextStat {
+    /// Counts a hit in `row` (once per row), offering its mask as evidence.
+    pub(super) fn add(&mut self, row: u64, masked: impl FnOnce() -> String) {
+        if self.last_row != Some(row) {
+            self.last_row = Some(row);
+            self.rows += 1;
+        }
+        self.evidence.offer(masked);
+    }
+}
+
 /// Cuts candidate tokens out of `value` in one pass of [`TOKEN_PATTERN`] and offers each byte
 /// range to `claim`, which says whether it was an identifier. A token whose neighbours are
 /// ASCII letters or digits is skipped (it is part of a longer run); an unclaimed token made
@@ -82,8 +93,8 @@ fn candidates(value: &str, mut claim: impl FnMut(usize, usize) -> bool) {
         if claim(start, end) {
             return;
         }
-        // One group (no separator): nothing shorter to try, and no allocation.
-        if !m.bytes().any(|b| b == b' ' || b == b'-') {
+        // One group (no separator): nothing shorter to try.
+        if !separated(m) {
             return;
         }
         let mut spans = [(0, 0); MAX_TOKEN_GROUPS];
@@ -186,19 +197,22 @@ impl ClassifierSet {
 impl ColumnScan<'_> {
     /// Searches one value for embedded identifiers: one token pass, then the
     /// shared prefilter and [`Classifier::confirm_free_text`] per token.
-    /// Whether any token confirmed.
-    pub(super) fn search_free_text(&mut self, value: &str, row: u64) -> bool {
+    /// `value_hits`: the whole value's prefilter hits, if known. Whether any
+    /// token confirmed.
+    pub(super) fn search_free_text(
+        &mut self,
+        value: &str,
+        row: u64,
+        value_hits: Option<u64>,
+    ) -> bool {
         #[cfg(not(test))]
         let lone_as_any = false;
         #[cfg(test)]
         let lone_as_any = self.lone_as_any;
         let mut any = false;
         candidates(value, |start, end| {
-            let claimed = if end - start == value.len() && !lone_as_any {
-                self.try_lone_token(value, row)
-            } else {
-                self.try_token(&value[start..end], row)
-            };
+            let lone = end - start == value.len() && !lone_as_any;
+            let claimed = self.try_token(&value[start..end], row, value_hits.filter(|_| lone));
             any |= claimed;
             claimed
         });
@@ -206,30 +220,16 @@ impl ColumnScan<'_> {
     }
 
     /// Checks one free-text candidate. Returns whether anything confirmed.
-    fn try_token(&mut self, token: &str, row: u64) -> bool {
-        if token.len() < MIN_TOKEN_BYTES {
-            return false;
-        }
-        if !self.scratch.matches(token, self.set.token_patterns) {
-            return false;
-        }
-        let hits = std::mem::take(&mut self.scratch.hits);
-        let claimed = self.confirm_token(token, row, &hits, false);
-        self.scratch.hits = hits;
-        claimed
-    }
-
-    /// [`try_token`](Self::try_token) for a token that is the whole value
-    /// (a plate in a text column), which the whole-value pass has seen.
-    #[inline(never)]
-    fn try_lone_token(&mut self, token: &str, row: u64) -> bool {
+    /// `lone_hits`: for a token that is the whole value (a plate in a text
+    /// column), the whole value's prefilter hits.
+    fn try_token(&mut self, token: &str, row: u64, lone_hits: Option<u64>) -> bool {
         if token.len() < MIN_TOKEN_BYTES {
             return false;
         }
         let patterns = self.set.token_patterns;
-        // Its hits are the whole value's, if the value's search wanted
-        // every token pattern: no second prefilter run.
-        let known = (self.value_hits)
+        // A lone token's hits are the whole value's, if the value's search
+        // wanted every token pattern: no second prefilter run.
+        let known = lone_hits
             .filter(|_| patterns & !self.value_patterns == 0)
             .map(|hits| hits & patterns);
         let any = match known {
@@ -239,10 +239,10 @@ impl ColumnScan<'_> {
         if !any {
             return false;
         }
-        // Nobody asks what it confirmed if it has no separators (no shorter
-        // groups of it are tried): classifiers that counted the whole value
-        // need not check it.
-        let unasked = !token.bytes().any(|b| b == b' ' || b == b'-');
+        // Nobody asks what a lone token confirmed if it has no separators (no
+        // shorter groups of it are tried): classifiers that counted the whole
+        // value need not check it.
+        let unasked = lone_hits.is_some() && !separated(token);
         let hits = std::mem::take(&mut self.scratch.hits);
         let claimed = self.confirm_token(token, row, &hits, unasked);
         self.scratch.hits = hits;
@@ -277,15 +277,15 @@ impl ColumnScan<'_> {
             if self.whole_mark[i] == row {
                 continue;
             }
-            let ft = &mut self.ft[i];
-            if ft.last_row != Some(row) {
-                ft.last_row = Some(row);
-                ft.rows += 1;
-            }
-            ft.evidence.offer(|| classifier.mask(token));
+            self.ft[i].add(row, || classifier.mask(token));
         }
         any
     }
+}
+
+/// Whether a token has digit groups written apart (a space or a hyphen).
+fn separated(token: &str) -> bool {
+    token.bytes().any(|b| b == b' ' || b == b'-')
 }
 
 /// Byte spans of the letter/digit groups of a token, split at spaces and

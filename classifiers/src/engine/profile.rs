@@ -86,9 +86,9 @@ pub(super) fn value_hash(value: &str) -> u64 {
 }
 
 impl ValueProfile {
-    /// Adds one trimmed, non-empty value with its [`value_hash`] and of shape `sh` (whether it has a
-    /// `.`, which a file name needs, and a `?` or `#`, which may end its
-    /// path). Inlined into the scan's per-value step: for most values the call
+    /// Adds one trimmed, non-empty value, with its [`value_hash`] and its
+    /// shape `sh` (whether it has a `.`, which a file name needs, and a `?`
+    /// or `#`, which may end its path). Inlined into the scan's per-value step: for most values the call
     /// costs more than the work.
     #[inline]
     pub(super) fn add(&mut self, value: &str, hash: u64, sh: &Shape) {

@@ -313,12 +313,7 @@ impl ColumnScan<'_> {
                 return false;
             }
             if self.whole_mark[i] != row {
-                let ft = &mut self.ft[i];
-                if ft.last_row != Some(row) {
-                    ft.last_row = Some(row);
-                    ft.rows += 1;
-                }
-                ft.evidence.offer(|| classifier.mask(cand));
+                self.ft[i].add(row, || classifier.mask(cand));
             }
             any = true;
             true

@@ -80,10 +80,6 @@ pub struct ColumnScan<'s> {
     pub(super) buckets: Vec<Bucket>,
     /// Per classifier, the last row it confirmed as a whole value.
     pub(super) whole_mark: Vec<u64>,
-    /// The prefilter's hits of the value at hand as bits (`None` past 64
-    /// patterns): the free-text search reuses them when the value is one
-    /// token.
-    pub(super) value_hits: Option<u64>,
     /// Tests: check a token that is the whole value as any other (the
     /// reference for the shortcut).
     #[cfg(test)]
@@ -137,14 +133,13 @@ impl ColumnScan<'_> {
         let hash = value_hash(value);
         if let Some(sh) = self.quiet.shape_of(value, hash) {
             self.count_shape(value, hash, &sh);
-            self.value_hits = None;
             return;
         }
         let sh = shape(value);
         self.count_shape(value, hash, &sh);
 
         let matched = self.scratch.matches(value, self.value_patterns);
-        self.value_hits = self.scratch.hits.low_only();
+        let value_hits = self.scratch.hits.low_only();
         let mut confirmed = false;
         if matched {
             let hits = std::mem::take(&mut self.scratch.hits);
@@ -153,13 +148,13 @@ impl ColumnScan<'_> {
         }
         if sh.texty && may_be_text(self.data_type.family()) {
             if sh.searchable && sh.ascii_run >= MIN_TOKEN_ASCII_RUN {
-                confirmed |= self.search_free_text(value, row);
+                confirmed |= self.search_free_text(value, row, value_hits);
             }
             if sh.han {
                 confirmed |= self.search_prose(value, row);
             }
         }
-        if !confirmed && (sh.texty || sh.ascii_run < sh.chars) {
+        if !confirmed && (sh.texty || sh.has_non_ascii()) {
             self.quiet.remember(value, hash, sh);
         }
     }

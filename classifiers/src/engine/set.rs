@@ -382,7 +382,6 @@ impl ClassifierSet {
             stats: (0..n).map(|_| Stat::default()).collect(),
             buckets: Vec::new(),
             whole_mark: vec![u64::MAX; n],
-            value_hits: None,
             #[cfg(test)]
             lone_as_any: false,
             texty_whole: vec![0; n],

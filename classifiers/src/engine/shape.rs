@@ -23,6 +23,13 @@ pub(super) struct Shape {
     pub(super) query: bool,
 }
 
+impl Shape {
+    /// Has a character beyond ASCII (the whole value is not one ASCII run).
+    pub(super) fn has_non_ascii(&self) -> bool {
+        self.ascii_run < self.chars
+    }
+}
+
 /// Classes of an ASCII byte, as bits.
 const ALNUM: u8 = 1;
 const SPACE: u8 = 2;
@@ -135,7 +142,7 @@ fn mixed_shape(value: &str) -> Shape {
         ascii_run = ascii_run.max(run);
         run = 0;
         if is_han_at(bytes, i) {
-            // U+5000..=U+9FFF: CJK ideographs, letters all (no decoding).
+            // U+4E00..=U+9FFF: CJK ideographs, letters all (no decoding).
             han = true;
             i += 3;
             continue;
