@@ -38,6 +38,7 @@ fn main() {
         t.elapsed().as_secs_f64()
     );
     let t = Instant::now();
+    let cpu0 = cpu_secs();
     let mut c = ExactCounter::new();
     let a = c.register_asset("a");
     // Eight parts make one 8,192-row batch of the scanner.
@@ -45,11 +46,28 @@ fn main() {
         c.add_batches(Some(a), b);
     }
     let secs = t.elapsed().as_secs_f64();
+    let cpu1 = cpu_secs();
+    let cpu = cpu1.0 + cpu1.1 - cpu0.0 - cpu0.1;
     println!(
-        "single: {:.2} s, {:.1} ns/value, {} persons, {} keys",
+        "single: {:.2} s, {:.1} ns/value, CPU {:.2} s ({:.1} ns/value; sys {:.2} s), {} persons, {} keys",
         secs,
         secs * 1e9 / values as f64,
+        cpu,
+        cpu * 1e9 / values as f64,
+        cpu1.1 - cpu0.1,
         c.distinct_persons(),
         c.distinct_keys()
     );
+}
+
+/// User and system CPU seconds of the whole process so far.
+fn cpu_secs() -> (f64, f64) {
+    // SAFETY: getrusage only writes the struct it is given.
+    let u = unsafe {
+        let mut u: libc::rusage = std::mem::zeroed();
+        libc::getrusage(libc::RUSAGE_SELF, &mut u);
+        u
+    };
+    let secs = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 * 1e-6;
+    (secs(u.ru_utime), secs(u.ru_stime))
 }

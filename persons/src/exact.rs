@@ -59,6 +59,9 @@ pub struct ExactCounter {
     asset_names: HashMap<String, AssetId>,
     /// Element indices of the batch being added (kept to reuse its buffer).
     scratch: Vec<u32>,
+    /// Every element's root, computed once for all the asset counts asked after the last
+    /// change ([`roots`](Self::roots)); cleared by every method that adds or links.
+    roots_memo: std::sync::OnceLock<Vec<u32>>,
 }
 
 impl Default for ExactCounter {
@@ -91,6 +94,7 @@ impl ExactCounter {
             assets: Vec::new(),
             asset_names: HashMap::new(),
             scratch: Vec::new(),
+            roots_memo: std::sync::OnceLock::new(),
         };
         c.parent.reserve(keys);
         c
@@ -146,6 +150,7 @@ impl ExactCounter {
 
     fn add_row_root(&mut self, keys: &[PersonKey]) -> Option<u32> {
         let (&first, rest) = keys.split_first()?;
+        self.roots_memo.take();
         let mut anchor = self.intern(first);
         for &k in rest {
             let i = self.intern(k);
@@ -171,6 +176,7 @@ impl ExactCounter {
     ///
     /// If `asset` was not registered with this counter.
     pub fn add_batches(&mut self, asset: Option<AssetId>, batches: &[KeyRows]) {
+        self.roots_memo.take();
         let keys: Vec<&[PersonKey]> = batches.iter().map(KeyRows::keys).collect();
         let total = keys.iter().map(|k| k.len()).sum();
         let mut ids = std::mem::take(&mut self.scratch);
@@ -299,16 +305,44 @@ impl ExactCounter {
         lo
     }
 
-    /// The root of every element, in one forward pass (parents come before
-    /// their children).
-    fn roots(&self) -> Vec<u32> {
+    /// The root of every element, computed once until the next change.
+    ///
+    /// Parents come before their children, so one forward pass resolves every root from
+    /// those already resolved. To use every core, the elements are cut into runs: each run
+    /// is resolved within itself at once, a parent in an earlier run is kept as it is, and
+    /// those are looked up run after run, once the earlier runs are final.
+    fn roots(&self) -> &[u32] {
+        self.roots_memo.get_or_init(|| {
+            let run = self.parent.len.div_ceil(rayon::current_num_threads());
+            self.roots_in_runs(run.max(1 << 16))
+        })
+    }
+
+    /// [`roots`](Self::roots), resolving runs of `run` elements on the rayon pool.
+    fn roots_in_runs(&self, run: usize) -> Vec<u32> {
+        use rayon::prelude::*;
         let n = self.parent.len;
-        let mut roots: Vec<u32> = Vec::with_capacity(n);
-        for i in 0..n as u32 {
-            let p = self.parent.get(i);
-            debug_assert!(p <= i, "a parent comes before its child");
-            let root = if p == i { i } else { roots[p as usize] };
-            roots.push(root);
+        let mut roots: Vec<u32> = written_zeros(n);
+        roots.par_chunks_mut(run).enumerate().for_each(|(r, out)| {
+            let start = r * run;
+            for j in 0..out.len() {
+                let i = (start + j) as u32;
+                let p = self.parent.get(i);
+                debug_assert!(p <= i, "a parent comes before its child");
+                out[j] = match (p as usize).checked_sub(start) {
+                    Some(local) if p != i => out[local],
+                    _ => p,
+                };
+            }
+        });
+        for start in (run..n).step_by(run) {
+            let (done, rest) = roots.split_at_mut(start);
+            let len = run.min(rest.len());
+            rest[..len].par_iter_mut().for_each(|v| {
+                if (*v as usize) < start {
+                    *v = done[*v as usize];
+                }
+            });
         }
         roots
     }
@@ -349,22 +383,38 @@ impl ExactCounter {
     /// Distinct persons seen in any of `assets`: e.g. the persons whose data
     /// is vehicle data, for the vehicle-PI threshold.
     pub fn persons_in_assets(&self, assets: &[AssetId]) -> u64 {
-        let mut resolver = Resolver::new(self, assets.iter().copied());
-        resolver.count(assets.iter().copied())
+        let members: Vec<&Members> = assets
+            .iter()
+            .filter_map(|a| self.assets.get(a.0 as usize))
+            .map(|a| &a.members)
+            .collect();
+        Resolver::new(self, &members).count_union(&members)
     }
 
-    /// Distinct persons of every registered asset, in registration order
-    /// (resolving every root once, rather than once per asset).
+    /// Distinct persons of every registered asset, in registration order (resolving every
+    /// root once, rather than once per asset; assets are counted on every core).
     pub fn persons_by_asset(&self) -> Vec<(AssetId, u64)> {
-        let all = || (0..self.assets.len() as u32).map(AssetId);
-        let mut resolver = Resolver::new(self, all());
-        all().map(|a| (a, resolver.count([a]))).collect()
+        use rayon::prelude::*;
+        let members: Vec<&Members> = self.assets.iter().map(|a| &a.members).collect();
+        let resolver = Resolver::new(self, &members);
+        members
+            .par_iter()
+            .map_init(
+                || written_zeros(resolver.words()),
+                |seen, m| resolver.count_in(&[m], seen),
+            )
+            .collect::<Vec<u64>>()
+            .into_iter()
+            .enumerate()
+            .map(|(i, n)| (AssetId(i as u32), n))
+            .collect()
     }
 
     /// Adds everything `other` has seen (keys, links and asset rows, matched
     /// to this counter's assets by name). Both counters must hold keys from
     /// keyers with the same secret; keys of different secrets never match.
     pub fn merge(&mut self, other: &ExactCounter) {
+        self.roots_memo.take();
         let mut local = vec![0u32; other.parent.len];
         for slot in other.tables.iter().flat_map(KeyTable::iter) {
             local[slot[3] as usize] = self.intern(unstored(slot_key(slot)));
@@ -377,12 +427,11 @@ impl ExactCounter {
         }
         for asset in &other.assets {
             let id = self.register_asset(&asset.name);
-            for i in asset.members.iter() {
-                let element = local[i as usize];
-                self.assets[id.0 as usize]
-                    .members
-                    .insert(element, self.parent.len);
-            }
+            let elements = self.parent.len;
+            let members = &mut self.assets[id.0 as usize].members;
+            asset
+                .members
+                .for_each(|i| members.insert(local[i as usize], elements));
         }
     }
 
@@ -399,60 +448,90 @@ impl ExactCounter {
     }
 }
 
-/// Resolves asset rows to their current roots and counts distinct roots,
-/// with one bit per element marking the roots already seen.
+/// Resolves asset rows to their current roots and counts distinct roots, with one bit per
+/// element marking the roots already seen.
 struct Resolver<'a> {
     counter: &'a ExactCounter,
-    /// Every element's root, computed in one pass when many rows are to be
-    /// resolved; otherwise each row is resolved by walking up the forest.
-    roots: Option<Vec<u32>>,
-    seen: Vec<u64>,
+    /// Every element's root ([`ExactCounter::roots`]) when many rows are to be resolved;
+    /// otherwise each row is resolved by walking up the forest.
+    roots: Option<&'a [u32]>,
 }
 
 impl<'a> Resolver<'a> {
-    fn new(counter: &'a ExactCounter, assets: impl Iterator<Item = AssetId>) -> Self {
-        let rows: usize = assets
-            .filter_map(|a| counter.assets.get(a.0 as usize))
-            .map(|a| a.members.len_hint())
-            .sum();
+    fn new(counter: &'a ExactCounter, members: &[&Members]) -> Self {
+        let rows: usize = members.iter().map(|m| m.len_hint()).sum();
         let n = counter.parent.len;
         Resolver {
             counter,
             roots: (rows * 8 >= n && rows > 0).then(|| counter.roots()),
-            seen: written_zeros(if rows == 0 { 0 } else { n.div_ceil(64) }),
         }
     }
 
     fn root(&self, i: u32) -> u32 {
-        match &self.roots {
+        match self.roots {
             Some(roots) => roots[i as usize],
             None => self.counter.find_ro(i),
         }
     }
 
-    /// Distinct persons over the rows of `assets`; leaves `seen` clear.
-    fn count(&mut self, assets: impl IntoIterator<Item = AssetId>) -> u64 {
-        let counter = self.counter;
-        let members: Vec<&Members> = assets
-            .into_iter()
-            .filter_map(|a| counter.assets.get(a.0 as usize))
-            .map(|a| &a.members)
-            .collect();
+    /// Words of a bit set over every element.
+    fn words(&self) -> usize {
+        self.counter.parent.len.div_ceil(64)
+    }
+
+    /// Distinct persons among the rows of `members`, marking their roots in `seen`, which
+    /// is all clear before and after.
+    fn count_in(&self, members: &[&Members], seen: &mut [u64]) -> u64 {
         let mut distinct = 0;
-        for i in members.iter().flat_map(|m| m.iter()) {
-            let r = self.root(i) as usize;
-            let (word, bit) = (r / 64, 1u64 << (r % 64));
-            if self.seen[word] & bit == 0 {
-                self.seen[word] |= bit;
-                distinct += 1;
-            }
+        for m in members {
+            m.for_each(|i| {
+                let r = self.root(i) as usize;
+                let (word, bit) = (r / 64, 1u64 << (r % 64));
+                if seen[word] & bit == 0 {
+                    seen[word] |= bit;
+                    distinct += 1;
+                }
+            });
         }
         // Every set bit is the root of one of these rows: clear their words.
-        for i in members.iter().flat_map(|m| m.iter()) {
-            let r = self.root(i) as usize;
-            self.seen[r / 64] = 0;
+        for m in members {
+            m.for_each(|i| seen[self.root(i) as usize / 64] = 0);
         }
         distinct
+    }
+
+    /// Distinct persons over the rows of all `members`: small sets in one pass, large ones
+    /// in one bit set per core, joined at the end.
+    fn count_union(&self, members: &[&Members]) -> u64 {
+        let rows: usize = members.iter().map(|m| m.len_hint()).sum();
+        if rows < 1 << 20 {
+            let mut seen = written_zeros(if rows == 0 { 0 } else { self.words() });
+            return self.count_in(members, &mut seen);
+        }
+        use rayon::prelude::*;
+        // Each core marks the roots of its share of the assets in a bit set of its own.
+        let cores = rayon::current_num_threads().clamp(1, members.len());
+        let shares: Vec<Vec<&Members>> = (0..cores)
+            .map(|c| members.iter().skip(c).step_by(cores).copied().collect())
+            .collect();
+        let seen = shares
+            .into_par_iter()
+            .map(|share| {
+                let mut seen: Vec<u64> = written_zeros(self.words());
+                for m in share {
+                    m.for_each(|i| {
+                        let r = self.root(i) as usize;
+                        seen[r / 64] |= 1 << (r % 64);
+                    });
+                }
+                seen
+            })
+            .reduce_with(|mut a, b| {
+                a.iter_mut().zip(&b).for_each(|(x, y)| *x |= y);
+                a
+            })
+            .unwrap_or_default();
+        seen.iter().map(|w| u64::from(w.count_ones())).sum()
     }
 }
 

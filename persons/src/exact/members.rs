@@ -60,13 +60,16 @@ impl Members {
         }
     }
 
-    pub(super) fn iter(&self) -> Box<dyn Iterator<Item = u32> + '_> {
+    /// Calls `f` with every recorded element, in order.
+    pub(super) fn for_each(&self, mut f: impl FnMut(u32)) {
         match self {
-            Members::List(list) => Box::new(list.iter().copied()),
-            Members::Bits(bits) => Box::new(bits.iter().enumerate().flat_map(|(w, &word)| {
-                let base = (w * 64) as u32;
-                BitIter(word).map(move |b| base + b)
-            })),
+            Members::List(list) => list.iter().for_each(|&e| f(e)),
+            Members::Bits(bits) => {
+                for (w, &word) in bits.iter().enumerate() {
+                    let base = (w * 64) as u32;
+                    BitIter(word).for_each(|b| f(base + b));
+                }
+            }
         }
     }
 

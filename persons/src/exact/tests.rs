@@ -206,6 +206,58 @@ fn long_chain_stays_correct() {
     assert_eq!(c.distinct_keys(), 10_001);
 }
 
+/// Roots resolved in runs (on several cores) and asset counts over a million rows (one bit
+/// set per core) agree with walking up the forest, on a forest whose chains cross the runs:
+/// a chain over the first half of the elements, and later keys hung under its far end.
+#[test]
+fn roots_in_runs_and_large_unions_agree_with_walking_up() {
+    use IdentifierKind::*;
+    let mut c = ExactCounter::new();
+    let assets: Vec<AssetId> = ["chain", "spokes", "mixed"]
+        .iter()
+        .map(|n| c.register_asset(n))
+        .collect();
+    let half = 150_000u64;
+    for i in 0..half {
+        c.add_asset_row(assets[0], &[key(Email, i), key(Email, i + 1)]);
+    }
+    for i in half..3 * half {
+        let row = if i % 3 == 0 {
+            vec![key(MobilePhone, i), key(Email, half)]
+        } else {
+            vec![key(MobilePhone, i), key(Passport, i / 2)]
+        };
+        c.add_asset_row(assets[1], &row);
+        let other = [key(Email, i - half)];
+        c.add_asset_row(assets[2], if i % 2 == 0 { &row } else { &other });
+    }
+    let n = c.parent.len as u32;
+    let walked: Vec<u32> = (0..n).map(|i| c.find_ro(i)).collect();
+    for run in [1 << 16, 100_003, n as usize] {
+        assert_eq!(c.roots_in_runs(run), walked, "runs of {run}");
+    }
+    let persons_of = |assets: &[AssetId]| {
+        let mut roots = std::collections::HashSet::new();
+        for a in assets {
+            c.assets[a.0 as usize].members.for_each(|i| {
+                roots.insert(walked[i as usize]);
+            });
+        }
+        roots.len() as u64
+    };
+    let rows: usize = c.assets.iter().map(|a| a.members.len_hint()).sum();
+    assert!(
+        rows >= 1 << 20,
+        "the union takes the path of one bit set per core"
+    );
+    assert_eq!(c.persons_in_assets(&assets), persons_of(&assets));
+    assert_eq!(c.persons_in_assets(&assets), c.distinct_persons());
+    for (a, n) in c.persons_by_asset() {
+        assert_eq!(n, persons_of(&[a]), "asset {a:?}");
+    }
+    assert_eq!(c.persons_in_assets(&assets[1..]), persons_of(&assets[1..]));
+}
+
 /// Property: keys looked up in parallel groups (batches large and small, several per call)
 /// give the counts of the one-row-at-a-time path and of a reference search, for random
 /// linked rows over pools of every density; a merge of two halves gives the whole.
