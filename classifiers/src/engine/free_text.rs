@@ -23,26 +23,44 @@ pub(super) const MIN_TOKEN_ASCII_RUN: usize = 5;
 /// Digit groups of one token tried as separate candidates at most.
 const MAX_TOKEN_GROUPS: usize = 12;
 
+/// The e-mail alternative of [`TOKEN_PATTERN`], the only one that needs an `@`.
+macro_rules! token_email {
+    () => {
+        r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+"
+    };
+}
+
+/// The alternatives of [`TOKEN_PATTERN`] after the e-mail one.
+macro_rules! token_others {
+    () => {
+        concat!(
+            // Licence plate.
+            r"[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼使领][A-Za-z][·•]?[A-Za-z0-9]{5,6}[挂学警港澳]?",
+            // Dotted IPv4.
+            r"|[0-9]{1,3}(?:\.[0-9]{1,3}){3}",
+            // Colon-separated hex: IPv6, MAC.
+            r"|[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}",
+            // Hyphen-separated MAC.
+            r"|[0-9A-Fa-f]{2}(?:-[0-9A-Fa-f]{2}){5}",
+            // A run of letters and digits, optionally after +86 and followed by
+            // digit groups (`138 0013 8000`, `4111-1111-1111-1111`, `…002X`).
+            r"|(?:\+86[ \-]?)?[A-Za-z0-9]+(?:[ \-][0-9]+[Xx]?)*",
+        )
+    };
+}
+
 /// Candidate tokens in free text, found in one pass per value. The
 /// alternatives are ordered so that, at one start position, the more
 /// specific shape wins; every alternative is maximal, so a match never ends
 /// inside a longer run of letters and digits. Boundaries are checked after
 /// the match (the regex crate has no look-around).
-pub(super) const TOKEN_PATTERN: &str = concat!(
-    // E-mail address.
-    r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+",
-    // Licence plate.
-    r"|[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼使领][A-Za-z][·•]?[A-Za-z0-9]{5,6}[挂学警港澳]?",
-    // Dotted IPv4.
-    r"|[0-9]{1,3}(?:\.[0-9]{1,3}){3}",
-    // Colon-separated hex: IPv6, MAC.
-    r"|[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}",
-    // Hyphen-separated MAC.
-    r"|[0-9A-Fa-f]{2}(?:-[0-9A-Fa-f]{2}){5}",
-    // A run of letters and digits, optionally after +86 and followed by
-    // digit groups (`138 0013 8000`, `4111-1111-1111-1111`, `…002X`).
-    r"|(?:\+86[ \-]?)?[A-Za-z0-9]+(?:[ \-][0-9]+[Xx]?)*",
-);
+pub(super) const TOKEN_PATTERN: &str = concat!(token_email!(), "|", token_others!());
+
+/// [`TOKEN_PATTERN`] without its e-mail alternative: the same tokens in a
+/// value without an `@`, where that alternative cannot match (and its
+/// `[A-Za-z0-9._%+\-]+` would otherwise keep every walk going to the next
+/// character outside it).
+pub(super) const TOKEN_PATTERN_NO_AT: &str = token_others!();
 
 #[derive(Default)]
 pub(super) struct FreeTextStat {
