@@ -92,19 +92,22 @@ fn candidates(value: &str, mut claim: impl FnMut(usize, usize) -> bool) {
     let bytes = value.as_bytes();
     TOKENS.each(value, |start, end| {
         let m = &value[start..end];
-        let before = value[..start].chars().next_back();
-        let after = value[end..].chars().next();
-        let dotted = m.contains('.') && !m.contains('@');
-        let bad_neighbour = |c: Option<char>, beyond: Option<u8>| match c {
+        // The neighbours as bytes: a non-ASCII character's bytes are none
+        // of a letter, a digit or a dot, as the character is none either.
+        let before = start.checked_sub(1).map(|p| bytes[p]);
+        let after = bytes.get(end).copied();
+        let bad_neighbour = |c: Option<u8>, beyond: Option<u8>| match c {
             Some(c) if c.is_ascii_alphanumeric() => true,
             // `1.2.3.4.5` is not an address.
-            Some('.') if dotted => beyond.is_some_and(|b| b.is_ascii_digit()),
+            Some(b'.') => {
+                m.contains('.') && !m.contains('@') && beyond.is_some_and(|b| b.is_ascii_digit())
+            }
             _ => false,
         };
         let beyond_before = start.checked_sub(2).map(|p| bytes[p]);
         let beyond_after = bytes.get(end + 1).copied();
         // A plate starts with a Han character; anything may precede it.
-        let plate = !m.starts_with(|c: char| c.is_ascii());
+        let plate = !bytes[start].is_ascii();
         if (!plate && bad_neighbour(before, beyond_before)) || bad_neighbour(after, beyond_after) {
             return;
         }
