@@ -163,18 +163,19 @@ impl Positions {
         }
         bits &= any;
         let (exact, owners) = (self.exact[n], &self.owners[n]);
-        let (mut sure, mut maybe) = (0u64, 0u64);
-        while bits != 0 {
-            let bit = bits.trailing_zeros() as usize;
-            bits &= bits - 1;
-            let p = 1u64 << owners[bit];
-            if exact & (1 << bit) != 0 {
-                sure |= p;
-            } else {
-                maybe |= p;
+        // The patterns owning some of the sequence bits `seqs`: exact and
+        // merged bits apart, so the loop has no branch on which one a bit is.
+        let patterns = |mut seqs: u64| {
+            let mut patterns = 0u64;
+            while seqs != 0 {
+                // Below 64 (`seqs` is not 0): no bounds check.
+                patterns |= 1 << owners[(seqs.trailing_zeros() % 64) as usize];
+                seqs &= seqs - 1;
             }
-        }
-        Some((sure, maybe & !sure))
+            patterns
+        };
+        let sure = patterns(bits & exact);
+        Some((sure, patterns(bits & !exact) & !sure))
     }
 }
 
