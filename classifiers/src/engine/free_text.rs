@@ -83,14 +83,19 @@ impl FreeTextStat {
 }
 
 /// Cuts candidate tokens out of `value` in one pass of [`TOKEN_PATTERN`] and offers each byte
-/// range to `claim`, which says whether it was an identifier. A token whose neighbours are
-/// ASCII letters or digits is skipped (it is part of a longer run); an unclaimed token made
+/// range to `claim`, which says whether it was an identifier. A token shorter than
+/// [`MIN_TOKEN_BYTES`] is skipped (both callers check no shorter candidate), as is one whose
+/// neighbours are ASCII letters or digits (it is part of a longer run); an unclaimed token made
 /// of digit groups written apart (`订单 2024 13800138000`) offers its longest runs of adjacent
 /// groups, left to right. Shared by column scans and [`ClassifierSet::mask_identifiers`], so
 /// what a scan finds in a remark is what masking finds in a message.
 fn candidates(value: &str, mut claim: impl FnMut(usize, usize) -> bool) {
     let bytes = value.as_bytes();
     TOKENS.each(value, |start, end| {
+        // Too short to be checked, and so are its groups.
+        if end - start < MIN_TOKEN_BYTES {
+            return;
+        }
         let m = &value[start..end];
         // The neighbours as bytes: a non-ASCII character's bytes are none
         // of a letter, a digit or a dot, as the character is none either.
