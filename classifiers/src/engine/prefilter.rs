@@ -168,11 +168,14 @@ impl Scratch<'_> {
                 Some((sure, maybe)) => (sure & wanted, maybe & wanted),
                 None => (0, fast.dispatch.candidates(value.as_bytes()) & wanted),
             };
-            for (bit, contains) in &fast.contains {
-                if maybe & bit != 0 {
-                    maybe &= !bit;
-                    if contains.matches(value) {
-                        sure |= bit;
+            // Most values are settled by position: no marker test to run.
+            if maybe != 0 {
+                for (bit, contains) in &fast.contains {
+                    if maybe & bit != 0 {
+                        maybe &= !bit;
+                        if contains.matches(value) {
+                            sure |= bit;
+                        }
                     }
                 }
             }
