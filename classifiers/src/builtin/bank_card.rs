@@ -101,6 +101,14 @@ impl Classifier for BankCard {
     }
 
     fn confirm(&self, value: &str) -> Option<f64> {
+        // The issuer test first, on the value's first four bytes when they
+        // are digits (they then lead the number however it is grouped, and
+        // the test reads no more): resident IDs and order numbers that
+        // start with `1` or a year are turned away before their digits are.
+        let head = value.as_bytes().get(..4);
+        if head.is_some_and(|h| h.iter().all(u8::is_ascii_digit) && !plausible_iin(h)) {
+            return None;
+        }
         let mut buf = [0u8; 19];
         let digits = Self::digits(value, &mut buf)?;
         if !plausible_iin(digits) {
@@ -149,6 +157,33 @@ impl Classifier for BankCard {
 mod tests {
     use super::*;
     use crate::validate::luhn_valid;
+
+    /// The issuer test reads the first four digits at most, so `confirm`
+    /// may run it on a value's first four bytes alone.
+    #[test]
+    fn issuer_test_reads_four_digits() {
+        for head in 0..10_000 {
+            let head = format!("{head:04}");
+            for tail in ["000000000000", "987654321098765"] {
+                let number = format!("{head}{tail}");
+                assert_eq!(
+                    plausible_iin(head.as_bytes()),
+                    plausible_iin(number.as_bytes()),
+                    "{number}"
+                );
+                if !plausible_iin(head.as_bytes()) {
+                    assert_eq!(BankCard.confirm(&number), None, "{number}");
+                }
+                // Written in groups, the same number gets the same answer.
+                let grouped = format!("{head} {} {}", &tail[..4], &tail[4..]);
+                assert_eq!(
+                    BankCard.confirm(&grouped),
+                    BankCard.confirm(&number),
+                    "{grouped}"
+                );
+            }
+        }
+    }
 
     /// Appends the Luhn check digit to `body`.
     fn with_luhn(body: &str) -> String {

@@ -23,26 +23,44 @@ pub(super) const MIN_TOKEN_ASCII_RUN: usize = 5;
 /// Digit groups of one token tried as separate candidates at most.
 const MAX_TOKEN_GROUPS: usize = 12;
 
+/// The e-mail alternative of [`TOKEN_PATTERN`], the only one that needs an `@`.
+macro_rules! token_email {
+    () => {
+        r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+"
+    };
+}
+
+/// The alternatives of [`TOKEN_PATTERN`] after the e-mail one.
+macro_rules! token_others {
+    () => {
+        concat!(
+            // Licence plate.
+            r"[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼使领][A-Za-z][·•]?[A-Za-z0-9]{5,6}[挂学警港澳]?",
+            // Dotted IPv4.
+            r"|[0-9]{1,3}(?:\.[0-9]{1,3}){3}",
+            // Colon-separated hex: IPv6, MAC.
+            r"|[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}",
+            // Hyphen-separated MAC.
+            r"|[0-9A-Fa-f]{2}(?:-[0-9A-Fa-f]{2}){5}",
+            // A run of letters and digits, optionally after +86 and followed by
+            // digit groups (`138 0013 8000`, `4111-1111-1111-1111`, `…002X`).
+            r"|(?:\+86[ \-]?)?[A-Za-z0-9]+(?:[ \-][0-9]+[Xx]?)*",
+        )
+    };
+}
+
 /// Candidate tokens in free text, found in one pass per value. The
 /// alternatives are ordered so that, at one start position, the more
 /// specific shape wins; every alternative is maximal, so a match never ends
 /// inside a longer run of letters and digits. Boundaries are checked after
 /// the match (the regex crate has no look-around).
-pub(super) const TOKEN_PATTERN: &str = concat!(
-    // E-mail address.
-    r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+",
-    // Licence plate.
-    r"|[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼使领][A-Za-z][·•]?[A-Za-z0-9]{5,6}[挂学警港澳]?",
-    // Dotted IPv4.
-    r"|[0-9]{1,3}(?:\.[0-9]{1,3}){3}",
-    // Colon-separated hex: IPv6, MAC.
-    r"|[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}",
-    // Hyphen-separated MAC.
-    r"|[0-9A-Fa-f]{2}(?:-[0-9A-Fa-f]{2}){5}",
-    // A run of letters and digits, optionally after +86 and followed by
-    // digit groups (`138 0013 8000`, `4111-1111-1111-1111`, `…002X`).
-    r"|(?:\+86[ \-]?)?[A-Za-z0-9]+(?:[ \-][0-9]+[Xx]?)*",
-);
+pub(super) const TOKEN_PATTERN: &str = concat!(token_email!(), "|", token_others!());
+
+/// [`TOKEN_PATTERN`] without its e-mail alternative: the same tokens in a
+/// value without an `@`, where that alternative cannot match (and its
+/// `[A-Za-z0-9._%+\-]+` would otherwise keep every walk going to the next
+/// character outside it).
+pub(super) const TOKEN_PATTERN_NO_AT: &str = token_others!();
 
 #[derive(Default)]
 pub(super) struct FreeTextStat {
@@ -65,28 +83,36 @@ impl FreeTextStat {
 }
 
 /// Cuts candidate tokens out of `value` in one pass of [`TOKEN_PATTERN`] and offers each byte
-/// range to `claim`, which says whether it was an identifier. A token whose neighbours are
-/// ASCII letters or digits is skipped (it is part of a longer run); an unclaimed token made
+/// range to `claim`, which says whether it was an identifier. A token shorter than
+/// [`MIN_TOKEN_BYTES`] is skipped (both callers check no shorter candidate), as is one whose
+/// neighbours are ASCII letters or digits (it is part of a longer run); an unclaimed token made
 /// of digit groups written apart (`订单 2024 13800138000`) offers its longest runs of adjacent
 /// groups, left to right. Shared by column scans and [`ClassifierSet::mask_identifiers`], so
 /// what a scan finds in a remark is what masking finds in a message.
 fn candidates(value: &str, mut claim: impl FnMut(usize, usize) -> bool) {
     let bytes = value.as_bytes();
     TOKENS.each(value, |start, end| {
+        // Too short to be checked, and so are its groups.
+        if end - start < MIN_TOKEN_BYTES {
+            return;
+        }
         let m = &value[start..end];
-        let before = value[..start].chars().next_back();
-        let after = value[end..].chars().next();
-        let dotted = m.contains('.') && !m.contains('@');
-        let bad_neighbour = |c: Option<char>, beyond: Option<u8>| match c {
+        // The neighbours as bytes: a non-ASCII character's bytes are none
+        // of a letter, a digit or a dot, as the character is none either.
+        let before = start.checked_sub(1).map(|p| bytes[p]);
+        let after = bytes.get(end).copied();
+        let bad_neighbour = |c: Option<u8>, beyond: Option<u8>| match c {
             Some(c) if c.is_ascii_alphanumeric() => true,
             // `1.2.3.4.5` is not an address.
-            Some('.') if dotted => beyond.is_some_and(|b| b.is_ascii_digit()),
+            Some(b'.') => {
+                m.contains('.') && !m.contains('@') && beyond.is_some_and(|b| b.is_ascii_digit())
+            }
             _ => false,
         };
         let beyond_before = start.checked_sub(2).map(|p| bytes[p]);
         let beyond_after = bytes.get(end + 1).copied();
         // A plate starts with a Han character; anything may precede it.
-        let plate = !m.starts_with(|c: char| c.is_ascii());
+        let plate = !bytes[start].is_ascii();
         if (!plate && bad_neighbour(before, beyond_before)) || bad_neighbour(after, beyond_after) {
             return;
         }

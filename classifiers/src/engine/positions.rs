@@ -55,19 +55,23 @@ type Lang = Vec<Option<Entry>>;
 /// Per length, which patterns a value of that length surely matches and
 /// which it may match, from a table of sequence bits.
 pub(super) struct Positions {
-    /// Start of each length's table in `rows`: one row per position.
-    offsets: Vec<usize>,
-    /// Per position of a length, the sequence bits each byte satisfies.
+    /// The tables of each length, in one place: one bounds check per value.
+    lengths: Vec<Length>,
+}
+
+/// The tables of one length.
+struct Length {
+    /// Per position, the sequence bits each byte satisfies.
     rows: Vec<[u64; 256]>,
-    /// Per length, for each byte, the merged sequences' bits that it
-    /// satisfies the required bytes of.
-    required: Vec<[u64; 256]>,
-    /// Per length, the sequence bits in use.
-    present: Vec<u64>,
-    /// Per length, the sequence bits that are exact.
-    exact: Vec<u64>,
-    /// Per length, sequence bit -> pattern index.
-    owners: Vec<[u8; BITS]>,
+    /// For each byte, the merged sequences' bits that it satisfies the
+    /// required bytes of (and every exact bit).
+    required: [u64; 256],
+    /// The sequence bits in use.
+    present: u64,
+    /// The sequence bits that are exact.
+    exact: u64,
+    /// Sequence bit -> pattern index.
+    owners: [u8; BITS],
 }
 
 /// The tables of the pattern list built last: sets are built again and
@@ -96,12 +100,7 @@ impl Positions {
             .map(|p| regex_syntax::parse(p.as_ref()).ok().map(|h| language(&h)))
             .collect::<Option<_>>()?;
         let mut t = Positions {
-            offsets: Vec::with_capacity(MAX_LEN + 1),
-            rows: Vec::new(),
-            required: Vec::with_capacity(MAX_LEN + 1),
-            present: Vec::with_capacity(MAX_LEN + 1),
-            exact: Vec::with_capacity(MAX_LEN + 1),
-            owners: Vec::with_capacity(MAX_LEN + 1),
+            lengths: Vec::with_capacity(MAX_LEN + 1),
         };
         for n in 0..=MAX_LEN {
             let mut entries: Vec<(usize, Entry)> = langs
@@ -110,9 +109,7 @@ impl Positions {
                 .filter_map(|(p, l)| Some((p, l[n].clone()?)))
                 .collect();
             fit(&mut entries);
-            let start = t.rows.len();
-            t.offsets.push(start);
-            t.rows.resize(start + n, [0; 256]);
+            let mut rows = vec![[0u64; 256]; n];
             let (mut present, mut exact, mut owners) = (0u64, 0u64, [0u8; BITS]);
             let mut required = [0u64; 256];
             let mut bit = 0;
@@ -127,7 +124,7 @@ impl Positions {
                     }
                     for (i, set) in seq.iter().enumerate() {
                         for b in bytes(set) {
-                            t.rows[start + i][b] |= 1 << bit;
+                            rows[i][b] |= 1 << bit;
                         }
                     }
                     present |= 1 << bit;
@@ -139,10 +136,13 @@ impl Positions {
             for r in &mut required {
                 *r |= exact;
             }
-            t.required.push(required);
-            t.present.push(present);
-            t.exact.push(exact);
-            t.owners.push(owners);
+            t.lengths.push(Length {
+                rows,
+                required,
+                present,
+                exact,
+                owners,
+            });
         }
         Some(t)
     }
@@ -152,29 +152,28 @@ impl Positions {
     /// `None` for a longer value.
     #[inline]
     pub(super) fn check(&self, value: &[u8]) -> Option<(u64, u64)> {
-        let n = value.len();
-        let mut bits = *self.present.get(n)?;
-        let table = &self.rows[self.offsets[n]..][..n];
-        let required = &self.required[n];
-        let mut any = if n == 0 { u64::MAX } else { 0 };
-        for (row, &b) in table.iter().zip(value) {
+        let t = self.lengths.get(value.len())?;
+        let mut bits = t.present;
+        let mut any = if value.is_empty() { u64::MAX } else { 0 };
+        for (row, &b) in t.rows.iter().zip(value) {
             bits &= row[usize::from(b)];
-            any |= required[usize::from(b)];
+            any |= t.required[usize::from(b)];
         }
         bits &= any;
-        let (exact, owners) = (self.exact[n], &self.owners[n]);
-        let (mut sure, mut maybe) = (0u64, 0u64);
-        while bits != 0 {
-            let bit = bits.trailing_zeros() as usize;
-            bits &= bits - 1;
-            let p = 1u64 << owners[bit];
-            if exact & (1 << bit) != 0 {
-                sure |= p;
-            } else {
-                maybe |= p;
+        let (exact, owners) = (t.exact, &t.owners);
+        // The patterns owning some of the sequence bits `seqs`: exact and
+        // merged bits apart, so the loop has no branch on which one a bit is.
+        let patterns = |mut seqs: u64| {
+            let mut patterns = 0u64;
+            while seqs != 0 {
+                // Below 64 (`seqs` is not 0): no bounds check.
+                patterns |= 1 << owners[(seqs.trailing_zeros() % 64) as usize];
+                seqs &= seqs - 1;
             }
-        }
-        Some((sure, maybe & !sure))
+            patterns
+        };
+        let sure = patterns(bits & exact);
+        Some((sure, patterns(bits & !exact) & !sure))
     }
 }
 

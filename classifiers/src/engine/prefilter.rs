@@ -89,16 +89,20 @@ impl Hits {
 
     /// The pattern indexes, ascending.
     pub(super) fn iter(&self) -> impl Iterator<Item = usize> + '_ {
-        let mut low = self.low;
-        std::iter::from_fn(move || {
-            (low != 0).then(|| {
-                let p = low.trailing_zeros() as usize;
-                low &= low - 1;
-                p
-            })
-        })
-        .chain(self.high.iter().copied())
+        bits(self.low).chain(self.high.iter().copied())
     }
+}
+
+/// The indexes of the bits set in `low`, ascending: the hits of a value
+/// that matched none of the patterns from 64 on.
+pub(super) fn bits(mut low: u64) -> impl Iterator<Item = usize> {
+    std::iter::from_fn(move || {
+        (low != 0).then(|| {
+            let p = low.trailing_zeros() as usize;
+            low &= low - 1;
+            p
+        })
+    })
 }
 
 impl Prefilter {
@@ -168,11 +172,14 @@ impl Scratch<'_> {
                 Some((sure, maybe)) => (sure & wanted, maybe & wanted),
                 None => (0, fast.dispatch.candidates(value.as_bytes()) & wanted),
             };
-            for (bit, contains) in &fast.contains {
-                if maybe & bit != 0 {
-                    maybe &= !bit;
-                    if contains.matches(value) {
-                        sure |= bit;
+            // Most values are settled by position: no marker test to run.
+            if maybe != 0 {
+                for (bit, contains) in &fast.contains {
+                    if maybe & bit != 0 {
+                        maybe &= !bit;
+                        if contains.matches(value) {
+                            sure |= bit;
+                        }
                     }
                 }
             }

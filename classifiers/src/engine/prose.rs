@@ -178,6 +178,19 @@ fn is_stop(c: char) -> bool {
 /// The longest address candidate, in characters.
 const MAX_ADDRESS_CHARS: usize = 60;
 
+/// Texts up to this many bytes are tested for the first two characters of
+/// a cue before the cue search: on a short text the search's set-up costs
+/// more than the test, on a long one its vector scan costs less.
+const MAX_PAIR_TEST_BYTES: usize = 96;
+/// Bits of the table of cue pairs.
+const PAIR_BITS: u32 = 12;
+
+/// The bit of the pair of characters `a`, `b` in the table of cue pairs.
+fn pair_bit(a: char, b: char) -> usize {
+    let h = (u32::from(a).wrapping_mul(0x9E37_79B1) ^ u32::from(b)).wrapping_mul(0x85EB_CA6B);
+    (h >> (32 - PAIR_BITS)) as usize
+}
+
 /// A kind of prose finding.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum Kind {
@@ -189,6 +202,9 @@ pub(super) enum Kind {
 /// the set.
 pub(super) struct Prose {
     cues: AhoCorasick,
+    /// The first two characters of every cue, one bit each by [`pair_bit`]:
+    /// a text without any of these pairs has no cue.
+    pairs: Box<[u64; 1 << (PAIR_BITS - 6)]>,
     /// [`NAME_FOLLOWERS`], matched at the end of a name candidate.
     followers: Words,
     /// Per cue pattern, its kind (names first, then addresses).
@@ -211,12 +227,22 @@ impl Prose {
             .map(|_| Kind::Name)
             .chain(ADDRESS_CUES.iter().map(|_| Kind::Address))
             .collect();
+        let mut pairs = Box::new([0u64; 1 << (PAIR_BITS - 6)]);
+        for cue in &patterns {
+            let mut chars = cue.chars();
+            // Every cue has two characters at least (tested).
+            if let (Some(a), Some(b)) = (chars.next(), chars.next()) {
+                let bit = pair_bit(a, b);
+                pairs[bit / 64] |= 1 << (bit % 64);
+            }
+        }
         let cues = AhoCorasick::builder()
             .match_kind(MatchKind::LeftmostLongest)
             .build(patterns)
             .ok()?;
         Some(Prose {
             cues,
+            pairs,
             followers: Words::new(NAME_FOLLOWERS),
             kinds,
             name,
@@ -229,6 +255,9 @@ impl Prose {
     /// the candidates of one cue come longest first and the first one
     /// confirmed wins.
     pub(super) fn candidates(&self, text: &str, mut claim: impl FnMut(Kind, &str) -> bool) {
+        if text.len() <= MAX_PAIR_TEST_BYTES && !self.may_have_cue(text) {
+            return;
+        }
         for m in self.cues.find_iter(text) {
             let rest = &text[m.end()..];
             match self.kinds[m.pattern().as_usize()] {
@@ -261,6 +290,24 @@ impl Prose {
 }
 
 impl Prose {
+    /// Whether `text` has two adjacent characters that start a cue, by the
+    /// table of their pairs (a superset: pairs may share a bit). Most notes
+    /// and addresses have none.
+    fn may_have_cue(&self, text: &str) -> bool {
+        let mut chars = text.chars();
+        let Some(mut a) = chars.next() else {
+            return false;
+        };
+        for b in chars {
+            let bit = pair_bit(a, b);
+            if self.pairs[bit / 64] & (1 << (bit % 64)) != 0 {
+                return true;
+            }
+            a = b;
+        }
+        false
+    }
+
     /// Name candidates at the start of `rest`: four, three and two Han
     /// characters, each only when what follows ends the name (a stop, the
     /// end, or a word that goes on a sentence).
@@ -334,6 +381,54 @@ mod tests {
             false
         });
         out
+    }
+
+    /// The pair test never hides a cue the search would find, and passes
+    /// over texts without one.
+    #[test]
+    fn pair_test_keeps_every_cue() {
+        let p = Prose::new(&[ids::NAME, ids::ADDRESS]).unwrap();
+        assert!(NAME_CUES
+            .iter()
+            .chain(ADDRESS_CUES)
+            .all(|c| c.chars().count() >= 2));
+        let mut pieces: Vec<String> = NAME_CUES
+            .iter()
+            .chain(ADDRESS_CUES)
+            .map(|c| c.to_string())
+            .collect();
+        pieces.extend(
+            pieces
+                .clone()
+                .iter()
+                .flat_map(|c| c.chars().map(String::from)),
+        );
+        pieces.extend(["王建国", "，", " ", "a", "1", "😀", "号", "送达", "\""].map(String::from));
+        let mut state = 5u64;
+        let mut next = move || {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (state >> 33) as usize
+        };
+        let mut hidden = 0;
+        for _ in 0..50_000 {
+            let n = next() % 8;
+            let text: String = (0..n)
+                .map(|_| pieces[next() % pieces.len()].as_str())
+                .collect();
+            let has_cue = p.cues.find_iter(&text).next().is_some();
+            assert!(!has_cue || p.may_have_cue(&text), "{text:?}");
+            hidden += usize::from(!p.may_have_cue(&text));
+        }
+        assert!(hidden > 1000, "{hidden}");
+        for text in [
+            "上海市浦东新区张江路88号",
+            "订单12345678已发货，预计3日送达",
+            "京A12345",
+        ] {
+            assert!(!p.may_have_cue(text), "{text}");
+        }
     }
 
     #[test]

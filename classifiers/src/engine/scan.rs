@@ -6,7 +6,7 @@ use std::fmt;
 use super::evidence::{merge, Evidence};
 use super::exclusive::Bucket;
 use super::free_text::{FreeTextStat, FREE_TEXT_MIN_CHARS, MIN_TOKEN_ASCII_RUN};
-use super::prefilter::{Hits, Scratch};
+use super::prefilter::{bits, Scratch};
 use super::profile::{value_hash, ValueProfile};
 use super::quiet::QuietValues;
 use super::shape::{is_han_at, shape, Shape};
@@ -142,9 +142,16 @@ impl ColumnScan<'_> {
         let value_hits = self.scratch.hits.low_only();
         let mut confirmed = false;
         if matched {
-            let hits = std::mem::take(&mut self.scratch.hits);
-            confirmed = self.confirm_whole(value, row, &hits, sh.texty);
-            self.scratch.hits = hits;
+            confirmed = match value_hits {
+                // Copied bits, no need to move the hits out of the scratch.
+                Some(low) => self.confirm_whole(value, row, bits(low), sh.texty),
+                None => {
+                    let hits = std::mem::take(&mut self.scratch.hits);
+                    let confirmed = self.confirm_whole(value, row, hits.iter(), sh.texty);
+                    self.scratch.hits = hits;
+                    confirmed
+                }
+            };
         }
         if sh.texty && may_be_text(self.data_type.family()) {
             if sh.searchable && sh.ascii_run >= MIN_TOKEN_ASCII_RUN {
@@ -170,14 +177,20 @@ impl ColumnScan<'_> {
 
     /// Whole-value confirmation of a value that passed the prefilter;
     /// whether any classifier confirmed it.
-    fn confirm_whole(&mut self, value: &str, row: u64, hits: &Hits, texty: bool) -> bool {
+    fn confirm_whole(
+        &mut self,
+        value: &str,
+        row: u64,
+        hits: impl Iterator<Item = usize>,
+        texty: bool,
+    ) -> bool {
         let set = self.set;
         // Exclusive-group members that confirmed: (index, weight). A fixed
         // array: no allocation per value.
         let mut group = [(0usize, 0.0f64); 8];
         let mut n_group = 0;
         let mut confirmed = false;
-        for pattern in hits.iter() {
+        for pattern in hits {
             let i = set.pattern_owner[pattern];
             let classifier = &set.classifiers[i];
             let weight = if self.hinted[i] {
