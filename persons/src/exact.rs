@@ -11,6 +11,7 @@ mod key_table;
 mod members;
 #[cfg(test)]
 mod tests;
+mod zeroed;
 
 use chunked::*;
 use intern::*;

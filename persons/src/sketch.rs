@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use datasketches::common::NumStdDev;
 use datasketches::hash::value::raw_bytes;
-use datasketches::hll::{HllSketch, HllType, HllUnion};
+use datasketches::hll::{Coupon, HllSketch, HllType, HllUnion};
 
 use crate::exact::by_kind_map;
 use crate::keyer::hex;
@@ -54,6 +54,12 @@ pub struct SketchCounter {
     sketches: [HllSketch; IdentifierKind::COUNT],
 }
 
+/// The sketch coupon of a key: the library's MurmurHash3 of its 16 bytes, as
+/// `update(byte[])` hashes them in the other DataSketches languages.
+fn coupon(key: PersonKey) -> Coupon {
+    Coupon::from_value(raw_bytes::from_slice(&key.to_bytes()))
+}
+
 fn empty_sketch() -> HllSketch {
     HllSketch::new(SKETCH_LG_K, SKETCH_TYPE).unwrap_or_else(|_| unreachable!("lgK 14 is valid"))
 }
@@ -70,13 +76,34 @@ impl SketchCounter {
 
     /// Adds one identifier.
     pub fn add(&mut self, key: PersonKey) {
-        self.sketches[key.kind().index()].update(raw_bytes::from_slice(&key.to_bytes()));
+        self.add_coupon(key, coupon(key));
+    }
+
+    fn add_coupon(&mut self, key: PersonKey, coupon: Coupon) {
+        self.sketches[key.kind().index()].update_with_coupon(coupon);
     }
 
     /// Adds the identifiers of one row (no linking is possible in sketches).
     pub fn add_row(&mut self, keys: &[PersonKey]) {
         for &k in keys {
             self.add(k);
+        }
+    }
+
+    /// Adds the identifiers of one row, as [`add_row`](Self::add_row), and its lead (its
+    /// key of the first kind in [`IdentifierKind`] order) to `leads`, hashing each key
+    /// once for both.
+    pub fn add_row_and_lead(&mut self, keys: &[PersonKey], leads: &mut SketchCounter) {
+        let mut lead: Option<(PersonKey, Coupon)> = None;
+        for &k in keys {
+            let c = coupon(k);
+            self.add_coupon(k, c);
+            if lead.is_none_or(|(l, _)| k.kind() < l.kind()) {
+                lead = Some((k, c));
+            }
+        }
+        if let Some((k, c)) = lead {
+            leads.add_coupon(k, c);
         }
     }
 

@@ -130,3 +130,26 @@ fn different_keys_do_not_merge() {
     assert!(matches!(a.merge(&b), Err(SketchError::KeyMismatch(_, _))));
     assert_eq!(a.key_id(), keyer().key_id());
 }
+
+/// One hash per key for a row and its lead gives the sketches that adding them apart does.
+#[test]
+fn a_row_and_its_lead_sketch_as_when_added_apart() {
+    let k = keyer();
+    let (mut rows, mut leads) = (SketchCounter::new(&k), SketchCounter::new(&k));
+    let (mut rows_apart, mut leads_apart) = (SketchCounter::new(&k), SketchCounter::new(&k));
+    for i in 0..50_000u32 {
+        let phone = phone_key(&k, i);
+        let id = k
+            .key_raw(CnResidentId, &format!("11010519491231{:03}X", i % 1000))
+            .filter(|_| i % 3 != 0);
+        // The phone comes first, but an ID leads whenever the row has one.
+        let row: Vec<PersonKey> = std::iter::once(phone).chain(id).collect();
+        rows.add_row_and_lead(&row, &mut leads);
+        rows_apart.add_row(&row);
+        leads_apart.add(*row.iter().min_by_key(|key| key.kind()).unwrap());
+    }
+    assert_eq!(rows.to_bytes(), rows_apart.to_bytes());
+    assert_eq!(leads.to_bytes(), leads_apart.to_bytes());
+    assert!(leads.distinct_by_kind().contains_key(&CnResidentId));
+    assert!(leads.distinct_by_kind().contains_key(&MobilePhone));
+}

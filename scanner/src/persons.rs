@@ -363,11 +363,8 @@ impl Tally {
     /// Adds one batch of an asset's hashed rows to its sketches and the exact counter.
     async fn ingest(&self, open: &mut OpenSlot, keys: BatchKeys) {
         for rows in keys.rows.iter().chain(&keys.text) {
-            open.sketch.add_row(rows.keys());
             for row in rows.iter() {
-                if let Some(&key) = row.iter().min_by_key(|k| k.kind()) {
-                    open.row_keys.add(key);
-                }
+                open.sketch.add_row_and_lead(row, &mut open.row_keys);
             }
         }
         if let Some(recorded) = open.recorded.as_mut() {

@@ -1,6 +1,7 @@
 //! The key table: person keys stored inline in sharded open-addressing tables, probed with
 //! prefetching so a batch of lookups overlaps its cache misses.
 
+use super::zeroed::Zeroed;
 use crate::PersonKey;
 
 /// The part of a [`PersonKey`] kept per distinct key: its top 96 bits (the
@@ -107,7 +108,7 @@ pub(super) fn slot_key(s: &Slot) -> Stored {
 /// slot is `hash × capacity / 2⁶⁴`; the table grows by half when 3/4 full,
 /// so it stays between 1/2 and 3/4 full.
 pub(super) struct KeyTable {
-    pub(super) slots: Vec<Slot>,
+    pub(super) slots: Zeroed<Slot>,
     pub(super) len: usize,
 }
 
@@ -115,7 +116,7 @@ impl KeyTable {
     pub(super) fn with_capacity(keys: usize) -> Self {
         let n = if keys == 0 { 0 } else { keys * 4 / 3 + 16 };
         KeyTable {
-            slots: written_zeros(n),
+            slots: Zeroed::new(n),
             len: 0,
         }
     }
@@ -157,8 +158,8 @@ impl KeyTable {
 
     pub(super) fn grow(&mut self) {
         let cap = (self.slots.len() * 3 / 2).max(16);
-        let old = std::mem::replace(&mut self.slots, written_zeros(cap));
-        for s in old.into_iter().filter(|s| s[0] != 0) {
+        let old = std::mem::replace(&mut self.slots, Zeroed::new(cap));
+        for &s in old.iter().filter(|s| s[0] != 0) {
             let mut i = self.home(stored_hash(&slot_key(&s)));
             while self.slots[i][0] != 0 {
                 i += 1;
@@ -175,6 +176,6 @@ impl KeyTable {
     }
 
     pub(super) fn heap_bytes(&self) -> usize {
-        self.slots.capacity() * std::mem::size_of::<Slot>()
+        self.slots.heap_bytes()
     }
 }
