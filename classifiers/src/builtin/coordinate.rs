@@ -1,4 +1,4 @@
-use crate::decimal::parse_f64;
+use crate::decimal::{parse_f64, plain_decimal};
 use crate::validate::{in_china_box, CHINA_BOX};
 use crate::{ids, CategoryInfo, Classifier, VEHICLE_ART3_ITEM_1};
 
@@ -65,6 +65,11 @@ pub struct Coordinate;
 
 /// Parses a decimal number and counts its decimals.
 fn number(s: &str) -> Option<(f64, usize)> {
+    // A plain decimal (most numbers) in one pass: no space to trim, and its
+    // fraction digits are the decimals counted below.
+    if let Some((v, decimals)) = plain_decimal(s) {
+        return v.is_finite().then_some((v, decimals));
+    }
     let s = s.trim();
     let decimals = match s.split_once('.') {
         Some((int, frac)) => {
@@ -248,6 +253,56 @@ impl Classifier for Coordinate {
 mod tests {
     use super::*;
     use regex::Regex;
+
+    /// `number` without its plain-decimal shortcut.
+    fn number_reference(s: &str) -> Option<(f64, usize)> {
+        let s = s.trim();
+        let decimals = match s.split_once('.') {
+            Some((int, frac)) => {
+                if int.is_empty() || frac.is_empty() || !frac.bytes().all(|b| b.is_ascii_digit()) {
+                    return None;
+                }
+                frac.len()
+            }
+            None => 0,
+        };
+        let v: f64 = s.parse().ok()?;
+        v.is_finite().then_some((v, decimals))
+    }
+
+    #[test]
+    fn numbers_as_without_the_shortcut() {
+        let long = format!("1{}", "0".repeat(400));
+        for s in [
+            "121.473701",
+            "-31.2",
+            " 31.2 ",
+            "0",
+            "-0",
+            "1.",
+            ".5",
+            "-.5",
+            "+1.5",
+            "1e5",
+            "1.5e3",
+            "inf",
+            "NaN",
+            "1.2.3",
+            "",
+            "-",
+            "12a",
+            "９",
+            "12345678901234567890.5",
+            &long,
+        ] {
+            let (got, want) = (number(s), number_reference(s));
+            assert_eq!(
+                got.map(|(v, d)| (v.to_bits(), d)),
+                want.map(|(v, d)| (v.to_bits(), d)),
+                "{s:?}"
+            );
+        }
+    }
 
     #[test]
     fn pairs_and_points() {
