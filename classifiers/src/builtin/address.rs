@@ -239,21 +239,28 @@ impl Classifier for Address {
         let markers = &*MARKERS;
         for (i, c) in value.char_indices() {
             n += 1;
-            phase |= ends_phase(prev, c);
-            prev = Some(c);
-            if c.is_ascii_digit() {
-                digits_run += 1;
-                max_run = max_run.max(digits_run);
+            // ASCII, Han and the rest apart: each test only where it can hold.
+            if c.is_ascii() {
+                if c.is_ascii_digit() {
+                    digits_run += 1;
+                    max_run = max_run.max(digits_run);
+                } else {
+                    digits_run = 0;
+                    if matches!(c, '!' | '?' | '@') {
+                        return None;
+                    }
+                }
             } else {
                 digits_run = 0;
-            }
-            if matches!(c, '\u{4E00}'..='\u{9FFF}') {
-                han += 1;
-            }
-            if matches!(c, '。' | '！' | '？' | '!' | '?' | '@') {
-                return None;
+                if matches!(c, '\u{4E00}'..='\u{9FFF}') {
+                    han += 1;
+                    phase |= ends_phase(prev, c);
+                } else if matches!(c, '。' | '！' | '？') {
+                    return None;
+                }
             }
             found |= levels_at(markers, value, i, c, found);
+            prev = Some(c);
         }
         if !(5..=80).contains(&n) || han < 4 || han * 3 < n || max_run >= 7 {
             return None;
