@@ -240,6 +240,7 @@ impl Classifier for Address {
         for (i, c) in value.char_indices() {
             n += 1;
             // ASCII, Han and the rest apart: each test only where it can hold.
+            // No marker starts with an ASCII character (tested).
             if c.is_ascii() {
                 if c.is_ascii_digit() {
                     digits_run += 1;
@@ -254,12 +255,14 @@ impl Classifier for Address {
                 digits_run = 0;
                 if matches!(c, '\u{4E00}'..='\u{9FFF}') {
                     han += 1;
-                    phase |= ends_phase(prev, c);
+                    if c == '期' {
+                        phase |= ends_phase(prev, c);
+                    }
                 } else if matches!(c, '。' | '！' | '？') {
                     return None;
                 }
+                found |= levels_at(markers, value, i, c, found);
             }
-            found |= levels_at(markers, value, i, c, found);
             prev = Some(c);
         }
         if !(5..=80).contains(&n) || han < 4 || han * 3 < n || max_run >= 7 {
@@ -386,6 +389,15 @@ mod tests {
                 .filter(|(words, _)| words.iter().any(|w| v.contains(w)))
                 .fold(0, |acc, (_, bit)| acc | bit);
             assert_eq!(levels(v), want, "{v}");
+        }
+    }
+
+    #[test]
+    fn markers_start_beyond_ascii() {
+        for (words, _) in LEVELS {
+            for w in words {
+                assert!(!w.starts_with(|c: char| c.is_ascii()), "{w}");
+            }
         }
     }
 
