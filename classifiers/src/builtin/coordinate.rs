@@ -119,12 +119,29 @@ fn pair(a: &str, b: &str) -> Option<f64> {
 }
 
 fn split_pair(v: &str) -> Option<(&str, &str)> {
-    if let Some((a, b)) = v.split_once([',', ';', '，']) {
-        return Some((a, b));
+    if let Some(pair) = split_at_separator(v) {
+        return Some(pair);
     }
     let mut it = v.split_whitespace();
     let (a, b) = (it.next()?, it.next()?);
     it.next().is_none().then_some((a, b))
+}
+
+/// `v.split_once([',', ';', '，'])` by a byte scan: the set of characters
+/// would decode every character, and `，`'s lead byte starts a character.
+fn split_at_separator(v: &str) -> Option<(&str, &str)> {
+    const WIDE_COMMA: &[u8] = "，".as_bytes();
+    let bytes = v.as_bytes();
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b',' | b';' => return Some((&v[..i], &v[i + 1..])),
+            0xEF if bytes[i..].starts_with(WIDE_COMMA) => {
+                return Some((&v[..i], &v[i + WIDE_COMMA.len()..]));
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 impl Coordinate {
@@ -268,6 +285,31 @@ mod tests {
         };
         let v: f64 = s.parse().ok()?;
         v.is_finite().then_some((v, decimals))
+    }
+
+    #[test]
+    fn separators_as_split_once_finds_them() {
+        for v in [
+            "121.47,31.23",
+            "121.47;31.23",
+            "121.47，31.23",
+            "121.47 , 31.23",
+            "a；b，c,d",
+            "，",
+            ",",
+            "",
+            "121.47 31.23",
+            "１２１，３１",
+            "\u{FF0B}1,2",
+            "é;x",
+            "x，y;z",
+        ] {
+            assert_eq!(
+                split_at_separator(v),
+                v.split_once([',', ';', '，']),
+                "{v:?}"
+            );
+        }
     }
 
     #[test]
