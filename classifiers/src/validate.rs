@@ -243,12 +243,24 @@ pub fn is_cn_province_code(code: u32) -> bool {
 /// (`0`–`9`, then `A`=10 … `Y`=30 without I, O, S, V, Z). Upper-case input
 /// expected.
 fn uscc_value(c: u8) -> Option<u32> {
-    const LETTERS: &[u8; 21] = b"ABCDEFGHJKLMNPQRTUWXY";
-    match c {
-        b'0'..=b'9' => Some(u32::from(c - b'0')),
-        _ => LETTERS.iter().position(|&l| l == c).map(|p| 10 + p as u32),
+    // By table: a code has up to 17 letters to look up.
+    match USCC_VALUES[usize::from(c)] {
+        u8::MAX => None,
+        v => Some(u32::from(v)),
     }
 }
+
+/// The code alphabet: [`uscc_value`] per byte, `u8::MAX` for bytes outside it.
+const USCC_VALUES: [u8; 256] = {
+    const ALPHABET: &[u8; 31] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
+    let mut t = [u8::MAX; 256];
+    let mut i = 0;
+    while i < ALPHABET.len() {
+        t[ALPHABET[i] as usize] = i as u8;
+        i += 1;
+    }
+    t
+};
 
 /// Weights of the GB 32100 check (`3^(i-1) mod 31`).
 const USCC_WEIGHTS: [u32; 17] = [
@@ -357,6 +369,18 @@ pub fn in_china_box(lon: f64, lat: f64) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn uscc_values_as_the_alphabet_says() {
+        const LETTERS: &[u8; 21] = b"ABCDEFGHJKLMNPQRTUWXY";
+        for c in 0..=255u8 {
+            let want = match c {
+                b'0'..=b'9' => Some(u32::from(c - b'0')),
+                _ => LETTERS.iter().position(|&l| l == c).map(|p| 10 + p as u32),
+            };
+            assert_eq!(uscc_value(c), want, "{c}");
+        }
+    }
 
     #[test]
     fn all_digits_as_byte_by_byte() {
