@@ -138,9 +138,7 @@ const AMBIGUOUS: &[&str] = &[
 /// 族 (used by the person-name classifier to stay away from them).
 pub(crate) fn is_group_name(value: &str) -> bool {
     let s = &*SETS;
-    // Most names start with a character no form starts with: no hashing.
-    value.chars().next().is_some_and(|c| s.first.contains(&c))
-        && (s.plain.contains(value) || s.hinted.contains(value))
+    s.may_be_form(value) && (s.plain.contains(value) || s.hinted.contains(value))
 }
 
 /// A GB/T 3304 code: `01`–`56` for the 56 groups, `97` other, `98` a
@@ -161,6 +159,18 @@ struct Sets {
     hinted: FastSet<&'static str>,
     /// The first characters of the forms of both sets.
     first: CharSet,
+}
+
+impl Sets {
+    /// Whether `value` starts as some form does: most personal names (which
+    /// the prefilter sends here too) start with a character no form starts
+    /// with, and need no hashing.
+    fn may_be_form(&self, value: &str) -> bool {
+        value
+            .chars()
+            .next()
+            .is_some_and(|c| self.first.contains(&c))
+    }
 }
 
 static SETS: LazyLock<Sets> = LazyLock::new(|| {
@@ -196,7 +206,8 @@ impl Classifier for Ethnicity {
     }
 
     fn confirm(&self, value: &str) -> Option<f64> {
-        SETS.plain.contains(value).then_some(1.0)
+        let s = &*SETS;
+        (s.may_be_form(value) && s.plain.contains(value)).then_some(1.0)
     }
 
     fn confirm_hinted(&self, value: &str) -> Option<f64> {
