@@ -19,30 +19,43 @@ pub fn luhn_valid(digits: &str) -> bool {
     luhn_valid_bytes(digits.as_bytes())
 }
 
+/// Whether every byte of `bytes` is an ASCII digit, tested eight at a time:
+/// the check-digit validators run it on every identifier-shaped value.
+#[inline]
+pub(crate) fn all_digits(bytes: &[u8]) -> bool {
+    const HIGH: u64 = 0xF0F0_F0F0_F0F0_F0F0;
+    const THREES: u64 = 0x3030_3030_3030_3030;
+    const SIXES: u64 = 0x0606_0606_0606_0606;
+    let mut words = bytes.chunks_exact(8);
+    for word in &mut words {
+        let w = u64::from_le_bytes(word.try_into().expect("eight bytes"));
+        // Every byte 0x30..=0x3F, and none above 0x39: adding 6 to a low
+        // nibble of 10 or more carries into its high nibble (never beyond).
+        if w & HIGH != THREES || w.wrapping_add(SIXES) & HIGH != THREES {
+            return false;
+        }
+    }
+    words.remainder().iter().all(u8::is_ascii_digit)
+}
+
 /// [`luhn_valid`] over bytes. The digits are taken in pairs from the right
 /// (the right one as is, the left one doubled, by table), without a
-/// parity test per digit: this runs for every card-like value.
+/// parity test per digit, once all are known to be digits: this runs for
+/// every card-like value.
 pub(crate) fn luhn_valid_bytes(bytes: &[u8]) -> bool {
     /// A digit doubled, its digits summed.
     const DOUBLED: [u32; 10] = [0, 2, 4, 6, 8, 1, 3, 5, 7, 9];
-    let digit = |b: u8| {
-        let d = b.wrapping_sub(b'0');
-        (d <= 9).then_some(usize::from(d))
-    };
-    if bytes.is_empty() {
+    if bytes.is_empty() || !all_digits(bytes) {
         return false;
     }
+    let digit = |b: u8| usize::from(b - b'0');
     let mut sum = 0u32;
     for pair in bytes.rchunks(2) {
-        let (doubled, plain) = match *pair {
-            [x, y] => (digit(x), digit(y)),
-            [y] => (Some(0), digit(y)),
-            _ => (None, None),
+        sum += match *pair {
+            [x, y] => DOUBLED[digit(x)] + digit(y) as u32,
+            [y] => digit(y) as u32,
+            _ => 0,
         };
-        let (Some(x), Some(y)) = (doubled, plain) else {
-            return false;
-        };
-        sum += DOUBLED[x] + y as u32;
     }
     sum % 10 == 0
 }
@@ -230,12 +243,24 @@ pub fn is_cn_province_code(code: u32) -> bool {
 /// (`0`–`9`, then `A`=10 … `Y`=30 without I, O, S, V, Z). Upper-case input
 /// expected.
 fn uscc_value(c: u8) -> Option<u32> {
-    const LETTERS: &[u8; 21] = b"ABCDEFGHJKLMNPQRTUWXY";
-    match c {
-        b'0'..=b'9' => Some(u32::from(c - b'0')),
-        _ => LETTERS.iter().position(|&l| l == c).map(|p| 10 + p as u32),
+    // By table: a code has up to 17 letters to look up.
+    match USCC_VALUES[usize::from(c)] {
+        u8::MAX => None,
+        v => Some(u32::from(v)),
     }
 }
+
+/// The code alphabet: [`uscc_value`] per byte, `u8::MAX` for bytes outside it.
+const USCC_VALUES: [u8; 256] = {
+    const ALPHABET: &[u8; 31] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
+    let mut t = [u8::MAX; 256];
+    let mut i = 0;
+    while i < ALPHABET.len() {
+        t[ALPHABET[i] as usize] = i as u8;
+        i += 1;
+    }
+    t
+};
 
 /// Weights of the GB 32100 check (`3^(i-1) mod 31`).
 const USCC_WEIGHTS: [u32; 17] = [
@@ -344,6 +369,33 @@ pub fn in_china_box(lon: f64, lat: f64) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn uscc_values_as_the_alphabet_says() {
+        const LETTERS: &[u8; 21] = b"ABCDEFGHJKLMNPQRTUWXY";
+        for c in 0..=255u8 {
+            let want = match c {
+                b'0'..=b'9' => Some(u32::from(c - b'0')),
+                _ => LETTERS.iter().position(|&l| l == c).map(|p| 10 + p as u32),
+            };
+            assert_eq!(uscc_value(c), want, "{c}");
+        }
+    }
+
+    #[test]
+    fn all_digits_as_byte_by_byte() {
+        for len in 0..=20 {
+            for at in 0..len.max(1) {
+                for b in 0..=255u8 {
+                    let mut v = vec![b'7'; len];
+                    if at < len {
+                        v[at] = b;
+                    }
+                    assert_eq!(all_digits(&v), v.iter().all(u8::is_ascii_digit), "{v:?}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn luhn() {

@@ -103,7 +103,6 @@ const ADMIN_BIT: u8 = 1;
 const ROAD_BIT: u8 = 2;
 const ESTATE_BIT: u8 = 4;
 const BUILDING_BIT: u8 = 8;
-const ALL_LEVELS: u8 = 15;
 const LEVELS: [(&[&str], u8); 4] = [
     (ADMIN, ADMIN_BIT),
     (ROAD, ROAD_BIT),
@@ -118,6 +117,9 @@ const LEVELS: [(&[&str], u8); 4] = [
 /// search per marker took some forty passes.
 struct Markers {
     first: Box<[u64; 1024]>,
+    /// Per word of `first`, the bits set in the words before it: a first
+    /// character's index in `by_first` is its rank, no search needed.
+    rank: Box<[u16; 1024]>,
     by_first: Vec<Starting>,
 }
 
@@ -160,34 +162,54 @@ static MARKERS: LazyLock<Markers> = LazyLock::new(|| {
             }
         }
     }
-    Markers { first, by_first }
+    let mut rank = Box::new([0u16; 1024]);
+    let mut before = 0;
+    for (r, word) in rank.iter_mut().zip(first.iter()) {
+        *r = before;
+        before += word.count_ones() as u16;
+    }
+    Markers {
+        first,
+        rank,
+        by_first,
+    }
 });
 
 /// The marker groups (bits) that occur in `value`.
+#[cfg(test)]
 fn levels(value: &str) -> u8 {
     let m = &*MARKERS;
-    let mut found = 0;
-    for (i, c) in value.char_indices() {
-        let n = c as usize;
-        if n >= 0x10000 || m.first[n / 64] & (1 << (n % 64)) == 0 {
-            continue;
-        }
-        let Ok(at) = m.by_first.binary_search_by_key(&c, |e| e.first) else {
-            continue;
-        };
-        let starting = &m.by_first[at];
-        found |= starting.single;
-        for (w, bit) in &starting.longer {
-            if found & bit == 0 && value[i..].starts_with(w) {
-                found |= bit;
-            }
-        }
-        if found == ALL_LEVELS {
-            break;
+    value
+        .char_indices()
+        .fold(0, |found, (i, c)| found | levels_at(m, value, i, c, found))
+}
+
+/// The marker groups, of those not in `found` yet, of the markers that
+/// start at `value[i..]`, whose first character is `c`.
+#[inline]
+fn levels_at(m: &Markers, value: &str, i: usize, c: char, found: u8) -> u8 {
+    let n = c as usize;
+    if n >= 0x10000 {
+        return 0;
+    }
+    let (word, bit) = (m.first[n / 64], 1u64 << (n % 64));
+    if word & bit == 0 {
+        return 0;
+    }
+    let at = usize::from(m.rank[n / 64]) + (word & (bit - 1)).count_ones() as usize;
+    let starting = &m.by_first[at];
+    let mut new = starting.single;
+    for (w, bit) in &starting.longer {
+        if (found | new) & bit == 0 && value[i..].starts_with(w) {
+            new |= bit;
         }
     }
-    found
+    new
 }
+
+/// The last characters of [`ORG_SUFFIXES`]: a value that ends in none of
+/// them needs no comparison with each suffix.
+const ORG_LAST: &[char] = &['司', '团', '行', '心', '院', '校', '学', '所', '会', '府'];
 
 /// Whether `c` after `prev` ends a numbered phase of an estate (`3期`,
 /// `二期`); `期` alone is too common a word (到期, 期限) to count.
@@ -210,33 +232,47 @@ impl Classifier for Address {
 
     fn confirm(&self, value: &str) -> Option<f64> {
         let (mut n, mut han, mut digits_run, mut max_run) = (0usize, 0usize, 0usize, 0usize);
-        // Found in this pass rather than a pass of its own.
+        // Found in this pass rather than passes of their own.
         let mut phase = false;
+        let mut found = 0;
         let mut prev = None;
-        for c in value.chars() {
+        let markers = &*MARKERS;
+        for (i, c) in value.char_indices() {
             n += 1;
-            phase |= ends_phase(prev, c);
-            prev = Some(c);
-            if c.is_ascii_digit() {
-                digits_run += 1;
-                max_run = max_run.max(digits_run);
+            // ASCII, Han and the rest apart: each test only where it can hold.
+            // No marker starts with an ASCII character (tested).
+            if c.is_ascii() {
+                if c.is_ascii_digit() {
+                    digits_run += 1;
+                    max_run = max_run.max(digits_run);
+                } else {
+                    digits_run = 0;
+                    if matches!(c, '!' | '?' | '@') {
+                        return None;
+                    }
+                }
             } else {
                 digits_run = 0;
+                if matches!(c, '\u{4E00}'..='\u{9FFF}') {
+                    han += 1;
+                    if c == '期' {
+                        phase |= ends_phase(prev, c);
+                    }
+                } else if matches!(c, '。' | '！' | '？') {
+                    return None;
+                }
+                found |= levels_at(markers, value, i, c, found);
             }
-            if matches!(c, '\u{4E00}'..='\u{9FFF}') {
-                han += 1;
-            }
-            if matches!(c, '。' | '！' | '？' | '!' | '?' | '@') {
-                return None;
-            }
+            prev = Some(c);
         }
         if !(5..=80).contains(&n) || han < 4 || han * 3 < n || max_run >= 7 {
             return None;
         }
-        if ORG_SUFFIXES.iter().any(|s| value.ends_with(s)) {
+        if prev.is_some_and(|c| ORG_LAST.contains(&c))
+            && ORG_SUFFIXES.iter().any(|s| value.ends_with(s))
+        {
             return None;
         }
-        let found = levels(value);
         let admin = found & ADMIN_BIT != 0;
         let road = found & ROAD_BIT != 0;
         let estate = found & ESTATE_BIT != 0 || phase;
@@ -353,6 +389,23 @@ mod tests {
                 .filter(|(words, _)| words.iter().any(|w| v.contains(w)))
                 .fold(0, |acc, (_, bit)| acc | bit);
             assert_eq!(levels(v), want, "{v}");
+        }
+    }
+
+    #[test]
+    fn markers_start_beyond_ascii() {
+        for (words, _) in LEVELS {
+            for w in words {
+                assert!(!w.starts_with(|c: char| c.is_ascii()), "{w}");
+            }
+        }
+    }
+
+    #[test]
+    fn org_last_holds_every_suffix_ending() {
+        for s in ORG_SUFFIXES {
+            let last = s.chars().next_back().expect("suffixes are not empty");
+            assert!(ORG_LAST.contains(&last), "{s}");
         }
     }
 

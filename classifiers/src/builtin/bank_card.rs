@@ -1,5 +1,5 @@
 use crate::builtin::{mask_middle, strip_digit_groups};
-use crate::validate::luhn_valid_bytes;
+use crate::validate::{all_digits, luhn_valid_bytes};
 use crate::{ids, CategoryInfo, Classifier, VEHICLE_ART3_ITEM_5};
 
 macro_rules! doc_text {
@@ -81,7 +81,7 @@ impl BankCard {
     /// this runs for every candidate value.
     fn digits<'b>(value: &'b str, buf: &'b mut [u8; 19]) -> Option<&'b [u8]> {
         let v = value.as_bytes();
-        if (16..=19).contains(&v.len()) && v.iter().all(u8::is_ascii_digit) {
+        if (16..=19).contains(&v.len()) && all_digits(v) {
             return Some(v); // written together (most values): nothing to strip
         }
         let n = strip_digit_groups(value, buf).filter(|n| (16..=19).contains(n))?;

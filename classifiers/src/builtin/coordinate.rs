@@ -1,4 +1,4 @@
-use crate::decimal::parse_f64;
+use crate::decimal::{parse_f64, plain_decimal};
 use crate::validate::{in_china_box, CHINA_BOX};
 use crate::{ids, CategoryInfo, Classifier, VEHICLE_ART3_ITEM_1};
 
@@ -65,6 +65,11 @@ pub struct Coordinate;
 
 /// Parses a decimal number and counts its decimals.
 fn number(s: &str) -> Option<(f64, usize)> {
+    // A plain decimal (most numbers) in one pass: no space to trim, and its
+    // fraction digits are the decimals counted below.
+    if let Some((v, decimals)) = plain_decimal(s) {
+        return v.is_finite().then_some((v, decimals));
+    }
     let s = s.trim();
     let decimals = match s.split_once('.') {
         Some((int, frac)) => {
@@ -114,12 +119,29 @@ fn pair(a: &str, b: &str) -> Option<f64> {
 }
 
 fn split_pair(v: &str) -> Option<(&str, &str)> {
-    if let Some((a, b)) = v.split_once([',', ';', '，']) {
-        return Some((a, b));
+    if let Some(pair) = split_at_separator(v) {
+        return Some(pair);
     }
     let mut it = v.split_whitespace();
     let (a, b) = (it.next()?, it.next()?);
     it.next().is_none().then_some((a, b))
+}
+
+/// `v.split_once([',', ';', '，'])` by a byte scan: the set of characters
+/// would decode every character, and `，`'s lead byte starts a character.
+fn split_at_separator(v: &str) -> Option<(&str, &str)> {
+    const WIDE_COMMA: &[u8] = "，".as_bytes();
+    let bytes = v.as_bytes();
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b',' | b';' => return Some((&v[..i], &v[i + 1..])),
+            0xEF if bytes[i..].starts_with(WIDE_COMMA) => {
+                return Some((&v[..i], &v[i + WIDE_COMMA.len()..]));
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 impl Coordinate {
@@ -248,6 +270,81 @@ impl Classifier for Coordinate {
 mod tests {
     use super::*;
     use regex::Regex;
+
+    /// `number` without its plain-decimal shortcut.
+    fn number_reference(s: &str) -> Option<(f64, usize)> {
+        let s = s.trim();
+        let decimals = match s.split_once('.') {
+            Some((int, frac)) => {
+                if int.is_empty() || frac.is_empty() || !frac.bytes().all(|b| b.is_ascii_digit()) {
+                    return None;
+                }
+                frac.len()
+            }
+            None => 0,
+        };
+        let v: f64 = s.parse().ok()?;
+        v.is_finite().then_some((v, decimals))
+    }
+
+    #[test]
+    fn separators_as_split_once_finds_them() {
+        for v in [
+            "121.47,31.23",
+            "121.47;31.23",
+            "121.47，31.23",
+            "121.47 , 31.23",
+            "a；b，c,d",
+            "，",
+            ",",
+            "",
+            "121.47 31.23",
+            "１２１，３１",
+            "\u{FF0B}1,2",
+            "é;x",
+            "x，y;z",
+        ] {
+            assert_eq!(
+                split_at_separator(v),
+                v.split_once([',', ';', '，']),
+                "{v:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn numbers_as_without_the_shortcut() {
+        let long = format!("1{}", "0".repeat(400));
+        for s in [
+            "121.473701",
+            "-31.2",
+            " 31.2 ",
+            "0",
+            "-0",
+            "1.",
+            ".5",
+            "-.5",
+            "+1.5",
+            "1e5",
+            "1.5e3",
+            "inf",
+            "NaN",
+            "1.2.3",
+            "",
+            "-",
+            "12a",
+            "９",
+            "12345678901234567890.5",
+            &long,
+        ] {
+            let (got, want) = (number(s), number_reference(s));
+            assert_eq!(
+                got.map(|(v, d)| (v.to_bits(), d)),
+                want.map(|(v, d)| (v.to_bits(), d)),
+                "{s:?}"
+            );
+        }
+    }
 
     #[test]
     fn pairs_and_points() {

@@ -1,5 +1,5 @@
 use crate::builtin::mask_middle;
-use crate::validate::luhn_valid;
+use crate::validate::luhn_valid_bytes;
 use crate::{ids, CategoryInfo, Classifier, VEHICLE_ART3_ITEM_5};
 
 macro_rules! doc_text {
@@ -110,9 +110,8 @@ impl DeviceId {
     /// Weight of a value without column context.
     fn plain(v: &[u8]) -> Option<f64> {
         match v.len() {
-            15 if v.iter().all(u8::is_ascii_digit) => {
-                luhn_valid(std::str::from_utf8(v).ok()?).then_some(1.0)
-            }
+            // The Luhn check tests the digits.
+            15 => luhn_valid_bytes(v).then_some(1.0),
             14 if all_hex(v) && v[0].is_ascii_alphabetic() => Some(1.0),
             14 | 17 => separated_mac(v).filter(mac_ok).map(|_| 1.0),
             _ => None,

@@ -1,6 +1,6 @@
 use std::sync::LazyLock;
 
-use crate::fast_hash::FastSet;
+use crate::fast_hash::{CharSet, FastSet};
 use crate::{ids, CategoryInfo, Classifier};
 
 macro_rules! doc_text {
@@ -138,7 +138,7 @@ const AMBIGUOUS: &[&str] = &[
 /// 族 (used by the person-name classifier to stay away from them).
 pub(crate) fn is_group_name(value: &str) -> bool {
     let s = &*SETS;
-    s.plain.contains(value) || s.hinted.contains(value)
+    s.may_be_form(value) && (s.plain.contains(value) || s.hinted.contains(value))
 }
 
 /// A GB/T 3304 code: `01`–`56` for the 56 groups, `97` other, `98` a
@@ -157,6 +157,20 @@ struct Sets {
     plain: FastSet<String>,
     /// Forms that count only with an ethnicity column name.
     hinted: FastSet<&'static str>,
+    /// The first characters of the forms of both sets.
+    first: CharSet,
+}
+
+impl Sets {
+    /// Whether `value` starts as some form does: most personal names (which
+    /// the prefilter sends here too) start with a character no form starts
+    /// with, and need no hashing.
+    fn may_be_form(&self, value: &str) -> bool {
+        value
+            .chars()
+            .next()
+            .is_some_and(|c| self.first.contains(&c))
+    }
 }
 
 static SETS: LazyLock<Sets> = LazyLock::new(|| {
@@ -167,9 +181,14 @@ static SETS: LazyLock<Sets> = LazyLock::new(|| {
             .filter(|g| !AMBIGUOUS.contains(g))
             .map(|g| (*g).to_owned()),
     );
+    let first = (plain.iter().map(String::as_str))
+        .chain(AMBIGUOUS.iter().copied())
+        .filter_map(|f| f.chars().next())
+        .collect();
     Sets {
         plain,
         hinted: AMBIGUOUS.iter().copied().collect(),
+        first,
     }
 });
 
@@ -187,7 +206,8 @@ impl Classifier for Ethnicity {
     }
 
     fn confirm(&self, value: &str) -> Option<f64> {
-        SETS.plain.contains(value).then_some(1.0)
+        let s = &*SETS;
+        (s.may_be_form(value) && s.plain.contains(value)).then_some(1.0)
     }
 
     fn confirm_hinted(&self, value: &str) -> Option<f64> {

@@ -1,4 +1,5 @@
 use crate::builtin::mask_middle;
+use crate::validate::all_digits;
 use crate::{ids, CategoryInfo, Classifier, PersonKeyBuf, VEHICLE_ART3_ITEM_5};
 
 macro_rules! doc_text {
@@ -51,6 +52,20 @@ impl MobilePhone {
     /// Extracts the eleven national digits, or `None` if the value is not a
     /// well-formed mobile number.
     fn national(value: &str) -> Option<[u8; 11]> {
+        // Eleven digits (most values): no prefix can be stripped from them
+        // and leave a number (`0086…`, `86…` leave fewer digits), so the
+        // value is the number or none.
+        if let Ok(digits) = <[u8; 11]>::try_from(value.as_bytes()) {
+            if all_digits(&digits) {
+                let mobile = digits[0] == b'1' && (b'3'..=b'9').contains(&digits[1]);
+                return mobile.then_some(digits);
+            }
+        }
+        Self::national_written(value)
+    }
+
+    /// [`national`](Self::national) of a value with a prefix or separators.
+    fn national_written(value: &str) -> Option<[u8; 11]> {
         let rest = strip_country_prefix(value);
         let mut digits = [0u8; 11];
         let mut n = 0;
@@ -201,6 +216,31 @@ impl Classifier for MobilePhone {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn eleven_digits_as_written_numbers() {
+        let mut values: Vec<String> = [
+            "0086", "086", "86", "1", "13", "10", "19", "12", "8613", "00861",
+        ]
+        .iter()
+        .map(|p| format!("{p}{}", &"13800138000"[p.len()..]))
+        .collect();
+        let mut x = 7u64;
+        for _ in 0..2000 {
+            x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            let n = (x >> 20) % 100_000_000_000;
+            values.push(format!("{n:011}"));
+            values.push(format!("1{:010}", n % 10_000_000_000));
+        }
+        for v in &values {
+            assert_eq!(v.len(), 11, "{v}");
+            assert_eq!(
+                MobilePhone::national(v),
+                MobilePhone::national_written(v),
+                "{v}"
+            );
+        }
+    }
 
     /// Every key is a number `confirm` accepts, and every value `confirm`
     /// accepts has a key: the scan and the person count agree.

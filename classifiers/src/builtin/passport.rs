@@ -81,8 +81,10 @@ fn shape_weight(value: &str) -> Option<f64> {
 /// the letter of the current form in front.
 fn shape(value: &str) -> Option<(u8, u64)> {
     shape_weight(value)?;
-    let v = value.to_ascii_uppercase();
-    let v = v.as_bytes();
+    // Nine bytes (as `shape_weight` checked), upper-cased on the stack.
+    let mut v = [0u8; 9];
+    v.copy_from_slice(value.as_bytes());
+    v.make_ascii_uppercase();
     let num = |from: usize| {
         v[from..]
             .iter()

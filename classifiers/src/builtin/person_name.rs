@@ -86,12 +86,20 @@ struct Tables {
     suffix1: CharSet,
     suffix_last: CharSet,
     suffix_long: Vec<&'static str>,
+    /// Opening words of phrases: those of two characters in a set (one
+    /// lookup of a value's first two characters, not a comparison with
+    /// each), the others in a list.
+    prefix2: FastSet<&'static str>,
+    prefix_other: Vec<&'static str>,
 }
 
 static TABLES: LazyLock<Tables> = LazyLock::new(|| {
     let (short, long): (Vec<&str>, Vec<&str>) = NON_NAME_SUFFIXES
         .iter()
         .partition(|s| s.chars().count() == 1);
+    let (prefix2, prefix_other): (Vec<&str>, Vec<&str>) = NON_NAME_PREFIXES
+        .iter()
+        .partition(|p| p.chars().count() == 2);
     Tables {
         single: TOP_100.chars().chain(FREQUENT.chars()).collect(),
         rare: RARE.chars().collect(),
@@ -102,6 +110,8 @@ static TABLES: LazyLock<Tables> = LazyLock::new(|| {
         suffix1: short.iter().flat_map(|s| s.chars()).collect(),
         suffix_last: long.iter().filter_map(|s| s.chars().last()).collect(),
         suffix_long: long,
+        prefix2: prefix2.into_iter().collect(),
+        prefix_other,
     }
 });
 
@@ -120,16 +130,22 @@ fn is_dot(c: char) -> bool {
 
 /// Whether a value is vocabulary rather than a name: a listed word or
 /// idiom, an ending of an organisation, product or plan, an opening word
-/// of a phrase, an ethnic group.
-fn is_vocabulary(value: &str, n: usize, t: &Tables) -> bool {
+/// of a phrase, an ethnic group. `prefix2`: its first two characters.
+fn is_vocabulary(value: &str, prefix2: &str, n: usize, t: &Tables) -> bool {
     let last = value.chars().next_back();
     t.words.contains(value)
         || (n == 4 && t.idioms.contains(value))
         || last.is_some_and(|c| t.suffix1.contains(&c))
         || (last.is_some_and(|c| t.suffix_last.contains(&c))
             && t.suffix_long.iter().any(|s| value.ends_with(s)))
-        || (n >= 3 && NON_NAME_PREFIXES.iter().any(|p| value.starts_with(p)))
+        || (n >= 3 && opens_phrase(value, prefix2, t))
         || crate::builtin::ethnicity::is_group_name(value)
+}
+
+/// Whether `value` (of three or more characters, the first two `prefix2`)
+/// starts with one of [`NON_NAME_PREFIXES`].
+fn opens_phrase(value: &str, prefix2: &str, t: &Tables) -> bool {
+    t.prefix2.contains(prefix2) || t.prefix_other.iter().any(|p| value.starts_with(p))
 }
 
 impl PersonName {
@@ -160,7 +176,8 @@ impl PersonName {
         } else {
             return None;
         };
-        if is_vocabulary(value, n, t) || chars[1..].iter().any(|c| t.function.contains(c)) {
+        if is_vocabulary(value, prefix2, n, t) || chars[1..].iter().any(|c| t.function.contains(c))
+        {
             return None;
         }
         if compound {
@@ -267,6 +284,20 @@ mod tests {
             assert!(t.single.contains(&s), "{s}");
         }
         assert!(t.rare.contains(&'萧'));
+    }
+
+    #[test]
+    fn phrase_openings_as_the_list_says() {
+        let t = &*TABLES;
+        let mut values: Vec<String> = NON_NAME_PREFIXES.iter().map(|p| format!("{p}卡")).collect();
+        values.extend(NON_NAME_PREFIXES.iter().map(|p| format!("{p}会员")));
+        values.extend(["王小明", "黄小金", "金黄卡", "高级会员", "司马懿"].map(String::from));
+        for v in values {
+            // Values of three or more characters, as confirmation asks.
+            let end = v.char_indices().nth(2).map_or(v.len(), |(i, _)| i);
+            let want = NON_NAME_PREFIXES.iter().any(|p| v.starts_with(p));
+            assert_eq!(opens_phrase(&v, &v[..end], t), want, "{v}");
+        }
     }
 
     #[test]

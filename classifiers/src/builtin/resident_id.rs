@@ -64,10 +64,8 @@ pub struct ResidentId;
 
 impl ResidentId {
     fn confirm_18(b: &[u8]) -> Option<f64> {
-        // `mod11_2_valid` on bytes: this runs for every 18-character value.
-        if mod11_2_check_char(&b[..17])? != b[17].to_ascii_uppercase() {
-            return None;
-        }
+        // The province and the date first: they turn most other 18-digit
+        // numbers (order numbers, cards) away before the checksum.
         // Foreign permanent-resident ID (2023 format): `9`, the accepting
         // province, a three-digit nationality code, then the birth date.
         let (province, date_at) = if b[0] == b'9' {
@@ -81,6 +79,11 @@ impl ResidentId {
         let date = parse_digits(&b[date_at..date_at + 8])?;
         let (y, m, d) = (date / 10_000, date / 100 % 100, date % 100);
         if y < 1900 || !is_valid_date(y, m, d) || date > today_yyyymmdd() {
+            return None;
+        }
+        // `mod11_2_valid` on bytes: this runs for every 18-character value
+        // with a plausible province and date.
+        if mod11_2_check_char(&b[..17])? != b[17].to_ascii_uppercase() {
             return None;
         }
         Some(1.0)

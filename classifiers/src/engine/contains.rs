@@ -75,18 +75,30 @@ impl Contains {
 
     /// Whether the pattern matches all of `value`.
     pub(super) fn matches(&self, value: &str) -> bool {
-        let mut marked = false;
-        for c in value.chars() {
+        let mut chars = value.chars();
+        // Up to the first marker every character is looked up; after it
+        // only the excluded characters matter, all ASCII, which a byte test
+        // finds (no byte of a longer character is ASCII).
+        loop {
+            let Some(c) = chars.next() else {
+                return false;
+            };
             let c = c as usize;
             if self.excluded.get(c).copied().unwrap_or(false) {
                 return false;
             }
-            marked |= self
+            if self
                 .markers
                 .get(c / 64)
-                .is_some_and(|w| w & (1 << (c % 64)) != 0);
+                .is_some_and(|w| w & (1 << (c % 64)) != 0)
+            {
+                break;
+            }
         }
-        marked
+        !chars
+            .as_str()
+            .bytes()
+            .any(|b| self.excluded.get(usize::from(b)).copied().unwrap_or(false))
     }
 }
 

@@ -229,6 +229,11 @@ fn is_media_file(value: &str, has_query: bool) -> bool {
         false => None,
     };
     let path = &bytes[..end.unwrap_or(bytes.len())];
+    // Most values with a dot (e-mails, amounts, addresses) end in a byte no
+    // media extension ends in.
+    if !path.last().is_some_and(|&b| MEDIA_LAST[usize::from(b)]) {
+        return false;
+    }
     let Some(dot) = path.iter().rposition(|&b| b == b'.') else {
         return false;
     };
@@ -248,6 +253,20 @@ const fn extension_key(ext: &[u8]) -> u64 {
     }
     key
 }
+
+/// The last bytes of [`MEDIA_EXTENSIONS`], in either case.
+const MEDIA_LAST: [bool; 256] = {
+    let mut last = [false; 256];
+    let mut i = 0;
+    while i < MEDIA_EXTENSIONS.len() {
+        let ext = MEDIA_EXTENSIONS[i].as_bytes();
+        let b = ext[ext.len() - 1];
+        last[b.to_ascii_lowercase() as usize] = true;
+        last[b.to_ascii_uppercase() as usize] = true;
+        i += 1;
+    }
+    last
+};
 
 /// [`MEDIA_EXTENSIONS`] as [`extension_key`]s.
 const MEDIA_KEYS: [u64; MEDIA_EXTENSIONS.len()] = {
@@ -380,6 +399,63 @@ mod tests {
                 MEDIA_KEYS.contains(&extension_key(&ext)),
                 reference(&ext),
                 "{ext:?}"
+            );
+        }
+    }
+
+    /// `is_media_file` without its last-byte shortcut.
+    fn is_media_file_reference(value: &str, has_query: bool) -> bool {
+        let bytes = value.as_bytes();
+        if bytes.len() < 5 {
+            return false;
+        }
+        let end = match has_query {
+            true => bytes.iter().position(|&b| b == b'?' || b == b'#'),
+            false => None,
+        };
+        let path = &bytes[..end.unwrap_or(bytes.len())];
+        let Some(dot) = path.iter().rposition(|&b| b == b'.') else {
+            return false;
+        };
+        let ext = &path[dot..];
+        dot > 0 && ext.len() <= 6 && MEDIA_KEYS.contains(&extension_key(ext))
+    }
+
+    #[test]
+    fn media_files_as_without_the_last_byte_test() {
+        let mut values = Vec::new();
+        for ext in MEDIA_EXTENSIONS
+            .iter()
+            .chain(&[".pdf", ".jpgx", ".mp", ".com", ".137"])
+        {
+            for ext in [ext.to_string(), ext.to_uppercase()] {
+                for v in [
+                    format!("a/b{ext}"),
+                    format!("x{ext}?sign=1"),
+                    format!("x{ext}#frag"),
+                    ext.clone(),
+                    format!("x{ext}x"),
+                ] {
+                    values.push(v);
+                }
+            }
+        }
+        values.extend(
+            [
+                "user01@example.com",
+                "121.473701",
+                "a.jpg?",
+                "a?.jpg",
+                "?a.jpg",
+            ]
+            .map(String::from),
+        );
+        for v in &values {
+            let query = v.contains(['?', '#']);
+            assert_eq!(
+                is_media_file(v, query),
+                is_media_file_reference(v, query),
+                "{v}"
             );
         }
     }

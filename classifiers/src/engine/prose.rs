@@ -205,6 +205,10 @@ pub(super) struct Prose {
     /// The first two characters of every cue, one bit each by [`pair_bit`]:
     /// a text without any of these pairs has no cue.
     pairs: Box<[u64; 1 << (PAIR_BITS - 6)]>,
+    /// The first characters of the cues, one bit each over the Basic
+    /// Multilingual Plane: most characters start no cue, and this test is
+    /// cheaper than the pair's hash.
+    firsts: Box<[u64; 1024]>,
     /// [`NAME_FOLLOWERS`], matched at the end of a name candidate.
     followers: Words,
     /// Per cue pattern, its kind (names first, then addresses).
@@ -228,8 +232,14 @@ impl Prose {
             .chain(ADDRESS_CUES.iter().map(|_| Kind::Address))
             .collect();
         let mut pairs = Box::new([0u64; 1 << (PAIR_BITS - 6)]);
+        let mut firsts = Box::new([0u64; 1024]);
         for cue in &patterns {
             let mut chars = cue.chars();
+            if let Some(a) = cue.chars().next() {
+                if let Some(word) = firsts.get_mut(a as usize / 64) {
+                    *word |= 1 << (a as usize % 64);
+                }
+            }
             // Every cue has two characters at least (tested).
             if let (Some(a), Some(b)) = (chars.next(), chars.next()) {
                 let bit = pair_bit(a, b);
@@ -243,6 +253,7 @@ impl Prose {
         Some(Prose {
             cues,
             pairs,
+            firsts,
             followers: Words::new(NAME_FOLLOWERS),
             kinds,
             name,
@@ -299,13 +310,22 @@ impl Prose {
             return false;
         };
         for b in chars {
-            let bit = pair_bit(a, b);
-            if self.pairs[bit / 64] & (1 << (bit % 64)) != 0 {
-                return true;
+            if self.may_start_cue(a) {
+                let bit = pair_bit(a, b);
+                if self.pairs[bit / 64] & (1 << (bit % 64)) != 0 {
+                    return true;
+                }
             }
             a = b;
         }
         false
+    }
+
+    /// Whether a cue may start with `c` (any character beyond the Basic
+    /// Multilingual Plane may).
+    fn may_start_cue(&self, c: char) -> bool {
+        let n = c as usize;
+        (self.firsts.get(n / 64)).is_none_or(|w| w & (1 << (n % 64)) != 0)
     }
 
     /// Name candidates at the start of `rest`: four, three and two Han

@@ -43,6 +43,10 @@ struct TokenDfa {
     /// on: of the Han characters only the plate provinces start one, and
     /// the test on two bytes spares every other character a walk.
     lead_pairs: [u64; 64],
+    /// Bytes to move on by from a byte on which no token starts: the whole
+    /// character for a lead byte, as no token starts on a continuation byte
+    /// (else 1).
+    skip: [u8; 256],
 }
 
 impl Tokens {
@@ -98,11 +102,22 @@ impl TokenDfa {
                 *bits |= u64::from(live) << (next - 0x80);
             }
         }
+        let mut skip = [1u8; 256];
+        if !starts[0x80..0xC0].iter().any(|&s| s) {
+            for (b, n) in skip.iter_mut().enumerate().skip(0xC0) {
+                *n = match b {
+                    0xC0..=0xDF => 2,
+                    0xE0..=0xEF => 3,
+                    _ => 4,
+                };
+            }
+        }
         Ok(TokenDfa {
             dfa,
             start,
             starts,
             lead_pairs,
+            skip,
         })
     }
 
@@ -113,7 +128,7 @@ impl TokenDfa {
         let mut at = 0;
         while at < bytes.len() {
             if !self.may_start(bytes, at) {
-                at += 1;
+                at += usize::from(self.skip[usize::from(bytes[at])]);
                 continue;
             }
             match self.end_of_match_at(bytes, at) {
