@@ -164,7 +164,6 @@ fn walk(dfa: &DFA, cache: &mut Cache, value: &str) -> Result<Option<LazyStateID>
     let input = Input::new(value).anchored(Anchored::Yes);
     let mut sid = dfa.start_state_forward(cache, &input).map_err(|_| GaveUp)?;
     for &b in value.as_bytes() {
-        sid = dfa.next_state(cache, sid, b).map_err(|_| GaveUp)?;
         if sid.is_tagged() {
             if sid.is_dead() {
                 return Ok(None);
@@ -172,7 +171,23 @@ fn walk(dfa: &DFA, cache: &mut Cache, value: &str) -> Result<Option<LazyStateID>
             if sid.is_quit() {
                 return Err(GaveUp);
             }
+            sid = dfa.next_state(cache, sid, b).map_err(|_| GaveUp)?;
+            continue;
         }
+        // Most steps go from a state that is neither a match, the dead nor
+        // the quit state to one already built: no tag to strip.
+        let next = dfa.next_state_untagged(cache, sid, b);
+        sid = if next.is_unknown() {
+            dfa.next_state(cache, sid, b).map_err(|_| GaveUp)?
+        } else {
+            next
+        };
+    }
+    if sid.is_dead() {
+        return Ok(None);
+    }
+    if sid.is_quit() {
+        return Err(GaveUp);
     }
     sid = dfa.next_eoi_state(cache, sid).map_err(|_| GaveUp)?;
     Ok(sid.is_match().then_some(sid))
