@@ -38,9 +38,10 @@ const PUNCT: u8 = 8;
 const DOT: u8 = 16;
 const QUERY: u8 = 32;
 
-/// The class of every ASCII byte: a table, as most values are ASCII.
-const ASCII: [u8; 128] = {
-    let mut t = [0u8; 128];
+/// The class of every ASCII byte: a table, as most values are ASCII. 256
+/// entries (none beyond ASCII), so that any byte indexes it as it is.
+const ASCII: [u8; 256] = {
+    let mut t = [0u8; 256];
     let mut b = 0;
     while b < 128 {
         let c = b as u8;
@@ -178,7 +179,7 @@ fn mixed_shape(value: &str) -> Shape {
 /// letters and digits are counted only for text, the one case that needs
 /// them.
 fn ascii_shape(bytes: &[u8]) -> Shape {
-    let class = |b: u8| ASCII[usize::from(b & 0x7F)];
+    let class = |b: u8| ASCII[usize::from(b)];
     let seen = bytes.iter().fold(0u8, |seen, &b| seen | class(b));
     let chars = bytes.len();
     let texty = chars > FREE_TEXT_MIN_CHARS || seen & (SPACE | PUNCT) != 0;
