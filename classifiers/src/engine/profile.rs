@@ -79,8 +79,15 @@ pub(super) fn value_hash(value: &str) -> u64 {
         let w = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
         h = (h.rotate_left(5) ^ w).wrapping_mul(K);
     }
-    for &b in chunks.remainder() {
-        h = (h.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
+    let tail = chunks.remainder();
+    if !tail.is_empty() {
+        // One step for the tail: the value's last eight bytes (overlapping
+        // the last chunk) when it has as many, else its bytes in one word.
+        let w = match bytes.last_chunk::<8>() {
+            Some(last) => u64::from_le_bytes(*last),
+            None => tail.iter().fold(0, |w, &b| w << 8 | u64::from(b)),
+        };
+        h = (h.rotate_left(5) ^ w).wrapping_mul(K);
     }
     h ^ (h >> 29)
 }
