@@ -121,8 +121,9 @@ pub fn mod11_2_valid(id: &str) -> bool {
     }
 }
 
-/// ISO 3779 transliteration of one VIN character; `None` for characters a
-/// VIN may not contain (I, O, Q, punctuation). Upper-case input expected.
+/// ISO 3779 transliteration of one VIN character, in either case; `None`
+/// for characters a VIN may not contain (I, O, Q, punctuation).
+#[cfg(test)]
 fn vin_value(c: u8) -> Option<u32> {
     let v = VIN_VALUES[usize::from(c)];
     (v != NOT_VIN).then_some(u32::from(v))
@@ -131,12 +132,13 @@ fn vin_value(c: u8) -> Option<u32> {
 /// Marks a byte a VIN may not contain in [`VIN_VALUES`].
 const NOT_VIN: u8 = 0xFF;
 
-/// [`vin_value`] of every byte, as a table (a VIN check runs per value).
+/// The ISO 3779 value of every byte, either case, as a table (a VIN check
+/// runs per value).
 const VIN_VALUES: [u8; 256] = {
     let mut t = [NOT_VIN; 256];
     let mut c = 0;
     while c < 256 {
-        let b = c as u8;
+        let b = (c as u8).to_ascii_uppercase();
         t[c] = match b {
             b'0'..=b'9' => b - b'0',
             b'A' | b'J' => 1,
@@ -161,20 +163,19 @@ const VIN_WEIGHTS: [u32; 17] = [8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3,
 /// ignoring whatever currently sits at position 9. Case-insensitive. `None`
 /// if the length is wrong or a character is not allowed in a VIN.
 pub fn vin_check_char(vin: &[u8]) -> Option<u8> {
-    if vin.len() != 17 {
+    let vin: &[u8; 17] = vin.try_into().ok()?;
+    // The check position may hold only a digit or X (a VIN character too);
+    // its weight is 0, so the sum below takes it as any other.
+    if !(vin[8].is_ascii_digit() || vin[8].eq_ignore_ascii_case(&b'X')) {
         return None;
     }
     let mut sum = 0u32;
-    for (i, (&c, &w)) in vin.iter().zip(VIN_WEIGHTS.iter()).enumerate() {
-        let v = vin_value(c.to_ascii_uppercase());
-        if i == 8 {
-            // The check position may hold only a digit or X; its weight is 0.
-            if !(c.is_ascii_digit() || c.eq_ignore_ascii_case(&b'X')) {
-                return None;
-            }
-            continue;
+    for (&c, &w) in vin.iter().zip(&VIN_WEIGHTS) {
+        let v = VIN_VALUES[usize::from(c)];
+        if v == NOT_VIN {
+            return None;
         }
-        sum += v? * w;
+        sum += u32::from(v) * w;
     }
     let r = sum % 11;
     Some(if r == 10 { b'X' } else { b'0' + r as u8 })
@@ -486,6 +487,34 @@ mod tests {
         assert!(!vin_valid("1M8GDM9AXKP04278"));
         // I, O, Q are not VIN characters.
         assert!(!vin_valid("1M8GDM9AXKP04278O"));
+        // Against the definition: upper-cased values, weights, a digit or X
+        // in the check position; every byte in every place of a few VINs.
+        let reference = |vin: &[u8]| -> Option<u8> {
+            if vin.len() != 17 || !(vin[8].is_ascii_digit() || vin[8] == b'X' || vin[8] == b'x') {
+                return None;
+            }
+            let mut sum = 0;
+            for (i, c) in vin.iter().enumerate() {
+                let v = vin_value(c.to_ascii_uppercase())?;
+                assert!(!c.is_ascii_lowercase() || vin_value(*c) == Some(v));
+                sum += v * VIN_WEIGHTS[i];
+            }
+            let r = sum % 11;
+            Some(if r == 10 { b'X' } else { b'0' + r as u8 })
+        };
+        for vin in [
+            b"1M8GDM9AXKP042788",
+            b"lsv5eugu9wwg5klhv",
+            b"00000000000000000",
+        ] {
+            for at in 0..17 {
+                for b in 0..=255u8 {
+                    let mut v = *vin;
+                    v[at] = b;
+                    assert_eq!(vin_check_char(&v), reference(&v), "{v:?}");
+                }
+            }
+        }
     }
 
     #[test]
