@@ -41,8 +41,8 @@ pub(crate) fn all_digits(bytes: &[u8]) -> bool {
 /// [`luhn_valid`] over bytes, once all are known to be digits: this runs
 /// for every card-like value. Eight digits at a time from the right, in a
 /// word (the left one of each pair doubled, its digits summed: `2d`, less 9
-/// from 5 on), then the rest in pairs (the right one as is, the left one
-/// doubled, by table).
+/// from 5 on); the digits left over on the left in one more word, after
+/// zeros, or for a short value in pairs (the left one doubled, by table).
 pub(crate) fn luhn_valid_bytes(bytes: &[u8]) -> bool {
     /// A digit doubled, its digits summed.
     const DOUBLED: [u32; 10] = [0, 2, 4, 6, 8, 1, 3, 5, 7, 9];
@@ -51,24 +51,34 @@ pub(crate) fn luhn_valid_bytes(bytes: &[u8]) -> bool {
     /// (little-endian, the left byte of a pair is the low one).
     const LEFT: u64 = 0x00FF_00FF_00FF_00FF;
     const LANE: u64 = 0x0001_0001_0001_0001;
-    if bytes.is_empty() || !all_digits(bytes) {
-        return false;
-    }
-    let mut sum = 0u32;
-    let mut words = bytes.rchunks_exact(8);
-    for word in &mut words {
-        let d = u64::from_le_bytes(word.try_into().expect("eight bytes")) - ZEROS;
+    /// The Luhn sum of eight digit values (bytes 0..=9), the last one an
+    /// even place from the right.
+    fn word_sum(d: u64) -> u32 {
         let left = d & LEFT;
         // 1 in the lanes whose doubled digit is 5 or more (d + 3 >= 8).
         let five = ((left + 3 * LANE) >> 3) & LANE;
         // Every byte at most 18, so the eight sum to at most 144: the top
         // byte of the product is their sum.
         let w = d + left - 9 * five;
-        sum += (w.wrapping_mul(0x0101_0101_0101_0101) >> 56) as u32;
+        (w.wrapping_mul(0x0101_0101_0101_0101) >> 56) as u32
+    }
+    if bytes.is_empty() || !all_digits(bytes) {
+        return false;
+    }
+    let mut sum = 0u32;
+    let mut words = bytes.rchunks_exact(8);
+    for word in &mut words {
+        sum += word_sum(u64::from_le_bytes(word.try_into().expect("eight bytes")) - ZEROS);
     }
     // The rest is on the left: its last digit is an even place from the right.
+    let rest = words.remainder();
+    if let (false, Some(first)) = (rest.is_empty(), bytes.first_chunk::<8>()) {
+        // The first eight bytes, shifted so that the rest ends the word.
+        let d = u64::from_le_bytes(*first) - ZEROS;
+        return (sum + word_sum(d << (8 * (8 - rest.len())))) % 10 == 0;
+    }
     let digit = |b: u8| usize::from(b - b'0');
-    for pair in words.remainder().rchunks(2) {
+    for pair in rest.rchunks(2) {
         sum += match *pair {
             [x, y] => DOUBLED[digit(x)] + digit(y) as u32,
             [y] => digit(y) as u32,
