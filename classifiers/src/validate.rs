@@ -269,8 +269,8 @@ pub fn is_cn_province_code(code: u32) -> bool {
 }
 
 /// GB 32100 value of one character of a unified social credit code
-/// (`0`–`9`, then `A`=10 … `Y`=30 without I, O, S, V, Z). Upper-case input
-/// expected.
+/// (`0`–`9`, then `A`=10 … `Y`=30 without I, O, S, V, Z), in either case.
+#[cfg(test)]
 fn uscc_value(c: u8) -> Option<u32> {
     // By table: a code has up to 17 letters to look up.
     match USCC_VALUES[usize::from(c)] {
@@ -286,6 +286,7 @@ const USCC_VALUES: [u8; 256] = {
     let mut i = 0;
     while i < ALPHABET.len() {
         t[ALPHABET[i] as usize] = i as u8;
+        t[ALPHABET[i].to_ascii_lowercase() as usize] = i as u8;
         i += 1;
     }
     t
@@ -304,12 +305,15 @@ const USCC_WEIGHTS: [u32; 17] = [
 /// assert_eq!(classifiers::validate::uscc_check_char(b"91350100M000100Y4"), Some(b'3'));
 /// ```
 pub fn uscc_check_char(body: &[u8]) -> Option<u8> {
-    if body.len() != 17 {
-        return None;
-    }
+    let body: &[u8; 17] = body.try_into().ok()?;
     let mut sum = 0u32;
-    for (&c, &w) in body.iter().zip(USCC_WEIGHTS.iter()) {
-        sum += uscc_value(c.to_ascii_uppercase())? * w;
+    for (&c, &w) in body.iter().zip(&USCC_WEIGHTS) {
+        // The table takes either case: no upper-casing per character.
+        let v = USCC_VALUES[usize::from(c)];
+        if v == u8::MAX {
+            return None;
+        }
+        sum += u32::from(v) * w;
     }
     let c = (31 - sum % 31) % 31;
     const ALPHABET: &[u8; 31] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
@@ -405,7 +409,9 @@ mod tests {
         for c in 0..=255u8 {
             let want = match c {
                 b'0'..=b'9' => Some(u32::from(c - b'0')),
-                _ => LETTERS.iter().position(|&l| l == c).map(|p| 10 + p as u32),
+                _ => (LETTERS.iter())
+                    .position(|&l| l == c.to_ascii_uppercase())
+                    .map(|p| 10 + p as u32),
             };
             assert_eq!(uscc_value(c), want, "{c}");
         }
