@@ -163,7 +163,9 @@ impl Walker {
 fn walk(dfa: &DFA, cache: &mut Cache, value: &str) -> Result<Option<LazyStateID>, GaveUp> {
     let input = Input::new(value).anchored(Anchored::Yes);
     let mut sid = dfa.start_state_forward(cache, &input).map_err(|_| GaveUp)?;
-    for &b in value.as_bytes() {
+    let bytes = value.as_bytes();
+    let mut at = 0;
+    while let Some(&b) = bytes.get(at) {
         if sid.is_tagged() {
             if sid.is_dead() {
                 return Ok(None);
@@ -172,16 +174,31 @@ fn walk(dfa: &DFA, cache: &mut Cache, value: &str) -> Result<Option<LazyStateID>
                 return Err(GaveUp);
             }
             sid = dfa.next_state(cache, sid, b).map_err(|_| GaveUp)?;
+            at += 1;
             continue;
         }
         // Most steps go from a state that is neither a match, the dead nor
-        // the quit state to one already built: no tag to strip.
-        let next = dfa.next_state_untagged(cache, sid, b);
-        sid = if next.is_unknown() {
-            dfa.next_state(cache, sid, b).map_err(|_| GaveUp)?
-        } else {
-            next
-        };
+        // the quit state to one already built: a loop that only reads the
+        // cache (its table stays in registers) until a step meets a tag.
+        let built: &Cache = cache;
+        while let Some(&b) = bytes.get(at) {
+            let next = dfa.next_state_untagged(built, sid, b);
+            if next.is_tagged() {
+                break;
+            }
+            sid = next;
+            at += 1;
+        }
+        if let Some(&b) = bytes.get(at) {
+            // A tagged step: built already unless unknown.
+            let next = dfa.next_state_untagged(cache, sid, b);
+            sid = if next.is_unknown() {
+                dfa.next_state(cache, sid, b).map_err(|_| GaveUp)?
+            } else {
+                next
+            };
+            at += 1;
+        }
     }
     if sid.is_dead() {
         return Ok(None);
