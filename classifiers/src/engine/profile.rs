@@ -115,9 +115,16 @@ impl ValueProfile {
         if sh.dot && is_media_file(value, sh.query) {
             self.media += 1;
         }
-        if self.settled {
-            return;
+        if !self.settled {
+            self.add_number(value);
         }
+    }
+
+    /// The number part of [`add`](Self::add), until the profile is settled
+    /// (in most columns after the first value): out of line, so that the
+    /// per-value step stays short.
+    #[inline(never)]
+    fn add_number(&mut self, value: &str) {
         let Some((v, decimals)) = number(value) else {
             self.settled = true;
             return;
