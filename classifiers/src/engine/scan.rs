@@ -8,7 +8,7 @@ use super::exclusive::Bucket;
 use super::free_text::{FreeTextStat, FREE_TEXT_MIN_CHARS, MIN_TOKEN_ASCII_RUN};
 use super::prefilter::{bits, Scratch};
 use super::profile::{value_hash, ValueProfile};
-use super::quiet::QuietValues;
+use super::quiet::{Confirmed, QuietValues};
 use super::shape::{is_han_at, shape, Shape};
 use super::uniform::Uniform;
 use super::{round2, ClassifierSet};
@@ -131,8 +131,17 @@ impl ColumnScan<'_> {
         let row = self.sampled;
         self.sampled += 1;
         let hash = value_hash(value);
-        if let Some(sh) = self.quiet.shape_of(value, hash) {
+        if let Some((sh, whole)) = self.quiet.shape_of(value, hash) {
             self.count_shape(value, hash, &sh);
+            if let Some(whole) = whole {
+                self.count_whole(
+                    value,
+                    row,
+                    whole.iter().map(|(i, w)| (i, Some(w))),
+                    false,
+                    None,
+                );
+            }
             return;
         }
         let sh = shape(value);
@@ -141,13 +150,19 @@ impl ColumnScan<'_> {
         let matched = self.scratch.matches(value, self.value_patterns);
         let value_hits = self.scratch.hits.low_only();
         let mut confirmed = false;
+        // A field (not text) beyond ASCII is worth remembering with what
+        // confirmed it: such fields repeat (names, cities), identifiers not.
+        let mut whole = None;
+        let record = (!sh.texty && sh.has_non_ascii()).then(|| whole.insert(Confirmed::default()));
         if matched {
+            let owner = |p: usize| (self.set.pattern_owner[p], None);
             confirmed = match value_hits {
                 // Copied bits, no need to move the hits out of the scratch.
-                Some(low) => self.confirm_whole(value, row, bits(low), sh.texty),
+                Some(low) => self.count_whole(value, row, bits(low).map(owner), sh.texty, record),
                 None => {
                     let hits = std::mem::take(&mut self.scratch.hits);
-                    let confirmed = self.confirm_whole(value, row, hits.iter(), sh.texty);
+                    let confirmed =
+                        self.count_whole(value, row, hits.iter().map(owner), sh.texty, record);
                     self.scratch.hits = hits;
                     confirmed
                 }
@@ -162,7 +177,9 @@ impl ColumnScan<'_> {
             }
         }
         if !confirmed && (sh.texty || sh.has_non_ascii()) {
-            self.quiet.remember(value, hash, sh);
+            self.quiet.remember(value, hash, sh, None);
+        } else if let (true, Some(whole)) = (confirmed, whole) {
+            self.quiet.remember(value, hash, sh, Some(whole));
         }
     }
 
@@ -175,14 +192,18 @@ impl ColumnScan<'_> {
         }
     }
 
-    /// Whole-value confirmation of a value that passed the prefilter;
-    /// whether any classifier confirmed it.
-    fn confirm_whole(
+    /// Whole-value confirmation of a value that passed the prefilter, and
+    /// its counting: `hits` are the classifiers whose patterns matched, in
+    /// order, each with its weight if known already (a repeat of a
+    /// remembered value), else checked here. Whether any confirmed. The
+    /// confirmed ones with their weights go to `record`, if given.
+    fn count_whole(
         &mut self,
         value: &str,
         row: u64,
-        hits: impl Iterator<Item = usize>,
+        hits: impl Iterator<Item = (usize, Option<f64>)>,
         texty: bool,
+        mut record: Option<&mut Confirmed>,
     ) -> bool {
         let set = self.set;
         // Exclusive-group members that confirmed: (index, weight). A fixed
@@ -190,18 +211,20 @@ impl ColumnScan<'_> {
         let mut group = [(0usize, 0.0f64); 8];
         let mut n_group = 0;
         let mut confirmed = false;
-        for pattern in hits {
-            let i = set.pattern_owner[pattern];
+        for (i, known) in hits {
             let classifier = &set.classifiers[i];
-            let weight = if self.hinted[i] {
-                classifier.confirm_hinted(value)
-            } else {
-                classifier.confirm(value)
+            let weight = match known {
+                Some(w) => Some(w),
+                None if self.hinted[i] => classifier.confirm_hinted(value),
+                None => classifier.confirm(value),
             };
             let Some(weight) = weight.filter(|w| *w > 0.0) else {
                 continue;
             };
             let weight = weight.min(1.0);
+            if let Some(record) = record.as_deref_mut() {
+                record.push(i, weight);
+            }
             confirmed = true;
             self.whole_mark[i] = row;
             self.texty_whole[i] += u64::from(texty);
@@ -434,6 +457,13 @@ mod tests {
             "121.473701",
             "a.jpg",
             "  ",
+            // Fields beyond ASCII that confirm, remembered with what did.
+            "汉族",
+            "男",
+            "欧阳娜娜",
+            "王建国",
+            "浙江省杭州市西湖区文三路",
+            "京A12345",
         ];
         for column in [
             "c3",
@@ -444,6 +474,8 @@ mod tests {
             "dz",
             "lng",
             "pic",
+            "mz",
+            "xb",
         ] {
             for repeat in [1, 2, 5] {
                 let runs = [true, false].map(|off| {
