@@ -157,6 +157,11 @@ impl ColumnScan<'_> {
         if matched {
             let owner = |p: usize| (self.set.pattern_owner[p], None);
             confirmed = match value_hits {
+                // One hit (`low` is not 0: the value matched, all in `low`).
+                Some(low) if low & low.wrapping_sub(1) == 0 => {
+                    let hit = owner(low.trailing_zeros() as usize);
+                    self.count_one(value, row, hit, sh.texty, record)
+                }
                 // Copied bits, no need to move the hits out of the scratch.
                 Some(low) => self.count_whole(value, row, bits(low).map(owner), sh.texty, record),
                 None => {
@@ -212,23 +217,12 @@ impl ColumnScan<'_> {
         let mut n_group = 0;
         let mut confirmed = false;
         for (i, known) in hits {
-            let classifier = &set.classifiers[i];
-            let weight = match known {
-                Some(w) => Some(w),
-                None if self.hinted[i] => classifier.confirm_hinted(value),
-                None => classifier.confirm(value),
-            };
-            let Some(weight) = weight.filter(|w| *w > 0.0) else {
+            let Some(weight) = self.count_hit(value, row, i, known, texty, record.as_deref_mut())
+            else {
                 continue;
             };
-            let weight = weight.min(1.0);
-            if let Some(record) = record.as_deref_mut() {
-                record.push(i, weight);
-            }
+            let classifier = &set.classifiers[i];
             confirmed = true;
-            self.whole_mark[i] = row;
-            self.texty_whole[i] += u64::from(texty);
-            self.uniform[i].add(|| classifier.uniform_shape(value));
             if set.exclusive[i].is_some() {
                 if n_group < group.len() {
                     group[n_group] = (i, weight);
@@ -247,6 +241,54 @@ impl ColumnScan<'_> {
             members => self.record_ambiguous(members, value),
         }
         confirmed
+    }
+
+    /// [`count_whole`](Self::count_whole) for a value whose pattern hits
+    /// are one classifier's (most): it alone may confirm it, so it counts
+    /// for it, exclusive or not, with no group to settle.
+    fn count_one(
+        &mut self,
+        value: &str,
+        row: u64,
+        (i, known): (usize, Option<f64>),
+        texty: bool,
+        record: Option<&mut Confirmed>,
+    ) -> bool {
+        let Some(weight) = self.count_hit(value, row, i, known, texty, record) else {
+            return false;
+        };
+        let classifier = &self.set.classifiers[i];
+        self.stats[i].add(weight, || classifier.mask(value));
+        true
+    }
+
+    /// One classifier's whole-value check of `value` (its weight `known`
+    /// already, or checked here) and the counters it moves if it confirms,
+    /// but its weight: that, if it confirmed.
+    #[inline(always)]
+    fn count_hit(
+        &mut self,
+        value: &str,
+        row: u64,
+        i: usize,
+        known: Option<f64>,
+        texty: bool,
+        record: Option<&mut Confirmed>,
+    ) -> Option<f64> {
+        let classifier = &self.set.classifiers[i];
+        let weight = match known {
+            Some(w) => Some(w),
+            None if self.hinted[i] => classifier.confirm_hinted(value),
+            None => classifier.confirm(value),
+        };
+        let weight = weight.filter(|w| *w > 0.0)?.min(1.0);
+        if let Some(record) = record {
+            record.push(i, weight);
+        }
+        self.whole_mark[i] = row;
+        self.texty_whole[i] += u64::from(texty);
+        self.uniform[i].add(|| classifier.uniform_shape(value));
+        Some(weight)
     }
 
     /// Number of non-null values pushed so far.
