@@ -171,6 +171,20 @@ fn mixed_shape(value: &str) -> Shape {
     }
 }
 
+/// The class bits of a byte, to be or-ed over a value's bytes for
+/// [`shape_of_classes`].
+#[inline]
+pub(super) fn byte_class(b: u8) -> u8 {
+    ASCII[usize::from(b)]
+}
+
+/// [`shape`] of a value whose bytes' [`byte_class`] bits, or-ed, are
+/// `classes` (a pass over its bytes made elsewhere).
+#[inline]
+pub(super) fn shape_of_classes(value: &str, classes: u8) -> Shape {
+    ascii_classes_shape(value.as_bytes(), classes).unwrap_or_else(|| mixed_shape(value))
+}
+
 /// [`shape`] of an all-ASCII value (most values): every byte is one
 /// character and the whole value one ASCII run, so a pass of table
 /// lookups, without the per-byte branch on non-ASCII, is all it takes; the
@@ -178,8 +192,14 @@ fn mixed_shape(value: &str) -> Shape {
 /// of its own. The letters and digits are counted only for text, the one
 /// case that needs them.
 fn ascii_shape(bytes: &[u8]) -> Option<Shape> {
-    let class = |b: u8| ASCII[usize::from(b)];
-    let seen = bytes.iter().fold(0u8, |seen, &b| seen | class(b));
+    let seen = bytes.iter().fold(0u8, |seen, &b| seen | byte_class(b));
+    ascii_classes_shape(bytes, seen)
+}
+
+/// [`ascii_shape`] from the or-ed classes `seen` of the bytes.
+#[inline]
+fn ascii_classes_shape(bytes: &[u8], seen: u8) -> Option<Shape> {
+    let class = byte_class;
     if seen & WIDE != 0 {
         return None;
     }
@@ -300,6 +320,9 @@ mod tests {
             .filter_map(|l| l.split_once('\t').map(|(_, v)| v));
         for v in samples.into_iter().chain(eval) {
             assert_eq!(shape(v), reference(v), "{v:?}");
+            // As the scan takes it, from classes or-ed in the prefilter's pass.
+            let classes = v.bytes().fold(0, |c, b| c | byte_class(b));
+            assert_eq!(shape_of_classes(v, classes), reference(v), "{v:?}");
         }
     }
 }
