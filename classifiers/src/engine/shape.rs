@@ -205,8 +205,14 @@ fn ascii_classes_shape(bytes: &[u8], seen: u8) -> Option<Shape> {
     }
     let chars = bytes.len();
     let texty = chars > FREE_TEXT_MIN_CHARS || seen & (SPACE | PUNCT) != 0;
-    let searchable =
-        texty && (seen & AT != 0 || bytes.iter().filter(|&&b| class(b) & ALNUM != 0).count() >= 5);
+    // Five letters or digits: the count stops at the fifth.
+    let searchable = texty
+        && (seen & AT != 0
+            || bytes
+                .iter()
+                .filter(|&&b| class(b) & ALNUM != 0)
+                .nth(4)
+                .is_some());
     Some(Shape {
         chars,
         texty,
