@@ -168,26 +168,25 @@ impl Scratch<'_> {
     }
 
     /// [`matches`](Self::matches), showing `byte` every byte of `value`
-    /// when it reads them all by position (the second answer, then true):
-    /// the scan's shape pass rides along.
+    /// when it reads them all by table (the second answer, then true): the
+    /// scan's shape pass rides along.
     #[inline]
     pub(super) fn matches_with(
         &mut self,
         value: &str,
         wanted: u64,
-        byte: impl FnMut(u8),
+        mut byte: impl FnMut(u8),
     ) -> (bool, bool) {
         self.hits.clear();
         let mut read = false;
         if let Some(fast) = &self.prefilter.fast {
+            read = true;
             // Short values: fixed formats are settled by position, and the
             // tables are a tighter superset than the dispatch for the rest.
-            let (mut sure, mut maybe) = match fast.positions.check_with(value.as_bytes(), byte) {
-                Some((sure, maybe)) => {
-                    read = true;
-                    (sure & wanted, maybe & wanted)
-                }
-                None => (0, fast.dispatch.candidates(value.as_bytes()) & wanted),
+            let bytes = value.as_bytes();
+            let (mut sure, mut maybe) = match fast.positions.check_with(bytes, &mut byte) {
+                Some((sure, maybe)) => (sure & wanted, maybe & wanted),
+                None => (0, fast.dispatch.candidates_with(bytes, &mut byte) & wanted),
             };
             // Most values are settled by position: no marker test to run.
             if maybe != 0 {

@@ -144,8 +144,8 @@ impl ColumnScan<'_> {
             }
             return;
         }
-        // The shape's pass over the bytes rides along the prefilter's,
-        // when that reads them all.
+        // The shape's pass over the bytes rides along the prefilter's
+        // (unless the set is too large for its tables).
         let mut classes = 0;
         let (matched, read) =
             (self.scratch).matches_with(value, self.value_patterns, |b| classes |= byte_class(b));
