@@ -105,8 +105,9 @@
 //!    `## What it detects`, `## Why it matters`, `## Examples` and
 //!    `## Known false positives`, and return the same text from
 //!    [`Classifier::docs`] (the existing files show the `doc_text!` idiom).
-//! 3. Add one line to `CLASSIFIERS` in `src/builtin/mod.rs` (and, if it is a
-//!    numeric identifier that can collide with others, to `EXCLUSIVE`).
+//! 3. Add one line to the `builtins!` list in `src/builtin/mod.rs` (and, if
+//!    it is a numeric identifier that can collide with others, to
+//!    `EXCLUSIVE`).
 //! 4. Put unit tests with known-good and known-bad synthetic values at the
 //!    bottom of the file. The table tests in `builtin/mod.rs` then check the
 //!    id, the patterns and the docs automatically.

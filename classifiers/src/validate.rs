@@ -38,19 +38,47 @@ pub(crate) fn all_digits(bytes: &[u8]) -> bool {
     words.remainder().iter().all(u8::is_ascii_digit)
 }
 
-/// [`luhn_valid`] over bytes. The digits are taken in pairs from the right
-/// (the right one as is, the left one doubled, by table), without a
-/// parity test per digit, once all are known to be digits: this runs for
-/// every card-like value.
+/// [`luhn_valid`] over bytes, once all are known to be digits: this runs
+/// for every card-like value. Eight digits at a time from the right, in a
+/// word (the left one of each pair doubled, its digits summed: `2d`, less 9
+/// from 5 on); the digits left over on the left in one more word, after
+/// zeros, or for a short value in pairs (the left one doubled, by table).
 pub(crate) fn luhn_valid_bytes(bytes: &[u8]) -> bool {
     /// A digit doubled, its digits summed.
     const DOUBLED: [u32; 10] = [0, 2, 4, 6, 8, 1, 3, 5, 7, 9];
+    const ZEROS: u64 = 0x3030_3030_3030_3030;
+    /// The low byte of every 16-bit lane: the doubled digit of each pair
+    /// (little-endian, the left byte of a pair is the low one).
+    const LEFT: u64 = 0x00FF_00FF_00FF_00FF;
+    const LANE: u64 = 0x0001_0001_0001_0001;
+    /// The Luhn sum of eight digit values (bytes 0..=9), the last one an
+    /// even place from the right.
+    fn word_sum(d: u64) -> u32 {
+        let left = d & LEFT;
+        // 1 in the lanes whose doubled digit is 5 or more (d + 3 >= 8).
+        let five = ((left + 3 * LANE) >> 3) & LANE;
+        // Every byte at most 18, so the eight sum to at most 144: the top
+        // byte of the product is their sum.
+        let w = d + left - 9 * five;
+        (w.wrapping_mul(0x0101_0101_0101_0101) >> 56) as u32
+    }
     if bytes.is_empty() || !all_digits(bytes) {
         return false;
     }
-    let digit = |b: u8| usize::from(b - b'0');
     let mut sum = 0u32;
-    for pair in bytes.rchunks(2) {
+    let mut words = bytes.rchunks_exact(8);
+    for word in &mut words {
+        sum += word_sum(u64::from_le_bytes(word.try_into().expect("eight bytes")) - ZEROS);
+    }
+    // The rest is on the left: its last digit is an even place from the right.
+    let rest = words.remainder();
+    if let (false, Some(first)) = (rest.is_empty(), bytes.first_chunk::<8>()) {
+        // The first eight bytes, shifted so that the rest ends the word.
+        let d = u64::from_le_bytes(*first) - ZEROS;
+        return (sum + word_sum(d << (8 * (8 - rest.len())))) % 10 == 0;
+    }
+    let digit = |b: u8| usize::from(b - b'0');
+    for pair in rest.rchunks(2) {
         sum += match *pair {
             [x, y] => DOUBLED[digit(x)] + digit(y) as u32,
             [y] => digit(y) as u32,
@@ -103,8 +131,9 @@ pub fn mod11_2_valid(id: &str) -> bool {
     }
 }
 
-/// ISO 3779 transliteration of one VIN character; `None` for characters a
-/// VIN may not contain (I, O, Q, punctuation). Upper-case input expected.
+/// ISO 3779 transliteration of one VIN character, in either case; `None`
+/// for characters a VIN may not contain (I, O, Q, punctuation).
+#[cfg(test)]
 fn vin_value(c: u8) -> Option<u32> {
     let v = VIN_VALUES[usize::from(c)];
     (v != NOT_VIN).then_some(u32::from(v))
@@ -113,12 +142,13 @@ fn vin_value(c: u8) -> Option<u32> {
 /// Marks a byte a VIN may not contain in [`VIN_VALUES`].
 const NOT_VIN: u8 = 0xFF;
 
-/// [`vin_value`] of every byte, as a table (a VIN check runs per value).
+/// The ISO 3779 value of every byte, either case, as a table (a VIN check
+/// runs per value).
 const VIN_VALUES: [u8; 256] = {
     let mut t = [NOT_VIN; 256];
     let mut c = 0;
     while c < 256 {
-        let b = c as u8;
+        let b = (c as u8).to_ascii_uppercase();
         t[c] = match b {
             b'0'..=b'9' => b - b'0',
             b'A' | b'J' => 1,
@@ -143,20 +173,19 @@ const VIN_WEIGHTS: [u32; 17] = [8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3,
 /// ignoring whatever currently sits at position 9. Case-insensitive. `None`
 /// if the length is wrong or a character is not allowed in a VIN.
 pub fn vin_check_char(vin: &[u8]) -> Option<u8> {
-    if vin.len() != 17 {
+    let vin: &[u8; 17] = vin.try_into().ok()?;
+    // The check position may hold only a digit or X (a VIN character too);
+    // its weight is 0, so the sum below takes it as any other.
+    if !(vin[8].is_ascii_digit() || vin[8].eq_ignore_ascii_case(&b'X')) {
         return None;
     }
     let mut sum = 0u32;
-    for (i, (&c, &w)) in vin.iter().zip(VIN_WEIGHTS.iter()).enumerate() {
-        let v = vin_value(c.to_ascii_uppercase());
-        if i == 8 {
-            // The check position may hold only a digit or X; its weight is 0.
-            if !(c.is_ascii_digit() || c.eq_ignore_ascii_case(&b'X')) {
-                return None;
-            }
-            continue;
+    for (&c, &w) in vin.iter().zip(&VIN_WEIGHTS) {
+        let v = VIN_VALUES[usize::from(c)];
+        if v == NOT_VIN {
+            return None;
         }
-        sum += v? * w;
+        sum += u32::from(v) * w;
     }
     let r = sum % 11;
     Some(if r == 10 { b'X' } else { b'0' + r as u8 })
@@ -240,8 +269,8 @@ pub fn is_cn_province_code(code: u32) -> bool {
 }
 
 /// GB 32100 value of one character of a unified social credit code
-/// (`0`–`9`, then `A`=10 … `Y`=30 without I, O, S, V, Z). Upper-case input
-/// expected.
+/// (`0`–`9`, then `A`=10 … `Y`=30 without I, O, S, V, Z), in either case.
+#[cfg(test)]
 fn uscc_value(c: u8) -> Option<u32> {
     // By table: a code has up to 17 letters to look up.
     match USCC_VALUES[usize::from(c)] {
@@ -257,6 +286,7 @@ const USCC_VALUES: [u8; 256] = {
     let mut i = 0;
     while i < ALPHABET.len() {
         t[ALPHABET[i] as usize] = i as u8;
+        t[ALPHABET[i].to_ascii_lowercase() as usize] = i as u8;
         i += 1;
     }
     t
@@ -275,12 +305,15 @@ const USCC_WEIGHTS: [u32; 17] = [
 /// assert_eq!(classifiers::validate::uscc_check_char(b"91350100M000100Y4"), Some(b'3'));
 /// ```
 pub fn uscc_check_char(body: &[u8]) -> Option<u8> {
-    if body.len() != 17 {
-        return None;
-    }
+    let body: &[u8; 17] = body.try_into().ok()?;
     let mut sum = 0u32;
-    for (&c, &w) in body.iter().zip(USCC_WEIGHTS.iter()) {
-        sum += uscc_value(c.to_ascii_uppercase())? * w;
+    for (&c, &w) in body.iter().zip(&USCC_WEIGHTS) {
+        // The table takes either case: no upper-casing per character.
+        let v = USCC_VALUES[usize::from(c)];
+        if v == u8::MAX {
+            return None;
+        }
+        sum += u32::from(v) * w;
     }
     let c = (31 - sum % 31) % 31;
     const ALPHABET: &[u8; 31] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
@@ -376,7 +409,9 @@ mod tests {
         for c in 0..=255u8 {
             let want = match c {
                 b'0'..=b'9' => Some(u32::from(c - b'0')),
-                _ => LETTERS.iter().position(|&l| l == c).map(|p| 10 + p as u32),
+                _ => (LETTERS.iter())
+                    .position(|&l| l == c.to_ascii_uppercase())
+                    .map(|p| 10 + p as u32),
             };
             assert_eq!(uscc_value(c), want, "{c}");
         }
@@ -426,6 +461,19 @@ mod tests {
                 assert_eq!(luhn_valid(&d), reference(&d), "{d}");
             }
         }
+        // Every digit in every place, among nines (the largest sums) and zeros.
+        for n in 1..=24 {
+            for at in 0..n {
+                for fill in ['0', '9'] {
+                    for c in '0'..='9' {
+                        let mut d = vec![fill; n];
+                        d[at] = c;
+                        let d: String = d.into_iter().collect();
+                        assert_eq!(luhn_valid(&d), reference(&d), "{d}");
+                    }
+                }
+            }
+        }
         assert!(luhn_valid("4111111111111111"));
         assert!(luhn_valid("0"));
         assert!(!luhn_valid("4111111111111112"));
@@ -455,6 +503,34 @@ mod tests {
         assert!(!vin_valid("1M8GDM9AXKP04278"));
         // I, O, Q are not VIN characters.
         assert!(!vin_valid("1M8GDM9AXKP04278O"));
+        // Against the definition: upper-cased values, weights, a digit or X
+        // in the check position; every byte in every place of a few VINs.
+        let reference = |vin: &[u8]| -> Option<u8> {
+            if vin.len() != 17 || !(vin[8].is_ascii_digit() || vin[8] == b'X' || vin[8] == b'x') {
+                return None;
+            }
+            let mut sum = 0;
+            for (i, c) in vin.iter().enumerate() {
+                let v = vin_value(c.to_ascii_uppercase())?;
+                assert!(!c.is_ascii_lowercase() || vin_value(*c) == Some(v));
+                sum += v * VIN_WEIGHTS[i];
+            }
+            let r = sum % 11;
+            Some(if r == 10 { b'X' } else { b'0' + r as u8 })
+        };
+        for vin in [
+            b"1M8GDM9AXKP042788",
+            b"lsv5eugu9wwg5klhv",
+            b"00000000000000000",
+        ] {
+            for at in 0..17 {
+                for b in 0..=255u8 {
+                    let mut v = *vin;
+                    v[at] = b;
+                    assert_eq!(vin_check_char(&v), reference(&v), "{v:?}");
+                }
+            }
+        }
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! The built-in classifiers, registered in one static table.
 //!
-//! Adding a built-in = one file in this folder + one line in [`CLASSIFIERS`]
-//! (+ one line in [`EXCLUSIVE`] for numeric identifiers that can collide).
+//! Adding a built-in = one file in this folder + one line in the
+//! `builtins!` list, which declares [`CLASSIFIERS`] (+ one line in
+//! [`EXCLUSIVE`] for numeric identifiers that can collide).
 
 mod address;
 mod bank_card;
@@ -47,27 +48,42 @@ pub use vin::Vin;
 
 use crate::{ids, CategoryId, Classifier, PersonKeyBuf};
 
-/// Every built-in classifier, in registration order.
-pub(crate) static CLASSIFIERS: &[&dyn Classifier] = &[
-    &ResidentId,
-    &MobilePhone,
-    &EmailAddress,
-    &BankCard,
-    &Vin,
-    &LicensePlate,
-    &PersonName,
-    &Passport,
-    &TravelPermit,
-    &Address,
-    &IpAddress,
-    &DeviceId,
-    &BirthDate,
-    &Gender,
-    &Ethnicity,
-    &Biometric,
-    &Health,
-    &Coordinate,
-    &Uscc,
+/// Declares [`CLASSIFIERS`] and [`boxed`] from one list of the built-in
+/// unit structs, in registration order.
+macro_rules! builtins {
+    ($($c:ident),* $(,)?) => {
+        /// Every built-in classifier, in registration order.
+        pub(crate) static CLASSIFIERS: &[&dyn Classifier] = &[$(&$c),*];
+
+        /// [`CLASSIFIERS`], each boxed as its own type (a unit struct: no
+        /// allocation), so that a set calls it through its own vtable
+        /// rather than through a `&dyn` that forwards to it.
+        pub(crate) fn boxed() -> Vec<Box<dyn Classifier>> {
+            vec![$(Box::new($c)),*]
+        }
+    };
+}
+
+builtins![
+    ResidentId,
+    MobilePhone,
+    EmailAddress,
+    BankCard,
+    Vin,
+    LicensePlate,
+    PersonName,
+    Passport,
+    TravelPermit,
+    Address,
+    IpAddress,
+    DeviceId,
+    BirthDate,
+    Gender,
+    Ethnicity,
+    Biometric,
+    Health,
+    Coordinate,
+    Uscc,
 ];
 
 /// Identifiers whose shapes overlap, highest priority first.

@@ -77,8 +77,16 @@ impl Dispatch {
 
     /// The patterns that could match the whole of `value`: a superset of
     /// those that do.
-    #[inline]
+    #[cfg(test)]
     pub(super) fn candidates(&self, value: &[u8]) -> u64 {
+        self.candidates_with(value, |_| {})
+    }
+
+    /// [`candidates`](Self::candidates), showing `byte` every byte of the
+    /// value: a caller with a pass of its own over the bytes makes it part
+    /// of this one.
+    #[inline]
+    pub(super) fn candidates_with(&self, value: &[u8], mut byte: impl FnMut(u8)) -> u64 {
         let n = value.len();
         let by_len = match self.by_len.get(n) {
             Some(&row) => row,
@@ -88,6 +96,7 @@ impl Dispatch {
         for &b in value {
             all &= self.allowed[usize::from(b)];
             any |= self.required[usize::from(b)];
+            byte(b);
         }
         all & (any | self.unconstrained)
     }

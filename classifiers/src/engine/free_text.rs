@@ -310,8 +310,22 @@ impl ColumnScan<'_> {
 }
 
 /// Whether a token has digit groups written apart (a space or a hyphen).
+/// Eight bytes at a time (the last eight overlapping), as it runs for
+/// every unclaimed token.
 fn separated(token: &str) -> bool {
-    token.bytes().any(|b| b == b' ' || b == b'-')
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // Whether some byte of `w` is 0 (exact as a yes or no).
+    let has_zero = |w: u64| w.wrapping_sub(ONES) & !w & HIGH != 0;
+    let has =
+        |w: u64| has_zero(w ^ (u64::from(b' ') * ONES)) || has_zero(w ^ (u64::from(b'-') * ONES));
+    let bytes = token.as_bytes();
+    let Some(last) = bytes.last_chunk::<8>() else {
+        return bytes.iter().any(|&b| b == b' ' || b == b'-');
+    };
+    let mut words = bytes.chunks_exact(8);
+    words.any(|w| has(u64::from_le_bytes(w.try_into().expect("eight bytes"))))
+        || (!words.remainder().is_empty() && has(u64::from_le_bytes(*last)))
 }
 
 /// Byte spans of the letter/digit groups of a token, split at spaces and
@@ -340,6 +354,23 @@ fn group_spans<'s>(
 mod tests {
     use super::{group_spans, MAX_TOKEN_GROUPS};
     use crate::{CategoryInfo, Classifier, ClassifierSet};
+
+    #[test]
+    fn separated_as_byte_by_byte() {
+        for len in 0..=20 {
+            for at in 0..len {
+                for b in [
+                    b' ', b'-', b'0', b'!', b',', b'\x00', 0xA0, b'm', b'\r', b'/',
+                ] {
+                    let mut v = vec![b'7'; len];
+                    v[at] = b;
+                    let v = String::from_utf8_lossy(&v).into_owned();
+                    let want = v.bytes().any(|b| b == b' ' || b == b'-');
+                    assert_eq!(super::separated(&v), want, "{v:?}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn group_spans_split_at_spaces_and_hyphens() {

@@ -147,17 +147,26 @@ impl Positions {
         Some(t)
     }
 
+    /// [`check_with`](Self::check_with) with no one to show the bytes.
+    #[cfg(test)]
+    pub(super) fn check(&self, value: &[u8]) -> Option<(u64, u64)> {
+        self.check_with(value, |_| {})
+    }
+
     /// For a value of at most [`MAX_LEN`] bytes: the patterns it surely
     /// matches and those it may match (bits; the two are disjoint).
-    /// `None` for a longer value.
+    /// `None` for a longer value. `byte` is shown every byte of a value it
+    /// reads (all of them, unless it returns `None`): a caller with a pass
+    /// of its own over the bytes makes it part of this one.
     #[inline]
-    pub(super) fn check(&self, value: &[u8]) -> Option<(u64, u64)> {
+    pub(super) fn check_with(&self, value: &[u8], mut byte: impl FnMut(u8)) -> Option<(u64, u64)> {
         let t = self.lengths.get(value.len())?;
         let mut bits = t.present;
         let mut any = if value.is_empty() { u64::MAX } else { 0 };
         for (row, &b) in t.rows.iter().zip(value) {
             bits &= row[usize::from(b)];
             any |= t.required[usize::from(b)];
+            byte(b);
         }
         bits &= any;
         let (exact, owners) = (t.exact, &t.owners);

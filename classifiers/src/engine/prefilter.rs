@@ -164,13 +164,29 @@ impl Scratch<'_> {
     /// `value`, of those `wanted` (bits; patterns from 64 on are always
     /// wanted); whether there is any.
     pub(super) fn matches(&mut self, value: &str, wanted: u64) -> bool {
+        self.matches_with(value, wanted, |_| {}).0
+    }
+
+    /// [`matches`](Self::matches), showing `byte` every byte of `value`
+    /// when it reads them all by table (the second answer, then true): the
+    /// scan's shape pass rides along.
+    #[inline]
+    pub(super) fn matches_with(
+        &mut self,
+        value: &str,
+        wanted: u64,
+        mut byte: impl FnMut(u8),
+    ) -> (bool, bool) {
         self.hits.clear();
+        let mut read = false;
         if let Some(fast) = &self.prefilter.fast {
+            read = true;
             // Short values: fixed formats are settled by position, and the
             // tables are a tighter superset than the dispatch for the rest.
-            let (mut sure, mut maybe) = match fast.positions.check(value.as_bytes()) {
+            let bytes = value.as_bytes();
+            let (mut sure, mut maybe) = match fast.positions.check_with(bytes, &mut byte) {
                 Some((sure, maybe)) => (sure & wanted, maybe & wanted),
-                None => (0, fast.dispatch.candidates(value.as_bytes()) & wanted),
+                None => (0, fast.dispatch.candidates_with(bytes, &mut byte) & wanted),
             };
             // Most values are settled by position: no marker test to run.
             if maybe != 0 {
@@ -185,14 +201,14 @@ impl Scratch<'_> {
             }
             if maybe == 0 {
                 self.hits.low = sure;
-                return sure != 0;
+                return (sure != 0, read);
             }
             if let Ok(matched) = self.caches.matches(&fast.subsets, maybe, value) {
                 self.hits.low = sure | matched;
-                return self.hits.low != 0;
+                return (self.hits.low != 0, read);
             }
         }
-        self.matches_generally(value, wanted)
+        (self.matches_generally(value, wanted), read)
     }
 
     /// The general path: one overlapping search over every pattern.

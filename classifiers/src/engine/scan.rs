@@ -8,8 +8,8 @@ use super::exclusive::Bucket;
 use super::free_text::{FreeTextStat, FREE_TEXT_MIN_CHARS, MIN_TOKEN_ASCII_RUN};
 use super::prefilter::{bits, Scratch};
 use super::profile::{value_hash, ValueProfile};
-use super::quiet::QuietValues;
-use super::shape::{is_han_at, shape, Shape};
+use super::quiet::{Confirmed, QuietValues};
+use super::shape::{byte_class, is_han_at, shape, shape_of_classes, Shape};
 use super::uniform::Uniform;
 use super::{round2, ClassifierSet};
 use crate::{CategoryId, ColumnType, TypeFamily};
@@ -131,23 +131,51 @@ impl ColumnScan<'_> {
         let row = self.sampled;
         self.sampled += 1;
         let hash = value_hash(value);
-        if let Some(sh) = self.quiet.shape_of(value, hash) {
+        if let Some((sh, whole)) = self.quiet.shape_of(value, hash) {
             self.count_shape(value, hash, &sh);
+            if let Some(whole) = whole {
+                self.count_whole(
+                    value,
+                    row,
+                    whole.iter().map(|(i, w)| (i, Some(w))),
+                    false,
+                    None,
+                );
+            }
             return;
         }
-        let sh = shape(value);
+        // The shape's pass over the bytes rides along the prefilter's
+        // (unless the set is too large for its tables).
+        let mut classes = 0;
+        let (matched, read) =
+            (self.scratch).matches_with(value, self.value_patterns, |b| classes |= byte_class(b));
+        let sh = if read {
+            shape_of_classes(value, classes)
+        } else {
+            shape(value)
+        };
         self.count_shape(value, hash, &sh);
 
-        let matched = self.scratch.matches(value, self.value_patterns);
         let value_hits = self.scratch.hits.low_only();
         let mut confirmed = false;
+        // A field (not text) beyond ASCII is worth remembering with what
+        // confirmed it: such fields repeat (names, cities), identifiers not.
+        let mut whole = None;
+        let record = (!sh.texty && sh.has_non_ascii()).then(|| whole.insert(Confirmed::default()));
         if matched {
+            let owner = |p: usize| (self.set.pattern_owner[p], None);
             confirmed = match value_hits {
+                // One hit (`low` is not 0: the value matched, all in `low`).
+                Some(low) if low & low.wrapping_sub(1) == 0 => {
+                    let hit = owner(low.trailing_zeros() as usize);
+                    self.count_one(value, row, hit, sh.texty, record)
+                }
                 // Copied bits, no need to move the hits out of the scratch.
-                Some(low) => self.confirm_whole(value, row, bits(low), sh.texty),
+                Some(low) => self.count_whole(value, row, bits(low).map(owner), sh.texty, record),
                 None => {
                     let hits = std::mem::take(&mut self.scratch.hits);
-                    let confirmed = self.confirm_whole(value, row, hits.iter(), sh.texty);
+                    let confirmed =
+                        self.count_whole(value, row, hits.iter().map(owner), sh.texty, record);
                     self.scratch.hits = hits;
                     confirmed
                 }
@@ -162,7 +190,9 @@ impl ColumnScan<'_> {
             }
         }
         if !confirmed && (sh.texty || sh.has_non_ascii()) {
-            self.quiet.remember(value, hash, sh);
+            self.quiet.remember(value, hash, sh, None);
+        } else if let (true, Some(whole)) = (confirmed, whole) {
+            self.quiet.remember(value, hash, sh, Some(whole));
         }
     }
 
@@ -175,14 +205,18 @@ impl ColumnScan<'_> {
         }
     }
 
-    /// Whole-value confirmation of a value that passed the prefilter;
-    /// whether any classifier confirmed it.
-    fn confirm_whole(
+    /// Whole-value confirmation of a value that passed the prefilter, and
+    /// its counting: `hits` are the classifiers whose patterns matched, in
+    /// order, each with its weight if known already (a repeat of a
+    /// remembered value), else checked here. Whether any confirmed. The
+    /// confirmed ones with their weights go to `record`, if given.
+    fn count_whole(
         &mut self,
         value: &str,
         row: u64,
-        hits: impl Iterator<Item = usize>,
+        hits: impl Iterator<Item = (usize, Option<f64>)>,
         texty: bool,
+        mut record: Option<&mut Confirmed>,
     ) -> bool {
         let set = self.set;
         // Exclusive-group members that confirmed: (index, weight). A fixed
@@ -190,22 +224,13 @@ impl ColumnScan<'_> {
         let mut group = [(0usize, 0.0f64); 8];
         let mut n_group = 0;
         let mut confirmed = false;
-        for pattern in hits {
-            let i = set.pattern_owner[pattern];
-            let classifier = &set.classifiers[i];
-            let weight = if self.hinted[i] {
-                classifier.confirm_hinted(value)
-            } else {
-                classifier.confirm(value)
-            };
-            let Some(weight) = weight.filter(|w| *w > 0.0) else {
+        for (i, known) in hits {
+            let Some(weight) = self.count_hit(value, row, i, known, texty, record.as_deref_mut())
+            else {
                 continue;
             };
-            let weight = weight.min(1.0);
+            let classifier = &set.classifiers[i];
             confirmed = true;
-            self.whole_mark[i] = row;
-            self.texty_whole[i] += u64::from(texty);
-            self.uniform[i].add(|| classifier.uniform_shape(value));
             if set.exclusive[i].is_some() {
                 if n_group < group.len() {
                     group[n_group] = (i, weight);
@@ -224,6 +249,54 @@ impl ColumnScan<'_> {
             members => self.record_ambiguous(members, value),
         }
         confirmed
+    }
+
+    /// [`count_whole`](Self::count_whole) for a value whose pattern hits
+    /// are one classifier's (most): it alone may confirm it, so it counts
+    /// for it, exclusive or not, with no group to settle.
+    fn count_one(
+        &mut self,
+        value: &str,
+        row: u64,
+        (i, known): (usize, Option<f64>),
+        texty: bool,
+        record: Option<&mut Confirmed>,
+    ) -> bool {
+        let Some(weight) = self.count_hit(value, row, i, known, texty, record) else {
+            return false;
+        };
+        let classifier = &self.set.classifiers[i];
+        self.stats[i].add(weight, || classifier.mask(value));
+        true
+    }
+
+    /// One classifier's whole-value check of `value` (its weight `known`
+    /// already, or checked here) and the counters it moves if it confirms,
+    /// but its weight: that, if it confirmed.
+    #[inline(always)]
+    fn count_hit(
+        &mut self,
+        value: &str,
+        row: u64,
+        i: usize,
+        known: Option<f64>,
+        texty: bool,
+        record: Option<&mut Confirmed>,
+    ) -> Option<f64> {
+        let classifier = &self.set.classifiers[i];
+        let weight = match known {
+            Some(w) => Some(w),
+            None if self.hinted[i] => classifier.confirm_hinted(value),
+            None => classifier.confirm(value),
+        };
+        let weight = weight.filter(|w| *w > 0.0)?.min(1.0);
+        if let Some(record) = record {
+            record.push(i, weight);
+        }
+        self.whole_mark[i] = row;
+        self.texty_whole[i] += u64::from(texty);
+        self.uniform[i].add(|| classifier.uniform_shape(value));
+        Some(weight)
     }
 
     /// Number of non-null values pushed so far.
@@ -434,6 +507,13 @@ mod tests {
             "121.473701",
             "a.jpg",
             "  ",
+            // Fields beyond ASCII that confirm, remembered with what did.
+            "汉族",
+            "男",
+            "欧阳娜娜",
+            "王建国",
+            "浙江省杭州市西湖区文三路",
+            "京A12345",
         ];
         for column in [
             "c3",
@@ -444,6 +524,8 @@ mod tests {
             "dz",
             "lng",
             "pic",
+            "mz",
+            "xb",
         ] {
             for repeat in [1, 2, 5] {
                 let runs = [true, false].map(|off| {

@@ -117,9 +117,7 @@ impl fmt::Debug for ClassifierSetBuilder {
 impl ClassifierSetBuilder {
     /// Adds every built-in classifier.
     pub fn builtins(mut self) -> Self {
-        for &c in builtin::CLASSIFIERS {
-            self.classifiers.push(Box::new(c));
-        }
+        self.classifiers.extend(builtin::boxed());
         self
     }
 

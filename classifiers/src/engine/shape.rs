@@ -37,10 +37,14 @@ const AT: u8 = 4;
 const PUNCT: u8 = 8;
 const DOT: u8 = 16;
 const QUERY: u8 = 32;
+/// Any byte beyond ASCII: the value takes [`mixed_shape`].
+const WIDE: u8 = 64;
 
-/// The class of every ASCII byte: a table, as most values are ASCII.
-const ASCII: [u8; 128] = {
-    let mut t = [0u8; 128];
+/// The class of every byte: a table, as most values are ASCII. 256
+/// entries, so that any byte indexes it as it is; a byte beyond ASCII is
+/// [`WIDE`].
+const ASCII: [u8; 256] = {
+    let mut t = [WIDE; 256];
     let mut b = 0;
     while b < 128 {
         let c = b as u8;
@@ -111,12 +115,7 @@ fn is_cjk_punct(c: char) -> bool {
 /// (most) that take a short path.
 #[inline]
 pub(super) fn shape(value: &str) -> Shape {
-    let bytes = value.as_bytes();
-    if bytes.is_ascii() {
-        ascii_shape(bytes)
-    } else {
-        mixed_shape(value)
-    }
+    ascii_shape(value.as_bytes()).unwrap_or_else(|| mixed_shape(value))
 }
 
 /// [`shape`] of a value with non-ASCII characters. Not inlined: its loop
@@ -172,19 +171,49 @@ fn mixed_shape(value: &str) -> Shape {
     }
 }
 
+/// The class bits of a byte, to be or-ed over a value's bytes for
+/// [`shape_of_classes`].
+#[inline]
+pub(super) fn byte_class(b: u8) -> u8 {
+    ASCII[usize::from(b)]
+}
+
+/// [`shape`] of a value whose bytes' [`byte_class`] bits, or-ed, are
+/// `classes` (a pass over its bytes made elsewhere).
+#[inline]
+pub(super) fn shape_of_classes(value: &str, classes: u8) -> Shape {
+    ascii_classes_shape(value.as_bytes(), classes).unwrap_or_else(|| mixed_shape(value))
+}
+
 /// [`shape`] of an all-ASCII value (most values): every byte is one
 /// character and the whole value one ASCII run, so a pass of table
-/// lookups, without the per-byte branch on non-ASCII, is all it takes. The
-/// letters and digits are counted only for text, the one case that needs
-/// them.
-fn ascii_shape(bytes: &[u8]) -> Shape {
-    let class = |b: u8| ASCII[usize::from(b & 0x7F)];
-    let seen = bytes.iter().fold(0u8, |seen, &b| seen | class(b));
+/// lookups, without the per-byte branch on non-ASCII, is all it takes; the
+/// same pass tells a value with a byte beyond ASCII (`None`), with no pass
+/// of its own. The letters and digits are counted only for text, the one
+/// case that needs them.
+fn ascii_shape(bytes: &[u8]) -> Option<Shape> {
+    let seen = bytes.iter().fold(0u8, |seen, &b| seen | byte_class(b));
+    ascii_classes_shape(bytes, seen)
+}
+
+/// [`ascii_shape`] from the or-ed classes `seen` of the bytes.
+#[inline]
+fn ascii_classes_shape(bytes: &[u8], seen: u8) -> Option<Shape> {
+    let class = byte_class;
+    if seen & WIDE != 0 {
+        return None;
+    }
     let chars = bytes.len();
     let texty = chars > FREE_TEXT_MIN_CHARS || seen & (SPACE | PUNCT) != 0;
-    let searchable =
-        texty && (seen & AT != 0 || bytes.iter().filter(|&&b| class(b) & ALNUM != 0).count() >= 5);
-    Shape {
+    // Five letters or digits: the count stops at the fifth.
+    let searchable = texty
+        && (seen & AT != 0
+            || bytes
+                .iter()
+                .filter(|&&b| class(b) & ALNUM != 0)
+                .nth(4)
+                .is_some());
+    Some(Shape {
         chars,
         texty,
         han: false,
@@ -192,7 +221,7 @@ fn ascii_shape(bytes: &[u8]) -> Shape {
         ascii_run: chars,
         dot: seen & DOT != 0,
         query: seen & QUERY != 0,
-    }
+    })
 }
 
 #[cfg(test)]
@@ -297,6 +326,9 @@ mod tests {
             .filter_map(|l| l.split_once('\t').map(|(_, v)| v));
         for v in samples.into_iter().chain(eval) {
             assert_eq!(shape(v), reference(v), "{v:?}");
+            // As the scan takes it, from classes or-ed in the prefilter's pass.
+            let classes = v.bytes().fold(0, |c, b| c | byte_class(b));
+            assert_eq!(shape_of_classes(v, classes), reference(v), "{v:?}");
         }
     }
 }

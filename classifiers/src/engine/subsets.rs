@@ -48,18 +48,23 @@ pub(super) struct SubsetCaches {
     last: (u64, Option<usize>),
 }
 
-/// A subset's DFA with this scan's cache, and the patterns of the match
-/// states met so far: reading them out of a lazy DFA state is slow, and a
-/// subset has only a few.
+/// A subset's DFA with this scan's cache, and what the states that values
+/// ended in led to: the end-of-input step and reading the patterns out of
+/// a lazy DFA state are slow, and a subset's values end in a few states.
 struct Walker {
     subset: Arc<Subset>,
     cache: Cache,
-    /// (match state, its patterns as bits of the whole set).
-    matches: Vec<(LazyStateID, u64)>,
-    /// The cache's clear count when `matches` was filled (a clear
-    /// renumbers states).
+    /// (state after a value's last byte, the patterns matched at the end
+    /// of input as bits of the whole set), at most [`MAX_ENDS`].
+    ends: Vec<(LazyStateID, u64)>,
+    /// The cache's clear count when `ends` was filled (a clear renumbers
+    /// states).
     clears: usize,
 }
+
+/// End states remembered per walker: a subset of free-form patterns may
+/// end in many, and the list is searched in order.
+const MAX_ENDS: usize = 16;
 
 /// The lazy DFA could not answer (a quit byte, a cache that kept filling
 /// up, a candidate set that could not be built).
@@ -122,7 +127,7 @@ impl SubsetCaches {
                 walkers.push(Walker {
                     subset,
                     cache,
-                    matches: Vec::new(),
+                    ends: Vec::new(),
                     clears: 0,
                 });
                 Some(walkers.len() - 1)
@@ -137,34 +142,44 @@ impl SubsetCaches {
 impl Walker {
     fn matches(&mut self, value: &str) -> Result<u64, GaveUp> {
         let dfa = &self.subset.dfa;
-        let Some(sid) = walk(dfa, &mut self.cache, value)? else {
+        let Some(end) = walk(dfa, &mut self.cache, value)? else {
             return Ok(0);
         };
         if self.cache.clear_count() != self.clears {
-            self.matches.clear();
+            self.ends.clear();
             self.clears = self.cache.clear_count();
         }
-        if let Some(&(_, bits)) = self.matches.iter().find(|(s, _)| *s == sid) {
+        if let Some(&(_, bits)) = self.ends.iter().find(|(s, _)| *s == end) {
             return Ok(bits);
         }
-        let bits = (0..dfa.match_len(&self.cache, sid)).fold(0u64, |acc, i| {
-            let p = dfa.match_pattern(&self.cache, sid, i).as_usize();
-            acc | 1 << self.subset.owners[p]
-        });
-        self.matches.push((sid, bits));
+        let sid = dfa
+            .next_eoi_state(&mut self.cache, end)
+            .map_err(|_| GaveUp)?;
+        let bits = if sid.is_match() {
+            (0..dfa.match_len(&self.cache, sid)).fold(0u64, |acc, i| {
+                let p = dfa.match_pattern(&self.cache, sid, i).as_usize();
+                acc | 1 << self.subset.owners[p]
+            })
+        } else {
+            0
+        };
+        // Unless the step cleared the cache (`end` is stale then).
+        if self.cache.clear_count() == self.clears && self.ends.len() < MAX_ENDS {
+            self.ends.push((end, bits));
+        }
         Ok(bits)
     }
 }
 
-/// Walks `dfa` from its anchored start through every byte of `value` and
-/// its end: the match state reached, if any (its patterns match all of the
-/// value). The walk stops early in the dead state (no pattern can match any
-/// more).
+/// Walks `dfa` from its anchored start through every byte of `value`: the
+/// state after its last byte, before the end of input, unless the walk
+/// died (no pattern can match any more; it stops there).
 fn walk(dfa: &DFA, cache: &mut Cache, value: &str) -> Result<Option<LazyStateID>, GaveUp> {
     let input = Input::new(value).anchored(Anchored::Yes);
     let mut sid = dfa.start_state_forward(cache, &input).map_err(|_| GaveUp)?;
-    for &b in value.as_bytes() {
-        sid = dfa.next_state(cache, sid, b).map_err(|_| GaveUp)?;
+    let bytes = value.as_bytes();
+    let mut at = 0;
+    while let Some(&b) = bytes.get(at) {
         if sid.is_tagged() {
             if sid.is_dead() {
                 return Ok(None);
@@ -172,10 +187,40 @@ fn walk(dfa: &DFA, cache: &mut Cache, value: &str) -> Result<Option<LazyStateID>
             if sid.is_quit() {
                 return Err(GaveUp);
             }
+            sid = dfa.next_state(cache, sid, b).map_err(|_| GaveUp)?;
+            at += 1;
+            continue;
+        }
+        // Most steps go from a state that is neither a match, the dead nor
+        // the quit state to one already built: a loop that only reads the
+        // cache (its table stays in registers) until a step meets a tag.
+        let built: &Cache = cache;
+        while let Some(&b) = bytes.get(at) {
+            let next = dfa.next_state_untagged(built, sid, b);
+            if next.is_tagged() {
+                break;
+            }
+            sid = next;
+            at += 1;
+        }
+        if let Some(&b) = bytes.get(at) {
+            // A tagged step: built already unless unknown.
+            let next = dfa.next_state_untagged(cache, sid, b);
+            sid = if next.is_unknown() {
+                dfa.next_state(cache, sid, b).map_err(|_| GaveUp)?
+            } else {
+                next
+            };
+            at += 1;
         }
     }
-    sid = dfa.next_eoi_state(cache, sid).map_err(|_| GaveUp)?;
-    Ok(sid.is_match().then_some(sid))
+    if sid.is_dead() {
+        return Ok(None);
+    }
+    if sid.is_quit() {
+        return Err(GaveUp);
+    }
+    Ok(Some(sid))
 }
 
 /// Candidate sets are already well-mixed bits: a multiply spreads them
