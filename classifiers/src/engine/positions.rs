@@ -12,7 +12,7 @@
 //! varying length), the table keeps their per-position union instead: a
 //! superset, which the DFA then decides.
 
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use regex_syntax::hir::{Class, Hir, HirKind, Look};
 use regex_syntax::utf8::Utf8Sequences;
@@ -79,6 +79,25 @@ struct Length {
 /// milliseconds to derive.
 static LAST: Mutex<Option<(Vec<String>, Arc<Positions>)>> = Mutex::new(None);
 
+/// Position tables being derived ([`Positions::in_background`]).
+pub(super) struct Pending {
+    cell: Arc<OnceLock<Arc<Positions>>>,
+    patterns: Vec<String>,
+}
+
+impl Pending {
+    /// The tables, waiting for their thread to finish them if it has not.
+    #[inline]
+    pub(super) fn get(&self) -> &Positions {
+        self.cell.get_or_init(|| derive(&self.patterns))
+    }
+}
+
+/// [`Positions::shared`] for patterns the dispatch has parsed already.
+fn derive(patterns: &[String]) -> Arc<Positions> {
+    Positions::shared(patterns).expect("the dispatch parsed the patterns")
+}
+
 impl Positions {
     /// [`new`](Self::new), or the tables of the previous call if it had the
     /// same patterns.
@@ -90,6 +109,31 @@ impl Positions {
         let tables = Arc::new(Positions::new(patterns)?);
         *LAST.lock().ok()? = Some((key, Arc::clone(&tables)));
         Some(tables)
+    }
+
+    /// [`shared`](Self::shared), derived on a thread of its own unless the
+    /// previous call had the same patterns: a scan builds its classifiers
+    /// before it connects to anything, and the tables are two thirds of that
+    /// build, so they are derived while it connects and lists instead.
+    pub(super) fn in_background(patterns: &[&String]) -> Pending {
+        let patterns: Vec<String> = patterns.iter().map(|p| p.to_string()).collect();
+        let cell = Arc::new(OnceLock::new());
+        let cached = LAST.lock().ok().and_then(|last| {
+            let (key, tables) = last.as_ref()?;
+            (*key == patterns).then(|| Arc::clone(tables))
+        });
+        if let Some(tables) = cached {
+            let _ = cell.set(tables);
+        } else {
+            let (cell, patterns) = (Arc::clone(&cell), patterns.clone());
+            // Without a thread, the first value derives them (`Pending::get`).
+            let _ = std::thread::Builder::new()
+                .name("mulu-positions".into())
+                .spawn(move || {
+                    cell.get_or_init(|| derive(&patterns));
+                });
+        }
+        Pending { cell, patterns }
     }
 
     /// The tables for `patterns` (at most 64, as the dispatch takes them);

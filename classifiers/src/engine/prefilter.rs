@@ -13,14 +13,14 @@
 //! with a Unicode word boundary, on a non-ASCII value), takes the general
 //! path: the same patterns as one overlapping `RegexSet`-style search.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 
 use regex_automata::nfa::thompson::WhichCaptures;
 use regex_automata::{meta, Input, MatchKind, PatternSet};
 
 use super::contains::Contains;
 use super::dispatch::Dispatch;
-use super::positions::Positions;
+use super::positions::{Pending, Positions};
 use super::subsets::{SubsetCaches, Subsets};
 
 /// Scans' DFA caches kept for reuse by later scans; more are dropped.
@@ -39,7 +39,7 @@ pub(super) struct Prefilter {
 /// scans: a new column should not build the same DFA states again.
 struct Fast {
     dispatch: Dispatch,
-    positions: Arc<Positions>,
+    positions: Pending,
     /// Patterns (bit, check) of the form `R*SR*`.
     contains: Vec<(u64, Contains)>,
     subsets: Subsets,
@@ -120,7 +120,7 @@ impl Prefilter {
             .ok()?;
         let fast = Dispatch::new(patterns).map(|dispatch| Fast {
             dispatch,
-            positions: Positions::shared(patterns).expect("the dispatch parsed the patterns"),
+            positions: Positions::in_background(patterns),
             contains: (patterns.iter().enumerate())
                 .filter_map(|(p, pattern)| Some((1 << p, Contains::new(pattern)?)))
                 .collect(),
@@ -184,7 +184,7 @@ impl Scratch<'_> {
             // Short values: fixed formats are settled by position, and the
             // tables are a tighter superset than the dispatch for the rest.
             let bytes = value.as_bytes();
-            let (mut sure, mut maybe) = match fast.positions.check_with(bytes, &mut byte) {
+            let (mut sure, mut maybe) = match fast.positions.get().check_with(bytes, &mut byte) {
                 Some((sure, maybe)) => (sure & wanted, maybe & wanted),
                 None => (0, fast.dispatch.candidates_with(bytes, &mut byte) & wanted),
             };
@@ -251,7 +251,7 @@ impl Scratch<'_> {
         self.prefilter
             .fast
             .as_ref()
-            .and_then(|f| f.positions.check(value.as_bytes()))
+            .and_then(|f| f.positions.get().check(value.as_bytes()))
             .unwrap_or((0, u64::MAX))
     }
 }
