@@ -144,6 +144,12 @@ fn mixed_shape(value: &str) -> Shape {
             // U+4E00..=U+9FFF: CJK ideographs, letters all (no decoding).
             han = true;
             i += 3;
+            // The ideographs that follow (a name, an address), without the
+            // checks for the other characters; E4 ones take the outer loop.
+            while i < bytes.len() && matches!(bytes[i], 0xE5..=0xE9) {
+                chars += 1;
+                i += 3;
+            }
             continue;
         }
         let Some(c) = value[i..].chars().next() else {
