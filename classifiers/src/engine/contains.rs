@@ -95,10 +95,17 @@ impl Contains {
                 break;
             }
         }
-        !chars
-            .as_str()
-            .bytes()
-            .any(|b| self.excluded.get(usize::from(b)).copied().unwrap_or(false))
+        let excluded = |b: &u8| self.excluded.get(usize::from(*b)).copied().unwrap_or(false);
+        // Eight bytes at a time: a word with no ASCII byte (Han text) has
+        // nothing to look up.
+        let mut words = chars.as_str().as_bytes().chunks_exact(8);
+        for word in &mut words {
+            let w = u64::from_le_bytes(word.try_into().expect("eight bytes"));
+            if w & 0x8080_8080_8080_8080 != 0x8080_8080_8080_8080 && word.iter().any(excluded) {
+                return false;
+            }
+        }
+        !words.remainder().iter().any(excluded)
     }
 }
 
@@ -134,6 +141,14 @@ mod tests {
         assert!(Contains::new(&address).is_some());
         let ascii = Contains::new("^(?:[^\\t ]*[#@王][^\\t ]*)$").expect("has the form");
         assert!(ascii.matches("a#b") && ascii.matches("李王") && !ascii.matches("a #"));
+        // An excluded byte anywhere after the marker, in or after a word.
+        for before in 0..12 {
+            for after in 0..12 {
+                let v = format!("市{}\n{}", "路".repeat(before), "a".repeat(after));
+                assert!(!c.matches(&v), "{v:?}");
+                assert!(c.matches(&v.replace('\n', "b")), "{v:?}");
+            }
+        }
         let tabs = Contains::new("^(?:[^\\t\\n]*[号]*[^\\t\\n]*)$");
         assert!(tabs.is_none(), "a repeated marker is another form");
         for other in [
