@@ -128,16 +128,20 @@ fn mixed_shape(value: &str) -> Shape {
     let (mut run, mut ascii_run) = (0usize, 0usize);
     let mut i = 0;
     while i < bytes.len() {
-        let b = bytes[i];
-        chars += 1;
-        if b < 0x80 {
-            let class = ASCII[usize::from(b)];
-            alnum += usize::from(class & ALNUM);
-            seen |= class;
-            run += 1;
-            i += 1;
+        if bytes[i] < 0x80 {
+            // A run of ASCII bytes, a character each, counted at its end.
+            let start = i;
+            while let Some(&b) = bytes.get(i).filter(|b| b.is_ascii()) {
+                let class = ASCII[usize::from(b)];
+                alnum += usize::from(class & ALNUM);
+                seen |= class;
+                i += 1;
+            }
+            chars += i - start;
+            run += i - start;
             continue;
         }
+        chars += 1;
         ascii_run = ascii_run.max(run);
         run = 0;
         if is_han_at(bytes, i) {
