@@ -16,10 +16,18 @@ use regex_syntax::hir::{Class, ClassUnicode, Hir, HirKind, Look};
 /// Multilingual Plane); a marker beyond keeps the pattern's DFA.
 const MARKER_BITS: usize = 0x10000;
 
+/// [`Contains::ascii`]: an ASCII character outside `R`.
+const EXCLUDED: u8 = 1;
+/// [`Contains::ascii`]: an ASCII marker.
+const MARKER: u8 = 2;
+
 /// One pattern of the form `R*SR*`.
 pub(super) struct Contains {
     /// ASCII characters outside `R`.
     excluded: [bool; 128],
+    /// Per ASCII character, [`EXCLUDED`] or [`MARKER`] (or neither): one
+    /// lookup for the characters before the first marker.
+    ascii: [u8; 128],
     /// The marker characters, one bit each.
     markers: Box<[u64; MARKER_BITS / 64]>,
 }
@@ -64,11 +72,17 @@ impl Contains {
             }
         }
         let mut bits = Box::new([0u64; MARKER_BITS / 64]);
+        let mut ascii = excluded.map(|e| if e { EXCLUDED } else { 0 });
         for c in markers.ranges().iter().flat_map(|r| r.start()..=r.end()) {
             bits[c as usize / 64] |= 1 << (c as usize % 64);
+            if let Some(a) = ascii.get_mut(c as usize) {
+                // Markers are in `R`: never excluded.
+                *a = MARKER;
+            }
         }
         Some(Contains {
             excluded,
+            ascii,
             markers: bits,
         })
     }
@@ -84,8 +98,12 @@ impl Contains {
                 return false;
             };
             let c = c as usize;
-            if self.excluded.get(c).copied().unwrap_or(false) {
-                return false;
+            if let Some(&a) = self.ascii.get(c) {
+                match a {
+                    EXCLUDED => return false,
+                    MARKER => break,
+                    _ => continue,
+                }
             }
             if self
                 .markers
@@ -141,6 +159,12 @@ mod tests {
         assert!(Contains::new(&address).is_some());
         let ascii = Contains::new("^(?:[^\\t ]*[#@王][^\\t ]*)$").expect("has the form");
         assert!(ascii.matches("a#b") && ascii.matches("李王") && !ascii.matches("a #"));
+        assert!(
+            ascii.matches("#")
+                && ascii.matches("@x#")
+                && !ascii.matches(" #")
+                && !ascii.matches("ab")
+        );
         // An excluded byte anywhere after the marker, in or after a word.
         for before in 0..12 {
             for after in 0..12 {
