@@ -127,7 +127,7 @@ const WS_LAST: u8 = 2;
 /// and last bytes show that neither end is whitespace (most values): one
 /// table lookup per end, and for a last byte that may end whitespace, the
 /// test for a CJK ideograph (whose last bytes include those).
-pub(super) fn trim(value: &str) -> &str {
+pub(crate) fn trim(value: &str) -> &str {
     let bytes = value.as_bytes();
     let (Some(&first), Some(&last)) = (bytes.first(), bytes.last()) else {
         return value;
