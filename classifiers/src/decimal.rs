@@ -32,22 +32,26 @@ pub(crate) fn plain_decimal(s: &str) -> Option<(f64, usize)> {
         [b'-', rest @ ..] => (true, rest),
         bytes => (false, bytes),
     };
-    // Wraps past 19 digits, but is used only up to MAX_DIGITS.
+    // Wraps past 19 digits, but is used only up to MAX_DIGITS. The
+    // integer digits, then the fraction's after a dot: two loops with one
+    // test a byte, no state of where the dot is.
     let mut mantissa = 0u64;
-    let mut dot = None;
-    for (i, &b) in body.iter().enumerate() {
-        match b {
-            b'0'..=b'9' => mantissa = mantissa.wrapping_mul(10).wrapping_add(u64::from(b - b'0')),
-            b'.' if dot.is_none() => dot = Some(i),
-            _ => return None,
+    let mut push = |b: u8| {
+        let d = b.wrapping_sub(b'0');
+        if d < 10 {
+            mantissa = mantissa.wrapping_mul(10).wrapping_add(u64::from(d));
         }
-    }
-    let decimals = match dot {
-        None if !body.is_empty() => 0,
-        Some(d) if d > 0 && d + 1 < body.len() => body.len() - d - 1,
+        d < 10
+    };
+    let int = body.iter().position(|&b| !push(b)).unwrap_or(body.len());
+    let (dot, decimals) = match body.get(int..) {
+        Some([]) if int > 0 => (false, 0),
+        Some([b'.', frac @ ..]) if int > 0 && !frac.is_empty() && frac.iter().all(|&b| push(b)) => {
+            (true, frac.len())
+        }
         _ => return None,
     };
-    let digits = body.len() - usize::from(dot.is_some());
+    let digits = body.len() - usize::from(dot);
     let v = if digits <= MAX_DIGITS {
         let v = mantissa as f64 / POW10[decimals];
         if negative {

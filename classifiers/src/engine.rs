@@ -38,6 +38,7 @@ mod words;
 
 pub use comment::comment_label;
 pub use profile::{Axis, EpochUnit, ValueProfile};
+pub(crate) use scan::trim;
 pub use scan::{ColumnFinding, ColumnScan};
 pub use set::{BuildError, ClassifierSet, ClassifierSetBuilder};
 

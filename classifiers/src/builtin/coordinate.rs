@@ -146,7 +146,8 @@ fn split_at_separator(v: &str) -> Option<(&str, &str)> {
 
 impl Coordinate {
     fn plain(value: &str) -> Option<f64> {
-        let v = value.trim();
+        // The scan's `str::trim` (values reach here trimmed, mostly).
+        let v = crate::engine::trim(value);
         let starts = |v: &str, p: &str| v.get(..p.len()).is_some_and(|h| h.eq_ignore_ascii_case(p));
         let v = if starts(v, "SRID=") {
             v.split_once(';')?.1.trim_start()

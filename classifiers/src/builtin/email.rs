@@ -168,11 +168,11 @@ impl Classifier for EmailAddress {
         // A byte search: `@` is ASCII, and `split_once` costs more on values this short.
         let at = value.bytes().position(|b| b == b'@')?;
         let (local, domain) = (&value[..at], &value[at + 1..]);
-        let ok = if value.is_ascii() {
-            ascii_local_ok(local.as_bytes()) && ascii_domain_ok(domain.as_bytes())
-        } else {
-            local_ok(local) && domain_ok(domain)
-        };
+        // The ASCII checks first, with no pass to tell an ASCII value: they
+        // fail on any other byte (its class is 0), and only then is the
+        // value looked at as Unicode.
+        let ok = (ascii_local_ok(local.as_bytes()) && ascii_domain_ok(domain.as_bytes()))
+            || (!value.is_ascii() && local_ok(local) && domain_ok(domain));
         ok.then_some(1.0)
     }
 

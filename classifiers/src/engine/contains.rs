@@ -16,10 +16,18 @@ use regex_syntax::hir::{Class, ClassUnicode, Hir, HirKind, Look};
 /// Multilingual Plane); a marker beyond keeps the pattern's DFA.
 const MARKER_BITS: usize = 0x10000;
 
+/// [`Contains::ascii`]: an ASCII character outside `R`.
+const EXCLUDED: u8 = 1;
+/// [`Contains::ascii`]: an ASCII marker.
+const MARKER: u8 = 2;
+
 /// One pattern of the form `R*SR*`.
 pub(super) struct Contains {
     /// ASCII characters outside `R`.
     excluded: [bool; 128],
+    /// Per ASCII character, [`EXCLUDED`] or [`MARKER`] (or neither): one
+    /// lookup for the characters before the first marker.
+    ascii: [u8; 128],
     /// The marker characters, one bit each.
     markers: Box<[u64; MARKER_BITS / 64]>,
 }
@@ -64,11 +72,17 @@ impl Contains {
             }
         }
         let mut bits = Box::new([0u64; MARKER_BITS / 64]);
+        let mut ascii = excluded.map(|e| if e { EXCLUDED } else { 0 });
         for c in markers.ranges().iter().flat_map(|r| r.start()..=r.end()) {
             bits[c as usize / 64] |= 1 << (c as usize % 64);
+            if let Some(a) = ascii.get_mut(c as usize) {
+                // Markers are in `R`: never excluded.
+                *a = MARKER;
+            }
         }
         Some(Contains {
             excluded,
+            ascii,
             markers: bits,
         })
     }
@@ -84,8 +98,12 @@ impl Contains {
                 return false;
             };
             let c = c as usize;
-            if self.excluded.get(c).copied().unwrap_or(false) {
-                return false;
+            if let Some(&a) = self.ascii.get(c) {
+                match a {
+                    EXCLUDED => return false,
+                    MARKER => break,
+                    _ => continue,
+                }
             }
             if self
                 .markers
@@ -95,10 +113,17 @@ impl Contains {
                 break;
             }
         }
-        !chars
-            .as_str()
-            .bytes()
-            .any(|b| self.excluded.get(usize::from(b)).copied().unwrap_or(false))
+        let excluded = |b: &u8| self.excluded.get(usize::from(*b)).copied().unwrap_or(false);
+        // Eight bytes at a time: a word with no ASCII byte (Han text) has
+        // nothing to look up.
+        let mut words = chars.as_str().as_bytes().chunks_exact(8);
+        for word in &mut words {
+            let w = u64::from_le_bytes(word.try_into().expect("eight bytes"));
+            if w & 0x8080_8080_8080_8080 != 0x8080_8080_8080_8080 && word.iter().any(excluded) {
+                return false;
+            }
+        }
+        !words.remainder().iter().any(excluded)
     }
 }
 
@@ -134,6 +159,20 @@ mod tests {
         assert!(Contains::new(&address).is_some());
         let ascii = Contains::new("^(?:[^\\t ]*[#@王][^\\t ]*)$").expect("has the form");
         assert!(ascii.matches("a#b") && ascii.matches("李王") && !ascii.matches("a #"));
+        assert!(
+            ascii.matches("#")
+                && ascii.matches("@x#")
+                && !ascii.matches(" #")
+                && !ascii.matches("ab")
+        );
+        // An excluded byte anywhere after the marker, in or after a word.
+        for before in 0..12 {
+            for after in 0..12 {
+                let v = format!("市{}\n{}", "路".repeat(before), "a".repeat(after));
+                assert!(!c.matches(&v), "{v:?}");
+                assert!(c.matches(&v.replace('\n', "b")), "{v:?}");
+            }
+        }
         let tabs = Contains::new("^(?:[^\\t\\n]*[号]*[^\\t\\n]*)$");
         assert!(tabs.is_none(), "a repeated marker is another form");
         for other in [

@@ -105,15 +105,37 @@ impl fmt::Debug for ColumnScan<'_> {
     }
 }
 
-/// `str::trim`, skipping the Unicode whitespace scan when the value starts and ends with a
-/// visible ASCII character or a CJK ideograph (most values).
-pub(super) fn trim(value: &str) -> &str {
-    let visible = |b: u8| b > b' ' && b < 0x7F;
+/// Per byte, [`WS_FIRST`] if a Unicode whitespace character can start
+/// with it and [`WS_LAST`] if one can end with it (U+0009..U+000D, U+0020,
+/// U+0085, U+00A0, U+1680, U+2000..U+200A, U+2028, U+2029, U+202F, U+205F,
+/// U+3000 in UTF-8).
+static WS_EDGE: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let first = matches!(b, 0x09..=0x0D | 0x20 | 0xC2 | 0xE1..=0xE3);
+        let last = matches!(b, 0x09..=0x0D | 0x20 | 0x80..=0x8A | 0x9F | 0xA0 | 0xA8 | 0xA9 | 0xAF);
+        t[b] = (first as u8 * WS_FIRST) | (last as u8 * WS_LAST);
+        b += 1;
+    }
+    t
+};
+const WS_FIRST: u8 = 1;
+const WS_LAST: u8 = 2;
+
+/// `str::trim`, skipping the Unicode whitespace scan when the value's first
+/// and last bytes show that neither end is whitespace (most values): one
+/// table lookup per end, and for a last byte that may end whitespace, the
+/// test for a CJK ideograph (whose last bytes include those).
+pub(crate) fn trim(value: &str) -> &str {
     let bytes = value.as_bytes();
+    let (Some(&first), Some(&last)) = (bytes.first(), bytes.last()) else {
+        return value;
+    };
     let n = bytes.len();
-    let starts = n > 0 && (visible(bytes[0]) || is_han_at(bytes, 0));
+    let starts = WS_EDGE[usize::from(first)] & WS_FIRST == 0;
     // A Han character three bytes from the end is the last character.
-    let ends = n > 0 && (visible(bytes[n - 1]) || (n >= 3 && is_han_at(bytes, n - 3)));
+    let ends = WS_EDGE[usize::from(last)] & WS_LAST == 0 || (n >= 3 && is_han_at(bytes, n - 3));
     if starts && ends {
         value
     } else {

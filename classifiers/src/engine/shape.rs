@@ -128,22 +128,32 @@ fn mixed_shape(value: &str) -> Shape {
     let (mut run, mut ascii_run) = (0usize, 0usize);
     let mut i = 0;
     while i < bytes.len() {
-        let b = bytes[i];
-        chars += 1;
-        if b < 0x80 {
-            let class = ASCII[usize::from(b)];
-            alnum += usize::from(class & ALNUM);
-            seen |= class;
-            run += 1;
-            i += 1;
+        if bytes[i] < 0x80 {
+            // A run of ASCII bytes, a character each, counted at its end.
+            let start = i;
+            while let Some(&b) = bytes.get(i).filter(|b| b.is_ascii()) {
+                let class = ASCII[usize::from(b)];
+                alnum += usize::from(class & ALNUM);
+                seen |= class;
+                i += 1;
+            }
+            chars += i - start;
+            run += i - start;
             continue;
         }
+        chars += 1;
         ascii_run = ascii_run.max(run);
         run = 0;
         if is_han_at(bytes, i) {
             // U+4E00..=U+9FFF: CJK ideographs, letters all (no decoding).
             han = true;
             i += 3;
+            // The ideographs that follow (a name, an address), without the
+            // checks for the other characters; E4 ones take the outer loop.
+            while i < bytes.len() && matches!(bytes[i], 0xE5..=0xE9) {
+                chars += 1;
+                i += 3;
+            }
             continue;
         }
         let Some(c) = value[i..].chars().next() else {

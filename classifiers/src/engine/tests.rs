@@ -72,8 +72,21 @@ fn trim_matches_str_trim() {
         "上海\u{2003}",
         "\u{4DC0}",
         "上\u{4DFF}",
+        "\u{85}a\u{a0}",
+        "\u{1680}a\u{205f}",
+        "\u{2028}é\u{2029}",
+        "\u{202f}\u{7f}\u{200a}",
+        "\u{7f}\u{0}",
+        "\u{80}\u{a0}\u{1680}\u{4e00}\u{9fff}\u{2000}",
+        "\u{10ffff}",
     ] {
         assert_eq!(trim(v), v.trim(), "{v:?}");
+    }
+    // Every character at either end, beside visible ASCII.
+    for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+        for v in [format!("{c}a"), format!("a{c}"), format!("{c}")] {
+            assert_eq!(trim(&v), v.trim(), "{v:?}");
+        }
     }
 }
 
