@@ -232,6 +232,9 @@ impl ColumnScan<'_> {
     /// order, each with its weight if known already (a repeat of a
     /// remembered value), else checked here. Whether any confirmed. The
     /// confirmed ones with their weights go to `record`, if given.
+    /// Out of line: most values have one hit or none ([`count_one`](Self::count_one)),
+    /// and inlined copies of this loop crowd the per-value step's registers.
+    #[inline(never)]
     fn count_whole(
         &mut self,
         value: &str,
