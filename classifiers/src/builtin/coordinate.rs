@@ -71,17 +71,21 @@ fn number(s: &str) -> Option<(f64, usize)> {
         return v.is_finite().then_some((v, decimals));
     }
     let s = s.trim();
-    let decimals = match s.split_once('.') {
-        Some((int, frac)) => {
-            if int.is_empty() || frac.is_empty() || !frac.bytes().all(|b| b.is_ascii_digit()) {
-                return None;
-            }
-            frac.len()
-        }
-        None => 0,
-    };
+    let decimals = decimals(s)?;
     let v = parse_f64(s)?;
     v.is_finite().then_some((v, decimals))
+}
+
+/// The number of decimals of a trimmed number: the digits after its dot, 0 without one;
+/// `None` if either side of the dot is empty or the fraction holds anything but digits.
+fn decimals(s: &str) -> Option<usize> {
+    match s.split_once('.') {
+        Some((int, frac)) => {
+            let digits = !frac.is_empty() && frac.bytes().all(|b| b.is_ascii_digit());
+            (!int.is_empty() && digits).then_some(frac.len())
+        }
+        None => Some(0),
+    }
 }
 
 /// An integer in degrees scaled by 10⁶ or 10⁷ (JT/T 808 stores `DWORD`
@@ -275,15 +279,7 @@ mod tests {
     /// `number` without its plain-decimal shortcut.
     fn number_reference(s: &str) -> Option<(f64, usize)> {
         let s = s.trim();
-        let decimals = match s.split_once('.') {
-            Some((int, frac)) => {
-                if int.is_empty() || frac.is_empty() || !frac.bytes().all(|b| b.is_ascii_digit()) {
-                    return None;
-                }
-                frac.len()
-            }
-            None => 0,
-        };
+        let decimals = decimals(s)?;
         let v: f64 = s.parse().ok()?;
         v.is_finite().then_some((v, decimals))
     }

@@ -93,6 +93,13 @@ impl Pending {
     }
 }
 
+/// The tables [`LAST`] holds, if they are those of `patterns`.
+fn last_for(patterns: &[String]) -> Option<Arc<Positions>> {
+    let last = LAST.lock().ok()?;
+    let (key, tables) = last.as_ref()?;
+    (key.as_slice() == patterns).then(|| Arc::clone(tables))
+}
+
 /// [`Positions::shared`] for patterns the dispatch has parsed already.
 fn derive(patterns: &[String]) -> Arc<Positions> {
     Positions::shared(patterns).expect("the dispatch parsed the patterns")
@@ -103,8 +110,8 @@ impl Positions {
     /// same patterns.
     pub(super) fn shared<S: AsRef<str>>(patterns: &[S]) -> Option<Arc<Positions>> {
         let key: Vec<String> = patterns.iter().map(|p| p.as_ref().to_owned()).collect();
-        if let Some((_, tables)) = LAST.lock().ok()?.as_ref().filter(|(k, _)| *k == key) {
-            return Some(Arc::clone(tables));
+        if let Some(tables) = last_for(&key) {
+            return Some(tables);
         }
         let tables = Arc::new(Positions::new(patterns)?);
         *LAST.lock().ok()? = Some((key, Arc::clone(&tables)));
@@ -118,11 +125,7 @@ impl Positions {
     pub(super) fn in_background(patterns: &[&String]) -> Pending {
         let patterns: Vec<String> = patterns.iter().map(|p| p.to_string()).collect();
         let cell = Arc::new(OnceLock::new());
-        let cached = LAST.lock().ok().and_then(|last| {
-            let (key, tables) = last.as_ref()?;
-            (*key == patterns).then(|| Arc::clone(tables))
-        });
-        if let Some(tables) = cached {
+        if let Some(tables) = last_for(&patterns) {
             let _ = cell.set(tables);
         } else {
             let (cell, patterns) = (Arc::clone(&cell), patterns.clone());

@@ -241,22 +241,31 @@ impl ValueProfile {
 /// Whether `value` names an image or video file: its path (before any `?`
 /// or `#`, if `has_query`) ends in a media extension, in any case.
 fn is_media_file(value: &str, has_query: bool) -> bool {
-    // Bytes, not characters: every byte that matters here is ASCII, and
-    // this runs for every value with a dot (e-mails, amounts, addresses).
+    let Some(path) = media_path(value, has_query) else {
+        return false;
+    };
+    // Most values with a dot (e-mails, amounts, addresses) end in a byte no
+    // media extension ends in.
+    path.last().is_some_and(|&b| MEDIA_LAST[usize::from(b)]) && has_media_extension(path)
+}
+
+/// The path part of a value that is long enough to name a media file: before any `?` or
+/// `#`, if `has_query`. Bytes, not characters: every byte that matters here is ASCII, and
+/// this runs for every value with a dot (e-mails, amounts, addresses).
+fn media_path(value: &str, has_query: bool) -> Option<&[u8]> {
     let bytes = value.as_bytes();
     if bytes.len() < 5 {
-        return false;
+        return None;
     }
     let end = match has_query {
         true => bytes.iter().position(|&b| b == b'?' || b == b'#'),
         false => None,
     };
-    let path = &bytes[..end.unwrap_or(bytes.len())];
-    // Most values with a dot (e-mails, amounts, addresses) end in a byte no
-    // media extension ends in.
-    if !path.last().is_some_and(|&b| MEDIA_LAST[usize::from(b)]) {
-        return false;
-    }
+    Some(&bytes[..end.unwrap_or(bytes.len())])
+}
+
+/// Whether `path` ends in a media extension after at least one other byte.
+fn has_media_extension(path: &[u8]) -> bool {
     let Some(dot) = path.iter().rposition(|&b| b == b'.') else {
         return false;
     };
@@ -451,20 +460,7 @@ mod tests {
 
     /// `is_media_file` without its last-byte shortcut.
     fn is_media_file_reference(value: &str, has_query: bool) -> bool {
-        let bytes = value.as_bytes();
-        if bytes.len() < 5 {
-            return false;
-        }
-        let end = match has_query {
-            true => bytes.iter().position(|&b| b == b'?' || b == b'#'),
-            false => None,
-        };
-        let path = &bytes[..end.unwrap_or(bytes.len())];
-        let Some(dot) = path.iter().rposition(|&b| b == b'.') else {
-            return false;
-        };
-        let ext = &path[dot..];
-        dot > 0 && ext.len() <= 6 && MEDIA_KEYS.contains(&extension_key(ext))
+        media_path(value, has_query).is_some_and(has_media_extension)
     }
 
     #[test]
