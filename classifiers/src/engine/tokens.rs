@@ -132,7 +132,7 @@ impl TokenDfa {
                 continue;
             }
             match self.end_of_match_at(bytes, at) {
-                Some(end) if end > at => {
+                end if end > at => {
                     f(at, end);
                     at = end;
                 }
@@ -159,27 +159,31 @@ impl TokenDfa {
         }
     }
 
-    /// The end of the leftmost-first match starting at `at`, if any.
+    /// The end of the leftmost-first match starting at `at`, or `at` if
+    /// there is none (an empty match is none either). A plain index rather
+    /// than an `Option`: the walk's loop then carries no tag to move about.
     #[inline]
-    fn end_of_match_at(&self, bytes: &[u8], at: usize) -> Option<usize> {
+    fn end_of_match_at(&self, bytes: &[u8], at: usize) -> usize {
         let dfa = &self.dfa;
         let mut state = self.start;
-        let mut end = None;
-        for (i, &b) in bytes.iter().enumerate().skip(at) {
+        let mut end = at;
+        for (i, &b) in (at..).zip(&bytes[at..]) {
             state = dfa.next_state(state, b);
+            if dfa.is_dead_state(state) {
+                return end;
+            }
+            // Any other special state is a match state (see `new`); tested
+            // apart from the dead state's exit, it takes no branch. Matches
+            // are reported one byte late: this state matched the bytes
+            // before `i`.
             if dfa.is_special_state(state) {
-                if dfa.is_dead_state(state) {
-                    return end;
-                }
-                // A match state (see `new`). Matches are reported one byte
-                // late: this state matched the bytes before `i`.
                 debug_assert!(dfa.is_match_state(state));
-                end = Some(i);
+                end = i;
             }
         }
         state = dfa.next_eoi_state(state);
         if dfa.is_match_state(state) {
-            end = Some(bytes.len());
+            end = bytes.len();
         }
         end
     }
