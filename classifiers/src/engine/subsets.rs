@@ -194,15 +194,19 @@ fn walk(dfa: &DFA, cache: &mut Cache, value: &str) -> Result<Option<LazyStateID>
         // Most steps go from a state that is neither a match, the dead nor
         // the quit state to one already built: a loop that only reads the
         // cache (its table stays in registers) until a step meets a tag.
+        // The index runs with the bytes (`zip`), not looked up by `get`:
+        // the loop then counts with one register.
         let built: &Cache = cache;
-        while let Some(&b) = bytes.get(at) {
+        let mut stop = bytes.len();
+        for (i, &b) in (at..).zip(&bytes[at..]) {
             let next = dfa.next_state_untagged(built, sid, b);
             if next.is_tagged() {
+                stop = i;
                 break;
             }
             sid = next;
-            at += 1;
         }
+        at = stop;
         if let Some(&b) = bytes.get(at) {
             // A tagged step: built already unless unknown.
             let next = dfa.next_state_untagged(cache, sid, b);
