@@ -50,14 +50,14 @@ impl ColumnScan<'_> {
     /// with the most unambiguous support in this column (then the one whose
     /// column hint matched, then the one first in `EXCLUSIVE`).
     pub(super) fn resolve_buckets(&mut self) {
-        let support: Vec<u64> = self.stats.iter().map(|s| s.matched).collect();
+        let support: Vec<u64> = self.tallies.iter().map(|t| t.stat.matched).collect();
         let set = self.set;
         for bucket in std::mem::take(&mut self.buckets) {
             let Some(winner) = bucket.members.iter().max_by(|a, b| {
                 let key = |i: usize| {
                     (
                         support[i],
-                        self.hinted[i],
+                        self.tallies[i].hinted,
                         std::cmp::Reverse(set.exclusive[i].unwrap_or(u32::MAX)),
                     )
                 };
@@ -65,7 +65,7 @@ impl ColumnScan<'_> {
             }) else {
                 continue;
             };
-            let stat = &mut self.stats[winner.0];
+            let stat = &mut self.tallies[winner.0].stat;
             stat.weight += winner.1;
             stat.matched += bucket.count;
             stat.evidence.absorb(&winner.2);

@@ -290,7 +290,7 @@ impl ColumnScan<'_> {
             }
             // Confirmed or not, the token would count nowhere (the whole
             // value counted) and hide nothing (only exclusive claims do).
-            if unasked && !exclusive && self.whole_mark[i] == row {
+            if unasked && !exclusive && self.tallies[i].whole_mark == row {
                 continue;
             }
             let classifier = &set.classifiers[i];
@@ -300,10 +300,11 @@ impl ColumnScan<'_> {
             claimed |= exclusive;
             any = true;
             // The whole value already counted for this classifier.
-            if self.whole_mark[i] == row {
+            let tally = &mut self.tallies[i];
+            if tally.whole_mark == row {
                 continue;
             }
-            self.ft[i].add(row, || classifier.mask(token));
+            tally.ft.add(row, || classifier.mask(token));
         }
         any
     }

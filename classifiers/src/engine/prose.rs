@@ -397,8 +397,9 @@ impl ColumnScan<'_> {
             if !classifier.confirm(cand).is_some_and(|w| w > 0.0) {
                 return false;
             }
-            if self.whole_mark[i] != row {
-                self.ft[i].add(row, || classifier.mask(cand));
+            let tally = &mut self.tallies[i];
+            if tally.whole_mark != row {
+                tally.ft.add(row, || classifier.mask(cand));
             }
             any = true;
             true

@@ -66,7 +66,6 @@ pub struct ColumnScan<'s> {
     /// The patterns (bits, of the first 64) worth checking on whole values:
     /// all but those whose values count only under a hint this column lacks.
     pub(super) value_patterns: u64,
-    pub(super) hinted: Vec<bool>,
     /// Per classifier, whether its hint came from the column's COMMENT alone
     /// (reported as `column_comment` rather than `column_name`).
     pub(super) comment_hinted: Vec<bool>,
@@ -76,24 +75,46 @@ pub struct ColumnScan<'s> {
     pub(super) total_chars: u64,
     /// Values that look like prose rather than a single field.
     pub(super) texty: u64,
-    pub(super) stats: Vec<Stat>,
+    /// Per classifier, in one place: a hit's counters are one bounds check
+    /// and one cache line apart, not one vector each.
+    pub(super) tallies: Vec<Tally>,
     pub(super) buckets: Vec<Bucket>,
-    /// Per classifier, the last row it confirmed as a whole value.
-    pub(super) whole_mark: Vec<u64>,
     /// Tests: check a token that is the whole value as any other (the
     /// reference for the shortcut).
     #[cfg(test)]
     pub(super) lone_as_any: bool,
-    /// Per classifier, prose values it confirmed as a whole (a note that is
-    /// all address): rows of a text column that contain the category.
-    pub(super) texty_whole: Vec<u64>,
-    pub(super) ft: Vec<FreeTextStat>,
-    /// Per classifier, the shapes of the values it confirmed.
-    pub(super) uniform: Vec<Uniform>,
     /// Ranges and distinctness of the values, for the table rules.
     pub(super) profile: ValueProfile,
     /// Values it repeats that nothing confirmed, so a repeat is not checked again.
     pub(super) quiet: QuietValues,
+}
+
+/// What a column scan counts for one classifier.
+pub(super) struct Tally {
+    /// The column's name or comment hints at the classifier.
+    pub(super) hinted: bool,
+    /// The last row it confirmed as a whole value.
+    pub(super) whole_mark: u64,
+    /// Prose values it confirmed as a whole (a note that is all address):
+    /// rows of a text column that contain the category.
+    pub(super) texty_whole: u64,
+    pub(super) stat: Stat,
+    pub(super) ft: FreeTextStat,
+    /// The shapes of the values it confirmed.
+    pub(super) uniform: Uniform,
+}
+
+impl Tally {
+    pub(super) fn new(hinted: bool) -> Tally {
+        Tally {
+            hinted,
+            whole_mark: u64::MAX,
+            texty_whole: 0,
+            stat: Stat::default(),
+            ft: FreeTextStat::default(),
+            uniform: Uniform::default(),
+        }
+    }
 }
 
 impl fmt::Debug for ColumnScan<'_> {
@@ -262,14 +283,14 @@ impl ColumnScan<'_> {
                     n_group += 1;
                 }
             } else {
-                self.stats[i].add(weight, || classifier.mask(value));
+                self.tallies[i].stat.add(weight, || classifier.mask(value));
             }
         }
         match &group[..n_group] {
             [] => {}
             &[(i, w)] => {
                 let c = &set.classifiers[i];
-                self.stats[i].add(w, || c.mask(value));
+                self.tallies[i].stat.add(w, || c.mask(value));
             }
             members => self.record_ambiguous(members, value),
         }
@@ -291,7 +312,7 @@ impl ColumnScan<'_> {
             return false;
         };
         let classifier = &self.set.classifiers[i];
-        self.stats[i].add(weight, || classifier.mask(value));
+        self.tallies[i].stat.add(weight, || classifier.mask(value));
         true
     }
 
@@ -309,18 +330,19 @@ impl ColumnScan<'_> {
         record: Option<&mut Confirmed>,
     ) -> Option<f64> {
         let classifier = &self.set.classifiers[i];
+        let tally = &mut self.tallies[i];
         let weight = match known {
             Some(w) => Some(w),
-            None if self.hinted[i] => classifier.confirm_hinted(value),
+            None if tally.hinted => classifier.confirm_hinted(value),
             None => classifier.confirm(value),
         };
         let weight = weight.filter(|w| *w > 0.0)?.min(1.0);
         if let Some(record) = record {
             record.push(i, weight);
         }
-        self.whole_mark[i] = row;
-        self.texty_whole[i] += u64::from(texty);
-        self.uniform[i].add(|| classifier.uniform_shape(value));
+        tally.whole_mark = row;
+        tally.texty_whole += u64::from(texty);
+        tally.uniform.add(|| classifier.uniform_shape(value));
         Some(weight)
     }
 
@@ -346,14 +368,20 @@ impl ColumnScan<'_> {
             && (self.total_chars > FREE_TEXT_MIN_CHARS as u64 * sampled
                 || self.texty * 10 >= sampled * 3);
         let mut out = Vec::new();
-        let stats = std::mem::take(&mut self.stats);
-        let ft = std::mem::take(&mut self.ft);
+        let tallies = std::mem::take(&mut self.tallies);
         // Findings that rest on a uniform shape alone, kept only if nothing
         // else explains the column.
         let mut by_shape = Vec::new();
-        for (i, (mut stat, ft)) in stats.into_iter().zip(ft).enumerate() {
+        for (i, tally) in tallies.into_iter().enumerate() {
+            let Tally {
+                hinted,
+                texty_whole,
+                mut stat,
+                ft,
+                uniform,
+                ..
+            } = tally;
             let classifier = &self.set.classifiers[i];
-            let hinted = self.hinted[i];
 
             // Categories whose values cannot be checked: the name decides,
             // values can only veto.
@@ -421,7 +449,7 @@ impl ColumnScan<'_> {
                     }
                     out.push(f);
                 }
-                None if self.uniform[i].holds(stat.matched, sampled) => {
+                None if uniform.holds(stat.matched, sampled) => {
                     by_shape.push(ColumnFinding {
                         category: self.set.ids[i].clone(),
                         confidence: UNIFORM_CONFIDENCE,
@@ -433,11 +461,11 @@ impl ColumnScan<'_> {
                 }
                 None if text_like && {
                     // Prose rows that confirmed as a whole contain it too.
-                    let rows = ft.rows + self.texty_whole[i];
+                    let rows = ft.rows + texty_whole;
                     rows >= 2 || rows * 10 >= sampled.max(1)
                 } =>
                 {
-                    let rows = ft.rows + self.texty_whole[i];
+                    let rows = ft.rows + texty_whole;
                     let ratio = rows as f64 / sampled as f64;
                     let mut by = vec!["free_text"];
                     if hinted {

@@ -6,11 +6,9 @@ use std::fmt;
 
 use regex::{Regex, RegexSet};
 
-use super::free_text::FreeTextStat;
 use super::prefilter::Prefilter;
 use super::prose::Prose;
-use super::scan::{ColumnScan, Stat};
-use super::uniform::Uniform;
+use super::scan::{ColumnScan, Tally};
 use crate::builtin;
 use crate::normalize::normalize_column_name;
 use crate::{CategoryId, Classifier, ColumnType};
@@ -371,20 +369,15 @@ impl ClassifierSet {
             set: self,
             value_patterns: !(self.hint_only & unhinted),
             scratch: self.prefilter.scratch(),
-            hinted,
+            tallies: hinted.into_iter().map(Tally::new).collect(),
             comment_hinted,
             data_type: data_type.clone(),
             sampled: 0,
             total_chars: 0,
             texty: 0,
-            stats: (0..n).map(|_| Stat::default()).collect(),
             buckets: Vec::new(),
-            whole_mark: vec![u64::MAX; n],
             #[cfg(test)]
             lone_as_any: false,
-            texty_whole: vec![0; n],
-            ft: (0..n).map(|_| FreeTextStat::default()).collect(),
-            uniform: (0..n).map(|_| Uniform::default()).collect(),
             profile: Default::default(),
             quiet: Default::default(),
         }
