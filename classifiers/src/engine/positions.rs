@@ -17,6 +17,8 @@ use std::sync::{Arc, Mutex, OnceLock};
 use regex_syntax::hir::{Class, Hir, HirKind, Look};
 use regex_syntax::utf8::Utf8Sequences;
 
+use super::shape::byte_class;
+
 /// Values up to this many bytes are checked by position; longer ones walk
 /// the DFAs.
 const MAX_LEN: usize = 32;
@@ -24,6 +26,9 @@ const MAX_LEN: usize = 32;
 const MAX_EXACT: usize = 8;
 /// Sequence bits per length (one table cell is a `u64`).
 const BITS: usize = 64;
+/// Where a [`Length`]'s `required` cells keep the byte's shape class
+/// ([`byte_class`], seven bits), above the merged sequences' bits.
+const CLASS_SHIFT: u32 = 57;
 
 /// A set of bytes, one bit each.
 type Set = [u64; 4];
@@ -64,14 +69,30 @@ struct Length {
     /// Per position, the sequence bits each byte satisfies.
     rows: Vec<[u64; 256]>,
     /// For each byte, the merged sequences' bits that it satisfies the
-    /// required bytes of (and every exact bit).
+    /// required bytes of, and (if `classes`) its shape class from bit
+    /// [`CLASS_SHIFT`] on: the pass that or-s the one gathers the other.
     required: [u64; 256],
     /// The sequence bits in use.
     present: u64,
     /// The sequence bits that are exact.
     exact: u64,
+    /// The merged sequence bits (numbered first: the low bits).
+    merged: u64,
+    /// Whether `required` holds the shape classes (the merged bits leave
+    /// room, as they do unless a set has more than 57 free-form patterns).
+    classes: bool,
     /// Sequence bit -> pattern index.
     owners: [u8; BITS],
+}
+
+/// What the tables say about a value.
+pub(super) struct Checked {
+    /// Patterns it surely matches.
+    pub(super) sure: u64,
+    /// Patterns it may match (disjoint from `sure`).
+    pub(super) maybe: u64,
+    /// Its bytes' [`byte_class`]es, or-ed, if the tables gathered them.
+    pub(super) classes: Option<u8>,
 }
 
 /// The tables of the pattern list built last: sets are built again and
@@ -159,63 +180,71 @@ impl Positions {
             let mut rows = vec![[0u64; 256]; n];
             let (mut present, mut exact, mut owners) = (0u64, 0u64, [0u8; BITS]);
             let mut required = [0u64; 256];
-            let mut bit = 0;
-            for (p, e) in &entries {
-                let exacts = e.exact.iter().map(|(_, s)| (s, None));
-                let rest = e.rest.iter().map(|r| (&r.seq, Some(&r.required)));
-                for (seq, needs) in exacts.chain(rest) {
-                    let is_exact = needs.is_none();
-                    // Exact sequences need no required byte: set below.
-                    for b in needs.map(bytes).into_iter().flatten() {
-                        required[b] |= 1 << bit;
-                    }
-                    for (i, set) in seq.iter().enumerate() {
-                        for b in bytes(set) {
-                            rows[i][b] |= 1 << bit;
-                        }
-                    }
-                    present |= 1 << bit;
-                    exact |= u64::from(is_exact) << bit;
-                    owners[bit] = *p as u8;
-                    bit += 1;
+            // The merged sequences first, so that their bits are the low
+            // ones and the shape classes fit above them.
+            let merged = entries
+                .iter()
+                .flat_map(|(p, e)| e.rest.iter().map(move |r| (p, &r.seq, Some(&r.required))));
+            let exacts = entries
+                .iter()
+                .flat_map(|(p, e)| e.exact.iter().map(move |(_, s)| (p, s, None)));
+            for (bit, (p, seq, needs)) in merged.chain(exacts).enumerate() {
+                let is_exact = needs.is_none();
+                // Exact sequences need no required byte.
+                for b in needs.map(bytes).into_iter().flatten() {
+                    required[b] |= 1 << bit;
                 }
+                for (i, set) in seq.iter().enumerate() {
+                    for b in bytes(set) {
+                        rows[i][b] |= 1 << bit;
+                    }
+                }
+                present |= 1 << bit;
+                exact |= u64::from(is_exact) << bit;
+                owners[bit] = *p as u8;
             }
-            for r in &mut required {
-                *r |= exact;
+            let merged = present & !exact;
+            let classes = merged < 1 << CLASS_SHIFT;
+            if classes {
+                for (b, r) in (0..=u8::MAX).zip(&mut required) {
+                    *r |= u64::from(byte_class(b)) << CLASS_SHIFT;
+                }
             }
             t.lengths.push(Length {
                 rows,
                 required,
                 present,
                 exact,
+                merged,
+                classes,
                 owners,
             });
         }
         Some(t)
     }
 
-    /// [`check_with`](Self::check_with) with no one to show the bytes.
+    /// [`check_classes`](Self::check_classes) without the classes.
     #[cfg(test)]
     pub(super) fn check(&self, value: &[u8]) -> Option<(u64, u64)> {
-        self.check_with(value, |_| {})
+        self.check_classes(value).map(|c| (c.sure, c.maybe))
     }
 
     /// For a value of at most [`MAX_LEN`] bytes: the patterns it surely
-    /// matches and those it may match (bits; the two are disjoint).
-    /// `None` for a longer value. `byte` is shown every byte of a value it
-    /// reads (all of them, unless it returns `None`): a caller with a pass
-    /// of its own over the bytes makes it part of this one.
+    /// matches and those it may match, and its bytes' shape classes
+    /// (gathered in the same pass). `None` for a longer value.
     #[inline]
-    pub(super) fn check_with(&self, value: &[u8], mut byte: impl FnMut(u8)) -> Option<(u64, u64)> {
+    pub(super) fn check_classes(&self, value: &[u8]) -> Option<Checked> {
         let t = self.lengths.get(value.len())?;
         let mut bits = t.present;
-        let mut any = if value.is_empty() { u64::MAX } else { 0 };
+        // No byte: every required byte is missing, but none is required
+        // of a string that has no byte.
+        let mut any = if value.is_empty() { t.merged } else { 0 };
         for (row, &b) in t.rows.iter().zip(value) {
             bits &= row[usize::from(b)];
             any |= t.required[usize::from(b)];
-            byte(b);
         }
-        bits &= any;
+        let classes = t.classes.then_some((any >> CLASS_SHIFT) as u8);
+        bits &= t.exact | (any & t.merged);
         let (exact, owners) = (t.exact, &t.owners);
         // The patterns owning some of the sequence bits `seqs`: exact and
         // merged bits apart, so the loop has no branch on which one a bit is.
@@ -229,7 +258,11 @@ impl Positions {
             patterns
         };
         let sure = patterns(bits & exact);
-        Some((sure, patterns(bits & !exact) & !sure))
+        Some(Checked {
+            sure,
+            maybe: patterns(bits & !exact) & !sure,
+            classes,
+        })
     }
 }
 
@@ -624,6 +657,35 @@ mod tests {
         assert_eq!(check(&p, "A123"), (0, 0b1000));
         assert_eq!(check(&p, "A12"), (0, 0));
         assert!(p.check(&[b'1'; 33]).is_none());
+    }
+
+    #[test]
+    fn shape_classes_ride_along_unless_the_merged_bits_leave_no_room() {
+        let values: [&[u8]; 6] = [
+            b"",
+            b"z",
+            b"user1@example.com",
+            "\u{4E0A}\u{6D77} #1".as_bytes(),
+            b"a,b;c?d.e",
+            b"12345",
+        ];
+        let or_ed = |v: &[u8]| v.iter().fold(0, |c, &b| c | byte_class(b));
+        let few = Positions::new(&["^(?:[^\\n]*[a-z][^\\n]*)$", "^(?:[0-9]{5})$"]).expect("builds");
+        for v in values {
+            let classes = few.check_classes(v).map(|c| c.classes);
+            assert_eq!(classes, Some(Some(or_ed(v))), "{v:?}");
+        }
+        // 58 free-form patterns: 58 merged bits at every length from two
+        // (one byte is each pattern's marker alone, exact).
+        let many: Vec<String> = (0x21..0x21 + 58)
+            .map(|b| format!("^(?:[^\\n]*\\x{b:02x}[^\\n]*)$"))
+            .collect();
+        let many = Positions::new(&many).expect("builds");
+        for v in values {
+            let classes = many.check_classes(v).map(|c| c.classes);
+            let want = (v.len() < 2).then(|| or_ed(v));
+            assert_eq!(classes, Some(want), "{v:?}");
+        }
     }
 
     #[test]

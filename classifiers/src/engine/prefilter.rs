@@ -20,7 +20,8 @@ use regex_automata::{meta, Input, MatchKind, PatternSet};
 
 use super::contains::Contains;
 use super::dispatch::Dispatch;
-use super::positions::{Pending, Positions};
+use super::positions::{Checked, Pending, Positions};
+use super::shape::byte_class;
 use super::subsets::{SubsetCaches, Subsets};
 
 /// Scans' DFA caches kept for reuse by later scans; more are dropped.
@@ -164,29 +165,35 @@ impl Scratch<'_> {
     /// `value`, of those `wanted` (bits; patterns from 64 on are always
     /// wanted); whether there is any.
     pub(super) fn matches(&mut self, value: &str, wanted: u64) -> bool {
-        self.matches_with(value, wanted, |_| {}).0
+        self.matches_with(value, wanted).0
     }
 
-    /// [`matches`](Self::matches), showing `byte` every byte of `value`
-    /// when it reads them all by table (the second answer, then true): the
-    /// scan's shape pass rides along.
+    /// [`matches`](Self::matches), and the [`byte_class`]es of `value`'s
+    /// bytes, or-ed, when it read them all by table: the scan's shape pass
+    /// rides along.
     #[inline]
-    pub(super) fn matches_with(
-        &mut self,
-        value: &str,
-        wanted: u64,
-        mut byte: impl FnMut(u8),
-    ) -> (bool, bool) {
+    pub(super) fn matches_with(&mut self, value: &str, wanted: u64) -> (bool, Option<u8>) {
         self.hits.clear();
-        let mut read = false;
+        let mut classes = None;
         if let Some(fast) = &self.prefilter.fast {
-            read = true;
             // Short values: fixed formats are settled by position, and the
             // tables are a tighter superset than the dispatch for the rest.
             let bytes = value.as_bytes();
-            let (mut sure, mut maybe) = match fast.positions.get().check_with(bytes, &mut byte) {
-                Some((sure, maybe)) => (sure & wanted, maybe & wanted),
-                None => (0, fast.dispatch.candidates_with(bytes, &mut byte) & wanted),
+            let (mut sure, mut maybe) = match fast.positions.get().check_classes(bytes) {
+                Some(Checked {
+                    sure,
+                    maybe,
+                    classes: c,
+                }) => {
+                    classes = c;
+                    (sure & wanted, maybe & wanted)
+                }
+                None => {
+                    let mut c = 0;
+                    let maybe = fast.dispatch.candidates_with(bytes, |b| c |= byte_class(b));
+                    classes = Some(c);
+                    (0, maybe & wanted)
+                }
             };
             // Most values are settled by position: no marker test to run.
             if maybe != 0 {
@@ -201,14 +208,14 @@ impl Scratch<'_> {
             }
             if maybe == 0 {
                 self.hits.low = sure;
-                return (sure != 0, read);
+                return (sure != 0, classes);
             }
             if let Ok(matched) = self.caches.matches(&fast.subsets, maybe, value) {
                 self.hits.low = sure | matched;
-                return (self.hits.low != 0, read);
+                return (self.hits.low != 0, classes);
             }
         }
-        (self.matches_generally(value, wanted), read)
+        (self.matches_generally(value, wanted), classes)
     }
 
     /// The general path: one overlapping search over every pattern.

@@ -9,7 +9,7 @@ use super::free_text::{FreeTextStat, FREE_TEXT_MIN_CHARS, MIN_TOKEN_ASCII_RUN};
 use super::prefilter::{bits, Scratch};
 use super::profile::{value_hash, ValueProfile};
 use super::quiet::{Confirmed, QuietValues};
-use super::shape::{byte_class, is_han_at, shape, shape_of_classes, Shape};
+use super::shape::{is_han_at, shape, shape_of_classes, Shape};
 use super::uniform::Uniform;
 use super::{round2, ClassifierSet};
 use crate::{CategoryId, ColumnType, TypeFamily};
@@ -189,13 +189,10 @@ impl ColumnScan<'_> {
         }
         // The shape's pass over the bytes rides along the prefilter's
         // (unless the set is too large for its tables).
-        let mut classes = 0;
-        let (matched, read) =
-            (self.scratch).matches_with(value, self.value_patterns, |b| classes |= byte_class(b));
-        let sh = if read {
-            shape_of_classes(value, classes)
-        } else {
-            shape(value)
+        let (matched, classes) = self.scratch.matches_with(value, self.value_patterns);
+        let sh = match classes {
+            Some(classes) => shape_of_classes(value, classes),
+            None => shape(value),
         };
         self.count_shape(value, hash, &sh);
 
