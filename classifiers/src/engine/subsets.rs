@@ -199,7 +199,11 @@ fn walk(dfa: &DFA, cache: &mut Cache, value: &str) -> Result<Option<LazyStateID>
         let built: &Cache = cache;
         let mut stop = bytes.len();
         for (i, &b) in (at..).zip(&bytes[at..]) {
-            let next = dfa.next_state_untagged(built, sid, b);
+            // SAFETY: `sid` is untagged (tested before this loop, and
+            // `next` below) and the latest state this DFA returned for this
+            // cache, which the shared borrow `built` keeps from being
+            // cleared: a valid state for the unchecked step.
+            let next = unsafe { dfa.next_state_untagged_unchecked(built, sid, b) };
             if next.is_tagged() {
                 stop = i;
                 break;

@@ -168,7 +168,9 @@ impl TokenDfa {
         let mut state = self.start;
         let mut end = at;
         for (i, &b) in (at..).zip(&bytes[at..]) {
-            state = dfa.next_state(state, b);
+            // SAFETY: `state` is this DFA's start state or a state its
+            // transitions led to: a valid state for the unchecked step.
+            state = unsafe { dfa.next_state_unchecked(state, b) };
             if dfa.is_dead_state(state) {
                 return end;
             }
