@@ -1,6 +1,8 @@
 //! Throughput of the exact counter on synthetic linked rows shaped like the persons bench
 //! lake (ID + phone of one person per row, one row in ten phone only):
-//! `cargo run --release -p persons --example exact_throughput -- ROWS POOL`.
+//! `cargo run --release -p persons --example exact_throughput -- ROWS POOL [PARTS]`, where
+//! PARTS is the number of 1,024-row parts given to each `add_batches` call (8 by default: one
+//! 8,192-row batch of the scanner).
 
 use std::time::Instant;
 
@@ -10,6 +12,7 @@ fn main() {
     let mut args = std::env::args().skip(1).map(|a| a.parse::<u64>().unwrap());
     let rows = args.next().unwrap_or(2_631_578);
     let pool = args.next().unwrap_or(1_000_000);
+    let parts = args.next().unwrap_or(8) as usize;
     let keyer = PersonKeyer::new(&[7u8; 32]).unwrap();
     let mut state = 77u64;
     let mut batches = Vec::new();
@@ -41,8 +44,7 @@ fn main() {
     let cpu0 = cpu_secs();
     let mut c = ExactCounter::new();
     let a = c.register_asset("a");
-    // Eight parts make one 8,192-row batch of the scanner.
-    for b in batches.chunks(8) {
+    for b in batches.chunks(parts) {
         c.add_batches(Some(a), b);
     }
     let secs = t.elapsed().as_secs_f64();

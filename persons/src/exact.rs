@@ -41,7 +41,9 @@ use members::*;
 /// and its 4-byte element index in a hash table that is 1/2 to 3/4 full,
 /// plus 4 bytes of parent index: 25 to 36 bytes per key, e.g. 2.5 to 3.6 GB
 /// for 10⁸ distinct keys. Per asset, 4 bytes per row, or one bit per key of
-/// all assets once that is less. See
+/// all assets once that is less. The buffers of the largest batch added so far
+/// are kept: 4 bytes per key, and 16 more once it is large enough to be sorted
+/// for lookup (16 MB for a batch of a million keys). See
 /// [`approx_bytes`](Self::approx_bytes).
 ///
 /// # Panics
@@ -60,6 +62,8 @@ pub struct ExactCounter {
     asset_names: HashMap<String, AssetId>,
     /// Element indices of the batch being added (kept to reuse its buffer).
     scratch: Vec<u32>,
+    /// Each group's keys of a large batch, sorted for lookup (kept to reuse the buffers).
+    sorted: [Vec<Slot>; GROUPS],
     /// Every element's root, computed once for all the asset counts asked after the last
     /// change ([`roots`](Self::roots)); cleared by every method that adds or links.
     roots_memo: std::sync::OnceLock<Vec<u32>>,
@@ -95,6 +99,7 @@ impl ExactCounter {
             assets: Vec::new(),
             asset_names: HashMap::new(),
             scratch: Vec::new(),
+            sorted: Default::default(),
             roots_memo: std::sync::OnceLock::new(),
         };
         c.parent.reserve(keys);
@@ -177,8 +182,22 @@ impl ExactCounter {
     ///
     /// If `asset` was not registered with this counter.
     pub fn add_batches(&mut self, asset: Option<AssetId>, batches: &[KeyRows]) {
+        self.add_assets_batches(&[(asset, batches)]);
+    }
+
+    /// Adds the batches of several assets, as [`add_batches`](Self::add_batches) would asset
+    /// by asset, looking up the keys of all of them in one parallel step: the larger the
+    /// step, the fewer pages of the key tables each lookup lands on (see `intern_all`).
+    ///
+    /// # Panics
+    ///
+    /// If an asset was not registered with this counter.
+    pub fn add_assets_batches(&mut self, work: &[(Option<AssetId>, &[KeyRows])]) {
         self.roots_memo.take();
-        let keys: Vec<&[PersonKey]> = batches.iter().map(KeyRows::keys).collect();
+        let keys: Vec<&[PersonKey]> = work
+            .iter()
+            .flat_map(|(_, batches)| batches.iter().map(KeyRows::keys))
+            .collect();
         let total = keys.iter().map(|k| k.len()).sum();
         let mut ids = std::mem::take(&mut self.scratch);
         ids.clear();
@@ -186,15 +205,23 @@ impl ExactCounter {
         // Reuses the buffer: a `u32` and an `AtomicU32` have one layout.
         let shared: Vec<AtomicU32> = ids.into_iter().map(AtomicU32::new).collect();
         let before: u64 = self.distinct_keys();
-        intern_all(&mut self.tables, &mut self.counts, &keys, &shared);
+        intern_all(
+            &mut self.tables,
+            &mut self.counts,
+            &mut self.sorted,
+            &keys,
+            &shared,
+        );
         let ids: Vec<u32> = shared.into_iter().map(AtomicU32::into_inner).collect();
         self.components += self.distinct_keys() - before;
         self.parent.extend_identity(self.id_bound());
         let mut base = 0;
-        for rows in batches {
-            let n = rows.keys().len();
-            self.link_rows(asset, &ids[base..base + n], rows.ends());
-            base += n;
+        for &(asset, batches) in work {
+            for rows in batches {
+                let n = rows.keys().len();
+                self.link_rows(asset, &ids[base..base + n], rows.ends());
+                base += n;
+            }
         }
         self.scratch = ids;
     }
@@ -441,6 +468,7 @@ impl ExactCounter {
         self.tables.iter().map(KeyTable::heap_bytes).sum::<usize>()
             + self.parent.heap_bytes()
             + self.scratch.capacity() * 4
+            + self.sorted.iter().map(|s| s.capacity() * 16).sum::<usize>()
             + self
                 .assets
                 .iter()

@@ -156,6 +156,13 @@ impl KeyTable {
         }
     }
 
+    /// Grows the table, if needed, so that `more` keys can be added without growing it.
+    pub(super) fn reserve(&mut self, more: usize) {
+        while (self.len + more) * 4 > self.slots.len() * 3 {
+            self.grow();
+        }
+    }
+
     pub(super) fn grow(&mut self) {
         let cap = (self.slots.len() * 3 / 2).max(16);
         let old = std::mem::replace(&mut self.slots, Zeroed::new(cap));

@@ -183,14 +183,25 @@ fn few_rows_resolve_without_the_root_array() {
 
 #[test]
 fn memory_estimate_tracks_the_tables() {
-    let mut c = ExactCounter::new();
-    let mut batch = KeyRows::new();
-    for i in 0..200_000 {
-        batch.push_row(&[key(IdentifierKind::MobilePhone, i)]);
-    }
-    c.add_rows(None, &batch);
-    let per_key = c.approx_bytes() as f64 / 200_000.0;
+    let rows: Vec<KeyRows> = (0..20)
+        .map(|b| {
+            let mut batch = KeyRows::new();
+            for i in b * 10_000..(b + 1) * 10_000 {
+                batch.push_row(&[key(IdentifierKind::MobilePhone, i)]);
+            }
+            batch
+        })
+        .collect();
+    // Small batches: the tables and the forest are all there is.
+    let mut small = ExactCounter::new();
+    rows.iter().for_each(|batch| small.add_rows(None, batch));
+    let per_key = small.approx_bytes() as f64 / 200_000.0;
     assert!((20.0..=40.0).contains(&per_key), "{per_key} bytes per key");
+    // One large batch is sorted for lookup, in buffers of 16 bytes a key that are kept.
+    let mut large = ExactCounter::new();
+    large.add_batches(None, &rows);
+    let extra = (large.approx_bytes() - small.approx_bytes()) as f64 / 200_000.0;
+    assert!((16.0..=20.0).contains(&extra), "{extra} more bytes per key");
 }
 
 #[test]
@@ -266,7 +277,7 @@ fn parallel_batches_count_like_single_rows_on_random_linked_rows() {
     for seed in 0..8u64 {
         let mut rng = Lcg(seed + 1000);
         let pool = 200 + rng.below(20_000);
-        let n_rows = 5_000 + rng.below(30_000) as usize;
+        let n_rows = 5_000 + rng.below(60_000) as usize;
         let rows: Vec<Vec<PersonKey>> = (0..n_rows)
             .map(|_| {
                 (0..1 + rng.below(4))
@@ -287,10 +298,17 @@ fn parallel_batches_count_like_single_rows_on_random_linked_rows() {
         let mut rest = &rows[..];
         let mut call = 0;
         while !rest.is_empty() {
-            // 1 to 4 batches per call, each 1 to 3,000 rows: both sides of PARALLEL_MIN.
+            // 1 to 4 batches per call, each 1 to 3,000 rows: both sides of PARALLEL_MIN; one
+            // call in four of 40,000 rows: past PARTITION_MIN.
             let mut batches = Vec::new();
+            let large = rng.below(4) == 0;
             for _ in 0..1 + rng.below(4) {
-                let take = (1 + rng.below(3_000) as usize).min(rest.len());
+                let rows = if large {
+                    40_000
+                } else {
+                    1 + rng.below(3_000) as usize
+                };
+                let take = rows.min(rest.len());
                 let mut batch = KeyRows::new();
                 for row in &rest[..take] {
                     one.add_asset_row(a1, row);
