@@ -9,6 +9,7 @@ use super::free_text::{FreeTextStat, FREE_TEXT_MIN_CHARS, MIN_TOKEN_ASCII_RUN};
 use super::prefilter::{bits, Scratch};
 use super::profile::{value_hash, ValueProfile};
 use super::quiet::{Confirmed, QuietValues};
+use super::set::ColumnBuffers;
 use super::shape::{is_han_at, shape, shape_of_classes, Shape};
 use super::uniform::Uniform;
 use super::{round2, ClassifierSet};
@@ -114,6 +115,16 @@ impl Tally {
             ft: FreeTextStat::default(),
             uniform: Uniform::default(),
         }
+    }
+}
+
+impl Drop for ColumnScan<'_> {
+    /// Gives the scan's buffers back to its set, for the next column.
+    fn drop(&mut self) {
+        let mut quiet = std::mem::take(&mut self.quiet);
+        quiet.reset();
+        let hashes = self.profile.take_buffer();
+        self.set.give_back(ColumnBuffers { quiet, hashes });
     }
 }
 
