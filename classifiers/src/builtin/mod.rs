@@ -136,17 +136,21 @@ pub(crate) fn mask_middle(s: &str, keep_head: usize, keep_tail: usize) -> String
         };
         (head_end, tail_start)
     };
-    const STARS: &str = "********************************";
     let mut out = String::with_capacity(s.len());
     out.push_str(&s[..head_end]);
-    let mut stars = n - head - tail;
-    while stars > 0 {
-        let k = stars.min(STARS.len());
-        out.push_str(&STARS[..k]);
-        stars -= k;
-    }
+    push_stars(&mut out, n - head - tail);
     out.push_str(&s[tail_start..]);
     out
+}
+
+/// Appends `n` `*`s to `out`, in runs rather than one character at a time.
+pub(crate) fn push_stars(out: &mut String, mut n: usize) {
+    const STARS: &str = "********************************";
+    while n > 0 {
+        let k = n.min(STARS.len());
+        out.push_str(&STARS[..k]);
+        n -= k;
+    }
 }
 
 /// The person key of a travel document number (passport, travel permit):
