@@ -101,17 +101,19 @@ fn wrap_hint(pattern: &str) -> String {
     format!(r"(?:^|_|\p{{Han}})(?:{pattern})(?:$|_|\p{{Han}})")
 }
 
-/// Finished scans' buffers kept for reuse by later scans (about 100 KB
-/// each at most); more are dropped.
+/// Finished scans' buffers kept for reuse by later scans (at most about
+/// 100 KB plus 2 KB per classifier each); more are dropped.
 const MAX_IDLE_BUFFERS: usize = 64;
 
 /// The buffers of a finished column scan that a later one reuses: a
 /// sample of a thousand values costs less than allocating them afresh
-/// (the memo's table and values, the profile's hashes).
+/// (the memo's table and values, the profile's hashes, the tallies with
+/// their evidence lists and serials).
 #[derive(Default)]
 pub(super) struct ColumnBuffers {
     pub(super) quiet: QuietValues,
     pub(super) hashes: Vec<u64>,
+    pub(super) tallies: Vec<Tally>,
 }
 
 /// Builder for a [`ClassifierSet`].
@@ -384,14 +386,22 @@ impl ClassifierSet {
             .take(64)
             .enumerate()
             .fold(0u64, |acc, (p, &i)| acc | u64::from(!hinted[i]) << p);
-        let ColumnBuffers { quiet, hashes } = (self.idle.lock().ok())
+        let ColumnBuffers {
+            quiet,
+            hashes,
+            mut tallies,
+        } = (self.idle.lock().ok())
             .and_then(|mut idle| idle.pop())
             .unwrap_or_default();
+        tallies.resize_with(n, || Tally::new(false));
+        for (tally, hinted) in tallies.iter_mut().zip(hinted) {
+            tally.reset(hinted);
+        }
         ColumnScan {
             set: self,
             value_patterns: !(self.hint_only & unhinted),
             scratch: self.prefilter.scratch(),
-            tallies: hinted.into_iter().map(Tally::new).collect(),
+            tallies,
             comment_hinted,
             data_type: data_type.clone(),
             sampled: 0,
