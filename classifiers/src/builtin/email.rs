@@ -196,8 +196,10 @@ impl Classifier for EmailAddress {
     }
 
     fn mask(&self, value: &str) -> String {
-        match value.split_once('@') {
-            Some((local, domain)) => {
+        // The first `@` by bytes: a char searcher costs more than the rest.
+        match value.bytes().position(|b| b == b'@') {
+            Some(at) => {
+                let (local, domain) = (&value[..at], &value[at + 1..]);
                 // Pieces pushed, not formatted: a column of one domain masks
                 // every value alike, so the mask runs for each of them.
                 let first = local.chars().next().map_or(0, char::len_utf8);

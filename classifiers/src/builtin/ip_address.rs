@@ -1,6 +1,6 @@
 use std::net::{Ipv4Addr, Ipv6Addr};
 
-use crate::builtin::mask_middle;
+use crate::builtin::{mask_middle, push_stars};
 use crate::{ids, CategoryInfo, Classifier};
 
 macro_rules! doc_text {
@@ -123,9 +123,9 @@ impl Classifier for IpAddress {
     }
 
     fn mask(&self, value: &str) -> String {
+        let mut out = String::with_capacity(value.len());
         if value.contains(':') {
             // Keep the first two groups (the routing prefix).
-            let mut out = String::new();
             for (i, part) in value.split(':').enumerate() {
                 if i > 0 {
                     out.push(':');
@@ -133,20 +133,25 @@ impl Classifier for IpAddress {
                 if i < 2 {
                     out.push_str(part);
                 } else {
-                    out.extend(std::iter::repeat_n('*', part.len()));
+                    push_stars(&mut out, part.len());
                 }
             }
-            out
-        } else {
-            let mut parts = value.split('.');
-            let a = parts.next().unwrap_or_default();
-            let b = parts.next().unwrap_or_default();
-            let rest: Vec<String> = parts.map(|p| "*".repeat(p.len())).collect();
-            if rest.len() == 2 {
-                format!("{a}.{b}.{}.{}", rest[0], rest[1])
-            } else {
-                mask_middle(value, 3, 0)
+            return out;
+        }
+        // Exactly four dotted parts: the first two stay.
+        let mut parts = value.split('.');
+        match [(); 5].map(|_| parts.next()) {
+            [Some(a), Some(b), Some(c), Some(d), None] => {
+                out.push_str(a);
+                out.push('.');
+                out.push_str(b);
+                out.push('.');
+                push_stars(&mut out, c.len());
+                out.push('.');
+                push_stars(&mut out, d.len());
+                out
             }
+            _ => mask_middle(value, 3, 0),
         }
     }
 
@@ -273,5 +278,15 @@ mod tests {
     fn masks() {
         assert_eq!(IpAddress.mask("203.0.113.7"), "203.0.***.*");
         assert_eq!(IpAddress.mask("2001:db8::1"), "2001:db8::*");
+        // Four dotted parts, however short; else the middle is masked.
+        for (value, masked) in [
+            ("10.1.2", "10.***"),
+            ("10.1.2.3.4", "10.*******"),
+            ("...", "..."),
+            ("1.2..", "1.2.."),
+            ("", ""),
+        ] {
+            assert_eq!(IpAddress.mask(value), masked, "{value}");
+        }
     }
 }

@@ -111,7 +111,11 @@ pub(crate) static EXCLUSIVE: &[CategoryId] = &[
 /// `keep_tail` with `*`. If that would reveal everything, at least one
 /// character is masked and the head shrinks.
 pub(crate) fn mask_middle(s: &str, keep_head: usize, keep_tail: usize) -> String {
-    let n = s.chars().count();
+    // Evidence masks run a few dozen times per column and finding: an
+    // ASCII value's characters are its bytes, and the kept ends are found
+    // from each end, as byte ranges of `s`.
+    let ascii = s.is_ascii();
+    let n = if ascii { s.len() } else { s.chars().count() };
     if n == 0 {
         return String::new();
     }
@@ -122,14 +126,31 @@ pub(crate) fn mask_middle(s: &str, keep_head: usize, keep_tail: usize) -> String
         let reveal = (n - 1) / 2;
         (reveal.min(keep_head), 0)
     };
-    // The kept ends as byte ranges of `s`: no buffer of its characters
-    // (evidence masks run a few dozen times per column and finding).
-    let at = |c: usize| s.char_indices().nth(c).map_or(s.len(), |(i, _)| i);
+    let (head_end, tail_start) = if ascii {
+        (head, s.len() - tail)
+    } else {
+        let head_end = s.char_indices().nth(head).map_or(s.len(), |(i, _)| i);
+        let tail_start = match tail {
+            0 => s.len(),
+            _ => s.char_indices().nth_back(tail - 1).map_or(0, |(i, _)| i),
+        };
+        (head_end, tail_start)
+    };
     let mut out = String::with_capacity(s.len());
-    out.push_str(&s[..at(head)]);
-    out.extend(std::iter::repeat_n('*', n - head - tail));
-    out.push_str(&s[at(n - tail)..]);
+    out.push_str(&s[..head_end]);
+    push_stars(&mut out, n - head - tail);
+    out.push_str(&s[tail_start..]);
     out
+}
+
+/// Appends `n` `*`s to `out`, in runs rather than one character at a time.
+pub(crate) fn push_stars(out: &mut String, mut n: usize) {
+    const STARS: &str = "********************************";
+    while n > 0 {
+        let k = n.min(STARS.len());
+        out.push_str(&STARS[..k]);
+        n -= k;
+    }
 }
 
 /// The person key of a travel document number (passport, travel permit):
@@ -501,6 +522,42 @@ mod tests {
         assert_eq!(mask_middle("", 1, 0), "");
         assert_eq!(mask_middle("上海市浦东新区", 2, 2), "上海***新区");
         assert_eq!(mask_middle("a😀bc", 2, 1), "a😀*c");
+    }
+
+    /// The byte-range shortcuts mask as counting characters does, for ASCII
+    /// and mixed values of every length (up to more stars than one chunk).
+    #[test]
+    fn masking_helper_matches_counting_characters() {
+        fn reference(s: &str, keep_head: usize, keep_tail: usize) -> String {
+            let chars: Vec<char> = s.chars().collect();
+            let n = chars.len();
+            if n == 0 {
+                return String::new();
+            }
+            let (head, tail) = if keep_head + keep_tail < n {
+                (keep_head, keep_tail)
+            } else {
+                (((n - 1) / 2).min(keep_head), 0)
+            };
+            let middle = std::iter::repeat_n(&'*', n - head - tail);
+            chars[..head]
+                .iter()
+                .chain(middle)
+                .chain(&chars[n - tail..])
+                .collect()
+        }
+        for n in 0..80 {
+            for alphabet in [&['a', '7'][..], &['张', 'b', '😀'], &['上', '海']] {
+                let s: String = (0..n).map(|i| alphabet[i * 7 % alphabet.len()]).collect();
+                for (head, tail) in [(0, 0), (1, 0), (2, 1), (3, 4), (6, 4), (7, 0), (2, 2)] {
+                    assert_eq!(
+                        mask_middle(&s, head, tail),
+                        reference(&s, head, tail),
+                        "{s} {head} {tail}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]

@@ -39,9 +39,18 @@ impl Evidence {
         merge(&mut self.examples, other.examples.iter().cloned());
     }
 
-    /// The examples, in the order found.
-    pub(super) fn into_vec(self) -> Vec<String> {
-        self.examples
+    /// No examples, in this one's buffer (for the next column).
+    pub(super) fn emptied(mut self) -> Evidence {
+        self.examples.clear();
+        Evidence {
+            examples: self.examples,
+            ..Evidence::default()
+        }
+    }
+
+    /// The examples, in the order found, leaving none.
+    pub(super) fn take(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.examples)
     }
 }
 
@@ -64,7 +73,7 @@ mod tests {
         for m in ["a", "a", "b", "a", "c", "d"] {
             e.offer(|| m.to_string());
         }
-        assert_eq!(e.into_vec(), ["a", "b", "c"]);
+        assert_eq!(e.take(), ["a", "b", "c"]);
 
         // Values that mask alike stop being masked after MAX_MASKS.
         let mut e = Evidence::default();
@@ -77,7 +86,7 @@ mod tests {
         }
         e.offer(|| "x***@example.org".to_string());
         assert_eq!(calls, MAX_MASKS);
-        assert_eq!(e.into_vec(), ["u***@example.com"]);
+        assert_eq!(e.take(), ["u***@example.com"]);
 
         let mut v = vec!["a".to_string()];
         merge(&mut v, ["a", "b", "c", "d"].map(String::from));

@@ -102,6 +102,21 @@ pub(super) fn value_hash(value: &str) -> u64 {
 }
 
 impl ValueProfile {
+    /// An empty profile that fills `buffer` (emptied) with its hashes: a
+    /// finished scan's, reused by the next column.
+    pub(super) fn reusing(mut buffer: Vec<u64>) -> Self {
+        buffer.clear();
+        ValueProfile {
+            hashes: buffer,
+            ..Default::default()
+        }
+    }
+
+    /// The buffer of the hashes, for [`reusing`](Self::reusing) by another profile.
+    pub(super) fn take_buffer(&mut self) -> Vec<u64> {
+        std::mem::take(&mut self.hashes)
+    }
+
     /// Adds one trimmed, non-empty value, with its [`value_hash`] and its
     /// shape `sh` (whether it has a `.`, which a file name needs, and a `?`
     /// or `#`, which may end its path). Inlined into the scan's per-value step: for most values the call

@@ -9,6 +9,7 @@ use super::free_text::{FreeTextStat, FREE_TEXT_MIN_CHARS, MIN_TOKEN_ASCII_RUN};
 use super::prefilter::{bits, Scratch};
 use super::profile::{value_hash, ValueProfile};
 use super::quiet::{Confirmed, QuietValues};
+use super::set::ColumnBuffers;
 use super::shape::{is_han_at, shape, shape_of_classes, Shape};
 use super::uniform::Uniform;
 use super::{round2, ClassifierSet};
@@ -114,6 +115,31 @@ impl Tally {
             ft: FreeTextStat::default(),
             uniform: Uniform::default(),
         }
+    }
+
+    /// [`new`](Self::new), keeping this one's buffers: a finished scan's
+    /// tally, for the next column.
+    pub(super) fn reset(&mut self, hinted: bool) {
+        let mut fresh = Tally::new(hinted);
+        fresh.stat.evidence = std::mem::take(&mut self.stat.evidence).emptied();
+        fresh.ft.evidence = std::mem::take(&mut self.ft.evidence).emptied();
+        fresh.uniform = std::mem::take(&mut self.uniform).emptied();
+        *self = fresh;
+    }
+}
+
+impl Drop for ColumnScan<'_> {
+    /// Gives the scan's buffers back to its set, for the next column.
+    fn drop(&mut self) {
+        let mut quiet = std::mem::take(&mut self.quiet);
+        quiet.reset();
+        let hashes = self.profile.take_buffer();
+        let tallies = std::mem::take(&mut self.tallies);
+        self.set.give_back(ColumnBuffers {
+            quiet,
+            hashes,
+            tallies,
+        });
     }
 }
 
@@ -365,19 +391,21 @@ impl ColumnScan<'_> {
             && (self.total_chars > FREE_TEXT_MIN_CHARS as u64 * sampled
                 || self.texty * 10 >= sampled * 3);
         let mut out = Vec::new();
-        let tallies = std::mem::take(&mut self.tallies);
+        // Taken, and put back for the next column when done.
+        let mut tallies = std::mem::take(&mut self.tallies);
         // Findings that rest on a uniform shape alone, kept only if nothing
         // else explains the column.
         let mut by_shape = Vec::new();
-        for (i, tally) in tallies.into_iter().enumerate() {
+        for (i, tally) in tallies.iter_mut().enumerate() {
             let Tally {
                 hinted,
                 texty_whole,
-                mut stat,
+                stat,
                 ft,
                 uniform,
                 ..
             } = tally;
+            let (hinted, texty_whole) = (*hinted, *texty_whole);
             let classifier = &self.set.classifiers[i];
 
             // Categories whose values cannot be checked: the name decides,
@@ -399,7 +427,7 @@ impl ColumnScan<'_> {
                             matched: stat.matched,
                             sampled,
                             by,
-                            evidence: stat.evidence.into_vec(),
+                            evidence: stat.evidence.take(),
                         });
                     }
                     continue;
@@ -432,7 +460,7 @@ impl ColumnScan<'_> {
                         } else {
                             vec!["value"]
                         },
-                        evidence: std::mem::take(&mut stat.evidence).into_vec(),
+                        evidence: stat.evidence.take(),
                     }
                 })
             };
@@ -442,7 +470,7 @@ impl ColumnScan<'_> {
                     if ft.rows > 0 {
                         f.matched += ft.rows;
                         f.by.push("free_text");
-                        merge(&mut f.evidence, ft.evidence.into_vec());
+                        merge(&mut f.evidence, ft.evidence.take());
                     }
                     out.push(f);
                 }
@@ -453,7 +481,7 @@ impl ColumnScan<'_> {
                         matched: stat.matched,
                         sampled,
                         by: vec!["value", "uniform_shape"],
-                        evidence: stat.evidence.into_vec(),
+                        evidence: stat.evidence.take(),
                     });
                 }
                 None if text_like && {
@@ -468,8 +496,8 @@ impl ColumnScan<'_> {
                     if hinted {
                         by.push("column_name");
                     }
-                    let mut evidence = ft.evidence.into_vec();
-                    merge(&mut evidence, stat.evidence.into_vec());
+                    let mut evidence = ft.evidence.take();
+                    merge(&mut evidence, stat.evidence.take());
                     out.push(ColumnFinding {
                         category: self.set.ids[i].clone(),
                         confidence: round2((0.6 + 0.3 * ratio).clamp(0.0, 0.9)),
@@ -482,6 +510,7 @@ impl ColumnScan<'_> {
                 None => {}
             }
         }
+        self.tallies = tallies;
         if out.is_empty() && by_shape.len() == 1 {
             out = by_shape;
         }
@@ -537,6 +566,49 @@ pub struct ColumnFinding {
 #[cfg(test)]
 mod tests {
     use crate::ClassifierSet;
+
+    /// A scan that reuses the buffers of finished ones (memo, hashes,
+    /// tallies) finds what a scan on a fresh set finds, evidence and
+    /// profile included.
+    #[test]
+    fn reused_buffers_carry_nothing_over() {
+        let ids = [
+            "11010519491231002X",
+            "110105194912310036",
+            "11010519491231004X",
+        ];
+        // Values of categories that make no finding here, then columns
+        // where they do: nothing may be left of the first in the others.
+        let quiet = ["13800138000", "user01@example.com", "汉族", "121.473701"];
+        let columns: [(&str, Vec<&str>); 6] = [
+            ("c3", quiet.into_iter().chain(["正常"; 16]).collect()),
+            ("sjhm", vec!["13912345678", "13712345678", "15012345678"]),
+            ("xm", vec!["张三", "李四", "王五", "张三", "欧阳娜娜", "男"]),
+            (
+                "remark",
+                vec!["请联系张三 13800138000", "正常", "正常", "a.jpg"],
+            ),
+            ("sfzh", ids.iter().cycle().take(40).copied().collect()),
+            ("xm", vec!["赵六", "孙七"]),
+        ];
+        let scan = |set: &ClassifierSet, (name, values): &(&str, Vec<&str>)| {
+            let mut scan = set.column(name);
+            for v in values {
+                scan.push(Some(v));
+            }
+            format!("{:?} {:?}", scan.profile(), scan.finish())
+        };
+        let set = ClassifierSet::builtin();
+        let in_turn: Vec<String> = columns.iter().map(|c| scan(&set, c)).collect();
+        for (column, found) in columns.iter().zip(&in_turn) {
+            assert_eq!(
+                *found,
+                scan(&ClassifierSet::builtin(), column),
+                "{}",
+                column.0
+            );
+        }
+    }
 
     /// Repeated values, found and not found, give the same findings and profile as when
     /// every value is checked.

@@ -3,11 +3,14 @@
 //! exclusive group.
 
 use std::fmt;
+use std::sync::Mutex;
 
 use regex::{Regex, RegexSet};
 
 use super::prefilter::Prefilter;
+use super::profile::ValueProfile;
 use super::prose::Prose;
+use super::quiet::QuietValues;
 use super::scan::{ColumnScan, Tally};
 use crate::builtin;
 use crate::normalize::normalize_column_name;
@@ -96,6 +99,21 @@ fn anchor_value(pattern: &str) -> String {
 /// Chinese hints match inside Chinese runs (`客户身份证号`).
 fn wrap_hint(pattern: &str) -> String {
     format!(r"(?:^|_|\p{{Han}})(?:{pattern})(?:$|_|\p{{Han}})")
+}
+
+/// Finished scans' buffers kept for reuse by later scans (at most about
+/// 100 KB plus 2 KB per classifier each); more are dropped.
+const MAX_IDLE_BUFFERS: usize = 64;
+
+/// The buffers of a finished column scan that a later one reuses: a
+/// sample of a thousand values costs less than allocating them afresh
+/// (the memo's table and values, the profile's hashes, the tallies with
+/// their evidence lists and serials).
+#[derive(Default)]
+pub(super) struct ColumnBuffers {
+    pub(super) quiet: QuietValues,
+    pub(super) hashes: Vec<u64>,
+    pub(super) tallies: Vec<Tally>,
 }
 
 /// Builder for a [`ClassifierSet`].
@@ -237,6 +255,7 @@ impl ClassifierSetBuilder {
             hint_set,
             hint_owner,
             exclusive,
+            idle: Mutex::default(),
         })
     }
 }
@@ -265,6 +284,8 @@ pub struct ClassifierSet {
     pub(super) exclusive: Vec<Option<u32>>,
     /// Cue words of names and addresses in prose.
     pub(super) prose: Option<Prose>,
+    /// Buffers of finished scans, for the next columns.
+    idle: Mutex<Vec<ColumnBuffers>>,
 }
 
 impl fmt::Debug for ClassifierSet {
@@ -365,11 +386,22 @@ impl ClassifierSet {
             .take(64)
             .enumerate()
             .fold(0u64, |acc, (p, &i)| acc | u64::from(!hinted[i]) << p);
+        let ColumnBuffers {
+            quiet,
+            hashes,
+            mut tallies,
+        } = (self.idle.lock().ok())
+            .and_then(|mut idle| idle.pop())
+            .unwrap_or_default();
+        tallies.resize_with(n, || Tally::new(false));
+        for (tally, hinted) in tallies.iter_mut().zip(hinted) {
+            tally.reset(hinted);
+        }
         ColumnScan {
             set: self,
             value_patterns: !(self.hint_only & unhinted),
             scratch: self.prefilter.scratch(),
-            tallies: hinted.into_iter().map(Tally::new).collect(),
+            tallies,
             comment_hinted,
             data_type: data_type.clone(),
             sampled: 0,
@@ -378,8 +410,18 @@ impl ClassifierSet {
             buckets: Vec::new(),
             #[cfg(test)]
             lone_as_any: false,
-            profile: Default::default(),
-            quiet: Default::default(),
+            profile: ValueProfile::reusing(hashes),
+            quiet,
+        }
+    }
+
+    /// Keeps a finished scan's `buffers` (emptied) for a later column,
+    /// unless enough are kept already.
+    pub(super) fn give_back(&self, buffers: ColumnBuffers) {
+        if let Ok(mut idle) = self.idle.lock() {
+            if idle.len() < MAX_IDLE_BUFFERS {
+                idle.push(buffers);
+            }
         }
     }
 }

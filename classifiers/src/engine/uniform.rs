@@ -13,6 +13,9 @@ const MIN_DISTINCT_PCT: usize = 90;
 const SEQUENCE_GAP: u64 = 1000;
 /// Serials kept per column (enough for any sample the scanner takes).
 const MAX_SERIALS: usize = 4096;
+/// Serials a buffer kept for the next column may hold: 2 KB per
+/// classifier (a larger sample grows it again).
+const MAX_KEPT_SERIALS: usize = 256;
 
 /// Shapes and serials of the values one classifier confirmed.
 #[derive(Default)]
@@ -39,6 +42,19 @@ impl Uniform {
                     self.serials.push(serial);
                 }
             }
+        }
+    }
+
+    /// Nothing recorded, in this one's buffer if small enough (for the
+    /// next column).
+    pub(super) fn emptied(mut self) -> Uniform {
+        self.serials.clear();
+        if self.serials.capacity() > MAX_KEPT_SERIALS {
+            self.serials = Vec::new();
+        }
+        Uniform {
+            serials: self.serials,
+            ..Uniform::default()
         }
     }
 
