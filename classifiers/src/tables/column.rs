@@ -46,10 +46,7 @@ impl<'a> TableView<'a> {
             if !term.is_ascii() {
                 return self.name_norm.contains(term);
             }
-            let want: Vec<&str> = term.split('_').collect();
-            self.name_tokens
-                .windows(want.len())
-                .any(|w| w.iter().zip(&want).all(|(a, b)| a == b))
+            has_tokens(&self.name_tokens, term)
         })
     }
 
@@ -96,10 +93,7 @@ impl<'a> Column<'a> {
         if !term.is_ascii() {
             return self.norm.contains(term);
         }
-        let want: Vec<&str> = term.split('_').collect();
-        self.tokens
-            .windows(want.len())
-            .any(|w| w.iter().zip(&want).all(|(a, b)| a == b))
+        has_tokens(&self.tokens, term)
     }
 
     /// The first of `terms` the name contains.
@@ -114,6 +108,15 @@ impl<'a> Column<'a> {
     pub(super) fn category(&self, wanted: &[CategoryId]) -> Option<&'a CategoryId> {
         self.categories.iter().find(|c| wanted.contains(c))
     }
+}
+
+/// Whether `tokens` hold the `_`-separated words of `term` one after another. Every rule
+/// asks this of every column for each of its terms, so it allocates nothing.
+fn has_tokens(tokens: &[String], term: &str) -> bool {
+    let words = term.bytes().filter(|&b| b == b'_').count() + 1;
+    tokens
+        .windows(words)
+        .any(|w| w.iter().map(String::as_str).eq(term.split('_')))
 }
 
 /// Why one column plays a part in a rule.
@@ -234,6 +237,25 @@ pub(super) fn time_hit(c: &Column<'_>) -> Option<Hit> {
 #[cfg(test)]
 mod tests {
     use crate::{ColumnType, TypeFamily};
+
+    #[test]
+    fn terms_match_whole_consecutive_tokens() {
+        let tokens: Vec<String> = ["dev", "gps", "time", "lat"].map(String::from).to_vec();
+        for (term, want) in [
+            ("gps_time", true),
+            ("time_lat", true),
+            ("dev_gps_time_lat", true),
+            ("lat", true),
+            ("gps_lat", false),
+            ("time_gps", false),
+            ("la", false),
+            ("dev_gps_time_lat_x", false),
+            ("", false),
+        ] {
+            assert_eq!(super::has_tokens(&tokens, term), want, "{term}");
+        }
+        assert!(!super::has_tokens(&["platform".to_owned()], "lat"));
+    }
 
     #[test]
     fn declared_types_the_rules_rely_on() {
