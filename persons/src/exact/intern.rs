@@ -73,129 +73,141 @@ pub(super) fn intern_all(
     keys: &[&[PersonKey]],
     ids: &[AtomicU32],
 ) {
-    let work = tables
+    let groups = tables
         .chunks_mut(PER_GROUP)
         .zip(counts.iter_mut().zip(sorted.iter_mut()))
-        .enumerate();
+        .enumerate()
+        .map(|(g, (tables, (count, sorted)))| Group {
+            tables,
+            g,
+            count,
+            sorted,
+        });
     let total: usize = keys.iter().map(|k| k.len()).sum();
     if total < PARALLEL_MIN {
-        work.for_each(|(g, (t, (c, s)))| intern_group(t, g, c, s, keys, ids));
+        groups.for_each(|mut group| group.intern(keys, ids));
     } else {
         use rayon::prelude::*;
-        let work: Vec<_> = work.collect();
-        work.into_par_iter()
-            .for_each(|(g, (t, (c, s)))| intern_group(t, g, c, s, keys, ids));
+        let groups: Vec<Group<'_>> = groups.collect();
+        groups
+            .into_par_iter()
+            .for_each(|mut group| group.intern(keys, ids));
     }
 }
 
-/// One group's share of [`intern_all`]: the keys whose table is in group `g`. A large batch
-/// is sorted first, in `sorted` ([`intern_partitioned`]); a small one is probed in batch order.
-fn intern_group(
-    tables: &mut [KeyTable],
-    g: usize,
-    count: &mut GroupCount,
-    sorted: &mut Vec<Slot>,
-    keys: &[&[PersonKey]],
-    ids: &[AtomicU32],
-) {
-    let total: usize = keys.iter().map(|k| k.len()).sum();
-    if total >= PARTITION_MIN {
-        intern_partitioned(tables, g, count, sorted, keys, ids);
-    } else {
-        intern_in_order(tables, g, count, keys, ids);
-    }
-}
-
-/// Probes the group's keys in batch order, prefetching the home slot of its keys
-/// [`AHEAD`] × [`GROUPS`] keys ahead in the same batch (about [`AHEAD`] of its own).
-fn intern_in_order(
-    tables: &mut [KeyTable],
-    g: usize,
-    count: &mut GroupCount,
-    keys: &[&[PersonKey]],
-    ids: &[AtomicU32],
-) {
-    let ahead = AHEAD * GROUPS;
-    let mut base = 0;
-    for batch in keys {
-        let ids = &ids[base..base + batch.len()];
-        for (n, &key) in batch.iter().enumerate() {
-            if let Some(&next) = batch.get(n + ahead) {
-                let s = stored(next);
-                if group_of(shard(&s)) == g {
-                    tables[shard(&s) % PER_GROUP].prefetch(stored_hash(&s));
-                }
-            }
-            if group_of(shard(&stored(key))) == g {
-                let (id, _) = intern_one(tables, g, count, key);
-                ids[n].store(id, Ordering::Relaxed);
-            }
-        }
-        base += batch.len();
-    }
-}
-
-/// Keys in a batch from which [`intern_partitioned`] pays for its extra passes.
+/// Keys in a batch from which [`Group::intern_partitioned`] pays for its extra passes.
 const PARTITION_MIN: usize = 1 << 16;
 
-/// Parts of each table a partitioned batch is probed part by part ([`intern_partitioned`]).
+/// Parts of each table a partitioned batch is probed part by part
+/// ([`Group::intern_partitioned`]).
 const PARTS_PER_TABLE: usize = 16;
 
-/// Probes the group's keys part of a table by part of a table: the keys are first sorted
-/// (one counting-sort pass) by table and by which sixteenth of the table their home slot
-/// lies in.
-///
-/// Why: at tens of millions of keys the tables span hundreds of megabytes, and probing them
-/// in batch order puts each lookup on a page the last thousands of lookups did not touch, so
-/// besides its cache miss (which prefetching overlaps) it misses the TLB and walks the page
-/// tables — in a virtual machine, two sets of them. Probed a part at a time, a batch's
-/// lookups stay within a few hundred pages for hundreds of keys in a row.
-fn intern_partitioned(
-    tables: &mut [KeyTable],
+/// One group's share of [`intern_all`]: its tables, what it has handed out, and its buffer
+/// for sorting a large batch.
+struct Group<'a> {
+    tables: &'a mut [KeyTable],
     g: usize,
-    count: &mut GroupCount,
-    sorted: &mut Vec<Slot>,
-    keys: &[&[PersonKey]],
-    ids: &[AtomicU32],
-) {
-    let bucket = |s: &Stored| {
-        let part = (stored_hash(s) >> (64 - PARTS_PER_TABLE.trailing_zeros())) as usize;
-        (shard(s) % PER_GROUP) * PARTS_PER_TABLE + part
-    };
-    let mine = || {
-        keys.iter()
-            .flat_map(|batch| batch.iter())
-            .enumerate()
-            .map(|(n, &key)| (n, stored(key)))
-            .filter(|(_, s)| group_of(shard(s)) == g)
-    };
-    // Counting sort: where each bucket starts, then every key (with its place in the batch)
-    // written to its bucket.
-    let mut next = vec![0usize; PER_GROUP * PARTS_PER_TABLE];
-    mine().for_each(|(_, s)| next[bucket(&s)] += 1);
-    // Room for every key first: the keys of one part all land in one part of their table, so
-    // a table that grew only once it was 3/4 full overall would have filled that part and
-    // spilled it into the next, one long run of occupied slots.
-    for (table, counts) in tables.iter_mut().zip(next.chunks(PARTS_PER_TABLE)) {
-        table.reserve(counts.iter().sum());
-    }
-    let mut start = 0;
-    for n in next.iter_mut() {
-        (*n, start) = (start, start + *n);
-    }
-    sorted.clear();
-    sorted.resize(start, [0; 4]);
-    for (n, s) in mine() {
-        let b = &mut next[bucket(&s)];
-        sorted[*b] = [s[0], s[1], s[2], n as u32];
-        *b += 1;
-    }
-    for (i, slot) in sorted.iter().enumerate() {
-        if let Some(ahead) = sorted.get(i + AHEAD) {
-            let s = slot_key(ahead);
-            tables[shard(&s) % PER_GROUP].prefetch(stored_hash(&s));
+    count: &'a mut GroupCount,
+    sorted: &'a mut Vec<Slot>,
+}
+
+impl Group<'_> {
+    /// Interns the keys of `keys` whose table is in this group. A large batch is sorted
+    /// first ([`intern_partitioned`](Self::intern_partitioned)); a small one is probed in
+    /// batch order.
+    fn intern(&mut self, keys: &[&[PersonKey]], ids: &[AtomicU32]) {
+        let total: usize = keys.iter().map(|k| k.len()).sum();
+        if total >= PARTITION_MIN {
+            self.intern_partitioned(keys, ids);
+        } else {
+            self.intern_in_order(keys, ids);
         }
-        let (id, _) = intern_stored(tables, g, count, slot_key(slot));
-        ids[slot[3] as usize].store(id, Ordering::Relaxed);
+    }
+
+    fn mine(&self, s: &Stored) -> bool {
+        group_of(shard(s)) == self.g
+    }
+
+    fn table(&self, s: &Stored) -> &KeyTable {
+        &self.tables[shard(s) % PER_GROUP]
+    }
+
+    /// Probes the group's keys in batch order, prefetching the home slot of its keys
+    /// [`AHEAD`] × [`GROUPS`] keys ahead in the same batch (about [`AHEAD`] of its own).
+    fn intern_in_order(&mut self, keys: &[&[PersonKey]], ids: &[AtomicU32]) {
+        let ahead = AHEAD * GROUPS;
+        let mut base = 0;
+        for batch in keys {
+            let ids = &ids[base..base + batch.len()];
+            for (n, &key) in batch.iter().enumerate() {
+                if let Some(&next) = batch.get(n + ahead) {
+                    let s = stored(next);
+                    if self.mine(&s) {
+                        self.table(&s).prefetch(stored_hash(&s));
+                    }
+                }
+                let s = stored(key);
+                if self.mine(&s) {
+                    let (id, _) = intern_stored(self.tables, self.g, self.count, s);
+                    ids[n].store(id, Ordering::Relaxed);
+                }
+            }
+            base += batch.len();
+        }
+    }
+
+    /// Probes the group's keys part of a table by part of a table: the keys are first
+    /// sorted (one counting-sort pass) by table and by which sixteenth of the table their
+    /// home slot lies in.
+    ///
+    /// Why: at tens of millions of keys the tables span hundreds of megabytes, and probing
+    /// them in batch order puts each lookup on a page the last thousands of lookups did not
+    /// touch, so besides its cache miss (which prefetching overlaps) it misses the TLB and
+    /// walks the page tables — in a virtual machine, two sets of them. Probed a part at a
+    /// time, a batch's lookups stay within a few hundred pages for hundreds of keys in a row.
+    fn intern_partitioned(&mut self, keys: &[&[PersonKey]], ids: &[AtomicU32]) {
+        let bucket = |s: &Stored| {
+            let part = (stored_hash(s) >> (64 - PARTS_PER_TABLE.trailing_zeros())) as usize;
+            (shard(s) % PER_GROUP) * PARTS_PER_TABLE + part
+        };
+        let g = self.g;
+        let mine = || {
+            keys.iter()
+                .flat_map(|batch| batch.iter())
+                .enumerate()
+                .map(|(n, &key)| (n, stored(key)))
+                .filter(move |(_, s)| group_of(shard(s)) == g)
+        };
+        // Counting sort: where each bucket starts, then every key (with its place in the
+        // batch) written to its bucket.
+        let mut next = vec![0usize; PER_GROUP * PARTS_PER_TABLE];
+        mine().for_each(|(_, s)| next[bucket(&s)] += 1);
+        // Room for every key first: the keys of one part all land in one part of their
+        // table, so a table that grew only once it was 3/4 full overall would have filled
+        // that part and spilled it into the next, one long run of occupied slots.
+        for (table, counts) in self.tables.iter_mut().zip(next.chunks(PARTS_PER_TABLE)) {
+            table.reserve(counts.iter().sum());
+        }
+        let mut start = 0;
+        for n in next.iter_mut() {
+            (*n, start) = (start, start + *n);
+        }
+        let mut sorted = std::mem::take(self.sorted);
+        sorted.clear();
+        sorted.resize(start, [0; 4]);
+        for (n, s) in mine() {
+            let b = &mut next[bucket(&s)];
+            sorted[*b] = [s[0], s[1], s[2], n as u32];
+            *b += 1;
+        }
+        for (i, slot) in sorted.iter().enumerate() {
+            if let Some(ahead) = sorted.get(i + AHEAD) {
+                let s = slot_key(ahead);
+                self.table(&s).prefetch(stored_hash(&s));
+            }
+            let (id, _) = intern_stored(self.tables, self.g, self.count, slot_key(slot));
+            ids[slot[3] as usize].store(id, Ordering::Relaxed);
+        }
+        *self.sorted = sorted;
     }
 }
