@@ -21,6 +21,7 @@ mod dispatch;
 mod evidence;
 mod exclusive;
 mod free_text;
+mod idle;
 mod positions;
 mod prefilter;
 mod profile;

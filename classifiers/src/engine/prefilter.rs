@@ -13,19 +13,15 @@
 //! with a Unicode word boundary, on a non-ASCII value), takes the general
 //! path: the same patterns as one overlapping `RegexSet`-style search.
 
-use std::sync::Mutex;
-
 use regex_automata::nfa::thompson::WhichCaptures;
 use regex_automata::{meta, Input, MatchKind, PatternSet};
 
 use super::contains::Contains;
 use super::dispatch::Dispatch;
+use super::idle::Idle;
 use super::positions::{Checked, Pending, Positions};
 use super::shape::byte_class;
 use super::subsets::{SubsetCaches, Subsets};
-
-/// Scans' DFA caches kept for reuse by later scans; more are dropped.
-const MAX_IDLE_CACHES: usize = 64;
 
 /// Every classifier's anchored value pattern, in confirmation order.
 pub(super) struct Prefilter {
@@ -44,7 +40,7 @@ struct Fast {
     /// Patterns (bit, check) of the form `R*SR*`.
     contains: Vec<(u64, Contains)>,
     subsets: Subsets,
-    idle: Mutex<Vec<SubsetCaches>>,
+    idle: Idle<SubsetCaches>,
 }
 
 /// One scan's working memory for the prefilter, taken from and given back
@@ -126,7 +122,7 @@ impl Prefilter {
                 .filter_map(|(p, pattern)| Some((1 << p, Contains::new(pattern)?)))
                 .collect(),
             subsets: Subsets::new(patterns),
-            idle: Mutex::default(),
+            idle: Idle::default(),
         });
         Some(Prefilter { all, fast })
     }
@@ -138,7 +134,7 @@ impl Prefilter {
     /// Working memory for one scan (the DFA caches of an earlier scan if
     /// some are free).
     pub(super) fn scratch(&self) -> Scratch<'_> {
-        let idle = self.fast.as_ref().and_then(|f| f.idle.lock().ok()?.pop());
+        let idle = self.fast.as_ref().and_then(|f| f.idle.take());
         Scratch {
             prefilter: self,
             caches: idle.unwrap_or_default(),
@@ -151,11 +147,7 @@ impl Prefilter {
 impl Drop for Scratch<'_> {
     fn drop(&mut self) {
         if let Some(fast) = &self.prefilter.fast {
-            if let Ok(mut idle) = fast.idle.lock() {
-                if idle.len() < MAX_IDLE_CACHES {
-                    idle.push(std::mem::take(&mut self.caches));
-                }
-            }
+            fast.idle.give_back(std::mem::take(&mut self.caches));
         }
     }
 }

@@ -135,7 +135,7 @@ impl Drop for ColumnScan<'_> {
         quiet.reset();
         let hashes = self.profile.take_buffer();
         let tallies = std::mem::take(&mut self.tallies);
-        self.set.give_back(ColumnBuffers {
+        self.set.idle.give_back(ColumnBuffers {
             quiet,
             hashes,
             tallies,

@@ -2,11 +2,10 @@
 //! into one prefilter and every column hint into one set, and ordering the
 //! exclusive group.
 
-use std::fmt;
-use std::sync::Mutex;
-
 use regex::{Regex, RegexSet};
+use std::fmt;
 
+use super::idle::Idle;
 use super::prefilter::Prefilter;
 use super::profile::ValueProfile;
 use super::prose::Prose;
@@ -101,14 +100,9 @@ fn wrap_hint(pattern: &str) -> String {
     format!(r"(?:^|_|\p{{Han}})(?:{pattern})(?:$|_|\p{{Han}})")
 }
 
-/// Finished scans' buffers kept for reuse by later scans (at most about
-/// 100 KB plus 2 KB per classifier each); more are dropped.
-const MAX_IDLE_BUFFERS: usize = 64;
-
-/// The buffers of a finished column scan that a later one reuses: a
-/// sample of a thousand values costs less than allocating them afresh
-/// (the memo's table and values, the profile's hashes, the tallies with
-/// their evidence lists and serials).
+/// The buffers of a finished column scan that a later one reuses (at most
+/// about 100 KB plus 2 KB per classifier): the memo's table and values, the
+/// profile's hashes, the tallies with their evidence lists and serials.
 #[derive(Default)]
 pub(super) struct ColumnBuffers {
     pub(super) quiet: QuietValues,
@@ -255,7 +249,7 @@ impl ClassifierSetBuilder {
             hint_set,
             hint_owner,
             exclusive,
-            idle: Mutex::default(),
+            idle: Idle::default(),
         })
     }
 }
@@ -285,7 +279,7 @@ pub struct ClassifierSet {
     /// Cue words of names and addresses in prose.
     pub(super) prose: Option<Prose>,
     /// Buffers of finished scans, for the next columns.
-    idle: Mutex<Vec<ColumnBuffers>>,
+    pub(super) idle: Idle<ColumnBuffers>,
 }
 
 impl fmt::Debug for ClassifierSet {
@@ -390,9 +384,7 @@ impl ClassifierSet {
             quiet,
             hashes,
             mut tallies,
-        } = (self.idle.lock().ok())
-            .and_then(|mut idle| idle.pop())
-            .unwrap_or_default();
+        } = self.idle.take().unwrap_or_default();
         tallies.resize_with(n, || Tally::new(false));
         for (tally, hinted) in tallies.iter_mut().zip(hinted) {
             tally.reset(hinted);
@@ -412,16 +404,6 @@ impl ClassifierSet {
             lone_as_any: false,
             profile: ValueProfile::reusing(hashes),
             quiet,
-        }
-    }
-
-    /// Keeps a finished scan's `buffers` (emptied) for a later column,
-    /// unless enough are kept already.
-    pub(super) fn give_back(&self, buffers: ColumnBuffers) {
-        if let Ok(mut idle) = self.idle.lock() {
-            if idle.len() < MAX_IDLE_BUFFERS {
-                idle.push(buffers);
-            }
         }
     }
 }
