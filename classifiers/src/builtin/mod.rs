@@ -114,8 +114,11 @@ pub(crate) fn mask_middle(s: &str, keep_head: usize, keep_tail: usize) -> String
     // Evidence masks run a few dozen times per column and finding: an
     // ASCII value's characters are its bytes, and the kept ends are found
     // from each end, as byte ranges of `s`.
-    let ascii = s.is_ascii();
-    let n = if ascii { s.len() } else { s.chars().count() };
+    let n = if s.is_ascii() {
+        s.len()
+    } else {
+        s.chars().count()
+    };
     if n == 0 {
         return String::new();
     }
@@ -126,7 +129,15 @@ pub(crate) fn mask_middle(s: &str, keep_head: usize, keep_tail: usize) -> String
         let reveal = (n - 1) / 2;
         (reveal.min(keep_head), 0)
     };
-    let (head_end, tail_start) = if ascii {
+    keep_ends(s, n, head, tail)
+}
+
+/// `s`, of `n` characters, with its first `head` and last `tail` characters
+/// kept and each other character replaced by `*` (`head + tail <= n`). The
+/// kept ends are found from each end as byte ranges of `s`; when `n` is its
+/// length in bytes, `s` is ASCII and they need no character search.
+pub(crate) fn keep_ends(s: &str, n: usize, head: usize, tail: usize) -> String {
+    let (head_end, tail_start) = if n == s.len() {
         (head, s.len() - tail)
     } else {
         let head_end = s.char_indices().nth(head).map_or(s.len(), |(i, _)| i);

@@ -222,8 +222,7 @@ impl Classifier for CustomClassifier {
 /// and never more than `(n - 1) / 2` of its `n` characters, so evidence can
 /// never be (or nearly be) the whole identifier, whatever the configuration.
 pub(super) fn mask(value: &str, mode: MaskMode, keep: usize) -> String {
-    let chars: Vec<char> = value.chars().collect();
-    let n = chars.len();
+    let n = value.chars().count();
     let budget = (n.saturating_sub(1)) / 2;
     let (mut head, mut tail) = match mode {
         MaskMode::HeadTail => (keep, keep),
@@ -240,9 +239,5 @@ pub(super) fn mask(value: &str, mode: MaskMode, keep: usize) -> String {
             head -= 1;
         }
     }
-    let mut out = String::with_capacity(value.len());
-    out.extend(&chars[..head]);
-    out.extend(std::iter::repeat_n('*', n - head - tail));
-    out.extend(&chars[n - tail..]);
-    out
+    crate::builtin::keep_ends(value, n, head, tail)
 }
