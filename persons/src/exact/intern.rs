@@ -124,6 +124,7 @@ impl Group<'_> {
         }
     }
 
+    /// Whether the key `s` is looked up in this group's tables.
     fn mine(&self, s: &Stored) -> bool {
         group_of(shard(s)) == self.g
     }
@@ -170,8 +171,10 @@ impl Group<'_> {
             let part = (stored_hash(s) >> (64 - PARTS_PER_TABLE.trailing_zeros())) as usize;
             (shard(s) % PER_GROUP) * PARTS_PER_TABLE + part
         };
+        // The group's keys with their places in the batch (what `mine` tests, without
+        // borrowing `self`, whose tables are reserved between the two passes).
         let g = self.g;
-        let mine = || {
+        let my_keys = || {
             keys.iter()
                 .flat_map(|batch| batch.iter())
                 .enumerate()
@@ -181,7 +184,7 @@ impl Group<'_> {
         // Counting sort: where each bucket starts, then every key (with its place in the
         // batch) written to its bucket.
         let mut next = vec![0usize; PER_GROUP * PARTS_PER_TABLE];
-        mine().for_each(|(_, s)| next[bucket(&s)] += 1);
+        my_keys().for_each(|(_, s)| next[bucket(&s)] += 1);
         // Room for every key first: the keys of one part all land in one part of their
         // table, so a table that grew only once it was 3/4 full overall would have filled
         // that part and spilled it into the next, one long run of occupied slots.
@@ -195,7 +198,7 @@ impl Group<'_> {
         let mut sorted = std::mem::take(self.sorted);
         sorted.clear();
         sorted.resize(start, [0; 4]);
-        for (n, s) in mine() {
+        for (n, s) in my_keys() {
             let b = &mut next[bucket(&s)];
             sorted[*b] = [s[0], s[1], s[2], n as u32];
             *b += 1;
