@@ -31,8 +31,8 @@ use members::*;
 /// [`add_batches`](Self::add_batches) (a batch at a time): it overlaps the
 /// cache misses of many keys and is several times faster than
 /// [`add_row`](Self::add_row) per row. A batch's keys are looked up on
-/// several cores (the key tables are split by key into groups, one task per
-/// group); linking its rows is one pass on the calling thread.
+/// several cores (the key tables are split by key, one task per table);
+/// linking its rows is one pass on the calling thread.
 ///
 /// # Memory
 ///
@@ -55,15 +55,16 @@ pub struct ExactCounter {
     /// larger root under the smaller), so one forward pass resolves every
     /// root ([`roots`](Self::roots)).
     parent: Chunked<u32>,
-    /// Ids handed out and keys per kind, per group of tables.
-    counts: [GroupCount; GROUPS],
+    /// Ids handed out and keys per kind, per key table.
+    counts: [TableCount; SHARDS],
     components: u64,
     assets: Vec<Asset>,
     asset_names: HashMap<String, AssetId>,
     /// Element indices of the batch being added (kept to reuse its buffer).
     scratch: Vec<u32>,
-    /// Each group's keys of a large batch, sorted for lookup (kept to reuse the buffers).
-    sorted: [Vec<Slot>; GROUPS],
+    /// A large batch's keys, sorted for lookup, one buffer per sorting task (kept to reuse
+    /// the buffers).
+    sorted: Vec<Vec<Slot>>,
     /// Every element's root, computed once for all the asset counts asked after the last
     /// change ([`roots`](Self::roots)); cleared by every method that adds or links.
     roots_memo: std::sync::OnceLock<Vec<u32>>,
@@ -94,12 +95,12 @@ impl ExactCounter {
                 .map(|_| KeyTable::with_capacity(per_shard))
                 .collect(),
             parent: Chunked::new(),
-            counts: [GroupCount::default(); GROUPS],
+            counts: [TableCount::default(); SHARDS],
             components: 0,
             assets: Vec::new(),
             asset_names: HashMap::new(),
             scratch: Vec::new(),
-            sorted: Default::default(),
+            sorted: Vec::new(),
             roots_memo: std::sync::OnceLock::new(),
         };
         c.parent.reserve(keys);
@@ -228,9 +229,8 @@ impl ExactCounter {
 
     /// One more than the largest element id handed out.
     fn id_bound(&self) -> usize {
-        (0..GROUPS)
-            .filter(|&g| self.counts[g].next > 0)
-            .map(|g| (self.counts[g].next as usize - 1) * GROUPS + g + 1)
+        (0..SHARDS)
+            .map(|t| self.counts[t].id_bound(t))
             .max()
             .unwrap_or(0)
     }
@@ -288,10 +288,7 @@ impl ExactCounter {
 
     /// Index of `key`, adding it as a new singleton component if unseen.
     fn intern(&mut self, key: PersonKey) -> u32 {
-        let g = group_of(shard(&stored(key)));
-        let per_group = SHARDS / GROUPS;
-        let tables = &mut self.tables[g * per_group..(g + 1) * per_group];
-        let (i, new) = intern_one(tables, g, &mut self.counts[g], key);
+        let (i, new) = intern_one(&mut self.tables, &mut self.counts, key);
         if new {
             self.parent.extend_identity(i as usize + 1);
             self.components += 1;

@@ -269,8 +269,8 @@ fn roots_in_runs_and_large_unions_agree_with_walking_up() {
     assert_eq!(c.persons_in_assets(&assets[1..]), persons_of(&assets[1..]));
 }
 
-/// Property: keys looked up in parallel groups (batches large and small, several per call)
-/// give the counts of the one-row-at-a-time path and of a reference search, for random
+/// Property: keys looked up in parallel, table by table (batches large and small, several
+/// per call) give the counts of the one-row-at-a-time path and of a reference search, for random
 /// linked rows over pools of every density; a merge of two halves gives the whole.
 #[test]
 fn parallel_batches_count_like_single_rows_on_random_linked_rows() {
