@@ -226,8 +226,14 @@ impl PersonKeyer {
     /// Normalises `raw` and returns its key, or `None` if it is not a valid
     /// identifier of `kind`. Does not allocate.
     pub fn key_raw(&self, kind: IdentifierKind, raw: &str) -> Option<PersonKey> {
-        let mut buf = Buf::new();
-        normalize_into(kind, raw, &mut buf).then(|| self.key_bytes(kind, buf.as_bytes()))
+        self.key_raw_in(kind, raw, &mut Buf::new())
+    }
+
+    /// [`key_raw`](Self::key_raw), normalising into `buf` (emptied first): a loop over many
+    /// values reuses one buffer instead of zeroing a fresh one for each.
+    pub fn key_raw_in(&self, kind: IdentifierKind, raw: &str, buf: &mut Buf) -> Option<PersonKey> {
+        buf.clear();
+        normalize_into(kind, raw, buf).then(|| self.key_bytes(kind, buf.as_bytes()))
     }
 
     /// The key of `raw` as an identifier of the organisation's own, in the canonical form
@@ -241,8 +247,18 @@ impl PersonKeyer {
         classifier: &dyn classifiers::Classifier,
         raw: &str,
     ) -> Option<PersonKey> {
-        let mut buf = Buf::new();
-        classifier.person_key_into(raw, &mut buf).then(|| {
+        self.key_custom_in(classifier, raw, &mut Buf::new())
+    }
+
+    /// [`key_custom`](Self::key_custom), in a reused buffer as [`key_raw_in`](Self::key_raw_in).
+    pub fn key_custom_in(
+        &self,
+        classifier: &dyn classifiers::Classifier,
+        raw: &str,
+        buf: &mut Buf,
+    ) -> Option<PersonKey> {
+        buf.clear();
+        classifier.person_key_into(raw, buf).then(|| {
             let mut h = self.kinds[IdentifierKind::Custom.index()];
             // The id holds no NUL, so id and value cannot be re-cut into another pair.
             h.write(classifier.id().as_str().as_bytes());

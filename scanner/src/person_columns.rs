@@ -142,6 +142,7 @@ pub(crate) fn keys_of(
             let n = end - chunk * HASH_CHUNK_ROWS;
             let mut out = KeyRows::with_capacity(n * uses.len(), n);
             let mut text = KeyRows::new();
+            let mut buf = classifiers::PersonKeyBuf::new();
             for row in chunk * HASH_CHUNK_ROWS..end {
                 for (col, keying) in columns.iter().zip(&keying) {
                     let Some(col) = col else { continue };
@@ -149,8 +150,8 @@ pub(crate) fn keys_of(
                         continue;
                     }
                     let key = match keying {
-                        Keying::Builtin(kind) => keyer.key_raw(*kind, col.value(row)),
-                        Keying::Custom(c) => keyer.key_custom(*c, col.value(row)),
+                        Keying::Builtin(kind) => keyer.key_raw_in(*kind, col.value(row), &mut buf),
+                        Keying::Custom(c) => keyer.key_custom_in(*c, col.value(row), &mut buf),
                         Keying::Text => {
                             persons::text_keys_into(texts, keyer, col.value(row), &mut text);
                             None
