@@ -4,9 +4,9 @@
 //! does. The kernel zeroes each fresh page anyway; writing zeros over them again (what
 //! [`written_zeros`](super::key_table::written_zeros) does) was a second pass over every
 //! byte, about a third of the cost of growing. A large array here is an anonymous mapping
-//! that the kernel backs with huge pages where it can and maps writable up front
-//! (`MADV_POPULATE_WRITE`), so its pages are zeroed once and never go through the shared
-//! zero page (see `written_zeros` for why that matters).
+//! that the kernel backs with huge pages where it can, mapped writable up front by writing
+//! one byte per page, so its pages are zeroed once and never go through the shared zero page
+//! (see `written_zeros` for why that matters).
 
 use std::ops::{Deref, DerefMut};
 
@@ -23,6 +23,10 @@ unsafe impl ZeroIsDefault for [u32; 4] {}
 /// system call or three and rounds up to whole pages.
 #[cfg(target_os = "linux")]
 const MAP_MIN_BYTES: usize = 4 << 20;
+
+/// The smallest page size: touching one byte in every such span maps every page.
+#[cfg(target_os = "linux")]
+const PAGE_BYTES: usize = 4096;
 
 /// A fixed-length array of zeros ([`ZeroIsDefault`]).
 pub(super) struct Zeroed<T: ZeroIsDefault> {
@@ -82,7 +86,15 @@ impl<T: ZeroIsDefault> Zeroed<T> {
         // leaves the pages to be faulted in on first touch, as zeros all the same.
         unsafe {
             libc::madvise(ptr, bytes, libc::MADV_HUGEPAGE);
-            libc::madvise(ptr, bytes, libc::MADV_POPULATE_WRITE);
+        }
+        // One written byte per page maps it writable (zeroed by the kernel, once). Not
+        // `MADV_POPULATE_WRITE`: that holds the address space's lock while it fills the whole
+        // range, so another core's table, mapped or unmapped meanwhile, waited for it; a
+        // fault takes only its own mapping's lock.
+        for at in (0..bytes).step_by(PAGE_BYTES) {
+            // SAFETY: `at` lies within the mapping just made, which is writable; the byte
+            // written is the zero it already holds.
+            unsafe { ptr.cast::<u8>().add(at).write_volatile(0) };
         }
         let ptr = std::ptr::NonNull::new(ptr.cast::<T>())?;
         Some(Zeroed {
