@@ -94,6 +94,26 @@ const MOD11_2_WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 
 /// Check character for `sum mod 11` = 0..=10.
 const MOD11_2_CHECK: [u8; 11] = *b"10X98765432";
 
+/// [`mod11_2_check_char`] of 17 digit values (each 0–9, already checked).
+pub(crate) fn mod11_2_check_of_digits(digits: &[u8; 17]) -> u8 {
+    let sum: u32 = digits
+        .iter()
+        .zip(MOD11_2_WEIGHTS)
+        .map(|(&d, w)| u32::from(d) * w)
+        .sum();
+    MOD11_2_CHECK[(sum % 11) as usize]
+}
+
+/// Whether all eight bytes of `v` are ASCII digits: high nibble 3, and a low nibble that
+/// stays below 16 when 6 is added (no carry leaves a byte: at most 0x0F + 6).
+pub(crate) fn eight_ascii_digits(v: u64) -> bool {
+    const HIGH: u64 = 0xF0F0_F0F0_F0F0_F0F0;
+    const LOW: u64 = 0x0F0F_0F0F_0F0F_0F0F;
+    const SIX: u64 = 0x0606_0606_0606_0606;
+    const THREES: u64 = 0x3030_3030_3030_3030;
+    v & HIGH == THREES && ((v & LOW) + SIX) & HIGH == 0
+}
+
 /// Computes the ISO 7064 MOD 11-2 check character (`b'0'..=b'9'` or `b'X'`)
 /// for the first 17 digits of a resident ID. `None` if `body` is not exactly
 /// 17 ASCII digits.

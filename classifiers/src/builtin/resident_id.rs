@@ -1,6 +1,7 @@
 use crate::builtin::mask_middle;
 use crate::validate::{
-    is_cn_province_code, is_valid_date, mod11_2_check_char, parse_digits, today_yyyymmdd,
+    eight_ascii_digits, is_cn_province_code, is_valid_date, mod11_2_check_char,
+    mod11_2_check_of_digits, parse_digits, today_yyyymmdd,
 };
 use crate::{ids, CategoryInfo, Classifier, PersonKeyBuf, VEHICLE_ART3_ITEM_5};
 
@@ -63,27 +64,39 @@ which the birth date reveals.
 pub struct ResidentId;
 
 impl ResidentId {
+    /// The 18-character form: this runs for every resident-ID value of a persons pass (tens
+    /// of millions), so its 17 digits are checked eight bytes at a time and then read
+    /// without further checks.
     fn confirm_18(b: &[u8]) -> Option<f64> {
+        let b: &[u8; 18] = b.try_into().ok()?;
+        let word = |at: usize| u64::from_le_bytes(std::array::from_fn(|i| b[at + i]));
+        if !(eight_ascii_digits(word(0)) && eight_ascii_digits(word(8)) && b[16].is_ascii_digit()) {
+            return None;
+        }
+        let digits: [u8; 17] = std::array::from_fn(|i| b[i] - b'0');
+        let number = |from: usize, to: usize| {
+            digits[from..to]
+                .iter()
+                .fold(0u32, |n, &d| n * 10 + u32::from(d))
+        };
         // The province and the date first: they turn most other 18-digit
         // numbers (order numbers, cards) away before the checksum.
         // Foreign permanent-resident ID (2023 format): `9`, the accepting
         // province, a three-digit nationality code, then the birth date.
-        let (province, date_at) = if b[0] == b'9' {
-            (parse_digits(&b[1..3])?, 6)
+        let province = if digits[0] == 9 {
+            number(1, 3)
         } else {
-            (parse_digits(&b[..2])?, 6)
+            number(0, 2)
         };
         if !is_cn_province_code(province) {
             return None;
         }
-        let date = parse_digits(&b[date_at..date_at + 8])?;
+        let date = number(6, 14);
         let (y, m, d) = (date / 10_000, date / 100 % 100, date % 100);
         if y < 1900 || !is_valid_date(y, m, d) || date > today_yyyymmdd() {
             return None;
         }
-        // `mod11_2_valid` on bytes: this runs for every 18-character value
-        // with a plausible province and date.
-        if mod11_2_check_char(&b[..17])? != b[17].to_ascii_uppercase() {
+        if mod11_2_check_of_digits(&digits) != b[17].to_ascii_uppercase() {
             return None;
         }
         Some(1.0)
@@ -104,6 +117,17 @@ impl ResidentId {
 
     /// The person key of `value` (see [`Classifier::person_key_into`]).
     fn canonical(value: &str) -> Option<[u8; 18]> {
+        // The usual form, 18 characters as they stand, without copying them one by one.
+        if let Ok(&id) = <&[u8; 18]>::try_from(value.as_bytes()) {
+            if Self::confirm_18(&id).is_some() {
+                let mut id = id;
+                id[17] = id[17].to_ascii_uppercase();
+                return Some(id);
+            }
+            if !id.iter().any(|&c| c.is_ascii_whitespace() || c == b'-') {
+                return None;
+            }
+        }
         let mut raw = [0u8; 18];
         let mut n = 0;
         for c in value.bytes() {
@@ -200,7 +224,6 @@ impl Classifier for ResidentId {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::validate::mod11_2_check_char;
 
     /// Appends the correct check character to a 17-digit body.
     fn with_check(body: &str) -> String {
@@ -223,6 +246,85 @@ mod tests {
         for v in &ok {
             assert_eq!(ResidentId.confirm(v), Some(1.0), "{v}");
         }
+    }
+
+    /// `confirm_18` as it was before it checked eight bytes at a time, byte by byte.
+    fn confirm_18_bytewise(b: &[u8]) -> Option<f64> {
+        let province = if b[0] == b'9' {
+            parse_digits(&b[1..3])?
+        } else {
+            parse_digits(&b[..2])?
+        };
+        if !is_cn_province_code(province) {
+            return None;
+        }
+        let date = parse_digits(&b[6..14])?;
+        let (y, m, d) = (date / 10_000, date / 100 % 100, date % 100);
+        if y < 1900 || !is_valid_date(y, m, d) || date > today_yyyymmdd() {
+            return None;
+        }
+        (mod11_2_check_char(&b[..17])? == b[17].to_ascii_uppercase()).then_some(1.0)
+    }
+
+    /// Property: the word-at-a-time check accepts exactly what the byte-by-byte one does, on
+    /// valid numbers (whose check character or any one byte is then changed, often to a
+    /// byte just outside the digits) and on random 18-byte strings.
+    #[test]
+    fn word_checks_agree_with_byte_checks() {
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = |n: u64| {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (state >> 33) % n
+        };
+        let odd = [
+            b'/', b':', b' ', b'-', b'X', b'x', b'a', 0x00, 0x7f, 0xb0, 0x39, 0x30,
+        ];
+        let (mut accepted, mut rejected) = (0, 0);
+        for _ in 0..200_000 {
+            let mut b = [0u8; 18];
+            for c in b.iter_mut() {
+                *c = b'0' + next(10) as u8;
+            }
+            if next(2) == 0 {
+                // A plausible number: province, birth date, then its check character.
+                let province = [11, 31, 44, 65, 71, 81, 93][next(7) as usize];
+                b[..2].copy_from_slice(format!("{province:02}").as_bytes());
+                let date = format!(
+                    "{:04}{:02}{:02}",
+                    1890 + next(140),
+                    1 + next(12),
+                    1 + next(31)
+                );
+                b[6..14].copy_from_slice(date.as_bytes());
+                b[17] = mod11_2_check_char(&b[..17]).unwrap_or(b'0');
+                if b[17] == b'X' && next(2) == 0 {
+                    b[17] = b'x';
+                }
+            }
+            match next(4) {
+                0 => b[next(18) as usize] = odd[next(odd.len() as u64) as usize],
+                1 => b[17] = b'0' + next(10) as u8,
+                _ => {}
+            }
+            let ours = ResidentId::confirm_18(&b);
+            assert_eq!(
+                ours,
+                confirm_18_bytewise(&b),
+                "{:?}",
+                String::from_utf8_lossy(&b)
+            );
+            if ours.is_some() {
+                accepted += 1;
+            } else {
+                rejected += 1;
+            }
+        }
+        assert!(
+            accepted > 10_000 && rejected > 10_000,
+            "{accepted} / {rejected}"
+        );
     }
 
     #[test]
