@@ -87,7 +87,7 @@ struct ExactResult {
 /// The exact counter runs on a thread of its own, fed through a bounded channel, so it
 /// overlaps with reading and hashing instead of holding up the asset tasks behind a lock.
 /// It looks up each batch's keys on the rayon pool (its tables are split by key, one task
-/// per group); only linking the rows stays on this thread.
+/// per table); only linking the rows stays on this thread.
 struct ExactStage {
     work: tokio::sync::mpsc::UnboundedSender<Work>,
     /// Keys in flight to the counter ([`EXACT_QUEUE_KEYS`]): the asset tasks wait for room.
@@ -436,8 +436,10 @@ impl Tally {
             if exact.active.load(Ordering::Relaxed) {
                 let n = keys.rows.iter().chain(&keys.text);
                 let n = n.map(|r| r.keys().len()).sum::<usize>();
-                // A batch larger than the whole allowance waits for all of it.
-                let share = n.clamp(1, EXACT_QUEUE_KEYS) as u32;
+                // Capped so that it always fits beside what the counter's thread holds while it
+                // waits to gather a batch (under EXACT_BATCH_KEYS keys): a larger share could
+                // wait on that thread while it waits on this work.
+                let share = n.clamp(1, EXACT_QUEUE_KEYS - EXACT_BATCH_KEYS) as u32;
                 let Ok(room) = exact.room.clone().acquire_many_owned(share).await else {
                     return;
                 };
