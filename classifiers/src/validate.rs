@@ -119,17 +119,11 @@ pub(crate) fn eight_ascii_digits(v: u64) -> bool {
 /// 17 ASCII digits.
 #[inline]
 pub fn mod11_2_check_char(body: &[u8]) -> Option<u8> {
-    if body.len() != 17 {
+    let body: &[u8; 17] = body.try_into().ok()?;
+    if !body.iter().all(u8::is_ascii_digit) {
         return None;
     }
-    let mut sum = 0u32;
-    for (&b, &w) in body.iter().zip(MOD11_2_WEIGHTS.iter()) {
-        if !b.is_ascii_digit() {
-            return None;
-        }
-        sum += u32::from(b - b'0') * w;
-    }
-    Some(MOD11_2_CHECK[(sum % 11) as usize])
+    Some(mod11_2_check_of_digits(&body.map(|b| b - b'0')))
 }
 
 /// Whether an 18-character identifier passes MOD 11-2. A lower-case `x`
