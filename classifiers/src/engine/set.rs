@@ -2,8 +2,9 @@
 //! into one prefilter and every column hint into one set, and ordering the
 //! exclusive group.
 
-use regex::{Regex, RegexSet};
 use std::fmt;
+
+use regex::{Regex, RegexSet};
 
 use super::idle::Idle;
 use super::prefilter::Prefilter;
