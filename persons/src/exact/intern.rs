@@ -111,9 +111,6 @@ pub(super) fn intern_all(
         .zip(sorted.par_iter_mut())
         .map(|(&(first, last, base), out)| sort_run(&keys[first..last], base, out))
         .collect();
-    // Room for every key first: the keys of one part all land in one part of their table,
-    // so a table that grew only once it was 3/4 full overall would have filled that part
-    // and spilled it into the next, one long run of occupied slots.
     let sorted = &sorted[..];
     tables
         .par_iter_mut()
@@ -131,6 +128,9 @@ pub(super) fn intern_all(
                 .flat_map(segments)
                 .map(<[Slot]>::len)
                 .sum();
+            // Room for every key first: the keys of one part all land in one part of the
+            // table, so a table that grew only once it was 3/4 full overall would have
+            // filled that part and spilled it into the next, one long run of occupied slots.
             table.reserve(mine);
             for segment in (0..PARTS_PER_TABLE).flat_map(segments) {
                 for (i, slot) in segment.iter().enumerate() {

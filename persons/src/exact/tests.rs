@@ -298,8 +298,8 @@ fn parallel_batches_count_like_single_rows_on_random_linked_rows() {
         let mut rest = &rows[..];
         let mut call = 0;
         while !rest.is_empty() {
-            // 1 to 4 batches per call, each 1 to 3,000 rows: both sides of PARALLEL_MIN; one
-            // call in four of 40,000 rows: past PARTITION_MIN.
+            // 1 to 4 batches per call, each 1 to 3,000 rows: mostly below PARTITION_MIN (looked
+            // up in order); one call in four of 40,000 rows: past it (sorted, table by table).
             let mut batches = Vec::new();
             let large = rng.below(4) == 0;
             for _ in 0..1 + rng.below(4) {
