@@ -69,6 +69,8 @@ struct Work {
     /// Rows of identifiers found in free text, counted under the asset's second handle so
     /// the report can say how many persons the text added.
     text: Vec<KeyRows>,
+    /// Keys in `parts` and `text`.
+    keys: usize,
     /// This work's share of [`EXACT_QUEUE_KEYS`], given back once it is added.
     _room: tokio::sync::OwnedSemaphorePermit,
 }
@@ -84,10 +86,11 @@ struct ExactResult {
     assets: Vec<Handles>,
 }
 
-/// The exact counter runs on a thread of its own, fed through a bounded channel, so it
-/// overlaps with reading and hashing instead of holding up the asset tasks behind a lock.
-/// It looks up each batch's keys on the rayon pool (its tables are split by key, one task
-/// per table); only linking the rows stays on this thread.
+/// The exact counter runs on a thread of its own, fed through a channel bounded by the keys
+/// in flight ([`EXACT_QUEUE_KEYS`]), so it overlaps with reading and hashing instead of
+/// holding up the asset tasks behind a lock. It looks up each batch's keys on the rayon pool
+/// (its tables are split by key, one task per table); only linking the rows stays on this
+/// thread.
 struct ExactStage {
     work: tokio::sync::mpsc::UnboundedSender<Work>,
     /// Keys in flight to the counter ([`EXACT_QUEUE_KEYS`]): the asset tasks wait for room.
@@ -167,8 +170,7 @@ struct Pending {
 
 impl Pending {
     fn push(&mut self, work: Work) {
-        let rows = work.parts.iter().chain(&work.text);
-        self.keys += rows.map(|r| r.keys().len()).sum::<usize>();
+        self.keys += work.keys;
         self.works.push(work);
     }
 
@@ -437,7 +439,7 @@ impl Tally {
         if let Some(exact) = &self.exact {
             if exact.active.load(Ordering::Relaxed) {
                 let n = keys.rows.iter().chain(&keys.text);
-                let n = n.map(|r| r.keys().len()).sum::<usize>();
+                let n: usize = n.map(|r| r.keys().len()).sum();
                 // Capped so that it always fits beside what the counter's thread holds while it
                 // waits to gather a batch (under EXACT_BATCH_KEYS keys): a larger share could
                 // wait on that thread while it waits on this work.
@@ -450,6 +452,7 @@ impl Tally {
                     name: open.name.clone(),
                     parts: keys.rows,
                     text: keys.text,
+                    keys: n,
                     _room: room,
                 };
                 // An error means the counter thread has ended; finish() reports it.
