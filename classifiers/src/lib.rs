@@ -394,6 +394,14 @@ pub trait Classifier: Send + Sync {
         true
     }
 
+    /// `true` promises that a value this classifier confirms as a whole is one identifier
+    /// and holds no other (a plate, a coordinate pair), so the engine does not search such a
+    /// value again for identifiers written inside free text. The default, `false`, promises
+    /// nothing.
+    fn whole_value_holds_one_identifier(&self) -> bool {
+        false
+    }
+
     /// For categories whose values cannot be checked (biometric templates,
     /// diagnoses): the confidence of a verdict resting on a matching column
     /// name, given the column's declared type (unknown when the source has
@@ -503,6 +511,9 @@ impl<T: Classifier + ?Sized> Classifier for &T {
     }
     fn confirms_free_text(&self) -> bool {
         (**self).confirms_free_text()
+    }
+    fn whole_value_holds_one_identifier(&self) -> bool {
+        (**self).whole_value_holds_one_identifier()
     }
     fn name_only_confidence(&self, data_type: &ColumnType) -> Option<f64> {
         (**self).name_only_confidence(data_type)

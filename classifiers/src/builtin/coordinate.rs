@@ -205,6 +205,11 @@ impl Classifier for Coordinate {
         false
     }
 
+    /// A pair's numbers are cut by dots and commas: no identifier fits inside.
+    fn whole_value_holds_one_identifier(&self) -> bool {
+        true
+    }
+
     fn confirm(&self, value: &str) -> Option<f64> {
         Self::plain(value)
     }

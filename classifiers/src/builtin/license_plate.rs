@@ -153,6 +153,11 @@ impl Classifier for LicensePlate {
         .vehicle(VEHICLE_ART3_ITEM_5)
     }
 
+    /// Seven or eight characters: the plate is all there is.
+    fn whole_value_holds_one_identifier(&self) -> bool {
+        true
+    }
+
     fn value_pattern(&self) -> Option<&str> {
         Some(concat!(
             "[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼使领]",

@@ -247,7 +247,11 @@ impl ColumnScan<'_> {
                 }
             };
         }
-        if sh.texty && may_be_text(self.data_type.family()) {
+        // A value confirmed as one identifier that holds no other (a plate) has
+        // nothing more for the text searches to find.
+        let whole_only =
+            confirmed && value_hits.is_some_and(|low| low & !self.set.one_identifier == 0);
+        if sh.texty && !whole_only && may_be_text(self.data_type.family()) {
             if sh.searchable && sh.ascii_run >= MIN_TOKEN_ASCII_RUN {
                 confirmed |= self.search_free_text(value, row, value_hits);
             }

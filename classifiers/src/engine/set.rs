@@ -225,6 +225,7 @@ impl ClassifierSetBuilder {
         };
         let hint_only = pattern_bits(&|c| !c.confirms_without_hint());
         let token_patterns = !pattern_bits(&|c| !c.confirms_free_text());
+        let one_identifier = pattern_bits(&|c| c.whole_value_holds_one_identifier());
         let ordered: Vec<&String> = ordered.into_iter().map(|(_, p)| p).collect();
         let prefilter = match Prefilter::new(&ordered) {
             Some(prefilter) => prefilter,
@@ -247,6 +248,7 @@ impl ClassifierSetBuilder {
             pattern_owner,
             hint_only,
             token_patterns,
+            one_identifier,
             hint_set,
             hint_owner,
             exclusive,
@@ -271,6 +273,9 @@ pub struct ClassifierSet {
     /// Patterns (bits) worth checking on free-text tokens
     /// ([`Classifier::confirms_free_text`]).
     pub(super) token_patterns: u64,
+    /// Patterns (bits) of classifiers whose confirmed values hold nothing else
+    /// ([`Classifier::whole_value_holds_one_identifier`]).
+    pub(super) one_identifier: u64,
     /// Wrapped column hints.
     pub(super) hint_set: RegexSet,
     /// Pattern index in `hint_set` -> classifier index.

@@ -686,3 +686,26 @@ fn free_text_rows_count_prose_values_only() {
     assert_eq!(categories(&f), vec!["pi.address"], "{f:?}");
     assert_eq!((f[0].matched, f[0].by.clone()), (2, vec!["free_text"]));
 }
+
+/// A value confirmed as one identifier that holds no other is not searched again as free
+/// text: the digits after a coordinate's decimal point are no bank card, however they
+/// happen to check, and a plate column is plates only.
+#[test]
+fn values_of_one_identifier_are_not_searched_as_text() {
+    let set = ClassifierSet::builtin();
+    // Sixteen fraction digits that pass Luhn, as a card number would.
+    let fraction = "6222020000000007";
+    assert!(luhn_valid(fraction));
+    let pairs: Vec<String> = (0..20)
+        .map(|i| format!("121.{fraction},31.{}", 230_000 + i))
+        .collect();
+    let pairs: Vec<&str> = pairs.iter().map(String::as_str).collect();
+    let f = scan(&set, "location", &pairs);
+    assert_eq!(categories(&f), vec!["geo.coordinate"], "{f:?}");
+    assert_eq!(f[0].matched, 20);
+
+    let plates = ["京A12345", "沪B·6789C", "粤B1234挂", "浙AD12345"];
+    let f = scan(&set, "c", &plates);
+    assert_eq!(categories(&f), vec!["vehicle.license_plate"], "{f:?}");
+    assert_eq!((f[0].matched, f[0].by.clone()), (4, vec!["value"]), "{f:?}");
+}
